@@ -1,0 +1,88 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLFormattedError } from 'graphql';
+import { DomainError, ErrorCode, FieldProblem } from '@cdtg/errors';
+
+/** The codes clients see in `extensions.code`. */
+export type ClientErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** The one mapping from domain codes to GraphQL codes. An unmapped ErrorCode is a compile error. */
+export function clientCode(code: ErrorCode): ClientErrorCode {
+  switch (code) {
+    case ErrorCode.InvalidInput:
+      return 'BAD_USER_INPUT';
+    case ErrorCode.NotFound:
+      return 'NOT_FOUND';
+    case ErrorCode.Conflict:
+      return 'CONFLICT';
+    case ErrorCode.Forbidden:
+      return 'FORBIDDEN';
+    case ErrorCode.Unauthenticated:
+      return 'UNAUTHENTICATED';
+    case ErrorCode.RateLimited:
+      return 'RATE_LIMITED';
+    case ErrorCode.Unavailable:
+      return 'SERVICE_UNAVAILABLE';
+    default: {
+      const unmapped: never = code;
+      throw new Error(`unmapped error code ${String(unmapped)}`);
+    }
+  }
+}
+
+const HTTP_CODES: Record<number, ClientErrorCode> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 429: 'RATE_LIMITED' };
+
+/** Errors of the database connection (not of a query): the client should retry. */
+function isUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  const text = e?.message ?? '';
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(e?.code ?? '') ||
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(text)
+  );
+}
+
+const logger = new Logger('GraphQL');
+
+/**
+ * Apollo's formatError: domain and HTTP errors keep their meaning, GraphQL's own validation errors pass through,
+ * lost database connections become SERVICE_UNAVAILABLE (retryable), anything else is logged and reported as
+ * INTERNAL_SERVER_ERROR without details. Never a stack trace or SQL.
+ */
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  if (original instanceof DomainError) {
+    return {
+      ...base,
+      message: original.message,
+      extensions: {
+        code: clientCode(original.code),
+        ...(original.fields.length > 0 ? { fields: original.fields satisfies FieldProblem[] } : {}),
+        ...(original.retryAfterSeconds !== undefined ? { retryAfterSeconds: original.retryAfterSeconds } : {}),
+      },
+    };
+  }
+  if (original instanceof HttpException) {
+    const code = HTTP_CODES[original.getStatus()] ?? 'INTERNAL_SERVER_ERROR';
+    return { ...base, message: code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : original.message, extensions: { code } };
+  }
+  if (isUnavailable(original)) {
+    return { ...base, message: 'The service is temporarily unavailable; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 } };
+  }
+  const code = formatted.extensions?.code;
+  // Errors raised by GraphQL itself (syntax, validation, variable coercion) are safe to show as they are.
+  if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+    return { ...base, extensions: { code } };
+  }
+  logger.error({ err: original }, `Unexpected error in ${formatted.path?.join('.') ?? 'request'}: ${(original as Error)?.message}`);
+  return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

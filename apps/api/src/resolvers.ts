@@ -1,0 +1,4 @@
+import { SystemResolver } from './system/system.resolver';
+
+/** Every resolver of the public API: provided by ApiModule and used to print schema.graphql. */
+export const API_RESOLVERS = [SystemResolver];

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { ApiModule } from '../../api/src/api.module';
+import { WorkerModule } from '../../worker/src/worker.module';
+import { configOrExit, CoreModule, createApp, fail, requireDatabase, resolveDevelopmentServices, runMigrations } from '@cdtg/runtime';
+
+/**
+ * `npm start`: API and worker in one process, with development fallbacks for whatever is not configured
+ * (embedded PostgreSQL, in-process jobs without Redis, mail as files). In production it behaves like
+ * API + worker together and refuses every fallback.
+ */
+async function main(): Promise<void> {
+  const started = Date.now();
+  const { config, stop, notes } = await resolveDevelopmentServices(configOrExit()).catch((error: Error) => fail(error.message));
+  const url = await requireDatabase(config, 'unexpected: no database resolved');
+  const applied = await runMigrations(url);
+
+  @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), ApiModule, WorkerModule] })
+  class StandaloneModule {}
+
+  const app = await createApp({ module: StandaloneModule }, config);
+  await app.listen(config.PORT, config.HOST);
+  process.once('exit', () => void stop());
+  const lines = [
+    '',
+    `cdtg ${config.NODE_ENV} is running (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `  GraphQL:   ${config.publicUrl}/graphql`,
+    `  health:    ${config.publicUrl}/health/ready`,
+    ...notes.map((n) => `  ${n}`),
+    applied.length ? `  migrations applied: ${applied.join(', ')}` : '  migrations: up to date',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+void main();

@@ -1,0 +1,192 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every environment variable cdtg reads, with its rule and its default.
+ * `loadConfig` is the only code that touches process.env; everything else receives an AppConfig.
+ * The `hint` of each rule is what the start-up error shows next to the variable's name.
+ */
+export class AppConfig {
+  @IsIn(['development', 'test', 'production'], { message: 'must be one of development, test, production' })
+  NODE_ENV: NodeEnv = 'development';
+
+  @Transform(emptyToUndefined)
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a port number, e.g. 3000' })
+  @Min(0, { message: 'must be a port number, e.g. 3000' })
+  @Max(65535, { message: 'must be a port number, e.g. 3000' })
+  PORT = 3000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a port number, e.g. 3001' })
+  @Min(0, { message: 'must be a port number, e.g. 3001' })
+  @Max(65535, { message: 'must be a port number, e.g. 3001' })
+  WORKER_PORT = 3001;
+
+  /** Public base URL used in links inside e-mails. Defaults to http://localhost:PORT. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must be an http(s) URL, e.g. https://cdtg.danang.gov.vn' })
+  PUBLIC_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/[^\s/]+\/[^\s/?]+(\?\S*)?$/, {
+    message: 'must be a PostgreSQL URL, e.g. postgres://user:password@host:5432/cdtg',
+  })
+  DATABASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 1 and 200' })
+  @Min(1, { message: 'must be a whole number between 1 and 200' })
+  @Max(200, { message: 'must be a whole number between 1 and 200' })
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a Redis URL, e.g. redis://127.0.0.1:6379' })
+  REDIS_URL?: string;
+
+  /** Prefix of every BullMQ key in Redis; lets several deployments (or test runs) share one Redis. */
+  @Transform(emptyToUndefined)
+  @Matches(/^[a-zA-Z0-9_-]{1,40}$/, { message: 'must be 1-40 letters, digits, _ or -' })
+  QUEUE_PREFIX = 'cdtg';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an SMTP URL, e.g. smtp://user:password@mail.example.vn:587' })
+  SMTP_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @Matches(/^(.+<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+    message: 'must be an e-mail address, optionally with a name: cdtg <no-reply@example.vn>',
+  })
+  MAIL_FROM = 'Tổ công nghệ số cộng đồng <no-reply@cdtg.local>';
+
+  /** Where the embedded database and file mail live in development. */
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = '.data';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a port number, e.g. 54329' })
+  @Min(1024, { message: 'must be a port number, e.g. 54329' })
+  @Max(65535, { message: 'must be a port number, e.g. 54329' })
+  EMBEDDED_DATABASE_PORT = 54329;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** Attempts of a failed job before it lands in the failed set. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 1 and 50' })
+  @Min(1, { message: 'must be a whole number between 1 and 50' })
+  @Max(50, { message: 'must be a whole number between 1 and 50' })
+  JOB_ATTEMPTS = 6;
+
+  /** First retry delay; each further retry doubles it. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be milliseconds between 10 and 3600000' })
+  @Min(10, { message: 'must be milliseconds between 10 and 3600000' })
+  @Max(3_600_000, { message: 'must be milliseconds between 10 and 3600000' })
+  JOB_BACKOFF_MS = 2000;
+
+  /** How often the outbox relay looks for work when no notification woke it. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be milliseconds between 10 and 60000' })
+  @Min(10, { message: 'must be milliseconds between 10 and 60000' })
+  @Max(60_000, { message: 'must be milliseconds between 10 and 60000' })
+  OUTBOX_POLL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 1 and 100' })
+  @Min(1, { message: 'must be a whole number between 1 and 100' })
+  @Max(100, { message: 'must be a whole number between 1 and 100' })
+  WORKER_CONCURRENCY = 4;
+
+  /** Apollo Sandbox landing page and introspection; default: on outside production. */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  GRAPHQL_INTROSPECTION?: boolean;
+
+  /** Milliseconds given to in-flight requests and jobs on SIGTERM before connections are closed. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be milliseconds between 0 and 600000' })
+  @Min(0, { message: 'must be milliseconds between 0 and 600000' })
+  @Max(600_000, { message: 'must be milliseconds between 0 and 600000' })
+  SHUTDOWN_GRACE_MS = 10_000;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+
+  get publicUrl(): string {
+    return (this.PUBLIC_URL ?? `http://localhost:${this.PORT}`).replace(/\/$/, '');
+  }
+
+  get introspection(): boolean {
+    return this.GRAPHQL_INTROSPECTION ?? !this.isProduction;
+  }
+}
+
+/** Thrown when the environment is invalid; its message is one line naming every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; problem: string }[]) {
+    super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.problem}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const KEYS = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'GRAPHQL_INTROSPECTION']);
+
+/** Reads, converts and validates the environment. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): AppConfig {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of new Set(KEYS)) {
+    const value = overrides[key] ?? env[key];
+    if (value !== undefined) raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const problems = validateSync(config, { forbidUnknownValues: false }).map((error) => ({
+    variable: error.property,
+    problem: `${Object.values(error.constraints ?? { invalid: 'is invalid' })[0]} (got ${JSON.stringify(raw[error.property] ?? '')})`,
+  }));
+  if (config.isProduction) {
+    // In production every fallback (embedded database, in-process queue, mail written to files) is refused.
+    if (!config.DATABASE_URL) problems.push({ variable: 'DATABASE_URL', problem: 'is required when NODE_ENV=production (no embedded database)' });
+    if (!config.REDIS_URL) problems.push({ variable: 'REDIS_URL', problem: 'is required when NODE_ENV=production (no in-process queue)' });
+    if (!config.SMTP_URL) problems.push({ variable: 'SMTP_URL', problem: 'is required when NODE_ENV=production (no mail written to files)' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** A copy of a URL safe to print: the password is replaced by ***. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/** The release; a test keeps it equal to package.json's version. */
+export const APP_VERSION = '0.1.0';

@@ -1,0 +1,38 @@
+import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { SnakeNamingStrategy } from './naming-strategy';
+
+export interface DataModel {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+}
+
+/** The one way a DataSource is configured: apps, the migration CLI and tests all come through here. */
+export function dataSourceOptions(url: string, model: DataModel, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: model.entities,
+    migrations: model.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    uuidExtension: 'pgcrypto',
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: false,
+    extra: {
+      max: poolSize,
+      // Fail fast instead of hanging when the server is gone; callers get a retryable error.
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'cdtg',
+      options: '-c timezone=UTC',
+    },
+  };
+}
+
+export function createDataSource(url: string, model: DataModel, poolSize?: number): DataSource {
+  return new DataSource(dataSourceOptions(url, model, poolSize));
+}

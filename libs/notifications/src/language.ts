@@ -1,0 +1,5 @@
+/** The languages cdtg writes to people in. Vietnamese first. */
+export enum Language {
+  Vi = 'vi',
+  En = 'en',
+}

@@ -1,0 +1,56 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@cdtg/config';
+import { EmailMessage } from './email-message.entity';
+import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
+import { renderEmail } from './templates';
+
+/**
+ * Delivers one queued e-mail. Idempotent: the row is locked while sending and marked sent in the same
+ * transaction, so a job that runs twice sends once. A crash between the SMTP answer and the commit can send
+ * twice; both copies carry the same Message-ID (at-least-once with a visible dedupe key).
+ */
+@Injectable()
+export class MailDeliveryService {
+  private readonly logger = new Logger(MailDeliveryService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
+  ) {}
+
+  async deliver(emailId: string): Promise<'sent' | 'already-sent' | 'missing'> {
+    return this.dataSource.transaction(async (manager) => {
+      const email = await manager.getRepository(EmailMessage).findOne({ where: { id: emailId }, lock: { mode: 'pessimistic_write' } });
+      if (!email) return 'missing';
+      if (email.status === 'sent') return 'already-sent';
+      const rendered = renderEmail(email.template, email.language, email.params as never);
+      const messageId = `<${email.id}@cdtg>`;
+      try {
+        const response = await this.transport.send({
+          from: this.config.MAIL_FROM,
+          to: email.toAddress,
+          subject: rendered.subject,
+          text: rendered.text,
+          html: rendered.html,
+          messageId,
+          headers: { 'X-Cdtg-Dedupe-Key': email.dedupeKey },
+        });
+        await manager.update(EmailMessage, email.id, { status: 'sent', sentAt: new Date(), messageId, attempts: email.attempts + 1, lastError: null });
+        this.logger.log(`e-mail ${email.template} ${email.id} sent (${response})`);
+        return 'sent';
+      } catch (error) {
+        // Record the attempt outside this transaction (which rolls back) and let the queue retry.
+        await this.dataSource
+          .createQueryBuilder()
+          .update(EmailMessage)
+          .set({ attempts: () => 'attempts + 1', lastError: (error as Error).message.slice(0, 2000) })
+          .where('id = :id', { id: email.id })
+          .execute()
+          .catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+}

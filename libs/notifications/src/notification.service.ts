@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { JobName, OutboxService } from '@cdtg/queue';
+import { EmailTemplates, EmailTemplateName } from './templates';
+import { Language } from './language';
+import { EmailMessage } from './email-message.entity';
+
+export interface QueueEmail<T extends EmailTemplateName> {
+  to: string;
+  language: Language;
+  template: T;
+  params: EmailTemplates[T];
+  /** Why this e-mail exists, e.g. "invitation:<id>"; queuing the same key twice sends one e-mail. */
+  dedupeKey: string;
+}
+
+/** Queues e-mails inside the caller's transaction. Sending happens in the worker, never in a request. */
+@Injectable()
+export class NotificationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** An operator's check that delivery works end to end: queues one test e-mail and returns its id. */
+  async queueTestEmail(to: string, language: Language): Promise<string> {
+    return this.dataSource.transaction(async (manager) => {
+      const id = await this.queueEmail(manager, {
+        to,
+        language,
+        template: 'test',
+        params: { requestedAt: new Date().toISOString() },
+        dedupeKey: `test:${randomUUID()}`,
+      });
+      return id!;
+    });
+  }
+
+  async findEmail(id: string): Promise<EmailMessage | null> {
+    return this.dataSource.getRepository(EmailMessage).findOneBy({ id });
+  }
+
+  /** Returns the e-mail's id, or null when an e-mail with the same dedupe key was already queued. */
+  async queueEmail<T extends EmailTemplateName>(manager: EntityManager, email: QueueEmail<T>): Promise<string | null> {
+    const rows = (await manager.query(
+      `INSERT INTO email_message (dedupe_key, to_address, language, template, params)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+      [email.dedupeKey, email.to, email.language, email.template, JSON.stringify(email.params)],
+    )) as { id: string }[];
+    if (rows.length === 0) return null;
+    const emailId = rows[0].id;
+    await this.outbox.enqueue(manager, JobName.SendEmail, { emailId }, { aggregate: `email:${emailId}`, jobKey: emailId });
+    return emailId;
+  }
+}

@@ -1,0 +1,73 @@
+import { Logger } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import type IORedis from 'ioredis';
+import { JOB_QUEUE, JobName, QueueName } from '../job-names';
+import { OutboxMessage } from '../outbox-message.entity';
+import { bullJobId, DispatchResult, QueueDriver } from './queue-driver';
+
+export interface BullmqSettings {
+  prefix: string;
+  attempts: number;
+  backoffMs: number;
+}
+
+/** Default options of every job: exponential retries, failed jobs kept for operators, completed jobs kept a week for dedupe. */
+export function defaultJobOptions(settings: BullmqSettings): JobsOptions {
+  return {
+    attempts: settings.attempts,
+    backoff: { type: 'exponential', delay: settings.backoffMs },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
+    removeOnFail: false,
+  };
+}
+
+export class BullmqDriver implements QueueDriver {
+  readonly kind = 'bullmq' as const;
+  private readonly logger = new Logger(BullmqDriver.name);
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly connection: IORedis,
+    private readonly settings: BullmqSettings,
+  ) {}
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.settings.prefix, defaultJobOptions: defaultJobOptions(this.settings) });
+      queue.on('error', (error) => this.logger.warn(`queue ${name}: ${error.message}`));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async dispatch(messages: OutboxMessage[]): Promise<DispatchResult> {
+    const dispatched: OutboxMessage[] = [];
+    const now = Date.now();
+    for (const message of messages) {
+      const queueName = JOB_QUEUE[message.jobName as JobName];
+      if (!queueName) {
+        return { dispatched, retry: [], failed: [{ message, error: `unknown job name ${message.jobName}` }] };
+      }
+      try {
+        // The same jobId twice is ignored by BullMQ: a row re-sent after a crash does not duplicate the job.
+        await this.queue(queueName).add(message.jobName, message.payload, {
+          jobId: bullJobId(message),
+          delay: Math.max(0, new Date(message.runAt).getTime() - now),
+        });
+        dispatched.push(message);
+      } catch (error) {
+        const text = (error as Error).message;
+        // Redis unreachable: keep this and the rest pending, in order. Any other refusal is about this message
+        // alone: it goes to the failed rows (visible to operators) instead of blocking the ones behind it.
+        if (this.connection.status !== 'ready') return { dispatched, retry: [{ message, error: text }], failed: [] };
+        return { dispatched, retry: [], failed: [{ message, error: text }] };
+      }
+    }
+    return { dispatched, retry: [], failed: [] };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,35 @@
+import { Logger } from '@nestjs/common';
+import { JobHandlerRegistry } from '../job-handler';
+import { OutboxMessage } from '../outbox-message.entity';
+import { bullJobId, DispatchResult, QueueDriver } from './queue-driver';
+
+/**
+ * Development without Redis: runs each job in this process as the relay reaches it. Retries and the failed set
+ * live on the outbox row itself (status, attempts, available_at). Refused in production.
+ */
+export class SyncDriver implements QueueDriver {
+  readonly kind = 'sync' as const;
+  private readonly logger = new Logger(SyncDriver.name);
+
+  constructor(
+    private readonly registry: JobHandlerRegistry,
+    private readonly attempts: number,
+  ) {}
+
+  async dispatch(messages: OutboxMessage[]): Promise<DispatchResult> {
+    const result: DispatchResult = { dispatched: [], retry: [], failed: [] };
+    for (const message of messages) {
+      try {
+        await this.registry.run(message.jobName, message.payload, { jobId: bullJobId(message), attempt: message.attempts + 1 });
+        result.dispatched.push(message);
+      } catch (error) {
+        const text = (error as Error).message;
+        this.logger.warn(`job ${message.jobName} (${bullJobId(message)}) failed on attempt ${message.attempts + 1}: ${text}`);
+        (message.attempts + 1 >= this.attempts ? result.failed : result.retry).push({ message, error: text });
+      }
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,128 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@cdtg/config';
+import { QUEUE_DRIVER, QueueDriver } from './drivers/queue-driver';
+import { OutboxMessage } from './outbox-message.entity';
+import { OUTBOX_CHANNEL } from './outbox.service';
+
+/** Any constant: the advisory lock that makes one relay at a time move rows, so rows leave in id order. */
+const RELAY_LOCK = 7_214_001;
+const BATCH = 200;
+
+/**
+ * Moves committed outbox rows to the queue driver, in id order, at least once. Woken by NOTIFY on commit,
+ * and by a poll as a safety net. When Redis is down it backs off and retries; nothing is lost.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private listener?: Client;
+  private backoffMs = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    await this.driver.close();
+  }
+
+  /** Moves every row that is due now; returns how many were moved. Exposed for tests and the CLI. */
+  async drainOnce(): Promise<number> {
+    const outcome = await this.dataSource.transaction(async (manager): Promise<{ moved: number; blocked?: string }> => {
+      const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK])) as { locked: boolean }[];
+      if (!locked) return { moved: 0 };
+      const dueClause = this.driver.kind === 'sync' ? 'AND run_at <= now()' : '';
+      const rows = await manager
+        .getRepository(OutboxMessage)
+        .createQueryBuilder('m')
+        .where(`m.status = 'pending' AND m.available_at <= now() ${dueClause}`)
+        .orderBy('m.id', 'ASC')
+        .limit(BATCH)
+        .getMany();
+      if (rows.length === 0) return { moved: 0 };
+      const result = await this.driver.dispatch(rows);
+      if (result.dispatched.length > 0) {
+        await manager.query(`UPDATE outbox_message SET status = 'dispatched', dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [
+          result.dispatched.map((m) => m.id),
+        ]);
+      }
+      for (const { message, error } of result.retry) {
+        const delay = this.config.JOB_BACKOFF_MS * 2 ** message.attempts;
+        await manager.query(
+          `UPDATE outbox_message SET attempts = attempts + $2, last_error = $3, available_at = now() + ($4 || ' milliseconds')::interval WHERE id = $1`,
+          [message.id, this.driver.kind === 'sync' ? 1 : 0, error.slice(0, 2000), this.driver.kind === 'sync' ? String(delay) : '0'],
+        );
+      }
+      for (const { message, error } of result.failed) {
+        await manager.query(`UPDATE outbox_message SET status = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1`, [message.id, error.slice(0, 2000)]);
+      }
+      const blocked = this.driver.kind === 'bullmq' ? result.retry[0]?.error : undefined;
+      return { moved: result.dispatched.length, blocked };
+    });
+    // The dispatched prefix is committed; the queue refused the rest, which waits in order.
+    if (outcome.blocked) throw new Error(`queue unreachable after ${outcome.moved} message(s): ${outcome.blocked}`);
+    return outcome.moved;
+  }
+
+  private async run(): Promise<void> {
+    await this.listen();
+    while (this.running) {
+      let moved = 0;
+      try {
+        moved = await this.drainOnce();
+        if (this.backoffMs > 0) this.logger.log('Outbox relay recovered; queue reachable again');
+        this.backoffMs = 0;
+      } catch (error) {
+        this.backoffMs = Math.min(Math.max(this.backoffMs * 2, 250), 5000);
+        this.logger.warn(`Outbox relay paused ${this.backoffMs} ms: ${(error as Error).message}`);
+      }
+      if (moved === 0 || this.backoffMs > 0) await this.sleep(this.backoffMs || this.config.OUTBOX_POLL_MS);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** LISTEN on a dedicated connection so commits wake the relay at once; polling covers a lost connection. */
+  private async listen(): Promise<void> {
+    const url = this.config.DATABASE_URL!;
+    const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    client.on('notification', () => this.wake?.());
+    client.on('error', () => {
+      this.listener = undefined;
+      setTimeout(() => this.running && void this.listen(), 1000);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listener = client;
+    } catch {
+      await client.end().catch(() => undefined);
+      if (this.running) setTimeout(() => this.running && void this.listen(), 1000);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Job, Worker } from 'bullmq';
+import { AppConfig } from '@cdtg/config';
+import { BullmqDriver } from './drivers/bullmq.driver';
+import { QUEUE_DRIVER, QueueDriver } from './drivers/queue-driver';
+import { JobHandlerRegistry } from './job-handler';
+import { ALL_QUEUE_NAMES } from './job-names';
+import { createRedisConnection } from './redis-connection';
+
+/** One BullMQ Worker per queue, routing each job to its handler. Idle when the in-process driver is used. */
+@Injectable()
+export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('QueueWorkers');
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly registry: JobHandlerRegistry,
+    @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!(this.driver instanceof BullmqDriver) || !this.config.REDIS_URL) return;
+    for (const queueName of ALL_QUEUE_NAMES) {
+      const worker = new Worker(queueName, (job: Job) => this.process(job), {
+        connection: createRedisConnection(this.config.REDIS_URL, 'consumer', `cdtg-worker-${queueName}`),
+        prefix: this.config.QUEUE_PREFIX,
+        concurrency: this.config.WORKER_CONCURRENCY,
+      });
+      worker.on('error', (error) => this.logger.warn(`worker ${queueName}: ${error.message}`));
+      worker.on('failed', (job, error) =>
+        this.logger.warn(`job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}/${job?.opts.attempts}): ${error.message}`),
+      );
+      this.workers.push(worker);
+    }
+    this.logger.log(`Consuming ${ALL_QUEUE_NAMES.length} queues with concurrency ${this.config.WORKER_CONCURRENCY}`);
+  }
+
+  /** Stops taking jobs and waits for the ones in flight. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+
+  private process(job: Job): Promise<void> {
+    return this.registry.run(job.name, job.data, { jobId: String(job.id), attempt: job.attemptsMade + 1 });
+  }
+}

@@ -1,0 +1,82 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AppConfig, ConfigError, loadConfig, redactUrl } from '@cdtg/config';
+import { assertDatabaseReachable, startEmbeddedPostgres } from '@cdtg/database';
+import { redisAnswers } from '@cdtg/queue';
+import { join } from 'node:path';
+
+const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
+
+/** Prints one line and exits: how every start-up refusal ends. */
+export function fail(message: string): never {
+  process.stderr.write(`cdtg: ${message}\n`);
+  process.exit(1);
+}
+
+/** Loads the configuration or exits with one line naming every bad variable. */
+export function configOrExit(overrides: Record<string, string> = {}): AppConfig {
+  try {
+    return loadConfig(process.env, overrides);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Development defaults for `npm start`: an embedded PostgreSQL under DATA_DIR when DATABASE_URL is unset, Redis at
+ * 127.0.0.1:6379 if it answers (otherwise jobs run in process), mail written to files. Production never gets here
+ * without all three configured (loadConfig refuses it).
+ */
+export async function resolveDevelopmentServices(config: AppConfig): Promise<{ config: AppConfig; stop: () => Promise<void>; notes: string[] }> {
+  const overrides: Record<string, string> = {};
+  const notes: string[] = [];
+  let stop: () => Promise<void> = async () => undefined;
+  if (!config.DATABASE_URL) {
+    const embedded = await startEmbeddedPostgres({ dir: join(config.DATA_DIR, 'postgres'), port: config.EMBEDDED_DATABASE_PORT });
+    overrides.DATABASE_URL = embedded.url;
+    stop = embedded.stop;
+    notes.push(`database: embedded PostgreSQL (${join(config.DATA_DIR, 'postgres')}, port ${config.EMBEDDED_DATABASE_PORT})`);
+  }
+  if (!config.REDIS_URL) {
+    if (await redisAnswers(DEFAULT_REDIS)) {
+      overrides.REDIS_URL = DEFAULT_REDIS;
+      notes.push(`queue: BullMQ on ${DEFAULT_REDIS}`);
+    } else {
+      notes.push('queue: WARNING no Redis at 127.0.0.1:6379, jobs run inside this process (development only)');
+    }
+  }
+  if (!config.SMTP_URL) notes.push(`mail: written as .eml files under ${join(config.DATA_DIR, 'mail')}`);
+  const env = { ...process.env, ...overrides } as Record<string, string>;
+  return { config: loadConfig(env), stop, notes };
+}
+
+/** Fails with one line when DATABASE_URL is missing or does not answer. */
+export async function requireDatabase(config: AppConfig, hint: string): Promise<string> {
+  if (!config.DATABASE_URL) fail(`DATABASE_URL is not set (${hint})`);
+  try {
+    await assertDatabaseReachable(config.DATABASE_URL);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  return config.DATABASE_URL;
+}
+
+/** Creates the Nest application with JSON logs and graceful shutdown on SIGTERM/SIGINT. */
+export async function createApp(module: DynamicModule, config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(PinoLogger));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  app.getHttpAdapter().getInstance().disable?.('x-powered-by');
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  // Shutdown finishes in-flight requests and jobs; past the grace period the process exits anyway.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS).unref());
+  }
+  return app;
+}
+
+export { redactUrl };
