@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
-import { configOrExit, CoreModule, createApp, requireDatabase, runMigrations } from '@cdtg/runtime';
+import { configOrExit, CoreModule, createApp, exitOnSignals, requireDatabase, runMigrations } from '@cdtg/runtime';
 import { ApiModule } from './api.module';
 
 /** The API alone (production, Docker): needs DATABASE_URL; migrates on start under a lock. */
@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), ApiModule] })
   class ApiAppModule {}
 
-  const app = await createApp({ module: ApiAppModule }, config);
+  const app = await createApp({ module: ApiAppModule });
+  exitOnSignals(app, config);
   await app.listen(config.PORT, config.HOST);
   new Logger('Api').log(`GraphQL API at ${config.publicUrl}/graphql`);
 }

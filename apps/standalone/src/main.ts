@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { ApiModule } from '../../api/src/api.module';
 import { WorkerModule } from '../../worker/src/worker.module';
-import { configOrExit, CoreModule, createApp, fail, requireDatabase, resolveDevelopmentServices, runMigrations } from '@cdtg/runtime';
+import { configOrExit, CoreModule, createApp, exitOnSignals, fail, requireDatabase, resolveDevelopmentServices, runMigrations } from '@cdtg/runtime';
 
 /**
  * `npm start`: API and worker in one process, with development fallbacks for whatever is not configured
@@ -18,9 +18,9 @@ async function main(): Promise<void> {
   @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), ApiModule, WorkerModule] })
   class StandaloneModule {}
 
-  const app = await createApp({ module: StandaloneModule }, config);
+  const app = await createApp({ module: StandaloneModule });
+  exitOnSignals(app, config, stop);
   await app.listen(config.PORT, config.HOST);
-  process.once('exit', () => void stop());
   const lines = [
     '',
     `cdtg ${config.NODE_ENV} is running (${((Date.now() - started) / 1000).toFixed(1)} s)`,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
-import { configOrExit, CoreModule, createApp, fail, requireDatabase } from '@cdtg/runtime';
+import { configOrExit, CoreModule, createApp, exitOnSignals, fail, requireDatabase } from '@cdtg/runtime';
 import { WorkerModule } from './worker.module';
 
 /** The worker alone (production, Docker): relay + BullMQ processors, health on WORKER_PORT. */
@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   @Module({ imports: [CoreModule.forRoot(config, { app: 'worker', readinessRequiresRedis: true }), WorkerModule] })
   class WorkerAppModule {}
 
-  const app = await createApp({ module: WorkerAppModule }, config);
+  const app = await createApp({ module: WorkerAppModule });
+  exitOnSignals(app, config);
   await app.listen(config.WORKER_PORT, config.HOST);
   new Logger('Worker').log(`Worker running; health at http://${config.HOST}:${config.WORKER_PORT}/health/ready`);
 }

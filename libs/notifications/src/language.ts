@@ -1,5 +1,5 @@
 /** The languages cdtg writes to people in. Vietnamese first. */
 export enum Language {
-  Vi = 'vi',
-  En = 'en',
+  vi = 'vi',
+  en = 'en',
 }

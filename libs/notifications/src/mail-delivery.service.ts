@@ -21,13 +21,13 @@ export class MailDeliveryService {
   ) {}
 
   async deliver(emailId: string): Promise<'sent' | 'already-sent' | 'missing'> {
-    return this.dataSource.transaction(async (manager) => {
-      const email = await manager.getRepository(EmailMessage).findOne({ where: { id: emailId }, lock: { mode: 'pessimistic_write' } });
-      if (!email) return 'missing';
-      if (email.status === 'sent') return 'already-sent';
-      const rendered = renderEmail(email.template, email.language, email.params as never);
-      const messageId = `<${email.id}@cdtg>`;
-      try {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const email = await manager.getRepository(EmailMessage).findOne({ where: { id: emailId }, lock: { mode: 'pessimistic_write' } });
+        if (!email) return 'missing';
+        if (email.status === 'sent') return 'already-sent';
+        const rendered = renderEmail(email.template, email.language, email.params as never);
+        const messageId = `<${email.id}@cdtg>`;
         const response = await this.transport.send({
           from: this.config.MAIL_FROM,
           to: email.toAddress,
@@ -40,17 +40,13 @@ export class MailDeliveryService {
         await manager.update(EmailMessage, email.id, { status: 'sent', sentAt: new Date(), messageId, attempts: email.attempts + 1, lastError: null });
         this.logger.log(`e-mail ${email.template} ${email.id} sent (${response})`);
         return 'sent';
-      } catch (error) {
-        // Record the attempt outside this transaction (which rolls back) and let the queue retry.
-        await this.dataSource
-          .createQueryBuilder()
-          .update(EmailMessage)
-          .set({ attempts: () => 'attempts + 1', lastError: (error as Error).message.slice(0, 2000) })
-          .where('id = :id', { id: email.id })
-          .execute()
-          .catch(() => undefined);
-        throw error;
-      }
-    });
+      });
+    } catch (error) {
+      // The transaction rolled back (and released the row); record the attempt and let the queue retry.
+      await this.dataSource
+        .query(`UPDATE email_message SET attempts = attempts + 1, last_error = $2 WHERE id = $1 AND status <> 'sent'`, [emailId, (error as Error).message.slice(0, 2000)])
+        .catch(() => undefined);
+      throw error;
+    }
   }
 }

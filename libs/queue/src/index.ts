@@ -9,3 +9,4 @@ export * from './queue-workers';
 export * from './redis-connection';
 export * from './drivers/queue-driver';
 export * from './drivers/bullmq.driver';
+export * from './queue-admin';

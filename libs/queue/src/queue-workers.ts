@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
+import type IORedis from 'ioredis';
 import { AppConfig } from '@cdtg/config';
 import { BullmqDriver } from './drivers/bullmq.driver';
 import { QUEUE_DRIVER, QueueDriver } from './drivers/queue-driver';
@@ -12,6 +13,7 @@ import { createRedisConnection } from './redis-connection';
 export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('QueueWorkers');
   private readonly workers: Worker[] = [];
+  private readonly connections: IORedis[] = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -22,8 +24,10 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   onApplicationBootstrap(): void {
     if (!(this.driver instanceof BullmqDriver) || !this.config.REDIS_URL) return;
     for (const queueName of ALL_QUEUE_NAMES) {
+      const connection = createRedisConnection(this.config.REDIS_URL, 'consumer', `cdtg-worker-${queueName}`);
+      this.connections.push(connection);
       const worker = new Worker(queueName, (job: Job) => this.process(job), {
-        connection: createRedisConnection(this.config.REDIS_URL, 'consumer', `cdtg-worker-${queueName}`),
+        connection,
         prefix: this.config.QUEUE_PREFIX,
         concurrency: this.config.WORKER_CONCURRENCY,
       });
@@ -39,6 +43,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   /** Stops taking jobs and waits for the ones in flight. */
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all(this.connections.map((c) => c.quit().catch(() => c.disconnect())));
   }
 
   private process(job: Job): Promise<void> {

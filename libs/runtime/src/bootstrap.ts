@@ -17,7 +17,7 @@ export function fail(message: string): never {
 /** Loads the configuration or exits with one line naming every bad variable. */
 export function configOrExit(overrides: Record<string, string> = {}): AppConfig {
   try {
-    return loadConfig(process.env, overrides);
+    return loadConfig(undefined, overrides);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
@@ -48,8 +48,7 @@ export async function resolveDevelopmentServices(config: AppConfig): Promise<{ c
     }
   }
   if (!config.SMTP_URL) notes.push(`mail: written as .eml files under ${join(config.DATA_DIR, 'mail')}`);
-  const env = { ...process.env, ...overrides } as Record<string, string>;
-  return { config: loadConfig(env), stop, notes };
+  return { config: loadConfig(undefined, overrides), stop, notes };
 }
 
 /** Fails with one line when DATABASE_URL is missing or does not answer. */
@@ -64,19 +63,38 @@ export async function requireDatabase(config: AppConfig, hint: string): Promise<
 }
 
 /** Creates the Nest application with JSON logs and graceful shutdown on SIGTERM/SIGINT. */
-export async function createApp(module: DynamicModule, config: AppConfig): Promise<INestApplication> {
+export async function createApp(module: DynamicModule): Promise<INestApplication> {
   const app = await NestFactory.create(module, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(PinoLogger));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   app.getHttpAdapter().getInstance().disable?.('x-powered-by');
   const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  // Shutdown finishes in-flight requests and jobs; past the grace period the process exits anyway.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS).unref());
-  }
   return app;
+}
+
+/**
+ * Graceful shutdown on SIGTERM/SIGINT: readiness turns to 503, the HTTP server stops accepting and finishes
+ * in-flight requests, workers finish in-flight jobs, then connections close and the process exits 0. Past
+ * SHUTDOWN_GRACE_MS it exits 1 anyway.
+ */
+export function exitOnSignals(app: INestApplication, config: AppConfig, after: () => Promise<void> = async () => undefined): void {
+  let closing = false;
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS).unref();
+    app
+      .close()
+      .then(after)
+      .then(() => process.exit(0))
+      .catch((error: Error) => {
+        process.stderr.write(`cdtg: shutdown failed: ${error.message}\n`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
 
 export { redactUrl };

@@ -24,7 +24,7 @@ export class SystemResolver {
 
   @Mutation(() => QueuedEmail, { description: 'Queue a test e-mail to check delivery end to end' })
   async sendTestEmail(@Args('input') input: SendTestEmailInput): Promise<QueuedEmail> {
-    const id = await this.notifications.queueTestEmail(input.to, input.language ?? Language.Vi);
+    const id = await this.notifications.queueTestEmail(input.to, input.language ?? Language.vi);
     return { id, to: input.to, status: 'queued' };
   }
 }

@@ -26,7 +26,7 @@ export class SendTestEmailInput {
   @MaxLength(254)
   to: string;
 
-  @Field(() => Language, { nullable: true, defaultValue: Language.Vi })
+  @Field(() => Language, { nullable: true, defaultValue: Language.vi })
   @IsOptional()
   @IsEnum(Language)
   language?: Language;

@@ -12,8 +12,8 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 export const escapeHtml = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 const FOOTER: Record<Language, string> = {
-  [Language.Vi]: 'Thư này được gửi tự động từ hệ thống điều phối Tổ công nghệ số cộng đồng (cdtg). Vui lòng không trả lời thư này.',
-  [Language.En]: 'This message was sent automatically by the community digital technology groups platform (cdtg). Please do not reply.',
+  [Language.vi]: 'Thư này được gửi tự động từ hệ thống điều phối Tổ công nghệ số cộng đồng (cdtg). Vui lòng không trả lời thư này.',
+  [Language.en]: 'This message was sent automatically by the community digital technology groups platform (cdtg). Please do not reply.',
 };
 
 /** Wraps paragraphs in the plain-text and HTML shells shared by every e-mail. */

@@ -7,8 +7,8 @@ export interface TestEmailParams {
 
 /** Sent by an operator to check that mail delivery works end to end. */
 export function testEmail(language: Language, params: TestEmailParams): RenderedEmail {
-  const at = new Date(params.requestedAt).toLocaleString(language === Language.Vi ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
-  return language === Language.Vi
+  const at = new Date(params.requestedAt).toLocaleString(language === Language.vi ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
+  return language === Language.vi
     ? layout(language, 'Thư kiểm tra từ hệ thống cdtg', [
         { text: 'Xin chào,' },
         { text: `Đây là thư kiểm tra được yêu cầu lúc ${at} (giờ Việt Nam). Nếu bạn nhận được thư này, hệ thống gửi thư đang hoạt động bình thường.` },

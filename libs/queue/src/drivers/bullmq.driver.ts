@@ -69,5 +69,6 @@ export class BullmqDriver implements QueueDriver {
 
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    await this.connection.quit().catch(() => this.connection.disconnect());
   }
 }

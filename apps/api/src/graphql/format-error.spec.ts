@@ -1,0 +1,37 @@
+import { ForbiddenException } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
+import { DomainError, ErrorCode } from '@cdtg/errors';
+import { clientCode, formatGraphqlError } from './format-error';
+
+const wrap = (original: unknown) => new GraphQLError('x', { originalError: original as Error, path: ['f'] });
+const formatted = (code = 'INTERNAL_SERVER_ERROR') => ({ message: 'raw', path: ['f'], extensions: { code } });
+
+describe('formatGraphqlError', () => {
+  it('maps every domain code', () => {
+    for (const code of Object.values(ErrorCode)) expect(clientCode(code)).toMatch(/^[A-Z_]+$/);
+  });
+
+  it('keeps a domain error with its fields', () => {
+    const out = formatGraphqlError(formatted(), wrap(DomainError.invalid('input.phone', 'is not a Vietnamese phone number')));
+    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'phone'], message: 'is not a Vietnamese phone number' }] });
+  });
+
+  it('maps HTTP exceptions', () => {
+    expect(formatGraphqlError(formatted(), wrap(new ForbiddenException())).extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('turns a lost database connection into a retryable SERVICE_UNAVAILABLE', () => {
+    const out = formatGraphqlError(formatted(), wrap(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })));
+    expect(out.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
+  });
+
+  it('hides unexpected errors', () => {
+    const out = formatGraphqlError(formatted(), wrap(new Error('relation "secret_table" does not exist')));
+    expect(out).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(out)).not.toContain('secret_table');
+  });
+
+  it('passes GraphQL validation errors through', () => {
+    expect(formatGraphqlError(formatted('GRAPHQL_VALIDATION_FAILED'), new GraphQLError('Cannot query field')).extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});

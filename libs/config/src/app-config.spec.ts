@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { APP_VERSION, ConfigError, loadConfig, redactUrl } from './app-config';
+
+describe('loadConfig', () => {
+  it('has working defaults for development', () => {
+    const config = loadConfig({});
+    expect(config.NODE_ENV).toBe('development');
+    expect(config.PORT).toBe(3000);
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.introspection).toBe(true);
+  });
+
+  it('converts numbers and booleans', () => {
+    const config = loadConfig({ PORT: '8080', GRAPHQL_INTROSPECTION: 'false' });
+    expect(config.PORT).toBe(8080);
+    expect(config.introspection).toBe(false);
+  });
+
+  it('names every bad variable on one line, with what it should look like', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://x', SMTP_URL: 'mail.example.vn', PORT: 'abc' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).not.toContain('\n');
+    expect(message).toContain('DATABASE_URL must be a PostgreSQL URL, e.g. postgres://user:password@host:5432/cdtg (got "mysql://x")');
+    expect(message).toContain('SMTP_URL must be an SMTP URL');
+    expect(message).toContain('PORT must be a port number');
+  });
+
+  it('refuses every fallback in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /DATABASE_URL is required when NODE_ENV=production.*REDIS_URL is required.*SMTP_URL is required/,
+    );
+    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25' });
+    expect(config.introspection).toBe(false);
+  });
+
+  it('hides passwords when printing URLs', () => {
+    expect(redactUrl('postgres://cdtg:secret@db:5432/cdtg')).toBe('postgres://cdtg:***@db:5432/cdtg');
+  });
+
+  it('knows the release from package.json', () => {
+    expect(APP_VERSION).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+});

@@ -1,0 +1,71 @@
+import request from 'supertest';
+import { eventually } from '../support/app';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { runNode, startNode } from '../support/processes';
+import { TestSmtpServer } from '../support/smtp';
+import { REDIS_URL } from '../support/test-env';
+
+const API = 'dist/apps/api/src/main.js';
+const WORKER = 'dist/apps/worker/src/main.js';
+
+describe('processes: start-up refusals and API + worker as separate processes', () => {
+  it('stops on a malformed DATABASE_URL with one line naming it', async () => {
+    const result = await runNode(API, { DATABASE_URL: 'not-a-url' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('DATABASE_URL must be a PostgreSQL URL');
+  });
+
+  it('stops on a malformed SMTP_URL with one line naming it', async () => {
+    const result = await runNode(WORKER, { DATABASE_URL: 'postgres://u@127.0.0.1:1/x', SMTP_URL: 'mail.example.vn:25' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('SMTP_URL must be an SMTP URL');
+  });
+
+  it('stops with one line when the database does not answer', async () => {
+    const result = await runNode(API, { DATABASE_URL: 'postgres://cdtg:secret@127.0.0.1:1/cdtg' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('DATABASE_URL=postgres://cdtg:***@127.0.0.1:1/cdtg is not usable');
+  });
+
+  it('refuses every fallback in production', async () => {
+    const result = await runNode('dist/apps/standalone/src/main.js', { NODE_ENV: 'production' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/DATABASE_URL is required.*REDIS_URL is required.*SMTP_URL is required/);
+  });
+
+  describe('with a database, Redis and SMTP', () => {
+    let db: TestDatabase;
+    let smtp: TestSmtpServer;
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      smtp = await new TestSmtpServer().start();
+    });
+    afterAll(async () => {
+      await db?.drop();
+      await smtp?.stop();
+    });
+
+    it('the API writes, the worker sends, and both shut down cleanly on SIGTERM', async () => {
+      const env = { DATABASE_URL: db.url, REDIS_URL, SMTP_URL: smtp.url, QUEUE_PREFIX: `p${Date.now()}`, PORT: '0', LOG_LEVEL: 'info', HOST: '127.0.0.1' };
+      const api = startNode(API, { ...env, PORT: '38517' });
+      const worker = startNode(WORKER, { ...env, WORKER_PORT: '38518' });
+      try {
+        await eventually(async () => (await request('http://127.0.0.1:38517').get('/health/ready')).status === 200, 20_000, 200);
+        await eventually(async () => (await request('http://127.0.0.1:38518').get('/health/ready')).status === 200, 20_000, 200);
+        const res = await request('http://127.0.0.1:38517')
+          .post('/graphql')
+          .send({ query: 'mutation { sendTestEmail(input: { to: "lan@example.vn" }) { id } }' });
+        expect(res.body.errors).toBeUndefined();
+        await eventually(() => smtp.to('lan@example.vn').length === 1, 20_000);
+        // Every log line is JSON.
+        for (const line of api.output().trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+      } finally {
+        expect(await api.stop()).toBe(0);
+        expect(await worker.stop()).toBe(0);
+      }
+    });
+  });
+});
