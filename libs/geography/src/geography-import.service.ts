@@ -1,0 +1,334 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { AuditActor, AuditService } from '@cdtg/audit';
+import { DomainError } from '@cdtg/errors';
+import { CsvFormatError, readCsv, tidyName, writeCsv } from '@cdtg/text';
+import { AdminUnit, UnitKind } from './admin-unit.entity';
+import { addDays, isIsoDate, periodCovers, periodsOverlap } from './dates';
+import { emptyReport, ImportReport, RowProblem } from './import-report';
+import { Reorganisation, ReorganisationKind, ReorganisationLink, ShareKind } from './reorganisation.entity';
+
+const UNIT_COLUMNS = ['code', 'name', 'kind', 'type', 'parent_code', 'valid_from', 'valid_to'];
+const REFORM_COLUMNS = ['effective_date', 'old_code', 'old_name', 'new_code', 'new_name', 'share'];
+const KINDS = new Set<string>(Object.values(UnitKind));
+
+interface UnitRow {
+  line: number;
+  code: string;
+  name: string;
+  kind: UnitKind;
+  typeWord: string;
+  parentCode: string | null;
+  from: string | null;
+  to: string | null;
+}
+
+/** Reads, validates and applies CSV files of units and reorganisations; writes them back out. */
+@Injectable()
+export class GeographyImportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Units: code,name,kind,type,parent_code,valid_from,valid_to (dates inclusive, empty = unbounded).
+   * Rows may come in any order. Errors per row: a bad field, an unknown parent (none with that code valid over the
+   * whole period), a cycle, a code used twice in overlapping periods (in the file or against stored units).
+   * Re-importing the same file changes nothing.
+   */
+  async importUnits(csv: string | Buffer, actor: AuditActor): Promise<ImportReport> {
+    const table = this.read(csv, UNIT_COLUMNS);
+    const report = emptyReport();
+    const rows: UnitRow[] = [];
+    for (const { line, values: v } of table.rows) {
+      const problems = this.checkUnitRow(line, v);
+      if (problems.length) report.errors.push(...problems);
+      else
+        rows.push({
+          line,
+          code: v.code,
+          name: tidyName(v.name),
+          kind: v.kind as UnitKind,
+          typeWord: tidyName(v.type),
+          parentCode: v.parent_code || null,
+          from: v.valid_from || null,
+          to: v.valid_to || null,
+        });
+    }
+
+    await this.dataSource.transaction(async (manager) => {
+      const stored = await manager.getRepository(AdminUnit).find();
+      const bad = new Set<UnitRow>();
+      // A code used twice inside one period, in the file.
+      const byCode = groupBy(rows, (r) => r.code);
+      for (const list of byCode.values()) {
+        for (let i = 0; i < list.length; i++)
+          for (let j = i + 1; j < list.length; j++)
+            if (periodsOverlap(period(list[i]), period(list[j]))) {
+              report.errors.push({ line: list[j].line, field: 'code', message: `code ${list[j].code} is already used by line ${list[i].line} in an overlapping period` });
+              bad.add(list[j]);
+            }
+      }
+      // Resolve parents: among the file's rows first, then the stored units; a parent must cover the child's period.
+      const parentOf = new Map<UnitRow, UnitRow | AdminUnit>();
+      for (const row of rows) {
+        if (bad.has(row) || !row.parentCode) continue;
+        const inFile = (byCode.get(row.parentCode) ?? []).find((p) => !bad.has(p) && periodCovers(period(p), period(row)));
+        const inDb = stored.find((u) => u.code === row.parentCode && periodCovers({ from: u.validFrom, to: u.validTo }, period(row)));
+        const parent = inFile ?? inDb;
+        if (!parent) {
+          report.errors.push({ line: row.line, field: 'parent_code', message: `unknown parent: no unit ${row.parentCode} is valid over ${describe(period(row))}` });
+          bad.add(row);
+        } else parentOf.set(row, parent);
+      }
+      // Cycles: following parents inside the file must end outside it or at a root.
+      for (const row of rows) {
+        if (bad.has(row)) continue;
+        const seen = new Set<UnitRow>([row]);
+        let cursor = parentOf.get(row);
+        while (cursor && !(cursor instanceof AdminUnit)) {
+          if (seen.has(cursor)) {
+            report.errors.push({ line: row.line, field: 'parent_code', message: `cycle: unit ${row.code} is its own ancestor` });
+            bad.add(row);
+            break;
+          }
+          seen.add(cursor);
+          cursor = parentOf.get(cursor);
+        }
+      }
+      // Apply in parent-first order; a row whose parent row failed fails too.
+      const done = new Map<UnitRow, AdminUnit>();
+      const pending = rows.filter((r) => !bad.has(r));
+      let progress = true;
+      while (pending.length && progress) {
+        progress = false;
+        for (let i = 0; i < pending.length; i++) {
+          const row = pending[i];
+          const parent = parentOf.get(row);
+          if (parent && !(parent instanceof AdminUnit)) {
+            if (bad.has(parent)) {
+              report.errors.push({ line: row.line, field: 'parent_code', message: `its parent (line ${parent.line}) has errors` });
+              bad.add(row);
+              pending.splice(i--, 1);
+              progress = true;
+              continue;
+            }
+            if (!done.has(parent)) continue;
+          }
+          const parentUnit = parent instanceof AdminUnit ? parent : parent ? done.get(parent)! : null;
+          const outcome = await this.applyUnit(manager, row, parentUnit, stored, actor);
+          if ('error' in outcome) {
+            report.errors.push(outcome.error);
+            bad.add(row);
+          } else {
+            report[outcome.result]++;
+            done.set(row, outcome.unit);
+          }
+          pending.splice(i--, 1);
+          progress = true;
+        }
+      }
+    });
+    report.errors.sort((a, b) => a.line - b.line);
+    return report;
+  }
+
+  private async applyUnit(
+    manager: EntityManager,
+    row: UnitRow,
+    parent: AdminUnit | null,
+    stored: AdminUnit[],
+    actor: AuditActor,
+  ): Promise<{ result: 'created' | 'updated' | 'unchanged'; unit: AdminUnit } | { error: RowProblem }> {
+    const same = stored.find((u) => u.code === row.code && u.validFrom === row.from);
+    const others = stored.filter((u) => u.code === row.code && u !== same && periodsOverlap({ from: u.validFrom, to: u.validTo }, period(row)));
+    if (others.length) {
+      return { error: { line: row.line, field: 'valid_from', message: `code ${row.code} is already used by "${others[0].name}" over ${describe({ from: others[0].validFrom, to: others[0].validTo })}` } };
+    }
+    if (same) {
+      if (same.parentId !== (parent?.id ?? null)) {
+        return { error: { line: row.line, field: 'parent_code', message: `unit ${row.code} from ${row.from ?? 'the start'} has another parent; a change of parent is a reorganisation (a new version)` } };
+      }
+      const changes = { name: row.name, typeWord: row.typeWord, kind: row.kind, validTo: row.to };
+      if (same.name === changes.name && same.typeWord === changes.typeWord && same.kind === changes.kind && same.validTo === changes.validTo) {
+        return { result: 'unchanged', unit: same };
+      }
+      const before = { ...same };
+      await manager.update(AdminUnit, same.id, changes);
+      Object.assign(same, changes);
+      await this.audit.record(manager, actor, { operation: 'unit.update', objectType: 'admin_unit', objectId: same.id, before, after: { ...same } });
+      return { result: 'updated', unit: same };
+    }
+    const unit = await insertUnit(manager, { code: row.code, name: row.name, typeWord: row.typeWord, kind: row.kind, validFrom: row.from, validTo: row.to }, parent);
+    stored.push(unit);
+    await this.audit.record(manager, actor, { operation: 'unit.create', objectType: 'admin_unit', objectId: unit.id, after: { ...unit } });
+    return { result: 'created', unit };
+  }
+
+  private checkUnitRow(line: number, v: Record<string, string>): RowProblem[] {
+    const problems: RowProblem[] = [];
+    if (!/^[0-9A-Za-z._-]{1,30}$/.test(v.code)) problems.push({ line, field: 'code', message: 'must be 1-30 letters, digits, dots, dashes or underscores' });
+    if (!v.name || v.name.length > 200) problems.push({ line, field: 'name', message: 'must be 1-200 characters' });
+    if (!KINDS.has(v.kind)) problems.push({ line, field: 'kind', message: `must be one of ${[...KINDS].join(', ')}` });
+    if (!v.type || v.type.length > 50) problems.push({ line, field: 'type', message: 'must be the type word, e.g. Phường' });
+    for (const f of ['valid_from', 'valid_to']) if (v[f] && !isIsoDate(v[f])) problems.push({ line, field: f, message: 'must be a date written YYYY-MM-DD' });
+    if (v.valid_from && v.valid_to && isIsoDate(v.valid_from) && isIsoDate(v.valid_to) && v.valid_from > v.valid_to)
+      problems.push({ line, field: 'valid_to', message: 'is before valid_from' });
+    if (v.parent_code && v.parent_code === v.code) problems.push({ line, field: 'parent_code', message: 'cycle: a unit cannot be its own parent' });
+    return problems;
+  }
+
+  /**
+   * Reorganisations: effective_date,old_code,old_name,new_code,new_name,share (full|partial), as in the 2025 reform
+   * file. Old units are the ones valid the day before, new ones those valid on the day. An old unit split across several
+   * new ones (share partial) gets equal estimated fractions unless a `fraction` column gives them. Events: a split per
+   * split old unit; per new unit a merge (several sources), a rename (one source, new name) or a re-parent. Districts
+   * that end the day before without successor are recorded as abolished. Re-importing changes nothing.
+   */
+  async importReorganisations(csv: string | Buffer, actor: AuditActor, decision: string | null = null): Promise<ImportReport> {
+    const table = this.read(csv, REFORM_COLUMNS);
+    const report = emptyReport();
+    await this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(AdminUnit);
+      type Link = { line: number; date: string; from: AdminUnit; to: AdminUnit; share: ShareKind; fraction: number | null };
+      const links: Link[] = [];
+      for (const { line, values: v } of table.rows) {
+        const problems: RowProblem[] = [];
+        if (!isIsoDate(v.effective_date)) problems.push({ line, field: 'effective_date', message: 'must be a date written YYYY-MM-DD' });
+        if (v.share !== 'full' && v.share !== 'partial') problems.push({ line, field: 'share', message: 'must be full or partial' });
+        const fraction = v.fraction ? Number(v.fraction) : null;
+        if (fraction !== null && !(fraction > 0 && fraction <= 1)) problems.push({ line, field: 'fraction', message: 'must be a number in (0, 1]' });
+        if (problems.length) {
+          report.errors.push(...problems);
+          continue;
+        }
+        const before = addDays(v.effective_date, -1);
+        const from = await validAt(repo, v.old_code, before);
+        const to = await validAt(repo, v.new_code, v.effective_date);
+        if (!from) problems.push({ line, field: 'old_code', message: `no unit ${v.old_code} is valid on ${before}` });
+        else if (v.old_name && tidyName(v.old_name) !== from.name) problems.push({ line, field: 'old_name', message: `unit ${v.old_code} on ${before} is "${from.name}"` });
+        if (!to) problems.push({ line, field: 'new_code', message: `no unit ${v.new_code} is valid on ${v.effective_date}` });
+        else if (v.new_name && tidyName(v.new_name) !== to.name) problems.push({ line, field: 'new_name', message: `unit ${v.new_code} on ${v.effective_date} is "${to.name}"` });
+        if (problems.length) report.errors.push(...problems);
+        else links.push({ line, date: v.effective_date, from: from!, to: to!, share: v.share as ShareKind, fraction });
+      }
+      const existing = new Set(
+        ((await manager.query(
+          `SELECT l.from_unit_id || '>' || COALESCE(l.to_unit_id::text, '') AS k FROM reorganisation_link l`,
+        )) as { k: string }[]).map((r) => r.k),
+      );
+      const fresh = links.filter((l) => {
+        const known = existing.has(`${l.from.id}>${l.to.id}`);
+        if (known) report.unchanged++;
+        return !known;
+      });
+      // Splits: per old unit with partial shares; the rest grouped per new unit.
+      const partialFrom = groupBy(fresh.filter((l) => l.share === ShareKind.Partial), (l) => l.from.id);
+      const events: { date: string; kind: ReorganisationKind; links: Link[] }[] = [];
+      for (const list of partialFrom.values()) events.push({ date: list[0].date, kind: ReorganisationKind.Split, links: list });
+      for (const list of groupBy(fresh.filter((l) => l.share === ShareKind.Full), (l) => `${l.date}|${l.to.id}`).values()) {
+        const kind = list.length > 1 ? ReorganisationKind.Merge : list[0].from.name !== list[0].to.name ? ReorganisationKind.Rename : ReorganisationKind.Reparent;
+        events.push({ date: list[0].date, kind, links: list });
+      }
+      for (const event of events) {
+        const saved = await manager.getRepository(Reorganisation).save({ effectiveDate: event.date, kind: event.kind, decision });
+        const given = event.links.reduce((sum, l) => sum + (l.fraction ?? 0), 0);
+        const unknown = event.links.filter((l) => l.fraction === null).length;
+        const rows = event.links.map((l) => {
+          const estimated = l.share === ShareKind.Partial && l.fraction === null;
+          const fraction = l.share === ShareKind.Full ? 1 : (l.fraction ?? Math.max(0, 1 - given) / unknown);
+          return { reorganisationId: saved.id, fromUnitId: l.from.id, toUnitId: l.to.id, share: l.share, fraction: fraction.toFixed(5), fractionEstimated: estimated };
+        });
+        await manager.getRepository(ReorganisationLink).insert(rows);
+        await this.audit.record(manager, actor, { operation: `reorganisation.${event.kind}`, objectType: 'reorganisation', objectId: saved.id, after: { ...saved, links: rows } });
+        report.created += rows.length;
+      }
+      // A level abolished: districts that end the day before a reorganisation date without any successor.
+      for (const date of new Set(links.map((l) => l.date))) {
+        const orphans = (await manager.query(
+          `SELECT u.id FROM admin_unit u
+            WHERE u.kind = 'district' AND u.valid_to = $1::date
+              AND NOT EXISTS (SELECT 1 FROM reorganisation_link l WHERE l.from_unit_id = u.id)`,
+          [addDays(date, -1)],
+        )) as { id: string }[];
+        if (!orphans.length) continue;
+        const saved = await manager.getRepository(Reorganisation).save({ effectiveDate: date, kind: ReorganisationKind.Abolish, decision });
+        await manager.getRepository(ReorganisationLink).insert(
+          orphans.map((o) => ({ reorganisationId: saved.id, fromUnitId: o.id, toUnitId: null, share: ShareKind.Full, fraction: '0', fractionEstimated: false })),
+        );
+        await this.audit.record(manager, actor, { operation: 'reorganisation.abolish', objectType: 'reorganisation', objectId: saved.id, after: { ...saved, units: orphans.map((o) => o.id) } });
+        report.created += orphans.length;
+      }
+    });
+    report.errors.sort((a, b) => a.line - b.line);
+    return report;
+  }
+
+  async exportUnits(): Promise<string> {
+    const rows = (await this.dataSource.query(
+      `SELECT u.code, u.name, u.kind, u.type_word, p.code AS parent_code, u.valid_from::text, u.valid_to::text
+         FROM admin_unit u LEFT JOIN admin_unit p ON p.id = u.parent_id
+        ORDER BY u.depth, COALESCE(u.valid_from, '-infinity'::date), u.code`,
+    )) as Record<string, string | null>[];
+    return writeCsv(UNIT_COLUMNS, rows.map((r) => [r.code, r.name, r.kind, r.type_word, r.parent_code, r.valid_from, r.valid_to]));
+  }
+
+  async exportReorganisations(): Promise<string> {
+    const rows = (await this.dataSource.query(
+      `SELECT r.effective_date::text, f.code AS old_code, f.name AS old_name, t.code AS new_code, t.name AS new_name, l.share, l.fraction::text, r.kind
+         FROM reorganisation_link l JOIN reorganisation r ON r.id = l.reorganisation_id
+         JOIN admin_unit f ON f.id = l.from_unit_id LEFT JOIN admin_unit t ON t.id = l.to_unit_id
+        ORDER BY r.effective_date, f.code, t.code`,
+    )) as Record<string, string | null>[];
+    return writeCsv([...REFORM_COLUMNS, 'fraction', 'kind'], rows.map((r) => [r.effective_date, r.old_code, r.old_name, r.new_code, r.new_name, r.share, r.fraction, r.kind]));
+  }
+
+  private read(csv: string | Buffer, required: string[]) {
+    try {
+      const table = readCsv(csv);
+      const missing = required.filter((c) => !table.header.includes(c));
+      if (missing.length) throw DomainError.invalid('csv', `missing column(s): ${missing.join(', ')}; expected ${required.join(',')}`);
+      return table;
+    } catch (error) {
+      if (error instanceof CsvFormatError) throw DomainError.invalid('csv', error.message);
+      throw error;
+    }
+  }
+}
+
+/** Inserts a unit under `parent` (null: a root), computing its path and depth. */
+export async function insertUnit(
+  manager: EntityManager,
+  fields: Pick<AdminUnit, 'code' | 'name' | 'typeWord' | 'kind' | 'validFrom' | 'validTo'> & { synthetic?: boolean },
+  parent: AdminUnit | null,
+): Promise<AdminUnit> {
+  const id = crypto.randomUUID();
+  const unit = manager.getRepository(AdminUnit).create({
+    ...fields,
+    id,
+    synthetic: fields.synthetic ?? false,
+    parentId: parent?.id ?? null,
+    path: `${parent?.path ?? '/'}${id}/`,
+    depth: (parent?.depth ?? -1) + 1,
+  });
+  await manager.getRepository(AdminUnit).insert(unit);
+  return unit;
+}
+
+function validAt(repo: Repository<AdminUnit>, code: string, date: string): Promise<AdminUnit | null> {
+  return repo
+    .createQueryBuilder('u')
+    .where('u.code = :code', { code })
+    .andWhere(`COALESCE(u.valid_from, '-infinity'::date) <= :d::date AND COALESCE(u.valid_to, 'infinity'::date) >= :d::date`, { d: date })
+    .getOne();
+}
+
+const period = (r: { from: string | null; to: string | null }) => ({ from: r.from, to: r.to });
+const describe = (p: { from: string | null; to: string | null }) => `${p.from ?? 'the start'} – ${p.to ?? 'now'}`;
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) map.set(key(item), [...(map.get(key(item)) ?? []), item]);
+  return map;
+}

@@ -1,0 +1,55 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+
+export interface CsvTable {
+  header: string[];
+  /** Each row keyed by header, with its 1-based line number in the file (the header is line 1). */
+  rows: { line: number; values: Record<string, string> }[];
+}
+
+export class CsvFormatError extends Error {}
+
+/**
+ * Reads a CSV as people produce it: UTF-8 with or without BOM, comma or the semicolon that Excel writes in
+ * Vietnamese locales (detected from the header line), quoted fields, CRLF. Rejects text that is not UTF-8.
+ */
+export function readCsv(input: string | Buffer, options: { maxRows?: number } = {}): CsvTable {
+  let text: string;
+  if (Buffer.isBuffer(input)) {
+    text = new TextDecoder('utf-8', { fatal: false }).decode(input);
+    if (text.includes('\uFFFD')) throw new CsvFormatError('the file is not UTF-8 text: save it as "CSV UTF-8"');
+  } else {
+    text = input;
+  }
+  text = text.replace(/^\uFEFF/, '');
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  let records: string[][];
+  try {
+    records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as string[][];
+  } catch (error) {
+    throw new CsvFormatError(`the CSV cannot be read: ${(error as Error).message}`);
+  }
+  if (records.length === 0) throw new CsvFormatError('the file is empty');
+  const header = records[0].map((h) => h.trim().toLowerCase());
+  const max = options.maxRows ?? 200_000;
+  if (records.length - 1 > max) throw new CsvFormatError(`the file has ${records.length - 1} rows; at most ${max} are accepted per import`);
+  // csv-parse's `info` would give exact lines for multi-line fields; rows are numbered by record here (header = 1).
+  const rows = records.slice(1).map((record, i) => ({
+    line: i + 2,
+    values: Object.fromEntries(header.map((h, j) => [h, (record[j] ?? '').trim()])),
+  }));
+  return { header, rows };
+}
+
+/** Neutralises spreadsheet formulas (=, +, -, @, tab, CR at the start of a cell) in exported text. */
+export function safeCell(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  const text = value === null || value === undefined ? '' : String(value);
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** Writes a CSV (UTF-8 with BOM so Excel shows Vietnamese correctly), every cell neutralised. */
+export function writeCsv(header: string[], rows: unknown[][]): string {
+  return '\uFEFF' + stringify([header, ...rows.map((r) => r.map(safeCell))]);
+}
