@@ -1,4 +1,6 @@
+import { DirectoryResolvers } from './directory/directory.resolver';
+import { GeographyResolver } from './geography/geography.resolver';
 import { SystemResolver } from './system/system.resolver';
 
 /** Every resolver of the public API: provided by ApiModule and used to print schema.graphql. */
-export const API_RESOLVERS = [SystemResolver];
+export const API_RESOLVERS = [SystemResolver, GeographyResolver, ...DirectoryResolvers];

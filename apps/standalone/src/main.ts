@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { ApiModule } from '../../api/src/api.module';
 import { WorkerModule } from '../../worker/src/worker.module';
-import { configOrExit, CoreModule, createApp, exitOnSignals, fail, requireDatabase, resolveDevelopmentServices, runMigrations } from '@cdtg/runtime';
+import { createDataSource } from '@cdtg/database';
+import { DemoCityReport, loadDemoCity } from '@cdtg/demo';
+import { configOrExit, DATA_MODEL, CoreModule, createApp, exitOnSignals, fail, requireDatabase, resolveDevelopmentServices, runMigrations } from '@cdtg/runtime';
 
 /**
  * `npm start`: API and worker in one process, with development fallbacks for whatever is not configured
@@ -14,6 +16,7 @@ async function main(): Promise<void> {
   const { config, stop, notes } = await resolveDevelopmentServices(configOrExit()).catch((error: Error) => fail(error.message));
   const url = await requireDatabase(config, 'unexpected: no database resolved');
   const applied = await runMigrations(url);
+  const demo = config.demoCity ? await loadDemo(url) : null;
 
   @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), ApiModule, WorkerModule] })
   class StandaloneModule {}
@@ -28,9 +31,22 @@ async function main(): Promise<void> {
     `  health:    ${config.publicUrl}/health/ready`,
     ...notes.map((n) => `  ${n}`),
     applied.length ? `  migrations applied: ${applied.join(', ')}` : '  migrations: up to date',
+    demo && !demo.skipped
+      ? `  demo city loaded: Đà Nẵng units before and after the 2025 reform; SYNTHETIC ${demo.residentialGroups} residential groups, ${demo.groups} groups, ${demo.members} members`
+      : '',
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** The Đà Nẵng demo city, once, into an empty database (DEMO_CITY=false turns it off). */
+async function loadDemo(url: string): Promise<DemoCityReport> {
+  const dataSource = await createDataSource(url, DATA_MODEL, 2).initialize();
+  try {
+    return await loadDemoCity(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 void main();

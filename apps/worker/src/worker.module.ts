@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@cdtg/audit';
+import { DirectoryModule } from '@cdtg/directory';
 import { NotificationsModule } from '@cdtg/notifications';
 import { QueueConsumerModule } from '@cdtg/queue';
+import { DirectoryImportHandler } from './handlers/directory-import.handler';
 import { SendEmailHandler } from './handlers/send-email.handler';
 
 /** Job handlers, the outbox relay and the BullMQ workers. Needs CoreModule beside it. */
 @Module({
-  imports: [QueueConsumerModule.forRoot(), NotificationsModule],
-  providers: [SendEmailHandler],
+  imports: [QueueConsumerModule.forRoot(), NotificationsModule, AuditModule, DirectoryModule],
+  providers: [SendEmailHandler, DirectoryImportHandler],
 })
 export class WorkerModule {}

@@ -125,6 +125,12 @@ export class AppConfig {
   @IsBoolean({ message: 'must be true or false' })
   GRAPHQL_INTROSPECTION?: boolean;
 
+  /** Load the Đà Nẵng demo city (real units, synthetic population) into an empty database at `npm start`. */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  DEMO_CITY?: boolean;
+
   /** Milliseconds given to in-flight requests and jobs on SIGTERM before connections are closed. */
   @Transform(toInt)
   @IsInt({ message: 'must be milliseconds between 0 and 600000' })
@@ -140,6 +146,10 @@ export class AppConfig {
     return (this.PUBLIC_URL ?? `http://localhost:${this.PORT}`).replace(/\/$/, '');
   }
 
+  get demoCity(): boolean {
+    return this.DEMO_CITY ?? !this.isProduction;
+  }
+
   get introspection(): boolean {
     return this.GRAPHQL_INTROSPECTION ?? !this.isProduction;
   }
@@ -153,7 +163,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KEYS = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'GRAPHQL_INTROSPECTION']);
+const KEYS = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'GRAPHQL_INTROSPECTION', 'DEMO_CITY']);
 
 /** Reads, converts and validates the environment. Throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): AppConfig {

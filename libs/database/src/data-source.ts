@@ -1,4 +1,8 @@
+import { types } from 'pg';
 import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+
+// DATE columns stay 'YYYY-MM-DD' strings in raw queries too (not Dates at local midnight): calendar days have no zone.
+types.setTypeParser(types.builtins.DATE, (value: string) => value);
 import { SnakeNamingStrategy } from './naming-strategy';
 
 export interface DataModel {

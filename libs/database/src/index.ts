@@ -4,3 +4,4 @@ export * from './embedded-postgres';
 export * from './naming-strategy';
 export * from './preflight';
 export { ALL_MIGRATIONS } from './migrations';
+export * from './pagination';

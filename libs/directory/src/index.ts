@@ -3,3 +3,8 @@ export * from './member.entity';
 export * from './membership.entity';
 export * from './skill.entity';
 export * from './volunteer-group.entity';
+export * from './directory-import.entity';
+export * from './directory-import.service';
+export * from './directory.module';
+export * from './directory.repository';
+export * from './directory.service';

@@ -92,3 +92,21 @@ export class AdminUnitRepository {
     }));
   }
 }
+
+/**
+ * SQL of a CTE named `unit_scope(id)`: a unit (given by its path followed by %, `$first`) and its subtree valid on `$first+1`, plus
+ * every earlier unit whose territory went into them through reorganisations, so that records attached to old units
+ * (a group founded under a pre-2025 ward) count where that territory is now. The path prefix is a parameter so the
+ * planner uses the path index.
+ */
+export function unitScopeCte(first: number): string {
+  const prefix = `$${first}`;
+  const asOf = `$${first + 1}`;
+  return `unit_scope(id) AS (
+    SELECT d.id FROM admin_unit d
+     WHERE d.path LIKE ${prefix}
+       AND COALESCE(d.valid_from, '-infinity'::date) <= ${asOf}::date AND COALESCE(d.valid_to, 'infinity'::date) >= ${asOf}::date
+    UNION
+    SELECT l.from_unit_id FROM reorganisation_link l JOIN unit_scope s ON l.to_unit_id = s.id
+  )`;
+}

@@ -7,13 +7,20 @@ export class SendEmailPayload {
   emailId: string;
 }
 
+export class DirectoryImportPayload {
+  @IsUUID()
+  importId: string;
+}
+
 /** The payload type of each job. Adding a JobName without a payload here is a compile error. */
 export interface JobPayloads {
   [JobName.SendEmail]: SendEmailPayload;
+  [JobName.DirectoryImport]: DirectoryImportPayload;
 }
 
 const PAYLOAD_CLASSES: { [N in JobName]: new () => JobPayloads[N] } = {
   [JobName.SendEmail]: SendEmailPayload,
+  [JobName.DirectoryImport]: DirectoryImportPayload,
 };
 
 /**

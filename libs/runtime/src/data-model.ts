@@ -1,6 +1,6 @@
 import { AuditEvent } from '@cdtg/audit';
 import { ALL_MIGRATIONS, DataModel } from '@cdtg/database';
-import { Member, Membership, Skill, VolunteerGroup } from '@cdtg/directory';
+import { DirectoryImport, Member, Membership, Skill, VolunteerGroup } from '@cdtg/directory';
 import { AdminUnit, Reorganisation, ReorganisationLink } from '@cdtg/geography';
 import { EmailMessage } from '@cdtg/notifications';
 import { OutboxMessage } from '@cdtg/queue';
@@ -10,6 +10,6 @@ import { OutboxMessage } from '@cdtg/queue';
  * migration CLI and the test database. A new entity that is missing here fails the drift test.
  */
 export const DATA_MODEL: DataModel = {
-  entities: [OutboxMessage, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, VolunteerGroup, Member, Membership, Skill],
+  entities: [OutboxMessage, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, VolunteerGroup, Member, Membership, Skill, DirectoryImport],
   migrations: ALL_MIGRATIONS,
 };

@@ -1,0 +1,256 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditActor, AuditEntry, AuditService } from '@cdtg/audit';
+import { DomainError, ErrorCode } from '@cdtg/errors';
+import { isIsoDate, todayInVietnam } from '@cdtg/geography';
+import { JobName, OutboxService } from '@cdtg/queue';
+import { CsvFormatError, foldVietnamese, readCsv } from '@cdtg/text';
+import { parseAffiliation, parseGender, parseGroupStatus, parseRole } from './csv-vocabulary';
+import { DirectoryImport, DirectoryImportKind, DirectoryImportStatus } from './directory-import.entity';
+import { DirectoryService } from './directory.service';
+import { GroupStatus, MemberRole } from './directory.enums';
+import { Member } from './member.entity';
+import { Membership } from './membership.entity';
+import { VolunteerGroup } from './volunteer-group.entity';
+
+export const GROUP_COLUMNS = ['unit_code', 'name', 'decision_number', 'decision_date', 'status'];
+export const MEMBER_COLUMNS = ['unit_code', 'group_name', 'full_name', 'phone', 'email', 'gender', 'birth_year', 'affiliation', 'skills', 'role', 'joined_on'];
+const REQUIRED = { groups: ['unit_code', 'name'], members: ['unit_code', 'group_name', 'full_name', 'phone'] };
+const CHUNK = 500;
+const MAX_BYTES = 20 * 1024 * 1024;
+
+type RowError = { line: number; field?: string; message: string };
+type Counts = { created: number; updated: number; unchanged: number; errors: RowError[] };
+
+/**
+ * Bulk import of groups or members from CSV, as a queued job. Rows are applied in chunks of 500, each chunk in one
+ * transaction together with the progress counter, so a crashed import resumes where it stopped and nothing is applied
+ * twice. Upserts by natural key (group: unit code + folded name; member: phone among active members): re-importing
+ * the same file changes nothing. Bad rows are reported with line, column and reason; good rows are kept.
+ */
+@Injectable()
+export class DirectoryImportService {
+  private readonly logger = new Logger(DirectoryImportService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: DirectoryService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async start(actor: AuditActor, kind: DirectoryImportKind, csv: string): Promise<DirectoryImport> {
+    if (Buffer.byteLength(csv) > MAX_BYTES) throw DomainError.invalid('csv', 'is larger than 20 MB; split the file');
+    return this.dataSource.transaction(async (manager) => {
+      const job = manager.getRepository(DirectoryImport).create({ kind, csv, actorId: actor.userId, actorLabel: actor.label, status: DirectoryImportStatus.Queued });
+      await manager.getRepository(DirectoryImport).insert(job);
+      await this.outbox.enqueue(manager, JobName.DirectoryImport, { importId: job.id }, { aggregate: `directory_import:${job.id}`, jobKey: job.id });
+      return job;
+    });
+  }
+
+  async find(id: string): Promise<DirectoryImport> {
+    const job = await this.dataSource.getRepository(DirectoryImport).findOneBy({ id });
+    if (!job) throw DomainError.notFound('Import');
+    return job;
+  }
+
+  /** Runs (or resumes) an import. Idempotent: a completed import is left alone. */
+  async run(id: string): Promise<void> {
+    const job = await this.find(id);
+    if (job.status === DirectoryImportStatus.Completed || job.status === DirectoryImportStatus.Failed) return;
+    const actor: AuditActor = { userId: job.actorId, label: job.actorLabel };
+    let rows: { line: number; values: Record<string, string> }[];
+    try {
+      const table = readCsv(job.csv);
+      const missing = REQUIRED[job.kind].filter((c) => !table.header.includes(c));
+      if (missing.length) throw new CsvFormatError(`missing column(s): ${missing.join(', ')}; expected ${(job.kind === 'groups' ? GROUP_COLUMNS : MEMBER_COLUMNS).join(',')}`);
+      rows = table.rows;
+    } catch (error) {
+      if (!(error instanceof CsvFormatError)) throw error;
+      await this.dataSource.getRepository(DirectoryImport).update(id, { status: DirectoryImportStatus.Failed, failure: error.message });
+      return;
+    }
+    await this.dataSource.getRepository(DirectoryImport).update(id, { status: DirectoryImportStatus.Running, totalRows: rows.length });
+    for (let start = job.processedRows; start < rows.length; start += CHUNK) {
+      const chunk = rows.slice(start, start + CHUNK);
+      await this.dataSource.transaction(async (manager) => {
+        const counts = job.kind === DirectoryImportKind.Groups ? await this.groupChunk(manager, chunk, actor) : await this.memberChunk(manager, chunk, actor);
+        await manager.query(
+          `UPDATE directory_import SET processed_rows = $2, created = created + $3, updated = updated + $4, unchanged = unchanged + $5,
+                  errors = errors || $6::jsonb, updated_at = now() WHERE id = $1`,
+          [id, start + chunk.length, counts.created, counts.updated, counts.unchanged, JSON.stringify(counts.errors)],
+        );
+      });
+    }
+    await this.dataSource.getRepository(DirectoryImport).update(id, { status: DirectoryImportStatus.Completed });
+    this.logger.log(`import ${id} (${job.kind}) completed: ${rows.length} rows`);
+  }
+
+  private async groupChunk(manager: EntityManager, rows: { line: number; values: Record<string, string> }[], actor: AuditActor): Promise<Counts> {
+    const counts: Counts = { created: 0, updated: 0, unchanged: 0, errors: [] };
+    const units = await this.unitsByCode(manager, rows.map((r) => r.values.unit_code));
+    const existing = await this.groupsByKey(manager, rows.map((r) => ({ code: r.values.unit_code, name: r.values.name })));
+    const audit: AuditEntry[] = [];
+    const seen = new Map<string, number>();
+    for (const { line, values: v } of rows) {
+      try {
+        const unitId = units.get(v.unit_code);
+        if (!unitId) throw DomainError.invalid('unit_code', `no administrative unit has code ${v.unit_code}`);
+        const fields = this.directory.groupFields({ name: v.name, decisionNumber: v.decision_number || null, decisionDate: v.decision_date || null }, 'row');
+        const status = v.status ? parseGroupStatus(v.status) : GroupStatus.Active;
+        if (!status || status === GroupStatus.Dissolved) throw DomainError.invalid('status', 'must be active or suspended (dissolve a group in the app, with its date)');
+        const key = `${v.unit_code}|${fields.nameSearch}`;
+        if (seen.has(key)) throw DomainError.invalid('name', `the same group is already on line ${seen.get(key)}`);
+        seen.set(key, line);
+        const group = existing.get(key);
+        if (!group) {
+          const created = manager.getRepository(VolunteerGroup).create({ ...fields, unitId, status });
+          await manager.getRepository(VolunteerGroup).insert(created);
+          audit.push({ operation: 'group.import', objectType: 'group', objectId: created.id, after: created });
+          counts.created++;
+        } else if (group.name === fields.name && group.decisionNumber === fields.decisionNumber && group.decisionDate === fields.decisionDate && group.status === status) {
+          counts.unchanged++;
+        } else if (group.status === GroupStatus.Dissolved) {
+          throw DomainError.invalid('name', 'this group is dissolved');
+        } else {
+          const before = { ...group };
+          Object.assign(group, fields, { status });
+          await manager.getRepository(VolunteerGroup).save(group);
+          audit.push({ operation: 'group.import', objectType: 'group', objectId: group.id, before, after: group });
+          counts.updated++;
+        }
+      } catch (error) {
+        counts.errors.push(rowError(line, error));
+      }
+    }
+    await this.audit.record(manager, actor, audit);
+    return counts;
+  }
+
+  private async memberChunk(manager: EntityManager, rows: { line: number; values: Record<string, string> }[], actor: AuditActor): Promise<Counts> {
+    const counts: Counts = { created: 0, updated: 0, unchanged: 0, errors: [] };
+    const groups = await this.groupsByKey(manager, rows.map((r) => ({ code: r.values.unit_code, name: r.values.group_name })));
+    const valid: { line: number; fields: Awaited<ReturnType<DirectoryService['memberFields']>>; group: VolunteerGroup; role: MemberRole }[] = [];
+    const seenPhones = new Map<string, number>();
+    for (const { line, values: v } of rows) {
+      try {
+        const group = groups.get(`${v.unit_code}|${foldVietnamese(v.group_name ?? '')}`);
+        if (!group) throw DomainError.invalid('group_name', `no group "${v.group_name}" serves unit ${v.unit_code}; import groups first`);
+        if (group.status === GroupStatus.Dissolved) throw DomainError.invalid('group_name', 'the group is dissolved');
+        const role = v.role ? parseRole(v.role) : MemberRole.Member;
+        if (!role) throw DomainError.invalid('role', 'must be leader, deputy or member (Tổ trưởng, Tổ phó, Thành viên)');
+        const gender = v.gender ? parseGender(v.gender) : null;
+        if (gender === undefined) throw DomainError.invalid('gender', 'must be female, male or other (Nữ, Nam, Khác)');
+        const affiliation = v.affiliation ? parseAffiliation(v.affiliation) : undefined;
+        if (v.affiliation && !affiliation) throw DomainError.invalid('affiliation', 'must be one of youth_union, police, womens_union, veterans, enterprise, school, other');
+        const birthYear = v.birth_year ? Number(v.birth_year) : null;
+        if (v.birth_year && !/^\d{4}$/.test(v.birth_year)) throw DomainError.invalid('birth_year', 'must be a year, e.g. 1998');
+        if (v.joined_on && !isIsoDate(v.joined_on)) throw DomainError.invalid('joined_on', 'must be a date written YYYY-MM-DD');
+        const skills = v.skills ? v.skills.split(/[|;,]/).map((s) => s.trim()).filter(Boolean) : [];
+        const fields = await this.directory.memberFields(
+          { fullName: v.full_name, phone: v.phone, email: v.email || null, gender, birthYear, affiliation: affiliation ?? null, skills, joinedOn: v.joined_on || null },
+          'row',
+        );
+        if (seenPhones.has(fields.phone)) throw DomainError.invalid('phone', `the same phone number is already on line ${seenPhones.get(fields.phone)}`);
+        seenPhones.set(fields.phone, line);
+        valid.push({ line, fields, group, role });
+      } catch (error) {
+        counts.errors.push(rowError(line, error));
+      }
+    }
+    const existing = new Map(
+      (
+        (await manager.query(
+          `SELECT m.id, m.phone, ms.id AS membership_id, ms.group_id, ms.role, ms.from_date FROM member m
+             LEFT JOIN membership ms ON ms.member_id = m.id AND ms.to_date IS NULL
+            WHERE m.left_on IS NULL AND m.phone = ANY($1)`,
+          [valid.map((v) => v.fields.phone)],
+        )) as { id: string; phone: string; membership_id: string | null; group_id: string | null; role: MemberRole | null; from_date: string | null }[]
+      ).map((r) => [r.phone, r]),
+    );
+    const today = todayInVietnam();
+    const newMembers: Member[] = [];
+    const newMemberships: Partial<Membership>[] = [];
+    const audit: AuditEntry[] = [];
+    const current: Member[] = existing.size ? await manager.getRepository(Member).createQueryBuilder('m').where('m.id = ANY(:ids)', { ids: [...existing.values()].map((e) => e.id) }).getMany() : [];
+    const byId = new Map(current.map((m) => [m.id, m]));
+    for (const row of valid) {
+      const found = existing.get(row.fields.phone);
+      if (!found) {
+        const member = manager.getRepository(Member).create({ ...row.fields, joinedOn: row.fields.joinedOn ?? today, leftOn: null, id: crypto.randomUUID() });
+        newMembers.push(member);
+        newMemberships.push({ groupId: row.group.id, memberId: member.id, role: row.role, fromDate: member.joinedOn, toDate: null });
+        audit.push({ operation: 'member.import', objectType: 'member', objectId: member.id, after: { ...member, groupId: row.group.id, role: row.role } });
+        counts.created++;
+        continue;
+      }
+      const member = byId.get(found.id)!;
+      const { joinedOn, ...rest } = row.fields;
+      const sameFields = (Object.keys(rest) as (keyof typeof rest)[]).every((k) => JSON.stringify(member[k]) === JSON.stringify(rest[k])) && (!joinedOn || joinedOn === member.joinedOn);
+      const sameGroup = found.group_id === row.group.id && found.role === row.role;
+      if (sameFields && sameGroup) {
+        counts.unchanged++;
+        continue;
+      }
+      const before = { ...member, groupId: found.group_id, role: found.role };
+      if (!sameFields) {
+        Object.assign(member, rest, joinedOn ? { joinedOn } : {});
+        await manager.getRepository(Member).save(member);
+      }
+      if (!sameGroup) {
+        if (found.membership_id) await manager.update(Membership, found.membership_id, { toDate: found.from_date! >= today ? found.from_date! : previousDay(today) });
+        await manager.getRepository(Membership).insert({ groupId: row.group.id, memberId: member.id, role: row.role, fromDate: today, toDate: null });
+      }
+      audit.push({ operation: 'member.import', objectType: 'member', objectId: member.id, before, after: { ...member, groupId: row.group.id, role: row.role } });
+      counts.updated++;
+    }
+    if (newMembers.length) {
+      await manager.getRepository(Member).insert(newMembers);
+      await manager.getRepository(Membership).insert(newMemberships);
+    }
+    await this.audit.record(manager, actor, audit);
+    return counts;
+  }
+
+  /** Unit code → id of the version valid today (else the latest version). */
+  private async unitsByCode(manager: EntityManager, codes: string[]): Promise<Map<string, string>> {
+    const rows = (await manager.query(
+      `SELECT DISTINCT ON (code) code, id FROM admin_unit WHERE code = ANY($1)
+        ORDER BY code, (COALESCE(valid_from, '-infinity'::date) <= $2::date AND COALESCE(valid_to, 'infinity'::date) >= $2::date) DESC,
+                 COALESCE(valid_to, 'infinity'::date) DESC`,
+      [[...new Set(codes)], todayInVietnam()],
+    )) as { code: string; id: string }[];
+    return new Map(rows.map((r) => [r.code, r.id]));
+  }
+
+  /** Groups by natural key "unit code|folded name", across every version of the unit code. */
+  private async groupsByKey(manager: EntityManager, keys: { code: string; name: string }[]): Promise<Map<string, VolunteerGroup>> {
+    const codes = [...new Set(keys.map((k) => k.code))];
+    const names = [...new Set(keys.map((k) => foldVietnamese(k.name ?? '')))];
+    const groups = await manager
+      .getRepository(VolunteerGroup)
+      .createQueryBuilder('g')
+      .innerJoinAndSelect('g.unit', 'u')
+      .where('u.code = ANY(:codes) AND g.name_search = ANY(:names)', { codes, names })
+      .getMany();
+    return new Map(groups.map((g) => [`${g.unit!.code}|${g.nameSearch}`, g]));
+  }
+}
+
+function rowError(line: number, error: unknown): RowError {
+  if (error instanceof DomainError && error.code === ErrorCode.InvalidInput) {
+    const field = error.fields[0]?.path.at(-1);
+    return { line, field: field === undefined ? undefined : toColumn(String(field)), message: error.fields[0]?.message ?? error.message };
+  }
+  throw error;
+}
+
+const COLUMN_OF: Record<string, string> = { fullName: 'full_name', birthYear: 'birth_year', joinedOn: 'joined_on', decisionNumber: 'decision_number', decisionDate: 'decision_date', name: 'name' };
+const toColumn = (field: string) => COLUMN_OF[field] ?? field;
+
+function previousDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor, Page, PageRequest, toPage } from '@cdtg/database';
+import { unitScopeCte } from '@cdtg/geography';
+import { escapeLike } from '@cdtg/text';
+import { Affiliation, GroupStatus, MemberRole } from './directory.enums';
+import { Member } from './member.entity';
+import { Membership } from './membership.entity';
+import { VolunteerGroup } from './volunteer-group.entity';
+
+export interface UnitScope {
+  /** Path of the unit followed by %, and the date the tree is read on. */
+  pathPrefix: string;
+  asOf: string;
+}
+
+export interface GroupQuery {
+  scope?: UnitScope;
+  status?: GroupStatus;
+  /** Folded search text. */
+  search?: string;
+  sort: 'name' | 'created';
+}
+
+export interface MemberQuery {
+  scope?: UnitScope;
+  groupId?: string;
+  active?: boolean;
+  role?: MemberRole;
+  skill?: string;
+  affiliation?: Affiliation;
+  search?: string;
+  sort: 'name' | 'joined';
+}
+
+/** A member with the group and role of the membership that the list matched on (the current one, if any). */
+export interface MemberRow extends Member {
+  groupId: string | null;
+  role: MemberRole | null;
+}
+
+/** Builds WHERE clauses with numbered parameters. */
+class Sql {
+  readonly where: string[] = [];
+  readonly params: unknown[] = [];
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+}
+
+/** Every SQL statement of the directory: lists with keyset pagination, filters pushed into SQL, batch loads. */
+@Injectable()
+export class DirectoryRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async listGroups(query: GroupQuery, page: PageRequest): Promise<Page<VolunteerGroup>> {
+    const sql = new Sql();
+    let cte = '';
+    if (query.scope) {
+      cte = `WITH RECURSIVE ${unitScopeCte(1)} `;
+      sql.param(query.scope.pathPrefix);
+      sql.param(query.scope.asOf);
+      sql.where.push('g.unit_id IN (SELECT id FROM unit_scope)');
+    }
+    if (query.status) sql.where.push(`g.status = ${sql.param(query.status)}`);
+    if (query.search) sql.where.push(`g.name_search LIKE ${sql.param(`%${escapeLike(query.search)}%`)}`);
+    const key = query.sort === 'name' ? 'g.name_search' : `to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+    const where = sql.where.length ? `WHERE ${sql.where.join(' AND ')}` : '';
+    const [{ count }] = (await this.dataSource.query(`${cte}SELECT count(*)::int AS count FROM volunteer_group g ${where}`, sql.params)) as { count: number }[];
+    const pageWhere = [...sql.where];
+    if (page.after) {
+      const [k, id] = decodeCursor(page.after);
+      pageWhere.push(`(${key}, g.id) > (${sql.param(String(k))}, ${sql.param(id)}::uuid)`);
+    }
+    const rows = (await this.dataSource.query(
+      `${cte}SELECT g.*, ${key} AS sort_key FROM volunteer_group g ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
+        ORDER BY ${key}, g.id LIMIT ${sql.param(page.first + 1)}`,
+      sql.params,
+    )) as Record<string, unknown>[];
+    const groups = rows.map((r) => ({ group: this.mapGroup(r), key: String(r.sort_key) }));
+    const result = toPage(groups, page.first, count, (g) => encodeCursor(g.key, g.group.id));
+    return { ...result, items: result.items.map((i) => ({ node: i.node.group, cursor: i.cursor })) };
+  }
+
+  async listMembers(query: MemberQuery, page: PageRequest): Promise<Page<MemberRow>> {
+    const sql = new Sql();
+    let cte = '';
+    if (query.scope) {
+      cte = `WITH RECURSIVE ${unitScopeCte(1)} `;
+      sql.param(query.scope.pathPrefix);
+      sql.param(query.scope.asOf);
+      sql.where.push('g.unit_id IN (SELECT id FROM unit_scope)');
+    }
+    if (query.groupId) sql.where.push(`ms.group_id = ${sql.param(query.groupId)}::uuid`);
+    if (query.active !== undefined) sql.where.push(query.active ? 'm.left_on IS NULL' : 'm.left_on IS NOT NULL');
+    if (query.role) sql.where.push(`ms.role = ${sql.param(query.role)}`);
+    if (query.skill) sql.where.push(`${sql.param(query.skill)} = ANY(m.skills)`);
+    if (query.affiliation) sql.where.push(`m.affiliation = ${sql.param(query.affiliation)}`);
+    if (query.search) sql.where.push(`m.name_search LIKE ${sql.param(`%${escapeLike(query.search)}%`)}`);
+    // The membership a member is listed under: the open one, or for members who left, their last one.
+    const from = `member m
+      LEFT JOIN LATERAL (SELECT x.group_id, x.role FROM membership x WHERE x.member_id = m.id ORDER BY x.to_date DESC NULLS FIRST, x.from_date DESC LIMIT 1) ms ON true
+      LEFT JOIN volunteer_group g ON g.id = ms.group_id`;
+    const key = query.sort === 'name' ? 'm.name_search' : `to_char(m.joined_on, 'YYYY-MM-DD')`;
+    const where = sql.where.length ? `WHERE ${sql.where.join(' AND ')}` : '';
+    const [{ count }] = (await this.dataSource.query(`${cte}SELECT count(*)::int AS count FROM ${from} ${where}`, sql.params)) as { count: number }[];
+    const pageWhere = [...sql.where];
+    if (page.after) {
+      const [k, id] = decodeCursor(page.after);
+      pageWhere.push(`(${key}, m.id) > (${sql.param(String(k))}, ${sql.param(id)}::uuid)`);
+    }
+    const rows = (await this.dataSource.query(
+      `${cte}SELECT m.*, ms.group_id AS ms_group_id, ms.role AS ms_role, ${key} AS sort_key FROM ${from}
+        ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY ${key}, m.id LIMIT ${sql.param(page.first + 1)}`,
+      sql.params,
+    )) as Record<string, unknown>[];
+    const members = rows.map((r) => ({ member: { ...this.mapMember(r), groupId: (r.ms_group_id as string) ?? null, role: (r.ms_role as MemberRole) ?? null }, key: String(r.sort_key) }));
+    const result = toPage(members, page.first, count, (m) => encodeCursor(m.key, m.member.id));
+    return { ...result, items: result.items.map((i) => ({ node: i.node.member, cursor: i.cursor })) };
+  }
+
+  groupsByIds(ids: readonly string[]): Promise<VolunteerGroup[]> {
+    return this.dataSource.getRepository(VolunteerGroup).createQueryBuilder('g').where('g.id = ANY(:ids)', { ids }).getMany();
+  }
+
+  membersByIds(ids: readonly string[]): Promise<Member[]> {
+    return this.dataSource.getRepository(Member).createQueryBuilder('m').where('m.id = ANY(:ids)', { ids }).getMany();
+  }
+
+  /** Current memberships of several groups, one query (for Group.members without N+1). */
+  currentMemberships(groupIds: readonly string[]): Promise<Membership[]> {
+    return this.dataSource
+      .getRepository(Membership)
+      .createQueryBuilder('ms')
+      .where('ms.group_id = ANY(:groupIds) AND ms.to_date IS NULL', { groupIds })
+      .orderBy(`CASE ms.role WHEN 'leader' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END`)
+      .addOrderBy('ms.from_date')
+      .getMany();
+  }
+
+  /** Every membership of several members, newest first (for Member.history). */
+  membershipsOfMembers(memberIds: readonly string[]): Promise<Membership[]> {
+    return this.dataSource
+      .getRepository(Membership)
+      .createQueryBuilder('ms')
+      .where('ms.member_id = ANY(:memberIds)', { memberIds })
+      .orderBy('ms.from_date', 'DESC')
+      .getMany();
+  }
+
+  private mapGroup(r: Record<string, unknown>): VolunteerGroup {
+    return this.dataSource.getRepository(VolunteerGroup).create({
+      id: r.id as string,
+      name: r.name as string,
+      nameSearch: r.name_search as string,
+      unitId: r.unit_id as string,
+      decisionNumber: r.decision_number as string | null,
+      decisionDate: dateText(r.decision_date),
+      status: r.status as GroupStatus,
+      dissolvedOn: dateText(r.dissolved_on),
+      createdAt: r.created_at as Date,
+      updatedAt: r.updated_at as Date,
+    });
+  }
+
+  private mapMember(r: Record<string, unknown>): Member {
+    return this.dataSource.getRepository(Member).create({
+      id: r.id as string,
+      fullName: r.full_name as string,
+      nameSearch: r.name_search as string,
+      phone: r.phone as string,
+      email: r.email as string | null,
+      gender: r.gender as Member['gender'],
+      birthYear: r.birth_year as number | null,
+      affiliation: r.affiliation as Affiliation,
+      skills: r.skills as string[],
+      joinedOn: dateText(r.joined_on)!,
+      leftOn: dateText(r.left_on),
+      createdAt: r.created_at as Date,
+      updatedAt: r.updated_at as Date,
+    });
+  }
+}
+
+/** pg returns DATE columns as Date at local midnight unless parsed as text; normalise to YYYY-MM-DD. */
+function dateText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value.slice(0, 10);
+  const d = value as Date;
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}

@@ -1,0 +1,307 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AuditActor, AuditService } from '@cdtg/audit';
+import { Page, PageRequest } from '@cdtg/database';
+import { DomainError } from '@cdtg/errors';
+import { GeographyService, isIsoDate, todayInVietnam } from '@cdtg/geography';
+import { foldVietnamese, normaliseVietnamesePhone, tidyName } from '@cdtg/text';
+import { Affiliation, Gender, GroupStatus, MIN_GROUP_MEMBERS, MemberRole } from './directory.enums';
+import { DirectoryRepository, MemberRow, UnitScope } from './directory.repository';
+import { Member } from './member.entity';
+import { Membership } from './membership.entity';
+import { Skill } from './skill.entity';
+import { VolunteerGroup } from './volunteer-group.entity';
+
+export interface GroupInput {
+  unitId: string;
+  name: string;
+  decisionNumber?: string | null;
+  decisionDate?: string | null;
+}
+
+export interface MemberInput {
+  fullName: string;
+  phone: string;
+  email?: string | null;
+  gender?: Gender | null;
+  birthYear?: number | null;
+  affiliation?: Affiliation | null;
+  skills?: string[] | null;
+  joinedOn?: string | null;
+}
+
+export interface MemberFilter {
+  groupId?: string | null;
+  active?: boolean | null;
+  role?: MemberRole | null;
+  skill?: string | null;
+  affiliation?: Affiliation | null;
+  sort?: 'name' | 'joined';
+}
+
+export interface ListFilter {
+  unitCode?: string | null;
+  asOf?: string | null;
+  search?: string | null;
+}
+
+/** Rules about groups and members; SQL lives in DirectoryRepository. Every write is audited in its transaction. */
+@Injectable()
+export class DirectoryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: DirectoryRepository,
+    private readonly geography: GeographyService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The unit-subtree scope of a list filter, or undefined for no unit filter. */
+  async scope(unitCode?: string | null, asOf?: string | null): Promise<UnitScope | undefined> {
+    if (!unitCode) return undefined;
+    const unit = await this.geography.unitByCode(unitCode, asOf);
+    return { pathPrefix: `${unit.path}%`, asOf: this.geography.asOf(asOf) };
+  }
+
+  async listGroups(filter: ListFilter & { status?: GroupStatus | null; sort?: 'name' | 'created' }, page: PageRequest): Promise<Page<VolunteerGroup>> {
+    return this.repository.listGroups(
+      { scope: await this.scope(filter.unitCode, filter.asOf), status: filter.status ?? undefined, search: filter.search ? foldVietnamese(filter.search) : undefined, sort: filter.sort ?? 'name' },
+      page,
+    );
+  }
+
+  async listMembers(filter: ListFilter & MemberFilter, page: PageRequest): Promise<Page<MemberRow>> {
+    return this.repository.listMembers(
+      {
+        scope: await this.scope(filter.unitCode, filter.asOf),
+        groupId: filter.groupId ?? undefined,
+        active: filter.active ?? undefined,
+        role: filter.role ?? undefined,
+        skill: filter.skill ?? undefined,
+        affiliation: filter.affiliation ?? undefined,
+        search: filter.search ? foldVietnamese(filter.search) : undefined,
+        sort: filter.sort ?? 'name',
+      },
+      page,
+    );
+  }
+
+  async group(id: string): Promise<VolunteerGroup> {
+    const [group] = await this.repository.groupsByIds([id]);
+    if (!group) throw DomainError.notFound('Group');
+    return group;
+  }
+
+  async member(id: string): Promise<Member> {
+    const [member] = await this.repository.membersByIds([id]);
+    if (!member) throw DomainError.notFound('Member');
+    return member;
+  }
+
+  groupsByIds(ids: readonly string[]) {
+    return this.repository.groupsByIds(ids);
+  }
+
+  membersByIds(ids: readonly string[]) {
+    return this.repository.membersByIds(ids);
+  }
+
+  currentMemberships(groupIds: readonly string[]) {
+    return this.repository.currentMemberships(groupIds);
+  }
+
+  membershipsOfMembers(memberIds: readonly string[]) {
+    return this.repository.membershipsOfMembers(memberIds);
+  }
+
+  skills(): Promise<Skill[]> {
+    return this.dataSource.getRepository(Skill).find({ where: { active: true }, order: { code: 'ASC' } });
+  }
+
+  /** Guidance shortfalls of a group (from its current memberships): warnings, never refusals. */
+  warnings(memberships: Membership[]): string[] {
+    const out: string[] = [];
+    if (!memberships.some((m) => m.role === MemberRole.Leader)) out.push('NO_LEADER');
+    if (!memberships.some((m) => m.role === MemberRole.Deputy)) out.push('NO_DEPUTY');
+    if (memberships.length < MIN_GROUP_MEMBERS) out.push('FEWER_THAN_7_MEMBERS');
+    return out;
+  }
+
+  async createGroup(actor: AuditActor, input: GroupInput): Promise<VolunteerGroup> {
+    const fields = this.groupFields(input);
+    await this.geography.unitById(input.unitId);
+    return this.write(async (manager) => {
+      const group = manager.getRepository(VolunteerGroup).create({ ...fields, unitId: input.unitId, status: GroupStatus.Active });
+      await manager.getRepository(VolunteerGroup).insert(group);
+      await this.audit.record(manager, actor, { operation: 'group.create', objectType: 'group', objectId: group.id, after: group });
+      return group;
+    }, 'input.name', 'a group with this name already serves this unit');
+  }
+
+  async updateGroup(actor: AuditActor, id: string, patch: { name?: string | null; decisionNumber?: string | null; decisionDate?: string | null }): Promise<VolunteerGroup> {
+    return this.write(async (manager) => {
+      const group = await this.lockedGroup(manager, id);
+      const before = { ...group };
+      if (patch.name !== undefined && patch.name !== null) Object.assign(group, this.groupFields({ ...group, name: patch.name }));
+      if (patch.decisionNumber !== undefined) group.decisionNumber = patch.decisionNumber ? tidyName(patch.decisionNumber) : null;
+      if (patch.decisionDate !== undefined) group.decisionDate = this.date(patch.decisionDate, 'input.decisionDate');
+      await manager.getRepository(VolunteerGroup).save(group);
+      await this.audit.record(manager, actor, { operation: 'group.update', objectType: 'group', objectId: id, before, after: group });
+      return group;
+    }, 'input.name', 'a group with this name already serves this unit');
+  }
+
+  /** Active ⇄ suspended, or dissolved (final, with its date; current memberships end that day). */
+  async setGroupStatus(actor: AuditActor, id: string, status: GroupStatus, on?: string | null): Promise<VolunteerGroup> {
+    return this.write(async (manager) => {
+      const group = await this.lockedGroup(manager, id);
+      if (group.status === GroupStatus.Dissolved) throw DomainError.conflict('the group is dissolved; its status can no longer change', 'status');
+      const before = { ...group };
+      group.status = status;
+      if (status === GroupStatus.Dissolved) {
+        group.dissolvedOn = this.date(on ?? todayInVietnam(), 'on')!;
+        await manager.query(`UPDATE membership SET to_date = $2 WHERE group_id = $1 AND to_date IS NULL`, [id, group.dissolvedOn]);
+      }
+      await manager.getRepository(VolunteerGroup).save(group);
+      await this.audit.record(manager, actor, { operation: `group.${status}`, objectType: 'group', objectId: id, before, after: group });
+      return group;
+    });
+  }
+
+  async createMember(actor: AuditActor, groupId: string, role: MemberRole, input: MemberInput): Promise<Member> {
+    const fields = await this.memberFields(input);
+    return this.write(async (manager) => {
+      const group = await this.lockedGroup(manager, groupId);
+      if (group.status === GroupStatus.Dissolved) throw DomainError.invalid('input.groupId', 'the group is dissolved');
+      const member = manager.getRepository(Member).create({ ...fields, joinedOn: fields.joinedOn ?? todayInVietnam(), leftOn: null });
+      await manager.getRepository(Member).insert(member);
+      const membership = { groupId, memberId: member.id, role, fromDate: member.joinedOn, toDate: null };
+      await manager.getRepository(Membership).insert(membership);
+      await this.audit.record(manager, actor, { operation: 'member.create', objectType: 'member', objectId: member.id, after: { ...member, groupId, role } });
+      return member;
+    }, 'input.phone', 'an active member already has this phone number');
+  }
+
+  async updateMember(actor: AuditActor, id: string, patch: Partial<MemberInput>): Promise<Member> {
+    return this.write(async (manager) => {
+      const member = await manager.getRepository(Member).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!member) throw DomainError.notFound('Member');
+      const before = { ...member };
+      const merged = await this.memberFields({ ...member, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as MemberInput);
+      Object.assign(member, merged);
+      await manager.getRepository(Member).save(member);
+      await this.audit.record(manager, actor, { operation: 'member.update', objectType: 'member', objectId: id, before, after: member });
+      return member;
+    }, 'input.phone', 'an active member already has this phone number');
+  }
+
+  /** Ends the current membership the day before `on` and opens one in the new group: history is kept. */
+  async moveMember(actor: AuditActor, memberId: string, groupId: string, role: MemberRole, on?: string | null): Promise<Member> {
+    const day = this.date(on ?? todayInVietnam(), 'on')!;
+    return this.write(async (manager) => {
+      const member = await manager.getRepository(Member).findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
+      if (!member) throw DomainError.notFound('Member');
+      if (member.leftOn) throw DomainError.invalid('memberId', 'the member has left; re-activate them first');
+      const target = await this.lockedGroup(manager, groupId);
+      if (target.status === GroupStatus.Dissolved) throw DomainError.invalid('groupId', 'the group is dissolved');
+      const current = await manager.getRepository(Membership).findOne({ where: { memberId, toDate: null as never } });
+      if (current?.groupId === groupId && current.role === role) return member;
+      if (current) {
+        if (current.fromDate > day) throw DomainError.invalid('on', `is before the current membership began (${current.fromDate})`);
+        const end = new Date(`${day}T00:00:00Z`);
+        end.setUTCDate(end.getUTCDate() - 1);
+        const toDate = current.fromDate === day ? day : end.toISOString().slice(0, 10);
+        await manager.update(Membership, current.id, { toDate });
+      }
+      await manager.getRepository(Membership).insert({ groupId, memberId, role, fromDate: day, toDate: null });
+      await this.audit.record(manager, actor, {
+        operation: 'member.move',
+        objectType: 'member',
+        objectId: memberId,
+        before: current ? { groupId: current.groupId, role: current.role } : null,
+        after: { groupId, role, from: day },
+      });
+      return member;
+    });
+  }
+
+  /** The member leaves (on a date): no longer active, membership closed; the phone number is free again. */
+  async deactivateMember(actor: AuditActor, memberId: string, on?: string | null): Promise<Member> {
+    const day = this.date(on ?? todayInVietnam(), 'on')!;
+    return this.write(async (manager) => {
+      const member = await manager.getRepository(Member).findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
+      if (!member) throw DomainError.notFound('Member');
+      if (member.leftOn) return member;
+      if (day < member.joinedOn) throw DomainError.invalid('on', `is before the member joined (${member.joinedOn})`);
+      const before = { ...member };
+      member.leftOn = day;
+      await manager.getRepository(Member).save(member);
+      await manager.query(`UPDATE membership SET to_date = $2 WHERE member_id = $1 AND to_date IS NULL`, [memberId, day]);
+      await this.audit.record(manager, actor, { operation: 'member.deactivate', objectType: 'member', objectId: memberId, before, after: member });
+      return member;
+    });
+  }
+
+  /** Validated, normalised member fields (shared by create, update and import). */
+  async memberFields(input: MemberInput, prefix = 'input'): Promise<Omit<Member, 'id' | 'createdAt' | 'updatedAt' | 'leftOn' | 'joinedOn'> & { joinedOn: string | null }> {
+    const fullName = tidyName(input.fullName ?? '');
+    if (fullName.length < 2 || fullName.length > 100) throw DomainError.invalid(`${prefix}.fullName`, 'must be 2-100 characters');
+    const phone = normaliseVietnamesePhone(input.phone ?? '');
+    if (!phone) throw DomainError.invalid(`${prefix}.phone`, 'must be a Vietnamese phone number, e.g. 0912 345 678 or +84 912 345 678');
+    const email = input.email ? input.email.trim().toLowerCase() : null;
+    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw DomainError.invalid(`${prefix}.email`, 'must be an e-mail address');
+    const thisYear = Number(todayInVietnam().slice(0, 4));
+    if (input.birthYear !== undefined && input.birthYear !== null && (!Number.isInteger(input.birthYear) || input.birthYear < thisYear - 100 || input.birthYear > thisYear - 10)) {
+      throw DomainError.invalid(`${prefix}.birthYear`, `must be a year between ${thisYear - 100} and ${thisYear - 10}`);
+    }
+    const skills = [...new Set(input.skills ?? [])];
+    if (skills.length) {
+      const known = new Set((await this.skills()).map((s) => s.code));
+      const unknown = skills.filter((s) => !known.has(s));
+      if (unknown.length) throw DomainError.invalid(`${prefix}.skills`, `unknown skill(s): ${unknown.join(', ')}; see the skills query`);
+    }
+    return {
+      fullName,
+      nameSearch: foldVietnamese(fullName),
+      phone,
+      email,
+      gender: input.gender ?? null,
+      birthYear: input.birthYear ?? null,
+      affiliation: input.affiliation ?? Affiliation.Other,
+      skills,
+      joinedOn: input.joinedOn ? this.date(input.joinedOn, `${prefix}.joinedOn`) : null,
+    };
+  }
+
+  groupFields(input: Pick<GroupInput, 'name' | 'decisionNumber' | 'decisionDate'>, prefix = 'input') {
+    const name = tidyName(input.name ?? '');
+    if (name.length < 2 || name.length > 200) throw DomainError.invalid(`${prefix}.name`, 'must be 2-200 characters');
+    return {
+      name,
+      nameSearch: foldVietnamese(name),
+      decisionNumber: input.decisionNumber ? tidyName(input.decisionNumber).slice(0, 100) : null,
+      decisionDate: this.date(input.decisionDate ?? null, `${prefix}.decisionDate`),
+    };
+  }
+
+  private date(value: string | null, field: string): string | null {
+    if (value === null || value === undefined || value === '') return null;
+    if (!isIsoDate(value)) throw DomainError.invalid(field, 'must be a date written YYYY-MM-DD');
+    return value;
+  }
+
+  private async lockedGroup(manager: EntityManager, id: string): Promise<VolunteerGroup> {
+    const group = await manager.getRepository(VolunteerGroup).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!group) throw DomainError.notFound('Group');
+    return group;
+  }
+
+  /** A transaction whose unique-constraint violation becomes a CONFLICT naming `field`. */
+  private async write<T>(work: (manager: EntityManager) => Promise<T>, field?: string, conflict?: string): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      if (field && error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505') throw DomainError.conflict(conflict!, field);
+      throw error;
+    }
+  }
+}
