@@ -133,6 +133,7 @@ export class DirectoryImportService {
     const groups = await this.groupsByKey(manager, rows.map((r) => ({ code: r.values.unit_code, name: r.values.group_name })));
     const valid: { line: number; fields: Awaited<ReturnType<DirectoryService['memberFields']>>; group: VolunteerGroup; role: MemberRole }[] = [];
     const seenPhones = new Map<string, number>();
+    const knownSkills = await this.directory.skillCodes();
     for (const { line, values: v } of rows) {
       try {
         const group = groups.get(`${v.unit_code}|${foldVietnamese(v.group_name ?? '')}`);
@@ -151,6 +152,7 @@ export class DirectoryImportService {
         const fields = await this.directory.memberFields(
           { fullName: v.full_name, phone: v.phone, email: v.email || null, gender, birthYear, affiliation: affiliation ?? null, skills, joinedOn: v.joined_on || null },
           'row',
+          knownSkills,
         );
         if (seenPhones.has(fields.phone)) throw DomainError.invalid('phone', `the same phone number is already on line ${seenPhones.get(fields.phone)}`);
         seenPhones.set(fields.phone, line);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, IsNull, QueryFailedError } from 'typeorm';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
@@ -117,6 +117,10 @@ export class DirectoryService {
     return this.dataSource.getRepository(Skill).find({ where: { active: true }, order: { code: 'ASC' } });
   }
 
+  async skillCodes(): Promise<Set<string>> {
+    return new Set((await this.skills()).map((s) => s.code));
+  }
+
   /** Guidance shortfalls of a group (from its current memberships): warnings, never refusals. */
   warnings(memberships: Membership[]): string[] {
     const out: string[] = [];
@@ -203,7 +207,7 @@ export class DirectoryService {
       if (member.leftOn) throw DomainError.invalid('memberId', 'the member has left; re-activate them first');
       const target = await this.lockedGroup(manager, groupId);
       if (target.status === GroupStatus.Dissolved) throw DomainError.invalid('groupId', 'the group is dissolved');
-      const current = await manager.getRepository(Membership).findOne({ where: { memberId, toDate: null as never } });
+      const current = await manager.getRepository(Membership).findOne({ where: { memberId, toDate: IsNull() } });
       if (current?.groupId === groupId && current.role === role) return member;
       if (current) {
         if (current.fromDate > day) throw DomainError.invalid('on', `is before the current membership began (${current.fromDate})`);
@@ -242,7 +246,7 @@ export class DirectoryService {
   }
 
   /** Validated, normalised member fields (shared by create, update and import). */
-  async memberFields(input: MemberInput, prefix = 'input'): Promise<Omit<Member, 'id' | 'createdAt' | 'updatedAt' | 'leftOn' | 'joinedOn'> & { joinedOn: string | null }> {
+  async memberFields(input: MemberInput, prefix = 'input', knownSkills?: Set<string>): Promise<Omit<Member, 'id' | 'createdAt' | 'updatedAt' | 'leftOn' | 'joinedOn'> & { joinedOn: string | null }> {
     const fullName = tidyName(input.fullName ?? '');
     if (fullName.length < 2 || fullName.length > 100) throw DomainError.invalid(`${prefix}.fullName`, 'must be 2-100 characters');
     const phone = normaliseVietnamesePhone(input.phone ?? '');
@@ -255,7 +259,7 @@ export class DirectoryService {
     }
     const skills = [...new Set(input.skills ?? [])];
     if (skills.length) {
-      const known = new Set((await this.skills()).map((s) => s.code));
+      const known = knownSkills ?? (await this.skillCodes());
       const unknown = skills.filter((s) => !known.has(s));
       if (unknown.length) throw DomainError.invalid(`${prefix}.skills`, `unknown skill(s): ${unknown.join(', ')}; see the skills query`);
     }

@@ -7,6 +7,7 @@ import { VolunteerGroup } from './volunteer-group.entity';
 @Entity('membership')
 @Index('membership_current_unique', ['memberId'], { unique: true, where: 'to_date IS NULL' })
 @Index('membership_group_idx', ['groupId', 'toDate'])
+@Index('membership_member_idx', ['memberId', 'fromDate'])
 export class Membership {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { startTestApp, TestApp } from '../support/app';
+
+const UNITS = readFileSync('data/danang/danang-admin-units.csv', 'utf8');
+const REFORM = readFileSync('data/danang/danang-reform-2025.csv', 'utf8');
+const IMPORT_UNITS = `mutation($csv: String!) { importUnits(input: { csv: $csv }) { created updated unchanged errors { line field message } } }`;
+const IMPORT_REFORM = `mutation($csv: String!) { importReorganisations(input: { csv: $csv, decision: "Nghị quyết 1659/NQ-UBTVQH15" }) { created unchanged errors { line field message } } }`;
+
+type Report = { created: number; updated?: number; unchanged: number; errors: { line: number; field: string; message: string }[] };
+
+describe('geography: the 2025 reform of Đà Nẵng over GraphQL', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ worker: false });
+  });
+  afterAll(async () => t?.close());
+
+  it('imports the real units and the reform, and a re-import changes nothing', async () => {
+    const units = await t.gql<{ importUnits: Report }>(IMPORT_UNITS, { csv: UNITS });
+    expect(units.data!.importUnits).toMatchObject({ created: 403, updated: 0, unchanged: 0, errors: [] });
+    const reform = await t.gql<{ importReorganisations: Report }>(IMPORT_REFORM, { csv: REFORM });
+    expect(reform.data!.importReorganisations.errors).toEqual([]);
+    expect(reform.data!.importReorganisations.created).toBeGreaterThanOrEqual(284);
+
+    const again = await t.gql<{ importUnits: Report }>(IMPORT_UNITS, { csv: UNITS });
+    expect(again.data!.importUnits).toMatchObject({ created: 0, updated: 0, unchanged: 403, errors: [] });
+    const reformAgain = await t.gql<{ importReorganisations: Report }>(IMPORT_REFORM, { csv: REFORM });
+    expect(reformAgain.data!.importReorganisations).toMatchObject({ created: 0, unchanged: 284, errors: [] });
+
+    // Codes are reused across the reform: 20194 is two different units.
+    const versions = await t.gql<{ unitVersions: { name: string; validFrom: string | null; validTo: string | null }[] }>(`{ unitVersions(code: "20194") { name validFrom validTo } }`);
+    expect(versions.data!.unitVersions).toEqual([
+      { name: 'Phường Hòa Hiệp Bắc', validFrom: null, validTo: '2025-06-30' },
+      { name: 'Phường Hải Vân', validFrom: '2025-07-01', validTo: null },
+    ]);
+  });
+
+  it('answers what old commune 20296 (Xã Hòa Liên, split) is now: both successors with their shares', async () => {
+    const res = await t.gql<{ unit: { name: string; successors: { unit: { code: string; name: string }; share: string; fraction: number; fractionEstimated: boolean }[] } }>(
+      `{ unit(code: "20296", asOf: "2025-06-30") { name successors { unit { code name } share fraction fractionEstimated } } }`,
+    );
+    expect(res.data!.unit.name).toBe('Xã Hòa Liên');
+    expect(res.data!.unit.successors).toEqual([
+      { unit: { code: '20194', name: 'Phường Hải Vân' }, share: 'Partial', fraction: 0.5, fractionEstimated: true },
+      { unit: { code: '20197', name: 'Phường Liên Chiểu' }, share: 'Partial', fraction: 0.5, fractionEstimated: true },
+    ]);
+    const back = await t.gql<{ unit: { predecessors: { unit: { code: string } }[] } }>(`{ unit(code: "20194") { predecessors { unit { code } } } }`);
+    expect(back.data!.unit.predecessors.map((p) => p.unit.code).sort()).toEqual(['20194', '20195', '20293', '20296']);
+  });
+
+  it('gives the right tree before and after 2025-07-01', async () => {
+    type Sub = { unitSubtree: { code: string; kind: string }[] };
+    const before = await t.gql<Sub>(`{ unitSubtree(code: "48", asOf: "2025-06-30") { code kind } }`);
+    const after = await t.gql<Sub>(`{ unitSubtree(code: "48", asOf: "2025-07-01") { code kind } }`);
+    const count = (rows: { kind: string }[], kind: string) => rows.filter((r) => r.kind === kind).length;
+    expect(count(before.data!.unitSubtree, 'District')).toBe(8);
+    expect(count(before.data!.unitSubtree, 'Commune')).toBe(47);
+    expect(count(after.data!.unitSubtree, 'District')).toBe(0);
+    expect(count(after.data!.unitSubtree, 'Commune')).toBe(93);
+    expect(count(after.data!.unitSubtree, 'SpecialZone')).toBe(1);
+    // Quảng Nam's communes are in the new Đà Nẵng.
+    expect(after.data!.unitSubtree.some((u) => u.code === '20965')).toBe(true);
+    const anc = await t.gql<{ unit: { ancestors: { code: string }[] } }>(`{ unit(code: "20296", asOf: "2025-01-01") { ancestors { code } } }`);
+    expect(anc.data!.unit.ancestors.map((a) => a.code)).toEqual(['48', '497']);
+  });
+
+  it('exports units and reorganisations as CSV that imports back unchanged', async () => {
+    const res = await t.gql<{ exportUnitsCsv: string; exportReorganisationsCsv: string }>(`{ exportUnitsCsv exportReorganisationsCsv }`);
+    expect(res.data!.exportReorganisationsCsv).toContain('2025-07-01,20296,Xã Hòa Liên,20194,Phường Hải Vân,partial,0.50000,split');
+    const again = await t.gql<{ importUnits: Report }>(IMPORT_UNITS, { csv: res.data!.exportUnitsCsv });
+    expect(again.data!.importUnits).toMatchObject({ created: 0, updated: 0, unchanged: 403, errors: [] });
+  });
+
+  it('reports each bad row of a units file and keeps the good ones', async () => {
+    const csv = [
+      'code,name,kind,type,parent_code,valid_from,valid_to',
+      '99001,Phường Thử Nghiệm,commune,Phường,48,2025-07-01,', // good
+      '99002,Phường Mồ Côi,commune,Phường,77777,2025-07-01,', // unknown parent
+      '99003,Phường Sai Ngày,commune,Phường,48,2025-13-45,', // bad date
+      '99004,Xã A,commune,Xã,99005,2025-07-01,', // cycle with the next row
+      '99005,Xã B,commune,Xã,99004,2025-07-01,',
+      '99001,Phường Trùng Mã,commune,Phường,48,2025-08-01,', // code reused inside one period (file)
+      '20194,Phường Trùng Kỳ,commune,Phường,48,2026-01-01,', // overlaps the stored 20194 (2025-07-01 – now)
+      '99006,Tổ dân phố 1,residential_group,Tổ dân phố,99001,2025-07-01,', // good, parent from this file
+      '99007,Không Loại,hamlet,Thôn,48,2025-07-01,', // unknown kind
+    ].join('\n');
+    const res = await t.gql<{ importUnits: Report }>(IMPORT_UNITS, { csv });
+    const report = res.data!.importUnits;
+    expect(report.created).toBe(2);
+    const byLine = Object.fromEntries(report.errors.map((e) => [e.line, e]));
+    expect(byLine[3]).toMatchObject({ field: 'parent_code', message: expect.stringContaining('unknown parent') });
+    expect(byLine[4]).toMatchObject({ field: 'valid_from', message: 'must be a date written YYYY-MM-DD' });
+    expect(byLine[5].message).toContain('cycle');
+    expect(byLine[6].message).toContain('cycle');
+    expect(byLine[7]).toMatchObject({ field: 'code', message: expect.stringContaining('overlapping period') });
+    expect(byLine[8]).toMatchObject({ field: 'valid_from', message: expect.stringContaining('already used by "Phường Hải Vân"') });
+    expect(byLine[10]).toMatchObject({ field: 'kind' });
+    const kept = await t.gql<{ unitChildren: { code: string }[] }>(`{ unitChildren(code: "99001", asOf: "2025-07-02") { code } }`);
+    expect(kept.data!.unitChildren).toEqual([{ code: '99006' }]);
+  });
+
+  it('answers bad arguments with typed errors', async () => {
+    const res = await t.gql(`{ unit(code: "20194", asOf: "01/07/2025") { name } }`);
+    expect(res.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(res.errors![0].extensions!.fields![0].path).toEqual(['asOf']);
+    const missing = await t.gql(`{ unit(code: "00000") { name } }`);
+    expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
+    const badCsv = await t.gql(IMPORT_UNITS, { csv: 'nothing,useful\n1,2\n' });
+    expect(badCsv.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['csv'] }] });
+  });
+});
