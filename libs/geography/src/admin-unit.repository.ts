@@ -83,6 +83,8 @@ export class AdminUnitRepository {
       [unitId],
     )) as { unit_id: string; fraction: number; estimated: boolean; partial: boolean; effective_date: string; depth: number }[];
     const units = new Map((await this.byIds([...new Set(rows.map((r) => r.unit_id))])).map((u) => [u.id, u]));
+    // Nearest first, then by code: a stable order for clients and tests.
+    rows.sort((a, b) => a.depth - b.depth || units.get(a.unit_id)!.code.localeCompare(units.get(b.unit_id)!.code));
     return rows.map((r) => ({
       unit: units.get(r.unit_id)!,
       share: r.partial ? 'partial' : 'full',
