@@ -43,9 +43,20 @@ export interface MemberRow extends Member {
 class Sql {
   readonly where: string[] = [];
   readonly params: unknown[] = [];
+  cte = '';
+
   param(value: unknown): string {
     this.params.push(value);
     return `$${this.params.length}`;
+  }
+
+  /** Restricts `unitColumn` to a unit subtree (and the old units that went into it). Must be called first. */
+  scope(scope: UnitScope | undefined, unitColumn: string): void {
+    if (!scope) return;
+    this.cte = `WITH RECURSIVE ${unitScopeCte(1)} `;
+    this.param(scope.pathPrefix);
+    this.param(scope.asOf);
+    this.where.push(`${unitColumn} IN (SELECT id FROM unit_scope)`);
   }
 }
 
@@ -56,42 +67,16 @@ export class DirectoryRepository {
 
   async listGroups(query: GroupQuery, page: PageRequest): Promise<Page<VolunteerGroup>> {
     const sql = new Sql();
-    let cte = '';
-    if (query.scope) {
-      cte = `WITH RECURSIVE ${unitScopeCte(1)} `;
-      sql.param(query.scope.pathPrefix);
-      sql.param(query.scope.asOf);
-      sql.where.push('g.unit_id IN (SELECT id FROM unit_scope)');
-    }
+    sql.scope(query.scope, 'g.unit_id');
     if (query.status) sql.where.push(`g.status = ${sql.param(query.status)}`);
     if (query.search) sql.where.push(`g.name_search LIKE ${sql.param(`%${escapeLike(query.search)}%`)}`);
     const key = query.sort === 'name' ? 'g.name_search' : `to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
-    const where = sql.where.length ? `WHERE ${sql.where.join(' AND ')}` : '';
-    const [{ count }] = (await this.dataSource.query(`${cte}SELECT count(*)::int AS count FROM volunteer_group g ${where}`, sql.params)) as { count: number }[];
-    const pageWhere = [...sql.where];
-    if (page.after) {
-      const [k, id] = decodeCursor(page.after);
-      pageWhere.push(`(${key}, g.id) > (${sql.param(String(k))}, ${sql.param(id)}::uuid)`);
-    }
-    const rows = (await this.dataSource.query(
-      `${cte}SELECT g.*, ${key} AS sort_key FROM volunteer_group g ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
-        ORDER BY ${key}, g.id LIMIT ${sql.param(page.first + 1)}`,
-      sql.params,
-    )) as Record<string, unknown>[];
-    const groups = rows.map((r) => ({ group: this.mapGroup(r), key: String(r.sort_key) }));
-    const result = toPage(groups, page.first, count, (g) => encodeCursor(g.key, g.group.id));
-    return { ...result, items: result.items.map((i) => ({ node: i.node.group, cursor: i.cursor })) };
+    return this.keysetPage(sql, { select: 'g.*', from: 'volunteer_group g', key, id: 'g.id' }, page, (r) => this.mapGroup(r));
   }
 
   async listMembers(query: MemberQuery, page: PageRequest): Promise<Page<MemberRow>> {
     const sql = new Sql();
-    let cte = '';
-    if (query.scope) {
-      cte = `WITH RECURSIVE ${unitScopeCte(1)} `;
-      sql.param(query.scope.pathPrefix);
-      sql.param(query.scope.asOf);
-      sql.where.push('g.unit_id IN (SELECT id FROM unit_scope)');
-    }
+    sql.scope(query.scope, 'g.unit_id');
     if (query.groupId) sql.where.push(`ms.group_id = ${sql.param(query.groupId)}::uuid`);
     if (query.active !== undefined) sql.where.push(query.active ? 'm.left_on IS NULL' : 'm.left_on IS NOT NULL');
     if (query.role) sql.where.push(`ms.role = ${sql.param(query.role)}`);
@@ -103,21 +88,34 @@ export class DirectoryRepository {
       LEFT JOIN LATERAL (SELECT x.group_id, x.role FROM membership x WHERE x.member_id = m.id ORDER BY x.to_date DESC NULLS FIRST, x.from_date DESC LIMIT 1) ms ON true
       LEFT JOIN volunteer_group g ON g.id = ms.group_id`;
     const key = query.sort === 'name' ? 'm.name_search' : `to_char(m.joined_on, 'YYYY-MM-DD')`;
-    const where = sql.where.length ? `WHERE ${sql.where.join(' AND ')}` : '';
-    const [{ count }] = (await this.dataSource.query(`${cte}SELECT count(*)::int AS count FROM ${from} ${where}`, sql.params)) as { count: number }[];
-    const pageWhere = [...sql.where];
+    return this.keysetPage(sql, { select: 'm.*, ms.group_id AS ms_group_id, ms.role AS ms_role', from, key, id: 'm.id' }, page, (r) => ({
+      ...this.mapMember(r),
+      groupId: (r.ms_group_id as string) ?? null,
+      role: (r.ms_role as MemberRole) ?? null,
+    }));
+  }
+
+  /** One count and one page query: rows after the cursor's (key, id), `first + 1` of them to know if more follow. */
+  private async keysetPage<T extends { id: string }>(
+    sql: Sql,
+    q: { select: string; from: string; key: string; id: string },
+    page: PageRequest,
+    map: (row: Record<string, unknown>) => T,
+  ): Promise<Page<T>> {
+    const where = (clauses: string[]) => (clauses.length ? `WHERE ${clauses.join(' AND ')}` : '');
+    const [{ count }] = (await this.dataSource.query(`${sql.cte}SELECT count(*)::int AS count FROM ${q.from} ${where(sql.where)}`, sql.params)) as { count: number }[];
+    const clauses = [...sql.where];
     if (page.after) {
       const [k, id] = decodeCursor(page.after);
-      pageWhere.push(`(${key}, m.id) > (${sql.param(String(k))}, ${sql.param(id)}::uuid)`);
+      clauses.push(`(${q.key}, ${q.id}) > (${sql.param(String(k))}, ${sql.param(id)}::uuid)`);
     }
     const rows = (await this.dataSource.query(
-      `${cte}SELECT m.*, ms.group_id AS ms_group_id, ms.role AS ms_role, ${key} AS sort_key FROM ${from}
-        ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY ${key}, m.id LIMIT ${sql.param(page.first + 1)}`,
+      `${sql.cte}SELECT ${q.select}, ${q.key} AS sort_key FROM ${q.from} ${where(clauses)} ORDER BY ${q.key}, ${q.id} LIMIT ${sql.param(page.first + 1)}`,
       sql.params,
     )) as Record<string, unknown>[];
-    const members = rows.map((r) => ({ member: { ...this.mapMember(r), groupId: (r.ms_group_id as string) ?? null, role: (r.ms_role as MemberRole) ?? null }, key: String(r.sort_key) }));
-    const result = toPage(members, page.first, count, (m) => encodeCursor(m.key, m.member.id));
-    return { ...result, items: result.items.map((i) => ({ node: i.node.member, cursor: i.cursor })) };
+    const keyed = rows.map((r) => ({ node: map(r), key: String(r.sort_key) }));
+    const result = toPage(keyed, page.first, count, (x) => encodeCursor(x.key, x.node.id));
+    return { ...result, items: result.items.map((i) => ({ node: i.node.node, cursor: i.cursor })) };
   }
 
   groupsByIds(ids: readonly string[]): Promise<VolunteerGroup[]> {

@@ -1,0 +1,333 @@
+/**
+ * A synthetic national tree for benchmarks: the post-reform shape of Vietnam (34 provinces, ~3,300 communes), with
+ * invented residential groups, volunteer groups, members and memberships. Everything here is SYNTHETIC: codes
+ * (P01, P01C001, P01C001R01), place names, people, phones (+849…, sequential) and e-mail addresses (example.vn).
+ * Every unit is valid from 2025-07-01, open-ended, and marked `synthetic`.
+ *
+ * Fast: rows go in as `INSERT … SELECT FROM unnest($1::uuid[], $2::text[], …)`, 5,000 rows a statement (one
+ * parameter per column, not per value), which is close to COPY without needing pg-copy-streams.
+ *
+ * Idempotent: a database that already holds a unit coded P01 is left alone. Everything runs in ONE transaction, so
+ * an interrupted seed leaves nothing behind. Same seed → same names, codes, phones, sizes and dates (ids are random).
+ */
+import { DataSource, EntityManager } from 'typeorm';
+import { foldVietnamese } from '@cdtg/text';
+import { mulberry32 } from './demo-city';
+
+export type NationalScale = 'national' | 'tiny';
+
+export interface NationalSeedOptions {
+  scale: NationalScale;
+  /** PRNG seed; default 20250701. */
+  seed?: number;
+}
+
+export interface NationalSeedReport {
+  /** True when the database already held unit P01: nothing was written and the counts are 0. */
+  skipped: boolean;
+  units: number;
+  groups: number;
+  members: number;
+  ms: number;
+}
+
+interface Shape {
+  provinces: number;
+  /** Communes per province, inclusive range. */
+  communes: [number, number];
+  /** Residential groups per commune, inclusive range. */
+  residential: [number, number];
+  /** Commune-level volunteer groups per commune, inclusive range. */
+  communeGroups: [number, number];
+  /** Members per group (leader and deputy included). */
+  groupSizes: Weighted<number>[];
+}
+
+const SHAPES: Record<NationalScale, Shape> = {
+  // 34 × ~97 ≈ 3,300 communes; × ~19.5 ≈ 64,000 residential groups; + ~3.4 commune-level groups a commune ≈ 75,000
+  // volunteer groups; × ~4.7 ≈ 350,000 members.
+  national: { provinces: 34, communes: [80, 114], residential: [17, 22], communeGroups: [2, 5], groupSizes: [[3, 14], [4, 28], [5, 30], [6, 18], [7, 10]] },
+  tiny: { provinces: 2, communes: [5, 5], residential: [4, 4], communeGroups: [1, 1], groupSizes: [[2, 1], [3, 2], [4, 1]] },
+};
+
+const VALID_FROM = '2025-07-01';
+const FOUNDED_UNTIL = '2026-06-30';
+const JOINED_UNTIL = '2026-10-31';
+const CHUNK = 5_000;
+/** Phones are +849 followed by 8 digits, counting up from here: unique without a lookup. */
+const PHONE_BASE = 10_000_000;
+
+export async function seedNational(dataSource: DataSource, options: NationalSeedOptions): Promise<NationalSeedReport> {
+  const started = Date.now();
+  const shape = SHAPES[options.scale];
+  if (!shape) throw new Error(`seedNational: unknown scale ${String(options.scale)}`);
+  const random = mulberry32(options.seed ?? 20250701);
+
+  const counts = await dataSource.transaction(async (manager) => {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('cdtg:seed-national'))`);
+    if ((await manager.query(`SELECT 1 FROM admin_unit WHERE code = 'P01' LIMIT 1`)).length) return null;
+    return generate(manager, shape, random);
+  });
+
+  const ms = Date.now() - started;
+  return counts ? { skipped: false, ...counts, ms } : { skipped: true, units: 0, groups: 0, members: 0, ms };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Generation
+
+interface Unit {
+  id: string;
+  code: string;
+  name: string;
+  /** The name without its type word, e.g. "Tân Phú". */
+  place: string;
+}
+
+const UNIT_COLUMNS: Column[] = [
+  ['id', 'uuid'], ['code', 'text'], ['name', 'text'], ['type_word', 'text'], ['kind', 'text'], ['parent_id', 'uuid'],
+  ['path', 'text'], ['depth', 'int'], ['valid_from', 'date'], ['synthetic', 'boolean'],
+];
+const GROUP_COLUMNS: Column[] = [
+  ['id', 'uuid'], ['name', 'text'], ['name_search', 'text'], ['unit_id', 'uuid'], ['decision_number', 'text'], ['decision_date', 'date'], ['status', 'text'],
+];
+const MEMBER_COLUMNS: Column[] = [
+  ['id', 'uuid'], ['full_name', 'text'], ['name_search', 'text'], ['phone', 'text'], ['email', 'text'], ['gender', 'text'],
+  ['birth_year', 'int'], ['affiliation', 'text'], ['skills', 'text[]'], ['joined_on', 'date'],
+];
+const MEMBERSHIP_COLUMNS: Column[] = [['group_id', 'uuid'], ['member_id', 'uuid'], ['role', 'text'], ['from_date', 'date']];
+
+async function generate(manager: EntityManager, shape: Shape, random: Random) {
+  const units = new Batch(manager, 'admin_unit', UNIT_COLUMNS);
+  const groups = new Batch(manager, 'volunteer_group', GROUP_COLUMNS);
+  const members = new Batch(manager, 'member', MEMBER_COLUMNS);
+  const memberships = new Batch(manager, 'membership', MEMBERSHIP_COLUMNS);
+  // Members before their memberships: whenever members are written, the memberships pointing at them follow.
+  members.after = () => memberships.flush();
+
+  const usedPlaces = new Set<string>();
+  const communesOf: { commune: Unit; residential: Unit[] }[] = [];
+
+  // The tree: units go in first (groups reference them), parents before children.
+  for (let p = 1; p <= shape.provinces; p++) {
+    const city = p <= Math.ceil(shape.provinces * 6 / 34);
+    const provinceType = city ? 'Thành phố' : 'Tỉnh';
+    const provincePlace = uniquePlace(random, usedPlaces);
+    const province = { id: crypto.randomUUID(), code: `P${pad(p, 2)}`, name: `${provinceType} ${provincePlace}`, place: provincePlace };
+    const provincePath = `/${province.id}/`;
+    await units.add([province.id, province.code, province.name, provinceType, 'province', null, provincePath, 0, VALID_FROM, true]);
+
+    const communeCount = between(random, ...shape.communes);
+    const communePlaces = new Set<string>();
+    for (let c = 1; c <= communeCount; c++) {
+      const ward = random() < (city ? 0.6 : 0.15);
+      const communeType = ward ? 'Phường' : 'Xã';
+      const communePlace = uniquePlace(random, communePlaces);
+      const commune = { id: crypto.randomUUID(), code: `${province.code}C${pad(c, 3)}`, name: `${communeType} ${communePlace}`, place: communePlace };
+      const communePath = `${provincePath}${commune.id}/`;
+      await units.add([commune.id, commune.code, commune.name, communeType, 'commune', province.id, communePath, 1, VALID_FROM, true]);
+
+      const residentialType = ward ? 'Tổ dân phố' : 'Thôn';
+      const residential: Unit[] = [];
+      const residentialCount = between(random, ...shape.residential);
+      for (let r = 1; r <= residentialCount; r++) {
+        const rg = { id: crypto.randomUUID(), code: `${commune.code}R${pad(r, 2)}`, name: `${residentialType} ${r}`, place: String(r) };
+        await units.add([rg.id, rg.code, rg.name, residentialType, 'residential_group', commune.id, `${communePath}${rg.id}/`, 2, VALID_FROM, true]);
+        residential.push(rg);
+      }
+      communesOf.push({ commune, residential });
+    }
+  }
+  await units.flush();
+
+  // Volunteer groups: a few at commune level (numbered after the first), one for every residential group.
+  const founded: { id: string; founded: string; size: number }[] = [];
+  const addGroup = async (unitId: string, name: string) => {
+    const id = crypto.randomUUID();
+    const day = dayBetween(random, VALID_FROM, FOUNDED_UNTIL);
+    const status = random() < 0.012 ? 'suspended' : 'active';
+    await groups.add([id, name, foldVietnamese(name), unitId, `${between(random, 1, 480)}/QĐ-UBND`, day, status]);
+    founded.push({ id, founded: day, size: pick(random, shape.groupSizes) });
+  };
+  for (const { commune, residential } of communesOf) {
+    const communeGroups = between(random, ...shape.communeGroups);
+    for (let n = 1; n <= communeGroups; n++) {
+      await addGroup(commune.id, `Tổ công nghệ số cộng đồng ${commune.name}${n === 1 ? '' : ` số ${n}`}`);
+    }
+    for (const rg of residential) await addGroup(rg.id, `Tổ công nghệ số cộng đồng ${rg.name}, ${commune.place}`);
+  }
+  await groups.flush();
+
+  // Members: a leader, a deputy and the rest of each group; one open membership each.
+  let serial = 0;
+  for (const group of founded) {
+    for (let seat = 0; seat < group.size; seat++) {
+      const id = crypto.randomUUID();
+      const person = makePerson(random, serial++);
+      const joined = seat < 2 ? group.founded : dayBetween(random, group.founded, JOINED_UNTIL);
+      memberships.push([group.id, id, seat === 0 ? 'leader' : seat === 1 ? 'deputy' : 'member', joined]);
+      await members.add([id, person.fullName, foldVietnamese(person.fullName), person.phone, person.email, person.gender, person.birthYear, person.affiliation, person.skills, joined]);
+    }
+  }
+  await members.flush();
+
+  return { units: units.written, groups: groups.written, members: members.written };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bulk insert: one array parameter per column
+
+type Column = [name: string, type: string];
+
+class Batch {
+  written = 0;
+  after: () => Promise<void> = async () => undefined;
+  private rows: unknown[][] = [];
+
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly table: string,
+    private readonly columns: Column[],
+  ) {}
+
+  /** Adds a row without ever writing (for rows written by another batch's `after`). */
+  push(row: unknown[]): void {
+    this.rows.push(row);
+  }
+
+  async add(row: unknown[]): Promise<void> {
+    this.rows.push(row);
+    if (this.rows.length >= CHUNK) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.rows.length) {
+      const rows = this.rows;
+      this.rows = [];
+      // unnest flattens a text[][] into text, so an array column travels as one literal per row ('{a,b}') and is cast.
+      const params = this.columns.map(([, type], i) =>
+        type.endsWith('[]') ? rows.map((row) => arrayLiteral(row[i] as string[])) : rows.map((row) => row[i]),
+      );
+      const names = this.columns.map(([name]) => name);
+      const casts = this.columns.map(([, type], i) => `$${i + 1}::${type.endsWith('[]') ? 'text' : type}[]`);
+      const selects = this.columns.map(([name, type]) => (type.endsWith('[]') ? `${name}::${type}` : name));
+      await this.manager.query(
+        `INSERT INTO ${this.table} (${names.join(', ')}) SELECT ${selects.join(', ')} FROM unnest(${casts.join(', ')}) AS t(${names.join(', ')})`,
+        params,
+      );
+      this.written += rows.length;
+    }
+    await this.after();
+  }
+}
+
+/** A PostgreSQL array literal of plain codes (no quotes, commas or braces inside). */
+function arrayLiteral(items: string[]): string {
+  return `{${items.join(',')}}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Places and people
+
+const PLACE_SYLLABLES = [
+  'An', 'Bình', 'Phú', 'Hòa', 'Tân', 'Long', 'Thạnh', 'Đông', 'Tây', 'Nam', 'Bắc', 'Hưng', 'Thuận', 'Phước', 'Mỹ',
+  'Vĩnh', 'Quang', 'Xuân', 'Hiệp', 'Lộc', 'Trung', 'Sơn', 'Hải', 'Thành', 'Minh', 'Khánh', 'Hà', 'Lâm', 'Thới', 'Định',
+  'Phong', 'Điền', 'Thủy', 'Cát', 'Yên', 'Kim', 'Ngọc', 'Hồng', 'Đức', 'Gia',
+];
+
+/** A two-syllable place name not yet in `used` (gives up on uniqueness after a few tries: names may repeat). */
+function uniquePlace(random: Random, used: Set<string>): string {
+  let name = '';
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const first = choose(random, PLACE_SYLLABLES);
+    let second = choose(random, PLACE_SYLLABLES);
+    if (second === first) second = PLACE_SYLLABLES[(PLACE_SYLLABLES.indexOf(first) + 1) % PLACE_SYLLABLES.length];
+    name = `${first} ${second}`;
+    if (!used.has(name)) break;
+  }
+  used.add(name);
+  return name;
+}
+
+const FAMILY_NAMES: Weighted<string>[] = [
+  ['Nguyễn', 30], ['Trần', 11], ['Lê', 10], ['Phạm', 6], ['Huỳnh', 5], ['Hoàng', 4], ['Phan', 4], ['Vũ', 3], ['Võ', 4],
+  ['Đặng', 2], ['Bùi', 2], ['Đỗ', 2], ['Hồ', 2], ['Ngô', 2], ['Dương', 1], ['Lý', 1], ['Đoàn', 1], ['Trương', 1],
+  ['Mai', 1], ['Lương', 1], ['Đinh', 1], ['Thái', 1], ['Hà', 1], ['Tạ', 1],
+];
+const MIDDLE_FEMALE = ['Thị', 'Thị', 'Thị', 'Ngọc', 'Thanh', 'Thu', 'Minh', 'Kim', 'Bích', 'Mỹ', 'Hồng', 'Phương', 'Diệu', 'Khánh'];
+const MIDDLE_MALE = ['Văn', 'Văn', 'Hữu', 'Minh', 'Quốc', 'Đức', 'Thanh', 'Công', 'Ngọc', 'Xuân', 'Tấn', 'Anh', 'Gia', 'Trọng'];
+const GIVEN_FEMALE = [
+  'An', 'Anh', 'Châu', 'Diệu', 'Giang', 'Hà', 'Hạnh', 'Hằng', 'Hoa', 'Hương', 'Huyền', 'Lan', 'Linh', 'Loan', 'Mai', 'My',
+  'Ngân', 'Nga', 'Nhung', 'Oanh', 'Phương', 'Quyên', 'Tâm', 'Thảo', 'Thủy', 'Trang', 'Trâm', 'Uyên', 'Vân', 'Vy', 'Yến',
+];
+const GIVEN_MALE = [
+  'An', 'Bảo', 'Bình', 'Cường', 'Đạt', 'Dũng', 'Duy', 'Hải', 'Hiếu', 'Hòa', 'Hùng', 'Huy', 'Khánh', 'Khoa', 'Lâm', 'Long',
+  'Minh', 'Nam', 'Nghĩa', 'Phong', 'Phúc', 'Quân', 'Quang', 'Sơn', 'Tài', 'Thắng', 'Thành', 'Trung', 'Tuấn', 'Việt', 'Vinh',
+];
+const AFFILIATIONS: Weighted<string>[] = [
+  ['youth_union', 42], ['womens_union', 14], ['police', 9], ['veterans', 6], ['school', 12], ['enterprise', 7], ['other', 10],
+];
+const SKILLS: Weighted<string>[] = [
+  ['vneid', 30], ['public_services', 25], ['online_payment', 15], ['digital_literacy', 14], ['online_safety', 10], ['ehealth', 8], ['ecommerce', 6],
+];
+
+function makePerson(random: Random, serial: number) {
+  const affiliation = pick(random, AFFILIATIONS);
+  const roll = random();
+  const gender =
+    affiliation === 'womens_union' ? 'female'
+    : affiliation === 'police' ? (roll < 0.85 ? 'male' : 'female')
+    : affiliation === 'veterans' ? (roll < 0.8 ? 'male' : 'female')
+    : roll < 0.005 ? 'other'
+    : roll < 0.5 ? 'female'
+    : 'male';
+  const female = gender === 'female' || (gender === 'other' && random() < 0.5);
+  const family = pick(random, FAMILY_NAMES);
+  const middle = choose(random, female ? MIDDLE_FEMALE : MIDDLE_MALE);
+  const given = choose(random, female ? GIVEN_FEMALE : GIVEN_MALE);
+  const fullName = `${family} ${middle} ${given}`;
+  const [from, to] =
+    affiliation === 'youth_union' ? [1990, 2007]
+    : affiliation === 'veterans' ? [1960, 1978]
+    : affiliation === 'school' ? [1975, 2005]
+    : [1965, 2000];
+  const phone = `+849${PHONE_BASE + serial}`;
+  const email = random() < 0.4 ? `${foldVietnamese(`${given}.${family}`).replace(/ /g, '')}${serial + 1}@example.vn` : null;
+  const skills = new Set<string>();
+  const wanted = between(random, 1, 3);
+  while (skills.size < wanted) skills.add(pick(random, SKILLS));
+  return { fullName, phone, email, gender, birthYear: between(random, from, to), affiliation, skills: [...skills] };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Seeded randomness
+
+type Random = () => number;
+type Weighted<T> = [T, number];
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** An integer in [low, high]. */
+function between(random: Random, low: number, high: number): number {
+  return low + Math.floor(random() * (high - low + 1));
+}
+
+function choose<T>(random: Random, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)];
+}
+
+function pick<T>(random: Random, items: readonly Weighted<T>[]): T {
+  const total = items.reduce((sum, [, weight]) => sum + weight, 0);
+  let roll = random() * total;
+  for (const [item, weight] of items) if ((roll -= weight) < 0) return item;
+  return items[items.length - 1][0];
+}
+
+/** A day in [from, to], both YYYY-MM-DD. */
+function dayBetween(random: Random, from: string, to: string): string {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - start) / 86_400_000);
+  return new Date(start + between(random, 0, days) * 86_400_000).toISOString().slice(0, 10);
+}
