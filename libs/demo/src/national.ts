@@ -12,7 +12,7 @@
  */
 import { DataSource, EntityManager } from 'typeorm';
 import { foldVietnamese } from '@cdtg/text';
-import { mulberry32 } from './demo-city';
+import { between, choose, dayBetween, mulberry32, pick, Random, Weighted } from './random';
 
 export type NationalScale = 'national' | 'tiny';
 
@@ -302,32 +302,6 @@ function makePerson(random: Random, serial: number) {
 // ---------------------------------------------------------------------------------------------------------------
 // Seeded randomness
 
-type Random = () => number;
-type Weighted<T> = [T, number];
-
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
-}
-
-/** An integer in [low, high]. */
-function between(random: Random, low: number, high: number): number {
-  return low + Math.floor(random() * (high - low + 1));
-}
-
-function choose<T>(random: Random, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)];
-}
-
-function pick<T>(random: Random, items: readonly Weighted<T>[]): T {
-  const total = items.reduce((sum, [, weight]) => sum + weight, 0);
-  let roll = random() * total;
-  for (const [item, weight] of items) if ((roll -= weight) < 0) return item;
-  return items[items.length - 1][0];
-}
-
-/** A day in [from, to], both YYYY-MM-DD. */
-function dayBetween(random: Random, from: string, to: string): string {
-  const start = Date.parse(`${from}T00:00:00Z`);
-  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - start) / 86_400_000);
-  return new Date(start + between(random, 0, days) * 86_400_000).toISOString().slice(0, 10);
 }
