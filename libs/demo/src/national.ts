@@ -12,6 +12,7 @@
  */
 import { DataSource, EntityManager } from 'typeorm';
 import { foldVietnamese } from '@cdtg/text';
+import { makePerson } from './people';
 import { between, choose, dayBetween, mulberry32, pick, Random, Weighted } from './random';
 
 export type NationalScale = 'national' | 'tiny';
@@ -163,7 +164,8 @@ async function generate(manager: EntityManager, shape: Shape, random: Random) {
   for (const group of founded) {
     for (let seat = 0; seat < group.size; seat++) {
       const id = crypto.randomUUID();
-      const person = makePerson(random, serial++);
+      const phone = `+849${PHONE_BASE + serial}`;
+      const person = makePerson(random, ++serial, () => phone);
       const joined = seat < 2 ? group.founded : dayBetween(random, group.founded, JOINED_UNTIL);
       memberships.push([group.id, id, seat === 0 ? 'leader' : seat === 1 ? 'deputy' : 'member', joined]);
       await members.add([id, person.fullName, foldVietnamese(person.fullName), person.phone, person.email, person.gender, person.birthYear, person.affiliation, person.skills, joined]);
@@ -249,55 +251,6 @@ function uniquePlace(random: Random, used: Set<string>): string {
   return name;
 }
 
-const FAMILY_NAMES: Weighted<string>[] = [
-  ['Nguyễn', 30], ['Trần', 11], ['Lê', 10], ['Phạm', 6], ['Huỳnh', 5], ['Hoàng', 4], ['Phan', 4], ['Vũ', 3], ['Võ', 4],
-  ['Đặng', 2], ['Bùi', 2], ['Đỗ', 2], ['Hồ', 2], ['Ngô', 2], ['Dương', 1], ['Lý', 1], ['Đoàn', 1], ['Trương', 1],
-  ['Mai', 1], ['Lương', 1], ['Đinh', 1], ['Thái', 1], ['Hà', 1], ['Tạ', 1],
-];
-const MIDDLE_FEMALE = ['Thị', 'Thị', 'Thị', 'Ngọc', 'Thanh', 'Thu', 'Minh', 'Kim', 'Bích', 'Mỹ', 'Hồng', 'Phương', 'Diệu', 'Khánh'];
-const MIDDLE_MALE = ['Văn', 'Văn', 'Hữu', 'Minh', 'Quốc', 'Đức', 'Thanh', 'Công', 'Ngọc', 'Xuân', 'Tấn', 'Anh', 'Gia', 'Trọng'];
-const GIVEN_FEMALE = [
-  'An', 'Anh', 'Châu', 'Diệu', 'Giang', 'Hà', 'Hạnh', 'Hằng', 'Hoa', 'Hương', 'Huyền', 'Lan', 'Linh', 'Loan', 'Mai', 'My',
-  'Ngân', 'Nga', 'Nhung', 'Oanh', 'Phương', 'Quyên', 'Tâm', 'Thảo', 'Thủy', 'Trang', 'Trâm', 'Uyên', 'Vân', 'Vy', 'Yến',
-];
-const GIVEN_MALE = [
-  'An', 'Bảo', 'Bình', 'Cường', 'Đạt', 'Dũng', 'Duy', 'Hải', 'Hiếu', 'Hòa', 'Hùng', 'Huy', 'Khánh', 'Khoa', 'Lâm', 'Long',
-  'Minh', 'Nam', 'Nghĩa', 'Phong', 'Phúc', 'Quân', 'Quang', 'Sơn', 'Tài', 'Thắng', 'Thành', 'Trung', 'Tuấn', 'Việt', 'Vinh',
-];
-const AFFILIATIONS: Weighted<string>[] = [
-  ['youth_union', 42], ['womens_union', 14], ['police', 9], ['veterans', 6], ['school', 12], ['enterprise', 7], ['other', 10],
-];
-const SKILLS: Weighted<string>[] = [
-  ['vneid', 30], ['public_services', 25], ['online_payment', 15], ['digital_literacy', 14], ['online_safety', 10], ['ehealth', 8], ['ecommerce', 6],
-];
-
-function makePerson(random: Random, serial: number) {
-  const affiliation = pick(random, AFFILIATIONS);
-  const roll = random();
-  const gender =
-    affiliation === 'womens_union' ? 'female'
-    : affiliation === 'police' ? (roll < 0.85 ? 'male' : 'female')
-    : affiliation === 'veterans' ? (roll < 0.8 ? 'male' : 'female')
-    : roll < 0.005 ? 'other'
-    : roll < 0.5 ? 'female'
-    : 'male';
-  const female = gender === 'female' || (gender === 'other' && random() < 0.5);
-  const family = pick(random, FAMILY_NAMES);
-  const middle = choose(random, female ? MIDDLE_FEMALE : MIDDLE_MALE);
-  const given = choose(random, female ? GIVEN_FEMALE : GIVEN_MALE);
-  const fullName = `${family} ${middle} ${given}`;
-  const [from, to] =
-    affiliation === 'youth_union' ? [1990, 2007]
-    : affiliation === 'veterans' ? [1960, 1978]
-    : affiliation === 'school' ? [1975, 2005]
-    : [1965, 2000];
-  const phone = `+849${PHONE_BASE + serial}`;
-  const email = random() < 0.4 ? `${foldVietnamese(`${given}.${family}`).replace(/ /g, '')}${serial + 1}@example.vn` : null;
-  const skills = new Set<string>();
-  const wanted = between(random, 1, 3);
-  while (skills.size < wanted) skills.add(pick(random, SKILLS));
-  return { fullName, phone, email, gender, birthYear: between(random, from, to), affiliation, skills: [...skills] };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Seeded randomness

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditEntry, AuditService } from '@cdtg/audit';
 import { DomainError, ErrorCode } from '@cdtg/errors';
-import { isIsoDate, todayInVietnam } from '@cdtg/geography';
+import { addDays, isIsoDate, todayInVietnam } from '@cdtg/geography';
 import { JobName, OutboxService } from '@cdtg/queue';
 import { CsvFormatError, foldVietnamese, readCsv } from '@cdtg/text';
 import { parseAffiliation, parseGender, parseGroupStatus, parseRole } from './csv-vocabulary';
@@ -201,7 +201,7 @@ export class DirectoryImportService {
         await manager.getRepository(Member).save(member);
       }
       if (!sameGroup) {
-        if (found.membership_id) await manager.update(Membership, found.membership_id, { toDate: found.from_date! >= today ? found.from_date! : previousDay(today) });
+        if (found.membership_id) await manager.update(Membership, found.membership_id, { toDate: found.from_date! >= today ? found.from_date! : addDays(today, -1) });
         await manager.getRepository(Membership).insert({ groupId: row.group.id, memberId: member.id, role: row.role, fromDate: today, toDate: null });
       }
       audit.push({ operation: 'member.import', objectType: 'member', objectId: member.id, before, after: { ...member, groupId: row.group.id, role: row.role } });
@@ -250,9 +250,3 @@ function rowError(line: number, error: unknown): RowError {
 
 const COLUMN_OF: Record<string, string> = { fullName: 'full_name', birthYear: 'birth_year', joinedOn: 'joined_on', decisionNumber: 'decision_number', decisionDate: 'decision_date', name: 'name' };
 const toColumn = (field: string) => COLUMN_OF[field] ?? field;
-
-function previousDay(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
-}

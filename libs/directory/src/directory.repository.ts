@@ -71,7 +71,7 @@ export class DirectoryRepository {
     if (query.status) sql.where.push(`g.status = ${sql.param(query.status)}`);
     if (query.search) sql.where.push(`g.name_search LIKE ${sql.param(`%${escapeLike(query.search)}%`)}`);
     const key = query.sort === 'name' ? 'g.name_search' : `to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
-    return this.keysetPage(sql, { select: 'g.*', from: 'volunteer_group g', key, id: 'g.id' }, page, (r) => this.mapGroup(r));
+    return this.keysetPage(sql, { select: 'g.*', from: 'volunteer_group g', key, id: 'g.id' }, page, (r) => this.hydrate(VolunteerGroup, r));
   }
 
   async listMembers(query: MemberQuery, page: PageRequest): Promise<Page<MemberRow>> {
@@ -89,7 +89,7 @@ export class DirectoryRepository {
       LEFT JOIN volunteer_group g ON g.id = ms.group_id`;
     const key = query.sort === 'name' ? 'm.name_search' : `to_char(m.joined_on, 'YYYY-MM-DD')`;
     return this.keysetPage(sql, { select: 'm.*, ms.group_id AS ms_group_id, ms.role AS ms_role', from, key, id: 'm.id' }, page, (r) => ({
-      ...this.mapMember(r),
+      ...this.hydrate(Member, r),
       groupId: (r.ms_group_id as string) ?? null,
       role: (r.ms_role as MemberRole) ?? null,
     }));
@@ -147,44 +147,10 @@ export class DirectoryRepository {
       .getMany();
   }
 
-  private mapGroup(r: Record<string, unknown>): VolunteerGroup {
-    return this.dataSource.getRepository(VolunteerGroup).create({
-      id: r.id as string,
-      name: r.name as string,
-      nameSearch: r.name_search as string,
-      unitId: r.unit_id as string,
-      decisionNumber: r.decision_number as string | null,
-      decisionDate: dateText(r.decision_date),
-      status: r.status as GroupStatus,
-      dissolvedOn: dateText(r.dissolved_on),
-      createdAt: r.created_at as Date,
-      updatedAt: r.updated_at as Date,
-    });
+  /** An entity from a raw row of its table (snake_case columns), via TypeORM's own column metadata. */
+  private hydrate<T extends object>(entity: new () => T, row: Record<string, unknown>): T {
+    const repository = this.dataSource.getRepository(entity);
+    const fields = repository.metadata.columns.map((c) => [c.propertyName, row[c.databaseName]]);
+    return repository.create(Object.fromEntries(fields) as T);
   }
-
-  private mapMember(r: Record<string, unknown>): Member {
-    return this.dataSource.getRepository(Member).create({
-      id: r.id as string,
-      fullName: r.full_name as string,
-      nameSearch: r.name_search as string,
-      phone: r.phone as string,
-      email: r.email as string | null,
-      gender: r.gender as Member['gender'],
-      birthYear: r.birth_year as number | null,
-      affiliation: r.affiliation as Affiliation,
-      skills: r.skills as string[],
-      joinedOn: dateText(r.joined_on)!,
-      leftOn: dateText(r.left_on),
-      createdAt: r.created_at as Date,
-      updatedAt: r.updated_at as Date,
-    });
-  }
-}
-
-/** pg returns DATE columns as Date at local midnight unless parsed as text; normalise to YYYY-MM-DD. */
-function dateText(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value.slice(0, 10);
-  const d = value as Date;
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }

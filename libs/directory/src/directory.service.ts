@@ -3,7 +3,7 @@ import { DataSource, EntityManager, IsNull, QueryFailedError } from 'typeorm';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
-import { GeographyService, isIsoDate, todayInVietnam } from '@cdtg/geography';
+import { addDays, GeographyService, isIsoDate, todayInVietnam } from '@cdtg/geography';
 import { foldVietnamese, normaliseVietnamesePhone, tidyName } from '@cdtg/text';
 import { Affiliation, Gender, GroupStatus, MIN_GROUP_MEMBERS, MemberRole } from './directory.enums';
 import { DirectoryRepository, MemberRow, UnitScope } from './directory.repository';
@@ -185,7 +185,7 @@ export class DirectoryService {
     }, 'input.phone', 'an active member already has this phone number');
   }
 
-  async updateMember(actor: AuditActor, id: string, patch: Partial<MemberInput>): Promise<Member> {
+  async updateMember(actor: AuditActor, id: string, patch: { [K in keyof MemberInput]?: MemberInput[K] | null }): Promise<Member> {
     return this.write(async (manager) => {
       const member = await manager.getRepository(Member).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!member) throw DomainError.notFound('Member');
@@ -211,9 +211,7 @@ export class DirectoryService {
       if (current?.groupId === groupId && current.role === role) return member;
       if (current) {
         if (current.fromDate > day) throw DomainError.invalid('on', `is before the current membership began (${current.fromDate})`);
-        const end = new Date(`${day}T00:00:00Z`);
-        end.setUTCDate(end.getUTCDate() - 1);
-        const toDate = current.fromDate === day ? day : end.toISOString().slice(0, 10);
+        const toDate = current.fromDate === day ? day : addDays(day, -1);
         await manager.update(Membership, current.id, { toDate });
       }
       await manager.getRepository(Membership).insert({ groupId, memberId, role, fromDate: day, toDate: null });

@@ -1,7 +1,7 @@
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { AppConfig, ConfigError, loadConfig, redactUrl } from '@cdtg/config';
+import { AppConfig, ConfigError, loadConfig } from '@cdtg/config';
 import { assertDatabaseReachable, startEmbeddedPostgres } from '@cdtg/database';
 import { redisAnswers } from '@cdtg/queue';
 import { join } from 'node:path';
@@ -97,4 +97,3 @@ export function exitOnSignals(app: INestApplication, config: AppConfig, after: (
   process.once('SIGINT', shutdown);
 }
 
-export { redactUrl };

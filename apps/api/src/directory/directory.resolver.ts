@@ -152,7 +152,7 @@ export class MemberResolver {
 
   @Mutation(() => MemberType)
   updateMember(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateMemberInput): Promise<Member> {
-    return this.directory.updateMember(requestActor(), id, input as never);
+    return this.directory.updateMember(requestActor(), id, input);
   }
 
   @Mutation(() => MemberType, { description: 'Move a member to another group (or role); history is kept' })
