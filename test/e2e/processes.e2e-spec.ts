@@ -1,4 +1,6 @@
+import { Client } from 'pg';
 import request from 'supertest';
+import { argon2idHasher } from '@cdtg/accounts';
 import { eventually } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { runNode, startNode } from '../support/processes';
@@ -55,9 +57,11 @@ describe('processes: start-up refusals and API + worker as separate processes', 
       try {
         await eventually(async () => (await request('http://127.0.0.1:38517').get('/health/ready')).status === 200, 20_000, 200);
         await eventually(async () => (await request('http://127.0.0.1:38518').get('/health/ready')).status === 200, 20_000, 200);
-        const res = await request('http://127.0.0.1:38517')
-          .post('/graphql')
-          .send({ query: 'mutation { sendTestEmail(input: { to: "lan@example.vn" }) { id } }' });
+        const send = { query: 'mutation { sendTestEmail(input: { to: "lan@example.vn" }) { id } }' };
+        const anonymous = await request('http://127.0.0.1:38517').post('/graphql').send(send);
+        expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+        const token = await signInAsAdmin(db.url, 'http://127.0.0.1:38517');
+        const res = await request('http://127.0.0.1:38517').post('/graphql').set('authorization', `Bearer ${token}`).send(send);
         expect(res.body.errors).toBeUndefined();
         await eventually(() => smtp.to('lan@example.vn').length === 1, 20_000);
         // Every log line is JSON.
@@ -69,3 +73,20 @@ describe('processes: start-up refusals and API + worker as separate processes', 
     });
   });
 });
+
+/** An administrator account written to the database, signed in over HTTP like any client. */
+async function signInAsAdmin(databaseUrl: string, apiUrl: string): Promise<string> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const hash = await argon2idHasher(8192).hash('quản-trị-thử-2026');
+    const { rows } = await client.query(`INSERT INTO user_account (email, display_name, name_search, password_hash, status) VALUES ('admin@cdtg.test', 'Admin', 'admin', $1, 'active') RETURNING id`, [hash]);
+    await client.query(`INSERT INTO role_grant (user_id, role) VALUES ($1, 'ADMIN')`, [rows[0].id]);
+  } finally {
+    await client.end();
+  }
+  const res = await request(apiUrl)
+    .post('/graphql')
+    .send({ query: 'mutation { signIn(input: { email: "admin@cdtg.test", password: "quản-trị-thử-2026" }) { accessToken } }' });
+  return res.body.data.signIn.accessToken as string;
+}

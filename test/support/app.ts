@@ -6,7 +6,9 @@ import { loadConfig } from '@cdtg/config';
 import { CoreModule, createApp } from '@cdtg/runtime';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { Role } from '@cdtg/access';
 import { createTestDatabase, TestDatabase } from './database';
+import { createUser, TestUser } from './users';
 import { REDIS_URL } from './test-env';
 
 export interface TestAppOptions {
@@ -22,7 +24,10 @@ export interface TestApp {
   db: TestDatabase;
   url: string;
   queuePrefix: string;
+  /** A GraphQL request as the test administrator (created on first use); pass headers to act otherwise. */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
+  /** A GraphQL request with no credentials. */
+  anonymous<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -48,6 +53,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       OUTBOX_POLL_MS: '200',
       JOB_BACKOFF_MS: '100',
       DATABASE_POOL_SIZE: '5',
+      // Cheaper password hashes and no request limits, unless a test is about them.
+      PASSWORD_HASH_MEMORY_KIB: '8192',
+      RATE_LIMIT_PER_USER: '0',
+      RATE_LIMIT_PER_ADDRESS: '0',
       ...options.env,
     },
   );
@@ -61,20 +70,27 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
-  return {
+  const send = async <T>(query: string, variables: Record<string, unknown> | undefined, headers: Record<string, string>): Promise<GqlResponse<T>> => {
+    const res = await request(url).post('/graphql').set(headers).send({ query, variables });
+    return { status: res.status, data: (res.body?.data ?? null) as T | null, errors: res.body?.errors };
+  };
+  let admin: Promise<TestUser> | null = null;
+  const testApp: TestApp = {
     app,
     db,
     url,
     queuePrefix,
-    async gql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
-      const res = await request(url).post('/graphql').set(headers).send({ query, variables });
-      return { status: res.status, data: (res.body?.data ?? null) as T | null, errors: res.body?.errors };
+    async gql<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
+      admin ??= createUser(testApp, { email: 'quan.tri@cdtg.test', role: Role.Admin });
+      return send<T>(query, variables, headers ?? { authorization: `Bearer ${(await admin).accessToken}` });
     },
+    anonymous: <T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => send<T>(query, variables, headers),
     async close() {
       await app.close();
       if (!options.db) await db.drop();
     },
   };
+  return testApp;
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */

@@ -1,16 +1,20 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { AccountsModule } from '@cdtg/accounts';
 import { AppConfig } from '@cdtg/config';
 import { AuditModule } from '@cdtg/audit';
 import { DirectoryModule } from '@cdtg/directory';
 import { GeographyModule } from '@cdtg/geography';
 import { NotificationsModule } from '@cdtg/notifications';
+import { AccessGuard } from './access/access.guard';
+import { TargetResolver } from './access/targets';
 import { LoaderFactory } from './common/loaders';
 import { graphqlOptions } from './graphql/graphql-options';
 import { GraphqlExceptionFilter } from './graphql/graphql-exception.filter';
 import { GraphqlValidationPipe } from './graphql/validation.pipe';
+import { RateLimitMiddleware } from './graphql/rate-limit.middleware';
 import { API_RESOLVERS } from './resolvers';
 
 /** The public GraphQL API. Needs CoreModule beside it (config, database, outbox, health). */
@@ -21,12 +25,19 @@ import { API_RESOLVERS } from './resolvers';
     AuditModule,
     GeographyModule,
     DirectoryModule,
+    AccountsModule,
   ],
   providers: [
     ...API_RESOLVERS,
     LoaderFactory,
+    TargetResolver,
+    { provide: APP_GUARD, useClass: AccessGuard },
     { provide: APP_PIPE, useClass: GraphqlValidationPipe },
     { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
   ],
 })
-export class ApiModule {}
+export class ApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RateLimitMiddleware).forRoutes('graphql');
+  }
+}

@@ -4,6 +4,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity('audit_event')
 @Index('audit_event_object_idx', ['objectType', 'objectId', 'at'])
 @Index('audit_event_at_idx', ['at'])
+@Index('audit_event_unit_idx', ['unitId', 'at'])
+@Index('audit_event_group_idx', ['groupId', 'at'])
 export class AuditEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;
@@ -34,4 +36,11 @@ export class AuditEvent {
 
   @Column({ type: 'jsonb', nullable: true })
   after: Record<string, unknown> | null;
+
+  /** The unit the object belongs to (for scoped reading), when it has one. */
+  @Column({ type: 'uuid', nullable: true })
+  unitId: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  groupId: string | null;
 }

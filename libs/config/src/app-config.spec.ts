@@ -34,10 +34,13 @@ describe('loadConfig', () => {
 
   it('refuses every fallback in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /DATABASE_URL is required when NODE_ENV=production.*REDIS_URL is required.*SMTP_URL is required/,
+      /DATABASE_URL is required when NODE_ENV=production.*REDIS_URL is required.*AUTH_SECRET is required.*SMTP_URL is required/,
     );
-    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25' });
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25' };
+    expect(() => loadConfig({ ...production, AUTH_SECRET: 'short' })).toThrow(/AUTH_SECRET must be at least 32 characters/);
+    const config = loadConfig({ ...production, AUTH_SECRET: 'x'.repeat(48) });
     expect(config.introspection).toBe(false);
+    expect(config.authSecret).toBe('x'.repeat(48));
   });
 
   it('hides passwords when printing URLs', () => {

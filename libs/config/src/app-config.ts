@@ -138,6 +138,92 @@ export class AppConfig {
   @Max(600_000, { message: 'must be milliseconds between 0 and 600000' })
   SHUTDOWN_GRACE_MS = 10_000;
 
+  /**
+   * Key that signs access tokens (HMAC-SHA256), at least 32 characters. Required in production; development and
+   * tests use a fixed, published key (never safe outside them).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(32, { message: 'must be at least 32 characters (e.g. the output of `openssl rand -base64 48`)' })
+  AUTH_SECRET?: string;
+
+  /** Lifetime of an access token. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be seconds between 60 and 86400' })
+  @Min(60, { message: 'must be seconds between 60 and 86400' })
+  @Max(86_400, { message: 'must be seconds between 60 and 86400' })
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** Lifetime of a sign-in session (its refresh tokens rotate on every use). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be days between 1 and 365' })
+  @Min(1, { message: 'must be days between 1 and 365' })
+  @Max(365, { message: 'must be days between 1 and 365' })
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  /** Failed sign-ins allowed per account within a minute; the next one is refused until the minute has passed. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 1 and 1000' })
+  @Min(1, { message: 'must be a whole number between 1 and 1000' })
+  @Max(1000, { message: 'must be a whole number between 1 and 1000' })
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT = 10;
+
+  /** Failed sign-ins (and sign-in link or reset requests) allowed per client address within a minute. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 1 and 10000' })
+  @Min(1, { message: 'must be a whole number between 1 and 10000' })
+  @Max(10_000, { message: 'must be a whole number between 1 and 10000' })
+  SIGNIN_MAX_FAILURES_PER_ADDRESS = 30;
+
+  /** GraphQL requests allowed per signed-in user per minute (0 turns the limit off). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 0 and 1000000' })
+  @Min(0, { message: 'must be a whole number between 0 and 1000000' })
+  @Max(1_000_000, { message: 'must be a whole number between 0 and 1000000' })
+  RATE_LIMIT_PER_USER = 600;
+
+  /** GraphQL requests allowed per client address per minute (0 turns the limit off). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 0 and 1000000' })
+  @Min(0, { message: 'must be a whole number between 0 and 1000000' })
+  @Max(1_000_000, { message: 'must be a whole number between 0 and 1000000' })
+  RATE_LIMIT_PER_ADDRESS = 1200;
+
+  /** Deepest nesting of fields a GraphQL operation may have. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 3 and 50' })
+  @Min(3, { message: 'must be a whole number between 3 and 50' })
+  @Max(50, { message: 'must be a whole number between 3 and 50' })
+  GRAPHQL_MAX_DEPTH = 12;
+
+  /** Highest estimated cost of one operation (each field 1, list fields multiplied by their `first`). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 100 and 1000000' })
+  @Min(100, { message: 'must be a whole number between 100 and 1000000' })
+  @Max(1_000_000, { message: 'must be a whole number between 100 and 1000000' })
+  GRAPHQL_MAX_COMPLEXITY = 20_000;
+
+  /** Largest request body accepted (CSV imports travel inside GraphQL requests). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be bytes between 1024 and 104857600' })
+  @Min(1024, { message: 'must be bytes between 1024 and 104857600' })
+  @Max(104_857_600, { message: 'must be bytes between 1024 and 104857600' })
+  MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+
+  /** Behind a reverse proxy: how many proxy hops to trust for the client address (X-Forwarded-For). 0 = none. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number between 0 and 10' })
+  @Min(0, { message: 'must be a whole number between 0 and 10' })
+  @Max(10, { message: 'must be a whole number between 0 and 10' })
+  TRUST_PROXY_HOPS = 0;
+
+  /** Cost of a password hash (argon2id memory in KiB); OWASP's minimum is 19456. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be KiB between 8192 and 1048576' })
+  @Min(8192, { message: 'must be KiB between 8192 and 1048576' })
+  @Max(1_048_576, { message: 'must be KiB between 8192 and 1048576' })
+  PASSWORD_HASH_MEMORY_KIB = 19_456;
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -148,6 +234,11 @@ export class AppConfig {
 
   get demoCity(): boolean {
     return this.DEMO_CITY ?? !this.isProduction;
+  }
+
+  /** The key that signs access tokens; the published development key outside production. */
+  get authSecret(): string {
+    return this.AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET;
   }
 
   get introspection(): boolean {
@@ -163,7 +254,10 @@ export class ConfigError extends Error {
   }
 }
 
-const KEYS = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'GRAPHQL_INTROSPECTION', 'DEMO_CITY']);
+/** Signs tokens in development and tests only: it is published here, so production refuses to run with it. */
+const DEVELOPMENT_AUTH_SECRET = 'cdtg-development-only-auth-secret-do-not-use-in-production';
+
+const KEYS = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'GRAPHQL_INTROSPECTION', 'DEMO_CITY', 'AUTH_SECRET']);
 
 /** Reads, converts and validates the environment. Throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): AppConfig {
@@ -181,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     // In production every fallback (embedded database, in-process queue, mail written to files) is refused.
     if (!config.DATABASE_URL) problems.push({ variable: 'DATABASE_URL', problem: 'is required when NODE_ENV=production (no embedded database)' });
     if (!config.REDIS_URL) problems.push({ variable: 'REDIS_URL', problem: 'is required when NODE_ENV=production (no in-process queue)' });
+    if (!config.AUTH_SECRET) problems.push({ variable: 'AUTH_SECRET', problem: 'is required when NODE_ENV=production (signs access tokens)' });
     if (!config.SMTP_URL) problems.push({ variable: 'SMTP_URL', problem: 'is required when NODE_ENV=production (no mail written to files)' });
   }
   if (problems.length > 0) throw new ConfigError(problems);

@@ -5,3 +5,4 @@ export * from './naming-strategy';
 export * from './preflight';
 export { ALL_MIGRATIONS } from './migrations';
 export * from './pagination';
+export * from './sql';

@@ -62,14 +62,14 @@ export async function loadDemoCity(dataSource: DataSource, options: DemoCityOpti
 
     // The import service opens its own transactions; hand it this one so the whole load commits or rolls back as one.
     const inThisTransaction = { transaction: <T>(run: (m: EntityManager) => Promise<T>) => run(manager) } as unknown as DataSource;
-    const importer = new GeographyImportService(inThisTransaction, new AuditService());
+    const importer = new GeographyImportService(inThisTransaction, new AuditService(dataSource));
     const units = await importer.importUnits(unitsCsv, DEMO_ACTOR);
     failOnErrors('danang-admin-units.csv', units);
     const reform = await importer.importReorganisations(reformCsv, DEMO_ACTOR, REFORM_DECISION);
     failOnErrors('danang-reform-2025.csv', reform);
 
     const population = await generatePopulation(manager, random);
-    await new AuditService().record(manager, DEMO_ACTOR, {
+    await new AuditService(dataSource).record(manager, DEMO_ACTOR, {
       operation: 'demo.load',
       objectType: 'reorganisation',
       objectId: population.reorganisationId,

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { DataScope } from '@cdtg/access';
 
 export enum DirectoryImportKind {
   Groups = 'groups',
@@ -32,6 +33,10 @@ export class DirectoryImport {
 
   @Column({ type: 'text' })
   actorLabel: string;
+
+  /** Where the importing user may manage the directory: rows outside it are refused. Null for the system. */
+  @Column({ type: 'jsonb', nullable: true })
+  scope: DataScope | null;
 
   @Column({ type: 'int', default: 0 })
   totalRows: number;

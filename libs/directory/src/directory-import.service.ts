@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AccessService, DataScope, EVERYTHING } from '@cdtg/access';
 import { AuditActor, AuditEntry, AuditService } from '@cdtg/audit';
 import { DomainError, ErrorCode } from '@cdtg/errors';
 import { addDays, isIsoDate, todayInVietnam } from '@cdtg/geography';
@@ -37,12 +38,14 @@ export class DirectoryImportService {
     private readonly directory: DirectoryService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
   ) {}
 
-  async start(actor: AuditActor, kind: DirectoryImportKind, csv: string): Promise<DirectoryImport> {
+  /** Queues an import. `scope` is where the actor may manage the directory; rows outside it are refused. */
+  async start(actor: AuditActor, scope: DataScope, kind: DirectoryImportKind, csv: string): Promise<DirectoryImport> {
     if (Buffer.byteLength(csv) > MAX_BYTES) throw DomainError.invalid('csv', 'is larger than 20 MB; split the file');
     return this.dataSource.transaction(async (manager) => {
-      const job = manager.getRepository(DirectoryImport).create({ kind, csv, actorId: actor.userId, actorLabel: actor.label, status: DirectoryImportStatus.Queued });
+      const job = manager.getRepository(DirectoryImport).create({ kind, csv, actorId: actor.userId, actorLabel: actor.label, scope: scope.all ? null : scope, status: DirectoryImportStatus.Queued });
       await manager.getRepository(DirectoryImport).insert(job);
       await this.outbox.enqueue(manager, JobName.DirectoryImport, { importId: job.id }, { aggregate: `directory_import:${job.id}`, jobKey: job.id });
       return job;
@@ -60,6 +63,7 @@ export class DirectoryImportService {
     const job = await this.find(id);
     if (job.status === DirectoryImportStatus.Completed || job.status === DirectoryImportStatus.Failed) return;
     const actor: AuditActor = { userId: job.actorId, label: job.actorLabel };
+    const scope = job.scope ?? EVERYTHING;
     let rows: { line: number; values: Record<string, string> }[];
     try {
       const table = readCsv(job.csv);
@@ -75,7 +79,7 @@ export class DirectoryImportService {
     for (let start = job.processedRows; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);
       await this.dataSource.transaction(async (manager) => {
-        const counts = job.kind === DirectoryImportKind.Groups ? await this.groupChunk(manager, chunk, actor) : await this.memberChunk(manager, chunk, actor);
+        const counts = job.kind === DirectoryImportKind.Groups ? await this.groupChunk(manager, chunk, actor, scope) : await this.memberChunk(manager, chunk, actor, scope);
         await manager.query(
           `UPDATE directory_import SET processed_rows = $2, created = created + $3, updated = updated + $4, unchanged = unchanged + $5,
                   errors = errors || $6::jsonb, updated_at = now() WHERE id = $1`,
@@ -87,9 +91,10 @@ export class DirectoryImportService {
     this.logger.log(`import ${id} (${job.kind}) completed: ${rows.length} rows`);
   }
 
-  private async groupChunk(manager: EntityManager, rows: { line: number; values: Record<string, string> }[], actor: AuditActor): Promise<Counts> {
+  private async groupChunk(manager: EntityManager, rows: { line: number; values: Record<string, string> }[], actor: AuditActor, scope: DataScope): Promise<Counts> {
     const counts: Counts = { created: 0, updated: 0, unchanged: 0, errors: [] };
     const units = await this.unitsByCode(manager, rows.map((r) => r.values.unit_code));
+    const allowed = await this.allowedUnits(scope, [...units.values()]);
     const existing = await this.groupsByKey(manager, rows.map((r) => ({ code: r.values.unit_code, name: r.values.name })));
     const audit: AuditEntry[] = [];
     const seen = new Map<string, number>();
@@ -97,6 +102,7 @@ export class DirectoryImportService {
       try {
         const unitId = units.get(v.unit_code);
         if (!unitId) throw DomainError.invalid('unit_code', `no administrative unit has code ${v.unit_code}`);
+        if (!allowed.has(unitId)) throw new DomainError(ErrorCode.Forbidden, `unit_code: ${v.unit_code} is outside the area you manage`, [{ path: ['unit_code'], message: 'is outside the area you manage' }]);
         const fields = this.directory.groupFields({ name: v.name, decisionNumber: v.decision_number || null, decisionDate: v.decision_date || null }, 'row');
         const status = v.status ? parseGroupStatus(v.status) : GroupStatus.Active;
         if (!status || status === GroupStatus.Dissolved) throw DomainError.invalid('status', 'must be active or suspended (dissolve a group in the app, with its date)');
@@ -107,7 +113,7 @@ export class DirectoryImportService {
         if (!group) {
           const created = manager.getRepository(VolunteerGroup).create({ ...fields, unitId, status });
           await manager.getRepository(VolunteerGroup).insert(created);
-          audit.push({ operation: 'group.import', objectType: 'group', objectId: created.id, after: created });
+          audit.push({ operation: 'group.import', objectType: 'group', objectId: created.id, after: created, unitId: created.unitId, groupId: created.id });
           counts.created++;
         } else if (group.name === fields.name && group.decisionNumber === fields.decisionNumber && group.decisionDate === fields.decisionDate && group.status === status) {
           counts.unchanged++;
@@ -117,7 +123,7 @@ export class DirectoryImportService {
           const before = { ...group };
           Object.assign(group, fields, { status });
           await manager.getRepository(VolunteerGroup).save(group);
-          audit.push({ operation: 'group.import', objectType: 'group', objectId: group.id, before, after: group });
+          audit.push({ operation: 'group.import', objectType: 'group', objectId: group.id, before, after: group, unitId: group.unitId, groupId: group.id });
           counts.updated++;
         }
       } catch (error) {
@@ -128,9 +134,10 @@ export class DirectoryImportService {
     return counts;
   }
 
-  private async memberChunk(manager: EntityManager, rows: { line: number; values: Record<string, string> }[], actor: AuditActor): Promise<Counts> {
+  private async memberChunk(manager: EntityManager, rows: { line: number; values: Record<string, string> }[], actor: AuditActor, scope: DataScope): Promise<Counts> {
     const counts: Counts = { created: 0, updated: 0, unchanged: 0, errors: [] };
     const groups = await this.groupsByKey(manager, rows.map((r) => ({ code: r.values.unit_code, name: r.values.group_name })));
+    const allowed = await this.allowedGroups(scope, [...groups.values()]);
     const valid: { line: number; fields: Awaited<ReturnType<DirectoryService['memberFields']>>; group: VolunteerGroup; role: MemberRole }[] = [];
     const seenPhones = new Map<string, number>();
     const knownSkills = await this.directory.skillCodes();
@@ -138,6 +145,7 @@ export class DirectoryImportService {
       try {
         const group = groups.get(`${v.unit_code}|${foldVietnamese(v.group_name ?? '')}`);
         if (!group) throw DomainError.invalid('group_name', `no group "${v.group_name}" serves unit ${v.unit_code}; import groups first`);
+        if (!allowed.has(group.id)) throw new DomainError(ErrorCode.Forbidden, `group_name: this group is outside the area you manage`, [{ path: ['group_name'], message: 'is outside the area you manage' }]);
         if (group.status === GroupStatus.Dissolved) throw DomainError.invalid('group_name', 'the group is dissolved');
         const role = v.role ? parseRole(v.role) : MemberRole.Member;
         if (!role) throw DomainError.invalid('role', 'must be leader, deputy or member (Tổ trưởng, Tổ phó, Thành viên)');
@@ -164,13 +172,16 @@ export class DirectoryImportService {
     const existing = new Map(
       (
         (await manager.query(
-          `SELECT m.id, m.phone, ms.id AS membership_id, ms.group_id, ms.role, ms.from_date FROM member m
+          `SELECT m.id, m.phone, ms.id AS membership_id, ms.group_id, g.unit_id AS group_unit_id, ms.role, ms.from_date FROM member m
              LEFT JOIN membership ms ON ms.member_id = m.id AND ms.to_date IS NULL
+             LEFT JOIN volunteer_group g ON g.id = ms.group_id
             WHERE m.left_on IS NULL AND m.phone = ANY($1)`,
           [valid.map((v) => v.fields.phone)],
-        )) as { id: string; phone: string; membership_id: string | null; group_id: string | null; role: MemberRole | null; from_date: string | null }[]
+        )) as { id: string; phone: string; membership_id: string | null; group_id: string | null; group_unit_id: string | null; role: MemberRole | null; from_date: string | null }[]
       ).map((r) => [r.phone, r]),
     );
+    // A phone number already used by an active member elsewhere: that member may only be changed by whoever manages them.
+    const reachable = await this.allowedGroups(scope, [...existing.values()].flatMap((e) => (e.group_id ? [{ id: e.group_id, unitId: e.group_unit_id }] : [])));
     const today = todayInVietnam();
     const newMembers: Member[] = [];
     const newMemberships: Partial<Membership>[] = [];
@@ -183,8 +194,12 @@ export class DirectoryImportService {
         const member = manager.getRepository(Member).create({ ...row.fields, joinedOn: row.fields.joinedOn ?? today, leftOn: null, id: crypto.randomUUID() });
         newMembers.push(member);
         newMemberships.push({ groupId: row.group.id, memberId: member.id, role: row.role, fromDate: member.joinedOn, toDate: null });
-        audit.push({ operation: 'member.import', objectType: 'member', objectId: member.id, after: { ...member, groupId: row.group.id, role: row.role } });
+        audit.push({ operation: 'member.import', objectType: 'member', objectId: member.id, after: { ...member, groupId: row.group.id, role: row.role }, unitId: row.group.unitId, groupId: row.group.id });
         counts.created++;
+        continue;
+      }
+      if (found.group_id && !reachable.has(found.group_id)) {
+        counts.errors.push({ line: row.line, field: 'phone', message: 'an active member with this phone number belongs to a group outside the area you manage' });
         continue;
       }
       const member = byId.get(found.id)!;
@@ -204,7 +219,7 @@ export class DirectoryImportService {
         if (found.membership_id) await manager.update(Membership, found.membership_id, { toDate: found.from_date! >= today ? found.from_date! : addDays(today, -1) });
         await manager.getRepository(Membership).insert({ groupId: row.group.id, memberId: member.id, role: row.role, fromDate: today, toDate: null });
       }
-      audit.push({ operation: 'member.import', objectType: 'member', objectId: member.id, before, after: { ...member, groupId: row.group.id, role: row.role } });
+      audit.push({ operation: 'member.import', objectType: 'member', objectId: member.id, before, after: { ...member, groupId: row.group.id, role: row.role }, unitId: row.group.unitId, groupId: row.group.id });
       counts.updated++;
     }
     if (newMembers.length) {
@@ -226,6 +241,16 @@ export class DirectoryImportService {
     return new Map(rows.map((r) => [r.code, r.id]));
   }
 
+  private async allowedUnits(scope: DataScope, unitIds: string[]): Promise<Set<string>> {
+    const ok = await this.access.inScope(scope, unitIds.map((unitId) => ({ unitId })));
+    return new Set(unitIds.filter((_, i) => ok[i]));
+  }
+
+  private async allowedGroups(scope: DataScope, groups: { id: string; unitId: string | null }[]): Promise<Set<string>> {
+    const ok = await this.access.inScope(scope, groups.map((g) => ({ unitId: g.unitId, groupId: g.id })));
+    return new Set(groups.filter((_, i) => ok[i]).map((g) => g.id));
+  }
+
   /** Groups by natural key "unit code|folded name", across every version of the unit code. */
   private async groupsByKey(manager: EntityManager, keys: { code: string; name: string }[]): Promise<Map<string, VolunteerGroup>> {
     const codes = [...new Set(keys.map((k) => k.code))];
@@ -241,7 +266,7 @@ export class DirectoryImportService {
 }
 
 function rowError(line: number, error: unknown): RowError {
-  if (error instanceof DomainError && error.code === ErrorCode.InvalidInput) {
+  if (error instanceof DomainError && (error.code === ErrorCode.InvalidInput || error.code === ErrorCode.Forbidden)) {
     const field = error.fields[0]?.path.at(-1);
     return { line, field: field === undefined ? undefined : toColumn(String(field)), message: error.fields[0]?.message ?? error.message };
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, Page, PageRequest, toPage } from '@cdtg/database';
+import { DataScope, restrictToScope } from '@cdtg/access';
+import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
 import { unitScopeCte } from '@cdtg/geography';
 import { escapeLike } from '@cdtg/text';
 import { Affiliation, GroupStatus, MemberRole } from './directory.enums';
@@ -15,6 +16,9 @@ export interface UnitScope {
 }
 
 export interface GroupQuery {
+  /** What the actor may see (always applied). */
+  access: DataScope;
+  /** A unit filter chosen by the user. */
   scope?: UnitScope;
   status?: GroupStatus;
   /** Folded search text. */
@@ -23,6 +27,7 @@ export interface GroupQuery {
 }
 
 export interface MemberQuery {
+  access: DataScope;
   scope?: UnitScope;
   groupId?: string;
   active?: boolean;
@@ -39,25 +44,14 @@ export interface MemberRow extends Member {
   role: MemberRole | null;
 }
 
-/** Builds WHERE clauses with numbered parameters. */
-class Sql {
-  readonly where: string[] = [];
-  readonly params: unknown[] = [];
-  cte = '';
-
-  param(value: unknown): string {
-    this.params.push(value);
-    return `$${this.params.length}`;
-  }
-
-  /** Restricts `unitColumn` to a unit subtree (and the old units that went into it). Must be called first. */
-  scope(scope: UnitScope | undefined, unitColumn: string): void {
-    if (!scope) return;
-    this.cte = `WITH RECURSIVE ${unitScopeCte(1)} `;
-    this.param(scope.pathPrefix);
-    this.param(scope.asOf);
-    this.where.push(`${unitColumn} IN (SELECT id FROM unit_scope)`);
-  }
+/** Restricts `unitColumn` to a unit subtree as of a date (and the old units that went into it). */
+function filterByUnit(sql: SqlBuilder, scope: UnitScope | undefined, unitColumn: string): void {
+  if (!scope) return;
+  const first = sql.params.length + 1;
+  sql.param(scope.pathPrefix);
+  sql.param(scope.asOf);
+  sql.ctes.push(unitScopeCte(first));
+  sql.where.push(`${unitColumn} IN (SELECT id FROM unit_scope)`);
 }
 
 /** Every SQL statement of the directory: lists with keyset pagination, filters pushed into SQL, batch loads. */
@@ -66,17 +60,19 @@ export class DirectoryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async listGroups(query: GroupQuery, page: PageRequest): Promise<Page<VolunteerGroup>> {
-    const sql = new Sql();
-    sql.scope(query.scope, 'g.unit_id');
+    const sql = new SqlBuilder();
+    restrictToScope(sql, query.access, { unit: 'g.unit_id', group: 'g.id' });
+    filterByUnit(sql, query.scope, 'g.unit_id');
     if (query.status) sql.where.push(`g.status = ${sql.param(query.status)}`);
     if (query.search) sql.where.push(`g.name_search LIKE ${sql.param(`%${escapeLike(query.search)}%`)}`);
     const key = query.sort === 'name' ? 'g.name_search' : `to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
-    return this.keysetPage(sql, { select: 'g.*', from: 'volunteer_group g', key, id: 'g.id' }, page, (r) => this.hydrate(VolunteerGroup, r));
+    return keysetPage(this.dataSource, sql, { select: 'g.*', from: 'volunteer_group g', key, id: 'g.id' }, page, (r) => hydrate(this.dataSource, VolunteerGroup, r));
   }
 
   async listMembers(query: MemberQuery, page: PageRequest): Promise<Page<MemberRow>> {
-    const sql = new Sql();
-    sql.scope(query.scope, 'g.unit_id');
+    const sql = new SqlBuilder();
+    restrictToScope(sql, query.access, { unit: 'g.unit_id', group: 'g.id' });
+    filterByUnit(sql, query.scope, 'g.unit_id');
     if (query.groupId) sql.where.push(`ms.group_id = ${sql.param(query.groupId)}::uuid`);
     if (query.active !== undefined) sql.where.push(query.active ? 'm.left_on IS NULL' : 'm.left_on IS NOT NULL');
     if (query.role) sql.where.push(`ms.role = ${sql.param(query.role)}`);
@@ -88,34 +84,11 @@ export class DirectoryRepository {
       LEFT JOIN LATERAL (SELECT x.group_id, x.role FROM membership x WHERE x.member_id = m.id ORDER BY x.to_date DESC NULLS FIRST, x.from_date DESC LIMIT 1) ms ON true
       LEFT JOIN volunteer_group g ON g.id = ms.group_id`;
     const key = query.sort === 'name' ? 'm.name_search' : `to_char(m.joined_on, 'YYYY-MM-DD')`;
-    return this.keysetPage(sql, { select: 'm.*, ms.group_id AS ms_group_id, ms.role AS ms_role', from, key, id: 'm.id' }, page, (r) => ({
-      ...this.hydrate(Member, r),
+    return keysetPage(this.dataSource, sql, { select: 'm.*, ms.group_id AS ms_group_id, ms.role AS ms_role', from, key, id: 'm.id' }, page, (r) => ({
+      ...hydrate(this.dataSource, Member, r),
       groupId: (r.ms_group_id as string) ?? null,
       role: (r.ms_role as MemberRole) ?? null,
     }));
-  }
-
-  /** One count and one page query: rows after the cursor's (key, id), `first + 1` of them to know if more follow. */
-  private async keysetPage<T extends { id: string }>(
-    sql: Sql,
-    q: { select: string; from: string; key: string; id: string },
-    page: PageRequest,
-    map: (row: Record<string, unknown>) => T,
-  ): Promise<Page<T>> {
-    const where = (clauses: string[]) => (clauses.length ? `WHERE ${clauses.join(' AND ')}` : '');
-    const [{ count }] = (await this.dataSource.query(`${sql.cte}SELECT count(*)::int AS count FROM ${q.from} ${where(sql.where)}`, sql.params)) as { count: number }[];
-    const clauses = [...sql.where];
-    if (page.after) {
-      const [k, id] = decodeCursor(page.after);
-      clauses.push(`(${q.key}, ${q.id}) > (${sql.param(String(k))}, ${sql.param(id)}::uuid)`);
-    }
-    const rows = (await this.dataSource.query(
-      `${sql.cte}SELECT ${q.select}, ${q.key} AS sort_key FROM ${q.from} ${where(clauses)} ORDER BY ${q.key}, ${q.id} LIMIT ${sql.param(page.first + 1)}`,
-      sql.params,
-    )) as Record<string, unknown>[];
-    const keyed = rows.map((r) => ({ node: map(r), key: String(r.sort_key) }));
-    const result = toPage(keyed, page.first, count, (x) => encodeCursor(x.key, x.node.id));
-    return { ...result, items: result.items.map((i) => ({ node: i.node.node, cursor: i.cursor })) };
   }
 
   groupsByIds(ids: readonly string[]): Promise<VolunteerGroup[]> {
@@ -145,12 +118,5 @@ export class DirectoryRepository {
       .where('ms.member_id = ANY(:memberIds)', { memberIds })
       .orderBy('ms.from_date', 'DESC')
       .getMany();
-  }
-
-  /** An entity from a raw row of its table (snake_case columns), via TypeORM's own column metadata. */
-  private hydrate<T extends object>(entity: new () => T, row: Record<string, unknown>): T {
-    const repository = this.dataSource.getRepository(entity);
-    const fields = repository.metadata.columns.map((c) => [c.propertyName, row[c.databaseName]]);
-    return repository.create(Object.fromEntries(fields) as T);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull, QueryFailedError } from 'typeorm';
+import { DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
@@ -62,16 +63,19 @@ export class DirectoryService {
     return { pathPrefix: `${unit.path}%`, asOf: this.geography.asOf(asOf) };
   }
 
-  async listGroups(filter: ListFilter & { status?: GroupStatus | null; sort?: 'name' | 'created' }, page: PageRequest): Promise<Page<VolunteerGroup>> {
+  /** Groups within `access` (the actor's scope), filtered. */
+  async listGroups(access: DataScope, filter: ListFilter & { status?: GroupStatus | null; sort?: 'name' | 'created' }, page: PageRequest): Promise<Page<VolunteerGroup>> {
     return this.repository.listGroups(
-      { scope: await this.scope(filter.unitCode, filter.asOf), status: filter.status ?? undefined, search: filter.search ? foldVietnamese(filter.search) : undefined, sort: filter.sort ?? 'name' },
+      { access, scope: await this.scope(filter.unitCode, filter.asOf), status: filter.status ?? undefined, search: filter.search ? foldVietnamese(filter.search) : undefined, sort: filter.sort ?? 'name' },
       page,
     );
   }
 
-  async listMembers(filter: ListFilter & MemberFilter, page: PageRequest): Promise<Page<MemberRow>> {
+  /** Members within `access` (listed under their current or last group), filtered. */
+  async listMembers(access: DataScope, filter: ListFilter & MemberFilter, page: PageRequest): Promise<Page<MemberRow>> {
     return this.repository.listMembers(
       {
+        access,
         scope: await this.scope(filter.unitCode, filter.asOf),
         groupId: filter.groupId ?? undefined,
         active: filter.active ?? undefined,
@@ -136,7 +140,7 @@ export class DirectoryService {
     return this.write(async (manager) => {
       const group = manager.getRepository(VolunteerGroup).create({ ...fields, unitId: input.unitId, status: GroupStatus.Active });
       await manager.getRepository(VolunteerGroup).insert(group);
-      await this.audit.record(manager, actor, { operation: 'group.create', objectType: 'group', objectId: group.id, after: group });
+      await this.audit.record(manager, actor, { operation: 'group.create', objectType: 'group', objectId: group.id, after: group, unitId: group.unitId, groupId: group.id });
       return group;
     }, 'input.name', 'a group with this name already serves this unit');
   }
@@ -149,7 +153,7 @@ export class DirectoryService {
       if (patch.decisionNumber !== undefined) group.decisionNumber = patch.decisionNumber ? tidyName(patch.decisionNumber) : null;
       if (patch.decisionDate !== undefined) group.decisionDate = this.date(patch.decisionDate, 'input.decisionDate');
       await manager.getRepository(VolunteerGroup).save(group);
-      await this.audit.record(manager, actor, { operation: 'group.update', objectType: 'group', objectId: id, before, after: group });
+      await this.audit.record(manager, actor, { operation: 'group.update', objectType: 'group', objectId: id, before, after: group, unitId: group.unitId, groupId: group.id });
       return group;
     }, 'input.name', 'a group with this name already serves this unit');
   }
@@ -166,7 +170,7 @@ export class DirectoryService {
         await manager.query(`UPDATE membership SET to_date = $2 WHERE group_id = $1 AND to_date IS NULL`, [id, group.dissolvedOn]);
       }
       await manager.getRepository(VolunteerGroup).save(group);
-      await this.audit.record(manager, actor, { operation: `group.${status}`, objectType: 'group', objectId: id, before, after: group });
+      await this.audit.record(manager, actor, { operation: `group.${status}`, objectType: 'group', objectId: id, before, after: group, unitId: group.unitId, groupId: group.id });
       return group;
     });
   }
@@ -180,7 +184,7 @@ export class DirectoryService {
       await manager.getRepository(Member).insert(member);
       const membership = { groupId, memberId: member.id, role, fromDate: member.joinedOn, toDate: null };
       await manager.getRepository(Membership).insert(membership);
-      await this.audit.record(manager, actor, { operation: 'member.create', objectType: 'member', objectId: member.id, after: { ...member, groupId, role } });
+      await this.audit.record(manager, actor, { operation: 'member.create', objectType: 'member', objectId: member.id, after: { ...member, groupId, role }, unitId: group.unitId, groupId });
       return member;
     }, 'input.phone', 'an active member already has this phone number');
   }
@@ -193,7 +197,7 @@ export class DirectoryService {
       const merged = await this.memberFields({ ...member, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as MemberInput);
       Object.assign(member, merged);
       await manager.getRepository(Member).save(member);
-      await this.audit.record(manager, actor, { operation: 'member.update', objectType: 'member', objectId: id, before, after: member });
+      await this.audit.record(manager, actor, { operation: 'member.update', objectType: 'member', objectId: id, before, after: member, ...(await this.placeOf(manager, id)) });
       return member;
     }, 'input.phone', 'an active member already has this phone number');
   }
@@ -221,6 +225,8 @@ export class DirectoryService {
         objectId: memberId,
         before: current ? { groupId: current.groupId, role: current.role } : null,
         after: { groupId, role, from: day },
+        unitId: target.unitId,
+        groupId,
       });
       return member;
     });
@@ -238,7 +244,7 @@ export class DirectoryService {
       member.leftOn = day;
       await manager.getRepository(Member).save(member);
       await manager.query(`UPDATE membership SET to_date = $2 WHERE member_id = $1 AND to_date IS NULL`, [memberId, day]);
-      await this.audit.record(manager, actor, { operation: 'member.deactivate', objectType: 'member', objectId: memberId, before, after: member });
+      await this.audit.record(manager, actor, { operation: 'member.deactivate', objectType: 'member', objectId: memberId, before, after: member, ...(await this.placeOf(manager, memberId)) });
       return member;
     });
   }
@@ -289,6 +295,16 @@ export class DirectoryService {
     if (value === null || value === undefined || value === '') return null;
     if (!isIsoDate(value)) throw DomainError.invalid(field, 'must be a date written YYYY-MM-DD');
     return value;
+  }
+
+  /** The group (and its unit) a member is listed under: the open membership, else the last one. */
+  private async placeOf(manager: EntityManager, memberId: string): Promise<{ unitId: string | null; groupId: string | null }> {
+    const [row] = (await manager.query(
+      `SELECT g.id AS group_id, g.unit_id FROM membership ms JOIN volunteer_group g ON g.id = ms.group_id
+        WHERE ms.member_id = $1 ORDER BY ms.to_date DESC NULLS FIRST, ms.from_date DESC LIMIT 1`,
+      [memberId],
+    )) as { group_id: string; unit_id: string }[];
+    return { unitId: row?.unit_id ?? null, groupId: row?.group_id ?? null };
   }
 
   private async lockedGroup(manager: EntityManager, id: string): Promise<VolunteerGroup> {

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { EmailMessage } from './email-message.entity';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
-import { renderEmail } from './templates';
+import { renderEmail, SECRET_PARAMS } from './templates';
 
 /**
  * Delivers one queued e-mail. Idempotent: the row is locked while sending and marked sent in the same
@@ -37,7 +37,13 @@ export class MailDeliveryService {
           messageId,
           headers: { 'X-Cdtg-Dedupe-Key': email.dedupeKey },
         });
+        // A sent link must not stay readable in the database: its secret parameters are cleared.
         await manager.update(EmailMessage, email.id, { status: 'sent', sentAt: new Date(), messageId, attempts: email.attempts + 1, lastError: null });
+        const secrets = (SECRET_PARAMS[email.template] ?? []) as string[];
+        if (secrets.length) {
+          const cleared = { ...email.params, ...Object.fromEntries(secrets.map((k) => [k, '[sent]'])) };
+          await manager.query(`UPDATE email_message SET params = $2::jsonb WHERE id = $1`, [email.id, JSON.stringify(cleared)]);
+        }
         this.logger.log(`e-mail ${email.template} ${email.id} sent (${response})`);
         return 'sent';
       });

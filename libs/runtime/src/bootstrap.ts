@@ -1,5 +1,6 @@
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppConfig, ConfigError, loadConfig } from '@cdtg/config';
 import { assertDatabaseReachable, startEmbeddedPostgres } from '@cdtg/database';
@@ -62,11 +63,17 @@ export async function requireDatabase(config: AppConfig, hint: string): Promise<
   return config.DATABASE_URL;
 }
 
-/** Creates the Nest application with JSON logs and graceful shutdown on SIGTERM/SIGINT. */
+/**
+ * Creates the Nest application with JSON logs, a bounded request body (MAX_REQUEST_BYTES; larger requests get 413),
+ * the client address taken from TRUST_PROXY_HOPS proxies, and graceful shutdown on SIGTERM/SIGINT.
+ */
 export async function createApp(module: DynamicModule): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, abortOnError: false, bodyParser: false });
   app.useLogger(app.get(PinoLogger));
-  app.getHttpAdapter().getInstance().disable?.('x-powered-by');
+  const config = app.get(AppConfig);
+  app.useBodyParser('json', { limit: config.MAX_REQUEST_BYTES });
+  app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  app.disable('x-powered-by');
   const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AccessModule } from '@cdtg/access';
 import { AppConfig, ConfigModule } from '@cdtg/config';
 import { createDataSource, DatabaseModule } from '@cdtg/database';
 import { QueueProducerModule } from '@cdtg/queue';
@@ -14,7 +15,7 @@ export interface CoreOptions {
   readinessRequiresRedis: boolean;
 }
 
-/** What every process has: validated config, JSON logs, the database, the outbox producer and health endpoints. */
+/** What every process has: validated config, JSON logs, the database, the outbox producer, access checks and health endpoints. */
 @Module({})
 export class CoreModule {
   static forRoot(config: AppConfig, options: CoreOptions): DynamicModule {
@@ -28,6 +29,7 @@ export class CoreModule {
         LoggerModule.forRoot(loggerParams(config, options.app)),
         DatabaseModule.forRoot(() => createDataSource(url, DATA_MODEL, config.DATABASE_POOL_SIZE)),
         QueueProducerModule,
+        AccessModule,
       ],
       controllers: [HealthController],
       providers: [HealthService, { provide: HEALTH_REQUIRES_REDIS, useValue: options.readinessRequiresRedis }],

@@ -1,3 +1,4 @@
+import { AuthSession, OneTimeToken, RefreshToken, RoleGrant, SignInAttempt, UserAccount } from '@cdtg/accounts';
 import { AuditEvent } from '@cdtg/audit';
 import { ALL_MIGRATIONS, DataModel } from '@cdtg/database';
 import { DirectoryImport, Member, Membership, Skill, VolunteerGroup } from '@cdtg/directory';
@@ -10,6 +11,7 @@ import { OutboxMessage } from '@cdtg/queue';
  * migration CLI and the test database. A new entity that is missing here fails the drift test.
  */
 export const DATA_MODEL: DataModel = {
-  entities: [OutboxMessage, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, VolunteerGroup, Member, Membership, Skill, DirectoryImport],
+  entities: [OutboxMessage, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, VolunteerGroup, Member, Membership, Skill, DirectoryImport,
+    UserAccount, RoleGrant, AuthSession, RefreshToken, OneTimeToken, SignInAttempt],
   migrations: ALL_MIGRATIONS,
 };

@@ -1,9 +1,11 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DirectoryImportService, DirectoryService, GroupStatus, Member, Membership, VolunteerGroup } from '@cdtg/directory';
 import { AdminUnit } from '@cdtg/geography';
-import { requestActor } from '../common/actor';
+import { Actor, DataScope, Permission } from '@cdtg/access';
+import { Allow, CurrentActor, Scope } from '../access/access.decorators';
+import { on } from '../access/targets';
 import { toConnection } from '../common/connection';
-import { LoaderFactory, Loaders } from '../common/loaders';
+import { GraphqlContext, LoaderFactory } from '../common/loaders';
 import {
   AdminUnitType,
   CreateGroupInput,
@@ -25,7 +27,7 @@ import {
   UpdateMemberInput,
 } from './directory.types';
 
-type Ctx = { loaders?: Loaders };
+type Ctx = GraphqlContext;
 
 @Resolver(() => GroupType)
 export class GroupResolver {
@@ -35,49 +37,58 @@ export class GroupResolver {
     private readonly loaders: LoaderFactory,
   ) {}
 
-  @Query(() => GroupConnection, { description: 'Groups, filtered and sorted, with cursor pagination (first ≤ 100)' })
-  async groups(@Args() args: GroupsArgs) {
+  @Query(() => GroupConnection, { description: 'Groups in your scope, filtered and sorted, with cursor pagination (first ≤ 100)' })
+  @Allow(Permission.ReadDirectory)
+  async groups(@Args() args: GroupsArgs, @Scope() scope: DataScope) {
     const f = args.filter ?? {};
-    return toConnection(await this.directory.listGroups({ ...f, sort: args.sort }, { first: args.first, after: args.after }));
+    return toConnection(await this.directory.listGroups(scope, { ...f, sort: args.sort }, { first: args.first, after: args.after }));
   }
 
   @Query(() => GroupType)
+  @Allow(Permission.ReadDirectory, on.group())
   group(@Args('id', { type: () => ID }) id: string): Promise<VolunteerGroup> {
     return this.directory.group(id);
   }
 
   @Query(() => [SkillType], { description: 'The skill catalogue' })
+  @Allow(Permission.ReadReference)
   skills() {
     return this.directory.skills();
   }
 
-  @Query(() => DirectoryImportType, { description: 'Progress and per-row report of a CSV import' })
+  @Query(() => DirectoryImportType, { description: 'Progress and per-row report of a CSV import (yours, or any for an admin)' })
+  @Allow(Permission.ManageDirectory, on.import())
   directoryImport(@Args('id', { type: () => ID }) id: string) {
     return this.imports.find(id);
   }
 
   @Mutation(() => GroupType)
-  createGroup(@Args('input') input: CreateGroupInput): Promise<VolunteerGroup> {
-    return this.directory.createGroup(requestActor(), input);
+  @Allow(Permission.ManageDirectory, on.unit('input.unitId'))
+  createGroup(@Args('input') input: CreateGroupInput, @CurrentActor() actor: Actor): Promise<VolunteerGroup> {
+    return this.directory.createGroup(actor, input);
   }
 
   @Mutation(() => GroupType)
-  updateGroup(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateGroupInput): Promise<VolunteerGroup> {
-    return this.directory.updateGroup(requestActor(), id, input);
+  @Allow(Permission.ManageDirectory, on.group())
+  updateGroup(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateGroupInput, @CurrentActor() actor: Actor): Promise<VolunteerGroup> {
+    return this.directory.updateGroup(actor, id, input);
   }
 
   @Mutation(() => GroupType, { description: 'active, suspended, or dissolved (final; current memberships end on that day)' })
+  @Allow(Permission.ManageDirectory, on.group())
   setGroupStatus(
     @Args('id', { type: () => ID }) id: string,
     @Args('status', { type: () => GroupStatus }) status: GroupStatus,
-    @Args('on', { type: () => String, nullable: true }) on?: string | null,
+    @CurrentActor() actor: Actor,
+    @Args('on', { type: () => String, nullable: true }) day?: string | null,
   ): Promise<VolunteerGroup> {
-    return this.directory.setGroupStatus(requestActor(), id, status, on);
+    return this.directory.setGroupStatus(actor, id, status, day);
   }
 
-  @Mutation(() => DirectoryImportType, { description: 'Queue a CSV import of groups or members; poll directoryImport(id)' })
-  importDirectoryCsv(@Args('input') input: DirectoryImportInput) {
-    return this.imports.start(requestActor(), input.kind, input.csv);
+  @Mutation(() => DirectoryImportType, { description: 'Queue a CSV import of groups or members; poll directoryImport(id). Rows outside your scope are refused row by row' })
+  @Allow(Permission.ManageDirectory)
+  importDirectoryCsv(@Args('input') input: DirectoryImportInput, @CurrentActor() actor: Actor, @Scope() scope: DataScope) {
+    return this.imports.start(actor, scope, input.kind, input.csv);
   }
 
   @ResolveField(() => AdminUnitType)
@@ -110,7 +121,7 @@ export class GroupMemberResolver {
     return this.loaders.of(ctx).member.load(membership.memberId);
   }
 
-  @ResolveField(() => GroupType)
+  @ResolveField(() => GroupType, { nullable: true, description: 'Null when the group is outside your scope' })
   group(@Parent() membership: Membership, @Context() ctx: Ctx): Promise<VolunteerGroup | null> {
     return this.loaders.of(ctx).group.load(membership.groupId);
   }
@@ -120,7 +131,7 @@ export class GroupMemberResolver {
 export class MembershipRecordResolver {
   constructor(private readonly loaders: LoaderFactory) {}
 
-  @ResolveField(() => GroupType)
+  @ResolveField(() => GroupType, { nullable: true, description: 'Null when the group is outside your scope' })
   group(@Parent() membership: Membership, @Context() ctx: Ctx): Promise<VolunteerGroup | null> {
     return this.loaders.of(ctx).group.load(membership.groupId);
   }
@@ -133,36 +144,42 @@ export class MemberResolver {
     private readonly loaders: LoaderFactory,
   ) {}
 
-  @Query(() => MemberConnection, { description: 'Members, filtered and sorted, with cursor pagination (first ≤ 100)' })
-  async members(@Args() args: MembersArgs) {
+  @Query(() => MemberConnection, { description: 'Members in your scope, filtered and sorted, with cursor pagination (first ≤ 100)' })
+  @Allow(Permission.ReadDirectory)
+  async members(@Args() args: MembersArgs, @Scope() scope: DataScope) {
     const f = args.filter ?? {};
-    return toConnection(await this.directory.listMembers({ ...f, sort: args.sort }, { first: args.first, after: args.after }));
+    return toConnection(await this.directory.listMembers(scope, { ...f, sort: args.sort }, { first: args.first, after: args.after }));
   }
 
   @Query(() => MemberType)
+  @Allow(Permission.ReadDirectory, on.member())
   member(@Args('id', { type: () => ID }) id: string): Promise<Member> {
     return this.directory.member(id);
   }
 
   @Mutation(() => MemberType, { description: 'Add a member to a group (phone unique among active members)' })
-  createMember(@Args('input') input: CreateMemberInput): Promise<Member> {
+  @Allow(Permission.ManageDirectory, on.group('input.groupId'))
+  createMember(@Args('input') input: CreateMemberInput, @CurrentActor() actor: Actor): Promise<Member> {
     const { groupId, role, ...fields } = input;
-    return this.directory.createMember(requestActor(), groupId, role, fields);
+    return this.directory.createMember(actor, groupId, role, fields);
   }
 
   @Mutation(() => MemberType)
-  updateMember(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateMemberInput): Promise<Member> {
-    return this.directory.updateMember(requestActor(), id, input);
+  @Allow(Permission.ManageDirectory, on.member())
+  updateMember(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateMemberInput, @CurrentActor() actor: Actor): Promise<Member> {
+    return this.directory.updateMember(actor, id, input);
   }
 
-  @Mutation(() => MemberType, { description: 'Move a member to another group (or role); history is kept' })
-  moveMember(@Args('input') input: MoveMemberInput): Promise<Member> {
-    return this.directory.moveMember(requestActor(), input.memberId, input.groupId, input.role, input.on);
+  @Mutation(() => MemberType, { description: 'Move a member to another group (or role); history is kept. Both groups must be in your scope' })
+  @Allow(Permission.ManageDirectory, on.member('input.memberId'), on.group('input.groupId'))
+  moveMember(@Args('input') input: MoveMemberInput, @CurrentActor() actor: Actor): Promise<Member> {
+    return this.directory.moveMember(actor, input.memberId, input.groupId, input.role, input.on);
   }
 
   @Mutation(() => MemberType, { description: 'The member leaves on a date (default today)' })
-  deactivateMember(@Args('id', { type: () => ID }) id: string, @Args('on', { type: () => String, nullable: true }) on?: string | null): Promise<Member> {
-    return this.directory.deactivateMember(requestActor(), id, on);
+  @Allow(Permission.ManageDirectory, on.member())
+  deactivateMember(@Args('id', { type: () => ID }) id: string, @CurrentActor() actor: Actor, @Args('on', { type: () => String, nullable: true }) day?: string | null): Promise<Member> {
+    return this.directory.deactivateMember(actor, id, day);
   }
 
   @ResolveField(() => Boolean)

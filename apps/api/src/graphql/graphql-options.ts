@@ -3,8 +3,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { AppConfig } from '@cdtg/config';
 import { formatGraphqlError } from './format-error';
+import { queryLimitsPlugin } from './query-limits.plugin';
 
-/** Apollo settings: code-first schema, no stack traces, introspection and landing page only when enabled. */
+/** Apollo settings: code-first schema, no stack traces, depth and cost limits, introspection and landing page only when enabled. */
 export function graphqlOptions(config: AppConfig): Omit<ApolloDriverConfig, 'driver'> {
   return {
     path: '/graphql',
@@ -12,7 +13,10 @@ export function graphqlOptions(config: AppConfig): Omit<ApolloDriverConfig, 'dri
     sortSchema: true,
     introspection: config.introspection,
     playground: false,
-    plugins: [config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      queryLimitsPlugin({ maxDepth: config.GRAPHQL_MAX_DEPTH, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY }),
+    ],
     includeStacktraceInErrorResponses: false,
     formatError: formatGraphqlError,
     context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),

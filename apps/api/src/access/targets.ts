@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Anchor, Role } from '@cdtg/access';
+import { GrantInput, GrantsService, UsersService } from '@cdtg/accounts';
+
+/** An object an operation acts on, named by the argument (dotted path) that holds its id. */
+export interface TargetSpec {
+  kind: 'group' | 'member' | 'unit' | 'import' | 'user' | 'grant' | 'grant-inputs';
+  arg: string;
+  /** For users: 'any' (read: one grant in scope suffices) or 'all' (manage: every grant in scope and grantable). */
+  mode?: 'any' | 'all';
+}
+
+/** The targets of the access rules, by kind. */
+export const on = {
+  group: (arg = 'id'): TargetSpec => ({ kind: 'group', arg }),
+  member: (arg = 'id'): TargetSpec => ({ kind: 'member', arg }),
+  unit: (arg: string): TargetSpec => ({ kind: 'unit', arg }),
+  import: (arg = 'id'): TargetSpec => ({ kind: 'import', arg }),
+  /** A user to read (any of their grants in scope). */
+  userToRead: (arg = 'id'): TargetSpec => ({ kind: 'user', arg, mode: 'any' }),
+  /** A user to manage (all of their grants in scope, all their roles grantable by the actor). */
+  userToManage: (arg = 'id'): TargetSpec => ({ kind: 'user', arg, mode: 'all' }),
+  grant: (arg = 'id'): TargetSpec => ({ kind: 'grant', arg }),
+  grantInputs: (arg: string): TargetSpec => ({ kind: 'grant-inputs', arg }),
+};
+
+/** What a target resolves to: where it lives, the roles it hands out, and who owns it. */
+export interface ResolvedTarget {
+  anchors: Anchor[];
+  /** 'any': one anchor in scope suffices. */
+  mode: 'any' | 'all';
+  /** Roles the operation hands out or takes away: the actor must be allowed to grant each. */
+  roles: Role[];
+  /** The user who owns the object (their own imports): always allowed to them. */
+  ownerId?: string | null;
+}
+
+/**
+ * Finds where each kind of target lives. A target that does not exist resolves to an anchor nowhere, so a scoped
+ * actor is refused exactly as for an object outside their scope (no hint whether it exists); an actor who sees
+ * everything passes and gets NOT_FOUND from the service.
+ */
+@Injectable()
+export class TargetResolver {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly grants: GrantsService,
+  ) {}
+
+  async resolve(spec: TargetSpec, args: Record<string, unknown>): Promise<ResolvedTarget> {
+    const value = spec.arg.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], args);
+    const id = typeof value === 'string' && UUID.test(value) ? value : null;
+    const nowhere: ResolvedTarget = { anchors: [{ unitId: null }], mode: 'all', roles: [] };
+    switch (spec.kind) {
+      case 'group': {
+        if (!id) return nowhere;
+        const [g] = (await this.dataSource.query(`SELECT unit_id FROM volunteer_group WHERE id = $1`, [id])) as { unit_id: string }[];
+        return { anchors: [{ groupId: id, unitId: g?.unit_id ?? null }], mode: 'all', roles: [] };
+      }
+      case 'member': {
+        if (!id) return nowhere;
+        const [m] = (await this.dataSource.query(
+          `SELECT g.id, g.unit_id FROM membership ms JOIN volunteer_group g ON g.id = ms.group_id
+            WHERE ms.member_id = $1 ORDER BY ms.to_date DESC NULLS FIRST, ms.from_date DESC LIMIT 1`,
+          [id],
+        )) as { id: string; unit_id: string }[];
+        return m ? { anchors: [{ groupId: m.id, unitId: m.unit_id }], mode: 'all', roles: [] } : nowhere;
+      }
+      case 'unit':
+        return id ? { anchors: [{ unitId: id }], mode: 'all', roles: [] } : nowhere;
+      case 'import': {
+        if (!id) return nowhere;
+        const [i] = (await this.dataSource.query(`SELECT actor_id FROM directory_import WHERE id = $1`, [id])) as { actor_id: string | null }[];
+        return { ...nowhere, ownerId: i?.actor_id ?? null };
+      }
+      case 'user': {
+        if (!id) return nowhere;
+        const grants = await this.users.grantAnchors(id);
+        if (!grants.length) return nowhere;
+        return { anchors: grants, mode: spec.mode ?? 'all', roles: spec.mode === 'any' ? [] : grants.map((g) => g.role) };
+      }
+      case 'grant': {
+        const grant = id ? await this.grants.byId(id) : null;
+        if (!grant) return nowhere;
+        return { anchors: [await this.grants.anchorOf(this.dataSource.manager, grant)], mode: 'all', roles: [grant.role] };
+      }
+      case 'grant-inputs': {
+        const resolved = await this.grants.resolve((value ?? []) as GrantInput[], spec.arg);
+        return { anchors: resolved.map((g) => g.anchor), mode: 'all', roles: resolved.map((g) => g.role) };
+      }
+      default: {
+        const unknownKind: never = spec.kind;
+        throw new Error(`unknown target kind ${String(unknownKind)}`);
+      }
+    }
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

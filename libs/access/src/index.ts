@@ -1,0 +1,5 @@
+export * from './role';
+export * from './data-scope';
+export * from './actor';
+export * from './access.service';
+export * from './access.module';

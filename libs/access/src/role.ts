@@ -1,0 +1,58 @@
+/** The five roles of cdtg. A user holds any number of grants, each a role bound to a scope. */
+export enum Role {
+  Admin = 'ADMIN',
+  Department = 'DEPARTMENT',
+  WardOfficer = 'WARD_OFFICER',
+  GroupLead = 'GROUP_LEAD',
+  Volunteer = 'VOLUNTEER',
+}
+
+/** What an operation needs. Every query and mutation names exactly one (or is public). */
+export enum Permission {
+  /** Administrative units and catalogues: public reference data, readable by every signed-in user. */
+  ReadReference = 'reference.read',
+  /** Groups and members (with their personal data) in scope. */
+  ReadDirectory = 'directory.read',
+  /** Create, change, move and deactivate groups and members in scope; import directory CSV. */
+  ManageDirectory = 'directory.manage',
+  /** Import administrative units and reorganisations (the national tree). */
+  ManageGeography = 'geography.manage',
+  /** Invite users, grant and revoke roles, disable accounts, in scope and below one's own role. */
+  ManageAccounts = 'accounts.manage',
+  /** The audit log of changes in scope. */
+  ReadAudit = 'audit.read',
+  /** Operator tools: test e-mails. */
+  OperateSystem = 'system.operate',
+}
+
+/** What a grant's scope is: everything, a unit with its subtree, or one group. */
+export type ScopeKind = 'global' | 'unit' | 'group';
+
+export const ROLE_SCOPE: Record<Role, ScopeKind> = {
+  [Role.Admin]: 'global',
+  [Role.Department]: 'unit',
+  [Role.WardOfficer]: 'unit',
+  [Role.GroupLead]: 'group',
+  [Role.Volunteer]: 'group',
+};
+
+/** The access matrix: which permissions each role has within its scope. The only table of its kind. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  [Role.Admin]: Object.values(Permission),
+  [Role.Department]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ManageAccounts, Permission.ReadAudit],
+  [Role.WardOfficer]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ManageDirectory, Permission.ManageAccounts],
+  [Role.GroupLead]: [Permission.ReadReference, Permission.ReadDirectory],
+  [Role.Volunteer]: [Permission.ReadReference],
+};
+
+/** Permissions whose data is not scoped (public reference data): holding the permission anywhere means everywhere. */
+export const UNSCOPED_PERMISSIONS: readonly Permission[] = [Permission.ReadReference];
+
+/** Which roles a holder of a role may grant (within its own scope). */
+export const GRANTABLE_ROLES: Record<Role, readonly Role[]> = {
+  [Role.Admin]: Object.values(Role),
+  [Role.Department]: [Role.WardOfficer, Role.GroupLead, Role.Volunteer],
+  [Role.WardOfficer]: [Role.GroupLead, Role.Volunteer],
+  [Role.GroupLead]: [],
+  [Role.Volunteer]: [],
+};

@@ -1,0 +1,169 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Anchor, Role, ROLE_SCOPE } from '@cdtg/access';
+import { AuditActor, AuditService, SYSTEM_ACTOR } from '@cdtg/audit';
+import { DomainError } from '@cdtg/errors';
+import { todayInVietnam } from '@cdtg/geography';
+import { RoleGrant } from './role-grant.entity';
+
+/** A role and where it applies, as a client asks for it. */
+export interface GrantInput {
+  role: Role;
+  /** For DEPARTMENT and WARD_OFFICER: the unit (the version valid today). */
+  unitCode?: string | null;
+  /** For GROUP_LEAD and VOLUNTEER. */
+  groupId?: string | null;
+}
+
+/** A grant input checked against the tree: ids, the anchor access is checked on, and a name for e-mails. */
+export interface ResolvedGrant {
+  role: Role;
+  unitId: string | null;
+  groupId: string | null;
+  anchor: Anchor;
+  scopeName: string | null;
+  /** The group does not exist (only an actor who may see everything learns that; others are refused). */
+  missing: boolean;
+}
+
+/** Grants: resolving, adding, revoking, and moving them along with reorganised units. */
+@Injectable()
+export class GrantsService {
+  private readonly logger = new Logger(GrantsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Checks the shape of each grant input (the right kind of scope for the role) and finds its unit or group. */
+  async resolve(inputs: GrantInput[], field: string): Promise<ResolvedGrant[]> {
+    if (!Array.isArray(inputs) || inputs.length === 0) throw DomainError.invalid(field, 'must contain at least one grant');
+    if (inputs.length > 20) throw DomainError.invalid(field, 'must contain at most 20 grants');
+    const out: ResolvedGrant[] = [];
+    for (const [i, input] of inputs.entries()) {
+      const path = [...field.split('.'), i];
+      const kind = ROLE_SCOPE[input.role];
+      if (!kind) throw DomainError.invalid([...path, 'role'], 'is not a role');
+      if (kind === 'global') {
+        if (input.unitCode || input.groupId) throw DomainError.invalid(path, 'ADMIN applies everywhere: give neither unitCode nor groupId');
+        out.push({ role: input.role, unitId: null, groupId: null, anchor: { unitId: null }, scopeName: null, missing: false });
+      } else if (kind === 'unit') {
+        if (!input.unitCode || input.groupId) throw DomainError.invalid([...path, 'unitCode'], `is required for ${input.role} (and groupId must be empty)`);
+        const [unit] = (await this.dataSource.query(
+          `SELECT id, name FROM admin_unit WHERE code = $1 AND COALESCE(valid_from, '-infinity'::date) <= $2::date AND COALESCE(valid_to, 'infinity'::date) >= $2::date`,
+          [input.unitCode, todayInVietnam()],
+        )) as { id: string; name: string }[];
+        if (!unit) throw DomainError.invalid([...path, 'unitCode'], `no administrative unit with code ${input.unitCode} is in force today`);
+        out.push({ role: input.role, unitId: unit.id, groupId: null, anchor: { unitId: unit.id }, scopeName: unit.name, missing: false });
+      } else {
+        if (!input.groupId || input.unitCode) throw DomainError.invalid([...path, 'groupId'], `is required for ${input.role} (and unitCode must be empty)`);
+        const [group] = (await this.dataSource.query(`SELECT id, name, unit_id FROM volunteer_group WHERE id = $1`, [input.groupId])) as { id: string; name: string; unit_id: string }[];
+        out.push({ role: input.role, unitId: null, groupId: input.groupId, anchor: { unitId: group?.unit_id ?? null, groupId: input.groupId }, scopeName: group?.name ?? null, missing: !group });
+      }
+    }
+    return out;
+  }
+
+  /** Adds grants; one the user already holds is left as it is. Returns the grants added. */
+  async add(manager: EntityManager, actor: AuditActor, userId: string, grants: ResolvedGrant[]): Promise<RoleGrant[]> {
+    const added: RoleGrant[] = [];
+    for (const g of grants) {
+      if (g.missing) throw DomainError.notFound('Group');
+      const rows = (await manager.query(
+        `INSERT INTO role_grant (user_id, role, unit_id, group_id, granted_by) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [userId, g.role, g.unitId, g.groupId, actor.userId],
+      )) as { id: string }[];
+      if (!rows.length) continue;
+      const grant = (await manager.getRepository(RoleGrant).findOneByOrFail({ id: rows[0].id }));
+      added.push(grant);
+      await this.audit.record(manager, actor, { operation: 'grant.add', objectType: 'user', objectId: userId, after: grant, unitId: g.anchor.unitId, groupId: g.groupId });
+    }
+    return added;
+  }
+
+  async revoke(manager: EntityManager, actor: AuditActor, grant: RoleGrant, reason: string): Promise<RoleGrant> {
+    if (grant.revokedAt) return grant;
+    await manager.update(RoleGrant, grant.id, { revokedAt: new Date(), revokedReason: reason });
+    const after = await manager.getRepository(RoleGrant).findOneByOrFail({ id: grant.id });
+    await this.audit.record(manager, actor, { operation: 'grant.revoke', objectType: 'user', objectId: grant.userId, before: grant, after, ...(await this.anchorOf(manager, grant)) });
+    return after;
+  }
+
+  async byId(id: string): Promise<RoleGrant | null> {
+    return this.dataSource.getRepository(RoleGrant).findOneBy({ id });
+  }
+
+  /** Active grants of several users, one query (for User.grants). */
+  activeOf(userIds: readonly string[]): Promise<RoleGrant[]> {
+    return this.dataSource
+      .getRepository(RoleGrant)
+      .createQueryBuilder('g')
+      .where('g.user_id = ANY(:userIds) AND g.revoked_at IS NULL', { userIds })
+      .orderBy('g.created_at')
+      .getMany();
+  }
+
+  /** The units (and groups) several grants apply to, in order, with one query. */
+  async anchorsOf(grants: RoleGrant[]): Promise<{ unitId: string | null; groupId: string | null }[]> {
+    const groupIds = [...new Set(grants.flatMap((g) => (g.groupId ? [g.groupId] : [])))];
+    const rows = groupIds.length ? ((await this.dataSource.query(`SELECT id, unit_id FROM volunteer_group WHERE id = ANY($1::uuid[])`, [groupIds])) as { id: string; unit_id: string }[]) : [];
+    const unitOf = new Map(rows.map((r) => [r.id, r.unit_id]));
+    return grants.map((g) => (g.groupId ? { unitId: unitOf.get(g.groupId) ?? null, groupId: g.groupId } : { unitId: g.unitId, groupId: null }));
+  }
+
+  /** The unit (and group) a grant applies to, for access checks and the audit log. */
+  async anchorOf(manager: EntityManager, grant: RoleGrant): Promise<{ unitId: string | null; groupId: string | null }> {
+    if (!grant.groupId) return { unitId: grant.unitId, groupId: null };
+    const [group] = (await manager.query(`SELECT unit_id FROM volunteer_group WHERE id = $1`, [grant.groupId])) as { unit_id: string }[];
+    return { unitId: group?.unit_id ?? null, groupId: grant.groupId };
+  }
+
+  /**
+   * Unit grants follow their unit through reorganisations in force today: a grant on a unit that was merged,
+   * renamed, re-parented or split is replaced by grants on every unit its territory went into, audited as the
+   * system. Idempotent and safe to run concurrently (the old grants are locked). Runs after a reorganisation
+   * import and, lazily, when an affected user signs in (for reorganisations imported ahead of their date).
+   */
+  async followReorganisations(filter: { userId?: string } = {}): Promise<number> {
+    let moved = 0;
+    // A chain of reorganisations moves a grant one step per round.
+    for (let round = 0; round < 10; round++) {
+      const step = await this.dataSource.transaction(async (manager) => {
+        const rows = (await manager.query(
+          `SELECT g.id, array_agg(DISTINCT l.to_unit_id) AS targets
+             FROM role_grant g
+             JOIN reorganisation_link l ON l.from_unit_id = g.unit_id AND l.to_unit_id IS NOT NULL
+             JOIN reorganisation r ON r.id = l.reorganisation_id AND r.effective_date <= $1::date
+            WHERE g.revoked_at IS NULL AND ($2::uuid IS NULL OR g.user_id = $2::uuid)
+            GROUP BY g.id`,
+          [todayInVietnam(), filter.userId ?? null],
+        )) as { id: string; targets: string[] }[];
+        let count = 0;
+        for (const row of rows) {
+          const grant = await manager.getRepository(RoleGrant).findOne({ where: { id: row.id }, lock: { mode: 'pessimistic_write' } });
+          if (!grant || grant.revokedAt) continue; // moved by a concurrent run
+          for (const unitId of row.targets) {
+            await manager.query(`INSERT INTO role_grant (user_id, role, unit_id, granted_by) VALUES ($1, $2, $3, NULL) ON CONFLICT DO NOTHING`, [grant.userId, grant.role, unitId]);
+            await this.audit.record(manager, SYSTEM_ACTOR, {
+              operation: 'grant.follow-reorganisation',
+              objectType: 'user',
+              objectId: grant.userId,
+              before: { grantId: grant.id, role: grant.role, unitId: grant.unitId },
+              after: { role: grant.role, unitId },
+              unitId,
+            });
+          }
+          await manager.update(RoleGrant, grant.id, { revokedAt: new Date(), revokedReason: 'reorganisation' });
+          count++;
+        }
+        return count;
+      });
+      moved += step;
+      if (step === 0) break;
+    }
+    if (moved) this.logger.log(`${moved} grant(s) followed their units through a reorganisation`);
+    return moved;
+  }
+}

@@ -1,0 +1,89 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import * as argon2 from 'argon2';
+import { DomainError } from '@cdtg/errors';
+
+/** A random secret for links and refresh tokens: 256 bits, URL-safe. */
+export const randomToken = (): string => randomBytes(32).toString('base64url');
+
+/** How tokens are stored: their SHA-256 (a database reader cannot use them). */
+export const tokenHash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  needsRehash(hash: string): boolean;
+}
+
+/** argon2id with the configured memory cost, 2 passes, 1 lane (OWASP's recommendation). */
+export function argon2idHasher(memoryKiB: number): PasswordHasher {
+  const options = { type: argon2.argon2id, memoryCost: memoryKiB, timeCost: 2, parallelism: 1 } as const;
+  return {
+    hash: (password) => argon2.hash(password, options),
+    verify: (hash, password) => argon2.verify(hash, password).catch(() => false),
+    needsRehash: (hash) => argon2.needsRehash(hash, options),
+  };
+}
+
+/** The password rules, one place: 10 to 200 characters, not the e-mail, not one repeated character. */
+export function checkPasswordRules(password: string, email: string | null, field = 'password'): void {
+  if (typeof password !== 'string' || password.length < 10) throw DomainError.invalid(field, 'must be at least 10 characters');
+  if (password.length > 200) throw DomainError.invalid(field, 'must be at most 200 characters');
+  if (/^(.)\1*$/u.test(password)) throw DomainError.invalid(field, 'must not be one repeated character');
+  if (email && password.trim().toLowerCase() === email.toLowerCase()) throw DomainError.invalid(field, 'must not be your e-mail address');
+}
+
+const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
+/** Trimmed and lower-cased; a clear error when it is not an address. */
+export function normaliseEmail(email: string, field = 'email'): string {
+  const value = String(email ?? '').trim().toLowerCase();
+  if (value.length > 254 || !EMAIL.test(value)) throw DomainError.invalid(field, 'must be an e-mail address, e.g. ten@example.vn');
+  return value;
+}
+
+export interface AccessClaims {
+  /** The user. */
+  sub: string;
+  /** The session (refresh-token family). */
+  sid: string;
+  iat: number;
+  exp: number;
+}
+
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const HEADER = b64({ alg: 'HS256', typ: 'JWT' });
+
+/** Short-lived access tokens: JWT with HS256. Nothing but ids inside; grants are read fresh on every request. */
+export class AccessTokenCodec {
+  constructor(
+    private readonly secret: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  sign(userId: string, sessionId: string, now = Date.now()): { token: string; expiresAt: Date } {
+    const iat = Math.floor(now / 1000);
+    const claims: AccessClaims = { sub: userId, sid: sessionId, iat, exp: iat + this.ttlSeconds };
+    const body = `${HEADER}.${b64(claims)}`;
+    return { token: `${body}.${this.mac(body)}`, expiresAt: new Date(claims.exp * 1000) };
+  }
+
+  /** The claims of a valid, unexpired token; null otherwise. */
+  verify(token: string, now = Date.now()): AccessClaims | null {
+    const parts = token.split('.');
+    if (parts.length !== 3 || parts[0] !== HEADER) return null;
+    const expected = Buffer.from(this.mac(`${parts[0]}.${parts[1]}`));
+    const given = Buffer.from(parts[2]);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    try {
+      const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as AccessClaims;
+      if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number') return null;
+      return claims.exp * 1000 > now ? claims : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private mac(body: string): string {
+    return createHmac('sha256', this.secret).update(body).digest('base64url');
+  }
+}

@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, DataScope, restrictToScope } from '@cdtg/access';
+import { AuditService } from '@cdtg/audit';
+import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
+import { DomainError } from '@cdtg/errors';
+import { Language, NotificationService } from '@cdtg/notifications';
+import { escapeLike, foldVietnamese, tidyName } from '@cdtg/text';
+import { AuthService } from './auth.service';
+import { GrantsService, ResolvedGrant } from './grants.service';
+import { TokenPurpose } from './one-time-token.entity';
+import { RoleGrant } from './role-grant.entity';
+import { normaliseEmail } from './secrets';
+import { AccountStatus, UserAccount } from './user-account.entity';
+
+export interface InviteInput {
+  email: string;
+  displayName: string;
+  language?: Language | null;
+  /** The directory member this person is (volunteers and leads), so their assignments reach them. */
+  memberId?: string | null;
+}
+
+export interface UserFilter {
+  search?: string | null;
+  status?: AccountStatus | null;
+}
+
+/** Accounts as managed by admins, the department and ward officers: invitations, grants, status. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly auth: AuthService,
+    private readonly grants: GrantsService,
+    private readonly notifications: NotificationService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Invites a person: the account (status invited), its grants and a single-use link valid 7 days, e-mailed in
+   * their language, all in one transaction. Inviting an address that is still only invited sends a new link (the
+   * old one stops working) and adds any new grants.
+   */
+  async invite(actor: Actor, input: InviteInput, grants: ResolvedGrant[]): Promise<UserAccount> {
+    const email = normaliseEmail(input.email, 'input.email');
+    const displayName = tidyName(String(input.displayName ?? ''));
+    if (!displayName || displayName.length > 120) throw DomainError.invalid('input.displayName', 'must be 1 to 120 characters');
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sign-in:${email}`]);
+      let user = await manager.getRepository(UserAccount).findOneBy({ email });
+      if (user && user.status !== AccountStatus.Invited) throw DomainError.conflict('this address already has an account; grant it a role instead', 'input.email');
+      const fields = { displayName, nameSearch: foldVietnamese(`${displayName} ${email}`), language: input.language ?? Language.vi, memberId: await this.memberId(manager, input.memberId, user?.id) };
+      if (user) {
+        await manager.update(UserAccount, user.id, fields);
+        user = { ...user, ...fields };
+      } else {
+        user = manager.getRepository(UserAccount).create({ email, ...fields, status: AccountStatus.Invited, passwordHash: null });
+        await manager.getRepository(UserAccount).insert(user);
+      }
+      await this.audit.record(manager, actor, { operation: 'user.invite', objectType: 'user', objectId: user.id, after: { email, ...fields }, unitId: grants[0]?.anchor.unitId ?? null });
+      await this.grants.add(manager, actor, user.id, grants);
+      const { link, expiresAt } = await this.auth.issueOneTimeToken(manager, user.id, TokenPurpose.Invitation);
+      await this.notifications.queueEmail(manager, {
+        to: email,
+        language: user.language,
+        template: 'invitation',
+        params: { displayName, invitedBy: actor.label, grants: grants.map((g) => ({ role: g.role, scope: g.scopeName })), link, expiresAt: expiresAt.toISOString() },
+        dedupeKey: `invitation:${link.slice(-43)}`,
+      });
+      return user;
+    });
+  }
+
+  async grant(actor: Actor, userId: string, grants: ResolvedGrant[]): Promise<UserAccount> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.locked(manager, userId);
+      await this.grants.add(manager, actor, user.id, grants);
+      return user;
+    });
+  }
+
+  async revokeGrant(actor: Actor, grantId: string, reason: string | null | undefined): Promise<RoleGrant> {
+    return this.dataSource.transaction(async (manager) => {
+      const grant = await manager.getRepository(RoleGrant).findOne({ where: { id: grantId }, lock: { mode: 'pessimistic_write' } });
+      if (!grant) throw DomainError.notFound('Grant');
+      if (grant.userId === actor.userId && grant.role === 'ADMIN') throw DomainError.invalid('grantId', 'you cannot revoke your own ADMIN grant');
+      return this.grants.revoke(manager, actor, grant, reason?.trim().slice(0, 500) || 'revoked');
+    });
+  }
+
+  /** Disables (every session ends at once) or re-enables an account. */
+  async setStatus(actor: Actor, userId: string, status: AccountStatus.Active | AccountStatus.Disabled): Promise<UserAccount> {
+    if (userId === actor.userId) throw DomainError.invalid('id', 'you cannot change the status of your own account');
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.locked(manager, userId);
+      if (user.status === status) return user;
+      if (status === AccountStatus.Active && !user.passwordHash) throw DomainError.invalid('status', 'the invitation has not been accepted yet; invite again instead');
+      await manager.update(UserAccount, user.id, { status });
+      if (status === AccountStatus.Disabled) await this.auth.revokeSessions(manager, { userId }, 'account-disabled');
+      await this.audit.record(manager, actor, { operation: `user.${status === AccountStatus.Disabled ? 'disable' : 'enable'}`, objectType: 'user', objectId: user.id, before: { status: user.status }, after: { status } });
+      return { ...user, status };
+    });
+  }
+
+  async updateProfile(actor: Actor, patch: { displayName?: string | null; language?: Language | null }): Promise<UserAccount> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.locked(manager, actor.userId);
+      const next = { ...user };
+      if (patch.displayName !== undefined && patch.displayName !== null) {
+        next.displayName = tidyName(patch.displayName);
+        if (!next.displayName || next.displayName.length > 120) throw DomainError.invalid('input.displayName', 'must be 1 to 120 characters');
+        next.nameSearch = foldVietnamese(`${next.displayName} ${user.email}`);
+      }
+      if (patch.language) next.language = patch.language;
+      await manager.update(UserAccount, user.id, { displayName: next.displayName, nameSearch: next.nameSearch, language: next.language });
+      await this.audit.record(manager, actor, { operation: 'user.profile', objectType: 'user', objectId: user.id, before: { displayName: user.displayName, language: user.language }, after: { displayName: next.displayName, language: next.language } });
+      return next;
+    });
+  }
+
+  async user(id: string): Promise<UserAccount> {
+    const user = await this.dataSource.getRepository(UserAccount).findOneBy({ id });
+    if (!user) throw DomainError.notFound('User');
+    return user;
+  }
+
+  /** Users holding at least one active grant inside `access` (admins see everyone), by name. */
+  async list(access: DataScope, filter: UserFilter, page: PageRequest): Promise<Page<UserAccount>> {
+    const sql = new SqlBuilder();
+    if (!access.all) {
+      const inner = new SqlBuilder();
+      // Built on the outer parameter list so that numbering stays consistent.
+      const scoped = { param: (v: unknown) => sql.param(v), ctes: sql.ctes, where: inner.where };
+      restrictToScope(scoped, access, { unit: 'COALESCE(rg.unit_id, vg.unit_id)', group: 'rg.group_id' });
+      sql.where.push(`EXISTS (SELECT 1 FROM role_grant rg LEFT JOIN volunteer_group vg ON vg.id = rg.group_id
+                       WHERE rg.user_id = u.id AND rg.revoked_at IS NULL AND ${inner.where.join(' AND ')})`);
+    }
+    if (filter.status) sql.where.push(`u.status = ${sql.param(filter.status)}`);
+    if (filter.search) sql.where.push(`u.name_search LIKE ${sql.param(`%${escapeLike(foldVietnamese(filter.search))}%`)}`);
+    return keysetPage(this.dataSource, sql, { select: 'u.*', from: 'user_account u', key: 'u.name_search', id: 'u.id' }, page, (r) => hydrate(this.dataSource, UserAccount, r));
+  }
+
+  /** The active grants of a user with their anchors, for access checks on the user as a whole. */
+  async grantAnchors(userId: string): Promise<{ role: RoleGrant['role']; unitId: string | null; groupId: string | null }[]> {
+    const grants = await this.grants.activeOf([userId]);
+    const anchors = await this.grants.anchorsOf(grants);
+    return grants.map((g, i) => ({ role: g.role, ...anchors[i] }));
+  }
+
+  private async locked(manager: EntityManager, id: string): Promise<UserAccount> {
+    const user = await manager.getRepository(UserAccount).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!user) throw DomainError.notFound('User');
+    return user;
+  }
+
+  private async memberId(manager: EntityManager, memberId: string | null | undefined, userId: string | undefined): Promise<string | null> {
+    if (!memberId) return null;
+    const [member] = (await manager.query(`SELECT id FROM member WHERE id = $1 AND left_on IS NULL`, [memberId])) as { id: string }[];
+    if (!member) throw DomainError.invalid('input.memberId', 'no active member has this id');
+    const [taken] = (await manager.query(`SELECT id FROM user_account WHERE member_id = $1 AND id IS DISTINCT FROM $2::uuid`, [memberId, userId ?? null])) as { id: string }[];
+    if (taken) throw DomainError.conflict('this member already has an account', 'input.memberId');
+    return memberId;
+  }
+}
