@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createDataSource } from '@cdtg/database';
-import { loadDemoCity, DemoCityReport, SYNTHETIC_REPARENT_DECISION } from '@cdtg/demo';
+import { loadDemoCity, DemoCityReport, seedDemoAccounts, SYNTHETIC_REPARENT_DECISION } from '@cdtg/demo';
 import { DATA_MODEL } from '@cdtg/runtime';
 import { normaliseVietnamesePhone } from '@cdtg/text';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -167,5 +167,13 @@ describe('demo city (Đà Nẵng, synthetic population)', () => {
     const again = await loadDemoCity(dataSource, { seed: 7 });
     expect(again).toMatchObject({ skipped: true, units: 0, residentialGroups: 0, groups: 0, members: 0 });
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('seeds one demo account per kind of user, once, each with its grant', async () => {
+    const accounts = await seedDemoAccounts(dataSource, 8192);
+    expect(accounts!.map((a) => a.role)).toEqual(['ADMIN', 'DEPARTMENT', 'WARD_OFFICER', 'GROUP_LEAD']);
+    expect(accounts![2].scope).toBe('Phường Hải Châu');
+    expect(await count(`SELECT count(*) AS n FROM role_grant g JOIN user_account u ON u.id = g.user_id WHERE u.email LIKE '%@cdtg.local'`)).toBe(4);
+    expect(await seedDemoAccounts(dataSource, 8192)).toBeNull();
   });
 });

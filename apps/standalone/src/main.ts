@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { ApiModule } from '../../api/src/api.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { createDataSource } from '@cdtg/database';
-import { DemoCityReport, loadDemoCity } from '@cdtg/demo';
+import { DEMO_PASSWORD, DemoAccount, DemoCityReport, loadDemoCity, seedDemoAccounts } from '@cdtg/demo';
 import { configOrExit, DATA_MODEL, CoreModule, createApp, exitOnSignals, fail, requireDatabase, resolveDevelopmentServices, runMigrations } from '@cdtg/runtime';
 
 /**
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const { config, stop, notes } = await resolveDevelopmentServices(configOrExit()).catch((error: Error) => fail(error.message));
   const url = await requireDatabase(config, 'unexpected: no database resolved');
   const applied = await runMigrations(url);
-  const demo = config.demoCity ? await loadDemo(url) : null;
+  const demo = config.demoCity ? await loadDemo(url, config.isProduction ? null : config.PASSWORD_HASH_MEMORY_KIB) : null;
 
   @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), ApiModule, WorkerModule] })
   class StandaloneModule {}
@@ -34,16 +34,24 @@ async function main(): Promise<void> {
     demo && !demo.skipped
       ? `  demo city loaded: Đà Nẵng units before and after the 2025 reform; SYNTHETIC ${demo.residentialGroups} residential groups, ${demo.groups} groups, ${demo.members} members`
       : '',
+    ...(demo?.accounts?.length
+      ? [`  demo sign-in (password ${DEMO_PASSWORD}, development only):`, ...demo.accounts.map((a) => `    ${a.email.padEnd(22)} ${a.role} – ${a.scope}`)]
+      : []),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-/** The Đà Nẵng demo city, once, into an empty database (DEMO_CITY=false turns it off). */
-async function loadDemo(url: string): Promise<DemoCityReport> {
+/**
+ * The Đà Nẵng demo city, once, into an empty database (DEMO_CITY=false turns it off), and outside production one
+ * account per kind of user with a published password.
+ */
+async function loadDemo(url: string, passwordMemoryKiB: number | null): Promise<DemoCityReport & { accounts: DemoAccount[] | null }> {
   const dataSource = await createDataSource(url, DATA_MODEL, 2).initialize();
   try {
-    return await loadDemoCity(dataSource);
+    const city = await loadDemoCity(dataSource);
+    const accounts = passwordMemoryKiB ? await seedDemoAccounts(dataSource, passwordMemoryKiB) : null;
+    return { ...city, accounts };
   } finally {
     await dataSource.destroy();
   }

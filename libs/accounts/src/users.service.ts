@@ -98,7 +98,14 @@ export class UsersService {
       if (status === AccountStatus.Active && !user.passwordHash) throw DomainError.invalid('status', 'the invitation has not been accepted yet; invite again instead');
       await manager.update(UserAccount, user.id, { status });
       if (status === AccountStatus.Disabled) await this.auth.revokeSessions(manager, { userId }, 'account-disabled');
-      await this.audit.record(manager, actor, { operation: `user.${status === AccountStatus.Disabled ? 'disable' : 'enable'}`, objectType: 'user', objectId: user.id, before: { status: user.status }, after: { status } });
+      await this.audit.record(manager, actor, {
+        operation: `user.${status === AccountStatus.Disabled ? 'disable' : 'enable'}`,
+        objectType: 'user',
+        objectId: user.id,
+        before: { status: user.status },
+        after: { status },
+        ...(await this.placeOf(user.id)),
+      });
       return { ...user, status };
     });
   }
@@ -114,7 +121,14 @@ export class UsersService {
       }
       if (patch.language) next.language = patch.language;
       await manager.update(UserAccount, user.id, { displayName: next.displayName, nameSearch: next.nameSearch, language: next.language });
-      await this.audit.record(manager, actor, { operation: 'user.profile', objectType: 'user', objectId: user.id, before: { displayName: user.displayName, language: user.language }, after: { displayName: next.displayName, language: next.language } });
+      await this.audit.record(manager, actor, {
+        operation: 'user.profile',
+        objectType: 'user',
+        objectId: user.id,
+        before: { displayName: user.displayName, language: user.language },
+        after: { displayName: next.displayName, language: next.language },
+        ...(await this.placeOf(user.id)),
+      });
       return next;
     });
   }
@@ -146,6 +160,12 @@ export class UsersService {
     const grants = await this.grants.activeOf([userId]);
     const anchors = await this.grants.anchorsOf(grants);
     return grants.map((g, i) => ({ role: g.role, ...anchors[i] }));
+  }
+
+  /** Where a user's audit events are filed: the place of their first active grant. */
+  private async placeOf(userId: string): Promise<{ unitId: string | null; groupId: string | null }> {
+    const [first] = await this.grantAnchors(userId);
+    return { unitId: first?.unitId ?? null, groupId: first?.groupId ?? null };
   }
 
   private async locked(manager: EntityManager, id: string): Promise<UserAccount> {

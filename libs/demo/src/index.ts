@@ -1,2 +1,3 @@
 export * from './demo-city';
 export * from './national';
+export * from './demo-accounts';

@@ -16,4 +16,14 @@ describe('e-mail templates', () => {
     expect(escapeHtml('<script>"x" & \'y\'</script>')).toBe('&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;');
     expect(layout(Language.en, 'S', [{ text: '<b>hi</b>' }]).html).toContain('&lt;b&gt;hi&lt;/b&gt;');
   });
+
+  it('writes invitations in the recipient language, escaping names in HTML', () => {
+    const params = { displayName: '<b>Hoa</b>', invitedBy: 'so@cdtg.vn', grants: [{ role: 'WARD_OFFICER', scope: 'Phường Hải Châu' }], link: 'https://x/accept-invitation?token=abc', expiresAt: '2026-01-05T01:00:00Z' };
+    const vi = renderEmail('invitation', Language.vi, params);
+    expect(vi.text).toContain('Cán bộ phường/xã – Phường Hải Châu');
+    expect(vi.text).toContain('08:00'); // Asia/Ho_Chi_Minh
+    expect(vi.html).toContain('&lt;b&gt;Hoa&lt;/b&gt;');
+    expect(renderEmail('invitation', Language.en, params).subject).toBe('Invitation to the community digital technology groups platform');
+    expect(renderEmail('password-reset', Language.en, params).text).toContain('https://x/accept-invitation?token=abc');
+  });
 });

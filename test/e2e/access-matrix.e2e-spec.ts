@@ -1,0 +1,270 @@
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { DataSource } from 'typeorm';
+import { Role } from '@cdtg/access';
+import { loadDemoCity } from '@cdtg/demo';
+import { GqlResponse, startTestApp, TestApp } from '../support/app';
+import { createUser, TestUser } from '../support/users';
+
+/**
+ * The access matrix, generated over the whole schema: every query and mutation, for every role (and for a caller
+ * who is not signed in), against an object inside the role's scope and one outside it. The expectations below are
+ * the issue's rules written out independently of the code's own table. An operation of the schema without a case
+ * here fails the first test.
+ */
+
+type Place = 'in' | 'out';
+type Caller = Role | 'anonymous';
+const ALL_ROLES = [Role.Admin, Role.Department, Role.WardOfficer, Role.GroupLead, Role.Volunteer];
+
+/** Who may, inside their scope and outside it. */
+interface Expect {
+  in: Role[];
+  out: Role[];
+}
+const everyone: Expect = { in: ALL_ROLES, out: ALL_ROLES };
+const adminOnly: Expect = { in: [Role.Admin], out: [Role.Admin] };
+const readDirectory: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer, Role.GroupLead], out: [Role.Admin] };
+const manageDirectory: Expect = { in: [Role.Admin, Role.WardOfficer], out: [Role.Admin] };
+const manageAccounts: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin] };
+const readAudit: Expect = { in: [Role.Admin, Role.Department], out: [Role.Admin] };
+
+/** The objects of one place (commune A inside; commune B or another province outside). */
+interface PlaceObjects {
+  unitCode: string;
+  unitId: string;
+  groupId: string;
+  memberId: string;
+  userId: string;
+  importId: string;
+}
+
+interface World {
+  t: TestApp;
+  places: Record<'A' | 'B' | 'X', PlaceObjects>;
+  /** Where "outside" is for a role: another commune for ward-level roles, another province for the department. */
+  outside(role: Role): PlaceObjects;
+  freshMember(p: PlaceObjects): Promise<string>;
+  freshGrant(p: PlaceObjects): Promise<string>;
+  caller: TestUser | null;
+}
+
+interface Case {
+  /** public: the guard lets everyone through (the operation answers for itself); signed-in: any signed-in user. */
+  rule: Expect | 'public' | 'signed-in';
+  doc: string;
+  vars?: (w: World, p: PlaceObjects) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Lists never refuse: they filter. Allowed means the place's object is in the answer. */
+  listed?: (data: Record<string, unknown>, p: PlaceObjects) => boolean;
+}
+
+const ids = (data: Record<string, unknown>, field: string) =>
+  ((data[field] as { edges: { node: { id: string } }[] }).edges ?? []).map((e) => e.node.id);
+
+const CASES: Record<string, Case> = {
+  // Public and personal
+  version: { rule: 'public', doc: `{ version }` },
+  health: { rule: 'public', doc: `{ health { status } }` },
+  signIn: { rule: 'public', doc: `mutation { signIn(input: { email: "nobody@cdtg.test", password: "wrong-password-1" }) { accessToken } }` },
+  refreshSession: { rule: 'public', doc: `mutation { refreshSession(refreshToken: "not-a-real-refresh-token-0000000000") { accessToken } }` },
+  requestSignInLink: { rule: 'public', doc: `mutation { requestSignInLink(email: "nobody@cdtg.test") }` },
+  signInWithLink: { rule: 'public', doc: `mutation { signInWithLink(token: "not-a-real-link-token-000000000000") { accessToken } }` },
+  acceptInvitation: { rule: 'public', doc: `mutation { acceptInvitation(input: { token: "not-a-real-link-token-000000000000", password: "Mật khẩu đủ dài 2026" }) { accessToken } }` },
+  requestPasswordReset: { rule: 'public', doc: `mutation { requestPasswordReset(email: "nobody@cdtg.test") }` },
+  resetPassword: { rule: 'public', doc: `mutation { resetPassword(input: { token: "not-a-real-link-token-000000000000", password: "Mật khẩu đủ dài 2026" }) { accessToken } }` },
+  me: { rule: 'signed-in', doc: `{ me { id grants { role } } }` },
+  updateMyProfile: { rule: 'signed-in', doc: `mutation { updateMyProfile(input: { language: vi }) { id } }` },
+  changePassword: { rule: 'signed-in', doc: `mutation { changePassword(input: { currentPassword: "not-my-password", newPassword: "Mật khẩu mới đủ dài" }) }` },
+  signOut: { rule: 'signed-in', doc: `mutation { signOut }` },
+
+  // Reference data
+  unit: { rule: everyone, doc: `query($c: String!) { unit(code: $c) { id } }`, vars: (_, p) => ({ c: p.unitCode }) },
+  unitVersions: { rule: everyone, doc: `query($c: String!) { unitVersions(code: $c) { id } }`, vars: (_, p) => ({ c: p.unitCode }) },
+  unitChildren: { rule: everyone, doc: `query($c: String!) { unitChildren(code: $c) { id } }`, vars: (_, p) => ({ c: p.unitCode }) },
+  unitSubtree: { rule: everyone, doc: `query($c: String!) { unitSubtree(code: $c) { id } }`, vars: (_, p) => ({ c: p.unitCode }) },
+  exportUnitsCsv: { rule: everyone, doc: `{ exportUnitsCsv }` },
+  exportReorganisationsCsv: { rule: everyone, doc: `{ exportReorganisationsCsv }` },
+  skills: { rule: everyone, doc: `{ skills { code } }` },
+
+  // Geography and operations (admin)
+  importUnits: { rule: adminOnly, doc: `mutation { importUnits(input: { csv: "code,name,kind,type,parent_code,valid_from,valid_to\\n" }) { created } }` },
+  importReorganisations: { rule: adminOnly, doc: `mutation { importReorganisations(input: { csv: "effective_date,old_code,old_name,new_code,new_name,share\\n" }) { created } }` },
+  sendTestEmail: { rule: adminOnly, doc: `mutation { sendTestEmail(input: { to: "ops@cdtg.test" }) { id } }` },
+
+  // Directory
+  groups: {
+    rule: readDirectory,
+    doc: `{ groups(first: 100, filter: { search: "Tổ kiểm thử" }) { edges { node { id } } } }`,
+    listed: (d, p) => ids(d, 'groups').includes(p.groupId),
+  },
+  group: { rule: readDirectory, doc: `query($id: ID!) { group(id: $id) { id members { member { id } } } }`, vars: (_, p) => ({ id: p.groupId }) },
+  members: {
+    rule: readDirectory,
+    doc: `{ members(first: 100, filter: { search: "Người kiểm thử" }) { edges { node { id } } } }`,
+    listed: (d, p) => ids(d, 'members').includes(p.memberId),
+  },
+  member: { rule: readDirectory, doc: `query($id: ID!) { member(id: $id) { id history { group { id } } } }`, vars: (_, p) => ({ id: p.memberId }) },
+  createGroup: {
+    rule: manageDirectory,
+    doc: `mutation($u: ID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`,
+    vars: (_, p) => ({ u: p.unitId, n: `Tổ mới ${Math.random().toString(36).slice(2)}` }),
+  },
+  updateGroup: { rule: manageDirectory, doc: `mutation($id: ID!) { updateGroup(id: $id, input: { decisionNumber: "01/QĐ" }) { id } }`, vars: (_, p) => ({ id: p.groupId }) },
+  setGroupStatus: { rule: manageDirectory, doc: `mutation($id: ID!) { setGroupStatus(id: $id, status: Active) { id } }`, vars: (_, p) => ({ id: p.groupId }) },
+  createMember: {
+    rule: manageDirectory,
+    doc: `mutation($g: ID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử mới", phone: $phone }) { id } }`,
+    vars: (_, p) => ({ g: p.groupId, phone: freshPhone() }),
+  },
+  updateMember: { rule: manageDirectory, doc: `mutation($id: ID!) { updateMember(id: $id, input: { birthYear: 1990 }) { id } }`, vars: (_, p) => ({ id: p.memberId }) },
+  moveMember: {
+    rule: manageDirectory,
+    doc: `mutation($m: ID!, $g: ID!) { moveMember(input: { memberId: $m, groupId: $g, role: Member }) { id } }`,
+    vars: async (w, p) => ({ m: await w.freshMember(p), g: p.groupId }),
+  },
+  deactivateMember: { rule: manageDirectory, doc: `mutation($id: ID!) { deactivateMember(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshMember(p) }) },
+  importDirectoryCsv: {
+    rule: { in: [Role.Admin, Role.WardOfficer], out: [Role.Admin, Role.WardOfficer] }, // no target: rows outside are refused row by row
+    doc: `mutation { importDirectoryCsv(input: { kind: Groups, csv: "unit_code,name\\n" }) { id } }`,
+  },
+  directoryImport: { rule: adminOnly, doc: `query($id: ID!) { directoryImport(id: $id) { id } }`, vars: (_, p) => ({ id: p.importId }) }, // others: only their own imports
+
+  // Accounts
+  users: {
+    rule: manageAccounts,
+    doc: `{ users(first: 100, filter: { search: "kiem thu" }) { edges { node { id } } } }`,
+    listed: (d, p) => ids(d, 'users').includes(p.userId),
+  },
+  user: { rule: manageAccounts, doc: `query($id: ID!) { user(id: $id) { id grants { role } } }`, vars: (_, p) => ({ id: p.userId }) },
+  inviteUser: {
+    rule: manageAccounts,
+    doc: `mutation($e: String!, $g: ID!) { inviteUser(input: { email: $e, displayName: "Tình nguyện viên mới", grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
+    vars: (_, p) => ({ e: `moi-${Math.random().toString(36).slice(2)}@cdtg.test`, g: p.groupId }),
+  },
+  grantRoles: {
+    rule: manageAccounts,
+    doc: `mutation($u: ID!, $g: ID!) { grantRoles(userId: $u, grants: [{ role: GroupLead, groupId: $g }]) { id } }`,
+    vars: (_, p) => ({ u: p.userId, g: p.groupId }),
+  },
+  revokeGrant: { rule: manageAccounts, doc: `mutation($id: ID!) { revokeGrant(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshGrant(p) }) },
+  setUserStatus: { rule: manageAccounts, doc: `mutation($id: ID!) { setUserStatus(id: $id, status: Disabled) { id } }`, vars: (_, p) => ({ id: p.userId }) },
+
+  // Audit
+  auditEvents: {
+    rule: readAudit,
+    doc: `query($g: String!) { auditEvents(first: 100, filter: { objectType: "group", objectId: $g }) { edges { node { id } } } }`,
+    vars: (_, p) => ({ g: p.groupId }),
+    listed: (d) => ids(d, 'auditEvents').length > 0,
+  },
+};
+
+let phones = 0;
+const freshPhone = () => `09${String(10_000_000 + ++phones * 7919).slice(-8)}`;
+
+/** What the caller got: allowed, refused (FORBIDDEN), or not signed in. Anything else (500s) fails the test. */
+function outcome(res: GqlResponse<Record<string, unknown>>, c: Case, p: PlaceObjects): 'allow' | 'deny' | 'unauthenticated' {
+  const codes = (res.errors ?? []).map((e) => e.extensions?.code);
+  expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
+  if (codes.includes('UNAUTHENTICATED') && res.errors?.some((e) => e.message.startsWith('Sign in first'))) return 'unauthenticated';
+  if (codes.includes('FORBIDDEN')) {
+    expect(res.errors![0].message).toBe('You do not have access to this');
+    return 'deny';
+  }
+  if (c.listed) return res.data && c.listed(res.data, p) ? 'allow' : 'deny';
+  return 'allow';
+}
+
+describe('access matrix: every operation × every role × inside and outside its scope', () => {
+  let w: World;
+  const actors = new Map<Role, TestUser>();
+
+  beforeAll(async () => {
+    const t = await startTestApp({ env: { REDIS_URL: '', SIGNIN_MAX_FAILURES_PER_ADDRESS: '10000' } });
+    await loadDemoCity(t.app.get(DataSource));
+    // A second province, so that the department has an outside (synthetic, for this test only).
+    const imported = await t.gql(`mutation($csv: String!) { importUnits(input: { csv: $csv }) { created errors { message } } }`, {
+      csv: 'code,name,kind,type,parent_code,valid_from,valid_to\n99,Tỉnh Kiểm Thử,province,Tỉnh,,2025-07-01,\n99001,Xã Kiểm Thử,commune,Xã,99,2025-07-01,\n',
+    });
+    expect(imported.data).toMatchObject({ importUnits: { created: 2 } });
+
+    const place = async (unitCode: string): Promise<PlaceObjects> => {
+      const unit = await t.gql<{ unit: { id: string } }>(`query($c: String!) { unit(code: $c) { id } }`, { c: unitCode });
+      const unitId = unit.data!.unit.id;
+      const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: ID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`, { u: unitId, n: `Tổ kiểm thử ${unitCode}` });
+      const groupId = group.data!.createGroup.id;
+      const member = await t.gql<{ createMember: { id: string } }>(
+        `mutation($g: ID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử", phone: $phone, role: Leader }) { id } }`,
+        { g: groupId, phone: freshPhone() },
+      );
+      const user = await t.gql<{ inviteUser: { id: string } }>(
+        `mutation($e: String!, $g: ID!) { inviteUser(input: { email: $e, displayName: "Người dùng kiểm thử", grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
+        { e: `kiem-thu-${unitCode}@cdtg.test`, g: groupId },
+      );
+      const started = await t.gql<{ importDirectoryCsv: { id: string } }>(`mutation { importDirectoryCsv(input: { kind: Groups, csv: "unit_code,name\\n" }) { id } }`);
+      return { unitCode, unitId, groupId, memberId: member.data!.createMember.id, userId: user.data!.inviteUser.id, importId: started.data!.importDirectoryCsv.id };
+    };
+    const places = { A: await place('20194'), B: await place('20197'), X: await place('99001') };
+
+    w = {
+      t,
+      places,
+      caller: null,
+      outside: (role) => (role === Role.Admin || role === Role.Department ? places.X : places.B),
+      freshMember: async (p) => {
+        const res = await t.gql<{ createMember: { id: string } }>(
+          `mutation($g: ID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử tạm", phone: $phone }) { id } }`,
+          { g: p.groupId, phone: freshPhone() },
+        );
+        return res.data!.createMember.id;
+      },
+      freshGrant: async (p) => {
+        const user = await t.gql<{ inviteUser: { grants: { id: string }[] } }>(
+          `mutation($e: String!, $g: ID!) { inviteUser(input: { email: $e, displayName: "Tạm", grants: [{ role: Volunteer, groupId: $g }] }) { grants { id } } }`,
+          { e: `tam-${Math.random().toString(36).slice(2)}@cdtg.test`, g: p.groupId },
+        );
+        return user.data!.inviteUser.grants[0].id;
+      },
+    };
+
+    actors.set(Role.Admin, await createUser(t, { email: 'admin.matrix@cdtg.test', role: Role.Admin }));
+    actors.set(Role.Department, await createUser(t, { email: 'so.matrix@cdtg.test', role: Role.Department, unitCode: '48' }));
+    actors.set(Role.WardOfficer, await createUser(t, { email: 'phuong.matrix@cdtg.test', role: Role.WardOfficer, unitCode: '20194' }));
+    actors.set(Role.GroupLead, await createUser(t, { email: 'totruong.matrix@cdtg.test', role: Role.GroupLead, groupId: places.A.groupId }));
+    actors.set(Role.Volunteer, await createUser(t, { email: 'tnv.matrix@cdtg.test', role: Role.Volunteer, groupId: places.A.groupId }));
+  }, 120_000);
+  afterAll(async () => w?.t.close());
+
+  it('has a case for every query and mutation of the schema, and no case for an operation that is gone', () => {
+    const schema = w.t.app.get(GraphQLSchemaHost).schema;
+    const operations = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())].sort();
+    expect(Object.keys(CASES).sort()).toEqual(operations);
+  });
+
+  const names = Object.keys(CASES).sort((a, b) => Number(a === 'signOut') - Number(b === 'signOut')); // signOut ends the session: last
+  const callers: Caller[] = ['anonymous', ...ALL_ROLES];
+
+  it.each(callers)('enforces every rule for %s', async (caller) => {
+    const table: string[] = [];
+    for (const name of names) {
+      const c = CASES[name];
+      const places: Place[] = typeof c.rule === 'string' ? ['in'] : ['in', 'out'];
+      for (const place of places) {
+        const p = place === 'in' ? w.places.A : caller === 'anonymous' ? w.places.B : w.outside(caller);
+        const vars = c.vars ? await c.vars(w, p) : undefined;
+        const res = caller === 'anonymous' ? await w.t.anonymous(c.doc, vars) : await actors.get(caller)!.gql(c.doc, vars);
+        const got = outcome(res, c, p);
+        const expected =
+          c.rule === 'public'
+            ? 'allow'
+            : caller === 'anonymous'
+              ? 'unauthenticated'
+              : c.rule === 'signed-in'
+                ? 'allow'
+                : c.rule[place].includes(caller)
+                  ? 'allow'
+                  : 'deny';
+        if (got !== expected) table.push(`${name} (${place}): expected ${expected}, got ${got} ${JSON.stringify(res.errors ?? res.data).slice(0, 200)}`);
+      }
+    }
+    expect(table).toEqual([]);
+  }, 120_000);
+});
