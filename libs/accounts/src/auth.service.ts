@@ -88,7 +88,7 @@ export class AuthService {
    * Exchanges a refresh token for a new pair. Each refresh token works once: presenting a used one again means it
    * was copied, so the whole session (every token of the family) is revoked.
    */
-  async refresh(refreshToken: string, client: ClientInfo): Promise<SignedIn> {
+  async refresh(refreshToken: string): Promise<SignedIn> {
     const hash = tokenHash(String(refreshToken ?? ''));
     const outcome = await this.dataSource.transaction(async (manager) => {
       const used = (await manager.query(`UPDATE refresh_token SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL RETURNING session_id`, [hash])) as [
@@ -109,7 +109,6 @@ export class AuthService {
     if (outcome === 'reused') throw new DomainError(ErrorCode.Unauthenticated, 'This refresh token was already used; the session has been ended for safety. Sign in again');
     if (outcome === 'unknown') throw new DomainError(ErrorCode.Unauthenticated, 'Unknown refresh token; sign in again');
     if (outcome === 'ended') throw new DomainError(ErrorCode.Unauthenticated, 'The session has ended; sign in again');
-    void client;
     return outcome;
   }
 

@@ -1,4 +1,4 @@
-import { AccessTokenCodec, checkPasswordRules, normaliseEmail } from './secrets';
+import { AccessTokenCodec, argon2idHasher, checkPasswordRules, normaliseEmail } from './secrets';
 
 describe('access tokens', () => {
   const codec = new AccessTokenCodec('k'.repeat(40), 900);
@@ -30,5 +30,18 @@ describe('password and e-mail rules', () => {
   it('lower-cases addresses and refuses what is not one', () => {
     expect(normaliseEmail('  Lan.Nguyen@Example.VN ')).toBe('lan.nguyen@example.vn');
     expect(() => normaliseEmail('lan', 'input.email')).toThrow('input.email: must be an e-mail address');
+  });
+});
+
+describe('password hashes', () => {
+  it('are argon2id PHC strings that verify, refuse a wrong password and ask for a rehash when the cost changes', async () => {
+    const hasher = argon2idHasher(8192);
+    const hash = await hasher.hash('Mật khẩu đủ dài 2026');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=8192,t=2,p=1\$/);
+    expect(await hasher.verify(hash, 'Mật khẩu đủ dài 2026')).toBe(true);
+    expect(await hasher.verify(hash, 'Mat khau du dai 2026')).toBe(false);
+    expect(await hasher.verify('not-a-hash', 'x')).toBe(false);
+    expect(hasher.needsRehash(hash)).toBe(false);
+    expect(argon2idHasher(19456).needsRehash(hash)).toBe(true);
   });
 });

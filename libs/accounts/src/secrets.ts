@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import * as argon2 from 'argon2';
+import { argon2id, argon2Verify } from 'hash-wasm';
 import { DomainError } from '@cdtg/errors';
 
 /** A random secret for links and refresh tokens: 256 bits, URL-safe. */
@@ -14,13 +14,16 @@ export interface PasswordHasher {
   needsRehash(hash: string): boolean;
 }
 
-/** argon2id with the configured memory cost, 2 passes, 1 lane (OWASP's recommendation). */
+/**
+ * argon2id with the configured memory cost, 2 passes, 1 lane (OWASP's recommendation), as PHC strings
+ * (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`). WebAssembly (hash-wasm): no native build to break on a machine.
+ */
 export function argon2idHasher(memoryKiB: number): PasswordHasher {
-  const options = { type: argon2.argon2id, memoryCost: memoryKiB, timeCost: 2, parallelism: 1 } as const;
+  const params = `m=${memoryKiB},t=2,p=1`;
   return {
-    hash: (password) => argon2.hash(password, options),
-    verify: (hash, password) => argon2.verify(hash, password).catch(() => false),
-    needsRehash: (hash) => argon2.needsRehash(hash, options),
+    hash: (password) => argon2id({ password, salt: randomBytes(16), parallelism: 1, iterations: 2, memorySize: memoryKiB, hashLength: 32, outputType: 'encoded' }),
+    verify: (hash, password) => argon2Verify({ password, hash }).catch(() => false),
+    needsRehash: (hash) => !hash.startsWith(`$argon2id$v=19$${params}$`),
   };
 }
 

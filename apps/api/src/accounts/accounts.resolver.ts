@@ -54,8 +54,8 @@ export class AuthResolver {
 
   @Mutation(() => AuthPayload, { description: 'A new access token and refresh token for a refresh token (which stops working)' })
   @Public()
-  async refreshSession(@Args('refreshToken') refreshToken: string, @Context() ctx: GraphqlContext): Promise<AuthPayload> {
-    return payload(await this.auth.refresh(refreshToken, clientOf(ctx)));
+  async refreshSession(@Args('refreshToken') refreshToken: string): Promise<AuthPayload> {
+    return payload(await this.auth.refresh(refreshToken));
   }
 
   @Mutation(() => Boolean, { description: 'E-mails a single-use sign-in link valid 15 minutes. Answers true whether or not the address has an account' })
