@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GeographyModule } from '@cdtg/geography';
 import { NotificationsModule } from '@cdtg/notifications';
 import { ActorService } from './actor.service';
 import { AuthService } from './auth.service';
@@ -6,7 +7,7 @@ import { GrantsService } from './grants.service';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [NotificationsModule],
+  imports: [NotificationsModule, GeographyModule],
   providers: [AuthService, GrantsService, UsersService, ActorService],
   exports: [AuthService, GrantsService, UsersService, ActorService],
 })

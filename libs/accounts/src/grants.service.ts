@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Anchor, Role, ROLE_SCOPE } from '@cdtg/access';
 import { AuditActor, AuditService, SYSTEM_ACTOR } from '@cdtg/audit';
-import { DomainError } from '@cdtg/errors';
-import { todayInVietnam } from '@cdtg/geography';
+import { DomainError, ErrorCode } from '@cdtg/errors';
+import { GeographyService, todayInVietnam } from '@cdtg/geography';
 import { RoleGrant } from './role-grant.entity';
 
 /** A role and where it applies, as a client asks for it. */
@@ -34,6 +34,7 @@ export class GrantsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly geography: GeographyService,
   ) {}
 
   /** Checks the shape of each grant input (the right kind of scope for the role) and finds its unit or group. */
@@ -50,11 +51,12 @@ export class GrantsService {
         out.push({ role: input.role, unitId: null, groupId: null, anchor: { unitId: null }, scopeName: null, missing: false });
       } else if (kind === 'unit') {
         if (!input.unitCode || input.groupId) throw DomainError.invalid([...path, 'unitCode'], `is required for ${input.role} (and groupId must be empty)`);
-        const [unit] = (await this.dataSource.query(
-          `SELECT id, name FROM admin_unit WHERE code = $1 AND COALESCE(valid_from, '-infinity'::date) <= $2::date AND COALESCE(valid_to, 'infinity'::date) >= $2::date`,
-          [input.unitCode, todayInVietnam()],
-        )) as { id: string; name: string }[];
-        if (!unit) throw DomainError.invalid([...path, 'unitCode'], `no administrative unit with code ${input.unitCode} is in force today`);
+        const unit = await this.geography.unitByCode(input.unitCode).catch((error: unknown) => {
+          if (error instanceof DomainError && error.code === ErrorCode.NotFound) {
+            throw DomainError.invalid([...path, 'unitCode'], `no administrative unit with code ${input.unitCode} is in force today`);
+          }
+          throw error;
+        });
         out.push({ role: input.role, unitId: unit.id, groupId: null, anchor: { unitId: unit.id }, scopeName: unit.name, missing: false });
       } else {
         if (!input.groupId || input.unitCode) throw DomainError.invalid([...path, 'groupId'], `is required for ${input.role} (and unitCode must be empty)`);
@@ -87,7 +89,7 @@ export class GrantsService {
     if (grant.revokedAt) return grant;
     await manager.update(RoleGrant, grant.id, { revokedAt: new Date(), revokedReason: reason });
     const after = await manager.getRepository(RoleGrant).findOneByOrFail({ id: grant.id });
-    await this.audit.record(manager, actor, { operation: 'grant.revoke', objectType: 'user', objectId: grant.userId, before: grant, after, ...(await this.anchorOf(manager, grant)) });
+    await this.audit.record(manager, actor, { operation: 'grant.revoke', objectType: 'user', objectId: grant.userId, before: grant, after, ...(await this.anchorsOf([grant]))[0] });
     return after;
   }
 
@@ -105,19 +107,12 @@ export class GrantsService {
       .getMany();
   }
 
-  /** The units (and groups) several grants apply to, in order, with one query. */
+  /** The units (and groups) grants apply to, in order, with one query: for access checks and the audit log. */
   async anchorsOf(grants: RoleGrant[]): Promise<{ unitId: string | null; groupId: string | null }[]> {
     const groupIds = [...new Set(grants.flatMap((g) => (g.groupId ? [g.groupId] : [])))];
     const rows = groupIds.length ? ((await this.dataSource.query(`SELECT id, unit_id FROM volunteer_group WHERE id = ANY($1::uuid[])`, [groupIds])) as { id: string; unit_id: string }[]) : [];
     const unitOf = new Map(rows.map((r) => [r.id, r.unit_id]));
     return grants.map((g) => (g.groupId ? { unitId: unitOf.get(g.groupId) ?? null, groupId: g.groupId } : { unitId: g.unitId, groupId: null }));
-  }
-
-  /** The unit (and group) a grant applies to, for access checks and the audit log. */
-  async anchorOf(manager: EntityManager, grant: RoleGrant): Promise<{ unitId: string | null; groupId: string | null }> {
-    if (!grant.groupId) return { unitId: grant.unitId, groupId: null };
-    const [group] = (await manager.query(`SELECT unit_id FROM volunteer_group WHERE id = $1`, [grant.groupId])) as { unit_id: string }[];
-    return { unitId: group?.unit_id ?? null, groupId: grant.groupId };
   }
 
   /**

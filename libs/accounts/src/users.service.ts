@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, DataScope, restrictToScope } from '@cdtg/access';
+import { Actor, DataScope, scopeSql } from '@cdtg/access';
 import { AuditService } from '@cdtg/audit';
 import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
@@ -142,13 +142,11 @@ export class UsersService {
   /** Users holding at least one active grant inside `access` (admins see everyone), by name. */
   async list(access: DataScope, filter: UserFilter, page: PageRequest): Promise<Page<UserAccount>> {
     const sql = new SqlBuilder();
-    if (!access.all) {
-      const inner = new SqlBuilder();
-      // Built on the outer parameter list so that numbering stays consistent.
-      const scoped = { param: (v: unknown) => sql.param(v), ctes: sql.ctes, where: inner.where };
-      restrictToScope(scoped, access, { unit: 'COALESCE(rg.unit_id, vg.unit_id)', group: 'rg.group_id' });
+    const scoped = scopeSql(access, { unit: 'COALESCE(rg.unit_id, vg.unit_id)', group: 'rg.group_id' }, (v) => sql.param(v));
+    if (scoped.cte) sql.ctes.push(scoped.cte);
+    if (scoped.where) {
       sql.where.push(`EXISTS (SELECT 1 FROM role_grant rg LEFT JOIN volunteer_group vg ON vg.id = rg.group_id
-                       WHERE rg.user_id = u.id AND rg.revoked_at IS NULL AND ${inner.where.join(' AND ')})`);
+                       WHERE rg.user_id = u.id AND rg.revoked_at IS NULL AND ${scoped.where})`);
     }
     if (filter.status) sql.where.push(`u.status = ${sql.param(filter.status)}`);
     if (filter.search) sql.where.push(`u.name_search LIKE ${sql.param(`%${escapeLike(foldVietnamese(filter.search))}%`)}`);

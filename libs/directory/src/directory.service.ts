@@ -298,7 +298,7 @@ export class DirectoryService {
   }
 
   /** The group (and its unit) a member is listed under: the open membership, else the last one. */
-  private async placeOf(manager: EntityManager, memberId: string): Promise<{ unitId: string | null; groupId: string | null }> {
+  async placeOf(manager: EntityManager, memberId: string): Promise<{ unitId: string | null; groupId: string | null }> {
     const [row] = (await manager.query(
       `SELECT g.id AS group_id, g.unit_id FROM membership ms JOIN volunteer_group g ON g.id = ms.group_id
         WHERE ms.member_id = $1 ORDER BY ms.to_date DESC NULLS FIRST, ms.from_date DESC LIMIT 1`,

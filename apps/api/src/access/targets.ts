@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Anchor, Role } from '@cdtg/access';
 import { GrantInput, GrantsService, UsersService } from '@cdtg/accounts';
+import { DirectoryService } from '@cdtg/directory';
 
 /** An object an operation acts on, named by the argument (dotted path) that holds its id. */
 export interface TargetSpec {
@@ -47,6 +48,7 @@ export class TargetResolver {
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly grants: GrantsService,
+    private readonly directory: DirectoryService,
   ) {}
 
   async resolve(spec: TargetSpec, args: Record<string, unknown>): Promise<ResolvedTarget> {
@@ -56,17 +58,13 @@ export class TargetResolver {
     switch (spec.kind) {
       case 'group': {
         if (!id) return nowhere;
-        const [g] = (await this.dataSource.query(`SELECT unit_id FROM volunteer_group WHERE id = $1`, [id])) as { unit_id: string }[];
-        return { anchors: [{ groupId: id, unitId: g?.unit_id ?? null }], mode: 'all', roles: [] };
+        const [group] = await this.directory.groupsByIds([id]);
+        return { anchors: [{ groupId: id, unitId: group?.unitId ?? null }], mode: 'all', roles: [] };
       }
       case 'member': {
         if (!id) return nowhere;
-        const [m] = (await this.dataSource.query(
-          `SELECT g.id, g.unit_id FROM membership ms JOIN volunteer_group g ON g.id = ms.group_id
-            WHERE ms.member_id = $1 ORDER BY ms.to_date DESC NULLS FIRST, ms.from_date DESC LIMIT 1`,
-          [id],
-        )) as { id: string; unit_id: string }[];
-        return m ? { anchors: [{ groupId: m.id, unitId: m.unit_id }], mode: 'all', roles: [] } : nowhere;
+        const place = await this.directory.placeOf(this.dataSource.manager, id);
+        return place.groupId ? { anchors: [place], mode: 'all', roles: [] } : nowhere;
       }
       case 'unit':
         return id ? { anchors: [{ unitId: id }], mode: 'all', roles: [] } : nowhere;
@@ -84,7 +82,7 @@ export class TargetResolver {
       case 'grant': {
         const grant = id ? await this.grants.byId(id) : null;
         if (!grant) return nowhere;
-        return { anchors: [await this.grants.anchorOf(this.dataSource.manager, grant)], mode: 'all', roles: [grant.role] };
+        return { anchors: await this.grants.anchorsOf([grant]), mode: 'all', roles: [grant.role] };
       }
       case 'grant-inputs': {
         const resolved = await this.grants.resolve((value ?? []) as GrantInput[], spec.arg);
