@@ -3,7 +3,7 @@ import request from 'supertest';
 import { argon2idHasher } from '@cdtg/accounts';
 import { eventually } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { runNode, startNode } from '../support/processes';
+import { freePort, runNode, startNode } from '../support/processes';
 import { TestSmtpServer } from '../support/smtp';
 import { REDIS_URL } from '../support/test-env';
 
@@ -52,16 +52,18 @@ describe('processes: start-up refusals and API + worker as separate processes', 
 
     it('the API writes, the worker sends, and both shut down cleanly on SIGTERM', async () => {
       const env = { DATABASE_URL: db.url, REDIS_URL, SMTP_URL: smtp.url, QUEUE_PREFIX: `p${Date.now()}`, PORT: '0', LOG_LEVEL: 'info', HOST: '127.0.0.1' };
-      const api = startNode(API, { ...env, PORT: '38517' });
-      const worker = startNode(WORKER, { ...env, WORKER_PORT: '38518' });
+      const [apiPort, workerPort] = [await freePort(), await freePort()];
+      const apiUrl = `http://127.0.0.1:${apiPort}`;
+      const api = startNode(API, { ...env, PORT: String(apiPort) });
+      const worker = startNode(WORKER, { ...env, WORKER_PORT: String(workerPort) });
       try {
-        await eventually(async () => (await request('http://127.0.0.1:38517').get('/health/ready')).status === 200, 20_000, 200);
-        await eventually(async () => (await request('http://127.0.0.1:38518').get('/health/ready')).status === 200, 20_000, 200);
+        await eventually(async () => (await request(apiUrl).get('/health/ready')).status === 200, 20_000, 200);
+        await eventually(async () => (await request(`http://127.0.0.1:${workerPort}`).get('/health/ready')).status === 200, 20_000, 200);
         const send = { query: 'mutation { sendTestEmail(input: { to: "lan@example.vn" }) { id } }' };
-        const anonymous = await request('http://127.0.0.1:38517').post('/graphql').send(send);
+        const anonymous = await request(apiUrl).post('/graphql').send(send);
         expect(anonymous.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-        const token = await signInAsAdmin(db.url, 'http://127.0.0.1:38517');
-        const res = await request('http://127.0.0.1:38517').post('/graphql').set('authorization', `Bearer ${token}`).send(send);
+        const token = await signInAsAdmin(db.url, apiUrl);
+        const res = await request(apiUrl).post('/graphql').set('authorization', `Bearer ${token}`).send(send);
         expect(res.body.errors).toBeUndefined();
         await eventually(() => smtp.to('lan@example.vn').length === 1, 20_000);
         // Every log line is JSON.

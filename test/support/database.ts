@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { adminUrl, TEMPLATE_DATABASE } from './test-env';
+import { adminUrl, templateDatabase } from './test-env';
 
 export interface TestDatabase {
   url: string;
@@ -18,7 +18,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   // CREATE DATABASE … TEMPLATE fails while another session is connected to the template; retry briefly.
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateDatabase()}`);
       break;
     } catch (error) {
       if (attempt > 20) throw error;

@@ -38,3 +38,16 @@ export function startNode(script: string, env: Record<string, string>): { child:
     },
   };
 }
+
+/** A TCP port that was free a moment ago (for child processes that need a fixed port). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

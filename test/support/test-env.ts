@@ -1,5 +1,12 @@
-/** The database every test file clones. */
-export const TEMPLATE_DATABASE = 'cdtg_test_template';
+/**
+ * The database every test file of this run clones. Global setup picks a name per run (several runs, e.g. two
+ * checkouts, can share one PostgreSQL server) and passes it to the test workers in CDTG_TEST_TEMPLATE.
+ */
+export const templateDatabase = (): string => {
+  const name = process.env.CDTG_TEST_TEMPLATE;
+  if (!name) throw new Error('CDTG_TEST_TEMPLATE is not set: run tests through jest (global setup)');
+  return name;
+};
 
 /** The maintenance database URL of the server behind `url`. */
 export function adminUrl(url: string): string {

@@ -3,6 +3,8 @@ export * from './job-payloads';
 export * from './job-handler';
 export * from './outbox-message.entity';
 export * from './outbox.service';
+export * from './change-event.entity';
+export * from './change-feed.service';
 export * from './outbox-relay';
 export * from './queue.module';
 export * from './queue-workers';

@@ -2,17 +2,20 @@
 export enum QueueName {
   Mail = 'mail',
   Imports = 'imports',
+  Projections = 'projections',
 }
 
 /** Every job. A job name belongs to exactly one queue and has exactly one handler in apps/worker. */
 export enum JobName {
   SendEmail = 'mail.send',
   DirectoryImport = 'directory.import',
+  ProjectChanges = 'changes.project',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SendEmail]: QueueName.Mail,
   [JobName.DirectoryImport]: QueueName.Imports,
+  [JobName.ProjectChanges]: QueueName.Projections,
 };
 
 export const ALL_JOB_NAMES = Object.values(JobName);

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { IsUUID, validateSync } from 'class-validator';
+import { IsUUID, Matches, validateSync } from 'class-validator';
 import { JobName } from './job-names';
 
 export class SendEmailPayload {
@@ -12,15 +12,22 @@ export class DirectoryImportPayload {
   importId: string;
 }
 
+export class ProjectChangesPayload {
+  @Matches(/^\d{1,19}$/, { message: 'must be a change_event id' })
+  eventId: string;
+}
+
 /** The payload type of each job. Adding a JobName without a payload here is a compile error. */
 export interface JobPayloads {
   [JobName.SendEmail]: SendEmailPayload;
   [JobName.DirectoryImport]: DirectoryImportPayload;
+  [JobName.ProjectChanges]: ProjectChangesPayload;
 }
 
 const PAYLOAD_CLASSES: { [N in JobName]: new () => JobPayloads[N] } = {
   [JobName.SendEmail]: SendEmailPayload,
   [JobName.DirectoryImport]: DirectoryImportPayload,
+  [JobName.ProjectChanges]: ProjectChangesPayload,
 };
 
 /**

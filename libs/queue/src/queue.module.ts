@@ -7,12 +7,13 @@ import { SyncDriver } from './drivers/sync.driver';
 import { JobHandlerRegistry } from './job-handler';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxService } from './outbox.service';
+import { ChangeFeed } from './change-feed.service';
 import { QueueWorkers } from './queue-workers';
 import { createRedisConnection } from './redis-connection';
 
 /** Producers: anything that writes jobs (through the outbox). Used by the API and the worker. */
 @Global()
-@Module({ providers: [OutboxService], exports: [OutboxService] })
+@Module({ providers: [OutboxService, ChangeFeed], exports: [OutboxService, ChangeFeed] })
 export class QueueProducerModule {}
 
 /** The queue driver chosen by configuration: BullMQ when REDIS_URL is set, the in-process runner otherwise (dev only). */

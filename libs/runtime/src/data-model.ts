@@ -4,14 +4,14 @@ import { ALL_MIGRATIONS, DataModel } from '@cdtg/database';
 import { DirectoryImport, Member, Membership, Skill, VolunteerGroup } from '@cdtg/directory';
 import { AdminUnit, Reorganisation, ReorganisationLink } from '@cdtg/geography';
 import { EmailMessage } from '@cdtg/notifications';
-import { OutboxMessage } from '@cdtg/queue';
+import { ChangeEvent, OutboxMessage } from '@cdtg/queue';
 
 /**
  * Every entity of every feature lib and every migration: the one list behind the apps' DataSource, the
  * migration CLI and the test database. A new entity that is missing here fails the drift test.
  */
 export const DATA_MODEL: DataModel = {
-  entities: [OutboxMessage, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, VolunteerGroup, Member, Membership, Skill, DirectoryImport,
+  entities: [OutboxMessage, ChangeEvent, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, VolunteerGroup, Member, Membership, Skill, DirectoryImport,
     UserAccount, RoleGrant, AuthSession, RefreshToken, OneTimeToken, SignInAttempt],
   migrations: ALL_MIGRATIONS,
 };

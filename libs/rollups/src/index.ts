@@ -1,0 +1,2 @@
+export * from './projector.service';
+export * from './rollups.module';
