@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { DataSource } from 'typeorm';
 import { Role } from '@cdtg/access';
@@ -27,6 +28,10 @@ const readDirectory: Expect = { in: [Role.Admin, Role.Department, Role.WardOffic
 const manageDirectory: Expect = { in: [Role.Admin, Role.WardOfficer], out: [Role.Admin] };
 const manageAccounts: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin] };
 const readAudit: Expect = { in: [Role.Admin, Role.Department], out: [Role.Admin] };
+const readAssists: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer, Role.GroupLead], out: [Role.Admin] };
+const logAssists: Expect = { in: [Role.Admin, Role.WardOfficer, Role.GroupLead], out: [Role.Admin] };
+const verifyAssists: Expect = { in: [Role.Admin, Role.WardOfficer], out: [Role.Admin] };
+const manageCounts: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin] };
 
 /** The objects of one place (commune A inside; commune B or another province outside). */
 interface PlaceObjects {
@@ -36,6 +41,8 @@ interface PlaceObjects {
   memberId: string;
   userId: string;
   importId: string;
+  entryId: string;
+  clientId: string;
 }
 
 interface World {
@@ -45,6 +52,7 @@ interface World {
   outside(role: Role): PlaceObjects;
   freshMember(p: PlaceObjects): Promise<string>;
   freshGrant(p: PlaceObjects): Promise<string>;
+  freshEntry(p: PlaceObjects): Promise<string>;
   caller: TestUser | null;
 }
 
@@ -59,6 +67,18 @@ interface Case {
 
 const ids = (data: Record<string, unknown>, field: string) =>
   ((data[field] as { edges: { node: { id: string } }[] }).edges ?? []).map((e) => e.node.id);
+
+const LOG_ASSISTS = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { entries { entryId problems { message } } } }`;
+
+/** A new entry of the place's group for its commune, helped by the place's member a moment ago. */
+const assistEntry = (p: PlaceObjects) => ({
+  clientId: randomUUID(),
+  household: { address: `${Math.floor(Math.random() * 999) + 1} Trần Phú, tổ 3`, headName: 'Phạm Thị Hoa' },
+  unitId: p.unitId,
+  services: [{ service: 'VneidLevel2', outcome: 'Done' }],
+  volunteerIds: [p.memberId],
+  occurredAt: new Date(Date.now() - 60_000).toISOString(),
+});
 
 const CASES: Record<string, Case> = {
   // Public and personal
@@ -148,6 +168,47 @@ const CASES: Record<string, Case> = {
   revokeGrant: { rule: manageAccounts, doc: `mutation($id: ID!) { revokeGrant(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshGrant(p) }) },
   setUserStatus: { rule: manageAccounts, doc: `mutation($id: ID!) { setUserStatus(id: $id, status: Disabled) { id } }`, vars: (_, p) => ({ id: p.userId }) },
 
+  // Household assistance log
+  assistEntries: {
+    rule: readAssists,
+    doc: `{ assistEntries(first: 100) { edges { node { id } } } }`,
+    listed: (d, p) => ids(d, 'assistEntries').includes(p.entryId),
+  },
+  assistEntry: {
+    rule: readAssists,
+    doc: `query($id: ID!) { assistEntry(id: $id) { id household { maskedLabel } volunteers { id } history { id } } }`,
+    vars: (_, p) => ({ id: p.entryId }),
+  },
+  assistClientIds: {
+    rule: logAssists,
+    doc: `query($c: [String!]!) { assistClientIds(clientIds: $c) }`,
+    vars: (_, p) => ({ c: [p.clientId] }),
+    listed: (d, p) => (d.assistClientIds as string[]).includes(p.clientId),
+  },
+  logAssists: { rule: logAssists, doc: LOG_ASSISTS, vars: (_, p) => ({ input: { groupId: p.groupId, entries: [assistEntry(p)] } }) },
+  amendAssistEntry: {
+    rule: logAssists,
+    doc: `mutation($id: ID!) { amendAssistEntry(id: $id, input: { note: "Đã kiểm tra lại", reason: "bổ sung ghi chú" }) { id } }`,
+    vars: (_, p) => ({ id: p.entryId }),
+  },
+  voidAssistEntry: { rule: logAssists, doc: `mutation($id: ID!) { voidAssistEntry(id: $id, reason: "ghi nhầm") { id } }`, vars: async (w, p) => ({ id: await w.freshEntry(p) }) },
+  verifyAssistEntries: { rule: verifyAssists, doc: `mutation($ids: [ID!]!) { verifyAssistEntries(ids: $ids) { id } }`, vars: (_, p) => ({ ids: [p.entryId] }) },
+  householdCounts: {
+    rule: manageCounts,
+    doc: `query($c: String!) { householdCounts(unitCode: $c) { households } }`,
+    vars: (_, p) => ({ c: p.unitCode }),
+    listed: (d) => (d.householdCounts as unknown[]).length > 0,
+  },
+  setHouseholdCount: {
+    rule: manageCounts,
+    doc: `mutation($u: ID!) { setHouseholdCount(input: { unitId: $u, asOf: "2026-01-01", households: 1200 }) { households } }`,
+    vars: (_, p) => ({ u: p.unitId }),
+  },
+  importHouseholdCounts: {
+    rule: { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin, Role.Department, Role.WardOfficer] }, // rows outside are refused row by row
+    doc: `mutation { importHouseholdCounts(input: { csv: "unit_code,as_of,households\\n" }) { created } }`,
+  },
+
   // Audit
   auditEvents: {
     rule: readAudit,
@@ -200,7 +261,11 @@ describe('access matrix: every operation × every role × inside and outside its
         { e: `kiem-thu-${unitCode}@cdtg.test`, g: groupId },
       );
       const started = await t.gql<{ importDirectoryCsv: { id: string } }>(`mutation { importDirectoryCsv(input: { kind: Groups, csv: "unit_code,name\\n" }) { id } }`);
-      return { unitCode, unitId, groupId, memberId: member.data!.createMember.id, userId: user.data!.inviteUser.id, importId: started.data!.importDirectoryCsv.id };
+      const objects = { unitCode, unitId, groupId, memberId: member.data!.createMember.id, userId: user.data!.inviteUser.id, importId: started.data!.importDirectoryCsv.id };
+      const e = assistEntry({ ...objects, entryId: '', clientId: '' });
+      const logged = await t.gql<{ logAssists: { entries: { entryId: string }[] } }>(LOG_ASSISTS, { input: { groupId, entries: [e] } });
+      await t.gql(`mutation($u: ID!) { setHouseholdCount(input: { unitId: $u, asOf: "2026-01-01", households: 1000 }) { households } }`, { u: unitId });
+      return { ...objects, entryId: logged.data!.logAssists.entries[0].entryId, clientId: e.clientId };
     };
     const places = { A: await place('20194'), B: await place('20197'), X: await place('99001') };
 
@@ -222,6 +287,10 @@ describe('access matrix: every operation × every role × inside and outside its
           { e: `tam-${Math.random().toString(36).slice(2)}@cdtg.test`, g: p.groupId },
         );
         return user.data!.inviteUser.grants[0].id;
+      },
+      freshEntry: async (p) => {
+        const res = await t.gql<{ logAssists: { entries: { entryId: string }[] } }>(LOG_ASSISTS, { input: { groupId: p.groupId, entries: [assistEntry(p)] } });
+        return res.data!.logAssists.entries[0].entryId;
       },
     };
 

@@ -3,6 +3,7 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AccountsModule } from '@cdtg/accounts';
+import { AssistsModule } from '@cdtg/assists';
 import { AppConfig } from '@cdtg/config';
 import { AuditModule } from '@cdtg/audit';
 import { DirectoryModule } from '@cdtg/directory';
@@ -26,6 +27,7 @@ import { API_RESOLVERS } from './resolvers';
     GeographyModule,
     DirectoryModule,
     AccountsModule,
+    AssistsModule,
   ],
   providers: [
     ...API_RESOLVERS,

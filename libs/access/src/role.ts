@@ -21,6 +21,14 @@ export enum Permission {
   ManageAccounts = 'accounts.manage',
   /** The audit log of changes in scope. */
   ReadAudit = 'audit.read',
+  /** The household assistance log in scope (entries and households' masked labels). */
+  ReadAssists = 'assists.read',
+  /** Log assistance entries for groups in scope (offline sync), amend and void them. */
+  LogAssists = 'assists.log',
+  /** Verify assistance entries in scope. */
+  VerifyAssists = 'assists.verify',
+  /** Read, set and import household counts (the coverage denominator) of units in scope. */
+  ManageHouseholdCounts = 'households.manage',
   /** Operator tools: test e-mails. */
   OperateSystem = 'system.operate',
 }
@@ -39,9 +47,18 @@ export const ROLE_SCOPE: Record<Role, ScopeKind> = {
 /** The access matrix: which permissions each role has within its scope. The only table of its kind. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   [Role.Admin]: Object.values(Permission),
-  [Role.Department]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ManageAccounts, Permission.ReadAudit],
-  [Role.WardOfficer]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ManageDirectory, Permission.ManageAccounts],
-  [Role.GroupLead]: [Permission.ReadReference, Permission.ReadDirectory],
+  [Role.Department]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ManageAccounts, Permission.ReadAudit, Permission.ReadAssists, Permission.ManageHouseholdCounts],
+  [Role.WardOfficer]: [
+    Permission.ReadReference,
+    Permission.ReadDirectory,
+    Permission.ManageDirectory,
+    Permission.ManageAccounts,
+    Permission.ReadAssists,
+    Permission.LogAssists,
+    Permission.VerifyAssists,
+    Permission.ManageHouseholdCounts,
+  ],
+  [Role.GroupLead]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ReadAssists, Permission.LogAssists],
   [Role.Volunteer]: [Permission.ReadReference],
 };
 

@@ -34,13 +34,15 @@ describe('loadConfig', () => {
 
   it('refuses every fallback in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /DATABASE_URL is required when NODE_ENV=production.*REDIS_URL is required.*AUTH_SECRET is required.*SMTP_URL is required/,
+      /DATABASE_URL is required when NODE_ENV=production.*REDIS_URL is required.*AUTH_SECRET is required.*HOUSEHOLD_KEYS is required.*SMTP_URL is required/,
     );
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25' };
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25', HOUSEHOLD_KEYS: `2:${'k'.repeat(40)},1:${'o'.repeat(32)}` };
     expect(() => loadConfig({ ...production, AUTH_SECRET: 'short' })).toThrow(/AUTH_SECRET must be at least 32 characters/);
     const config = loadConfig({ ...production, AUTH_SECRET: 'x'.repeat(48) });
     expect(config.introspection).toBe(false);
     expect(config.authSecret).toBe('x'.repeat(48));
+    expect(config.householdSecrets).toEqual([{ version: 2, secret: 'k'.repeat(40) }, { version: 1, secret: 'o'.repeat(32) }]);
+    expect(() => loadConfig({ ...production, AUTH_SECRET: 'x'.repeat(48), HOUSEHOLD_KEYS: '2:short' })).toThrow(/HOUSEHOLD_KEYS must be version:secret pairs/);
   });
 
   it('hides passwords when printing URLs', () => {

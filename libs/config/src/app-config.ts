@@ -147,6 +147,16 @@ export class AppConfig {
   @MinLength(32, { message: 'must be at least 32 characters (e.g. the output of `openssl rand -base64 48`)' })
   AUTH_SECRET?: string;
 
+  /**
+   * Secrets of the household key (HMAC-SHA256 of a household's normalised identifier), as "version:secret" pairs
+   * separated by commas, current first, each secret at least 32 characters: "2:newsecret…,1:oldsecret…". Older
+   * versions stay listed while households may still be found by them. Required in production.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\d{1,4}:[^,:\s]{32,}(,\d{1,4}:[^,:\s]{32,})*$/, { message: 'must be version:secret pairs separated by commas, current first, each secret at least 32 characters, e.g. 2:…,1:…' })
+  HOUSEHOLD_KEYS?: string;
+
   /** Lifetime of an access token. */
   @Transform(toInt)
   @IsInt({ message: 'must be seconds between 60 and 86400' })
@@ -241,6 +251,14 @@ export class AppConfig {
     return this.AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET;
   }
 
+  /** Household key secrets, current first; the published development key outside production. */
+  get householdSecrets(): { version: number; secret: string }[] {
+    return (this.HOUSEHOLD_KEYS ?? DEVELOPMENT_HOUSEHOLD_KEYS).split(',').map((pair) => {
+      const [version, secret] = pair.split(':');
+      return { version: Number(version), secret };
+    });
+  }
+
   get introspection(): boolean {
     return this.GRAPHQL_INTROSPECTION ?? !this.isProduction;
   }
@@ -257,7 +275,10 @@ export class ConfigError extends Error {
 /** Signs tokens in development and tests only: it is published here, so production refuses to run with it. */
 const DEVELOPMENT_AUTH_SECRET = 'cdtg-development-only-auth-secret-do-not-use-in-production';
 
-const KEYS = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'GRAPHQL_INTROSPECTION', 'DEMO_CITY', 'AUTH_SECRET']);
+/** The household key of development and tests: published here, so production refuses to run with it. */
+const DEVELOPMENT_HOUSEHOLD_KEYS = '1:cdtg-development-only-household-key-do-not-use';
+
+const KEYS = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'GRAPHQL_INTROSPECTION', 'DEMO_CITY', 'AUTH_SECRET', 'HOUSEHOLD_KEYS']);
 
 /** Reads, converts and validates the environment. Throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): AppConfig {
@@ -276,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (!config.DATABASE_URL) problems.push({ variable: 'DATABASE_URL', problem: 'is required when NODE_ENV=production (no embedded database)' });
     if (!config.REDIS_URL) problems.push({ variable: 'REDIS_URL', problem: 'is required when NODE_ENV=production (no in-process queue)' });
     if (!config.AUTH_SECRET) problems.push({ variable: 'AUTH_SECRET', problem: 'is required when NODE_ENV=production (signs access tokens)' });
+    if (!config.HOUSEHOLD_KEYS) problems.push({ variable: 'HOUSEHOLD_KEYS', problem: 'is required when NODE_ENV=production (keys household identifiers)' });
     if (!config.SMTP_URL) problems.push({ variable: 'SMTP_URL', problem: 'is required when NODE_ENV=production (no mail written to files)' });
   }
   if (problems.length > 0) throw new ConfigError(problems);

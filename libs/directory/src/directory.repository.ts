@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DataScope, restrictToScope } from '@cdtg/access';
 import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
 import { unitScopeCte } from '@cdtg/geography';
@@ -89,6 +89,16 @@ export class DirectoryRepository {
       groupId: (r.ms_group_id as string) ?? null,
       role: (r.ms_role as MemberRole) ?? null,
     }));
+  }
+
+  /** Where each member is listed: the group (and its unit) of the open membership, else of the last one. */
+  async placesOf(manager: EntityManager, memberIds: readonly string[]): Promise<Map<string, { unitId: string; groupId: string }>> {
+    const rows = (await manager.query(
+      `SELECT DISTINCT ON (ms.member_id) ms.member_id, g.id AS group_id, g.unit_id FROM membership ms JOIN volunteer_group g ON g.id = ms.group_id
+        WHERE ms.member_id = ANY($1::uuid[]) ORDER BY ms.member_id, ms.to_date DESC NULLS FIRST, ms.from_date DESC`,
+      [memberIds],
+    )) as { member_id: string; group_id: string; unit_id: string }[];
+    return new Map(rows.map((r) => [r.member_id, { unitId: r.unit_id, groupId: r.group_id }]));
   }
 
   groupsByIds(ids: readonly string[]): Promise<VolunteerGroup[]> {

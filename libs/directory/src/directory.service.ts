@@ -299,12 +299,12 @@ export class DirectoryService {
 
   /** The group (and its unit) a member is listed under: the open membership, else the last one. */
   async placeOf(manager: EntityManager, memberId: string): Promise<{ unitId: string | null; groupId: string | null }> {
-    const [row] = (await manager.query(
-      `SELECT g.id AS group_id, g.unit_id FROM membership ms JOIN volunteer_group g ON g.id = ms.group_id
-        WHERE ms.member_id = $1 ORDER BY ms.to_date DESC NULLS FIRST, ms.from_date DESC LIMIT 1`,
-      [memberId],
-    )) as { group_id: string; unit_id: string }[];
-    return { unitId: row?.unit_id ?? null, groupId: row?.group_id ?? null };
+    return (await this.repository.placesOf(manager, [memberId])).get(memberId) ?? { unitId: null, groupId: null };
+  }
+
+  /** placeOf for several members at once. */
+  placesOf(memberIds: readonly string[]): Promise<Map<string, { unitId: string; groupId: string }>> {
+    return this.repository.placesOf(this.dataSource.manager, memberIds);
   }
 
   private async lockedGroup(manager: EntityManager, id: string): Promise<VolunteerGroup> {

@@ -33,6 +33,11 @@ export class DomainError extends Error {
     return new DomainError(ErrorCode.InvalidInput, `${path.join('.')}: ${message}`, [{ path, message }]);
   }
 
+  /** Several bad fields at once: the message lists each "path: reason". */
+  static invalidFields(fields: FieldProblem[]): DomainError {
+    return new DomainError(ErrorCode.InvalidInput, `Invalid input: ${fields.map((f) => `${f.path.join('.')}: ${f.message}`).join('; ')}`, fields);
+  }
+
   static notFound(what: string): DomainError {
     return new DomainError(ErrorCode.NotFound, `${what} not found`);
   }

@@ -1,4 +1,5 @@
 import { AuthSession, OneTimeToken, RefreshToken, RoleGrant, SignInAttempt, UserAccount } from '@cdtg/accounts';
+import { AssistEntry, Household, HouseholdCount, HouseholdKey } from '@cdtg/assists';
 import { AuditEvent } from '@cdtg/audit';
 import { ALL_MIGRATIONS, DataModel } from '@cdtg/database';
 import { DirectoryImport, Member, Membership, Skill, VolunteerGroup } from '@cdtg/directory';
@@ -12,6 +13,6 @@ import { ChangeEvent, OutboxMessage } from '@cdtg/queue';
  */
 export const DATA_MODEL: DataModel = {
   entities: [OutboxMessage, ChangeEvent, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, VolunteerGroup, Member, Membership, Skill, DirectoryImport,
-    UserAccount, RoleGrant, AuthSession, RefreshToken, OneTimeToken, SignInAttempt],
+    UserAccount, RoleGrant, AuthSession, RefreshToken, OneTimeToken, SignInAttempt, Household, HouseholdKey, AssistEntry, HouseholdCount],
   migrations: ALL_MIGRATIONS,
 };

@@ -1,4 +1,5 @@
 import { CsvFormatError, readCsv, safeCell, writeCsv } from './csv';
+import { findPersonalNumbers } from './personal-data';
 import { maskPhone, normaliseVietnamesePhone } from './phone';
 import { foldVietnamese, tidyName } from './vietnamese';
 
@@ -60,4 +61,16 @@ describe('CSV', () => {
     expect(safeCell('-5')).toBe("'-5");
     expect(writeCsv(['a'], [['@SUM(A1)'], [-12]])).toBe("\uFEFFa\n'@SUM(A1)\n-12\n");
   });
+});
+
+describe('personal numbers in free text', () => {
+  it.each([
+    ['CCCD 079095012345', ['national-id']],
+    ['số định danh 079 095 012 345', ['national-id']],
+    ['CMND 201234567', ['national-id']],
+    ['gọi 0905.123.456 hoặc +84 912 345 678', ['phone']],
+    ['Thanh toán 1.500.000 đ, hẹn 12/05', []],
+    ['Mã hồ sơ 2025-001234', []],
+    ['tổ 12, kiệt 45/7', []],
+  ])('%s', (text, kinds) => expect(findPersonalNumbers(text)).toEqual(kinds));
 });

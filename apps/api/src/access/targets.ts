@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Anchor, Role } from '@cdtg/access';
 import { GrantInput, GrantsService, UsersService } from '@cdtg/accounts';
+import { AssistQueryService } from '@cdtg/assists';
 import { DirectoryService } from '@cdtg/directory';
 
 /** An object an operation acts on, named by the argument (dotted path) that holds its id. */
 export interface TargetSpec {
-  kind: 'group' | 'member' | 'unit' | 'import' | 'user' | 'grant' | 'grant-inputs';
+  kind: 'group' | 'member' | 'unit' | 'import' | 'user' | 'grant' | 'grant-inputs' | 'assist-entries';
   arg: string;
   /** For users: 'any' (read: one grant in scope suffices) or 'all' (manage: every grant in scope and grantable). */
   mode?: 'any' | 'all';
@@ -24,6 +25,9 @@ export const on = {
   userToManage: (arg = 'id'): TargetSpec => ({ kind: 'user', arg, mode: 'all' }),
   grant: (arg = 'id'): TargetSpec => ({ kind: 'grant', arg }),
   grantInputs: (arg: string): TargetSpec => ({ kind: 'grant-inputs', arg }),
+  /** One assistance entry (its unit and group), or a list of them (every one must be in scope). */
+  assistEntry: (arg = 'id'): TargetSpec => ({ kind: 'assist-entries', arg }),
+  assistEntries: (arg = 'ids'): TargetSpec => ({ kind: 'assist-entries', arg }),
 };
 
 /** What a target resolves to: where it lives, the roles it hands out, and who owns it. */
@@ -49,6 +53,7 @@ export class TargetResolver {
     private readonly users: UsersService,
     private readonly grants: GrantsService,
     private readonly directory: DirectoryService,
+    private readonly assists: AssistQueryService,
   ) {}
 
   async resolve(spec: TargetSpec, args: Record<string, unknown>): Promise<ResolvedTarget> {
@@ -87,6 +92,14 @@ export class TargetResolver {
       case 'grant-inputs': {
         const resolved = await this.grants.resolve((value ?? []) as GrantInput[], spec.arg);
         return { anchors: resolved.map((g) => g.anchor), mode: 'all', roles: resolved.map((g) => g.role) };
+      }
+      case 'assist-entries': {
+        const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && UUID.test(v));
+        if (!list.length) return nowhere;
+        const entries = await this.assists.entriesByIds(list);
+        // An id that does not exist anchors nowhere: refused like an entry outside the scope.
+        const found = new Map(entries.map((e) => [e.id, { unitId: e.unitId, groupId: e.groupId }]));
+        return { anchors: list.map((id) => found.get(id) ?? { unitId: null }), mode: 'all', roles: [] };
       }
       default: {
         const unknownKind: never = spec.kind;

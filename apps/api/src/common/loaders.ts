@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
+import { AssistQueryService, Household } from '@cdtg/assists';
 import { DirectoryService, Member, Membership, VolunteerGroup } from '@cdtg/directory';
 import { AccessService, Permission } from '@cdtg/access';
 import { GrantsService, RoleGrant } from '@cdtg/accounts';
@@ -12,6 +13,9 @@ export interface Loaders {
   /** Groups in the actor's directory scope; null for the others (nested fields never leave the scope). */
   group: DataLoader<string, VolunteerGroup | null>;
   member: DataLoader<string, Member | null>;
+  /** Members whose current (or last) group is in the actor's directory scope; null for the others. */
+  visibleMember: DataLoader<string, Member | null>;
+  household: DataLoader<string, Household | null>;
   groupMemberships: DataLoader<string, Membership[]>;
   memberHistory: DataLoader<string, Membership[]>;
   /** Active grants of users, limited to those the actor may see (their own, or in their account-management scope). */
@@ -37,6 +41,7 @@ export class LoaderFactory {
     private readonly directory: DirectoryService,
     private readonly grants: GrantsService,
     private readonly access: AccessService,
+    private readonly assists: AssistQueryService,
   ) {}
 
   /** The loaders of this request's GraphQL context (created on first use). */
@@ -51,6 +56,13 @@ export class LoaderFactory {
         return byId(ids, groups.filter((_, i) => visible[i]));
       }),
       member: new DataLoader(async (ids) => byId(ids, await this.directory.membersByIds(ids))),
+      visibleMember: new DataLoader(async (ids) => {
+        if (!actor) return ids.map(() => null);
+        const [members, places] = await Promise.all([this.directory.membersByIds(ids), this.directory.placesOf(ids)]);
+        const visible = await this.access.inScope(actor.scope(Permission.ReadDirectory), members.map((m) => places.get(m.id) ?? { unitId: null }));
+        return byId(ids, members.filter((_, i) => visible[i]));
+      }),
+      household: new DataLoader(async (ids) => byId(ids, await this.assists.householdsByIds(ids))),
       groupMemberships: new DataLoader(async (ids) => groupedBy(ids, await this.directory.currentMemberships(ids), (m) => m.groupId)),
       memberHistory: new DataLoader(async (ids) => groupedBy(ids, await this.directory.membershipsOfMembers(ids), (m) => m.memberId)),
       userGrants: new DataLoader(async (ids) => {

@@ -4,7 +4,7 @@ import { graphqlOptions } from './graphql-options';
 import { operationDepth } from './query-limits.plugin';
 
 describe('GraphQL options', () => {
-  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25', AUTH_SECRET: 'k'.repeat(40) };
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25', AUTH_SECRET: 'k'.repeat(40), HOUSEHOLD_KEYS: `1:${'h'.repeat(40)}` };
 
   it('turns introspection and the landing page off in production unless enabled', () => {
     expect(graphqlOptions(loadConfig(production)).introspection).toBe(false);

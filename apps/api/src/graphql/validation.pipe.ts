@@ -1,5 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
-import { DomainError, ErrorCode, FieldProblem } from '@cdtg/errors';
+import { DomainError, FieldProblem } from '@cdtg/errors';
 
 /** Flattens class-validator's tree into one problem per field, with its full path. */
 export function fieldProblems(errors: ValidationError[], prefix: (string | number)[] = []): FieldProblem[] {
@@ -25,9 +25,7 @@ export class GraphqlValidationPipe extends ValidationPipe {
       return await super.transform(value, metadata);
     } catch (errors) {
       if (!Array.isArray(errors)) throw errors;
-      const fields = fieldProblems(errors as ValidationError[], metadata.data ? [metadata.data] : []);
-      const summary = fields.map((f) => `${f.path.join('.')}: ${f.message}`).join('; ');
-      throw new DomainError(ErrorCode.InvalidInput, `Invalid input: ${summary}`, fields);
+      throw DomainError.invalidFields(fieldProblems(errors as ValidationError[], metadata.data ? [metadata.data] : []));
     }
   }
 }

@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AccessService, DataScope, restrictToScope } from '@cdtg/access';
+import { AuditActor, AuditService } from '@cdtg/audit';
+import { SqlBuilder } from '@cdtg/database';
+import { DomainError } from '@cdtg/errors';
+import { GeographyService, ImportReport, isIsoDate, unitScopeCte } from '@cdtg/geography';
+import { CsvFormatError, readCsv } from '@cdtg/text';
+
+const UNIT_KINDS = ['residential_group', 'commune', 'special_zone'];
+const MAX_HOUSEHOLDS = 1_000_000;
+
+export interface HouseholdCountRow {
+  unitId: string;
+  asOf: string;
+  households: number;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+/**
+ * Households per residential group or commune, with the day each figure refers to: the denominator of coverage.
+ * Set one by one or imported from CSV (unit_code,as_of,households); every change is audited.
+ */
+@Injectable()
+export class HouseholdCountService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly geography: GeographyService,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async set(actor: AuditActor, unitId: string, asOf: string, households: number): Promise<HouseholdCountRow> {
+    const unit = await this.geography.unitById(unitId);
+    if (!UNIT_KINDS.includes(unit.kind)) throw DomainError.invalid('input.unitId', 'must be a residential group, commune or special zone');
+    if (!isIsoDate(asOf)) throw DomainError.invalid('input.asOf', 'must be a date written YYYY-MM-DD');
+    if (!Number.isInteger(households) || households < 0 || households > MAX_HOUSEHOLDS) throw DomainError.invalid('input.households', `must be a whole number from 0 to ${MAX_HOUSEHOLDS}`);
+    await this.dataSource.transaction((manager) => this.write(manager, actor, 'household-count.set', [{ unitId, asOf, households }]));
+    const [row] = (await this.dataSource.query(`SELECT updated_by, updated_at FROM household_count WHERE unit_id = $1 AND as_of = $2`, [unitId, asOf])) as { updated_by: string; updated_at: Date }[];
+    return { unitId, asOf, households, updatedBy: row.updated_by, updatedAt: row.updated_at };
+  }
+
+  /** Imports counts; rows naming a unit outside `scope`, unknown or malformed are reported and skipped. */
+  async import(actor: AuditActor, scope: DataScope, csv: string): Promise<ImportReport> {
+    let table;
+    try {
+      table = readCsv(csv, { maxRows: 100_000 });
+    } catch (error) {
+      if (error instanceof CsvFormatError) throw DomainError.invalid('input.csv', error.message);
+      throw error;
+    }
+    const missing = ['unit_code', 'as_of', 'households'].filter((c) => !table.header.includes(c));
+    if (missing.length) throw DomainError.invalid('input.csv', `missing column(s): ${missing.join(', ')}; expected unit_code,as_of,households`);
+    const report: ImportReport = { created: 0, updated: 0, unchanged: 0, errors: [] };
+    const wellFormed: { line: number; code: string; asOf: string; households: number }[] = [];
+    for (const { line, values } of table.rows) {
+      const households = /^\d{1,7}$/.test(values.households) ? Number(values.households) : NaN;
+      if (!isIsoDate(values.as_of)) report.errors.push({ line, field: 'as_of', message: 'must be a date written YYYY-MM-DD' });
+      else if (!(households <= MAX_HOUSEHOLDS)) report.errors.push({ line, field: 'households', message: `must be a whole number from 0 to ${MAX_HOUSEHOLDS}` });
+      else wellFormed.push({ line, code: values.unit_code, asOf: values.as_of, households });
+    }
+    await this.dataSource.transaction(async (manager) => {
+      const units = (await manager.query(
+        `SELECT x.i::int AS i, u.id, u.kind FROM unnest($1::text[], $2::date[]) WITH ORDINALITY AS x(code, day, i)
+           JOIN admin_unit u ON u.code = x.code AND COALESCE(u.valid_from, '-infinity') <= x.day AND COALESCE(u.valid_to, 'infinity') >= x.day`,
+        [wellFormed.map((r) => r.code), wellFormed.map((r) => r.asOf)],
+      )) as { i: number; id: string; kind: string }[];
+      const unitOf = new Map(units.map((u) => [u.i - 1, u]));
+      const placed = wellFormed.flatMap((row, i) => {
+        const unit = unitOf.get(i);
+        if (!unit) report.errors.push({ line: row.line, field: 'unit_code', message: `no unit ${row.code} is valid on ${row.asOf}` });
+        else if (!UNIT_KINDS.includes(unit.kind)) report.errors.push({ line: row.line, field: 'unit_code', message: 'must be a residential group, commune or special zone' });
+        else return [{ ...row, unitId: unit.id }];
+        return [];
+      });
+      const inScope = await this.access.inScope(scope, placed.map((r) => ({ unitId: r.unitId })));
+      const latest = new Map<string, (typeof placed)[number]>();
+      placed.forEach((row, i) => {
+        if (!inScope[i]) report.errors.push({ line: row.line, field: 'unit_code', message: 'is outside your scope' });
+        else latest.set(`${row.unitId}:${row.asOf}`, row); // the same unit and day twice: the last line wins
+      });
+      const written = await this.write(manager, actor, 'household-count.import', [...latest.values()]);
+      report.created = written.filter((w) => w.before === null).length;
+      report.updated = written.length - report.created;
+      report.unchanged = latest.size - written.length;
+    });
+    report.errors.sort((a, b) => a.line - b.line);
+    return report;
+  }
+
+  /** The latest figure (as of `asOf`) of every unit with one in the subtree of `unitCode`, within `access`. */
+  async list(access: DataScope, unitCode: string, asOf?: string | null): Promise<HouseholdCountRow[]> {
+    const unit = await this.geography.unitByCode(unitCode, asOf);
+    const day = this.geography.asOf(asOf);
+    const sql = new SqlBuilder();
+    const first = sql.params.length + 1;
+    sql.param(`${unit.path}%`);
+    sql.param(day);
+    sql.ctes.push(unitScopeCte(first));
+    sql.where.push('c.unit_id IN (SELECT id FROM unit_scope)', `c.as_of <= $${first + 1}::date`);
+    restrictToScope(sql, access, { unit: 'c.unit_id' });
+    const rows = (await this.dataSource.query(
+      `${sql.with}SELECT DISTINCT ON (c.unit_id) c.unit_id, c.as_of::text, c.households, c.updated_by, c.updated_at
+         FROM household_count c WHERE ${sql.where.join(' AND ')} ORDER BY c.unit_id, c.as_of DESC`,
+      sql.params,
+    )) as { unit_id: string; as_of: string; households: number; updated_by: string; updated_at: Date }[];
+    return rows.map((r) => ({ unitId: r.unit_id, asOf: r.as_of, households: r.households, updatedBy: r.updated_by, updatedAt: r.updated_at }));
+  }
+
+  /** Upserts counts in one statement; rows whose figure is unchanged are left alone. Audits every change. */
+  private async write(manager: EntityManager, actor: AuditActor, operation: string, rows: { unitId: string; asOf: string; households: number }[]) {
+    if (!rows.length) return [];
+    const written = (await manager.query(
+      `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("unitId" uuid, "asOf" date, households int)),
+            old AS (SELECT c.unit_id, c.as_of, c.households FROM household_count c JOIN input i ON i."unitId" = c.unit_id AND i."asOf" = c.as_of),
+            up AS (INSERT INTO household_count (unit_id, as_of, households, updated_by) SELECT "unitId", "asOf", households, $2 FROM input
+                   ON CONFLICT (unit_id, as_of) DO UPDATE SET households = EXCLUDED.households, updated_by = EXCLUDED.updated_by, updated_at = now()
+                   WHERE household_count.households IS DISTINCT FROM EXCLUDED.households
+                   RETURNING unit_id, as_of, households)
+       SELECT up.unit_id, up.as_of::text AS as_of, up.households, old.households AS before FROM up LEFT JOIN old USING (unit_id, as_of)`,
+      [JSON.stringify(rows), actor.label],
+    )) as { unit_id: string; as_of: string; households: number; before: number | null }[];
+    await this.audit.record(
+      manager,
+      actor,
+      written.map((w) => ({
+        operation,
+        objectType: 'household_count',
+        objectId: `${w.unit_id}:${w.as_of}`,
+        before: w.before === null ? null : { households: w.before },
+        after: { households: w.households },
+        unitId: w.unit_id,
+      })),
+    );
+    return written;
+  }
+}

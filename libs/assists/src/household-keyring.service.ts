@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AppConfig } from '@cdtg/config';
+import { householdHash, HouseholdIdentity, keyMaterial, maskedLabel } from './household-key';
+
+/** A household to find or create: its identity (never stored), the label to show and the unit it was seen in. */
+export interface HouseholdClaim {
+  identity: HouseholdIdentity;
+  unit: { id: string; name: string; typeWord: string };
+}
+
+/**
+ * Turns household identities into household ids: the same household logged by two groups, spelled differently,
+ * is one household. Looks a household up by its hash under every configured secret (rotation), creates the missing
+ * ones, and gives households found under an older secret the current one's hash as well.
+ */
+@Injectable()
+export class HouseholdKeyring {
+  constructor(private readonly config: AppConfig) {}
+
+  /** The household id of each claim, in order. Runs in the caller's transaction. */
+  async resolve(manager: EntityManager, claims: HouseholdClaim[]): Promise<string[]> {
+    const secrets = this.config.householdSecrets;
+    const [current] = secrets;
+    const prepared = claims.map((claim) => {
+      const { kind, material } = keyMaterial(claim.identity);
+      return { claim, kind, hashes: secrets.map((s) => householdHash(material, s)) };
+    });
+    const found = await this.find(manager, prepared.flatMap((p) => p.hashes));
+
+    // New households: one per distinct current hash. The key row is inserted first (its primary key settles races
+    // between concurrent batches); a household row is written only for keys this statement inserted.
+    const missing = new Map<string, (typeof prepared)[number]>();
+    for (const p of prepared) if (!p.hashes.some((h) => found.has(h))) missing.set(p.hashes[0], p);
+    if (missing.size) {
+      const rows = [...missing.entries()].map(([hash, p]) => ({ id: crypto.randomUUID(), hash, kind: p.kind, label: maskedLabel(p.claim.identity, p.claim.unit), unit: p.claim.unit.id }));
+      await manager.query(
+        `WITH fresh AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, hash text, kind text, label text, unit uuid)),
+              keys AS (INSERT INTO household_key (hash, household_id, key_version) SELECT hash, id, $2 FROM fresh ON CONFLICT (hash) DO NOTHING RETURNING household_id)
+         INSERT INTO household (id, kind, masked_label, first_unit_id) SELECT id, kind, label, unit FROM fresh WHERE id IN (SELECT household_id FROM keys)`,
+        [JSON.stringify(rows), current.version],
+      );
+      for (const [hash, id] of await this.find(manager, [...missing.keys()])) found.set(hash, id);
+    }
+
+    // Found only under an older secret: add the current one, so that the older secret can one day be retired.
+    const rekey = prepared.filter((p) => !found.has(p.hashes[0]));
+    if (rekey.length) {
+      const pairs = rekey.map((p) => ({ hash: p.hashes[0], id: p.hashes.map((h) => found.get(h)).find(Boolean)! }));
+      await manager.query(
+        `INSERT INTO household_key (hash, household_id, key_version) SELECT x.hash, x.id, $2 FROM jsonb_to_recordset($1::jsonb) AS x(hash text, id uuid) ON CONFLICT (hash) DO NOTHING`,
+        [JSON.stringify(pairs), current.version],
+      );
+      for (const p of pairs) found.set(p.hash, p.id);
+    }
+    return prepared.map((p) => p.hashes.map((h) => found.get(h)).find(Boolean)!);
+  }
+
+  private async find(manager: EntityManager, hashes: string[]): Promise<Map<string, string>> {
+    const rows = (await manager.query(`SELECT hash, household_id FROM household_key WHERE hash = ANY($1::text[])`, [hashes])) as { hash: string; household_id: string }[];
+    return new Map(rows.map((r) => [r.hash, r.household_id]));
+  }
+}

@@ -1,0 +1,48 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Relation } from 'typeorm';
+import { HouseholdKeyKind } from './assist.enums';
+
+/**
+ * A household helped by volunteers. Its clear identifier (household code, or address + head name) is never stored:
+ * only keyed hashes of it (household_key) and a masked label.
+ */
+@Entity('household')
+export class Household {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  kind: HouseholdKeyKind;
+
+  /** e.g. "Ng… V… A…, tổ 12": recognisable to the volunteers, useless to anyone else. */
+  @Column({ type: 'text' })
+  maskedLabel: string;
+
+  /** Where it was first logged. */
+  @Column({ type: 'uuid' })
+  firstUnitId: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/**
+ * HMAC of a household's normalised identifier under one version of the server secret. A household gains the current
+ * version's hash when it is found under an older one, so secrets can be rotated without losing anyone.
+ */
+@Entity('household_key')
+@Index('household_key_household_idx', ['householdId'])
+export class HouseholdKey {
+  /** "<version>.<base64url HMAC-SHA256>" */
+  @PrimaryColumn({ type: 'text' })
+  hash: string;
+
+  @Column({ type: 'uuid' })
+  householdId: string;
+
+  @ManyToOne(() => Household, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'household_id' })
+  household?: Relation<Household>;
+
+  @Column({ type: 'int' })
+  keyVersion: number;
+}

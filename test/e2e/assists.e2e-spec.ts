@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Role } from '@cdtg/access';
+import { loadDemoCity } from '@cdtg/demo';
+import { startTestApp, TestApp } from '../support/app';
+import { createUser, TestUser } from '../support/users';
+
+const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created alreadyStored rejected entries { clientId outcome entryId problems { path message } } } }`;
+
+type LogResult = { logAssists: { created: number; alreadyStored: number; rejected: number; entries: { clientId: string; outcome: string; entryId: string | null; problems: { path: string[]; message: string }[] }[] } };
+
+interface Place {
+  groupId: string;
+  memberId: string;
+  /** The residential group the group serves, as in force today. */
+  unitId: string;
+}
+
+describe('the household assistance log', () => {
+  let t: TestApp;
+  let a: Place;
+  let b: Place;
+  let lead: TestUser;
+  let officer: TestUser;
+  let otherUnitId: string;
+
+  /** A group founded (before the 2025 reform) on residential group `code`, one of its members, and the unit today. */
+  async function place(code: string): Promise<Place> {
+    const [row] = await t.db.query<{ group_id: string; member_id: string }>(
+      `SELECT g.id AS group_id, ms.member_id FROM volunteer_group g JOIN admin_unit u ON u.id = g.unit_id JOIN membership ms ON ms.group_id = g.id AND ms.to_date IS NULL
+        WHERE u.code = $1 ORDER BY ms.from_date, ms.member_id LIMIT 1`,
+      [code],
+    );
+    const unit = await t.gql<{ unit: { id: string } }>(`query($c: String!) { unit(code: $c) { id } }`, { c: code });
+    return { groupId: row.group_id, memberId: row.member_id, unitId: unit.data!.unit.id };
+  }
+
+  const entry = (p: Place, overrides: Record<string, unknown> = {}) => ({
+    clientId: randomUUID(),
+    household: { address: `${Math.floor(Math.random() * 900) + 1} Lê Lợi, tổ 1`, headName: `Hộ thử ${randomUUID().slice(0, 8)}` },
+    unitId: p.unitId,
+    services: [{ service: 'VneidAccount', outcome: 'Done' }],
+    volunteerIds: [p.memberId],
+    occurredAt: '2026-11-20T09:30',
+    ...overrides,
+  });
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { REDIS_URL: '' } });
+    await loadDemoCity(t.app.get(DataSource));
+    a = await place('20209-01');
+    b = await place('20209-02');
+    otherUnitId = (await place('20200-01')).unitId;
+    lead = await createUser(t, { email: 'totruong.a@cdtg.test', role: Role.GroupLead, groupId: a.groupId });
+    officer = await createUser(t, { email: 'canbo.thanhkhe@cdtg.test', role: Role.WardOfficer, unitCode: '20209' });
+  }, 120_000);
+  afterAll(async () => t?.close());
+
+  it('stores a 500-entry batch once, however often and however concurrently it is sent', async () => {
+    const entries = Array.from({ length: 500 }, (_, i) => entry(a, { household: { address: `${i + 1} Hùng Vương, tổ 1`, headName: `Trần Văn Lô ${i}` } }));
+    const first = await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries } });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.logAssists).toMatchObject({ created: 500, alreadyStored: 0, rejected: 0 });
+    const again = await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries } });
+    expect(again.data!.logAssists).toMatchObject({ created: 0, alreadyStored: 500, rejected: 0 });
+    expect(again.data!.logAssists.entries.map((e) => e.entryId)).toEqual(first.data!.logAssists.entries.map((e) => e.entryId));
+    const ids = entries.map((e) => e.clientId);
+    const [{ count }] = await t.db.query<{ count: string }>(`SELECT count(*) FROM assist_entry WHERE client_id = ANY($1)`, [ids]);
+    expect(Number(count)).toBe(500);
+    const [{ households }] = await t.db.query<{ households: string }>(`SELECT count(DISTINCT household_id) AS households FROM assist_entry WHERE client_id = ANY($1)`, [ids]);
+    expect(Number(households)).toBe(500);
+
+    // Two phones sending the same new batch at the same moment: each entry is stored once.
+    const racing = Array.from({ length: 100 }, () => entry(a));
+    const [x, y] = await Promise.all([0, 1].map(() => lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: racing } })));
+    expect(x.data!.logAssists.created + y.data!.logAssists.created).toBe(100);
+    expect(x.data!.logAssists.alreadyStored + y.data!.logAssists.alreadyStored).toBe(100);
+    const [{ raced }] = await t.db.query<{ raced: string }>(`SELECT count(*) AS raced FROM assist_entry WHERE client_id = ANY($1)`, [racing.map((e) => e.clientId)]);
+    expect(Number(raced)).toBe(100);
+
+    // The phone asks what is stored; every accepted write told the rollups which households to count.
+    const asked = [...ids.slice(0, 3), randomUUID()];
+    const known = await lead.gql<{ assistClientIds: string[] }>(`query($ids: [String!]!) { assistClientIds(clientIds: $ids) }`, { ids: asked });
+    expect(known.data!.assistClientIds).toEqual(ids.slice(0, 3).sort());
+    const events = await t.db.query<{ n: string }>(`SELECT sum(cardinality(households)) AS n FROM change_event`);
+    expect(Number(events[0].n)).toBeGreaterThanOrEqual(600);
+  });
+
+  it('counts one household when two groups log it with different spelling, diacritics and case; stores no clear identifier', async () => {
+    const one = entry(a, { household: { address: 'Số 12 Lê Lợi, Tổ 5, P. Thanh Khê, TP Đà Nẵng', headName: 'ông Nguyễn Văn An' } });
+    const two = entry(b, { household: { address: '12  le loi - to 5', headName: 'NGUYEN VAN AN' } });
+    const other = entry(b, { household: { address: '14 Lê Lợi, tổ 5', headName: 'Nguyễn Văn An' } });
+    expect((await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [one] } })).data!.logAssists.created).toBe(1);
+    expect((await officer.gql<LogResult>(LOG, { input: { groupId: b.groupId, entries: [two, other] } })).data!.logAssists.created).toBe(2);
+    const rows = await t.db.query<{ client_id: string; household_id: string; masked_label: string }>(
+      `SELECT e.client_id, e.household_id, h.masked_label FROM assist_entry e JOIN household h ON h.id = e.household_id WHERE e.client_id = ANY($1)`,
+      [[one.clientId, two.clientId, other.clientId]],
+    );
+    const of = (id: string) => rows.find((r) => r.client_id === id)!;
+    expect(of(one.clientId).household_id).toBe(of(two.clientId).household_id);
+    expect(of(other.clientId).household_id).not.toBe(of(one.clientId).household_id);
+    expect(of(one.clientId).masked_label).toBe('Ng… V… A…, tổ 1');
+    // Neither the address nor the name is stored anywhere in clear.
+    const dump = JSON.stringify(await t.db.query(`SELECT h.*, k.*, e.* FROM household h JOIN household_key k ON k.household_id = h.id JOIN assist_entry e ON e.household_id = h.id`));
+    expect(dump).not.toMatch(/l[eê] l[ợo]i|nguy[eễ]n v[aă]n an/i);
+    const keyed = await t.db.query<{ hash: string }>(`SELECT hash FROM household_key WHERE household_id = $1`, [of(one.clientId).household_id]);
+    expect(keyed).toHaveLength(1);
+    expect(keyed[0].hash).toMatch(/^1\.[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('rejects a bad entry alone, naming the field and the reason, and stores the rest', async () => {
+    const good = entry(a);
+    const idNumber = entry(a, { note: 'Đã xem CCCD 079 095 012 345 của chủ hộ' });
+    const phone = entry(a, { note: 'Gọi lại số 0905.123.456' });
+    const money = entry(a, { note: 'Thanh toán 1.500.000 đ qua ví điện tử' });
+    const future = entry(a, { occurredAt: '2031-01-01T08:00' });
+    const followUp = entry(a, { services: [{ service: 'VneidLevel2', outcome: 'FollowUp' }] });
+    const stranger = entry(a, { volunteerIds: [b.memberId] });
+    const oldUnit = entry(a, { occurredAt: '2025-05-01T08:00' }); // the new residential group did not exist yet
+    const res = await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [good, idNumber, phone, money, future, followUp, stranger, oldUnit] } });
+    expect(res.errors).toBeUndefined();
+    const out = res.data!.logAssists.entries;
+    expect(out.map((e) => e.outcome)).toEqual(['Created', 'Rejected', 'Rejected', 'Created', 'Rejected', 'Rejected', 'Rejected', 'Rejected']);
+    expect(out[1].problems).toEqual([{ path: ['input', 'entries', '1', 'note'], message: expect.stringContaining('national ID number') }]);
+    expect(out[2].problems).toEqual([{ path: ['input', 'entries', '2', 'note'], message: expect.stringContaining('phone number') }]);
+    expect(out[4].problems[0]).toMatchObject({ path: ['input', 'entries', '4', 'occurredAt'], message: 'is in the future' });
+    expect(out[5].problems[0]).toMatchObject({ path: ['input', 'entries', '5', 'services', '0', 'reason'], message: 'is required for a follow-up' });
+    expect(out[6].problems[0]).toMatchObject({ path: ['input', 'entries', '6', 'volunteerIds', '0'], message: 'is not a member of the group' });
+    expect(out[7].problems[0]).toMatchObject({ path: ['input', 'entries', '7', 'unitId'], message: expect.stringContaining('was not in force on 2025-05-01') });
+    const stored = await t.db.query(`SELECT 1 FROM assist_entry WHERE client_id = ANY($1)`, [[idNumber.clientId, phone.clientId, future.clientId]]);
+    expect(stored).toHaveLength(0);
+    // Structural limits refuse the whole request, naming the field.
+    const tooMany = await lead.gql(LOG, { input: { groupId: a.groupId, entries: Array.from({ length: 501 }, () => entry(a)) } });
+    expect(tooMany.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'entries'] }] });
+  });
+
+  it("keeps a lead inside their group's area", async () => {
+    const forOther = await lead.gql(LOG, { input: { groupId: b.groupId, entries: [entry(b)] } });
+    expect(forOther.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const elsewhere = await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [entry(a, { unitId: otherUnitId })] } });
+    expect(elsewhere.data!.logAssists.entries[0].problems).toEqual([{ path: ['input', 'entries', '0', 'unitId'], message: "is outside the group's area" }]);
+    // Before the reform the same group logged under the old residential group: that is its area too.
+    const [old] = await t.db.query<{ id: string }>(`SELECT unit_id AS id FROM volunteer_group WHERE id = $1`, [a.groupId]);
+    const before = await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [entry(a, { unitId: old.id, occurredAt: '2025-05-01T08:00' })] } });
+    expect(before.data!.logAssists.created).toBe(1);
+    // Another group's entries are not the lead's to read or correct.
+    const theirs = await officer.gql<LogResult>(LOG, { input: { groupId: b.groupId, entries: [entry(b)] } });
+    const id = theirs.data!.logAssists.entries[0].entryId!;
+    expect((await lead.gql(`query($id: ID!) { assistEntry(id: $id) { id } }`, { id })).errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect((await lead.gql(`mutation($id: ID!) { voidAssistEntry(id: $id, reason: "nhầm") { id } }`, { id })).errors![0].extensions!.code).toBe('FORBIDDEN');
+    const listed = await lead.gql<{ assistEntries: { edges: { node: { id: string } }[] } }>(`{ assistEntries(first: 100) { edges { node { id } } } }`);
+    expect(listed.data!.assistEntries.edges.map((e) => e.node.id)).not.toContain(id);
+  });
+
+  it('amends, verifies and voids entries with history; a lead cannot verify', async () => {
+    const e = entry(a, { services: [{ service: 'PortalAccount', outcome: 'FollowUp', reason: 'MissingDocuments' }] });
+    const id = (await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [e] } })).data!.logAssists.entries[0].entryId!;
+    const verify = `mutation($ids: [ID!]!) { verifyAssistEntries(ids: $ids) { id verified } }`;
+    expect((await lead.gql(verify, { ids: [id] })).errors![0].extensions!.code).toBe('FORBIDDEN');
+    const verified = await officer.gql<{ verifyAssistEntries: { verified: boolean }[] }>(verify, { ids: [id] });
+    expect(verified.errors).toBeUndefined();
+    expect(verified.data!.verifyAssistEntries).toEqual([{ id, verified: true }]);
+
+    const amended = await lead.gql<{ amendAssistEntry: { version: number; verified: boolean; services: { service: string; outcome: string }[] } }>(
+      `mutation($id: ID!) { amendAssistEntry(id: $id, input: { services: [{ service: PortalAccount, outcome: Done }], reason: "Đã bổ sung giấy tờ" }) { version verified services { service outcome } } }`,
+      { id },
+    );
+    expect(amended.errors).toBeUndefined();
+    expect(amended.data!.amendAssistEntry).toEqual({ version: 2, verified: false, services: [{ service: 'PortalAccount', outcome: 'Done' }] });
+    const badAmend = await lead.gql(`mutation($id: ID!) { amendAssistEntry(id: $id, input: { note: "CMND 201234567", reason: "ghi chú" }) { id } }`, { id });
+    expect(badAmend.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'note'] }] });
+
+    const voided = await lead.gql<{ voidAssistEntry: { status: string; voidReason: string; history: { operation: string; actorLabel: string }[] } }>(
+      `mutation($id: ID!) { voidAssistEntry(id: $id, reason: "Ghi trùng với phiếu khác") { status voidReason history { operation actorLabel } } }`,
+      { id },
+    );
+    expect(voided.data!.voidAssistEntry).toMatchObject({ status: 'Voided', voidReason: 'Ghi trùng với phiếu khác' });
+    expect(voided.data!.voidAssistEntry.history.map((h) => h.operation)).toEqual(['assist.void', 'assist.amend', 'assist.verify']);
+    const amendVoided = await lead.gql(`mutation($id: ID!) { amendAssistEntry(id: $id, input: { note: "x", reason: "thử lại" }) { id } }`, { id });
+    expect(amendVoided.errors![0].extensions!.code).toBe('CONFLICT');
+    const listed = await officer.gql<{ assistEntries: { totalCount: number } }>(`{ assistEntries(first: 1, filter: { status: Voided, unitCode: "20209" }) { totalCount } }`);
+    expect(listed.data!.assistEntries.totalCount).toBe(1);
+  });
+
+  it('imports household counts with a report per row, refusing rows outside the officer’s ward', async () => {
+    const csv = ['unit_code,as_of,households', '20209-01,2026-01-01,412', '20209-02,2026-01-01,388', '20200-01,2026-01-01,500', '20209-03,2026-13-01,10', '20209-04,2026-01-01,-5'].join('\n');
+    const res = await officer.gql<{ importHouseholdCounts: { created: number; updated: number; unchanged: number; errors: { line: number; field: string }[] } }>(
+      `mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { created updated unchanged errors { line field message } } }`,
+      { csv },
+    );
+    expect(res.data!.importHouseholdCounts).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
+    expect(res.data!.importHouseholdCounts.errors.map((e) => [e.line, e.field])).toEqual([
+      [4, 'unit_code'],
+      [5, 'as_of'],
+      [6, 'households'],
+    ]);
+    const again = await officer.gql<{ importHouseholdCounts: { unchanged: number } }>(`mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { unchanged } }`, { csv });
+    expect(again.data!.importHouseholdCounts.unchanged).toBe(2);
+    const counts = await officer.gql<{ householdCounts: { households: number; unit: { code: string } }[] }>(`{ householdCounts(unitCode: "20209") { households unit { code } } }`);
+    expect(counts.data!.householdCounts.map((c) => [c.unit.code, c.households]).sort()).toEqual([
+      ['20209-01', 412],
+      ['20209-02', 388],
+    ]);
+  });
+});
