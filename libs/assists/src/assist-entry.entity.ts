@@ -10,6 +10,7 @@ import { Household } from './household.entity';
 @Index('assist_entry_household_idx', ['householdId', 'occurredAt'])
 @Index('assist_entry_unit_day_idx', ['unitId', 'occurredOn'])
 @Index('assist_entry_group_idx', ['groupId', 'occurredAt'])
+@Index('assist_entry_volunteers_gin', { synchronize: false })
 @Check('assist_entry_void_check', `(status = 'voided') = (void_reason IS NOT NULL)`)
 export class AssistEntry {
   @PrimaryGeneratedColumn('uuid')

@@ -1,21 +1,148 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CellDeltas } from './cell-deltas';
+import { cellBuckets, EntryFact, entryVector, householdFacts, SessionFact, sessionVector, VolunteerFact, volunteerFacts, volunteerVector } from './facts';
+import { Basis } from './measures';
+import { RollupRepository } from './rollup.repository';
+import { SessionSource } from './session-source';
+
+/** Shared by every projector, taken exclusively by a full rebuild: a rebuild sees no projection half-applied. */
+export const ROLLUP_LOCK = 7_214_002;
+
+/** Kinds of units that hold cells: communes and above (residential groups are read from their facts). */
+const CELL_KINDS = new Set(['commune', 'special_zone', 'district', 'province']);
+
+const sameEntryFact = (a: EntryFact, b: EntryFact) =>
+  a.householdId === b.householdId && a.unitId === b.unitId && a.day === b.day && a.aFlags === b.aFlags && a.vFlags === b.vFlags &&
+  a.doneBits === b.doneBits && a.followUpBits === b.followUpBits && a.aNet === b.aNet && a.vNet === b.vNet;
 
 /**
- * Applies change events to the projections. Each event is applied in one transaction that also marks it processed,
- * so a job that runs twice applies it once.
+ * Applies change events to the rollups. For every household, member or session named by the event it recomputes the
+ * facts from the committed state (under a lock on that key), compares them with the stored facts, and adds the
+ * difference to the cells of every commune-or-higher unit above them. Recomputing instead of replaying makes an
+ * event handled twice, late or out of order harmless; the event is marked processed in the same transaction.
  */
 @Injectable()
 export class ProjectorService {
-  constructor(private readonly dataSource: DataSource) {}
+  /** unit id → the units whose cells its facts land in (paths never change, so this never goes stale). */
+  private readonly cellUnits = new Map<string, string[]>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: RollupRepository,
+    private readonly sessions: SessionSource,
+  ) {}
 
   async apply(eventId: string): Promise<'applied' | 'already-applied' | 'missing'> {
     return this.dataSource.transaction(async (manager) => {
-      const [event] = (await manager.query(`SELECT id, processed_at FROM change_event WHERE id = $1 FOR UPDATE`, [eventId])) as { id: string; processed_at: Date | null }[];
+      const [event] = (await manager.query(`SELECT id, households, members, sessions, processed_at FROM change_event WHERE id = $1 FOR UPDATE`, [eventId])) as {
+        households: string[];
+        members: string[];
+        sessions: string[];
+        processed_at: Date | null;
+      }[];
       if (!event) return 'missing';
       if (event.processed_at) return 'already-applied';
+      await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [ROLLUP_LOCK]);
+      await this.project(manager, { households: event.households, members: event.members, sessions: event.sessions });
       await manager.query(`UPDATE change_event SET processed_at = now() WHERE id = $1`, [eventId]);
       return 'applied';
     });
+  }
+
+  /** Recounts the keys in the caller's transaction. */
+  async project(manager: EntityManager, keys: { households: string[]; members: string[]; sessions: string[] }): Promise<void> {
+    const deltas = new CellDeltas();
+    const touched: { unitId: string; apply: (cells: string[]) => void }[] = [];
+    if (keys.households.length) touched.push(...(await this.projectHouseholds(manager, [...new Set(keys.households)].sort(), deltas)));
+    if (keys.members.length) touched.push(...(await this.projectMembers(manager, [...new Set(keys.members)].sort(), deltas)));
+    if (keys.sessions.length) touched.push(...(await this.projectSessions(manager, [...new Set(keys.sessions)].sort(), deltas)));
+    await this.loadCellUnits(manager, touched.map((t) => t.unitId));
+    for (const t of touched) t.apply(this.cellUnits.get(t.unitId) ?? []);
+    await this.repository.applyCellChanges(manager, deltas.changes());
+  }
+
+  private async projectHouseholds(manager: EntityManager, ids: string[], deltas: CellDeltas) {
+    await this.repository.lockHouseholds(manager, ids);
+    const entries = await this.repository.entriesOfHouseholds(manager, ids);
+    const fresh = new Map<string, EntryFact>();
+    for (const id of ids) for (const fact of householdFacts(entries.filter((e) => e.householdId === id))) fresh.set(fact.entryId, fact);
+    const stored = new Map((await this.repository.entryFacts(manager, ids, entries.map((e) => e.id))).map((f) => [f.entryId, f]));
+    const changed: { unitId: string; apply: (cells: string[]) => void }[] = [];
+    const count = (fact: EntryFact, factor: 1 | -1) =>
+      changed.push({
+        unitId: fact.unitId,
+        apply: (cells) => {
+          for (const [grain, bucket] of cellBuckets(fact.day)) {
+            for (const basis of [Basis.All, Basis.Verified]) deltas.add(cells, grain, bucket, basis, entryVector(fact, grain, basis), factor);
+          }
+        },
+      });
+    const upsert: EntryFact[] = [];
+    for (const [id, fact] of fresh) {
+      const old = stored.get(id);
+      if (old && sameEntryFact(old, fact)) continue;
+      if (old) count(old, -1);
+      count(fact, 1);
+      upsert.push(fact);
+    }
+    const remove = [...stored.keys()].filter((id) => !fresh.has(id));
+    for (const id of remove) count(stored.get(id)!, -1);
+    await this.repository.writeEntryFacts(manager, upsert, remove);
+    return changed;
+  }
+
+  private async projectMembers(manager: EntityManager, ids: string[], deltas: CellDeltas) {
+    await this.repository.lockKeys(manager, 'member', ids);
+    const activities = [...(await this.repository.activitiesOfMembers(manager, ids)), ...(await this.sessions.activitiesOfMembers(manager, ids))];
+    const key = (f: VolunteerFact) => `${f.memberId}|${f.day}`;
+    const fresh = new Map(ids.flatMap((id) => volunteerFacts(id, activities.filter((a) => a.memberId === id))).map((f) => [key(f), f]));
+    const stored = new Map((await this.repository.volunteerFacts(manager, ids)).map((f) => [key(f), f]));
+    const changed: { unitId: string; apply: (cells: string[]) => void }[] = [];
+    const count = (fact: VolunteerFact, factor: 1 | -1) =>
+      changed.push({ unitId: fact.unitId, apply: (cells) => cellBuckets(fact.day).forEach(([g, b]) => deltas.add(cells, g, b, Basis.All, volunteerVector(fact, g), factor)) });
+    const upsert: VolunteerFact[] = [];
+    for (const [k, fact] of fresh) {
+      const old = stored.get(k);
+      if (old && old.unitId === fact.unitId && old.flags === fact.flags) continue;
+      if (old) count(old, -1);
+      count(fact, 1);
+      upsert.push(fact);
+    }
+    const remove = [...stored.entries()].filter(([k]) => !fresh.has(k)).map(([, f]) => f);
+    for (const f of remove) count(f, -1);
+    await this.repository.writeVolunteerFacts(manager, upsert, remove);
+    return changed;
+  }
+
+  private async projectSessions(manager: EntityManager, ids: string[], deltas: CellDeltas) {
+    await this.repository.lockKeys(manager, 'session', ids);
+    const fresh = new Map((await this.sessions.heldSessions(manager, ids)).map((f) => [f.sessionId, f]));
+    const stored = new Map((await this.repository.sessionFacts(manager, ids)).map((f) => [f.sessionId, f]));
+    const changed: { unitId: string; apply: (cells: string[]) => void }[] = [];
+    const count = (fact: SessionFact, factor: 1 | -1) =>
+      changed.push({ unitId: fact.unitId, apply: (cells) => cellBuckets(fact.day).forEach(([g, b]) => deltas.add(cells, g, b, Basis.All, sessionVector(fact), factor)) });
+    const upsert: SessionFact[] = [];
+    for (const [id, fact] of fresh) {
+      const old = stored.get(id);
+      if (old && JSON.stringify(old) === JSON.stringify(fact)) continue;
+      if (old) count(old, -1);
+      count(fact, 1);
+      upsert.push(fact);
+    }
+    const remove = [...stored.keys()].filter((id) => !fresh.has(id));
+    for (const id of remove) count(stored.get(id)!, -1);
+    await this.repository.writeSessionFacts(manager, upsert, remove);
+    return changed;
+  }
+
+  /** Finds (once per unit) the commune-or-higher units on its path. */
+  private async loadCellUnits(manager: EntityManager, unitIds: string[]): Promise<void> {
+    const missing = [...new Set(unitIds)].filter((id) => !this.cellUnits.has(id));
+    if (!missing.length) return;
+    const units = await this.repository.unitPaths(manager, missing);
+    const ancestors = [...new Set(units.flatMap((u) => u.path.split('/').filter(Boolean)))];
+    const kinds = new Map((await this.repository.unitPaths(manager, ancestors)).map((a) => [a.id, a.kind]));
+    for (const u of units) this.cellUnits.set(u.id, u.path.split('/').filter((id) => id && CELL_KINDS.has(kinds.get(id) ?? '')));
   }
 }

@@ -6,6 +6,7 @@ import { DirectoryImport, Member, Membership, Skill, VolunteerGroup } from '@cdt
 import { AdminUnit, Reorganisation, ReorganisationLink } from '@cdtg/geography';
 import { EmailMessage } from '@cdtg/notifications';
 import { ChangeEvent, OutboxMessage } from '@cdtg/queue';
+import { ROLLUP_ENTITIES } from '@cdtg/rollups';
 
 /**
  * Every entity of every feature lib and every migration: the one list behind the apps' DataSource, the
@@ -13,6 +14,6 @@ import { ChangeEvent, OutboxMessage } from '@cdtg/queue';
  */
 export const DATA_MODEL: DataModel = {
   entities: [OutboxMessage, ChangeEvent, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, VolunteerGroup, Member, Membership, Skill, DirectoryImport,
-    UserAccount, RoleGrant, AuthSession, RefreshToken, OneTimeToken, SignInAttempt, Household, HouseholdKey, AssistEntry, HouseholdCount],
+    UserAccount, RoleGrant, AuthSession, RefreshToken, OneTimeToken, SignInAttempt, Household, HouseholdKey, AssistEntry, HouseholdCount, ...ROLLUP_ENTITIES],
   migrations: ALL_MIGRATIONS,
 };

@@ -1,0 +1,140 @@
+/**
+ * How the units of any period add up to the units of one period (the "geography as of" a day).
+ *
+ * Facts are stored under the unit they were logged in, and cells hold each unit's own subtree (its own version's
+ * tree). A unit valid on the day maps to itself. An older (or newer) unit maps through the reorganisation links to
+ * the units valid on the day, with the fraction of it that went there: an old ward merged into a new commune wholly,
+ * a split ward partly into each successor (the reform's share, published or estimated). Going back in time a new
+ * commune maps to its predecessors, weighted by their link fraction times their households (equal when unknown).
+ *
+ * F(X, T) is the fraction of unit X whose image lies in the subtree of target T. A target's value is then
+ * Σ over X of self(X) × F(X, T), and since self(X) = tree(X) − Σ tree(children of X), that equals
+ * Σ over X of tree(X) × (F(X, T) − F(parent of X, T)): a short list of coefficients per target, nonzero only where the
+ * image changes between a unit and its parent. A unit without links of its own lies where its parent went (an old
+ * residential group without a successor); a unit with no image at all (an abolished district under an old province)
+ * takes the value its children agree on, since nothing is logged at its own level.
+ */
+
+export interface MapUnit {
+  id: string;
+  parentId: string | null;
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+export interface MapLink {
+  fromId: string;
+  toId: string;
+  fraction: number;
+}
+
+export interface Coefficient {
+  sourceId: string;
+  coef: number;
+}
+
+const EPSILON = 1e-9;
+
+export class GeographyMap {
+  /** Coefficients of each target valid on the day. */
+  readonly coefficients = new Map<string, Coefficient[]>();
+  private readonly units = new Map<string, MapUnit>();
+  private readonly children = new Map<string, string[]>();
+  private readonly forward = new Map<string, MapLink[]>();
+  private readonly backward = new Map<string, MapLink[]>();
+  private readonly images = new Map<string, Map<string, number> | null>();
+  private readonly fractions = new Map<string, Map<string, number>>();
+
+  /**
+   * @param weights households of a unit's subtree in its own period, to share a new unit back among its predecessors
+   */
+  constructor(
+    units: MapUnit[],
+    links: MapLink[],
+    readonly day: string,
+    private readonly weights: Map<string, number> = new Map(),
+  ) {
+    for (const u of units) this.units.set(u.id, u);
+    for (const u of units) if (u.parentId) this.children.set(u.parentId, [...(this.children.get(u.parentId) ?? []), u.id]);
+    for (const l of links) {
+      this.forward.set(l.fromId, [...(this.forward.get(l.fromId) ?? []), l]);
+      this.backward.set(l.toId, [...(this.backward.get(l.toId) ?? []), l]);
+    }
+    for (const u of units) {
+      const own = this.fractionsOf(u.id);
+      const parent = u.parentId ? this.fractionsOf(u.parentId) : new Map<string, number>();
+      for (const target of new Set([...own.keys(), ...parent.keys()])) {
+        const coef = (own.get(target) ?? 0) - (parent.get(target) ?? 0);
+        if (Math.abs(coef) > EPSILON) this.coefficients.set(target, [...(this.coefficients.get(target) ?? []), { sourceId: u.id, coef }]);
+      }
+    }
+  }
+
+  /** F(X, T) for every target T with a share of X: how much of X lies in T's subtree. */
+  fractionsOf(id: string): Map<string, number> {
+    const known = this.fractions.get(id);
+    if (known) return known;
+    const out = new Map<string, number>();
+    this.fractions.set(id, out); // guards against cycles in malformed data
+    const image = this.imageOf(id, 0);
+    if (image) {
+      for (const [target, share] of image) for (const t of this.ancestry(target)) out.set(t, (out.get(t) ?? 0) + share);
+    } else {
+      // No image of its own: what every child agrees on (a child without a share counts as 0).
+      const kids = (this.children.get(id) ?? []).map((c) => this.fractionsOf(c));
+      if (kids.length) {
+        for (const target of new Set(kids.flatMap((k) => [...k.keys()]))) {
+          const values = kids.map((k) => k.get(target) ?? 0);
+          if (values.every((v) => Math.abs(v - values[0]) < EPSILON) && Math.abs(values[0]) > EPSILON) out.set(target, values[0]);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** True when X lies wholly inside T's subtree on the day (e.g. an old ward inside a new city). */
+  contains(targetId: string, id: string): boolean {
+    return Math.abs((this.fractionsOf(id).get(targetId) ?? 0) - 1) < 1e-6;
+  }
+
+  private valid(u: MapUnit): boolean {
+    return (u.validFrom ?? '0000-01-01') <= this.day && (u.validTo ?? '9999-12-31') >= this.day;
+  }
+
+  /** The unit and its ancestors valid on the day. */
+  private ancestry(id: string): string[] {
+    const out: string[] = [];
+    for (let u = this.units.get(id); u; u = u.parentId ? this.units.get(u.parentId) : undefined) out.push(u.id);
+    return out;
+  }
+
+  /** Where a unit's own territory lies on the day: units valid then, with fractions; null without links. */
+  private imageOf(id: string, depth: number): Map<string, number> | null {
+    if (this.images.has(id)) return this.images.get(id)!;
+    const unit = this.units.get(id);
+    let image: Map<string, number> | null = null;
+    if (!unit || depth > 20) image = null;
+    else if (this.valid(unit)) image = new Map([[id, 1]]);
+    else if ((unit.validTo ?? '9999-12-31') < this.day) image = this.follow(this.forward.get(id) ?? [], (l) => l.toId, (l) => l.fraction, depth);
+    else {
+      const links = this.backward.get(id) ?? [];
+      const weight = (l: MapLink) => l.fraction * (links.every((x) => this.weights.has(x.fromId)) ? this.weights.get(l.fromId)! : 1);
+      const total = links.reduce((sum, l) => sum + weight(l), 0);
+      image = total > 0 ? this.follow(links, (l) => l.fromId, (l) => weight(l) / total, depth) : null;
+    }
+    // Without links of its own, a unit lies where its parent's territory went.
+    if (!image && unit && !this.valid(unit) && unit.parentId) image = this.imageOf(unit.parentId, depth + 1);
+    this.images.set(id, image);
+    return image;
+  }
+
+  private follow(links: MapLink[], next: (l: MapLink) => string, share: (l: MapLink) => number, depth: number): Map<string, number> | null {
+    if (!links.length) return null;
+    const out = new Map<string, number>();
+    for (const link of links) {
+      const image = this.imageOf(next(link), depth + 1);
+      for (const [target, fraction] of image ?? []) out.set(target, (out.get(target) ?? 0) + share(link) * fraction);
+    }
+    return out.size ? out : null;
+  }
+}

@@ -1,0 +1,105 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { MEASURES } from './measures';
+
+/** What one valid assistance entry counts for (see facts.ts): written by the projector, read for days and small units. */
+@Entity('rollup_entry_fact')
+@Index('rollup_entry_fact_household_idx', ['householdId'])
+@Index('rollup_entry_fact_unit_day_idx', ['unitId', 'day'])
+export class RollupEntryFact {
+  @PrimaryColumn({ type: 'uuid' })
+  entryId: string;
+
+  @Column({ type: 'uuid' })
+  householdId: string;
+
+  @Column({ type: 'uuid' })
+  unitId: string;
+
+  @Column({ type: 'date' })
+  day: string;
+
+  /** Bits: counted, first of the household in its day, week, month, quarter, year, ever (all entries). */
+  @Column({ type: 'smallint' })
+  aFlags: number;
+
+  /** The same among verified entries only (0 when the entry is not verified). */
+  @Column({ type: 'smallint' })
+  vFlags: number;
+
+  /** Bit i: service i of the catalogue done / left for a follow-up. */
+  @Column({ type: 'smallint' })
+  doneBits: number;
+
+  @Column({ type: 'smallint' })
+  followUpBits: number;
+
+  /** Change in the household's open follow-ups (all entries / verified only). */
+  @Column({ type: 'smallint' })
+  aNet: number;
+
+  @Column({ type: 'smallint' })
+  vNet: number;
+}
+
+/** A day a member was active, placed where they were first active that day. */
+@Entity('rollup_volunteer_fact')
+@Index('rollup_volunteer_fact_unit_day_idx', ['unitId', 'day'])
+export class RollupVolunteerFact {
+  @PrimaryColumn({ type: 'uuid' })
+  memberId: string;
+
+  @PrimaryColumn({ type: 'date' })
+  day: string;
+
+  @Column({ type: 'uuid' })
+  unitId: string;
+
+  /** Bits as for entries: first active day of the member in its week, month, quarter, year, ever. */
+  @Column({ type: 'smallint' })
+  flags: number;
+}
+
+/** A held training session's figures. */
+@Entity('rollup_session_fact')
+@Index('rollup_session_fact_unit_day_idx', ['unitId', 'day'])
+export class RollupSessionFact {
+  @PrimaryColumn({ type: 'uuid' })
+  sessionId: string;
+
+  @Column({ type: 'uuid' })
+  unitId: string;
+
+  @Column({ type: 'date' })
+  day: string;
+
+  @Column({ type: 'int' })
+  participants: number;
+
+  /** Trained by gender and age band: female under 35, 35–59, 60+, then male. */
+  @Column({ type: 'int', array: true })
+  trained: number[];
+}
+
+/**
+ * Pre-aggregated measures of a commune-or-higher unit's own subtree for one bucket: a week, month, quarter or year
+ * (bucket = its first day) or all time ('A'), in one basis (0: all entries, 1: verified only). Only nonzero cells exist.
+ */
+@Entity('rollup_cell')
+export class RollupCell {
+  @PrimaryColumn({ type: 'uuid' })
+  unitId: string;
+
+  @PrimaryColumn({ type: 'char', length: 1 })
+  grain: string;
+
+  @PrimaryColumn({ type: 'date' })
+  bucket: string;
+
+  @PrimaryColumn({ type: 'smallint' })
+  basis: number;
+}
+
+// The measure columns, one int per entry of MEASURES, declared from the list so that table and list cannot differ.
+for (const measure of MEASURES) Column({ type: 'int', name: measure, default: 0 })(RollupCell.prototype, measure);
+
+export const ROLLUP_ENTITIES = [RollupEntryFact, RollupVolunteerFact, RollupSessionFact, RollupCell];

@@ -1,0 +1,281 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ASSIST_SERVICES, ServiceOutcome } from '@cdtg/assists';
+import { CellKey } from './cell-deltas';
+import { ActivityState, EntryFact, EntryState, SessionFact, VolunteerFact } from './facts';
+import { Basis, FLAG, GRAIN_FLAG, MEASURES, Vector } from './measures';
+import { StoredGrain } from './periods';
+
+const q = (name: string) => `"${name}"`;
+
+/** SQL that turns entry facts into the measure columns (households by the flag of `grain`). */
+function entryMeasuresSql(grain: StoredGrain | 'D', basis: Basis): Record<string, string> {
+  const flags = basis === Basis.All ? 'f.a_flags' : 'f.v_flags';
+  const counted = `(${flags} & 1)`;
+  const out: Record<string, string> = {
+    households: `sum((${flags} & ${GRAIN_FLAG[grain]}) <> 0)::int`,
+    households_ever: `sum((${flags} & ${FLAG.ever}) <> 0)::int`,
+    entries: `sum(${counted})::int`,
+    entries_verified: `sum(${counted} * (f.v_flags & 1))::int`,
+    follow_ups_net: `sum(${basis === Basis.All ? 'f.a_net' : 'f.v_net'})::int`,
+  };
+  ASSIST_SERVICES.forEach((s, i) => {
+    out[`done_${s}`] = `sum(${counted} * ((f.done_bits >> ${i}) & 1))::int`;
+    out[`follow_up_${s}`] = `sum(${counted} * ((f.follow_up_bits >> ${i}) & 1))::int`;
+  });
+  return out;
+}
+
+function volunteerMeasuresSql(grain: StoredGrain | 'D'): Record<string, string> {
+  return { volunteers: `sum((f.flags & ${GRAIN_FLAG[grain]}) <> 0)::int`, volunteers_ever: `sum((f.flags & ${FLAG.ever}) <> 0)::int` };
+}
+
+function sessionMeasuresSql(): Record<string, string> {
+  const bands = ['trained_female_under_35', 'trained_female_35_59', 'trained_female_60_plus', 'trained_male_under_35', 'trained_male_35_59', 'trained_male_60_plus'];
+  return { sessions_held: 'count(*)::int', participants: 'sum(f.participants)::int', ...Object.fromEntries(bands.map((b, i) => [b, `sum(f.trained[${i + 1}])::int`])) };
+}
+
+/** A SQL expression for the bucket of grain `grain` holding day column `day`. */
+export function bucketSql(grain: StoredGrain | 'D', day: string): string {
+  switch (grain) {
+    case 'D':
+      return day;
+    case 'W':
+      return `date_trunc('week', ${day})::date`;
+    case 'M':
+      return `date_trunc('month', ${day})::date`;
+    case 'Q':
+      return `date_trunc('quarter', ${day})::date`;
+    case 'Y':
+      return `date_trunc('year', ${day})::date`;
+    case 'A':
+      return `'1900-01-01'::date`;
+  }
+}
+
+export interface FactSums {
+  /** source unit → bucket → vector */
+  [sourceId: string]: Map<string, Vector>;
+}
+
+const toVector = (row: Record<string, unknown>): Vector => MEASURES.map((m) => Number(row[m] ?? 0));
+
+/** Every SQL statement of the rollups: facts, cells, and reading them back. */
+@Injectable()
+export class RollupRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Projection
+
+  /** Locks households (in id order) so that one projector at a time recounts each. */
+  async lockHouseholds(manager: EntityManager, ids: string[]): Promise<void> {
+    await manager.query(`SELECT id FROM household WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+  }
+
+  /** Advisory locks on keys (members, sessions), in order, held to the end of the transaction. */
+  async lockKeys(manager: EntityManager, kind: string, ids: string[]): Promise<void> {
+    const keys = [...ids].sort().map((id) => `${kind}:${id}`);
+    if (keys.length) await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k`, [keys]);
+  }
+
+  async entriesOfHouseholds(manager: EntityManager, ids: string[]): Promise<EntryState[]> {
+    const rows = (await manager.query(
+      `SELECT id, household_id, unit_id, occurred_on::text AS day, occurred_at, status = 'valid' AS valid, verified_at IS NOT NULL AS verified, services
+         FROM assist_entry WHERE household_id = ANY($1::uuid[])`,
+      [ids],
+    )) as { id: string; household_id: string; unit_id: string; day: string; occurred_at: Date; valid: boolean; verified: boolean; services: ServiceOutcome[] }[];
+    return rows.map((r) => ({ id: r.id, householdId: r.household_id, unitId: r.unit_id, day: r.day, at: new Date(r.occurred_at).getTime(), valid: r.valid, verified: r.verified, services: r.services }));
+  }
+
+  /** Stored facts of these households, and of these entries wherever they were counted before. */
+  async entryFacts(manager: EntityManager, householdIds: string[], entryIds: string[]): Promise<EntryFact[]> {
+    const rows = (await manager.query(
+      `SELECT entry_id, household_id, unit_id, day::text AS day, a_flags, v_flags, done_bits, follow_up_bits, a_net, v_net
+         FROM rollup_entry_fact WHERE household_id = ANY($1::uuid[]) OR entry_id = ANY($2::uuid[])`,
+      [householdIds, entryIds],
+    )) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      entryId: r.entry_id as string,
+      householdId: r.household_id as string,
+      unitId: r.unit_id as string,
+      day: r.day as string,
+      aFlags: r.a_flags as number,
+      vFlags: r.v_flags as number,
+      doneBits: r.done_bits as number,
+      followUpBits: r.follow_up_bits as number,
+      aNet: r.a_net as number,
+      vNet: r.v_net as number,
+    }));
+  }
+
+  async writeEntryFacts(manager: EntityManager, upsert: EntryFact[], remove: string[]): Promise<void> {
+    if (remove.length) await manager.query(`DELETE FROM rollup_entry_fact WHERE entry_id = ANY($1::uuid[])`, [remove]);
+    if (!upsert.length) return;
+    await manager.query(
+      `INSERT INTO rollup_entry_fact (entry_id, household_id, unit_id, day, a_flags, v_flags, done_bits, follow_up_bits, a_net, v_net)
+       SELECT x."entryId", x."householdId", x."unitId", x.day, x."aFlags", x."vFlags", x."doneBits", x."followUpBits", x."aNet", x."vNet"
+         FROM jsonb_to_recordset($1::jsonb) AS x("entryId" uuid, "householdId" uuid, "unitId" uuid, day date, "aFlags" smallint, "vFlags" smallint,
+                                                 "doneBits" smallint, "followUpBits" smallint, "aNet" smallint, "vNet" smallint)
+       ON CONFLICT (entry_id) DO UPDATE SET household_id = EXCLUDED.household_id, unit_id = EXCLUDED.unit_id, day = EXCLUDED.day, a_flags = EXCLUDED.a_flags,
+         v_flags = EXCLUDED.v_flags, done_bits = EXCLUDED.done_bits, follow_up_bits = EXCLUDED.follow_up_bits, a_net = EXCLUDED.a_net, v_net = EXCLUDED.v_net`,
+      [JSON.stringify(upsert)],
+    );
+  }
+
+  /** Every activity of these members: valid entries they helped with (sessions join when they are held). */
+  async activitiesOfMembers(manager: EntityManager, ids: string[]): Promise<ActivityState[]> {
+    const rows = (await manager.query(
+      `SELECT m.id AS member_id, e.id AS source_id, e.unit_id, e.occurred_on::text AS day, e.occurred_at AS at
+         FROM unnest($1::uuid[]) AS m(id) JOIN assist_entry e ON e.volunteer_ids @> ARRAY[m.id] AND e.status = 'valid'`,
+      [ids],
+    )) as { member_id: string; source_id: string; unit_id: string; day: string; at: Date }[];
+    return rows.map((r) => ({ memberId: r.member_id, sourceId: r.source_id, unitId: r.unit_id, day: r.day, at: new Date(r.at).getTime() }));
+  }
+
+  async volunteerFacts(manager: EntityManager, memberIds: string[]): Promise<VolunteerFact[]> {
+    const rows = (await manager.query(`SELECT member_id, day::text AS day, unit_id, flags FROM rollup_volunteer_fact WHERE member_id = ANY($1::uuid[])`, [memberIds])) as {
+      member_id: string;
+      day: string;
+      unit_id: string;
+      flags: number;
+    }[];
+    return rows.map((r) => ({ memberId: r.member_id, day: r.day, unitId: r.unit_id, flags: r.flags }));
+  }
+
+  async writeVolunteerFacts(manager: EntityManager, upsert: VolunteerFact[], remove: { memberId: string; day: string }[]): Promise<void> {
+    if (remove.length) {
+      await manager.query(
+        `DELETE FROM rollup_volunteer_fact f USING jsonb_to_recordset($1::jsonb) AS x("memberId" uuid, day date) WHERE f.member_id = x."memberId" AND f.day = x.day`,
+        [JSON.stringify(remove)],
+      );
+    }
+    if (!upsert.length) return;
+    await manager.query(
+      `INSERT INTO rollup_volunteer_fact (member_id, day, unit_id, flags)
+       SELECT x."memberId", x.day, x."unitId", x.flags FROM jsonb_to_recordset($1::jsonb) AS x("memberId" uuid, day date, "unitId" uuid, flags smallint)
+       ON CONFLICT (member_id, day) DO UPDATE SET unit_id = EXCLUDED.unit_id, flags = EXCLUDED.flags`,
+      [JSON.stringify(upsert)],
+    );
+  }
+
+  async sessionFacts(manager: EntityManager, ids: string[]): Promise<SessionFact[]> {
+    const rows = (await manager.query(`SELECT session_id, unit_id, day::text AS day, participants, trained FROM rollup_session_fact WHERE session_id = ANY($1::uuid[])`, [ids])) as {
+      session_id: string;
+      unit_id: string;
+      day: string;
+      participants: number;
+      trained: number[];
+    }[];
+    return rows.map((r) => ({ sessionId: r.session_id, unitId: r.unit_id, day: r.day, participants: r.participants, trained: r.trained as SessionFact['trained'] }));
+  }
+
+  async writeSessionFacts(manager: EntityManager, upsert: SessionFact[], remove: string[]): Promise<void> {
+    if (remove.length) await manager.query(`DELETE FROM rollup_session_fact WHERE session_id = ANY($1::uuid[])`, [remove]);
+    if (!upsert.length) return;
+    await manager.query(
+      `INSERT INTO rollup_session_fact (session_id, unit_id, day, participants, trained)
+       SELECT x."sessionId", x."unitId", x.day, x.participants, ARRAY(SELECT jsonb_array_elements_text(x.trained)::int)
+         FROM jsonb_to_recordset($1::jsonb) AS x("sessionId" uuid, "unitId" uuid, day date, participants int, trained jsonb)
+       ON CONFLICT (session_id) DO UPDATE SET unit_id = EXCLUDED.unit_id, day = EXCLUDED.day, participants = EXCLUDED.participants, trained = EXCLUDED.trained`,
+      [JSON.stringify(upsert)],
+    );
+  }
+
+  /** Adds the changes to the cells (in key order) and drops cells left at zero. */
+  async applyCellChanges(manager: EntityManager, changes: { key: CellKey; vector: Vector }[]): Promise<void> {
+    if (!changes.length) return;
+    const rows = changes.map(({ key, vector }) => ({ u: key.unitId, g: key.grain, b: key.bucket, s: key.basis, m: vector }));
+    const columns = MEASURES.map(q).join(', ');
+    await manager.query(
+      `INSERT INTO rollup_cell (unit_id, grain, bucket, basis, ${columns})
+       SELECT x.u, x.g, x.b, x.s, ${MEASURES.map((_, i) => `(x.m->>${i})::int`).join(', ')}
+         FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS x(u uuid, g char(1), b date, s smallint, m jsonb, n) ORDER BY x.n
+       ON CONFLICT (unit_id, grain, bucket, basis) DO UPDATE SET ${MEASURES.map((m) => `${q(m)} = rollup_cell.${q(m)} + EXCLUDED.${q(m)}`).join(', ')}`,
+      [JSON.stringify(rows)],
+    );
+    await manager.query(
+      `DELETE FROM rollup_cell c USING jsonb_to_recordset($1::jsonb) AS x(u uuid, g char(1), b date, s smallint)
+        WHERE c.unit_id = x.u AND c.grain = x.g AND c.bucket = x.b AND c.basis = x.s AND ${MEASURES.map((m) => `c.${q(m)} = 0`).join(' AND ')}`,
+      [JSON.stringify(rows.map(({ u, g, b, s }) => ({ u, g, b, s })))],
+    );
+  }
+
+  /** Paths and kinds of units (to find the commune-or-higher ancestors that hold cells). */
+  async unitPaths(manager: EntityManager, ids: string[]): Promise<{ id: string; path: string; kind: string }[]> {
+    return (await manager.query(`SELECT id, path, kind FROM admin_unit WHERE id = ANY($1::uuid[])`, [ids])) as { id: string; path: string; kind: string }[];
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Reading
+
+  /** Cells of `grain` for the sources and buckets: source → bucket → vector. */
+  async cells(sourceIds: string[], grain: StoredGrain, buckets: string[], basis: Basis): Promise<Map<string, Map<string, Vector>>> {
+    const rows = (await this.dataSource.query(
+      `SELECT unit_id, bucket::text AS bucket, basis, ${MEASURES.map(q).join(', ')} FROM rollup_cell
+        WHERE unit_id = ANY($1::uuid[]) AND grain = $2 AND bucket = ANY($3::date[]) AND basis IN (0, $4)`,
+      [sourceIds, grain, buckets, basis],
+    )) as Record<string, unknown>[];
+    return this.mergeBases(rows, basis, (r) => r.bucket as string);
+  }
+
+  /** Cells of `grain` with a bucket after `after` and before `before` (exclusive): source → summed vector. */
+  async cellsBetween(sourceIds: string[], grain: StoredGrain, after: string, before: string, basis: Basis): Promise<Map<string, Vector>> {
+    if (!sourceIds.length) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT unit_id, '' AS bucket, basis, ${MEASURES.map((m) => `sum(${q(m)})::int AS ${q(m)}`).join(', ')} FROM rollup_cell
+        WHERE unit_id = ANY($1::uuid[]) AND grain = $2 AND bucket > $3::date AND bucket < $4::date AND basis IN (0, $5)
+        GROUP BY unit_id, basis`,
+      [sourceIds, grain, after, before, basis],
+    )) as Record<string, unknown>[];
+    const merged = this.mergeBases(rows, basis, () => '');
+    return new Map([...merged].map(([id, byBucket]) => [id, byBucket.get('')!]));
+  }
+
+  /**
+   * Facts summed per source and bucket of `grain` over [from, to]: each source's own subtree (a residential group:
+   * itself). Used for days, for residential groups, and for the part of a month not covered by cells.
+   */
+  async facts(sourceIds: string[], grain: StoredGrain | 'D', from: string, to: string, basis: Basis): Promise<Map<string, Map<string, Vector>>> {
+    if (!sourceIds.length || from > to) return new Map();
+    const within = `WITH src AS (SELECT s.id AS source_id, u.id AS unit_id FROM unnest($1::uuid[]) AS s(id) JOIN admin_unit su ON su.id = s.id
+                                   JOIN admin_unit u ON u.path ~>=~ su.path AND u.path ~<~ (su.path || '~'))`;
+    const select = (measures: Record<string, string>, table: string) =>
+      `${within} SELECT src.source_id, ${bucketSql(grain, 'f.day')}::text AS bucket, ${Object.entries(measures).map(([m, sql]) => `${sql} AS ${q(m)}`).join(', ')}
+         FROM src JOIN ${table} f ON f.unit_id = src.unit_id AND f.day BETWEEN $2::date AND $3::date GROUP BY 1, 2`;
+    const params = [sourceIds, from, to];
+    const [entries, volunteers, sessions] = await Promise.all([
+      this.dataSource.query(select(entryMeasuresSql(grain, basis), 'rollup_entry_fact'), params),
+      this.dataSource.query(select(volunteerMeasuresSql(grain), 'rollup_volunteer_fact'), params),
+      this.dataSource.query(select(sessionMeasuresSql(), 'rollup_session_fact'), params),
+    ]);
+    const out = new Map<string, Map<string, Vector>>();
+    for (const row of [...entries, ...volunteers, ...sessions] as Record<string, unknown>[]) {
+      const byBucket = out.get(row.source_id as string) ?? new Map<string, Vector>();
+      out.set(row.source_id as string, byBucket);
+      const v = byBucket.get(row.bucket as string) ?? MEASURES.map(() => 0);
+      MEASURES.forEach((m, i) => (v[i] += Number(row[m] ?? 0)));
+      byBucket.set(row.bucket as string, v);
+    }
+    return out;
+  }
+
+  /** Assistance measures come from the asked basis, sessions and volunteers from basis 0 (they have no verification). */
+  private mergeBases(rows: Record<string, unknown>[], basis: Basis, bucketOf: (r: Record<string, unknown>) => string): Map<string, Map<string, Vector>> {
+    const assist = new Set(['households', 'households_ever', 'entries', 'entries_verified', 'follow_ups_net', ...ASSIST_SERVICES.flatMap((s) => [`done_${s}`, `follow_up_${s}`])]);
+    const out = new Map<string, Map<string, Vector>>();
+    for (const row of rows) {
+      const byBucket = out.get(row.unit_id as string) ?? new Map<string, Vector>();
+      out.set(row.unit_id as string, byBucket);
+      const v = byBucket.get(bucketOf(row)) ?? MEASURES.map(() => 0);
+      const vector = toVector(row);
+      MEASURES.forEach((m, i) => {
+        if (assist.has(m) ? Number(row.basis) === basis : Number(row.basis) === Basis.All) v[i] += vector[i];
+      });
+      byBucket.set(bucketOf(row), v);
+    }
+    return out;
+  }
+}
+
+export { entryMeasuresSql, volunteerMeasuresSql, sessionMeasuresSql };
