@@ -5,6 +5,7 @@ import { DirectoryImport, Member, Membership, Skill, VolunteerGroup } from '@cdt
 import { AdminUnit, Reorganisation, ReorganisationLink } from '@cdtg/geography';
 import { EmailMessage } from '@cdtg/notifications';
 import { ChangeEvent, OutboxMessage } from '@cdtg/queue';
+import { NoticePreference, SessionAssignment, SessionSchedule, TrainingSession, TrainingTopic } from '@cdtg/sessions';
 
 /**
  * Every entity of every feature lib and every migration: the one list behind the apps' DataSource, the
@@ -12,6 +13,7 @@ import { ChangeEvent, OutboxMessage } from '@cdtg/queue';
  */
 export const DATA_MODEL: DataModel = {
   entities: [OutboxMessage, ChangeEvent, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, VolunteerGroup, Member, Membership, Skill, DirectoryImport,
-    UserAccount, RoleGrant, AuthSession, RefreshToken, OneTimeToken, SignInAttempt],
+    UserAccount, RoleGrant, AuthSession, RefreshToken, OneTimeToken, SignInAttempt,
+    TrainingTopic, TrainingSession, SessionSchedule, SessionAssignment, NoticePreference],
   migrations: ALL_MIGRATIONS,
 };
