@@ -2,7 +2,8 @@ import { AccountResolvers } from './accounts/accounts.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { DirectoryResolvers } from './directory/directory.resolver';
 import { GeographyResolver } from './geography/geography.resolver';
+import { SessionResolvers } from './sessions/sessions.resolver';
 import { SystemResolver } from './system/system.resolver';
 
 /** Every resolver of the public API: provided by ApiModule and used to print schema.graphql. */
-export const API_RESOLVERS = [SystemResolver, GeographyResolver, ...DirectoryResolvers, ...AccountResolvers, AuditResolver];
+export const API_RESOLVERS = [SystemResolver, GeographyResolver, ...DirectoryResolvers, ...AccountResolvers, AuditResolver, ...SessionResolvers];
