@@ -5,7 +5,7 @@ import { DomainError } from '@cdtg/errors';
 import { addDays, isIsoDate } from '@cdtg/geography';
 import { Language, NotificationService } from '@cdtg/notifications';
 import { icsCalendar } from './icalendar';
-import { sessionEvent } from './session-calendar';
+import { sessionEvent, sessionFacts } from './session-calendar';
 import { SessionAssignment } from './session-assignment.entity';
 import { SessionRepository } from './session.repository';
 import { SessionStatus } from './sessions.enums';
@@ -162,20 +162,7 @@ export class AgendaService {
   private async facts(sessions: TrainingSession[], language: 'vi' | 'en') {
     const names = await this.repository.namesOf(this.dataSource.manager, sessions.map((s) => s.groupId), sessions.map((s) => s.unitId));
     const catalogue = await this.topics.byCode();
-    return new Map(
-      sessions.map((s) => [
-        s.id,
-        {
-          title: s.title,
-          startsAt: s.startsAt.toISOString(),
-          endsAt: s.endsAt.toISOString(),
-          place: s.place,
-          groupName: names.groups.get(s.groupId) ?? '',
-          unitName: names.units.get(s.unitId) ?? '',
-          topics: this.topics.names(catalogue, s.topics, language),
-        },
-      ]),
-    );
+    return new Map(sessions.map((s) => [s.id, sessionFacts(s, names, this.topics.names(catalogue, s.topics, language))]));
   }
 
   /** [from, to] as Vietnam dates (default today and 30 days on), as a half-open range of instants. */

@@ -1,3 +1,4 @@
+import type { SessionFacts } from '@cdtg/notifications';
 import { CalendarEvent } from './icalendar';
 import { SessionStatus } from './sessions.enums';
 import { TrainingSession } from './training-session.entity';
@@ -7,6 +8,19 @@ export interface SessionNames {
   unitName: string;
   /** Topic names in the reader's language. */
   topics: string[];
+}
+
+/** A session as e-mails and calendars show it: names resolved, topics in the reader's language, times in ISO. */
+export function sessionFacts(session: TrainingSession, names: { groups: Map<string, string>; units: Map<string, string> }, topics: string[]): SessionFacts {
+  return {
+    title: session.title,
+    startsAt: session.startsAt.toISOString(),
+    endsAt: session.endsAt.toISOString(),
+    place: session.place,
+    groupName: names.groups.get(session.groupId) ?? '',
+    unitName: names.units.get(session.unitId) ?? '',
+    topics,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EmailTemplates, Language, NotificationService, SessionFacts } from '@cdtg/notifications';
 import { JobName, OutboxService } from '@cdtg/queue';
 import { icsCalendar } from './icalendar';
-import { sessionEvent } from './session-calendar';
+import { sessionEvent, sessionFacts } from './session-calendar';
 import { Recipient, SessionRepository } from './session.repository';
 import { SessionStatus } from './sessions.enums';
 import { SignedLinks } from './signed-links';
@@ -107,10 +107,8 @@ export class SessionNotices {
     const catalogue = await this.topics.byCode();
     for (const r of recipients) {
       const language = r.language === 'en' ? Language.en : Language.vi;
-      const topics = this.topics.names(catalogue, session.topics, language);
-      const placeNames = { groupName: names.groups.get(session.groupId) ?? '', unitName: names.units.get(session.unitId) ?? '', topics };
-      const ics = icsCalendar([sessionEvent(session, placeNames, language, cancelledForReader)], { name: session.title });
-      const facts: SessionFacts = { title: session.title, startsAt: session.startsAt.toISOString(), endsAt: session.endsAt.toISOString(), place: session.place, ...placeNames };
+      const facts = sessionFacts(session, names, this.topics.names(catalogue, session.topics, language));
+      const ics = icsCalendar([sessionEvent(session, facts, language, cancelledForReader)], { name: session.title });
       const params = { ...facts, memberName: r.fullName, role: r.role, calendarUrl: this.links.calendarFeedUrl(r.memberId), ics, ...extra(r) } as unknown as EmailTemplates[T];
       await this.notifications.queueEmail(manager, { to: r.email!, language, template, params, dedupeKey: dedupeKey(r) });
     }
