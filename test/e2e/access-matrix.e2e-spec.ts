@@ -32,6 +32,10 @@ const readAssists: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer
 const logAssists: Expect = { in: [Role.Admin, Role.WardOfficer, Role.GroupLead], out: [Role.Admin] };
 const verifyAssists: Expect = { in: [Role.Admin, Role.WardOfficer], out: [Role.Admin] };
 const manageCounts: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin] };
+// Sessions: department, officers and leads read; officers and leads plan and log; officers assign.
+const readSessions: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer, Role.GroupLead], out: [Role.Admin] };
+const manageSessions: Expect = { in: [Role.Admin, Role.WardOfficer, Role.GroupLead], out: [Role.Admin] };
+const assignMembers: Expect = { in: [Role.Admin, Role.WardOfficer], out: [Role.Admin] };
 
 /** The objects of one place (commune A inside; commune B or another province outside). */
 interface PlaceObjects {
@@ -43,6 +47,9 @@ interface PlaceObjects {
   importId: string;
   entryId: string;
   clientId: string;
+  /** A planned session of the place's group, held in its unit, with the place's member assigned. */
+  sessionId: string;
+  assignmentId: string;
 }
 
 interface World {
@@ -53,6 +60,9 @@ interface World {
   freshMember(p: PlaceObjects): Promise<string>;
   freshGrant(p: PlaceObjects): Promise<string>;
   freshEntry(p: PlaceObjects): Promise<string>;
+  /** A new planned session of the place (to cancel, reschedule); `past` moves it to yesterday (to log attendance). */
+  freshSession(p: PlaceObjects, past?: boolean): Promise<string>;
+  freshAssignment(p: PlaceObjects): Promise<string>;
   caller: TestUser | null;
 }
 
@@ -209,6 +219,52 @@ const CASES: Record<string, Case> = {
     doc: `mutation { importHouseholdCounts(input: { csv: "unit_code,as_of,households\\n" }) { created } }`,
   },
 
+  // Training sessions
+  trainingTopics: { rule: everyone, doc: `{ trainingTopics { code } }` },
+  sessions: {
+    rule: readSessions,
+    doc: `{ sessions(first: 100, filter: { search: "Buổi kiểm thử" }) { edges { node { id assignments { id member { id } } } } } }`,
+    listed: (d, p) => ids(d, 'sessions').includes(p.sessionId),
+  },
+  session: { rule: readSessions, doc: `query($id: ID!) { session(id: $id) { id group { id } assignments { id member { id } } } }`, vars: (_, p) => ({ id: p.sessionId }) },
+  memberAgenda: { rule: readSessions, doc: `query($m: ID!) { memberAgenda(memberId: $m) { id session { id } } }`, vars: (_, p) => ({ m: p.memberId }) },
+  myAgenda: { rule: 'signed-in', doc: `{ myAgenda { calendarFeedUrl assignments { id } } }` },
+  sessionSuggestions: { rule: assignMembers, doc: `query($s: ID!) { sessionSuggestions(sessionId: $s) { score member { id } } }`, vars: (_, p) => ({ s: p.sessionId }) },
+  planSession: {
+    rule: manageSessions,
+    doc: `mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`,
+    vars: (_, p) => ({ input: sessionInput(p, 'Buổi mới') }),
+  },
+  updateSessionDetails: { rule: manageSessions, doc: `mutation($id: ID!) { updateSessionDetails(id: $id, input: { notes: "Mang theo CCCD" }) { id } }`, vars: (_, p) => ({ id: p.sessionId }) },
+  rescheduleSession: {
+    rule: manageSessions,
+    doc: `mutation($id: ID!) { rescheduleSession(id: $id, input: { place: "Hội trường UBND", reason: "Đổi chỗ" }) { id } }`,
+    vars: async (w, p) => ({ id: await w.freshSession(p) }),
+  },
+  cancelSession: { rule: manageSessions, doc: `mutation($id: ID!) { cancelSession(id: $id, reason: "Trùng lịch") { id } }`, vars: async (w, p) => ({ id: await w.freshSession(p) }) },
+  logAttendance: {
+    rule: manageSessions,
+    doc: `mutation($id: ID!) { logAttendance(sessionId: $id, input: { femaleUnder35: 1, female35To59: 2, female60Plus: 3, maleUnder35: 0, male35To59: 1, male60Plus: 2 }) { status } }`,
+    vars: async (w, p) => ({ id: await w.freshSession(p, true) }),
+  },
+  assignMember: {
+    rule: assignMembers,
+    doc: `mutation($s: ID!, $m: ID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Supporter }) { id } }`,
+    vars: async (w, p) => ({ s: p.sessionId, m: await w.freshMember(p) }),
+  },
+  withdrawAssignment: { rule: assignMembers, doc: `mutation($id: ID!) { withdrawAssignment(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshAssignment(p) }) },
+  recordAssignmentResponse: {
+    rule: assignMembers,
+    doc: `mutation($id: ID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`,
+    vars: (_, p) => ({ id: p.assignmentId }),
+  },
+  // Only one's own assignment (as a member): anyone else's is NOT_FOUND, never FORBIDDEN.
+  respondToAssignment: {
+    rule: 'signed-in',
+    doc: `mutation($id: ID!) { respondToAssignment(input: { assignmentId: $id, accept: true }) { status } }`,
+    vars: (_, p) => ({ id: p.assignmentId }),
+  },
+
   // Audit
   auditEvents: {
     rule: readAudit,
@@ -220,6 +276,14 @@ const CASES: Record<string, Case> = {
 
 let phones = 0;
 const freshPhone = () => `09${String(10_000_000 + ++phones * 7919).slice(-8)}`;
+
+let sessionCount = 0;
+/** A session of the place's group in its unit, in a week, at a time no other test session uses. */
+function sessionInput(p: PlaceObjects, title: string) {
+  const start = new Date(Date.now() + 7 * 86_400_000 + ++sessionCount * 3 * 3600_000);
+  const end = new Date(start.getTime() + 3600_000);
+  return { groupId: p.groupId, unitId: p.unitId, title: `${title} ${sessionCount}`, topics: ['vneid'], startsAt: start.toISOString(), endsAt: end.toISOString(), place: 'Nhà văn hóa', capacity: 30 };
+}
 
 /** What the caller got: allowed, refused (FORBIDDEN), or not signed in. Anything else (500s) fails the test. */
 function outcome(res: GqlResponse<Record<string, unknown>>, c: Case, p: PlaceObjects): 'allow' | 'deny' | 'unauthenticated' {
@@ -261,11 +325,17 @@ describe('access matrix: every operation × every role × inside and outside its
         { e: `kiem-thu-${unitCode}@cdtg.test`, g: groupId },
       );
       const started = await t.gql<{ importDirectoryCsv: { id: string } }>(`mutation { importDirectoryCsv(input: { kind: Groups, csv: "unit_code,name\\n" }) { id } }`);
-      const objects = { unitCode, unitId, groupId, memberId: member.data!.createMember.id, userId: user.data!.inviteUser.id, importId: started.data!.importDirectoryCsv.id };
-      const e = assistEntry({ ...objects, entryId: '', clientId: '' });
+      const memberId = member.data!.createMember.id;
+      const base = { unitCode, unitId, groupId, memberId, userId: user.data!.inviteUser.id, importId: started.data!.importDirectoryCsv.id };
+      const session = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
+        input: sessionInput({ ...base, sessionId: '', assignmentId: '', entryId: '', clientId: '' }, `Buổi kiểm thử ${unitCode}`),
+      });
+      const sessionId = session.data!.planSession.id;
+      const assigned = await t.gql<{ assignMember: { id: string } }>(`mutation($s: ID!, $m: ID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Trainer }) { id } }`, { s: sessionId, m: memberId });
+      const e = assistEntry({ ...base, sessionId, assignmentId: '', entryId: '', clientId: '' });
       const logged = await t.gql<{ logAssists: { entries: { entryId: string }[] } }>(LOG_ASSISTS, { input: { groupId, entries: [e] } });
       await t.gql(`mutation($u: ID!) { setHouseholdCount(input: { unitId: $u, asOf: "2026-01-01", households: 1000 }) { households } }`, { u: unitId });
-      return { ...objects, entryId: logged.data!.logAssists.entries[0].entryId, clientId: e.clientId };
+      return { ...base, sessionId, assignmentId: assigned.data!.assignMember.id, entryId: logged.data!.logAssists.entries[0].entryId, clientId: e.clientId };
     };
     const places = { A: await place('20194'), B: await place('20197'), X: await place('99001') };
 
@@ -291,6 +361,19 @@ describe('access matrix: every operation × every role × inside and outside its
       freshEntry: async (p) => {
         const res = await t.gql<{ logAssists: { entries: { entryId: string }[] } }>(LOG_ASSISTS, { input: { groupId: p.groupId, entries: [assistEntry(p)] } });
         return res.data!.logAssists.entries[0].entryId;
+      },
+      freshSession: async (p, past = false) => {
+        const res = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, { input: sessionInput(p, 'Buổi tạm') });
+        const id = res.data!.planSession.id;
+        if (past) await t.db.query(`UPDATE training_session SET starts_at = now() - interval '1 day', ends_at = now() - interval '23 hours' WHERE id = $1`, [id]);
+        return id;
+      },
+      freshAssignment: async (p) => {
+        const res = await t.gql<{ assignMember: { id: string } }>(`mutation($s: ID!, $m: ID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Assistant }) { id } }`, {
+          s: p.sessionId,
+          m: await w.freshMember(p),
+        });
+        return res.data!.assignMember.id;
       },
     };
 

@@ -45,7 +45,11 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     const token = tokenIn(mail.parsed.text!)!;
     expect(mail.parsed.text).toContain(`https://cdtg.danang.test/accept-invitation?token=${token}`);
     // The link is not kept readable in the database once sent.
-    const [stored] = await t.db.query<{ params: { link: string } }>(`SELECT params FROM email_message WHERE template = 'invitation' AND to_address = 'hoa.tran@example.vn'`);
+    // (The worker commits "sent" just after the SMTP server has the message: wait for the commit.)
+    const stored = await eventually(async () => {
+      const [row] = await t.db.query<{ params: { link: string }; status: string }>(`SELECT params, status FROM email_message WHERE template = 'invitation' AND to_address = 'hoa.tran@example.vn'`);
+      return row?.status === 'sent' && row;
+    });
     expect(stored.params.link).toBe('[sent]');
 
     const weak = await t.anonymous(`mutation($t: String!) { acceptInvitation(input: { token: $t, password: "ngắn" }) { accessToken } }`, { t: token });

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createDataSource } from '@cdtg/database';
-import { loadDemoCity, DemoCityReport, seedDemoAccounts, SYNTHETIC_REPARENT_DECISION } from '@cdtg/demo';
+import { loadDemoCity, DemoCityReport, seedDemoAccounts, seedDemoSessions, SYNTHETIC_REPARENT_DECISION } from '@cdtg/demo';
 import { DATA_MODEL } from '@cdtg/runtime';
 import { normaliseVietnamesePhone } from '@cdtg/text';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -171,9 +171,32 @@ describe('demo city (Đà Nẵng, synthetic population)', () => {
 
   it('seeds one demo account per kind of user, once, each with its grant', async () => {
     const accounts = await seedDemoAccounts(dataSource, 8192);
-    expect(accounts!.map((a) => a.role)).toEqual(['ADMIN', 'DEPARTMENT', 'WARD_OFFICER', 'GROUP_LEAD']);
+    expect(accounts!.map((a) => a.role)).toEqual(['ADMIN', 'DEPARTMENT', 'WARD_OFFICER', 'GROUP_LEAD', 'VOLUNTEER']);
     expect(accounts![2].scope).toBe('Phường Hải Châu');
-    expect(await count(`SELECT count(*) AS n FROM role_grant g JOIN user_account u ON u.id = g.user_id WHERE u.email LIKE '%@cdtg.local'`)).toBe(4);
+    expect(await count(`SELECT count(*) AS n FROM role_grant g JOIN user_account u ON u.id = g.user_id WHERE u.email LIKE '%@cdtg.local'`)).toBe(5);
+    // The volunteer account is a member of the lead's group.
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM user_account u JOIN membership ms ON ms.member_id = u.member_id AND ms.to_date IS NULL JOIN role_grant g ON g.group_id = ms.group_id JOIN user_account l ON l.id = g.user_id
+          WHERE u.email = 'tnv@cdtg.local' AND l.email = 'totruong@cdtg.local'`,
+      ),
+    ).toBe(1);
     expect(await seedDemoAccounts(dataSource, 8192)).toBeNull();
+  });
+
+  it('seeds synthetic sessions in Phường Hải Châu, held last week and planned this week, once', async () => {
+    const now = new Date();
+    expect(await seedDemoSessions(dataSource, now)).toBe(16);
+    expect(await seedDemoSessions(dataSource, now)).toBe(0);
+    const rows = await db.query<{ status: string; past: boolean; total: number | null; cells: number | null; notes: string; in_ward: boolean }>(
+      `SELECT s.status, s.starts_at < now() AS past, s.participants_total AS total,
+              s.female_under_35 + s.female_35_59 + s.female_60_plus + s.male_under_35 + s.male_35_59 + s.male_60_plus AS cells, s.notes,
+              u.path LIKE (SELECT path || '%' FROM admin_unit WHERE code = '20242' AND valid_to IS NULL) AS in_ward
+         FROM training_session s JOIN admin_unit u ON u.id = s.unit_id`,
+    );
+    expect(rows.every((r) => r.notes.includes('synthetic') && r.in_ward)).toBe(true);
+    expect(rows.filter((r) => r.status === 'held' && r.past && r.total! >= r.cells!)).toHaveLength(8);
+    expect(rows.filter((r) => r.status === 'planned' && !r.past && r.total === null)).toHaveLength(8);
+    expect(await count(`SELECT count(*) AS n FROM session_assignment a JOIN training_session s ON s.id = a.session_id WHERE s.status = 'planned'`)).toBe(16);
   });
 });

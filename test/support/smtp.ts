@@ -13,15 +13,18 @@ export class TestSmtpServer {
   private readonly server: SMTPServer;
   port = 0;
 
-  constructor() {
+  /** `beforeAccept` runs once a message has fully arrived, before the server answers the client that it is accepted. */
+  constructor(options: { beforeAccept?: (mail: CaughtMail) => Promise<void> } = {}) {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
       onData: (stream, session, callback) => {
         simpleParser(stream)
-          .then((parsed) => {
-            this.messages.push({ to: session.envelope.rcptTo.map((r) => r.address), parsed });
+          .then(async (parsed) => {
+            const mail = { to: session.envelope.rcptTo.map((r) => r.address), parsed };
+            await options.beforeAccept?.(mail);
+            this.messages.push(mail);
             callback();
           })
           .catch((error: Error) => callback(error));

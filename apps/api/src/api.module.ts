@@ -9,6 +9,7 @@ import { AuditModule } from '@cdtg/audit';
 import { DirectoryModule } from '@cdtg/directory';
 import { GeographyModule } from '@cdtg/geography';
 import { NotificationsModule } from '@cdtg/notifications';
+import { SessionsModule } from '@cdtg/sessions';
 import { AccessGuard } from './access/access.guard';
 import { TargetResolver } from './access/targets';
 import { LoaderFactory } from './common/loaders';
@@ -17,6 +18,8 @@ import { GraphqlExceptionFilter } from './graphql/graphql-exception.filter';
 import { GraphqlValidationPipe } from './graphql/validation.pipe';
 import { RateLimitMiddleware } from './graphql/rate-limit.middleware';
 import { API_RESOLVERS } from './resolvers';
+import { AgendaPreferenceController } from './sessions/agenda-preference.controller';
+import { CalendarController } from './sessions/calendar.controller';
 
 /** The public GraphQL API. Needs CoreModule beside it (config, database, outbox, health). */
 @Module({
@@ -28,7 +31,9 @@ import { API_RESOLVERS } from './resolvers';
     DirectoryModule,
     AccountsModule,
     AssistsModule,
+    SessionsModule,
   ],
+  controllers: [CalendarController, AgendaPreferenceController],
   providers: [
     ...API_RESOLVERS,
     LoaderFactory,

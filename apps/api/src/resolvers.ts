@@ -3,7 +3,8 @@ import { AssistResolvers } from './assists/assists.resolver';
 import { AuditResolver } from './audit/audit.resolver';
 import { DirectoryResolvers } from './directory/directory.resolver';
 import { GeographyResolver } from './geography/geography.resolver';
+import { SessionResolvers } from './sessions/sessions.resolver';
 import { SystemResolver } from './system/system.resolver';
 
 /** Every resolver of the public API: provided by ApiModule and used to print schema.graphql. */
-export const API_RESOLVERS = [SystemResolver, GeographyResolver, ...DirectoryResolvers, ...AccountResolvers, AuditResolver, ...AssistResolvers];
+export const API_RESOLVERS = [SystemResolver, GeographyResolver, ...DirectoryResolvers, ...AccountResolvers, AuditResolver, ...AssistResolvers, ...SessionResolvers];

@@ -4,13 +4,16 @@ import { DirectoryModule } from '@cdtg/directory';
 import { NotificationsModule } from '@cdtg/notifications';
 import { QueueConsumerModule } from '@cdtg/queue';
 import { RollupsModule } from '@cdtg/rollups';
+import { SessionsModule } from '@cdtg/sessions';
 import { DirectoryImportHandler } from './handlers/directory-import.handler';
 import { ProjectChangesHandler } from './handlers/project-changes.handler';
 import { SendEmailHandler } from './handlers/send-email.handler';
+import { SessionReminderHandler } from './handlers/session-reminder.handler';
+import { WeeklyAgendaHandler } from './handlers/weekly-agenda.handler';
 
 /** Job handlers, the outbox relay and the BullMQ workers. Needs CoreModule beside it. */
 @Module({
-  imports: [QueueConsumerModule.forRoot(), NotificationsModule, AuditModule, DirectoryModule, RollupsModule],
-  providers: [SendEmailHandler, DirectoryImportHandler, ProjectChangesHandler],
+  imports: [QueueConsumerModule.forRoot(), NotificationsModule, AuditModule, DirectoryModule, RollupsModule, SessionsModule],
+  providers: [SendEmailHandler, DirectoryImportHandler, ProjectChangesHandler, SessionReminderHandler, WeeklyAgendaHandler],
 })
 export class WorkerModule {}

@@ -31,6 +31,12 @@ export enum Permission {
   ManageHouseholdCounts = 'households.manage',
   /** Operator tools: test e-mails. */
   OperateSystem = 'system.operate',
+  /** Training sessions in scope (held in a unit in scope, or of a group in scope): their assignments, attendance, history; members' agendas. */
+  ReadSessions = 'sessions.read',
+  /** Plan, change, reschedule and cancel sessions of groups in scope; log and correct attendance. */
+  ManageSessions = 'sessions.manage',
+  /** Assign members in scope to sessions in scope, withdraw them, record their answers; assignment suggestions. */
+  AssignMembers = 'sessions.assign',
 }
 
 /** What a grant's scope is: everything, a unit with its subtree, or one group. */
@@ -47,7 +53,7 @@ export const ROLE_SCOPE: Record<Role, ScopeKind> = {
 /** The access matrix: which permissions each role has within its scope. The only table of its kind. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   [Role.Admin]: Object.values(Permission),
-  [Role.Department]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ManageAccounts, Permission.ReadAudit, Permission.ReadAssists, Permission.ManageHouseholdCounts],
+  [Role.Department]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ManageAccounts, Permission.ReadAudit, Permission.ReadAssists, Permission.ManageHouseholdCounts, Permission.ReadSessions],
   [Role.WardOfficer]: [
     Permission.ReadReference,
     Permission.ReadDirectory,
@@ -57,8 +63,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.LogAssists,
     Permission.VerifyAssists,
     Permission.ManageHouseholdCounts,
+    Permission.ReadSessions,
+    Permission.ManageSessions,
+    Permission.AssignMembers,
   ],
-  [Role.GroupLead]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ReadAssists, Permission.LogAssists],
+  [Role.GroupLead]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ReadAssists, Permission.LogAssists, Permission.ReadSessions, Permission.ManageSessions],
+  // A volunteer's own assignments and agenda need no permission: they are reached through their account (SignedIn).
   [Role.Volunteer]: [Permission.ReadReference],
 };
 

@@ -119,6 +119,16 @@ export class AppConfig {
   @Max(100, { message: 'must be a whole number between 1 and 100' })
   WORKER_CONCURRENCY = 4;
 
+  /**
+   * How long a worker's claim on a running job lasts without being renewed (BullMQ lockDuration and stalled-job
+   * check): a job whose worker died is run again by another worker about this much later.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be milliseconds between 1000 and 600000' })
+  @Min(1000, { message: 'must be milliseconds between 1000 and 600000' })
+  @Max(600_000, { message: 'must be milliseconds between 1000 and 600000' })
+  JOB_LOCK_MS = 30_000;
+
   /** Apollo Sandbox landing page and introspection; default: on outside production. */
   @Transform(toBool)
   @IsOptional()

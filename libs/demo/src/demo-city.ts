@@ -191,7 +191,7 @@ async function generatePopulation(manager: EntityManager, random: Random) {
 }
 
 /** Multi-row INSERTs of up to BATCH rows each. */
-async function insertRows(manager: EntityManager, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+export async function insertRows(manager: EntityManager, table: string, columns: string[], rows: unknown[][]): Promise<void> {
   for (let start = 0; start < rows.length; start += BATCH) {
     const chunk = rows.slice(start, start + BATCH);
     const params: unknown[] = [];

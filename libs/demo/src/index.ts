@@ -1,3 +1,4 @@
 export * from './demo-city';
 export * from './national';
 export * from './demo-accounts';
+export * from './demo-sessions';

@@ -2,18 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DataScope, restrictToScope } from '@cdtg/access';
 import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
-import { unitScopeCte } from '@cdtg/geography';
+import { filterByUnit, UnitScope } from '@cdtg/geography';
+
+export type { UnitScope };
 import { escapeLike } from '@cdtg/text';
 import { Affiliation, GroupStatus, MemberRole } from './directory.enums';
 import { Member } from './member.entity';
 import { Membership } from './membership.entity';
 import { VolunteerGroup } from './volunteer-group.entity';
 
-export interface UnitScope {
-  /** Path of the unit followed by %, and the date the tree is read on. */
-  pathPrefix: string;
-  asOf: string;
-}
 
 export interface GroupQuery {
   /** What the actor may see (always applied). */
@@ -42,16 +39,6 @@ export interface MemberQuery {
 export interface MemberRow extends Member {
   groupId: string | null;
   role: MemberRole | null;
-}
-
-/** Restricts `unitColumn` to a unit subtree as of a date (and the old units that went into it). */
-function filterByUnit(sql: SqlBuilder, scope: UnitScope | undefined, unitColumn: string): void {
-  if (!scope) return;
-  const first = sql.params.length + 1;
-  sql.param(scope.pathPrefix);
-  sql.param(scope.asOf);
-  sql.ctes.push(unitScopeCte(first));
-  sql.where.push(`${unitColumn} IN (SELECT id FROM unit_scope)`);
 }
 
 /** Every SQL statement of the directory: lists with keyset pagination, filters pushed into SQL, batch loads. */

@@ -302,11 +302,6 @@ export class DirectoryService {
     return (await this.repository.placesOf(manager, [memberId])).get(memberId) ?? { unitId: null, groupId: null };
   }
 
-  /** placeOf for several members at once. */
-  placesOf(memberIds: readonly string[]): Promise<Map<string, { unitId: string; groupId: string }>> {
-    return this.repository.placesOf(this.dataSource.manager, memberIds);
-  }
-
   private async lockedGroup(manager: EntityManager, id: string): Promise<VolunteerGroup> {
     const group = await manager.getRepository(VolunteerGroup).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     if (!group) throw DomainError.notFound('Group');

@@ -112,3 +112,19 @@ export function unitScopeCte(first: number): string {
     SELECT l.from_unit_id FROM reorganisation_link l JOIN unit_scope s ON l.to_unit_id = s.id
   )`;
 }
+
+export interface UnitScope {
+  /** Path of the unit followed by %, and the date the tree is read on. */
+  pathPrefix: string;
+  asOf: string;
+}
+
+/** Restricts `unitColumn` of a list query being built to a unit subtree as of a date (and the old units that went into it). */
+export function filterByUnit(sql: { params: unknown[]; param(value: unknown): string; ctes: string[]; where: string[] }, scope: UnitScope | undefined, unitColumn: string): void {
+  if (!scope) return;
+  const first = sql.params.length + 1;
+  sql.param(scope.pathPrefix);
+  sql.param(scope.asOf);
+  sql.ctes.push(unitScopeCte(first));
+  sql.where.push(`${unitColumn} IN (SELECT id FROM unit_scope)`);
+}

@@ -35,7 +35,8 @@ export class MailDeliveryService {
           text: rendered.text,
           html: rendered.html,
           messageId,
-          headers: { 'X-Cdtg-Dedupe-Key': email.dedupeKey },
+          headers: { ...rendered.headers, 'X-Cdtg-Dedupe-Key': email.dedupeKey },
+          attachments: rendered.attachments,
         });
         // A sent link must not stay readable in the database: its secret parameters are cleared.
         await manager.update(EmailMessage, email.id, { status: 'sent', sentAt: new Date(), messageId, attempts: email.attempts + 1, lastError: null });

@@ -12,3 +12,4 @@ export * from './redis-connection';
 export * from './drivers/queue-driver';
 export * from './drivers/bullmq.driver';
 export * from './queue-admin';
+export * from './job-schedules';

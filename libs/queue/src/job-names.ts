@@ -3,6 +3,7 @@ export enum QueueName {
   Mail = 'mail',
   Imports = 'imports',
   Projections = 'projections',
+  Sessions = 'sessions',
 }
 
 /** Every job. A job name belongs to exactly one queue and has exactly one handler in apps/worker. */
@@ -10,13 +11,32 @@ export enum JobName {
   SendEmail = 'mail.send',
   DirectoryImport = 'directory.import',
   ProjectChanges = 'changes.project',
+  SessionReminder = 'sessions.remind',
+  WeeklyAgenda = 'sessions.weekly-agenda',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SendEmail]: QueueName.Mail,
   [JobName.DirectoryImport]: QueueName.Imports,
   [JobName.ProjectChanges]: QueueName.Projections,
+  [JobName.SessionReminder]: QueueName.Sessions,
+  [JobName.WeeklyAgenda]: QueueName.Sessions,
 };
+
+/** A job produced by the calendar (a cron pattern read in a time zone) rather than by a write. Its payload is {}. */
+export interface JobSchedule {
+  /** Stable id: the BullMQ job scheduler id, and the key of the in-process driver's occurrences. */
+  id: string;
+  job: JobName;
+  /** Cron: minute hour day-of-month month day-of-week. */
+  pattern: string;
+  tz: string;
+}
+
+export const JOB_SCHEDULES: readonly JobSchedule[] = [
+  // Each volunteer's week ahead, Monday 07:00 Vietnam time.
+  { id: 'weekly-agenda', job: JobName.WeeklyAgenda, pattern: '0 7 * * 1', tz: 'Asia/Ho_Chi_Minh' },
+];
 
 export const ALL_JOB_NAMES = Object.values(JobName);
 export const ALL_QUEUE_NAMES = Object.values(QueueName);

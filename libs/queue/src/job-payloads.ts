@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { IsUUID, Matches, validateSync } from 'class-validator';
+import { IsISO8601, IsOptional, IsUUID, Matches, validateSync } from 'class-validator';
 import { JobName } from './job-names';
 
 export class SendEmailPayload {
@@ -17,17 +17,38 @@ export class ProjectChangesPayload {
   eventId: string;
 }
 
+export class SessionReminderPayload {
+  @IsUUID()
+  sessionId: string;
+
+  /** The start the reminder was planned for: a session moved since then makes this job a no-op. */
+  @IsISO8601({ strict: true })
+  startsAt: string;
+}
+
+/** Produced by the weekly schedule with no fields: the job works out the week from the time it runs. */
+export class WeeklyAgendaPayload {
+  /** Run as of this time instead (an operator re-running a week). */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+}
+
 /** The payload type of each job. Adding a JobName without a payload here is a compile error. */
 export interface JobPayloads {
   [JobName.SendEmail]: SendEmailPayload;
   [JobName.DirectoryImport]: DirectoryImportPayload;
   [JobName.ProjectChanges]: ProjectChangesPayload;
+  [JobName.SessionReminder]: SessionReminderPayload;
+  [JobName.WeeklyAgenda]: WeeklyAgendaPayload;
 }
 
 const PAYLOAD_CLASSES: { [N in JobName]: new () => JobPayloads[N] } = {
   [JobName.SendEmail]: SendEmailPayload,
   [JobName.DirectoryImport]: DirectoryImportPayload,
   [JobName.ProjectChanges]: ProjectChangesPayload,
+  [JobName.SessionReminder]: SessionReminderPayload,
+  [JobName.WeeklyAgenda]: WeeklyAgendaPayload,
 };
 
 /**

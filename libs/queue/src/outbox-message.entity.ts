@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type OutboxStatus = 'pending' | 'dispatched' | 'failed';
+/** pending → dispatched (handed to the queue), failed (given up on), or cancelled (withdrawn before it left). */
+export type OutboxStatus = 'pending' | 'dispatched' | 'failed' | 'cancelled';
 
 /**
  * A job written in the same transaction as the change that caused it. The relay moves pending rows to BullMQ
@@ -8,6 +9,7 @@ export type OutboxStatus = 'pending' | 'dispatched' | 'failed';
  */
 @Entity('outbox_message')
 @Index('outbox_message_pending_idx', ['id'], { where: `status = 'pending'` })
+@Index('outbox_message_job_id_idx', ['jobId'])
 export class OutboxMessage {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

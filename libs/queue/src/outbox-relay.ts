@@ -54,6 +54,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         .where(`m.status = 'pending' AND m.available_at <= now() ${dueClause}`)
         .orderBy('m.id', 'ASC')
         .limit(BATCH)
+        // Locked while they are handed over: OutboxService.cancel waits, then sees them dispatched and removes the job.
+        .setLock('pessimistic_write')
         .getMany();
       if (rows.length === 0) return { moved: 0 };
       const result = await this.driver.dispatch(rows);

@@ -30,6 +30,9 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
         connection,
         prefix: this.config.QUEUE_PREFIX,
         concurrency: this.config.WORKER_CONCURRENCY,
+        // A job whose worker died (kill -9) is taken back and run again after its lock expires.
+        lockDuration: this.config.JOB_LOCK_MS,
+        stalledInterval: this.config.JOB_LOCK_MS,
       });
       worker.on('error', (error) => this.logger.warn(`worker ${queueName}: ${error.message}`));
       worker.on('failed', (job, error) =>

@@ -5,6 +5,7 @@ import { BullmqDriver } from './drivers/bullmq.driver';
 import { QUEUE_DRIVER, QueueDriver } from './drivers/queue-driver';
 import { SyncDriver } from './drivers/sync.driver';
 import { JobHandlerRegistry } from './job-handler';
+import { JobSchedules } from './job-schedules';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxService } from './outbox.service';
 import { ChangeFeed } from './change-feed.service';
@@ -30,7 +31,7 @@ export function createQueueDriver(config: AppConfig, registry: JobHandlerRegistr
   return new SyncDriver(registry, config.JOB_ATTEMPTS);
 }
 
-/** Consumers: the outbox relay, the handler registry and the BullMQ workers. Imported by apps/worker only. */
+/** Consumers: the outbox relay, the handler registry, the BullMQ workers and the job schedules. Imported by apps/worker only. */
 @Module({})
 export class QueueConsumerModule {
   static forRoot(): DynamicModule {
@@ -42,6 +43,7 @@ export class QueueConsumerModule {
         { provide: QUEUE_DRIVER, useFactory: createQueueDriver, inject: [AppConfig, JobHandlerRegistry] },
         OutboxRelay,
         QueueWorkers,
+        JobSchedules,
       ],
       exports: [OutboxRelay, JobHandlerRegistry, QUEUE_DRIVER],
     };

@@ -7,6 +7,7 @@ import { AdminUnit, Reorganisation, ReorganisationLink } from '@cdtg/geography';
 import { EmailMessage } from '@cdtg/notifications';
 import { ChangeEvent, OutboxMessage } from '@cdtg/queue';
 import { ROLLUP_ENTITIES } from '@cdtg/rollups';
+import { NoticePreference, SessionAssignment, SessionSchedule, TrainingSession, TrainingTopic } from '@cdtg/sessions';
 
 /**
  * Every entity of every feature lib and every migration: the one list behind the apps' DataSource, the
@@ -14,6 +15,7 @@ import { ROLLUP_ENTITIES } from '@cdtg/rollups';
  */
 export const DATA_MODEL: DataModel = {
   entities: [OutboxMessage, ChangeEvent, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, VolunteerGroup, Member, Membership, Skill, DirectoryImport,
-    UserAccount, RoleGrant, AuthSession, RefreshToken, OneTimeToken, SignInAttempt, Household, HouseholdKey, AssistEntry, HouseholdCount, ...ROLLUP_ENTITIES],
+    UserAccount, RoleGrant, AuthSession, RefreshToken, OneTimeToken, SignInAttempt, Household, HouseholdKey, AssistEntry, HouseholdCount,
+    TrainingTopic, TrainingSession, SessionSchedule, SessionAssignment, NoticePreference, ...ROLLUP_ENTITIES],
   migrations: ALL_MIGRATIONS,
 };

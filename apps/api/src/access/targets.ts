@@ -4,13 +4,17 @@ import { Anchor, Role } from '@cdtg/access';
 import { GrantInput, GrantsService, UsersService } from '@cdtg/accounts';
 import { AssistQueryService } from '@cdtg/assists';
 import { DirectoryService } from '@cdtg/directory';
+import { AssignmentService, SessionService } from '@cdtg/sessions';
 
 /** An object an operation acts on, named by the argument (dotted path) that holds its id. */
 export interface TargetSpec {
-  kind: 'group' | 'member' | 'unit' | 'import' | 'user' | 'grant' | 'grant-inputs' | 'assist-entries';
+  kind: 'group' | 'member' | 'unit' | 'import' | 'user' | 'grant' | 'grant-inputs' | 'assist-entries' | 'session' | 'assignment' | 'session-place';
   arg: string;
   /** For users: 'any' (read: one grant in scope suffices) or 'all' (manage: every grant in scope and grantable). */
   mode?: 'any' | 'all';
+  /** For session places: the argument naming the session's group, or the session whose group it is. */
+  groupArg?: string;
+  sessionArg?: string;
 }
 
 /** The targets of the access rules, by kind. */
@@ -28,6 +32,15 @@ export const on = {
   /** One assistance entry (its unit and group), or a list of them (every one must be in scope). */
   assistEntry: (arg = 'id'): TargetSpec => ({ kind: 'assist-entries', arg }),
   assistEntries: (arg = 'ids'): TargetSpec => ({ kind: 'assist-entries', arg }),
+  /** A training session: where it is held and whose group it is. */
+  session: (arg = 'id'): TargetSpec => ({ kind: 'session', arg }),
+  /** An assignment: the session it belongs to. */
+  assignment: (arg = 'id'): TargetSpec => ({ kind: 'assignment', arg }),
+  /**
+   * The unit a session is to be held in (when the argument is given), with the session's group: a unit-scoped
+   * grant needs the unit in its scope, a group-scoped grant reaches it through the group.
+   */
+  sessionPlace: (arg: string, of: { groupArg: string } | { sessionArg: string }): TargetSpec => ({ kind: 'session-place', arg, ...of }),
 };
 
 /** What a target resolves to: where it lives, the roles it hands out, and who owns it. */
@@ -54,10 +67,12 @@ export class TargetResolver {
     private readonly grants: GrantsService,
     private readonly directory: DirectoryService,
     private readonly assists: AssistQueryService,
+    private readonly sessions: SessionService,
+    private readonly assignments: AssignmentService,
   ) {}
 
   async resolve(spec: TargetSpec, args: Record<string, unknown>): Promise<ResolvedTarget> {
-    const value = spec.arg.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], args);
+    const value = argument(args, spec.arg);
     const id = typeof value === 'string' && UUID.test(value) ? value : null;
     const nowhere: ResolvedTarget = { anchors: [{ unitId: null }], mode: 'all', roles: [] };
     switch (spec.kind) {
@@ -101,6 +116,23 @@ export class TargetResolver {
         const found = new Map(entries.map((e) => [e.id, { unitId: e.unitId, groupId: e.groupId }]));
         return { anchors: list.map((id) => found.get(id) ?? { unitId: null }), mode: 'all', roles: [] };
       }
+      case 'session': {
+        const [session] = id ? await this.sessions.sessionsByIds([id]) : [];
+        return session ? { anchors: [{ unitId: session.unitId, groupId: session.groupId }], mode: 'all', roles: [] } : nowhere;
+      }
+      case 'assignment': {
+        const [assignment] = id ? await this.assignments.assignmentsByIds([id]) : [];
+        const [session] = assignment ? await this.sessions.sessionsByIds([assignment.sessionId]) : [];
+        return session ? { anchors: [{ unitId: session.unitId, groupId: session.groupId }], mode: 'all', roles: [] } : nowhere;
+      }
+      case 'session-place': {
+        if (value === undefined || value === null) return { anchors: [], mode: 'all', roles: [] }; // the place does not change
+        const groupValue = spec.groupArg ? argument(args, spec.groupArg) : null;
+        const sessionValue = spec.sessionArg ? argument(args, spec.sessionArg) : null;
+        const [session] = typeof sessionValue === 'string' && UUID.test(sessionValue) ? await this.sessions.sessionsByIds([sessionValue]) : [];
+        const groupId = session?.groupId ?? (typeof groupValue === 'string' && UUID.test(groupValue) ? groupValue : null);
+        return id && groupId ? { anchors: [{ unitId: id, groupId }], mode: 'all', roles: [] } : nowhere;
+      }
       default: {
         const unknownKind: never = spec.kind;
         throw new Error(`unknown target kind ${String(unknownKind)}`);
@@ -110,3 +142,6 @@ export class TargetResolver {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The argument at a dotted path (e.g. input.groupId). */
+const argument = (args: Record<string, unknown>, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], args);

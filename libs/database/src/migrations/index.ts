@@ -6,6 +6,8 @@ import * as m3 from './1795415339807-membership-member-index';
 import * as m4 from './1795416839803-accounts';
 import * as m5 from './1795425914216-change-feed';
 import * as m6 from './1795426422939-assistance-log';
+import * as m7 from './1795427080168-sessions';
+import * as m8 from './1795432687637-rollups';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const ALL_MIGRATIONS: Function[] = [...Object.values(m0), ...Object.values(m1), ...Object.values(m2), ...Object.values(m3), ...Object.values(m4), ...Object.values(m5), ...Object.values(m6)] as Function[];
+export const ALL_MIGRATIONS: Function[] = [...Object.values(m0), ...Object.values(m1), ...Object.values(m2), ...Object.values(m3), ...Object.values(m4), ...Object.values(m5), ...Object.values(m6), ...Object.values(m7), ...Object.values(m8)] as Function[];

@@ -1,5 +1,5 @@
 import { Language } from '../language';
-import { escapeHtml, layout, RenderedEmail } from './layout';
+import { button, escapeHtml, layout, RenderedEmail } from './layout';
 
 const ROLE_LABELS: Record<string, Record<Language, string>> = {
   ADMIN: { vi: 'Quản trị hệ thống', en: 'Administrator' },
@@ -11,9 +11,6 @@ const ROLE_LABELS: Record<string, Record<Language, string>> = {
 
 const when = (iso: string, language: Language) =>
   new Date(iso).toLocaleString(language === Language.vi ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
-
-const button = (link: string, label: string) =>
-  `<a href="${escapeHtml(link)}" style="display:inline-block;background:#b91c1c;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:bold">${escapeHtml(label)}</a>`;
 
 export interface InvitationParams {
   displayName: string;

@@ -2,6 +2,20 @@ import { Language } from '../language';
 import { RenderedEmail } from './layout';
 import { testEmail, TestEmailParams } from './test-email.template';
 import { invitationEmail, InvitationParams, LinkParams, passwordResetEmail, signInLinkEmail } from './account.templates';
+import {
+  AssignmentNoticeParams,
+  assignmentWithdrawnEmail,
+  CancelNoticeParams,
+  ChangeNoticeParams,
+  sessionAssignedEmail,
+  sessionCancelledEmail,
+  sessionChangedEmail,
+  SessionNoticeParams,
+  sessionReminderEmail,
+  WeeklyAgendaParams,
+  weeklyAgendaEmail,
+  WithdrawalNoticeParams,
+} from './session.templates';
 
 /** Every e-mail cdtg sends, with the parameters it needs. */
 export interface EmailTemplates {
@@ -9,6 +23,12 @@ export interface EmailTemplates {
   invitation: InvitationParams;
   'sign-in-link': LinkParams;
   'password-reset': LinkParams;
+  'session-assigned': AssignmentNoticeParams;
+  'session-changed': ChangeNoticeParams;
+  'session-cancelled': CancelNoticeParams;
+  'session-reminder': SessionNoticeParams;
+  'assignment-withdrawn': WithdrawalNoticeParams;
+  'weekly-agenda': WeeklyAgendaParams;
 }
 
 export type EmailTemplateName = keyof EmailTemplates;
@@ -18,6 +38,12 @@ const RENDERERS: { [T in EmailTemplateName]: (language: Language, params: EmailT
   invitation: invitationEmail,
   'sign-in-link': signInLinkEmail,
   'password-reset': passwordResetEmail,
+  'session-assigned': sessionAssignedEmail,
+  'session-changed': sessionChangedEmail,
+  'session-cancelled': sessionCancelledEmail,
+  'session-reminder': sessionReminderEmail,
+  'assignment-withdrawn': assignmentWithdrawnEmail,
+  'weekly-agenda': weeklyAgendaEmail,
 };
 
 /** Parameters that carry a secret (sign-in links): cleared from the stored message once it has been sent. */
@@ -25,6 +51,13 @@ export const SECRET_PARAMS: { [T in EmailTemplateName]?: (keyof EmailTemplates[T
   invitation: ['link'],
   'sign-in-link': ['link'],
   'password-reset': ['link'],
+  // Signed links that work without signing in: not kept readable once sent.
+  'session-assigned': ['calendarUrl'],
+  'session-changed': ['calendarUrl'],
+  'session-cancelled': ['calendarUrl'],
+  'session-reminder': ['calendarUrl'],
+  'assignment-withdrawn': ['calendarUrl'],
+  'weekly-agenda': ['calendarUrl', 'preferenceUrl'],
 };
 
 export function renderEmail<T extends EmailTemplateName>(template: T, language: Language, params: EmailTemplates[T]): RenderedEmail {
@@ -33,5 +66,7 @@ export function renderEmail<T extends EmailTemplateName>(template: T, language: 
   return render(language, params);
 }
 
-export { escapeHtml, layout } from './layout';
+export { button, escapeHtml, layout } from './layout';
 export type { RenderedEmail } from './layout';
+export type { SessionFacts, SessionNoticeParams, WeeklyAgendaParams } from './session.templates';
+export { sessionWhen } from './session.templates';

@@ -4,6 +4,10 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
+  /** Files sent with the message (an iCalendar event). */
+  attachments?: { filename: string; content: string; contentType: string }[];
+  /** Extra headers (List-Unsubscribe for optional e-mails). */
+  headers?: Record<string, string>;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -15,6 +19,10 @@ const FOOTER: Record<Language, string> = {
   [Language.vi]: 'Thư này được gửi tự động từ hệ thống điều phối Tổ công nghệ số cộng đồng (cdtg). Vui lòng không trả lời thư này.',
   [Language.en]: 'This message was sent automatically by the community digital technology groups platform (cdtg). Please do not reply.',
 };
+
+/** A call-to-action link styled as a button (the same link is always in the plain-text part too). */
+export const button = (link: string, label: string) =>
+  `<a href="${escapeHtml(link)}" style="display:inline-block;background:#b91c1c;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none;font-weight:bold">${escapeHtml(label)}</a>`;
 
 /** Wraps paragraphs in the plain-text and HTML shells shared by every e-mail. */
 export function layout(language: Language, subject: string, paragraphs: { text: string; html?: string }[]): RenderedEmail {

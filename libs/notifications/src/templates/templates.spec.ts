@@ -26,4 +26,21 @@ describe('e-mail templates', () => {
     expect(renderEmail('invitation', Language.en, params).subject).toBe('Invitation to the community digital technology groups platform');
     expect(renderEmail('password-reset', Language.en, params).text).toContain('https://x/accept-invitation?token=abc');
   });
+
+  it('writes session notices in both languages, in Vietnam time, with the .ics attached', () => {
+    const session = { title: 'Kích hoạt <VNeID>', groupName: 'Tổ CNSCĐ số 5', startsAt: '2026-12-05T01:00:00Z', endsAt: '2026-12-05T03:00:00Z', place: 'Nhà văn hóa', unitName: 'Tổ dân phố 5', topics: ['Kích hoạt định danh điện tử VNeID'] };
+    const params = { ...session, memberName: 'Nguyễn Văn An', role: 'trainer', calendarUrl: 'https://x/calendar/1.ics?sig=s', ics: 'BEGIN:VCALENDAR', assignedBy: 'phuong@cdtg.vn' };
+    const vi = renderEmail('session-assigned', Language.vi, params);
+    expect(vi.subject).toBe('Phân công tập huấn: Kích hoạt <VNeID> – 08:00–10:00, Thứ Bảy 05/12/2026');
+    expect(vi.text).toContain('Vai trò của bạn: Giảng viên');
+    expect(vi.html).toContain('Kích hoạt &lt;VNeID&gt;');
+    expect(vi.attachments).toEqual([{ filename: 'buoi-tap-huan.ics', content: 'BEGIN:VCALENDAR', contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }]);
+    const en = renderEmail('session-changed', Language.en, { ...params, previous: { ...session, place: 'Old place' }, reason: 'Rain' });
+    expect(en.subject).toBe('Schedule change: Kích hoạt <VNeID> – 08:00–10:00, Saturday, 5 December 2026');
+    expect(en.text).toContain('Reason: Rain.');
+    const agenda = renderEmail('weekly-agenda', Language.vi, { memberName: 'An', weekOf: '2026-11-30', items: [{ ...session, role: 'assistant', status: 'pending' }], calendarUrl: 'https://x/c', preferenceUrl: 'https://x/p?member=1&sig=s' });
+    expect(agenda.subject).toBe('Lịch tập huấn tuần từ 30/11/2026: 1 buổi');
+    expect(agenda.text).toContain('Trạng thái: chưa xác nhận');
+    expect(agenda.headers).toEqual({ 'List-Unsubscribe': '<https://x/p?member=1&sig=s>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+  });
 });

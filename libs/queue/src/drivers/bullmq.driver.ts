@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
-import { JOB_QUEUE, JobName, QueueName } from '../job-names';
+import { ALL_QUEUE_NAMES, JOB_QUEUE, JobName, JobSchedule, QueueName } from '../job-names';
 import { OutboxMessage } from '../outbox-message.entity';
+import { CANCEL_JOB, CancelJobPayload } from '../outbox.service';
 import { bullJobId, DispatchResult, QueueDriver } from './queue-driver';
 
 export interface BullmqSettings {
@@ -45,16 +46,22 @@ export class BullmqDriver implements QueueDriver {
     const dispatched: OutboxMessage[] = [];
     const now = Date.now();
     for (const message of messages) {
-      const queueName = JOB_QUEUE[message.jobName as JobName];
+      const cancel = message.jobName === CANCEL_JOB ? (message.payload as unknown as CancelJobPayload) : null;
+      const queueName = JOB_QUEUE[(cancel?.jobName ?? message.jobName) as JobName];
       if (!queueName) {
-        return { dispatched, retry: [], failed: [{ message, error: `unknown job name ${message.jobName}` }] };
+        return { dispatched, retry: [], failed: [{ message, error: `unknown job name ${cancel?.jobName ?? message.jobName}` }] };
       }
       try {
-        // The same jobId twice is ignored by BullMQ: a row re-sent after a crash does not duplicate the job.
-        await this.queue(queueName).add(message.jobName, message.payload, {
-          jobId: bullJobId(message),
-          delay: Math.max(0, new Date(message.runAt).getTime() - now),
-        });
+        if (cancel) {
+          // Removes a waiting or delayed job (a running one stays: its handler checks the current state).
+          await this.queue(queueName).remove(cancel.jobId);
+        } else {
+          // The same jobId twice is ignored by BullMQ: a row re-sent after a crash does not duplicate the job.
+          await this.queue(queueName).add(message.jobName, message.payload, {
+            jobId: bullJobId(message),
+            delay: Math.max(0, new Date(message.runAt).getTime() - now),
+          });
+        }
         dispatched.push(message);
       } catch (error) {
         const text = (error as Error).message;
@@ -65,6 +72,26 @@ export class BullmqDriver implements QueueDriver {
       }
     }
     return { dispatched, retry: [], failed: [] };
+  }
+
+  /**
+   * Makes BullMQ's job schedulers match `schedules` (created or updated in place, and removed when no longer
+   * listed). Every worker does this at start; upserting is idempotent, so several workers agree.
+   */
+  async upsertSchedules(schedules: readonly JobSchedule[]): Promise<void> {
+    for (const s of schedules) {
+      await this.queue(JOB_QUEUE[s.job]).upsertJobScheduler(
+        s.id,
+        { pattern: s.pattern, tz: s.tz },
+        { name: s.job, data: {}, opts: defaultJobOptions(this.settings) },
+      );
+    }
+    for (const name of ALL_QUEUE_NAMES) {
+      for (const existing of await this.queue(name).getJobSchedulers()) {
+        const id = existing.id ?? existing.key;
+        if (!schedules.some((s) => s.id === id && JOB_QUEUE[s.job] === name)) await this.queue(name).removeJobScheduler(id);
+      }
+    }
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { JobHandlerRegistry } from '../job-handler';
 import { OutboxMessage } from '../outbox-message.entity';
+import { CANCEL_JOB } from '../outbox.service';
 import { bullJobId, DispatchResult, QueueDriver } from './queue-driver';
 
 /**
@@ -19,6 +20,11 @@ export class SyncDriver implements QueueDriver {
   async dispatch(messages: OutboxMessage[]): Promise<DispatchResult> {
     const result: DispatchResult = { dispatched: [], retry: [], failed: [] };
     for (const message of messages) {
+      if (message.jobName === CANCEL_JOB) {
+        // Nothing to remove here: jobs wait as outbox rows until due, and OutboxService.cancel marked those.
+        result.dispatched.push(message);
+        continue;
+      }
       try {
         await this.registry.run(message.jobName, message.payload, { jobId: bullJobId(message), attempt: message.attempts + 1 });
         result.dispatched.push(message);

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@cdtg/audit';
+import { DirectoryModule } from '@cdtg/directory';
+import { NotificationsModule } from '@cdtg/notifications';
+import { AgendaService } from './agenda.service';
+import { AssignmentService } from './assignment.service';
+import { AttendanceService } from './attendance.service';
+import { SessionNotices } from './session-notices.service';
+import { SessionRepository } from './session.repository';
+import { SessionService } from './session.service';
+import { SignedLinks } from './signed-links';
+import { TrainingTopicService } from './training-topic.service';
+
+@Module({
+  imports: [NotificationsModule, AuditModule, DirectoryModule],
+  providers: [SessionRepository, TrainingTopicService, SignedLinks, SessionNotices, SessionService, AttendanceService, AssignmentService, AgendaService],
+  exports: [TrainingTopicService, SignedLinks, SessionNotices, SessionService, AttendanceService, AssignmentService, AgendaService],
+})
+export class SessionsModule {}

@@ -1,0 +1,42 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@cdtg/config';
+
+/** What a signed link lets its holder do, without signing in. Each purpose has its own key. */
+export type LinkPurpose = 'calendar-feed' | 'agenda-preference';
+
+/**
+ * Links that work without signing in (a calendar app cannot sign in; an unsubscribe link must work from the
+ * e-mail): the member id plus an HMAC-SHA256 of it, under a key derived (HKDF-SHA256) from AUTH_SECRET for the
+ * link's purpose. Knowing a member id is not enough, a calendar link cannot unsubscribe, and changing AUTH_SECRET
+ * retires every link at once.
+ */
+@Injectable()
+export class SignedLinks {
+  private readonly keys: Record<LinkPurpose, Buffer>;
+
+  constructor(private readonly config: AppConfig) {
+    const key = (purpose: LinkPurpose) => Buffer.from(hkdfSync('sha256', config.authSecret, 'cdtg-signed-links', purpose, 32));
+    this.keys = { 'calendar-feed': key('calendar-feed'), 'agenda-preference': key('agenda-preference') };
+  }
+
+  signature(purpose: LinkPurpose, memberId: string): string {
+    return createHmac('sha256', this.keys[purpose]).update(memberId.toLowerCase()).digest('base64url');
+  }
+
+  verify(purpose: LinkPurpose, memberId: string, signature: string): boolean {
+    const expected = Buffer.from(this.signature(purpose, memberId));
+    const given = Buffer.from(String(signature ?? ''));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  /** The member's personal iCalendar feed (subscribe to it from a phone's calendar). */
+  calendarFeedUrl(memberId: string): string {
+    return `${this.config.publicUrl}/calendar/${memberId}.ics?sig=${this.signature('calendar-feed', memberId)}`;
+  }
+
+  /** The page where the member stops (or resumes) the weekly agenda e-mail. */
+  agendaPreferenceUrl(memberId: string): string {
+    return `${this.config.publicUrl}/agenda/preference?member=${memberId}&sig=${this.signature('agenda-preference', memberId)}`;
+  }
+}

@@ -1,0 +1,29 @@
+import { DataSource } from 'typeorm';
+import { createDataSource } from '@cdtg/database';
+import { JobSchedules, jobIdOf, JobName, OutboxService, QueueDriver } from '@cdtg/queue';
+import { DATA_MODEL } from '@cdtg/runtime';
+import { createTestDatabase, TestDatabase } from '../support/database';
+
+describe('job schedules without Redis (the in-process driver of npm start)', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = await createDataSource(db.url, DATA_MODEL, 2).initialize();
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('writes the next occurrence to the outbox once, as a delayed row the relay runs when it is due (late after a stop)', async () => {
+    const schedules = new JobSchedules(dataSource, new OutboxService(), { kind: 'sync' } as QueueDriver);
+    const now = new Date('2026-11-25T03:00:00Z'); // a Wednesday
+    await schedules.planNextOccurrences(now);
+    await schedules.planNextOccurrences(now); // every minute, and at every start: still one row
+    const rows = await db.query<{ job_name: string; job_id: string; run_at: Date; status: string }>(`SELECT job_name, job_id, run_at, status FROM outbox_message`);
+    expect(rows).toEqual([{ job_name: JobName.WeeklyAgenda, job_id: jobIdOf(JobName.WeeklyAgenda, 'weekly-agenda:2026-11-30T00:00:00.000Z'), run_at: new Date('2026-11-30T00:00:00Z'), status: 'pending' }]);
+    // A delayed row is not backlog until it is due.
+    expect(await new OutboxService().backlog(dataSource.manager)).toMatchObject({ pending: 0, failed: 0 });
+  });
+});
