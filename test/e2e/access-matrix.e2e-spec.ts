@@ -31,6 +31,7 @@ const readAudit: Expect = { in: [Role.Admin, Role.Department], out: [Role.Admin]
 const readAssists: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer, Role.GroupLead], out: [Role.Admin] };
 const logAssists: Expect = { in: [Role.Admin, Role.WardOfficer, Role.GroupLead], out: [Role.Admin] };
 const verifyAssists: Expect = { in: [Role.Admin, Role.WardOfficer], out: [Role.Admin] };
+const readCoverage: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin] };
 const manageCounts: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin] };
 // Sessions: department, officers and leads read; officers and leads plan and log; officers assign.
 const readSessions: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer, Role.GroupLead], out: [Role.Admin] };
@@ -264,6 +265,15 @@ const CASES: Record<string, Case> = {
     doc: `mutation($id: ID!) { respondToAssignment(input: { assignmentId: $id, accept: true }) { status } }`,
     vars: (_, p) => ({ id: p.assignmentId }),
   },
+
+  // Coverage rollups
+  coverage: {
+    rule: readCoverage,
+    doc: `query($c: String!) { coverage(unitCode: $c, level: Commune, period: Cumulative) { rows { householdsReached } } }`,
+    vars: (_, p) => ({ c: p.unitCode }),
+  },
+  lowestCoverage: { rule: readCoverage, doc: `query($c: String!) { lowestCoverage(unitCode: $c, level: Commune) { rows { coveragePercent } } }`, vars: (_, p) => ({ c: p.unitCode }) },
+  coverageTrend: { rule: readCoverage, doc: `query($c: String!) { coverageTrend(unitCode: $c, period: Month) { rows { entries } } }`, vars: (_, p) => ({ c: p.unitCode }) },
 
   // Audit
   auditEvents: {

@@ -4,6 +4,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AccountsModule } from '@cdtg/accounts';
 import { AssistsModule } from '@cdtg/assists';
+import { RollupsModule } from '@cdtg/rollups';
 import { AppConfig } from '@cdtg/config';
 import { AuditModule } from '@cdtg/audit';
 import { DirectoryModule } from '@cdtg/directory';
@@ -31,6 +32,7 @@ import { CalendarController } from './sessions/calendar.controller';
     DirectoryModule,
     AccountsModule,
     AssistsModule,
+    RollupsModule,
     SessionsModule,
   ],
   controllers: [CalendarController, AgendaPreferenceController],

@@ -29,6 +29,8 @@ export enum Permission {
   VerifyAssists = 'assists.verify',
   /** Read, set and import household counts (the coverage denominator) of units in scope. */
   ManageHouseholdCounts = 'households.manage',
+  /** Coverage rollups, their exports and the weekly digest, for units in scope. */
+  ReadCoverage = 'coverage.read',
   /** Operator tools: test e-mails. */
   OperateSystem = 'system.operate',
   /** Training sessions in scope (held in a unit in scope, or of a group in scope): their assignments, attendance, history; members' agendas. */
@@ -53,7 +55,7 @@ export const ROLE_SCOPE: Record<Role, ScopeKind> = {
 /** The access matrix: which permissions each role has within its scope. The only table of its kind. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   [Role.Admin]: Object.values(Permission),
-  [Role.Department]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ManageAccounts, Permission.ReadAudit, Permission.ReadAssists, Permission.ManageHouseholdCounts, Permission.ReadSessions],
+  [Role.Department]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ManageAccounts, Permission.ReadAudit, Permission.ReadAssists, Permission.ManageHouseholdCounts, Permission.ReadSessions, Permission.ReadCoverage],
   [Role.WardOfficer]: [
     Permission.ReadReference,
     Permission.ReadDirectory,
@@ -66,6 +68,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ReadSessions,
     Permission.ManageSessions,
     Permission.AssignMembers,
+    Permission.ReadCoverage,
   ],
   [Role.GroupLead]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ReadAssists, Permission.LogAssists, Permission.ReadSessions, Permission.ManageSessions],
   // A volunteer's own assignments and agenda need no permission: they are reached through their account (SignedIn).

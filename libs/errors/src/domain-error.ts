@@ -15,6 +15,8 @@ export interface FieldProblem {
   message: string;
 }
 
+export const FORBIDDEN_MESSAGE = 'You do not have access to this';
+
 /** An expected refusal, safe to show to the client. Thrown by services; never carries SQL or stack details to clients. */
 export class DomainError extends Error {
   constructor(
@@ -36,6 +38,11 @@ export class DomainError extends Error {
   /** Several bad fields at once: the message lists each "path: reason". */
   static invalidFields(fields: FieldProblem[]): DomainError {
     return new DomainError(ErrorCode.InvalidInput, `Invalid input: ${fields.map((f) => `${f.path.join('.')}: ${f.message}`).join('; ')}`, fields);
+  }
+
+  /** The one refusal of access: it never says whether the object exists. */
+  static forbidden(): DomainError {
+    return new DomainError(ErrorCode.Forbidden, FORBIDDEN_MESSAGE);
   }
 
   static notFound(what: string): DomainError {

@@ -5,3 +5,5 @@ export * from './geography-map';
 export * from './rollup.entities';
 export * from './projector.service';
 export * from './rollups.module';
+export * from './coverage.service';
+export * from './rebuild.service';

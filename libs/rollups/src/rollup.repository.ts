@@ -13,8 +13,8 @@ function entryMeasuresSql(grain: StoredGrain | 'D', basis: Basis): Record<string
   const flags = basis === Basis.All ? 'f.a_flags' : 'f.v_flags';
   const counted = `(${flags} & 1)`;
   const out: Record<string, string> = {
-    households: `sum((${flags} & ${GRAIN_FLAG[grain]}) <> 0)::int`,
-    households_ever: `sum((${flags} & ${FLAG.ever}) <> 0)::int`,
+    households: `sum(((${flags} & ${GRAIN_FLAG[grain]}) <> 0)::int)::int`,
+    households_ever: `sum(((${flags} & ${FLAG.ever}) <> 0)::int)::int`,
     entries: `sum(${counted})::int`,
     entries_verified: `sum(${counted} * (f.v_flags & 1))::int`,
     follow_ups_net: `sum(${basis === Basis.All ? 'f.a_net' : 'f.v_net'})::int`,
@@ -27,7 +27,7 @@ function entryMeasuresSql(grain: StoredGrain | 'D', basis: Basis): Record<string
 }
 
 function volunteerMeasuresSql(grain: StoredGrain | 'D'): Record<string, string> {
-  return { volunteers: `sum((f.flags & ${GRAIN_FLAG[grain]}) <> 0)::int`, volunteers_ever: `sum((f.flags & ${FLAG.ever}) <> 0)::int` };
+  return { volunteers: `sum(((f.flags & ${GRAIN_FLAG[grain]}) <> 0)::int)::int`, volunteers_ever: `sum(((f.flags & ${FLAG.ever}) <> 0)::int)::int` };
 }
 
 function sessionMeasuresSql(): Record<string, string> {
@@ -190,7 +190,7 @@ export class RollupRepository {
     await manager.query(
       `INSERT INTO rollup_cell (unit_id, grain, bucket, basis, ${columns})
        SELECT x.u, x.g, x.b, x.s, ${MEASURES.map((_, i) => `(x.m->>${i})::int`).join(', ')}
-         FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS x(u uuid, g char(1), b date, s smallint, m jsonb, n) ORDER BY x.n
+         FROM jsonb_to_recordset($1::jsonb) AS x(u uuid, g char(1), b date, s smallint, m jsonb) ORDER BY x.u, x.g, x.b, x.s
        ON CONFLICT (unit_id, grain, bucket, basis) DO UPDATE SET ${MEASURES.map((m) => `${q(m)} = rollup_cell.${q(m)} + EXCLUDED.${q(m)}`).join(', ')}`,
       [JSON.stringify(rows)],
     );
@@ -258,6 +258,28 @@ export class RollupRepository {
       byBucket.set(row.bucket as string, v);
     }
     return out;
+  }
+
+  /** Household counts of every unit in the subtrees of `rootIds` (all dates): the denominators of coverage. */
+  async householdCounts(rootIds: string[]): Promise<{ unitId: string; path: string; asOf: string; households: number }[]> {
+    if (!rootIds.length) return [];
+    return (await this.dataSource.query(
+      `SELECT DISTINCT u.id AS "unitId", u.path, c.as_of::text AS "asOf", c.households
+         FROM unnest($1::uuid[]) AS r(id) JOIN admin_unit ru ON ru.id = r.id
+         JOIN admin_unit u ON u.path ~>=~ ru.path AND u.path ~<~ (ru.path || '~')
+         JOIN household_count c ON c.unit_id = u.id`,
+      [rootIds],
+    )) as { unitId: string; path: string; asOf: string; households: number }[];
+  }
+
+  /** How fresh the rollups are: the last change event whose every predecessor has been applied, and the backlog. */
+  async freshness(): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null }> {
+    const [row] = (await this.dataSource.query(
+      `WITH pending AS (SELECT min(id) AS first, count(*)::int AS n, min(created_at) AS oldest FROM change_event WHERE processed_at IS NULL)
+       SELECT last.id::text AS event_id, last.created_at AS at, pending.n AS pending, pending.oldest
+         FROM pending LEFT JOIN LATERAL (SELECT id, created_at FROM change_event WHERE pending.first IS NULL OR id < pending.first ORDER BY id DESC LIMIT 1) last ON true`,
+    )) as { event_id: string | null; at: Date | null; pending: number; oldest: Date | null }[];
+    return { eventId: row.event_id, at: row.at, pending: row.pending, oldestPendingAt: row.oldest };
   }
 
   /** Assistance measures come from the asked basis, sessions and volunteers from basis 0 (they have no verification). */

@@ -2,14 +2,35 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ActivityState, SessionFact } from './facts';
 
-/** What the rollups read of training sessions: held sessions' figures and members' work at them. */
+/**
+ * What the rollups read of training sessions: a session counts once it is held with its attendance logged, on the
+ * day it started (Asia/Ho_Chi_Minh); the members who accepted their assignment to it were active that day.
+ */
 @Injectable()
 export class SessionSource {
-  async heldSessions(_manager: EntityManager, _ids: string[]): Promise<SessionFact[]> {
-    return [];
+  async heldSessions(manager: EntityManager, ids: string[]): Promise<SessionFact[]> {
+    const rows = (await manager.query(
+      `SELECT id, unit_id, (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text AS day, participants_total,
+              female_under_35, female_35_59, female_60_plus, male_under_35, male_35_59, male_60_plus
+         FROM training_session WHERE id = ANY($1::uuid[]) AND status = 'held' AND attendance_logged_at IS NOT NULL`,
+      [ids],
+    )) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      sessionId: r.id as string,
+      unitId: r.unit_id as string,
+      day: r.day as string,
+      participants: Number(r.participants_total ?? 0),
+      trained: [r.female_under_35, r.female_35_59, r.female_60_plus, r.male_under_35, r.male_35_59, r.male_60_plus].map((n) => Number(n ?? 0)) as SessionFact['trained'],
+    }));
   }
 
-  async activitiesOfMembers(_manager: EntityManager, _ids: string[]): Promise<ActivityState[]> {
-    return [];
+  async activitiesOfMembers(manager: EntityManager, ids: string[]): Promise<ActivityState[]> {
+    const rows = (await manager.query(
+      `SELECT a.member_id, s.id AS source_id, s.unit_id, (s.starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text AS day, s.starts_at AS at
+         FROM session_assignment a JOIN training_session s ON s.id = a.session_id
+        WHERE a.member_id = ANY($1::uuid[]) AND a.status = 'accepted' AND s.status = 'held' AND s.attendance_logged_at IS NOT NULL`,
+      [ids],
+    )) as { member_id: string; source_id: string; unit_id: string; day: string; at: Date }[];
+    return rows.map((r) => ({ memberId: r.member_id, sourceId: r.source_id, unitId: r.unit_id, day: r.day, at: new Date(r.at).getTime() }));
   }
 }

@@ -7,10 +7,7 @@ import { DomainError, ErrorCode } from '@cdtg/errors';
 import { ACCESS_RULE, AccessRule, RequestWithActor } from './access.decorators';
 import { TargetResolver } from './targets';
 
-/** The one message for every refusal: it never says whether the object exists. */
-export const FORBIDDEN_MESSAGE = 'You do not have access to this';
-
-export const forbidden = () => new DomainError(ErrorCode.Forbidden, FORBIDDEN_MESSAGE);
+const forbidden = () => DomainError.forbidden();
 
 /** The bearer token of a request, if any. */
 export function bearerToken(req: RequestWithActor): string | null {

@@ -1,0 +1,202 @@
+import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AssistService } from '@cdtg/assists';
+import { Basis, CoverageLevel, Period } from '@cdtg/rollups';
+import { AdminUnitType } from '../geography/geography.types';
+
+registerEnumType(Period, { name: 'Period', description: 'Days, ISO weeks, months, quarters and years in Asia/Ho_Chi_Minh; Cumulative: from the beginning to the end of the range' });
+registerEnumType(CoverageLevel, { name: 'CoverageLevel' });
+registerEnumType(Basis, { name: 'CountBasis', description: 'All valid entries, or only those verified by a ward officer' });
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_MESSAGE = { message: 'must be a date written YYYY-MM-DD' };
+
+@ObjectType('RollupFreshness', { description: 'What the figures include: every change up to eventId' })
+export class FreshnessType {
+  @Field(() => ID, { nullable: true, description: 'The last change event included (every earlier one is too)' })
+  eventId: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When that change was written' })
+  at: Date | null;
+
+  @Field(() => Int, { description: 'Changes written but not yet counted' })
+  pendingEvents: number;
+
+  @Field(() => Float, { description: 'Age of the oldest change not yet counted (0 when none)' })
+  lagSeconds: number;
+}
+
+@ObjectType('ServiceCount')
+export class ServiceCountType {
+  @Field(() => AssistService)
+  service: AssistService;
+
+  @Field(() => Float)
+  done: number;
+
+  @Field(() => Float)
+  followUp: number;
+}
+
+@ObjectType('TrainedCount', { description: 'People trained at held sessions, by gender and age band' })
+export class TrainedCountType {
+  @Field({ description: 'female or male' })
+  gender: string;
+
+  @Field({ description: 'under_35, 35_59 or 60_plus' })
+  ageBand: string;
+
+  @Field(() => Float)
+  people: number;
+}
+
+@ObjectType('CoverageRow', { description: 'The measures of one unit for one period. Figures may be fractional when apportioned' })
+export class CoverageRowType {
+  @Field(() => AdminUnitType)
+  unit: AdminUnitType;
+
+  @Field()
+  periodStart: string;
+
+  @Field()
+  periodEnd: string;
+
+  @Field({ description: 'Part of a figure comes from a unit split by a reform, shared out by the reform share (estimated unless published)' })
+  apportioned: boolean;
+
+  @Field(() => Float, { nullable: true, description: 'Households of the unit (the denominator) as of the end of the period; null when unknown' })
+  households: number | null;
+
+  @Field(() => Float, { description: 'Distinct households helped in the period' })
+  householdsReached: number;
+
+  @Field(() => Float, { description: 'Distinct households helped from the beginning to the end of the period' })
+  householdsReachedToDate: number;
+
+  @Field(() => Float, { nullable: true, description: 'householdsReachedToDate / households × 100' })
+  coveragePercent: number | null;
+
+  @Field(() => Float)
+  entries: number;
+
+  @Field(() => Float)
+  entriesVerified: number;
+
+  @Field(() => [ServiceCountType])
+  services: ServiceCountType[];
+
+  @Field(() => Float, { description: 'Services left for a follow-up and not yet settled, at the end of the period' })
+  followUpsOpen: number;
+
+  @Field(() => Float, { description: 'Distinct members who helped a household or worked at a held session' })
+  activeVolunteers: number;
+
+  @Field(() => Float)
+  sessionsHeld: number;
+
+  @Field(() => Float)
+  participants: number;
+
+  @Field(() => [TrainedCountType])
+  trained: TrainedCountType[];
+}
+
+@ObjectType('CoverageReport')
+export class CoverageReportType {
+  @Field(() => AdminUnitType)
+  unit: AdminUnitType;
+
+  @Field(() => CoverageLevel)
+  level: CoverageLevel;
+
+  @Field(() => Period)
+  period: Period;
+
+  @Field()
+  from: string;
+
+  @Field()
+  to: string;
+
+  @Field({ description: 'The tree the answer is in: the units in force on this day' })
+  geographyAsOf: string;
+
+  @Field(() => Basis)
+  basis: Basis;
+
+  @Field(() => FreshnessType)
+  asOf: FreshnessType;
+
+  @Field(() => [CoverageRowType], { description: 'Per unit (by code), then per period' })
+  rows: CoverageRowType[];
+}
+
+@ArgsType()
+export class CoverageTrendArgs {
+  @Field({ description: 'The unit (its code in the tree of geographyAsOf)' })
+  @IsString()
+  @MaxLength(30)
+  unitCode: string;
+
+  @Field(() => Period)
+  @IsEnum(Period)
+  period: Period;
+
+  @Field(() => String, { nullable: true, description: 'First day of the range (default: to)' })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE)
+  from?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Last day of the range (default: today)' })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE)
+  to?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Answer in the tree in force on this day (default: today); e.g. 2025-06-30 for the districts and wards before the 2025 reform' })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE)
+  geographyAsOf?: string | null;
+
+  @Field(() => Basis, { defaultValue: Basis.All })
+  @IsEnum(Basis)
+  basis: Basis = Basis.All;
+}
+
+@ArgsType()
+export class CoverageArgs extends CoverageTrendArgs {
+  @Field(() => CoverageLevel, { description: 'The level of the rows under the unit' })
+  @IsEnum(CoverageLevel)
+  level: CoverageLevel;
+}
+
+@ArgsType()
+export class LowestCoverageArgs {
+  @Field()
+  @IsString()
+  @MaxLength(30)
+  unitCode: string;
+
+  @Field(() => CoverageLevel)
+  @IsEnum(CoverageLevel)
+  level: CoverageLevel;
+
+  @Field(() => String, { nullable: true, description: 'Coverage to date as of this day (default: today)' })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE)
+  to?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE)
+  geographyAsOf?: string | null;
+
+  @Field(() => Basis, { defaultValue: Basis.All })
+  @IsEnum(Basis)
+  basis: Basis = Basis.All;
+
+  @Field(() => Int, { defaultValue: 5, description: 'How many units, at most 100' })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  first: number = 5;
+}

@@ -1,0 +1,323 @@
+import { Injectable } from '@nestjs/common';
+import { AccessService, DataScope } from '@cdtg/access';
+import { ASSIST_SERVICES, AssistService } from '@cdtg/assists';
+import { DomainError } from '@cdtg/errors';
+import { addDays, AdminUnit, GeographyService, isIsoDate, todayInVietnam, UnitKind } from '@cdtg/geography';
+import { GeographyMapService } from './geography-map.service';
+import { add, Basis, MEASURE_INDEX, Measure, Vector, zero } from './measures';
+import { ALL_TIME, Bucket, bucketsBetween, monthStart, nextBucket, Period, storedGrain, yearStart } from './periods';
+import { RollupRepository } from './rollup.repository';
+
+/** The levels coverage is broken down by. */
+export enum CoverageLevel {
+  Province = 'province',
+  District = 'district',
+  Commune = 'commune',
+  ResidentialGroup = 'residential_group',
+}
+
+const LEVEL_KINDS: Record<CoverageLevel, UnitKind[]> = {
+  [CoverageLevel.Province]: [UnitKind.Province],
+  [CoverageLevel.District]: [UnitKind.District],
+  [CoverageLevel.Commune]: [UnitKind.Commune, UnitKind.SpecialZone],
+  [CoverageLevel.ResidentialGroup]: [UnitKind.ResidentialGroup],
+};
+
+/** Units whose own subtree is kept in cells; the others (residential groups) are read from their facts. */
+const CELL_KINDS = new Set<string>([UnitKind.Commune, UnitKind.SpecialZone, UnitKind.District, UnitKind.Province]);
+const MAX_BUCKETS = 400;
+const MAX_CELLS = 20_000;
+
+export interface CoverageQuery {
+  unitCode: string;
+  level: CoverageLevel;
+  period: Period;
+  /** First and last day of the range (YYYY-MM-DD, Asia/Ho_Chi_Minh); default: the bucket holding today. */
+  from?: string | null;
+  to?: string | null;
+  /** The tree to answer in: the units in force on this day (default today). */
+  geographyAsOf?: string | null;
+  basis?: Basis;
+}
+
+export interface ServiceCount {
+  service: AssistService;
+  done: number;
+  followUp: number;
+}
+
+export interface TrainedCount {
+  gender: 'female' | 'male';
+  ageBand: 'under_35' | '35_59' | '60_plus';
+  people: number;
+}
+
+export interface CoverageRow {
+  unit: AdminUnit;
+  periodStart: string;
+  periodEnd: string;
+  /** True when part of a figure was shared out by a reform's split share, not placed exactly. */
+  apportioned: boolean;
+  /** Households of the unit (the denominator), as of the end of the period; null when not known. */
+  households: number | null;
+  householdsReached: number;
+  householdsReachedToDate: number;
+  coveragePercent: number | null;
+  entries: number;
+  entriesVerified: number;
+  services: ServiceCount[];
+  followUpsOpen: number;
+  activeVolunteers: number;
+  sessionsHeld: number;
+  participants: number;
+  trained: TrainedCount[];
+}
+
+export interface Freshness {
+  /** The last change event included (every earlier one is too). */
+  eventId: string | null;
+  at: Date | null;
+  pendingEvents: number;
+  lagSeconds: number;
+}
+
+export interface CoverageReport {
+  unit: AdminUnit;
+  level: CoverageLevel;
+  period: Period;
+  from: string;
+  to: string;
+  geographyAsOf: string;
+  basis: Basis;
+  asOf: Freshness;
+  rows: CoverageRow[];
+}
+
+/** Apportioned figures are fractional: three decimals are kept. */
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * Coverage answers: the measures of the units at a level under a unit, per bucket of a period, in the tree of any
+ * day (units of other periods mapped in through the reorganisations), from cells where they exist and facts
+ * elsewhere, within the reader's scope.
+ */
+@Injectable()
+export class CoverageService {
+  constructor(
+    private readonly repository: RollupRepository,
+    private readonly geography: GeographyService,
+    private readonly maps: GeographyMapService,
+    private readonly access: AccessService,
+  ) {}
+
+  async coverage(scope: DataScope, query: CoverageQuery): Promise<CoverageReport> {
+    const today = todayInVietnam();
+    const day = this.date(query.geographyAsOf, 'geographyAsOf') ?? today;
+    const to = this.date(query.to, 'to') ?? today;
+    const from = this.date(query.from, 'from') ?? to;
+    if (from > to) throw DomainError.invalid('from', 'must not be after to');
+    const basis = query.basis ?? Basis.All;
+    const root = await this.geography.unitByCode(query.unitCode, day);
+    await this.authorize(scope, root);
+    const kinds = LEVEL_KINDS[query.level];
+    const targets = kinds.includes(root.kind) ? [root] : await this.geography.subtree(root.code, day, kinds);
+    const buckets = bucketsBetween(query.period, from, to);
+    if (buckets.length > MAX_BUCKETS) throw DomainError.invalid('from', `the range holds ${buckets.length} ${query.period} buckets; at most ${MAX_BUCKETS}`);
+    if (buckets.length * targets.length > MAX_CELLS) throw DomainError.invalid('level', `${targets.length} units × ${buckets.length} periods is too many; choose a higher level or a shorter range`);
+
+    const map = await this.maps.forDay(day);
+    const coefficients = new Map(targets.map((t) => [t.id, map.coefficients.get(t.id) ?? []]));
+    const sourceIds = [...new Set([...coefficients.values()].flatMap((cs) => cs.map((c) => c.sourceId)))];
+    const sources = await this.geography.unitsByIds(sourceIds);
+    const [{ flows, stocks }, denominators, freshness] = await Promise.all([
+      this.values(sources, query.period, buckets, basis),
+      this.denominators(targets, coefficients, buckets.map((b) => b.end)),
+      this.repository.freshness(),
+    ]);
+
+    const rows: CoverageRow[] = [];
+    for (const target of [...targets].sort((a, b) => a.code.localeCompare(b.code))) {
+      buckets.forEach((bucket, k) => {
+        const flow = zero();
+        const stock = zero();
+        let apportioned = false;
+        for (const { sourceId, coef } of coefficients.get(target.id)!) {
+          const f = flows.get(sourceId)?.[k];
+          const s = stocks.get(sourceId)?.[k];
+          if (f) add(flow, f, coef);
+          if (s) add(stock, s, coef);
+          if (Math.abs(coef - Math.round(coef)) > 1e-9 && ((f && f.some(Boolean)) || (s && s.some(Boolean)))) apportioned = true;
+        }
+        rows.push(this.row(target, bucket, query.period, flow, stock, denominators.get(target.id)?.[k] ?? null, apportioned));
+      });
+    }
+    return {
+      unit: root,
+      level: query.level,
+      period: query.period,
+      from,
+      to,
+      geographyAsOf: day,
+      basis,
+      rows,
+      asOf: {
+        eventId: freshness.eventId,
+        at: freshness.at,
+        pendingEvents: freshness.pending,
+        lagSeconds: freshness.oldestPendingAt ? Math.max(0, (Date.now() - new Date(freshness.oldestPendingAt).getTime()) / 1000) : 0,
+      },
+    };
+  }
+
+  /** The units at a level with the lowest coverage to date (as of `to`), lowest first; units without a household count last. */
+  async lowest(scope: DataScope, query: Omit<CoverageQuery, 'period' | 'from'>, first: number): Promise<CoverageReport> {
+    const report = await this.coverage(scope, { ...query, period: Period.Cumulative });
+    const ranked = [...report.rows].sort((a, b) => (a.coveragePercent ?? Infinity) - (b.coveragePercent ?? Infinity) || a.unit.code.localeCompare(b.unit.code));
+    return { ...report, rows: ranked.slice(0, first) };
+  }
+
+  /** One unit's measures per bucket of the period: a trend. */
+  async trend(scope: DataScope, query: Omit<CoverageQuery, 'level'>): Promise<CoverageReport> {
+    const day = this.date(query.geographyAsOf, 'geographyAsOf') ?? todayInVietnam();
+    const unit = await this.geography.unitByCode(query.unitCode, day);
+    const level = (Object.keys(LEVEL_KINDS) as CoverageLevel[]).find((l) => LEVEL_KINDS[l].includes(unit.kind))!;
+    return this.coverage(scope, { ...query, level });
+  }
+
+  private row(unit: AdminUnit, bucket: Bucket, period: Period, flow: Vector, stock: Vector, households: number | null, apportioned: boolean): CoverageRow {
+    const cumulative = period === Period.Cumulative;
+    const m = (measure: Measure, v = flow) => round(v[MEASURE_INDEX[measure]]);
+    const toDate = m('households_ever', stock);
+    const bands = [
+      ['female', 'under_35'],
+      ['female', '35_59'],
+      ['female', '60_plus'],
+      ['male', 'under_35'],
+      ['male', '35_59'],
+      ['male', '60_plus'],
+    ] as const;
+    return {
+      unit,
+      periodStart: cumulative ? ALL_TIME : bucket.start,
+      periodEnd: bucket.end,
+      apportioned,
+      households: households === null ? null : round(households),
+      householdsReached: cumulative ? toDate : m('households'),
+      householdsReachedToDate: toDate,
+      coveragePercent: households ? Math.round((toDate / households) * 1000) / 10 : null,
+      entries: m('entries'),
+      entriesVerified: m('entries_verified'),
+      services: ASSIST_SERVICES.map((service) => ({ service, done: m(`done_${service}`), followUp: m(`follow_up_${service}`) })),
+      followUpsOpen: m('follow_ups_net', stock),
+      activeVolunteers: cumulative ? m('volunteers_ever', stock) : m('volunteers'),
+      sessionsHeld: m('sessions_held'),
+      participants: m('participants'),
+      trained: bands.map(([gender, ageBand]) => ({ gender, ageBand, people: m(`trained_${gender}_${ageBand}`) })),
+    };
+  }
+
+  /**
+   * Per source and bucket: the measures of the bucket (flows), and every measure summed from the beginning up to the
+   * bucket's last day (stocks: households reached to date, follow-ups open, volunteers ever).
+   */
+  private async values(sources: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<{ flows: Map<string, Vector[]>; stocks: Map<string, Vector[]> }> {
+    const cellIds = sources.filter((s) => CELL_KINDS.has(s.kind)).map((s) => s.id);
+    const factIds = sources.filter((s) => !CELL_KINDS.has(s.kind)).map((s) => s.id);
+    const first = buckets[0];
+    const last = buckets.at(-1)!;
+    const grain = storedGrain(period);
+    const starts = buckets.map((b) => b.start);
+
+    // Everything up to the first bucket's end: all time minus what came after, for cells; summed facts otherwise.
+    const end = first.end;
+    const monthEnd = addDays(nextBucket(Period.Month, monthStart(end)), -1);
+    const [allTime, yearsAfter, monthsAfter, daysAfter, factPrefix] = await Promise.all([
+      this.repository.cells(cellIds, 'A', [ALL_TIME], basis),
+      this.repository.cellsBetween(cellIds, 'Y', yearStart(end), '9999-12-31', basis),
+      this.repository.cellsBetween(cellIds, 'M', monthStart(end), nextBucket(Period.Year, yearStart(end)), basis),
+      this.repository.facts(cellIds, 'A', addDays(end, 1), monthEnd, basis),
+      this.repository.facts(factIds, 'A', ALL_TIME, end, basis),
+    ]);
+    const prefix = new Map<string, Vector>();
+    for (const id of cellIds) {
+      const v = add(zero(), allTime.get(id)?.get(ALL_TIME) ?? zero());
+      for (const after of [yearsAfter.get(id), monthsAfter.get(id), daysAfter.get(id)?.get(ALL_TIME)]) if (after) add(v, after, -1);
+      prefix.set(id, v);
+    }
+    for (const id of factIds) prefix.set(id, factPrefix.get(id)?.get(ALL_TIME) ?? zero());
+
+    const flows = new Map<string, Vector[]>();
+    if (period === Period.Cumulative) {
+      for (const [id, v] of prefix) flows.set(id, [v]);
+    } else {
+      const [cellFlows, factFlows] = await Promise.all([
+        grain ? this.repository.cells(cellIds, grain, starts, basis) : this.repository.facts(cellIds, 'D', first.start, last.end, basis),
+        this.repository.facts(factIds, grain ?? 'D', first.start, last.end, basis),
+      ]);
+      for (const s of sources) {
+        const byBucket = (CELL_KINDS.has(s.kind) ? cellFlows : factFlows).get(s.id);
+        flows.set(s.id, starts.map((start) => byBucket?.get(start) ?? zero()));
+      }
+    }
+    const stocks = new Map<string, Vector[]>();
+    for (const s of sources) {
+      const series: Vector[] = [prefix.get(s.id)!];
+      for (let k = 1; k < buckets.length; k++) series.push(add(add(zero(), series[k - 1]), flows.get(s.id)![k]));
+      stocks.set(s.id, series);
+    }
+    return { flows, stocks };
+  }
+
+  /**
+   * Households of each target as of each bucket end: the latest count of every unit of its own subtree (a unit with a
+   * count of its own stands for its subtree); when the target's own tree has none, its predecessors' (or successors')
+   * counts mapped in like any measure.
+   */
+  private async denominators(targets: AdminUnit[], coefficients: Map<string, { sourceId: string; coef: number }[]>, ends: string[]): Promise<Map<string, (number | null)[]>> {
+    const roots = [...new Set([...coefficients.values()].flatMap((cs) => cs.map((c) => c.sourceId)))];
+    const counts = await this.repository.householdCounts(roots);
+    const units = await this.geography.unitsByIds(roots);
+    const pathOf = new Map(units.map((u) => [u.id, u.path]));
+    const ownTree = (rootId: string, end: string): number => {
+      const path = pathOf.get(rootId)!;
+      const latest = new Map<string, { path: string; asOf: string; households: number }>();
+      for (const c of counts) {
+        if (!c.path.startsWith(path)) continue;
+        const known = latest.get(c.unitId);
+        // The latest figure on or before the end; failing that the earliest after it.
+        const better = !known || (c.asOf <= end ? known.asOf > end || c.asOf > known.asOf : known.asOf > end && c.asOf < known.asOf);
+        if (better) latest.set(c.unitId, c);
+      }
+      const counted = [...latest.values()];
+      return counted.filter((c) => !counted.some((o) => o !== c && c.path.startsWith(o.path))).reduce((sum, c) => sum + c.households, 0);
+    };
+    const out = new Map<string, (number | null)[]>();
+    for (const t of targets) {
+      out.set(
+        t.id,
+        ends.map((end) => {
+          const own = ownTree(t.id, end);
+          if (own > 0) return own;
+          const mapped = coefficients.get(t.id)!.filter((c) => c.sourceId !== t.id).reduce((sum, c) => sum + c.coef * ownTree(c.sourceId, end), 0);
+          return mapped > 0 ? mapped : null;
+        }),
+      );
+    }
+    return out;
+  }
+
+  /** The root must be in the reader's scope: directly, as an older unit that went into it, or wholly inside a granted unit. */
+  private async authorize(scope: DataScope, root: AdminUnit): Promise<void> {
+    if (scope.all || (await this.access.covers(scope, [{ unitId: root.id }]))) return;
+    const map = await this.maps.forDay(todayInVietnam());
+    const granted = scope.unitPaths.map((p) => p.split('/').filter(Boolean).at(-1)!);
+    if (granted.some((g) => map.contains(g, root.id))) return;
+    throw DomainError.forbidden();
+  }
+
+  private date(value: string | null | undefined, field: string): string | null {
+    if (value === undefined || value === null) return null;
+    if (!isIsoDate(value)) throw DomainError.invalid(field, 'must be a date written YYYY-MM-DD');
+    return value;
+  }
+}

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Role } from '@cdtg/access';
+import { loadDemoCity } from '@cdtg/demo';
+import { RebuildService } from '@cdtg/rollups';
+import { eventually, startTestApp, TestApp } from '../support/app';
+import { createUser, TestUser } from '../support/users';
+
+const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created rejected entries { entryId problems { path message } } } }`;
+const COVERAGE = `query($code: String!, $level: CoverageLevel!, $period: Period!, $from: String, $to: String, $geo: String, $basis: CountBasis) {
+  coverage(unitCode: $code, level: $level, period: $period, from: $from, to: $to, geographyAsOf: $geo, basis: $basis) {
+    geographyAsOf asOf { eventId pendingEvents }
+    rows { unit { code name } periodStart periodEnd apportioned households householdsReached householdsReachedToDate coveragePercent entries entriesVerified
+           followUpsOpen activeVolunteers sessionsHeld participants services { service done followUp } trained { gender ageBand people } } } }`;
+
+type Row = {
+  unit: { code: string; name: string };
+  periodStart: string;
+  periodEnd: string;
+  apportioned: boolean;
+  households: number | null;
+  householdsReached: number;
+  householdsReachedToDate: number;
+  coveragePercent: number | null;
+  entries: number;
+  entriesVerified: number;
+  followUpsOpen: number;
+  activeVolunteers: number;
+  sessionsHeld: number;
+  participants: number;
+  services: { service: string; done: number; followUp: number }[];
+  trained: { gender: string; ageBand: string; people: number }[];
+};
+type Report = { coverage: { geographyAsOf: string; asOf: { eventId: string; pendingEvents: number }; rows: Row[] } };
+
+const sum = (rows: Row[], pick: (r: Row) => number) => Math.round(rows.reduce((s, r) => s + pick(r), 0) * 1000) / 1000;
+
+describe('coverage rollups across the 2025 reform', () => {
+  let t: TestApp;
+  let department: TestUser;
+  let officer: TestUser;
+  let groupId: string;
+  let memberId: string;
+  let oldUnitId: string;
+  let newUnitId: string;
+  let newCommuneId: string;
+  const entryIds: string[] = [];
+
+  const report = async (vars: Record<string, unknown>, as: TestUser = department) => {
+    const res = await as.gql<Report>(COVERAGE, vars);
+    expect(res.errors).toBeUndefined();
+    return res.data!.coverage;
+  };
+  /** Waits until every change written so far is counted (the worker consumes the events through BullMQ). */
+  const settled = () => eventually(async () => (await t.db.query<{ n: string }>(`SELECT count(*) AS n FROM change_event WHERE processed_at IS NULL`))[0].n === '0', 20_000);
+  const entry = (unitId: string, household: Record<string, string>, occurredAt: string, services = [{ service: 'VneidAccount', outcome: 'Done' }], volunteer = memberId) => ({
+    clientId: randomUUID(),
+    household,
+    unitId,
+    services,
+    volunteerIds: [volunteer],
+    occurredAt,
+  });
+
+  beforeAll(async () => {
+    t = await startTestApp(); // real Redis: the projection runs as BullMQ jobs
+    await loadDemoCity(t.app.get(DataSource));
+    // A group founded before the reform on an old residential group of Phường Xuân Hà (merged into Phường Thanh Khê), and its leader.
+    const [row] = await t.db.query<{ group_id: string; member_id: string; unit_id: string; code: string }>(
+      `SELECT g.id AS group_id, ms.member_id, u.id AS unit_id, u.code FROM volunteer_group g JOIN admin_unit u ON u.id = g.unit_id
+         JOIN membership ms ON ms.group_id = g.id AND ms.role = 'leader' AND ms.to_date IS NULL AND ms.from_date <= '2025-05-01'
+        WHERE u.code LIKE '20209-%' AND u.valid_to = '2025-06-30' AND g.status = 'active' ORDER BY u.code LIMIT 1`,
+    );
+    ({ group_id: groupId, member_id: memberId, unit_id: oldUnitId } = row);
+    const [fresh] = await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = $1 AND valid_from = '2025-07-01'`, [row.code]);
+    newUnitId = fresh.id;
+    const [commune] = await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = '20209' AND valid_from = '2025-07-01'`);
+    newCommuneId = commune.id;
+    department = await createUser(t, { email: 'so.rollups@cdtg.test', role: Role.Department, unitCode: '48' });
+    officer = await createUser(t, { email: 'phuong.rollups@cdtg.test', role: Role.WardOfficer, unitCode: '20209' });
+    // Households of the new residential group and of two old wards (the denominators), synthetic figures.
+    await t.gql(`mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { created } }`, {
+      csv: `unit_code,as_of,households\n${row.code},2026-01-01,40\n20209,2025-01-01,4000\n20207,2025-01-01,1000\n20206,2025-01-01,1000\n20215,2025-01-01,1000\n20218,2025-01-01,1000\n`,
+    });
+
+    const batch = [
+      // Before the reform, under the old residential group: households H1, H2, H3 (H1 twice in May).
+      entry(oldUnitId, { address: '1 Hà Huy Tập', headName: 'Hộ Một' }, '2025-05-10T08:00'),
+      entry(oldUnitId, { address: '1 Ha Huy Tap', headName: 'HO MOT' }, '2025-05-20T08:00', [{ service: 'VneidLevel2', outcome: 'FollowUp', reason: 'NoSmartphone' }]),
+      entry(oldUnitId, { address: '2 Hà Huy Tập', headName: 'Hộ Hai' }, '2025-06-02T08:00'),
+      entry(oldUnitId, { address: '3 Hà Huy Tập', headName: 'Hộ Ba' }, '2025-06-03T08:00'),
+      // After it, under the new residential group: H1 again (settling its follow-up) and H4; and one at the new commune's level: H5.
+      entry(newUnitId, { address: 'số 1 Hà Huy Tập', headName: 'ông Hộ Một' }, '2026-10-05T08:00', [{ service: 'VneidLevel2', outcome: 'Done' }]),
+      entry(newUnitId, { address: '4 Hà Huy Tập', headName: 'Hộ Bốn' }, '2026-10-06T08:00'),
+    ];
+    // A ward-level group of one of the five old wards merged into Phường Thanh Khê logs H5 at the new commune's level.
+    const [ward] = await t.db.query<{ group_id: string; member_id: string }>(
+      `SELECT g.id AS group_id, ms.member_id FROM volunteer_group g JOIN admin_unit u ON u.id = g.unit_id AND u.code IN ('20206', '20207', '20209', '20215', '20218') AND u.valid_to = '2025-06-30'
+         JOIN membership ms ON ms.group_id = g.id AND ms.role = 'leader' AND ms.to_date IS NULL ORDER BY u.code LIMIT 1`,
+    );
+    for (const [group, entries] of [
+      [groupId, batch],
+      [ward.group_id, [entry(newCommuneId, { address: '5 Hà Huy Tập', headName: 'Hộ Năm' }, '2026-10-07T08:00', undefined, ward.member_id)]],
+    ] as const) {
+      const res = await t.gql<{ logAssists: { created: number; entries: { entryId: string; problems: unknown[] }[] } }>(LOG, { input: { groupId: group, entries } });
+      expect(res.data!.logAssists.entries.flatMap((e) => e.problems)).toEqual([]);
+      entryIds.push(...res.data!.logAssists.entries.map((e) => e.entryId));
+    }
+    await settled();
+  }, 120_000);
+  afterAll(async () => t?.close());
+
+  it('answers the same question in the tree after the reform and before it, and the figures add up', async () => {
+    const after = await report({ code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-20', geo: '2026-11-20' });
+    const thanhKhe = after.rows.find((r) => r.unit.code === '20209')!;
+    // Households: the counts of the commune's own (post-reform) units come first; the old wards' are for the old tree.
+    expect(thanhKhe).toMatchObject({ householdsReached: 5, householdsReachedToDate: 5, entries: 7, activeVolunteers: 2, followUpsOpen: 0, apportioned: false, households: 40, coveragePercent: 12.5 });
+    expect(sum(after.rows, (r) => r.householdsReached)).toBe(5);
+
+    const before = await report({ code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-20', geo: '2025-06-30' });
+    expect(before.geographyAsOf).toBe('2025-06-30');
+    const xuanHa = before.rows.find((r) => r.unit.code === '20209')!;
+    expect(xuanHa.unit.name).toBe('Phường Xuân Hà');
+    // H1–H4 lived in the old residential group; H5, logged at the new commune's level, is shared among its five old wards by households.
+    expect(xuanHa.householdsReached).toBeCloseTo(4 + 4000 / 8000, 5);
+    expect(xuanHa.apportioned).toBe(true);
+    expect(xuanHa.households).toBe(4000);
+    expect(before.rows.find((r) => r.unit.code === '20207')!.householdsReached).toBeCloseTo(1000 / 8000, 3);
+    expect(sum(before.rows, (r) => r.householdsReached)).toBe(5);
+    expect(sum(before.rows, (r) => r.entries)).toBe(7);
+
+    const districts = await report({ code: '48', level: 'District', period: 'Cumulative', to: '2026-11-20', geo: '2025-06-30' });
+    expect(districts.rows.find((r) => r.unit.code === '491')!.householdsReached).toBe(5); // Quận Thanh Khê holds all five old wards
+  });
+
+  it('counts distinct households per period, follow-ups open over time, and a trend in the old tree', async () => {
+    const months = await report({ code: '20209', level: 'Commune', period: 'Month', from: '2025-05-01', to: '2025-07-31', geo: '2025-06-30' });
+    expect(months.rows.map((r) => [r.periodStart, r.householdsReached, r.householdsReachedToDate, r.followUpsOpen, r.entries])).toEqual([
+      ['2025-05-01', 1, 1, 1, 2],
+      ['2025-06-01', 2, 3, 1, 2],
+      ['2025-07-01', 0, 3, 1, 0],
+    ]);
+    const weeks = await report({ code: '20209', level: 'Commune', period: 'Week', from: '2026-10-05', to: '2026-10-11' });
+    expect(weeks.rows[0]).toMatchObject({ periodStart: '2026-10-05', periodEnd: '2026-10-11', householdsReached: 3, householdsReachedToDate: 5, followUpsOpen: 0 });
+    const days = await report({ code: '20209', level: 'ResidentialGroup', period: 'Day', from: '2026-10-05', to: '2026-10-06' });
+    const rg = days.rows.filter((r) => r.householdsReached > 0);
+    expect(rg.map((r) => [r.periodStart, r.householdsReached, r.householdsReachedToDate])).toEqual([
+      ['2026-10-05', 1, 3], // H1 again (first reached in May 2025 under the old residential group)
+      ['2026-10-06', 1, 4], // H4
+    ]);
+    expect(rg[0].households).toBe(40);
+  });
+
+  it('drops a voided entry and counts verified entries separately; the full rebuild agrees with the incremental tables', async () => {
+    const base = { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-20' };
+    await t.gql(`mutation($id: ID!) { voidAssistEntry(id: $id, reason: "Trùng với phiếu khác") { id } }`, { id: entryIds[6] }); // H5
+    await t.gql(`mutation($ids: [ID!]!) { verifyAssistEntries(ids: $ids) { id } }`, { ids: entryIds.slice(0, 2) }); // H1 in May
+    await settled();
+    const all = (await report(base)).rows.find((r) => r.unit.code === '20209')!;
+    expect(all).toMatchObject({ householdsReached: 4, entries: 6, entriesVerified: 2 });
+    const verified = (await report({ ...base, basis: 'Verified' })).rows.find((r) => r.unit.code === '20209')!;
+    expect(verified).toMatchObject({ householdsReached: 1, entries: 2, entriesVerified: 2, followUpsOpen: 1 });
+    expect(verified.services.find((s) => s.service === 'VneidLevel2')).toEqual({ service: 'VneidLevel2', done: 0, followUp: 1 });
+
+    const check = await t.app.get(RebuildService).run('verify');
+    expect(check).toMatchObject({ consistent: true, repaired: false });
+    expect(check.cells.expected).toBeGreaterThan(0);
+    expect(check.entryFacts).toMatchObject({ expected: 6, stored: 6, different: 0 });
+    // A cell damaged behind the projection's back is found, and repaired.
+    await t.db.query(`UPDATE rollup_cell SET households = households + 7 WHERE grain = 'A' AND basis = 0 AND unit_id = $1`, [newCommuneId]);
+    const damaged = await t.app.get(RebuildService).run('repair');
+    expect(damaged).toMatchObject({ consistent: false, repaired: true, cells: { different: 1 } });
+    expect(await t.app.get(RebuildService).run('verify')).toMatchObject({ consistent: true });
+  });
+
+  it('counts held sessions, people trained and the volunteers who worked at them', async () => {
+    const planned = await officer.gql<{ planSession: { id: string } }>(
+      `mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`,
+      { input: { groupId, unitId: newUnitId, title: 'Kích hoạt VNeID mức 2', topics: ['vneid'], startsAt: '2027-01-05T08:00', endsAt: '2027-01-05T10:00', place: 'Nhà văn hóa tổ 1', capacity: 40, audience: ['Residents'] } },
+    );
+    expect(planned.errors).toBeUndefined();
+    const sessionId = planned.data!.planSession.id;
+    const helper = (await t.db.query<{ member_id: string }>(`SELECT member_id FROM membership WHERE group_id = $1 AND to_date IS NULL AND member_id <> $2 LIMIT 1`, [groupId, memberId]))[0];
+    const assigned = await officer.gql<{ assignMember: { id: string } }>(`mutation($s: ID!, $m: ID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Trainer }) { id } }`, {
+      s: sessionId,
+      m: helper.member_id,
+    });
+    await officer.gql(`mutation($id: ID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`, { id: assigned.data!.assignMember.id });
+    // The session took place on 2026-10-20 (moved into the past directly: a new plan must be in the future).
+    await t.db.query(`UPDATE training_session SET starts_at = '2026-10-20T01:00:00Z', ends_at = '2026-10-20T03:00:00Z' WHERE id = $1`, [sessionId]);
+    const logged = await officer.gql(`mutation($id: ID!) { logAttendance(sessionId: $id, input: { femaleUnder35: 3, female35To59: 4, female60Plus: 5, maleUnder35: 1, male35To59: 2, male60Plus: 6, total: 22 }) { status } }`, {
+      id: sessionId,
+    });
+    expect(logged.errors).toBeUndefined();
+    await settled();
+    const month = (await report({ code: '20209', level: 'Commune', period: 'Month', from: '2026-10-01', to: '2026-10-31' }, officer)).rows[0];
+    expect(month).toMatchObject({ sessionsHeld: 1, participants: 22, activeVolunteers: 2 });
+    expect(month.trained.find((x) => x.gender === 'male' && x.ageBand === '60_plus')!.people).toBe(6);
+    expect((await t.app.get(RebuildService).run('verify')).consistent).toBe(true);
+  });
+
+  it('keeps coverage within the reader’s scope, in either tree', async () => {
+    const denied = await officer.gql<Report>(COVERAGE, { code: '48', level: 'Commune', period: 'Cumulative' });
+    expect(denied.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const otherWard = await officer.gql<Report>(COVERAGE, { code: '20242', level: 'ResidentialGroup', period: 'Cumulative' });
+    expect(otherWard.errors![0].extensions!.code).toBe('FORBIDDEN');
+    // An old ward merged into the officer's commune is theirs to read in the old tree; the department reads old Quảng Nam.
+    expect((await report({ code: '20207', level: 'ResidentialGroup', period: 'Cumulative', geo: '2025-06-30' }, officer)).rows.length).toBeGreaterThan(0);
+    expect((await report({ code: '49', level: 'District', period: 'Cumulative', geo: '2025-06-30' })).rows.length).toBeGreaterThan(10);
+    const lead = await createUser(t, { email: 'totruong.rollups@cdtg.test', role: Role.GroupLead, groupId });
+    expect((await lead.gql(COVERAGE, { code: '20209', level: 'Commune', period: 'Cumulative' })).errors![0].extensions!.code).toBe('FORBIDDEN');
+    const bad = await department.gql(COVERAGE, { code: '48', level: 'Commune', period: 'Day', from: '2020-01-01', to: '2026-01-01' });
+    expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['from'] }] });
+  });
+});
