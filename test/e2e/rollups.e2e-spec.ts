@@ -53,7 +53,7 @@ describe('coverage rollups across the 2025 reform', () => {
   };
   /** Waits until every change written so far is counted (the worker consumes the events through BullMQ). */
   const settled = () => eventually(async () => (await t.db.query<{ n: string }>(`SELECT count(*) AS n FROM change_event WHERE processed_at IS NULL`))[0].n === '0', 20_000);
-  const entry = (unitId: string, household: Record<string, string>, occurredAt: string, services = [{ service: 'VneidAccount', outcome: 'Done' }], volunteer = memberId) => ({
+  const entry = (unitId: string, household: Record<string, string>, occurredAt: string, services: Record<string, string>[] = [{ service: 'VneidAccount', outcome: 'Done' }], volunteer = memberId) => ({
     clientId: randomUUID(),
     household,
     unitId,
