@@ -46,6 +46,8 @@ interface PlaceObjects {
   memberId: string;
   userId: string;
   importId: string;
+  /** A coverage export asked for by the administrator. */
+  exportId: string;
   entryId: string;
   clientId: string;
   /** A planned session of the place's group, held in its unit, with the place's member assigned. */
@@ -273,6 +275,12 @@ const CASES: Record<string, Case> = {
     vars: (_, p) => ({ c: p.unitCode }),
   },
   lowestCoverage: { rule: readCoverage, doc: `query($c: String!) { lowestCoverage(unitCode: $c, level: Commune) { rows { coveragePercent } } }`, vars: (_, p) => ({ c: p.unitCode }) },
+  exportCoverage: {
+    rule: readCoverage,
+    doc: `mutation($c: String!) { exportCoverage(unitCode: $c, level: Commune, period: Month, format: Csv) { id } }`,
+    vars: (_, p) => ({ c: p.unitCode }),
+  },
+  coverageExport: { rule: adminOnly, doc: `query($id: ID!) { coverageExport(id: $id) { id status } }`, vars: (_, p) => ({ id: p.exportId }) }, // others: only their own exports
   coverageTrend: { rule: readCoverage, doc: `query($c: String!) { coverageTrend(unitCode: $c, period: Month) { rows { entries } } }`, vars: (_, p) => ({ c: p.unitCode }) },
 
   // Audit
@@ -338,14 +346,22 @@ describe('access matrix: every operation × every role × inside and outside its
       const memberId = member.data!.createMember.id;
       const base = { unitCode, unitId, groupId, memberId, userId: user.data!.inviteUser.id, importId: started.data!.importDirectoryCsv.id };
       const session = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
-        input: sessionInput({ ...base, sessionId: '', assignmentId: '', entryId: '', clientId: '' }, `Buổi kiểm thử ${unitCode}`),
+        input: sessionInput({ ...base, sessionId: '', assignmentId: '', entryId: '', clientId: '', exportId: '' }, `Buổi kiểm thử ${unitCode}`),
       });
       const sessionId = session.data!.planSession.id;
       const assigned = await t.gql<{ assignMember: { id: string } }>(`mutation($s: ID!, $m: ID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Trainer }) { id } }`, { s: sessionId, m: memberId });
-      const e = assistEntry({ ...base, sessionId, assignmentId: '', entryId: '', clientId: '' });
+      const e = assistEntry({ ...base, sessionId, assignmentId: '', entryId: '', clientId: '', exportId: '' });
       const logged = await t.gql<{ logAssists: { entries: { entryId: string }[] } }>(LOG_ASSISTS, { input: { groupId, entries: [e] } });
       await t.gql(`mutation($u: ID!) { setHouseholdCount(input: { unitId: $u, asOf: "2026-01-01", households: 1000 }) { households } }`, { u: unitId });
-      return { ...base, sessionId, assignmentId: assigned.data!.assignMember.id, entryId: logged.data!.logAssists.entries[0].entryId, clientId: e.clientId };
+      const exported = await t.gql<{ exportCoverage: { id: string } }>(`mutation($c: String!) { exportCoverage(unitCode: $c, level: Commune, period: Month, format: Csv) { id } }`, { c: unitCode });
+      return {
+        ...base,
+        sessionId,
+        assignmentId: assigned.data!.assignMember.id,
+        entryId: logged.data!.logAssists.entries[0].entryId,
+        clientId: e.clientId,
+        exportId: exported.data!.exportCoverage.id,
+      };
     };
     const places = { A: await place('20194'), B: await place('20197'), X: await place('99001') };
 

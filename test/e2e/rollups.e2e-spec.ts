@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Role } from '@cdtg/access';
 import { loadDemoCity } from '@cdtg/demo';
-import { RebuildService } from '@cdtg/rollups';
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { RebuildService, WeeklyDigestService } from '@cdtg/rollups';
+import { TestSmtpServer } from '../support/smtp';
 import { eventually, startTestApp, TestApp } from '../support/app';
 import { createUser, TestUser } from '../support/users';
 
@@ -37,6 +40,7 @@ const sum = (rows: Row[], pick: (r: Row) => number) => Math.round(rows.reduce((s
 
 describe('coverage rollups across the 2025 reform', () => {
   let t: TestApp;
+  let smtp: TestSmtpServer;
   let department: TestUser;
   let officer: TestUser;
   let groupId: string;
@@ -63,7 +67,8 @@ describe('coverage rollups across the 2025 reform', () => {
   });
 
   beforeAll(async () => {
-    t = await startTestApp(); // real Redis: the projection runs as BullMQ jobs
+    smtp = await new TestSmtpServer().start();
+    t = await startTestApp({ env: { SMTP_URL: smtp.url } }); // real Redis: the projection runs as BullMQ jobs
     await loadDemoCity(t.app.get(DataSource));
     // A group founded before the reform on an old residential group of Phường Xuân Hà (merged into Phường Thanh Khê), and its leader.
     const [row] = await t.db.query<{ group_id: string; member_id: string; unit_id: string; code: string }>(
@@ -108,7 +113,10 @@ describe('coverage rollups across the 2025 reform', () => {
     }
     await settled();
   }, 120_000);
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.stop();
+  });
 
   it('answers the same question in the tree after the reform and before it, and the figures add up', async () => {
     const after = await report({ code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-20', geo: '2026-11-20' });
@@ -211,5 +219,72 @@ describe('coverage rollups across the 2025 reform', () => {
     expect((await lead.gql(COVERAGE, { code: '20209', level: 'Commune', period: 'Cumulative' })).errors![0].extensions!.code).toBe('FORBIDDEN');
     const bad = await department.gql(COVERAGE, { code: '48', level: 'Commune', period: 'Day', from: '2020-01-01', to: '2026-01-01' });
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['from'] }] });
+  });
+
+  it('exports the same table as XLSX and CSV through a queued job and a signed, expiring link', async () => {
+    const EXPORT = `mutation($format: ExportFormat!) { exportCoverage(unitCode: "48", level: Commune, period: Month, from: "2026-10-01", to: "2026-10-31", format: $format) { id status } }`;
+    const POLL = `query($id: ID!) { coverageExport(id: $id) { status filename rows downloadUrl downloadExpiresAt failure } }`;
+    type Polled = { coverageExport: { status: string; filename: string; rows: number; downloadUrl: string; failure: string | null } };
+    const make = async (format: string) => {
+      const started = await department.gql<{ exportCoverage: { id: string; status: string } }>(EXPORT, { format });
+      expect(started.data!.exportCoverage.status).toBe('Queued');
+      const id = started.data!.exportCoverage.id;
+      return eventually(async () => {
+        const polled = (await department.gql<Polled>(POLL, { id })).data!.coverageExport;
+        return polled.status === 'Ready' && { id, ...polled };
+      });
+    };
+    const xlsx = await make('Xlsx');
+    expect(xlsx.filename).toMatch(/^bao-phu-thanh-pho-da-nang-month-2026-10-31\.xlsx$/);
+    const file = await request(xlsx.downloadUrl.replace(/^https?:\/\/[^/]+/, t.url)).get('').buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(file.status).toBe(200);
+    expect(file.headers['content-disposition']).toContain('attachment');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file.body as never);
+    const sheet = book.getWorksheet('Bao phủ')!;
+    expect(sheet.getRow(1).getCell(2).value).toBe('Đơn vị');
+    expect(sheet.getRow(1).getCell(8).value).toBe('Tỷ lệ bao phủ (%)');
+    const thanhKhe = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(1).value === '20209')!;
+    expect(thanhKhe.getCell(2).value).toBe('Phường Thanh Khê');
+    expect(thanhKhe.getCell(6).value).toBe(2); // households reached in October 2026 (H5 voided)
+    expect(thanhKhe.getCell(6).numFmt).toBe('#,##0.###');
+    expect(thanhKhe.getCell(3).value).toEqual(new Date('2026-10-01T00:00:00Z'));
+    expect(xlsx.rows).toBe(sheet.rowCount - 1);
+
+    const csv = await make('Csv');
+    const text = await request(csv.downloadUrl.replace(/^https?:\/\/[^/]+/, t.url)).get('');
+    expect(text.text.startsWith('\uFEFFMã đơn vị,Đơn vị,Từ ngày')).toBe(true);
+    expect(text.text).toContain('20209,Phường Thanh Khê,2026-10-01,2026-10-31');
+
+    const tampered = xlsx.downloadUrl.replace(/sig=.{4}/, 'sig=AAAA').replace(/^https?:\/\/[^/]+/, t.url);
+    expect((await request(tampered).get('')).status).toBe(404);
+    const expired = xlsx.downloadUrl.replace(/expires=\d+/, 'expires=1700000000').replace(/^https?:\/\/[^/]+/, t.url);
+    expect((await request(expired).get('')).status).toBe(404);
+    // Only the asker reads the export; a question outside the scope is refused when asked.
+    expect((await officer.gql(POLL, { id: xlsx.id })).errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect((await officer.gql(EXPORT, { format: 'Csv' })).errors![0].extensions!.code).toBe('FORBIDDEN');
+  });
+
+  it('sends the department a weekly digest with the lowest-coverage communes and the table attached, once', async () => {
+    const digest = t.app.get(WeeklyDigestService);
+    const monday = new Date('2026-10-12T00:30:00Z'); // 07:30 in Vietnam: the week of 5–11 October 2026 has just ended
+    expect(await digest.send(monday)).toBe(1);
+    expect(await digest.send(monday)).toBe(0); // the same week again: already queued
+    const mail = await eventually(() => smtp.to('so.rollups@cdtg.test')[0]);
+    expect(mail.parsed.subject).toBe('Bản tin bao phủ tuần 05/10/2026–11/10/2026: Thành phố Đà Nẵng');
+    expect(mail.parsed.text).toContain('Hộ được hỗ trợ trong tuần: 2');
+    expect(mail.parsed.text).toContain('Năm đơn vị có tỷ lệ bao phủ thấp nhất');
+    expect(mail.parsed.html).toContain('<li>');
+    const [attachment] = mail.parsed.attachments;
+    expect(attachment.filename).toMatch(/\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(attachment.content as never);
+    expect(book.getWorksheet('Bao phủ')!.rowCount).toBeGreaterThan(90); // every commune of the new city
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.to('so.rollups@cdtg.test')).toHaveLength(1);
   });
 });

@@ -19,6 +19,7 @@ import { GraphqlExceptionFilter } from './graphql/graphql-exception.filter';
 import { GraphqlValidationPipe } from './graphql/validation.pipe';
 import { RateLimitMiddleware } from './graphql/rate-limit.middleware';
 import { API_RESOLVERS } from './resolvers';
+import { ExportDownloadController } from './rollups/export-download.controller';
 import { AgendaPreferenceController } from './sessions/agenda-preference.controller';
 import { CalendarController } from './sessions/calendar.controller';
 
@@ -35,7 +36,7 @@ import { CalendarController } from './sessions/calendar.controller';
     RollupsModule,
     SessionsModule,
   ],
-  controllers: [CalendarController, AgendaPreferenceController],
+  controllers: [CalendarController, AgendaPreferenceController, ExportDownloadController],
   providers: [
     ...API_RESOLVERS,
     LoaderFactory,

@@ -5,15 +5,18 @@ import { NotificationsModule } from '@cdtg/notifications';
 import { QueueConsumerModule } from '@cdtg/queue';
 import { RollupsModule } from '@cdtg/rollups';
 import { SessionsModule } from '@cdtg/sessions';
+import { CoverageExportHandler } from './handlers/coverage-export.handler';
 import { DirectoryImportHandler } from './handlers/directory-import.handler';
 import { ProjectChangesHandler } from './handlers/project-changes.handler';
+import { RollupCheckHandler } from './handlers/rollup-check.handler';
 import { SendEmailHandler } from './handlers/send-email.handler';
 import { SessionReminderHandler } from './handlers/session-reminder.handler';
 import { WeeklyAgendaHandler } from './handlers/weekly-agenda.handler';
+import { WeeklyDigestHandler } from './handlers/weekly-digest.handler';
 
 /** Job handlers, the outbox relay and the BullMQ workers. Needs CoreModule beside it. */
 @Module({
   imports: [QueueConsumerModule.forRoot(), NotificationsModule, AuditModule, DirectoryModule, RollupsModule, SessionsModule],
-  providers: [SendEmailHandler, DirectoryImportHandler, ProjectChangesHandler, SessionReminderHandler, WeeklyAgendaHandler],
+  providers: [SendEmailHandler, DirectoryImportHandler, ProjectChangesHandler, SessionReminderHandler, WeeklyAgendaHandler, CoverageExportHandler, WeeklyDigestHandler, RollupCheckHandler],
 })
 export class WorkerModule {}

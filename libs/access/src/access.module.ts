@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AccessService } from './access.service';
+import { SignedLinks } from './signed-links';
 
 @Global()
-@Module({ providers: [AccessService], exports: [AccessService] })
+@Module({ providers: [AccessService, SignedLinks], exports: [AccessService, SignedLinks] })
 export class AccessModule {}

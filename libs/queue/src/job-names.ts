@@ -4,6 +4,7 @@ export enum QueueName {
   Imports = 'imports',
   Projections = 'projections',
   Sessions = 'sessions',
+  Reports = 'reports',
 }
 
 /** Every job. A job name belongs to exactly one queue and has exactly one handler in apps/worker. */
@@ -13,6 +14,9 @@ export enum JobName {
   ProjectChanges = 'changes.project',
   SessionReminder = 'sessions.remind',
   WeeklyAgenda = 'sessions.weekly-agenda',
+  CoverageExport = 'reports.coverage-export',
+  WeeklyDigest = 'reports.weekly-digest',
+  RollupCheck = 'reports.rollup-check',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -21,6 +25,9 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ProjectChanges]: QueueName.Projections,
   [JobName.SessionReminder]: QueueName.Sessions,
   [JobName.WeeklyAgenda]: QueueName.Sessions,
+  [JobName.CoverageExport]: QueueName.Reports,
+  [JobName.WeeklyDigest]: QueueName.Reports,
+  [JobName.RollupCheck]: QueueName.Reports,
 };
 
 /** A job produced by the calendar (a cron pattern read in a time zone) rather than by a write. Its payload is {}. */
@@ -36,6 +43,10 @@ export interface JobSchedule {
 export const JOB_SCHEDULES: readonly JobSchedule[] = [
   // Each volunteer's week ahead, Monday 07:00 Vietnam time.
   { id: 'weekly-agenda', job: JobName.WeeklyAgenda, pattern: '0 7 * * 1', tz: 'Asia/Ho_Chi_Minh' },
+  // The department's coverage digest of the week just ended, Monday 07:30 Vietnam time.
+  { id: 'weekly-digest', job: JobName.WeeklyDigest, pattern: '30 7 * * 1', tz: 'Asia/Ho_Chi_Minh' },
+  // Every night the rollups are rebuilt from raw records and compared with the incremental tables.
+  { id: 'rollup-check', job: JobName.RollupCheck, pattern: '30 2 * * *', tz: 'Asia/Ho_Chi_Minh' },
 ];
 
 export const ALL_JOB_NAMES = Object.values(JobName);

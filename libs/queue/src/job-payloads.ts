@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { IsISO8601, IsOptional, IsUUID, Matches, validateSync } from 'class-validator';
+import { IsBoolean, IsISO8601, IsOptional, IsUUID, Matches, validateSync } from 'class-validator';
 import { JobName } from './job-names';
 
 export class SendEmailPayload {
@@ -34,6 +34,25 @@ export class WeeklyAgendaPayload {
   asOf?: string;
 }
 
+export class CoverageExportPayload {
+  @IsUUID()
+  exportId: string;
+}
+
+/** Produced by the weekly schedule: the digest covers the ISO week before the one holding `asOf` (default: now). */
+export class WeeklyDigestPayload {
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+}
+
+/** Produced by the nightly schedule: compares the rollups with a rebuild; `repair` replaces them when they differ. */
+export class RollupCheckPayload {
+  @IsOptional()
+  @IsBoolean()
+  repair?: boolean;
+}
+
 /** The payload type of each job. Adding a JobName without a payload here is a compile error. */
 export interface JobPayloads {
   [JobName.SendEmail]: SendEmailPayload;
@@ -41,6 +60,9 @@ export interface JobPayloads {
   [JobName.ProjectChanges]: ProjectChangesPayload;
   [JobName.SessionReminder]: SessionReminderPayload;
   [JobName.WeeklyAgenda]: WeeklyAgendaPayload;
+  [JobName.CoverageExport]: CoverageExportPayload;
+  [JobName.WeeklyDigest]: WeeklyDigestPayload;
+  [JobName.RollupCheck]: RollupCheckPayload;
 }
 
 const PAYLOAD_CLASSES: { [N in JobName]: new () => JobPayloads[N] } = {
@@ -49,6 +71,9 @@ const PAYLOAD_CLASSES: { [N in JobName]: new () => JobPayloads[N] } = {
   [JobName.ProjectChanges]: ProjectChangesPayload,
   [JobName.SessionReminder]: SessionReminderPayload,
   [JobName.WeeklyAgenda]: WeeklyAgendaPayload,
+  [JobName.CoverageExport]: CoverageExportPayload,
+  [JobName.WeeklyDigest]: WeeklyDigestPayload,
+  [JobName.RollupCheck]: RollupCheckPayload,
 };
 
 /**

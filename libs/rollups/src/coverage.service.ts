@@ -110,7 +110,11 @@ export class CoverageService {
     private readonly access: AccessService,
   ) {}
 
-  async coverage(scope: DataScope, query: CoverageQuery): Promise<CoverageReport> {
+  /**
+   * Checks a question and works out what it asks for (the unit, the rows' units, the buckets) without computing it:
+   * bad dates, unknown units, units outside the reader's scope and questions too large are refused here.
+   */
+  async plan(scope: DataScope, query: CoverageQuery) {
     const today = todayInVietnam();
     const day = this.date(query.geographyAsOf, 'geographyAsOf') ?? today;
     const to = this.date(query.to, 'to') ?? today;
@@ -120,11 +124,16 @@ export class CoverageService {
     const root = await this.geography.unitByCode(query.unitCode, day);
     await this.authorize(scope, root);
     const kinds = LEVEL_KINDS[query.level];
+    if (!kinds) throw DomainError.invalid('level', 'is not a level');
     const targets = kinds.includes(root.kind) ? [root] : await this.geography.subtree(root.code, day, kinds);
     const buckets = bucketsBetween(query.period, from, to);
     if (buckets.length > MAX_BUCKETS) throw DomainError.invalid('from', `the range holds ${buckets.length} ${query.period} buckets; at most ${MAX_BUCKETS}`);
     if (buckets.length * targets.length > MAX_CELLS) throw DomainError.invalid('level', `${targets.length} units × ${buckets.length} periods is too many; choose a higher level or a shorter range`);
+    return { day, from, to, basis, root, targets, buckets };
+  }
 
+  async coverage(scope: DataScope, query: CoverageQuery): Promise<CoverageReport> {
+    const { day, from, to, basis, root, targets, buckets } = await this.plan(scope, query);
     const map = await this.maps.forDay(day);
     const coefficients = new Map(targets.map((t) => [t.id, map.coefficients.get(t.id) ?? []]));
     const sourceIds = [...new Set([...coefficients.values()].flatMap((cs) => cs.map((c) => c.sourceId)))];

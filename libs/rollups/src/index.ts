@@ -7,3 +7,7 @@ export * from './projector.service';
 export * from './rollups.module';
 export * from './coverage.service';
 export * from './rebuild.service';
+export * from './coverage-export.entity';
+export * from './coverage-export.service';
+export * from './report-file';
+export * from './weekly-digest.service';

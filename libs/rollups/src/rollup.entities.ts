@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { CoverageExport } from './coverage-export.entity';
 import { MEASURES } from './measures';
 
 /** What one valid assistance entry counts for (see facts.ts): written by the projector, read for days and small units. */
@@ -102,4 +103,4 @@ export class RollupCell {
 // The measure columns, one int per entry of MEASURES, declared from the list so that table and list cannot differ.
 for (const measure of MEASURES) Column({ type: 'int', name: measure, default: 0 })(RollupCell.prototype, measure);
 
-export const ROLLUP_ENTITIES = [RollupEntryFact, RollupVolunteerFact, RollupSessionFact, RollupCell];
+export const ROLLUP_ENTITIES = [RollupEntryFact, RollupVolunteerFact, RollupSessionFact, RollupCell, CoverageExport];

@@ -272,6 +272,17 @@ export class RollupRepository {
     )) as { unitId: string; path: string; asOf: string; households: number }[];
   }
 
+  /** Active department accounts and the units of their grants (in force on `day`), for the weekly digest. */
+  async digestRecipients(day: string): Promise<{ userId: string; email: string; displayName: string; language: string; unitId: string; unitCode: string; unitPath: string }[]> {
+    return (await this.dataSource.query(
+      `SELECT u.id AS "userId", u.email, u.display_name AS "displayName", u.language, a.id AS "unitId", a.code AS "unitCode", a.path AS "unitPath"
+         FROM user_account u JOIN role_grant g ON g.user_id = u.id AND g.revoked_at IS NULL AND g.role = 'DEPARTMENT'
+         JOIN admin_unit a ON a.id = g.unit_id AND COALESCE(a.valid_from, '-infinity') <= $1::date AND COALESCE(a.valid_to, 'infinity') >= $1::date
+        WHERE u.status = 'active' ORDER BY u.email, a.code`,
+      [day],
+    )) as { userId: string; email: string; displayName: string; language: string; unitId: string; unitCode: string; unitPath: string }[];
+  }
+
   /** How fresh the rollups are: the last change event whose every predecessor has been applied, and the backlog. */
   async freshness(): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null }> {
     const [row] = (await this.dataSource.query(

@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { GeographyModule } from '@cdtg/geography';
+import { NotificationsModule } from '@cdtg/notifications';
+import { CoverageExportService } from './coverage-export.service';
 import { CoverageService } from './coverage.service';
 import { GeographyMapService } from './geography-map.service';
 import { ProjectorService } from './projector.service';
 import { RebuildService } from './rebuild.service';
 import { RollupRepository } from './rollup.repository';
 import { SessionSource } from './session-source';
+import { WeeklyDigestService } from './weekly-digest.service';
 
 @Module({
-  imports: [GeographyModule],
-  providers: [RollupRepository, SessionSource, ProjectorService, GeographyMapService, CoverageService, RebuildService],
-  exports: [ProjectorService, CoverageService, RebuildService],
+  imports: [GeographyModule, NotificationsModule],
+  providers: [RollupRepository, SessionSource, ProjectorService, GeographyMapService, CoverageService, RebuildService, CoverageExportService, WeeklyDigestService],
+  exports: [ProjectorService, CoverageService, RebuildService, CoverageExportService, WeeklyDigestService],
 })
 export class RollupsModule {}

@@ -10,7 +10,7 @@ import { SessionAssignment } from './session-assignment.entity';
 import { SessionRepository } from './session.repository';
 import { SessionStatus } from './sessions.enums';
 import { startOfVietnamDay, vietnamDate, vietnamWeekStart } from './session-times';
-import { SignedLinks } from './signed-links';
+import { SignedLinks } from '@cdtg/access';
 import { TrainingSession } from './training-session.entity';
 import { TrainingTopicService } from './training-topic.service';
 

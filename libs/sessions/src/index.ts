@@ -6,7 +6,6 @@ export * from './session-assignment.entity';
 export * from './notice-preference.entity';
 export * from './session-times';
 export * from './icalendar';
-export * from './signed-links';
 export * from './suggestions';
 export * from './training-topic.service';
 export * from './session-notices.service';

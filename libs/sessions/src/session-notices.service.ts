@@ -6,7 +6,7 @@ import { icsCalendar } from './icalendar';
 import { sessionEvent, sessionFacts } from './session-calendar';
 import { Recipient, SessionRepository } from './session.repository';
 import { SessionStatus } from './sessions.enums';
-import { SignedLinks } from './signed-links';
+import { SignedLinks } from '@cdtg/access';
 import { TrainingSession } from './training-session.entity';
 import { TrainingTopicService } from './training-topic.service';
 

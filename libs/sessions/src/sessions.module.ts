@@ -8,12 +8,11 @@ import { AttendanceService } from './attendance.service';
 import { SessionNotices } from './session-notices.service';
 import { SessionRepository } from './session.repository';
 import { SessionService } from './session.service';
-import { SignedLinks } from './signed-links';
 import { TrainingTopicService } from './training-topic.service';
 
 @Module({
   imports: [NotificationsModule, AuditModule, DirectoryModule],
-  providers: [SessionRepository, TrainingTopicService, SignedLinks, SessionNotices, SessionService, AttendanceService, AssignmentService, AgendaService],
-  exports: [TrainingTopicService, SignedLinks, SessionNotices, SessionService, AttendanceService, AssignmentService, AgendaService],
+  providers: [SessionRepository, TrainingTopicService, SessionNotices, SessionService, AttendanceService, AssignmentService, AgendaService],
+  exports: [TrainingTopicService, SessionNotices, SessionService, AttendanceService, AssignmentService, AgendaService],
 })
 export class SessionsModule {}

@@ -2,7 +2,7 @@ import { DomainError } from '@cdtg/errors';
 import { AppConfig } from '@cdtg/config';
 import { escapeText, foldLine, icsCalendar } from './icalendar';
 import { formatVietnamTime, parseVietnamTime, startOfVietnamDay, vietnamDate, vietnamWeekStart } from './session-times';
-import { SignedLinks } from './signed-links';
+import { SignedLinks } from '@cdtg/access';
 import { explainSuggestion, rankSuggestions, scoreSuggestion, SuggestionFacts } from './suggestions';
 
 const invalid = (fn: () => unknown) => {

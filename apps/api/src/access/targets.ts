@@ -3,12 +3,13 @@ import { DataSource } from 'typeorm';
 import { Anchor, Role } from '@cdtg/access';
 import { GrantInput, GrantsService, UsersService } from '@cdtg/accounts';
 import { AssistQueryService } from '@cdtg/assists';
+import { CoverageExportService } from '@cdtg/rollups';
 import { DirectoryService } from '@cdtg/directory';
 import { AssignmentService, SessionService } from '@cdtg/sessions';
 
 /** An object an operation acts on, named by the argument (dotted path) that holds its id. */
 export interface TargetSpec {
-  kind: 'group' | 'member' | 'unit' | 'import' | 'user' | 'grant' | 'grant-inputs' | 'assist-entries' | 'session' | 'assignment' | 'session-place';
+  kind: 'group' | 'member' | 'unit' | 'import' | 'user' | 'grant' | 'grant-inputs' | 'assist-entries' | 'coverage-export' | 'session' | 'assignment' | 'session-place';
   arg: string;
   /** For users: 'any' (read: one grant in scope suffices) or 'all' (manage: every grant in scope and grantable). */
   mode?: 'any' | 'all';
@@ -32,6 +33,8 @@ export const on = {
   /** One assistance entry (its unit and group), or a list of them (every one must be in scope). */
   assistEntry: (arg = 'id'): TargetSpec => ({ kind: 'assist-entries', arg }),
   assistEntries: (arg = 'ids'): TargetSpec => ({ kind: 'assist-entries', arg }),
+  /** A coverage export: only the user who asked for it (and admins). */
+  coverageExport: (arg = 'id'): TargetSpec => ({ kind: 'coverage-export', arg }),
   /** A training session: where it is held and whose group it is. */
   session: (arg = 'id'): TargetSpec => ({ kind: 'session', arg }),
   /** An assignment: the session it belongs to. */
@@ -67,6 +70,7 @@ export class TargetResolver {
     private readonly grants: GrantsService,
     private readonly directory: DirectoryService,
     private readonly assists: AssistQueryService,
+    private readonly exports: CoverageExportService,
     private readonly sessions: SessionService,
     private readonly assignments: AssignmentService,
   ) {}
@@ -108,6 +112,8 @@ export class TargetResolver {
         const resolved = await this.grants.resolve((value ?? []) as GrantInput[], spec.arg);
         return { anchors: resolved.map((g) => g.anchor), mode: 'all', roles: resolved.map((g) => g.role) };
       }
+      case 'coverage-export':
+        return { ...nowhere, ownerId: id ? await this.exports.ownerOf(id) : null };
       case 'assist-entries': {
         const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && UUID.test(v));
         if (!list.length) return nowhere;

@@ -1,8 +1,9 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
-import { DataScope, Permission } from '@cdtg/access';
-import { CoverageReport, CoverageService } from '@cdtg/rollups';
-import { Allow, Scope } from '../access/access.decorators';
-import { CoverageArgs, CoverageReportType, CoverageTrendArgs, LowestCoverageArgs } from './rollups.types';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Actor, DataScope, Permission } from '@cdtg/access';
+import { CoverageExport, CoverageExportService, CoverageReport, CoverageService } from '@cdtg/rollups';
+import { Allow, CurrentActor, Scope } from '../access/access.decorators';
+import { on } from '../access/targets';
+import { CoverageArgs, CoverageExportType, CoverageReportType, CoverageTrendArgs, ExportCoverageArgs, LowestCoverageArgs } from './rollups.types';
 
 @Resolver(() => CoverageReportType)
 export class CoverageResolver {
@@ -27,4 +28,32 @@ export class CoverageResolver {
   }
 }
 
-export const RollupResolvers = [CoverageResolver];
+@Resolver(() => CoverageExportType)
+export class CoverageExportResolver {
+  constructor(private readonly exports: CoverageExportService) {}
+
+  @Mutation(() => CoverageExportType, { description: 'Queue the same table as coverage() as a CSV or XLSX file; poll coverageExport(id) for the download link' })
+  @Allow(Permission.ReadCoverage)
+  exportCoverage(@Args() args: ExportCoverageArgs, @CurrentActor() actor: Actor, @Scope() scope: DataScope): Promise<CoverageExport> {
+    const { format, language, ...query } = args;
+    return this.exports.request(actor.userId, scope, query, format, language);
+  }
+
+  @Query(() => CoverageExportType, { description: 'An export you asked for (any, for an admin)' })
+  @Allow(Permission.ReadCoverage, on.coverageExport())
+  coverageExport(@Args('id', { type: () => ID }) id: string): Promise<CoverageExport> {
+    return this.exports.find(id);
+  }
+
+  @ResolveField(() => String, { nullable: true, description: 'A signed link to the file, valid one hour (null until ready)' })
+  downloadUrl(@Parent() row: CoverageExport): string | null {
+    return this.exports.downloadUrl(row)?.url ?? null;
+  }
+
+  @ResolveField(() => Date, { nullable: true })
+  downloadExpiresAt(@Parent() row: CoverageExport): Date | null {
+    return this.exports.downloadUrl(row)?.expiresAt ?? null;
+  }
+}
+
+export const RollupResolvers = [CoverageResolver, CoverageExportResolver];

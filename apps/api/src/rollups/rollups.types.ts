@@ -1,7 +1,8 @@
 import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AssistService } from '@cdtg/assists';
-import { Basis, CoverageLevel, Period } from '@cdtg/rollups';
+import { Language } from '@cdtg/notifications';
+import { Basis, CoverageLevel, ExportFormat, ExportStatus, Period } from '@cdtg/rollups';
 import { AdminUnitType } from '../geography/geography.types';
 
 registerEnumType(Period, { name: 'Period', description: 'Days, ISO weeks, months, quarters and years in Asia/Ho_Chi_Minh; Cumulative: from the beginning to the end of the range' });
@@ -199,4 +200,42 @@ export class LowestCoverageArgs {
   @Min(1)
   @Max(100)
   first: number = 5;
+}
+
+registerEnumType(ExportFormat, { name: 'ExportFormat' });
+registerEnumType(ExportStatus, { name: 'ExportStatus' });
+
+@ObjectType('CoverageExport', { description: 'A coverage table as a file, made by a queued job' })
+export class CoverageExportType {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ExportFormat)
+  format: ExportFormat;
+
+  @Field(() => ExportStatus)
+  status: ExportStatus;
+
+  @Field(() => String, { nullable: true })
+  filename: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Rows of the table' })
+  rows: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the export failed' })
+  failure: string | null;
+
+  @Field()
+  createdAt: Date;
+}
+
+@ArgsType()
+export class ExportCoverageArgs extends CoverageArgs {
+  @Field(() => ExportFormat)
+  @IsEnum(ExportFormat)
+  format: ExportFormat;
+
+  @Field(() => Language, { defaultValue: Language.vi, description: 'Language of the headers' })
+  @IsEnum(Language)
+  language: Language = Language.vi;
 }

@@ -16,6 +16,7 @@ import {
   weeklyAgendaEmail,
   WithdrawalNoticeParams,
 } from './session.templates';
+import { weeklyDigestEmail, WeeklyDigestParams } from './coverage.templates';
 
 /** Every e-mail cdtg sends, with the parameters it needs. */
 export interface EmailTemplates {
@@ -29,6 +30,7 @@ export interface EmailTemplates {
   'session-reminder': SessionNoticeParams;
   'assignment-withdrawn': WithdrawalNoticeParams;
   'weekly-agenda': WeeklyAgendaParams;
+  'weekly-digest': WeeklyDigestParams;
 }
 
 export type EmailTemplateName = keyof EmailTemplates;
@@ -44,6 +46,7 @@ const RENDERERS: { [T in EmailTemplateName]: (language: Language, params: EmailT
   'session-reminder': sessionReminderEmail,
   'assignment-withdrawn': assignmentWithdrawnEmail,
   'weekly-agenda': weeklyAgendaEmail,
+  'weekly-digest': weeklyDigestEmail,
 };
 
 /** Parameters that carry a secret (sign-in links): cleared from the stored message once it has been sent. */
@@ -69,4 +72,5 @@ export function renderEmail<T extends EmailTemplateName>(template: T, language: 
 export { button, escapeHtml, layout } from './layout';
 export type { RenderedEmail } from './layout';
 export type { SessionFacts, SessionNoticeParams, WeeklyAgendaParams } from './session.templates';
+export type { WeeklyDigestParams } from './coverage.templates';
 export { sessionWhen } from './session.templates';

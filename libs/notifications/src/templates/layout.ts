@@ -4,8 +4,8 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
-  /** Files sent with the message (an iCalendar event). */
-  attachments?: { filename: string; content: string; contentType: string }[];
+  /** Files sent with the message (an iCalendar event; a spreadsheet, base64-encoded). */
+  attachments?: { filename: string; content: string; contentType: string; encoding?: 'base64' }[];
   /** Extra headers (List-Unsubscribe for optional e-mails). */
   headers?: Record<string, string>;
 }

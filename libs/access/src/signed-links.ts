@@ -3,13 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@cdtg/config';
 
 /** What a signed link lets its holder do, without signing in. Each purpose has its own key. */
-export type LinkPurpose = 'calendar-feed' | 'agenda-preference';
+export type LinkPurpose = 'calendar-feed' | 'agenda-preference' | 'export-download';
 
 /**
  * Links that work without signing in (a calendar app cannot sign in; an unsubscribe link must work from the
- * e-mail): the member id plus an HMAC-SHA256 of it, under a key derived (HKDF-SHA256) from AUTH_SECRET for the
- * link's purpose. Knowing a member id is not enough, a calendar link cannot unsubscribe, and changing AUTH_SECRET
- * retires every link at once.
+ * e-mail; a browser downloads an export): the subject (a member id; an export id and its expiry) plus an HMAC-SHA256
+ * of it, under a key derived (HKDF-SHA256) from AUTH_SECRET for the link's purpose. Knowing an id is not enough, a
+ * link of one purpose is useless for another, and changing AUTH_SECRET retires every link at once.
  */
 @Injectable()
 export class SignedLinks {
@@ -17,15 +17,15 @@ export class SignedLinks {
 
   constructor(private readonly config: AppConfig) {
     const key = (purpose: LinkPurpose) => Buffer.from(hkdfSync('sha256', config.authSecret, 'cdtg-signed-links', purpose, 32));
-    this.keys = { 'calendar-feed': key('calendar-feed'), 'agenda-preference': key('agenda-preference') };
+    this.keys = { 'calendar-feed': key('calendar-feed'), 'agenda-preference': key('agenda-preference'), 'export-download': key('export-download') };
   }
 
-  signature(purpose: LinkPurpose, memberId: string): string {
-    return createHmac('sha256', this.keys[purpose]).update(memberId.toLowerCase()).digest('base64url');
+  signature(purpose: LinkPurpose, subject: string): string {
+    return createHmac('sha256', this.keys[purpose]).update(subject.toLowerCase()).digest('base64url');
   }
 
-  verify(purpose: LinkPurpose, memberId: string, signature: string): boolean {
-    const expected = Buffer.from(this.signature(purpose, memberId));
+  verify(purpose: LinkPurpose, subject: string, signature: string): boolean {
+    const expected = Buffer.from(this.signature(purpose, subject));
     const given = Buffer.from(String(signature ?? ''));
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
@@ -38,5 +38,10 @@ export class SignedLinks {
   /** The page where the member stops (or resumes) the weekly agenda e-mail. */
   agendaPreferenceUrl(memberId: string): string {
     return `${this.config.publicUrl}/agenda/preference?member=${memberId}&sig=${this.signature('agenda-preference', memberId)}`;
+  }
+
+  /** Downloads an export until `expires` (seconds since the epoch). */
+  exportDownloadUrl(exportId: string, expires: number): string {
+    return `${this.config.publicUrl}/exports/${exportId}?expires=${expires}&sig=${this.signature('export-download', `${exportId}.${expires}`)}`;
   }
 }

@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { HandlesJob, JobHandler, JobName, WeeklyDigestPayload } from '@cdtg/queue';
+import { WeeklyDigestService } from '@cdtg/rollups';
+
+/** Queues the department's weekly digest e-mails (each once per account, unit and week). */
+@Injectable()
+@HandlesJob(JobName.WeeklyDigest)
+export class WeeklyDigestHandler implements JobHandler<JobName.WeeklyDigest> {
+  constructor(private readonly digest: WeeklyDigestService) {}
+
+  async handle(payload: WeeklyDigestPayload): Promise<void> {
+    await this.digest.send(payload.asOf ? new Date(payload.asOf) : new Date());
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DataScope } from '@cdtg/access';
+import { addDays, vietnamDate } from '@cdtg/geography';
+import { Language, NotificationService } from '@cdtg/notifications';
+import { CoverageLevel, CoverageService } from './coverage.service';
+import { Period, weekStart } from './periods';
+import { coverageFile, ExportFormat } from './report-file';
+import { RollupRepository } from './rollup.repository';
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * The department's Monday e-mail: for each active department account and each of its units, the headline figures of
+ * the ISO week just ended (households reached, to date, coverage and its change, sessions, volunteers), the five
+ * communes with the lowest coverage, and the week's table by commune as XLSX. Queued once per account, unit and week
+ * (dedupe key), so a job run twice sends nothing more.
+ */
+@Injectable()
+export class WeeklyDigestService {
+  private readonly logger = new Logger(WeeklyDigestService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: RollupRepository,
+    private readonly coverage: CoverageService,
+    private readonly notifications: NotificationService,
+  ) {}
+
+  async send(asOf = new Date()): Promise<number> {
+    const thisWeek = weekStart(vietnamDate(asOf));
+    const start = addDays(thisWeek, -7);
+    const end = addDays(thisWeek, -1);
+    let queued = 0;
+    for (const r of await this.repository.digestRecipients(end)) {
+      const scope: DataScope = { all: false, unitPaths: [r.unitPath], groupIds: [] };
+      const language = r.language === Language.en ? Language.en : Language.vi;
+      const query = { unitCode: r.unitCode, geographyAsOf: end, basis: undefined };
+      const [whole, weeks, communes] = await Promise.all([
+        this.coverage.trend(scope, { ...query, period: Period.Week, from: addDays(start, -7), to: end }),
+        this.coverage.coverage(scope, { ...query, level: CoverageLevel.Commune, period: Period.Week, from: start, to: end }),
+        this.coverage.lowest(scope, { ...query, level: CoverageLevel.Commune, to: end }, 5),
+      ]);
+      const [before, week] = whole.rows;
+      const change = week.coveragePercent !== null && before.coveragePercent !== null ? round1(week.coveragePercent - before.coveragePercent) : null;
+      const file = await coverageFile(weeks, ExportFormat.Xlsx, language);
+      const id = await this.dataSource.transaction((manager) =>
+        this.notifications.queueEmail(manager, {
+          to: r.email,
+          language,
+          template: 'weekly-digest',
+          dedupeKey: `weekly-digest:${r.userId}:${r.unitId}:${start}`,
+          params: {
+            displayName: r.displayName,
+            unitName: whole.unit.name,
+            weekStart: start,
+            weekEnd: end,
+            householdsReachedThisWeek: week.householdsReached,
+            householdsReachedToDate: week.householdsReachedToDate,
+            households: week.households,
+            coveragePercent: week.coveragePercent,
+            changePoints: change,
+            sessionsHeld: week.sessionsHeld,
+            activeVolunteers: week.activeVolunteers,
+            lowest: communes.rows.map((c) => ({ name: c.unit.name, coveragePercent: c.coveragePercent, householdsReachedToDate: c.householdsReachedToDate })),
+            attachment: { filename: file.filename, base64: file.content.toString('base64') },
+          },
+        }),
+      );
+      if (id) queued++;
+    }
+    this.logger.log(`Weekly digest of ${start}–${end}: ${queued} e-mail(s) queued`);
+    return queued;
+  }
+}
