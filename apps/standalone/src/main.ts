@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { ApiModule } from '../../api/src/api.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { createDataSource } from '@cdtg/database';
-import { DEMO_PASSWORD, DemoAccount, DemoCityReport, loadDemoCity, seedDemoAccounts, seedDemoSessions } from '@cdtg/demo';
+import { DEMO_PASSWORD, DemoAccount, DemoActivityReport, DemoCityReport, loadDemoActivity, loadDemoCity, seedDemoAccounts, seedDemoSessions } from '@cdtg/demo';
 import { configOrExit, DATA_MODEL, CoreModule, createApp, exitOnSignals, fail, requireDatabase, resolveDevelopmentServices, runMigrations } from '@cdtg/runtime';
 
 /**
@@ -34,6 +34,9 @@ async function main(): Promise<void> {
     demo && !demo.skipped
       ? `  demo city loaded: Đà Nẵng units before and after the 2025 reform; SYNTHETIC ${demo.residentialGroups} residential groups, ${demo.groups} groups, ${demo.members} members`
       : '',
+    demo && !demo.activity.skipped
+      ? `  demo assistance: SYNTHETIC ${demo.activity.entries} entries for ${demo.activity.households} households since March 2025, with household counts (rollups built)`
+      : '',
     demo?.sessions ? `  demo sessions: SYNTHETIC ${demo.sessions} training sessions in Phường Hải Châu (held last week, planned this week)` : '',
     ...(demo?.accounts?.length
       ? [`  demo sign-in (password ${DEMO_PASSWORD}, development only):`, ...demo.accounts.map((a) => `    ${a.email.padEnd(22)} ${a.role} – ${a.scope}`)]
@@ -47,13 +50,14 @@ async function main(): Promise<void> {
  * The Đà Nẵng demo city, once, into an empty database (DEMO_CITY=false turns it off), and outside production one
  * account per kind of user with a published password.
  */
-async function loadDemo(url: string, passwordMemoryKiB: number | null): Promise<DemoCityReport & { sessions: number; accounts: DemoAccount[] | null }> {
+async function loadDemo(url: string, passwordMemoryKiB: number | null): Promise<DemoCityReport & { sessions: number; activity: DemoActivityReport; accounts: DemoAccount[] | null }> {
   const dataSource = await createDataSource(url, DATA_MODEL, 2).initialize();
   try {
     const city = await loadDemoCity(dataSource);
     const sessions = await seedDemoSessions(dataSource);
+    const activity = await loadDemoActivity(dataSource);
     const accounts = passwordMemoryKiB ? await seedDemoAccounts(dataSource, passwordMemoryKiB) : null;
-    return { ...city, sessions, accounts };
+    return { ...city, sessions, activity, accounts };
   } finally {
     await dataSource.destroy();
   }

@@ -3,6 +3,8 @@ export * from './measures';
 export * from './facts';
 export * from './geography-map';
 export * from './rollup.entities';
+export * from './rollup.repository';
+export * from './session-source';
 export * from './projector.service';
 export * from './rollups.module';
 export * from './coverage.service';

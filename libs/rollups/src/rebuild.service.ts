@@ -75,7 +75,8 @@ export class RebuildService {
       return { mode, entryFacts, volunteerFacts, sessionFacts, cells, consistent, repaired: mode === 'repair' && !consistent };
     });
     const result = { ...report, ms: Date.now() - started };
-    if (!result.consistent) this.logger.error(`Rollup check found differences: ${JSON.stringify(result)}`);
+    if (result.repaired) this.logger.log(`Rollups replaced by a rebuild from raw records: ${JSON.stringify(result)}`);
+    else if (!result.consistent) this.logger.error(`Rollup check found differences: ${JSON.stringify(result)}`);
     else this.logger.log(`Rollup check: incremental tables equal the rebuild (${result.ms} ms)`);
     return result;
   }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createDataSource } from '@cdtg/database';
-import { loadDemoCity, seedNational } from '@cdtg/demo';
+import { loadDemoActivity, loadDemoCity, seedDemoSessions, seedNational } from '@cdtg/demo';
 import { configOrExit, fail, requireDatabase, resolveDevelopmentServices } from '../bootstrap';
 import { DATA_MODEL } from '../data-model';
 import { runMigrations } from '../migrate';
@@ -30,6 +30,11 @@ async function main(): Promise<void> {
         process.stdout.write(`already seeded: nothing written (${scale})\n`);
       } else {
         process.stdout.write(`units: ${report.units}\ngroups: ${report.groups}\nmembers: ${report.members}\n`);
+      }
+      if (scale === 'city') {
+        const sessions = await seedDemoSessions(dataSource);
+        const activity = await loadDemoActivity(dataSource, { seed });
+        process.stdout.write(`sessions: ${sessions}\nassistance entries: ${activity.entries} (households: ${activity.households}, ${activity.ms} ms)\n`);
       }
     } finally {
       await dataSource.destroy();
