@@ -144,27 +144,42 @@ export class RebuildService {
     );
   }
 
-  /** Cells from the rebuilt facts: each fact in every commune-or-higher unit on its path, per grain and basis. */
+  /**
+   * Cells from the rebuilt facts: each fact in every commune-or-higher unit on its path, per grain and basis. Facts are
+   * first summed per nearest cell unit (a residential group's commune) and bucket, then spread to the units above.
+   */
   private async buildCells(manager: EntityManager): Promise<void> {
+    await manager.query(`DROP TABLE IF EXISTS rb_near, rb_up, rb_rollup_cell`);
+    await manager.query(
+      `CREATE TEMP TABLE rb_near ON COMMIT DROP AS
+       SELECT u.id AS unit_id,
+              (SELECT k.id FROM unnest(string_to_array(trim(both '/' from u.path), '/')::uuid[]) WITH ORDINALITY AS a(id, n)
+                 JOIN admin_unit k ON k.id = a.id AND k.kind IN ${CELL_KINDS} ORDER BY a.n DESC LIMIT 1) AS near
+         FROM admin_unit u`,
+    );
+    await manager.query(
+      `CREATE TEMP TABLE rb_up ON COMMIT DROP AS
+       SELECT DISTINCT n.near, k.id AS cell_id FROM (SELECT DISTINCT near FROM rb_near WHERE near IS NOT NULL) n JOIN admin_unit u ON u.id = n.near
+         CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from u.path), '/')::uuid[]) AS anc(id) JOIN admin_unit k ON k.id = anc.id AND k.kind IN ${CELL_KINDS}`,
+    );
+    await manager.query(`ANALYZE rb_near, rb_up`);
     const parts: string[] = [];
-    const placed = (table: string) =>
-      `${table} f JOIN admin_unit u ON u.id = f.unit_id CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from u.path), '/')::uuid[]) AS anc(id)
-        JOIN admin_unit k ON k.id = anc.id AND k.kind IN ${CELL_KINDS}`;
     const select = (grain: string, basis: Basis, measures: Record<string, string>, table: string) =>
-      `SELECT k.id AS unit_id, '${grain}'::char(1) AS grain, ${bucketSql(grain as never, 'f.day')} AS bucket, ${basis}::smallint AS basis,
-              ${MEASURES.map((m) => `${measures[m] ?? '0'} AS ${q(m)}`).join(', ')}
-         FROM ${placed(table)} GROUP BY 1, 2, 3, 4`;
+      `SELECT up.cell_id AS unit_id, '${grain}'::char(1) AS grain, agg.bucket, ${basis}::smallint AS basis, ${MEASURES.map((m) => (measures[m] ? `sum(agg.${q(m)})` : '0')).join(', ')}
+         FROM (SELECT n.near, ${bucketSql(grain as never, 'f.day')} AS bucket, ${Object.entries(measures).map(([m, sql]) => `${sql} AS ${q(m)}`).join(', ')}
+                 FROM ${table} f JOIN rb_near n ON n.unit_id = f.unit_id GROUP BY 1, 2) agg
+         JOIN rb_up up ON up.near = agg.near GROUP BY 1, 2, 3, 4`;
     for (const grain of STORED_GRAINS) {
       for (const basis of [Basis.All, Basis.Verified]) parts.push(select(grain, basis, entryMeasuresSql(grain, basis), 'rb_rollup_entry_fact'));
       parts.push(select(grain, Basis.All, volunteerMeasuresSql(grain), 'rb_rollup_volunteer_fact'));
       parts.push(select(grain, Basis.All, sessionMeasuresSql(), 'rb_rollup_session_fact'));
     }
-    await manager.query(`DROP TABLE IF EXISTS rb_rollup_cell`);
     await manager.query(
       `CREATE TEMP TABLE rb_rollup_cell ON COMMIT DROP AS
-       SELECT unit_id, grain, bucket, basis, ${MEASURES.map((m) => `sum(${q(m)})::int AS ${q(m)}`).join(', ')}
-         FROM (${parts.join('\nUNION ALL\n')}) x GROUP BY 1, 2, 3, 4
-       HAVING ${MEASURES.map((m) => `sum(${q(m)}) <> 0`).join(' OR ')}`,
+       SELECT unit_id, grain, bucket, basis, ${MEASURES.map((m, i) => `sum(x.c${i})::int AS ${q(m)}`).join(', ')}
+         FROM (${parts.join('\nUNION ALL\n')}) AS x(unit_id, grain, bucket, basis, ${MEASURES.map((_, i) => `c${i}`).join(', ')})
+        GROUP BY 1, 2, 3, 4
+       HAVING ${MEASURES.map((_, i) => `sum(x.c${i}) <> 0`).join(' OR ')}`,
     );
   }
 

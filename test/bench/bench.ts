@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { runBench, table } from './harness';
+import { Scale } from './generate';
+
+/**
+ * npm run bench -- [--scale national|city|tiny] [--runs N]
+ * Uses BENCH_DATABASE_URL (a server; default postgres://postgres@127.0.0.1:5432/postgres) and REDIS_URL (default
+ * 127.0.0.1:6379). The database cdtg_bench_<scale> is created and filled once, then reused.
+ */
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const value = (flag: string) => {
+    const i = args.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+    return i < 0 ? undefined : args[i].includes('=') ? args[i].split('=')[1] : args[i + 1];
+  };
+  const scale = (value('--scale') ?? 'national') as Scale;
+  if (!['national', 'city', 'tiny'].includes(scale)) throw new Error('usage: bench [--scale national|city|tiny] [--runs N]');
+  const runs = Number(value('--runs') ?? (scale === 'tiny' ? 3 : 30));
+  const started = Date.now();
+  const report = await runBench({
+    scale,
+    runs,
+    serverUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    outDir: 'bench',
+    log: (line) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s] ${line}\n`),
+  });
+  process.stdout.write(`\n${table(report)}\n\nscale ${scale}: ${report.generation.entries.toLocaleString('en-US')} entries, ${report.generation.units.toLocaleString('en-US')} units; whole run ${(report.seconds / 60).toFixed(1)} min\n`);
+  process.exit(0);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { EVERYTHING } from '@cdtg/access';
+import { createDataSource } from '@cdtg/database';
+import { DirectoryImportService, DirectoryService } from '@cdtg/directory';
+import { Basis, CoverageLevel, CoverageService, Period } from '@cdtg/rollups';
+import { DATA_MODEL, runMigrations } from '@cdtg/runtime';
+import { startBenchApp } from './bench-app';
+import { coldStartScenario } from './cold-start';
+import { explainWhile } from './explain';
+import { generate, GenerationReport, Scale } from './generate';
+import { coverageScenarios, freshnessScenario, importScenario, ingestScenario, overheadScenario, Places, Result, statementsScenario } from './scenarios';
+import { fmt } from './stats';
+
+export interface BenchOptions {
+  scale: Scale;
+  /** A PostgreSQL server; the benchmark database is created there once per scale and kept (generation is the slow part). */
+  serverUrl: string;
+  redisUrl: string;
+  /** Repetitions of each timed scenario (after a warm-up). */
+  runs: number;
+  /** Where results.json and the EXPLAIN plans go. */
+  outDir: string;
+  /** The database's name (default cdtg_bench_<scale>). */
+  database?: string;
+  log: (line: string) => void;
+}
+
+export interface BenchReport {
+  scale: Scale;
+  startedAt: string;
+  generation: GenerationReport;
+  results: Result[];
+  seconds: number;
+}
+
+const PLACES: Record<Scale, Places> = {
+  national: { province: 'P01', commune: 'P01C001', oldProvince: 'OP01-1', today: '2026-11-22' },
+  tiny: { province: 'P01', commune: 'P01C001', oldProvince: 'OP01-1', today: '2026-11-22' },
+  city: { province: '48', commune: '20242', oldProvince: '48', today: '2026-11-22' },
+};
+
+/** Intensity of the load scenarios per scale. */
+const LOAD: Record<Scale, { batches: number; freshnessSeconds: number; perSecond: number; importRows: number; coldStartDemo: boolean }> = {
+  national: { batches: 40, freshnessSeconds: 60, perSecond: 100, importRows: 13_000, coldStartDemo: true },
+  city: { batches: 20, freshnessSeconds: 30, perSecond: 100, importRows: 13_000, coldStartDemo: true },
+  tiny: { batches: 2, freshnessSeconds: 3, perSecond: 20, importRows: 300, coldStartDemo: false },
+};
+
+/** Creates (once) and migrates the database of a scale, loads the data, and runs every scenario. */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const started = Date.now();
+  const url = await ensureDatabase(options.serverUrl, options.database ?? `cdtg_bench_${options.scale}`);
+  await runMigrations(url);
+  const dataSource = await createDataSource(url, DATA_MODEL, 4).initialize();
+  let generation: GenerationReport;
+  try {
+    options.log(`data (${options.scale})`);
+    generation = await generate(dataSource, options.scale, options.log);
+    options.log(generation.skipped ? '  already generated' : `  generated in ${fmt(Object.values(generation.seconds).reduce((a, b) => a + b, 0), 0)} s`);
+  } finally {
+    await dataSource.destroy();
+  }
+  const places = PLACES[options.scale];
+  const load = LOAD[options.scale];
+  const prefix = `bench${randomBytes(3).toString('hex')}`;
+  const results: Result[] = [];
+  const explainDir = join(options.outDir, `explain-${options.scale}`);
+
+  // Reads and ingest with the API alone: the worker would compete for the two cores.
+  let api = await startBenchApp(url, { worker: false, redisUrl: options.redisUrl, prefix });
+  try {
+    const ds = api.app.get(DataSource);
+    const coverage = api.app.get(CoverageService);
+    options.log('1–2. coverage from the rollups vs GROUP BY');
+    results.push(...(await coverageScenarios(ds, coverage, places, options.runs)));
+    await explainWhile(ds, explainDir, 'coverage-province-communes', () =>
+      coverage.coverage(EVERYTHING, { unitCode: places.province, level: CoverageLevel.Commune, period: Period.Cumulative, to: places.today, geographyAsOf: places.today, basis: Basis.All }),
+    );
+    await explainWhile(ds, explainDir, 'coverage-commune-residential-groups', () =>
+      coverage.coverage(EVERYTHING, { unitCode: places.commune, level: CoverageLevel.ResidentialGroup, period: Period.Month, from: '2026-10-01', to: '2026-10-31', geographyAsOf: places.today }),
+    );
+    options.log('5. statements per list request');
+    results.push(...(await statementsScenario(api, places.province)));
+    options.log('7. GraphQL overhead');
+    const [group] = (await ds.query(`SELECT id FROM volunteer_group ORDER BY id LIMIT 1`)) as { id: string }[];
+    results.push(await overheadScenario(api, api.app.get(DirectoryService), group.id, options.runs * 5));
+    options.log('3. ingest');
+    results.push(await ingestScenario(ds, api, load.batches, places.today));
+    options.log('6. CSV import');
+    results.push(await importScenario(ds, api.app.get(DirectoryImportService), load.importRows));
+  } finally {
+    await api.close();
+  }
+  // Freshness with the worker running (BullMQ on Redis), as in production; first it catches up with the ingest above.
+  api = await startBenchApp(url, { worker: true, redisUrl: options.redisUrl, prefix });
+  try {
+    const ds = api.app.get(DataSource);
+    options.log('4. freshness (catching up first)');
+    for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
+      const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`)) as { n: number }[];
+      if (n === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    results.push(await freshnessScenario(ds, api, load.freshnessSeconds, load.perSecond, places.today));
+  } finally {
+    await api.close();
+  }
+  options.log('8. cold start');
+  results.push(...(await coldStartScenario({ demo: load.coldStartDemo })));
+
+  const report: BenchReport = { scale: options.scale, startedAt: new Date(started).toISOString(), generation, results, seconds: (Date.now() - started) / 1000 };
+  mkdirSync(options.outDir, { recursive: true });
+  writeFileSync(join(options.outDir, options.scale === 'national' ? 'results.json' : `results-${options.scale}.json`), JSON.stringify(report, null, 2));
+  return report;
+}
+
+/** The results as a Markdown table (printed, and pasted into the README). */
+export function table(report: BenchReport): string {
+  const cell = (t: Result['ours'] | undefined, unit: string) =>
+    !t ? '' : 'value' in t ? `${fmt(t.value, unit === 'statements' ? 0 : 1)}` : `${fmt(t.median, 2)} / ${fmt(t.p95, 2)}`;
+  const lines = [
+    `| scenario | unit | ours (median / p95) | baseline (median / p95) | ratio | target | met |`,
+    `|---|---|---|---|---|---|---|`,
+    ...report.results.map(
+      (r) =>
+        `| ${r.scenario}${r.note ? ` (${r.note})` : ''} | ${r.unit} | ${cell(r.ours, r.unit)} | ${cell(r.baseline, r.unit)} | ${r.ratio === undefined ? '' : `${fmt(r.ratio, r.ratio < 10 ? 2 : 0)}×`} | ${r.target} | ${r.met === null ? '–' : r.met ? 'yes' : '**no**'} |`,
+    ),
+  ];
+  return lines.join('\n');
+}
+
+async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount;
+    if (!exists) await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -1,0 +1,36 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { runBench, table } from '../bench/harness';
+import { adminUrl, REDIS_URL } from '../support/test-env';
+
+/**
+ * The benchmark harness at its smallest scale, so that it cannot rot: every scenario runs end to end (data generation,
+ * rollups, coverage vs GROUP BY, ingest, freshness with the worker, statement counts, CSV import, GraphQL overhead,
+ * cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
+ */
+describe('benchmark harness (tiny scale)', () => {
+  const database = `cdtg_bench_smoke_${Date.now().toString(36)}`;
+  const outDir = mkdtempSync(join(tmpdir(), 'cdtg-bench-'));
+
+  afterAll(async () => {
+    rmSync(outDir, { recursive: true, force: true });
+    const admin = new Client({ connectionString: adminUrl(process.env.CDTG_TEST_SERVER_URL!) });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('runs every scenario and writes its results and plans', async () => {
+    const report = await runBench({ scale: 'tiny', runs: 2, serverUrl: adminUrl(process.env.CDTG_TEST_SERVER_URL!), redisUrl: REDIS_URL, outDir, database, log: () => undefined });
+    expect(report.generation.entries).toBeGreaterThan(1_000);
+    const scenarios = report.results.map((r) => r.scenario.split(' ')[0]);
+    expect(scenarios).toEqual(expect.arrayContaining(['1.', '1b.', '2.', '2b.', '3.', '4.', '5.', '6.', '7.', '8.', '8b.']));
+    // Statement counts do not depend on the page size (DataLoader), at any scale.
+    expect(report.results.filter((r) => r.scenario.startsWith('5.')).every((r) => r.met)).toBe(true);
+    expect(table(report)).toContain('| 1. coverage to date');
+    expect(JSON.parse(readFileSync(join(outDir, 'results-tiny.json'), 'utf8')).results).toHaveLength(report.results.length);
+    expect(readdirSync(join(outDir, 'explain-tiny'))).toEqual(['coverage-commune-residential-groups.txt', 'coverage-province-communes.txt']);
+  }, 300_000);
+});
