@@ -24,23 +24,24 @@ export async function measure(work: () => Promise<unknown>, runs: number, warmup
   return summarise(samples);
 }
 
-/** Runs `work` and `baseline` alternately (so both see the same machine state). */
-export async function measurePair(work: () => Promise<unknown>, baseline: () => Promise<unknown>, runs: number): Promise<{ ours: Timing; baseline: Timing }> {
+/**
+ * Runs `work` and `baseline` interleaved (so both see the same machine state): `runs` times `work` and `baselineRuns`
+ * times `baseline`, spread evenly, after a warm-up of each.
+ */
+export async function measurePair(work: () => Promise<unknown>, baseline: () => Promise<unknown>, runs: number, baselineRuns = runs): Promise<{ ours: Timing; baseline: Timing }> {
   const ours: number[] = [];
   const base: number[] = [];
-  for (let i = 0; i < Math.max(1, Math.ceil(runs / 5)); i++) {
-    await work();
-    await baseline();
-  }
+  const timed = async (fn: () => Promise<unknown>, into: number[]) => {
+    const started = process.hrtime.bigint();
+    await fn();
+    into.push(Number(process.hrtime.bigint() - started) / 1e6);
+  };
+  for (let i = 0; i < Math.max(1, Math.ceil(runs / 5)); i++) await work();
+  await baseline();
   for (let i = 0; i < runs; i++) {
-    for (const [fn, into] of [
-      [work, ours],
-      [baseline, base],
-    ] as const) {
-      const started = process.hrtime.bigint();
-      await fn();
-      into.push(Number(process.hrtime.bigint() - started) / 1e6);
-    }
+    await timed(work, ours);
+    // The baseline's runs fall evenly among ours.
+    if (Math.floor(((i + 1) * baselineRuns) / runs) > base.length) await timed(baseline, base);
   }
   return { ours: summarise(ours), baseline: summarise(base) };
 }
