@@ -3,6 +3,7 @@ import { AccessService, DataScope } from '@cdtg/access';
 import { ASSIST_SERVICES, AssistService } from '@cdtg/assists';
 import { DomainError } from '@cdtg/errors';
 import { addDays, AdminUnit, GeographyService, isIsoDate, todayInVietnam, UnitKind } from '@cdtg/geography';
+import { GeographyMap } from './geography-map';
 import { GeographyMapService } from './geography-map.service';
 import { add, Basis, MEASURE_INDEX, Measure, Vector, zero } from './measures';
 import { ALL_TIME, Bucket, bucketsBetween, monthStart, nextBucket, Period, storedGrain, yearStart } from './periods';
@@ -139,7 +140,7 @@ export class CoverageService {
     const sourceIds = [...new Set([...coefficients.values()].flatMap((cs) => cs.map((c) => c.sourceId)))];
     const sources = await this.geography.unitsByIds(sourceIds);
     const [{ flows, stocks }, denominators, freshness] = await Promise.all([
-      this.values(sources, query.period, buckets, basis),
+      this.values(map, sources, query.period, buckets, basis),
       this.denominators(targets, coefficients, buckets.map((b) => b.end)),
       this.repository.freshness(),
     ]);
@@ -229,9 +230,11 @@ export class CoverageService {
    * Per source and bucket: the measures of the bucket (flows), and every measure summed from the beginning up to the
    * bucket's last day (stocks: households reached to date, follow-ups open, volunteers ever).
    */
-  private async values(sources: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<{ flows: Map<string, Vector[]>; stocks: Map<string, Vector[]> }> {
+  private async values(map: GeographyMap, sources: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<{ flows: Map<string, Vector[]>; stocks: Map<string, Vector[]> }> {
     const cellIds = sources.filter((s) => CELL_KINDS.has(s.kind)).map((s) => s.id);
     const factIds = sources.filter((s) => !CELL_KINDS.has(s.kind)).map((s) => s.id);
+    const cellTrees = new Map(cellIds.map((id) => [id, map.subtree(id)]));
+    const factTrees = new Map(factIds.map((id) => [id, map.subtree(id)]));
     const first = buckets[0];
     const last = buckets.at(-1)!;
     const grain = storedGrain(period);
@@ -244,8 +247,8 @@ export class CoverageService {
       this.repository.cells(cellIds, 'A', [ALL_TIME], basis),
       this.repository.cellsBetween(cellIds, 'Y', yearStart(end), '9999-12-31', basis),
       this.repository.cellsBetween(cellIds, 'M', monthStart(end), nextBucket(Period.Year, yearStart(end)), basis),
-      this.repository.facts(cellIds, 'A', addDays(end, 1), monthEnd, basis),
-      this.repository.facts(factIds, 'A', ALL_TIME, end, basis),
+      this.repository.facts(cellTrees, 'A', addDays(end, 1), monthEnd, basis),
+      this.repository.facts(factTrees, 'A', ALL_TIME, end, basis),
     ]);
     const prefix = new Map<string, Vector>();
     for (const id of cellIds) {
@@ -260,8 +263,8 @@ export class CoverageService {
       for (const [id, v] of prefix) flows.set(id, [v]);
     } else {
       const [cellFlows, factFlows] = await Promise.all([
-        grain ? this.repository.cells(cellIds, grain, starts, basis) : this.repository.facts(cellIds, 'D', first.start, last.end, basis),
-        this.repository.facts(factIds, grain ?? 'D', first.start, last.end, basis),
+        grain ? this.repository.cells(cellIds, grain, starts, basis) : this.repository.facts(cellTrees, 'D', first.start, last.end, basis),
+        this.repository.facts(factTrees, grain ?? 'D', first.start, last.end, basis),
       ]);
       for (const s of sources) {
         const byBucket = (CELL_KINDS.has(s.kind) ? cellFlows : factFlows).get(s.id);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { addDays } from '@cdtg/geography';
 import { GeographyMap, MapLink, MapUnit } from './geography-map';
@@ -9,10 +9,11 @@ const CHECK_EVERY_MS = 5_000;
 /**
  * The geography maps of the periods asked for, built from the administrative tree and its reorganisations and kept
  * in memory. A fingerprint of the tree (units, their validity and parents, links and fractions) is checked every few
- * seconds: any import of units or reorganisations rebuilds the maps at the next question.
+ * seconds, off the question's path: an import of units or reorganisations is in the maps a few seconds later.
  */
 @Injectable()
 export class GeographyMapService {
+  private readonly logger = new Logger(GeographyMapService.name);
   private fingerprint: string | null = null;
   private checkedAt = 0;
   private tree: { units: MapUnit[]; links: MapLink[]; boundaries: string[]; weights: Map<string, number> } | null = null;
@@ -36,7 +37,10 @@ export class GeographyMapService {
   private async refresh(): Promise<void> {
     if (this.tree && Date.now() - this.checkedAt < CHECK_EVERY_MS) return;
     this.loading ??= this.load().finally(() => (this.loading = null));
-    await this.loading;
+    // The first answer waits for the tree; later ones use the tree in hand while its fingerprint (a scan of the units,
+    // a few hundred ms at national scale) is checked in the background.
+    if (!this.tree) await this.loading;
+    else this.loading.catch((error: Error) => this.logger.warn(`Geography map not refreshed: ${error.message}`));
   }
 
   private async load(): Promise<void> {

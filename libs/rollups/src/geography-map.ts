@@ -70,6 +70,17 @@ export class GeographyMap {
     }
   }
 
+  /** A unit and every unit under it, of any period (the ids whose path starts with its path). */
+  subtree(id: string): string[] {
+    const out: string[] = [];
+    for (const stack = [id]; stack.length; ) {
+      const next = stack.pop()!;
+      out.push(next);
+      stack.push(...(this.children.get(next) ?? []));
+    }
+    return out;
+  }
+
   /** F(X, T) for every target T with a share of X: how much of X lies in T's subtree. */
   fractionsOf(id: string): Map<string, number> {
     const known = this.fractions.get(id);

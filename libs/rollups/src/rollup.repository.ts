@@ -234,22 +234,18 @@ export class RollupRepository {
   }
 
   /**
-   * Facts summed per source and bucket of `grain` over [from, to]: each source's own subtree (a residential group:
-   * itself). Used for days, for residential groups, and for the part of a month not covered by cells.
+   * Facts summed per source and bucket of `grain` over [from, to], over each source's own subtree given as unit ids
+   * (a residential group: itself). Used for days, for residential groups, and for the part of a month not covered by
+   * cells. The subtrees come from the in-memory tree: joined by path range in SQL, the planner guessed thousands of
+   * units per range (a residential group has one) and scanned every fact.
    */
-  async facts(sourceIds: string[], grain: StoredGrain | 'D', from: string, to: string, basis: Basis): Promise<Map<string, Map<string, Vector>>> {
-    if (!sourceIds.length || from > to) return new Map();
-    // The units of each source's subtree first, then the facts of exactly those units: joined in one statement, the
-    // planner guesses thousands of units per path range (a residential group has one) and scans every fact.
-    const pairs = (await this.dataSource.query(
-      `SELECT su.id AS source_id, u.id AS unit_id FROM admin_unit su JOIN admin_unit u ON u.path ~>=~ su.path AND u.path ~<~ (su.path || '~')
-        WHERE su.id = ANY($1::uuid[])`,
-      [sourceIds],
-    )) as { source_id: string; unit_id: string }[];
+  async facts(subtrees: Map<string, string[]>, grain: StoredGrain | 'D', from: string, to: string, basis: Basis): Promise<Map<string, Map<string, Vector>>> {
+    if (!subtrees.size || from > to) return new Map();
+    const pairs = [...subtrees].flatMap(([sourceId, unitIds]) => unitIds.map((unitId) => [sourceId, unitId] as const));
     const select = (measures: Record<string, string>, table: string) =>
       `SELECT src.source_id, ${bucketSql(grain, 'f.day')}::text AS bucket, ${Object.entries(measures).map(([m, sql]) => `${sql} AS ${q(m)}`).join(', ')}
          FROM unnest($1::uuid[], $2::uuid[]) AS src(source_id, unit_id) JOIN ${table} f ON f.unit_id = src.unit_id AND f.day BETWEEN $3::date AND $4::date GROUP BY 1, 2`;
-    const params = [pairs.map((p) => p.source_id), pairs.map((p) => p.unit_id), from, to];
+    const params = [pairs.map((p) => p[0]), pairs.map((p) => p[1]), from, to];
     const [entries, volunteers, sessions] = await Promise.all([
       this.dataSource.query(select(entryMeasuresSql(grain, basis), 'rollup_entry_fact'), params),
       this.dataSource.query(select(volunteerMeasuresSql(grain), 'rollup_volunteer_fact'), params),
