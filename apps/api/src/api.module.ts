@@ -22,6 +22,7 @@ import { API_RESOLVERS } from './resolvers';
 import { ExportDownloadController } from './rollups/export-download.controller';
 import { AgendaPreferenceController } from './sessions/agenda-preference.controller';
 import { CalendarController } from './sessions/calendar.controller';
+import { WebConsoleMiddleware } from './web/web-console.middleware';
 
 /** The public GraphQL API. Needs CoreModule beside it (config, database, outbox, health). */
 @Module({
@@ -49,5 +50,7 @@ import { CalendarController } from './sessions/calendar.controller';
 export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(RateLimitMiddleware).forRoutes('graphql');
+    // The web console (dist/web) at / for GET requests that are not API routes.
+    consumer.apply(WebConsoleMiddleware).forRoutes('{*path}');
   }
 }

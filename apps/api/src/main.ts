@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const app = await createApp({ module: ApiAppModule });
   exitOnSignals(app, config);
   await app.listen(config.PORT, config.HOST);
-  new Logger('Api').log(`GraphQL API at ${config.publicUrl}/graphql`);
+  new Logger('Api').log(`GraphQL API at ${config.publicUrl}/graphql, web console at ${config.publicUrl}/`);
 }
 
 void main();

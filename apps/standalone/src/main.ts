@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `cdtg ${config.NODE_ENV} is running (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `  console:   ${config.publicUrl}/`,
     `  GraphQL:   ${config.publicUrl}/graphql`,
     `  health:    ${config.publicUrl}/health/ready`,
     ...notes.map((n) => `  ${n}`),

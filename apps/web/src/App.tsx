@@ -1,0 +1,113 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { ForgotPassword, SetPassword, SignIn, SignInWithLink } from './auth/AuthScreens';
+import { LeadHome } from './lead/LeadHome';
+import { Agenda } from './lead/Agenda';
+import { OfficerHome } from './officer/OfficerHome';
+import { ApiError, currentSession, gql, onSessionChange, setSession } from './lib/api';
+import { useOnline } from './lib/hooks';
+import { useI18n } from './lib/i18n';
+import { ME_QUERY, screensOf, type Me, type Screen } from './lib/me';
+import { navigate, useLocation } from './lib/router';
+import { ErrorBox } from './lib/ui';
+
+const PUBLIC: Record<string, () => React.ReactElement> = {
+  '/sign-in': () => <SignIn />,
+  '/forgot-password': () => <ForgotPassword />,
+  '/accept-invitation': () => <SetPassword mode="invitation" />,
+  '/reset-password': () => <SetPassword mode="reset" />,
+  '/sign-in/link': () => <SignInWithLink />,
+};
+const ME_CACHE = 'cdtg.me';
+// The dashboard carries the chart library: loaded only when opened (the lead's phone never needs it).
+const Dashboard = lazy(() => import('./department/Dashboard').then((m) => ({ default: m.Dashboard })));
+
+export function App() {
+  const { path } = useLocation();
+  const [signedIn, setSignedIn] = useState(() => currentSession() !== null);
+  useEffect(() => onSessionChange((s) => setSignedIn(s !== null)), []);
+  const publicScreen = PUBLIC[path];
+  return (
+    <>
+      <Header signedIn={signedIn && !publicScreen} />
+      <main>{publicScreen ? publicScreen() : signedIn ? <Home path={path} /> : <SignIn />}</main>
+    </>
+  );
+}
+
+function Header({ signedIn }: { signedIn: boolean }) {
+  const { t, language, setLanguage } = useI18n();
+  const online = useOnline();
+  const signOut = async () => {
+    await gql(`mutation { signOut }`).catch(() => undefined);
+    localStorage.removeItem(ME_CACHE);
+    setSession(null);
+    navigate('/sign-in', true);
+  };
+  return (
+    <header className="top">
+      <span className="brand">{t('app.title')}</span>
+      <span className="spacer" />
+      {!online && <span className="offline-badge">{t('app.offline')}</span>}
+      <button type="button" className="ghost" onClick={() => setLanguage(language === 'vi' ? 'en' : 'vi')} lang={language === 'vi' ? 'en' : 'vi'}>
+        {t('app.language')}
+      </button>
+      {signedIn && (
+        <button type="button" className="ghost" onClick={signOut}>
+          {t('app.signOut')}
+        </button>
+      )}
+    </header>
+  );
+}
+
+function Home({ path }: { path: string }) {
+  const { t } = useI18n();
+  const [me, setMe] = useState<Me | null>(() => {
+    try {
+      return JSON.parse(localStorage.getItem(ME_CACHE) ?? 'null') as Me | null;
+    } catch {
+      return null;
+    }
+  });
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    gql<{ me: Me }>(ME_QUERY).then(
+      (data) => {
+        localStorage.setItem(ME_CACHE, JSON.stringify(data.me));
+        setMe(data.me);
+      },
+      (e: unknown) => {
+        // Offline: keep the cached account so the lead's form still works; signed out: back to sign-in.
+        if (e instanceof ApiError && e.code === 'UNAUTHENTICATED') setSession(null);
+        else setError(e);
+      },
+    );
+  }, []);
+  if (!me) return error ? <ErrorBox error={error} /> : <p>{t('app.loading')}</p>;
+  const screens = screensOf(me);
+  const requested = path.replace(/^\//, '').split('/')[0] as Screen;
+  const screen = screens.includes(requested) ? requested : screens[0];
+  if (!screen) return <p>{t('app.noRole')}</p>;
+  if (screen !== requested && path !== `/${screen}`) queueMicrotask(() => navigate(`/${screen}`, true));
+  return (
+    <>
+      {screens.length > 1 && (
+        <nav className="screens">
+          {screens.map((s) => (
+            <a key={s} href={`/${s}`} className={s === screen ? 'active' : ''} onClick={(e) => (e.preventDefault(), navigate(`/${s}`))}>
+              {t(`nav.${s}`)}
+            </a>
+          ))}
+        </nav>
+      )}
+      {screen === 'lead' && <LeadHome me={me} />}
+      {screen === 'officer' && <OfficerHome me={me} />}
+      {screen === 'department' && (
+        <Suspense fallback={<p>{t('app.loading')}</p>}>
+          <Dashboard me={me} />
+        </Suspense>
+      )}
+      {screen === 'agenda' && <Agenda />}
+    </>
+  );
+}

@@ -1,0 +1,339 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { gql } from '../lib/api';
+import { describeProblems } from '../lib/errors';
+import { useOnline, vietnamNowLocal } from '../lib/hooks';
+import { useI18n } from '../lib/i18n';
+import type { Me, Unit } from '../lib/me';
+import { ErrorBox, Notice, Tabs } from '../lib/ui';
+import { Attendance } from './Attendance';
+import { enqueue, listEntries, onQueueChange, removeEntries, syncPending, type AssistInput, type QueuedEntry } from './queue';
+
+export const SERVICES = ['VneidAccount', 'VneidLevel2', 'PortalAccount', 'OnlineApplication', 'CashlessPayment', 'EhealthRecord', 'Other'] as const;
+export const REASONS = ['MissingDocuments', 'NoSmartphone', 'NoSignal', 'Declined', 'Other'] as const;
+
+interface Setup {
+  groupId: string;
+  groupName: string;
+  units: Unit[];
+  members: { id: string; fullName: string; role: string }[];
+}
+
+const GROUP = `query($id: ID!) { group(id: $id) { id name unit { id code name validTo successors { unit { id code name validTo } } } members { role member { id fullName } } } }`;
+
+/** The group, its members and the units its households live in (in force today), kept on the phone for offline use. */
+async function loadSetup(groupId: string): Promise<Setup> {
+  type G = { group: { id: string; name: string; unit: Unit & { successors: { unit: Unit }[] }; members: { role: string; member: { id: string; fullName: string } }[] } };
+  const { group } = await gql<G>(GROUP, { id: groupId });
+  const current = group.unit.validTo ? group.unit.successors.map((s) => s.unit).filter((u) => !u.validTo) : [group.unit];
+  const codes = [...new Set(current.map((u) => u.code))];
+  const vars = Object.fromEntries(codes.map((c, i) => [`c${i}`, c]));
+  const query = `query(${codes.map((_, i) => `$c${i}: String!`).join(', ')}) { ${codes.map((_, i) => `u${i}: unit(code: $c${i}) { id code name } k${i}: unitChildren(code: $c${i}) { id code name }`).join(' ')} }`;
+  const answer = codes.length ? await gql<Record<string, Unit | Unit[]>>(query, vars) : {};
+  const units: Unit[] = [];
+  codes.forEach((_, i) => units.push(answer[`u${i}`] as Unit, ...((answer[`k${i}`] as Unit[]) ?? [])));
+  const setup: Setup = {
+    groupId,
+    groupName: group.name,
+    units: units.filter((u, i) => units.findIndex((v) => v.id === u.id) === i),
+    members: group.members.map((m) => ({ id: m.member.id, fullName: m.member.fullName, role: m.role })),
+  };
+  localStorage.setItem(`cdtg.lead.${groupId}`, JSON.stringify(setup));
+  return setup;
+}
+
+function cachedSetup(groupId: string): Setup | null {
+  try {
+    return JSON.parse(localStorage.getItem(`cdtg.lead.${groupId}`) ?? 'null') as Setup | null;
+  } catch {
+    return null;
+  }
+}
+
+export function LeadHome({ me }: { me: Me }) {
+  const { t } = useI18n();
+  const groups = me.grants.filter((g) => g.role === 'GroupLead' && g.groupId).map((g) => ({ id: g.groupId!, name: g.group?.name ?? g.groupId! }));
+  const [groupId, setGroupId] = useState(groups[0]?.id ?? '');
+  const [tab, setTab] = useState<'assist' | 'attendance'>('assist');
+  return (
+    <section className="lead">
+      {groups.length > 1 && (
+        <label>
+          {t('lead.chooseGroup')}
+          <select value={groupId} onChange={(e) => setGroupId(e.target.value)}>
+            {groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <Tabs<'assist' | 'attendance'>
+        current={tab}
+        onChange={setTab}
+        tabs={[
+          { key: 'assist', label: t('lead.tabAssist') },
+          { key: 'attendance', label: t('lead.tabAttendance') },
+        ]}
+      />
+      {groupId && tab === 'assist' && <AssistLog key={groupId} groupId={groupId} />}
+      {groupId && tab === 'attendance' && <Attendance groupId={groupId} />}
+    </section>
+  );
+}
+
+function AssistLog({ groupId }: { groupId: string }) {
+  const { t } = useI18n();
+  const online = useOnline();
+  const [setup, setSetup] = useState<Setup | null>(() => cachedSetup(groupId));
+  const [setupError, setSetupError] = useState<unknown>(null);
+  const [entries, setEntries] = useState<QueuedEntry[]>([]);
+  const [syncing, setSyncing] = useState(false);
+  const [syncError, setSyncError] = useState<unknown>(null);
+  const [lastSync, setLastSync] = useState<string | null>(null);
+  const [editing, setEditing] = useState<AssistInput | null>(null);
+
+  useEffect(() => {
+    loadSetup(groupId).then(setSetup, (e: unknown) => setSetupError(e));
+  }, [groupId]);
+  const refresh = useCallback(() => void listEntries(groupId).then(setEntries), [groupId]);
+  useEffect(() => {
+    refresh();
+    return onQueueChange(refresh);
+  }, [refresh]);
+
+  const sync = useCallback(async () => {
+    if (!navigator.onLine) return;
+    setSyncing(true);
+    const report = await syncPending();
+    setSyncing(false);
+    setSyncError(report.error);
+    if (!report.error) setLastSync(new Date().toLocaleTimeString());
+  }, []);
+  // Send when the connection returns, when the screen opens, and every 20 seconds while something waits.
+  useEffect(() => {
+    void sync();
+    window.addEventListener('online', sync);
+    const timer = setInterval(() => void sync(), 20_000);
+    return () => {
+      window.removeEventListener('online', sync);
+      clearInterval(timer);
+    };
+  }, [sync]);
+
+  const counts = { pending: 0, synced: 0, rejected: 0 };
+  for (const e of entries) counts[e.status]++;
+
+  return (
+    <div className="stack">
+      {!setup && (setupError ? <ErrorBox error={setupError} /> : <p>{t('app.loading')}</p>)}
+      {!setup && !online && <Notice>{t('lead.setupOffline')}</Notice>}
+      {setup && (
+        <AssistForm
+          key={editing?.clientId ?? 'new'}
+          setup={setup}
+          initial={editing}
+          onSaved={async (input, label) => {
+            if (editing) await removeEntries([editing.clientId]);
+            setEditing(null);
+            await enqueue(groupId, input, label);
+            void sync();
+          }}
+        />
+      )}
+      <section className="queue" aria-labelledby="queue-title">
+        <div className="row">
+          <h2 id="queue-title">{t('lead.queue')}</h2>
+          <span className="spacer" />
+          <button type="button" onClick={() => void sync()} disabled={!online || syncing || counts.pending === 0}>
+            {syncing ? t('lead.syncing') : t('lead.syncNow')}
+          </button>
+        </div>
+        <p className="counts" data-testid="queue-counts">
+          {t('lead.counts', counts)}
+        </p>
+        {lastSync && <p className="muted">{t('lead.lastSync', { time: lastSync })}</p>}
+        {syncError ? <ErrorBox error={syncError} /> : null}
+        <ul className="entries">
+          {entries.map((e) => (
+            <li key={e.clientId} className={`entry ${e.status}`} data-status={e.status} data-client-id={e.clientId}>
+              <div className="row">
+                <span className={`badge ${e.status}`}>{t(`lead.${e.status}`)}</span>
+                <span className="label">{e.label}</span>
+              </div>
+              <div className="muted">
+                {new Date(e.createdAt).toLocaleString()}
+                {e.status === 'pending' && e.lastError === 'OFFLINE' ? ` · ${t('lead.waitingNetwork')}` : ''}
+              </div>
+              {e.status === 'rejected' && (
+                <>
+                  <ul className="problems">
+                    {describeProblems(t, e.problems).map((p) => (
+                      <li key={p}>{p}</li>
+                    ))}
+                  </ul>
+                  <div className="row">
+                    {e.input && (
+                      <button type="button" onClick={() => setEditing(e.input)}>
+                        {t('lead.edit')}
+                      </button>
+                    )}
+                    <button type="button" onClick={() => void removeEntries([e.clientId])}>
+                      {t('lead.discard')}
+                    </button>
+                  </div>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+        {counts.synced > 0 && (
+          <button type="button" className="link" onClick={() => void removeEntries(entries.filter((e) => e.status === 'synced').map((e) => e.clientId))}>
+            {t('lead.clearSynced')}
+          </button>
+        )}
+      </section>
+    </div>
+  );
+}
+
+type ServiceState = Record<string, { on: boolean; outcome: 'Done' | 'FollowUp'; reason: string }>;
+
+function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: AssistInput | null; onSaved(input: Omit<AssistInput, 'clientId'>, label: string): Promise<void> }) {
+  const { t } = useI18n();
+  const stickyKey = `cdtg.lead.volunteers.${setup.groupId}`;
+  const [code, setCode] = useState(initial?.household.code ?? '');
+  const [address, setAddress] = useState(initial?.household.address ?? '');
+  const [headName, setHeadName] = useState(initial?.household.headName ?? '');
+  const [unitId, setUnitId] = useState(initial?.unitId ?? setup.units[0]?.id ?? '');
+  const [services, setServices] = useState<ServiceState>(() =>
+    Object.fromEntries(
+      SERVICES.map((s) => {
+        const given = initial?.services.find((x) => x.service === s);
+        return [s, { on: !!given, outcome: given?.outcome ?? 'Done', reason: given?.reason ?? '' }];
+      }),
+    ),
+  );
+  const [volunteers, setVolunteers] = useState<string[]>(() => initial?.volunteerIds ?? (JSON.parse(localStorage.getItem(stickyKey) ?? '[]') as string[]).filter((id) => setup.members.some((m) => m.id === id)));
+  const [occurredAt, setOccurredAt] = useState(initial?.occurredAt ?? vietnamNowLocal());
+  const [note, setNote] = useState(initial?.note ?? '');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(false);
+    const chosen = SERVICES.filter((s) => services[s].on);
+    const household = code.trim() ? { code: code.trim() } : { address: address.trim(), headName: headName.trim() };
+    const missing = !code.trim() && !(address.trim() && headName.trim()) ? t('lead.needHousehold') : chosen.length === 0 ? t('lead.needService') : volunteers.length === 0 ? t('lead.needVolunteer') : chosen.some((s) => services[s].outcome === 'FollowUp' && !services[s].reason) ? t('lead.needReason') : null;
+    setProblem(missing);
+    if (missing) return;
+    localStorage.setItem(stickyKey, JSON.stringify(volunteers));
+    const label = code.trim() ? `${t('lead.code')} ${code.trim()}` : `${headName.trim()}, ${address.trim()}`;
+    await onSaved(
+      {
+        household,
+        unitId,
+        services: chosen.map((s) => ({ service: s, outcome: services[s].outcome, ...(services[s].outcome === 'FollowUp' ? { reason: services[s].reason } : {}) })),
+        volunteerIds: volunteers,
+        occurredAt,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      },
+      label,
+    );
+    setCode('');
+    setAddress('');
+    setHeadName('');
+    setNote('');
+    setServices((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, { ...v, on: false, outcome: 'Done', reason: '' }])));
+    setOccurredAt(vietnamNowLocal());
+    setSaved(true);
+  };
+
+  return (
+    <form className="card stack assist-form" onSubmit={submit} aria-label={t('lead.tabAssist')}>
+      <h2>{setup.groupName}</h2>
+      <fieldset>
+        <legend>{t('lead.household')}</legend>
+        <p className="muted">{t('lead.householdHint')}</p>
+        <label>
+          {t('lead.address')}
+          <input name="address" value={address} onChange={(e) => setAddress(e.target.value)} autoComplete="off" />
+        </label>
+        <label>
+          {t('lead.headName')}
+          <input name="headName" value={headName} onChange={(e) => setHeadName(e.target.value)} autoComplete="off" />
+        </label>
+        <label>
+          {t('lead.code')}
+          <input name="code" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" inputMode="numeric" />
+        </label>
+      </fieldset>
+      <label>
+        {t('lead.unit')}
+        <select name="unitId" value={unitId} onChange={(e) => setUnitId(e.target.value)}>
+          {setup.units.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset>
+        <legend>{t('lead.services')}</legend>
+        {SERVICES.map((s) => (
+          <div key={s} className="service">
+            <label className="check">
+              <input type="checkbox" name={`service-${s}`} checked={services[s].on} onChange={(e) => setServices({ ...services, [s]: { ...services[s], on: e.target.checked } })} />
+              {t(`service.${s}`)}
+            </label>
+            {services[s].on && (
+              <div className="row wrap">
+                <select aria-label={`${t(`service.${s}`)}: ${t('common.status')}`} value={services[s].outcome} onChange={(e) => setServices({ ...services, [s]: { ...services[s], outcome: e.target.value as 'Done' | 'FollowUp' } })}>
+                  <option value="Done">{t('lead.done')}</option>
+                  <option value="FollowUp">{t('lead.followUp')}</option>
+                </select>
+                {services[s].outcome === 'FollowUp' && (
+                  <select aria-label={t('lead.reason')} value={services[s].reason} onChange={(e) => setServices({ ...services, [s]: { ...services[s], reason: e.target.value } })}>
+                    <option value="">{t('lead.reason')}…</option>
+                    {REASONS.map((r) => (
+                      <option key={r} value={r}>
+                        {t(`reason.${r}`)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </div>
+            )}
+          </div>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>{t('lead.volunteers')}</legend>
+        {setup.members.map((m) => (
+          <label key={m.id} className="check">
+            <input type="checkbox" name="volunteer" value={m.id} checked={volunteers.includes(m.id)} onChange={(e) => setVolunteers(e.target.checked ? [...volunteers, m.id] : volunteers.filter((v) => v !== m.id))} />
+            {m.fullName}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        {t('lead.when')}
+        <input type="datetime-local" name="occurredAt" value={occurredAt} onChange={(e) => setOccurredAt(e.target.value)} required />
+      </label>
+      <label>
+        {t('lead.note')}
+        <textarea name="note" value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={1000} />
+      </label>
+      {problem && (
+        <div className="error" role="alert">
+          {problem}
+        </div>
+      )}
+      {saved && <Notice>{t('lead.saved')}</Notice>}
+      <button type="submit" className="primary big">
+        {t('lead.submit')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,181 @@
+import { ApiError, gql, type FieldProblem } from '../lib/api';
+
+/**
+ * The phone's queue of assistance entries (IndexedDB). Each entry gets its client id when it is written; sync sends
+ * the pending ones through logAssists (re-sending is harmless: the server answers AlreadyStored for a known id) and
+ * keeps each answer: synced (with the stored entry's id) or rejected (with every problem). Once an entry is synced
+ * its household details are dropped from the phone; only a short label stays.
+ */
+
+export interface AssistInput {
+  clientId: string;
+  household: { code?: string; address?: string; headName?: string };
+  unitId: string;
+  services: { service: string; outcome: 'Done' | 'FollowUp'; reason?: string }[];
+  volunteerIds: string[];
+  occurredAt: string;
+  note?: string;
+}
+
+export type QueueStatus = 'pending' | 'synced' | 'rejected';
+
+export interface QueuedEntry {
+  clientId: string;
+  groupId: string;
+  /** Kept until the server has it (needed to send it, or to correct a rejected one). */
+  input: AssistInput | null;
+  label: string;
+  status: QueueStatus;
+  problems: FieldProblem[];
+  /** Why the last attempt did not reach the server, when it did not. */
+  lastError: string | null;
+  entryId: string | null;
+  createdAt: string;
+  syncedAt: string | null;
+}
+
+const DB_NAME = 'cdtg-offline';
+const STORE = 'assists';
+let opening: Promise<IDBDatabase> | null = null;
+
+function open(): Promise<IDBDatabase> {
+  opening ??= new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'clientId' });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  return opening;
+}
+
+async function tx<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
+  const db = await open();
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction(STORE, mode);
+    const request = work(transaction.objectStore(STORE));
+    transaction.oncomplete = () => resolve(request ? request.result : undefined);
+    transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error);
+  });
+}
+
+const listeners = new Set<() => void>();
+export function onQueueChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+const changed = () => listeners.forEach((l) => l());
+
+export async function listEntries(groupId: string): Promise<QueuedEntry[]> {
+  const all = ((await tx('readonly', (s) => s.getAll() as IDBRequest<QueuedEntry[]>)) ?? []) as QueuedEntry[];
+  return all.filter((e) => e.groupId === groupId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+async function putAll(entries: QueuedEntry[]): Promise<void> {
+  await tx('readwrite', (s) => void entries.forEach((e) => s.put(e)));
+}
+
+/** Stores an entry on the phone (a fresh client id) and returns it. */
+export async function enqueue(groupId: string, input: Omit<AssistInput, 'clientId'>, label: string): Promise<QueuedEntry> {
+  const entry: QueuedEntry = {
+    clientId: crypto.randomUUID(),
+    groupId,
+    input: null,
+    label,
+    status: 'pending',
+    problems: [],
+    lastError: null,
+    entryId: null,
+    createdAt: new Date().toISOString(),
+    syncedAt: null,
+  };
+  entry.input = { ...input, clientId: entry.clientId };
+  await putAll([entry]);
+  changed();
+  return entry;
+}
+
+export async function removeEntries(clientIds: string[]): Promise<void> {
+  await tx('readwrite', (s) => void clientIds.forEach((id) => s.delete(id)));
+  changed();
+}
+
+const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created alreadyStored rejected entries { clientId outcome entryId problems { path message } } } }`;
+type LogResult = { logAssists: { entries: { clientId: string; outcome: 'Created' | 'AlreadyStored' | 'Rejected'; entryId: string | null; problems: FieldProblem[] }[] } };
+const BATCH = 100;
+
+let running: Promise<SyncReport> | null = null;
+
+export interface SyncReport {
+  sent: number;
+  synced: number;
+  rejected: number;
+  /** Set when the server could not be reached or refused the whole batch. */
+  error: unknown;
+}
+
+/** Sends every pending entry (one sync at a time in this tab; other tabs are harmless: the server dedupes). */
+export function syncPending(): Promise<SyncReport> {
+  running ??= doSync().finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function doSync(): Promise<SyncReport> {
+  const report: SyncReport = { sent: 0, synced: 0, rejected: 0, error: null };
+  const all = ((await tx('readonly', (s) => s.getAll() as IDBRequest<QueuedEntry[]>)) ?? []) as QueuedEntry[];
+  const pending = all.filter((e) => e.status === 'pending' && e.input).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const byGroup = new Map<string, QueuedEntry[]>();
+  for (const entry of pending) byGroup.set(entry.groupId, [...(byGroup.get(entry.groupId) ?? []), entry]);
+  for (const [groupId, entries] of byGroup) {
+    for (let i = 0; i < entries.length; i += BATCH) {
+      const batch = entries.slice(i, i + BATCH);
+      report.sent += batch.length;
+      let answer: LogResult;
+      try {
+        answer = await gql<LogResult>(LOG, { input: { groupId, entries: batch.map((e) => e.input) } });
+      } catch (error) {
+        report.error = error;
+        if (!(error instanceof ApiError) || !['FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT'].includes(error.code)) {
+          // Not reached (offline, server busy): everything stays pending and goes again later.
+          await putAll(batch.map((e) => ({ ...e, lastError: error instanceof ApiError ? error.code : 'ERROR' })));
+          changed();
+          return report;
+        }
+        // Refused as a whole: the entries a problem names are rejected with it (the others go again at the next
+        // sync); with no entry named (e.g. no longer the group's lead), every entry of the batch carries the reason.
+        const named = new Map<number, FieldProblem[]>();
+        for (const p of error.fields) {
+          const index = p.path[0] === 'input' && p.path[1] === 'entries' ? Number(p.path[2]) : NaN;
+          if (Number.isInteger(index)) named.set(index, [...(named.get(index) ?? []), p]);
+        }
+        const whole = [{ path: [] as string[], message: error.message }];
+        await putAll(
+          batch.flatMap((e, index): QueuedEntry[] =>
+            named.size === 0 ? [{ ...e, status: 'rejected', problems: error.fields.length ? error.fields : whole, lastError: null }] : named.has(index) ? [{ ...e, status: 'rejected', problems: named.get(index)!, lastError: null }] : [],
+          ),
+        );
+        report.rejected += named.size || batch.length;
+        changed();
+        continue;
+      }
+      const results = new Map(answer.logAssists.entries.map((r) => [r.clientId, r]));
+      const now = new Date().toISOString();
+      await putAll(
+        batch.map((e): QueuedEntry => {
+          const r = results.get(e.clientId);
+          if (!r) return e;
+          if (r.outcome === 'Rejected') {
+            report.rejected++;
+            return { ...e, status: 'rejected', problems: r.problems, lastError: null };
+          }
+          report.synced++;
+          return { ...e, status: 'synced', input: null, entryId: r.entryId, problems: [], lastError: null, syncedAt: now };
+        }),
+      );
+      changed();
+    }
+  }
+  return report;
+}

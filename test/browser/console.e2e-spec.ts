@@ -1,0 +1,198 @@
+/// <reference lib="dom" />
+/**
+ * The web console in a real browser: Debian's Chromium driven by playwright-core (headless), against the real API
+ * (which serves the built console at /) with the worker in process on real Redis and PostgreSQL.
+ * CDTG_SCREENSHOTS=1 also writes the three main screens to docs/screenshots/.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import ExcelJS from 'exceljs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { Role } from '@cdtg/access';
+import { loadDemoActivity, loadDemoCity } from '@cdtg/demo';
+import { eventually, startTestApp, TestApp } from '../support/app';
+import { createUser, TestUser } from '../support/users';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = resolve(__dirname, '../..');
+const SHOTS = process.env.CDTG_SCREENSHOTS === '1' ? join(ROOT, 'docs/screenshots') : null;
+const day = (n: number) => new Date(Date.now() + 7 * 3600_000 + n * 86400_000).toISOString().slice(0, 10);
+
+describe('web console in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let lead: TestUser;
+  let officer: TestUser;
+  let department: TestUser;
+  let groupId: string;
+  let sessionId: string;
+  const busy = { id: '', name: 'Trần Văn Bận' };
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH`);
+    }
+    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('The web console is not built: run `npm run build` (npm test does it in pretest)');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+    t = await startTestApp({ env: { DATABASE_POOL_SIZE: '10' } }); // the production default: the dashboard's rollup queries are heavy
+    const dataSource = t.app.get(DataSource);
+    await loadDemoCity(dataSource);
+    // Synthetic activity (entries since March 2025, household counts, rollups built) so the dashboard has figures.
+    await loadDemoActivity(dataSource, { share: 0.3 });
+
+    // A group of Phường Hải Châu (20242), two of its members, and two overlapping sessions tomorrow+1.
+    const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(`{ groups(first: 1, filter: { unitCode: "20242" }) { edges { node { id } } } }`);
+    groupId = groups.data!.groups.edges[0].node.id;
+    const children = await t.gql<{ unitChildren: { id: string; kind: string }[] }>(`{ unitChildren(code: "20242") { id kind } }`);
+    const placeId = children.data!.unitChildren.find((u) => u.kind === 'ResidentialGroup')!.id;
+    const member = async (fullName: string, phone: string) => {
+      const res = await t.gql<{ createMember: { id: string } }>(`mutation($input: CreateMemberInput!) { createMember(input: $input) { id } }`, { input: { groupId, fullName, phone, skills: ['vneid', 'online_safety'] } });
+      expect(res.errors).toBeUndefined();
+      return res.data!.createMember.id;
+    };
+    busy.id = await member(busy.name, '0905 700 001');
+    await member('Nguyễn Thị Hoa', '0905 700 002');
+    const plan = async (title: string, from: string, to: string) => {
+      const res = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
+        input: { groupId, unitId: placeId, title, topics: ['vneid', 'online_safety'], startsAt: `${day(2)}T${from}`, endsAt: `${day(2)}T${to}`, place: 'Nhà văn hóa tổ 5, 12 Lê Duẩn', capacity: 40, audience: ['Elderly'] },
+      });
+      expect(res.errors).toBeUndefined();
+      return res.data!.planSession.id;
+    };
+    sessionId = await plan('Kích hoạt VNeID cho người cao tuổi', '08:00', '10:00');
+    const other = await plan('An toàn trên mạng cho phụ huynh', '09:00', '11:00');
+    const assigned = await t.gql(`mutation($input: AssignMemberInput!) { assignMember(input: $input) { id } }`, { input: { sessionId: other, memberId: busy.id, role: 'Trainer' } });
+    expect(assigned.errors).toBeUndefined();
+
+    lead = await createUser(t, { email: 'totruong.web@cdtg.test', role: Role.GroupLead, groupId, displayName: 'Tổ trưởng' });
+    officer = await createUser(t, { email: 'phuong.web@cdtg.test', role: Role.WardOfficer, unitCode: '20242', displayName: 'Cán bộ phường' });
+    department = await createUser(t, { email: 'so.web@cdtg.test', role: Role.Department, unitCode: '48', displayName: 'Sở' });
+  }, 120_000);
+
+  afterEach(() => {
+    // An uncaught error in the page fails the test that caused it.
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function signIn(context: BrowserContext, user: TestUser, landing: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${user.email}: ${error.message}`));
+    await page.goto(`${t.url}/`);
+    await page.getByLabel('E-mail').fill(user.email);
+    await page.getByLabel('Mật khẩu').fill(user.password);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(`${t.url}${landing}`);
+    return page;
+  }
+
+  const shot = async (page: Page, name: string) => {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+  };
+
+  it('a lead logs three households with the network cut, reconnects, and sees them synced once', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: 'vi-VN' });
+    const page = await signIn(context, lead, '/lead');
+    await page.locator('select[name=unitId] option').first().waitFor({ state: 'attached' });
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360); // no sideways scrolling at 360 px
+
+    await context.setOffline(true);
+    const add = async (n: number) => {
+      await page.locator('input[name=address]').fill(`${n} Hà Huy Tập, tổ 5`);
+      await page.locator('input[name=headName]').fill(`Nguyễn Văn Thử ${n}`);
+      await page.locator('input[name=service-VneidAccount]').check();
+      if (n === 1) await page.locator('input[name=volunteer]').first().check(); // kept for the next entries
+      await page.getByRole('button', { name: 'Lưu phiếu' }).click();
+      await page.locator(`li.entry >> text=Nguyễn Văn Thử ${n}`).waitFor();
+    };
+    await add(1);
+    await add(2);
+    // The app shell comes from the service worker and the queue from IndexedDB: a reload while offline keeps both.
+    await page.reload();
+    await page.locator('li.entry').nth(1).waitFor();
+    await add(3);
+    await expect(page.getByTestId('queue-counts').textContent()).resolves.toBe('3 chờ gửi · 0 đã gửi · 0 bị từ chối');
+    await shot(page, 'lead-offline-360.png');
+    const stored = () => t.db.query<{ client_id: string }>(`SELECT client_id FROM assist_entry WHERE group_id = $1 AND submitted_by = $2`, [groupId, lead.id]);
+    expect(await stored()).toHaveLength(0);
+
+    await context.setOffline(false);
+    await page.locator('li.entry[data-status=synced]').nth(2).waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('queue-counts').textContent()).resolves.toBe('0 chờ gửi · 3 đã gửi · 0 bị từ chối');
+    const shown = await page.locator('li.entry').evaluateAll((items) => items.map((li) => li.getAttribute('data-client-id')));
+    const rows = await stored();
+    expect(rows.map((r) => r.client_id).sort()).toEqual([...shown].sort());
+    // Once: reopening the screen (which syncs again) stores nothing more.
+    await page.reload();
+    await page.locator('li.entry[data-status=synced]').nth(2).waitFor();
+    expect(await stored()).toHaveLength(3);
+    await context.close();
+  }, 60_000);
+
+  it('an officer assigns a suggested volunteer and sees the conflict of a double booking inline', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const page = await signIn(context, officer, '/officer');
+    await page.getByRole('tab', { name: 'Lịch buổi học' }).click();
+    const session = page.locator(`[data-session-id="${sessionId}"]`);
+    await session.locator('.session-head').click();
+    const first = session.locator('.suggestions li.candidate').first();
+    await first.waitFor();
+    const suggested = (await first.locator('strong').textContent())!;
+    expect(await session.locator('.suggestions').textContent()).not.toContain(busy.name); // busy members are never suggested
+    await first.getByRole('button', { name: 'Phân công' }).click();
+    await expect(first.locator('.notice').textContent()).resolves.toContain(`Đã phân công ${suggested}`);
+    await session.locator(`.assignments >> text=${suggested}`).waitFor();
+
+    await session.locator('input[name=member-search]').fill('tran van ban');
+    const candidate = session.locator(`.search-results li[data-member-id="${busy.id}"]`);
+    await candidate.getByRole('button', { name: 'Phân công' }).click();
+    const error = candidate.locator('.error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('Người này đã được phân công vào một buổi khác trùng giờ.');
+    expect(await error.textContent()).toContain('An toàn trên mạng cho phụ huynh');
+    await shot(page, 'officer-assign.png');
+    await context.close();
+  }, 60_000);
+
+  it('the department opens the dashboard, switches geography, and downloads an XLSX', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN', acceptDownloads: true });
+    const page = await signIn(context, department, '/department');
+    const table = page.getByTestId('coverage-table');
+    // Last month and this one: monthly series of a whole province are the rollups' slowest questions.
+    await page.locator('input[name=from]').fill(`${day(-31).slice(0, 7)}-01`);
+    await table.locator('tbody tr').first().waitFor();
+    expect(await table.textContent()).toContain('Phường Hải Châu');
+    await page.locator('.recharts-bar-rectangle').first().waitFor(); // the bar chart drew
+    await page.locator('.recharts-line-curve').first().waitFor({ timeout: 45_000 }); // and the trend (a slower query)
+
+    await page.locator('select[name=level]').selectOption('District');
+    await page.getByText('Sau sắp xếp 2025 không còn cấp quận/huyện').waitFor();
+    await page.locator('input[name=geography][value=before]').check();
+    await page.getByTestId('report-unit').filter({ hasText: '30/06/2025' }).waitFor();
+    await table.locator('tbody tr >> text=Quận Thanh Khê').waitFor();
+    await table.locator('tbody tr >> text=Quận Hải Châu').waitFor();
+    await shot(page, 'department-dashboard.png');
+
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByRole('button', { name: 'Tải Excel (XLSX)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    const file = readFileSync((await download.path())!);
+    expect(file.subarray(0, 2).toString('latin1')).toBe('PK');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file as never);
+    const sheet = book.getWorksheet('Bao phủ')!;
+    expect(sheet).toBeDefined();
+    const names = sheet.getColumn(2).values.map(String);
+    expect(names).toContain('Quận Thanh Khê');
+    await eventually(async () => (await page.getByRole('status').filter({ hasText: 'đã sẵn sàng' }).count()) > 0);
+    await context.close();
+  }, 90_000);
+});
