@@ -9,7 +9,6 @@ describe('demo city (Đà Nẵng, synthetic population)', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   let report: DemoCityReport;
-  let elapsed: number;
 
   const count = async (sql: string, params?: unknown[]) => Number((await db.query<{ n: string }>(sql, params))[0].n);
 
@@ -17,9 +16,7 @@ describe('demo city (Đà Nẵng, synthetic population)', () => {
     db = await createTestDatabase();
     dataSource = createDataSource(db.url, DATA_MODEL);
     await dataSource.initialize();
-    const started = Date.now();
     report = await loadDemoCity(dataSource);
-    elapsed = Date.now() - started;
   }, 60_000);
 
   afterAll(async () => {
@@ -27,9 +24,8 @@ describe('demo city (Đà Nẵng, synthetic population)', () => {
     await db?.drop();
   });
 
-  it('loads the real units and a population of plausible size, quickly', async () => {
+  it('loads the real units and a population of plausible size', async () => {
     expect(report.skipped).toBe(false);
-    expect(elapsed).toBeLessThan(10_000);
     expect(report.groups).toBeGreaterThanOrEqual(2_300);
     expect(report.groups).toBeLessThanOrEqual(2_700);
     expect(report.members).toBeGreaterThanOrEqual(12_000);
