@@ -16,6 +16,15 @@ describe('fuzzing (full)', () => {
     const report = await fuzzMutations(t, ids, Number(process.env.FUZZ_RUNS ?? 40));
     process.stdout.write(`\n${formatTable(`Fuzzing (full): ${report.mutations} mutations, ${report.calls} calls, ${report.successes} successes`, Object.entries(report.codes).map(([code, calls]) => ({ code, calls })))}\n`);
   }, 3_600_000);
+});
+
+describe('malformed CSV files (full)', () => {
+  // An app of its own: the fuzzer above may have signed out or disabled the accounts of its app.
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ worker: false });
+  });
+  afterAll(async () => t?.close());
 
   it('malformed CSV files: clear refusals; exports neutralise formulas', async () => {
     await csvAttacks(t, 1_000_000);
