@@ -1,6 +1,6 @@
 import { startTestApp, TestApp } from '../support/app';
 import { formatTable } from '../faults/scenarios';
-import { fuzzFixture, fuzzMutations } from '../faults/fuzz';
+import { FUZZ_ENV, fuzzFixture, fuzzMutations } from '../faults/fuzz';
 import { csvAttacks } from '../faults/csv';
 
 /**
@@ -10,7 +10,7 @@ import { csvAttacks } from '../faults/csv';
 describe('fuzzing every mutation', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ worker: false });
+    t = await startTestApp({ worker: false, env: FUZZ_ENV });
   });
   afterAll(async () => t?.close());
 

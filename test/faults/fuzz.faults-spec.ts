@@ -1,13 +1,13 @@
 import { startTestApp, TestApp } from '../support/app';
 import { formatTable } from './scenarios';
-import { fuzzFixture, fuzzMutations } from './fuzz';
+import { FUZZ_ENV, fuzzFixture, fuzzMutations } from './fuzz';
 import { csvAttacks } from './csv';
 
 /** npm run test:faults: many more fuzzed calls per mutation than npm test, and a 1,000,000-row CSV. */
 describe('fuzzing (full)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ worker: false });
+    t = await startTestApp({ worker: false, env: FUZZ_ENV });
   });
   afterAll(async () => t?.close());
 
