@@ -30,6 +30,11 @@ describe('formatGraphqlError', () => {
     expect(formatGraphqlError(formatted(), wrap(cut)).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
   });
 
+  it('answers a deadlock victim (rolled back whole) with the retryable SERVICE_UNAVAILABLE', () => {
+    const deadlock = Object.assign(new Error('deadlock detected'), { name: 'QueryFailedError', code: '40P01' });
+    expect(formatGraphqlError(formatted(), wrap(deadlock)).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
+  });
+
   it('answers BAD_USER_INPUT when PostgreSQL refuses a value (an id that is not a UUID), without the SQL', () => {
     const refused = Object.assign(new Error('invalid input syntax for type uuid: "|x"'), { name: 'QueryFailedError', code: '22P02', query: 'SELECT * FROM training_session' });
     const out = formatGraphqlError(formatted(), wrap(refused));

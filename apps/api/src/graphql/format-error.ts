@@ -43,12 +43,15 @@ const HTTP_CODES: Record<number, ClientErrorCode> = { 400: 'BAD_USER_INPUT', 401
 /**
  * Errors of the database connection (not of a query): the client should retry. TypeORM answers a query on a
  * transaction whose connection was cut mid-way (a PostgreSQL restart) with QueryRunnerProviderAlreadyReleasedError.
+ * Deadlocks (two batches upserting the same households in different orders) are retryable too.
  */
 function isUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string; name?: string };
   const text = e?.message ?? '';
   return (
     e?.name === 'QueryRunnerProviderAlreadyReleasedError' ||
+    // A deadlock victim or a serialization failure: the whole transaction was rolled back, the same request may succeed.
+    (e?.name === 'QueryFailedError' && (e.code === '40P01' || e.code === '40001')) ||
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(e?.code ?? '') ||
     /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(text)
   );
