@@ -95,10 +95,10 @@ export function startWorkload(cluster: Cluster, place: Place, size: ScenarioSize
 }
 
 /** After the work and the fault: waits for the queues to drain, then checks every guarantee and returns the counts. */
-export async function verify(cluster: Cluster, scenario: string, ledger: ClientLedger, tag: string, started: number): Promise<ScenarioResult> {
+export async function verify(cluster: Cluster, scenario: string, ledger: ClientLedger, tag: string, started: number, settleMs = 120_000): Promise<ScenarioResult> {
   let drained = true;
   try {
-    await cluster.settle();
+    await cluster.settle(settleMs);
   } catch (error) {
     drained = false;
     process.stderr.write(`${scenario}: ${(error as Error).message}\n`);
