@@ -100,7 +100,7 @@ function typedValue(type: GraphQLInputType, ids: string[], depth: number): fc.Ar
 }
 
 /** The fuzzer's app: fuzzed signIn calls fail from this address, so sign-in limits must not lock the fuzzer out. */
-export const FUZZ_ENV = { SIGNIN_MAX_FAILURES_PER_ADDRESS: '10000', SIGNIN_MAX_FAILURES_PER_ACCOUNT: '10000' };
+export const FUZZ_ENV = { SIGNIN_MAX_FAILURES_PER_ADDRESS: '1000', SIGNIN_MAX_FAILURES_PER_ACCOUNT: '1000' };
 
 /** Tables whose row counts must not change when a mutation answers with an error (nothing half-written). */
 const TABLES = [
