@@ -1,14 +1,9 @@
-import { Client } from 'pg';
 import request from 'supertest';
-import { argon2idHasher } from '@cdtg/accounts';
 import { eventually } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
-import { freePort, runNode, startNode } from '../support/processes';
+import { API_MAIN as API, freePort, runNode, signInAsAdmin, startNode, WORKER_MAIN as WORKER } from '../support/processes';
 import { TestSmtpServer } from '../support/smtp';
 import { REDIS_URL } from '../support/test-env';
-
-const API = 'dist/apps/api/src/main.js';
-const WORKER = 'dist/apps/worker/src/main.js';
 
 describe('processes: start-up refusals and API + worker as separate processes', () => {
   it('stops on a malformed DATABASE_URL with one line naming it', async () => {
@@ -75,20 +70,3 @@ describe('processes: start-up refusals and API + worker as separate processes', 
     });
   });
 });
-
-/** An administrator account written to the database, signed in over HTTP like any client. */
-async function signInAsAdmin(databaseUrl: string, apiUrl: string): Promise<string> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const hash = await argon2idHasher(8192).hash('quản-trị-thử-2026');
-    const { rows } = await client.query(`INSERT INTO user_account (email, display_name, name_search, password_hash, status) VALUES ('admin@cdtg.test', 'Admin', 'admin', $1, 'active') RETURNING id`, [hash]);
-    await client.query(`INSERT INTO role_grant (user_id, role) VALUES ($1, 'ADMIN')`, [rows[0].id]);
-  } finally {
-    await client.end();
-  }
-  const res = await request(apiUrl)
-    .post('/graphql')
-    .send({ query: 'mutation { signIn(input: { email: "admin@cdtg.test", password: "quản-trị-thử-2026" }) { accessToken } }' });
-  return res.body.data.signIn.accessToken as string;
-}

@@ -1,9 +1,8 @@
 import { eventually, startTestApp, TestApp } from '../support/app';
-import { freePort, startNode } from '../support/processes';
+import { freePort, startNode, WORKER_MAIN as WORKER } from '../support/processes';
 import { CaughtMail, TestSmtpServer } from '../support/smtp';
 import { REDIS_URL } from '../support/test-env';
 
-const WORKER = 'dist/apps/worker/src/main.js';
 const dedupeKey = (m: CaughtMail) => String(m.parsed.headers.get('x-cdtg-dedupe-key') ?? '');
 
 /**

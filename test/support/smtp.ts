@@ -30,6 +30,8 @@ export class TestSmtpServer {
           .catch((error: Error) => callback(error));
       },
     });
+    // A client killed mid-conversation (kill -9 of a worker) resets its socket: not an error of this server.
+    this.server.on('error', () => undefined);
   }
 
   /** Listens on `port` (0: any free port). */

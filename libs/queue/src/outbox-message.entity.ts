@@ -1,7 +1,10 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** pending → dispatched (handed to the queue), failed (given up on), or cancelled (withdrawn before it left). */
-export type OutboxStatus = 'pending' | 'dispatched' | 'failed' | 'cancelled';
+/**
+ * pending → dispatched (handed to the queue) → done (its job completed), failed (given up on), or cancelled (withdrawn
+ * before it left, or removed from the queue by a cancel row). A dispatched row whose job Redis lost goes back to pending.
+ */
+export type OutboxStatus = 'pending' | 'dispatched' | 'done' | 'failed' | 'cancelled';
 
 /**
  * A job written in the same transaction as the change that caused it. The relay moves pending rows to BullMQ

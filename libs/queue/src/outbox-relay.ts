@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { QUEUE_DRIVER, QueueDriver } from './drivers/queue-driver';
 import { OutboxMessage } from './outbox-message.entity';
-import { OUTBOX_CHANNEL } from './outbox.service';
+import { CANCEL_JOB, CancelJobPayload, OUTBOX_CHANNEL } from './outbox.service';
 
 /** Any constant: the advisory lock that makes one relay at a time move rows, so rows leave in id order. */
 const RELAY_LOCK = 7_214_001;
@@ -44,9 +44,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Moves every row that is due now; returns how many were moved. Exposed for tests and the CLI. */
   async drainOnce(): Promise<number> {
-    const outcome = await this.dataSource.transaction(async (manager): Promise<{ moved: number; blocked?: string }> => {
+    const outcome = await this.dataSource.transaction(async (manager): Promise<{ moved: number; blocked?: string; resent?: number }> => {
       const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK])) as { locked: boolean }[];
       if (!locked) return { moved: 0 };
+      // Redis restarted without its data (or was flushed): jobs handed over and not completed are gone. Send them
+      // again; handlers are idempotent and a job Redis still has is not duplicated (stable job ids).
+      let resent: number | undefined;
+      if (this.driver.lostJobs && (await this.driver.lostJobs())) {
+        const [, count] = (await manager.query(`UPDATE outbox_message SET status = 'pending', available_at = now() WHERE status = 'dispatched'`)) as [unknown, number];
+        resent = count;
+      }
       const dueClause = this.driver.kind === 'sync' ? 'AND run_at <= now()' : '';
       const rows = await manager
         .getRepository(OutboxMessage)
@@ -57,11 +64,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         // Locked while they are handed over: OutboxService.cancel waits, then sees them dispatched and removes the job.
         .setLock('pessimistic_write')
         .getMany();
-      if (rows.length === 0) return { moved: 0 };
+      if (rows.length === 0) return { moved: 0, resent };
       const result = await this.driver.dispatch(rows);
       if (result.dispatched.length > 0) {
         await manager.query(`UPDATE outbox_message SET status = 'dispatched', dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [
           result.dispatched.map((m) => m.id),
+        ]);
+      }
+      // A job removed from the queue by a cancel row is withdrawn for good: never sent again after a loss of Redis.
+      for (const cancel of result.dispatched.filter((m) => m.jobName === CANCEL_JOB)) {
+        await manager.query(`UPDATE outbox_message SET status = 'cancelled' WHERE job_id = $1 AND status = 'dispatched' AND id < $2 AND job_name <> $3`, [
+          (cancel.payload as unknown as CancelJobPayload).jobId,
+          cancel.id,
+          CANCEL_JOB,
         ]);
       }
       for (const { message, error } of result.retry) {
@@ -75,8 +90,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         await manager.query(`UPDATE outbox_message SET status = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1`, [message.id, error.slice(0, 2000)]);
       }
       const blocked = this.driver.kind === 'bullmq' ? result.retry[0]?.error : undefined;
-      return { moved: result.dispatched.length, blocked };
+      return { moved: result.dispatched.length, blocked, resent };
     });
+    if (outcome.resent !== undefined) {
+      // Committed: the rows are pending again (or were handed over just now). Redis holds them from here on.
+      await this.driver.markIntact?.();
+      if (outcome.resent > 0) this.logger.warn(`Queue lost its jobs (Redis restarted without data?): ${outcome.resent} outbox row(s) sent again`);
+    }
     // The dispatched prefix is committed; the queue refused the rest, which waits in order.
     if (outcome.blocked) throw new Error(`queue unreachable after ${outcome.moved} message(s): ${outcome.blocked}`);
     return outcome.moved;

@@ -1,9 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import type IORedis from 'ioredis';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { BullmqDriver } from './drivers/bullmq.driver';
-import { QUEUE_DRIVER, QueueDriver } from './drivers/queue-driver';
+import { outboxRowOf, QUEUE_DRIVER, QueueDriver } from './drivers/queue-driver';
 import { JobHandlerRegistry } from './job-handler';
 import { ALL_QUEUE_NAMES } from './job-names';
 import { createRedisConnection } from './redis-connection';
@@ -19,6 +20,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly config: AppConfig,
     private readonly registry: JobHandlerRegistry,
     @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
+    private readonly dataSource: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,7 +51,23 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     await Promise.all(this.connections.map((c) => c.quit().catch(() => c.disconnect())));
   }
 
-  private process(job: Job): Promise<void> {
-    return this.registry.run(job.name, job.data, { jobId: String(job.id), attempt: job.attemptsMade + 1 });
+  private async process(job: Job): Promise<void> {
+    await this.registry.run(job.name, job.data, { jobId: String(job.id), attempt: job.attemptsMade + 1 });
+    await this.markDone(String(job.id));
+  }
+
+  /**
+   * The job's outbox row is done: it is not sent again if Redis later loses its data. Best effort: a row left
+   * "dispatched" is only sent again after such a loss, and handlers are idempotent.
+   */
+  private async markDone(jobId: string): Promise<void> {
+    const row = outboxRowOf(jobId);
+    if (!row) return;
+    try {
+      if ('id' in row) await this.dataSource.query(`UPDATE outbox_message SET status = 'done' WHERE id = $1 AND status = 'dispatched'`, [row.id]);
+      else await this.dataSource.query(`UPDATE outbox_message SET status = 'done' WHERE job_id = $1 AND status = 'dispatched'`, [row.jobId]);
+    } catch (error) {
+      this.logger.warn(`job ${jobId} completed; its outbox row stays dispatched: ${(error as Error).message}`);
+    }
   }
 }

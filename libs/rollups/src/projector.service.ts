@@ -34,6 +34,18 @@ export class ProjectorService {
   ) {}
 
   async apply(eventId: string): Promise<'applied' | 'already-applied' | 'missing'> {
+    // A deadlock victim is rolled back whole: run it again at once rather than spend one of the job's attempts.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.applyOnce(eventId);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+      }
+    }
+  }
+
+  private applyOnce(eventId: string): Promise<'applied' | 'already-applied' | 'missing'> {
     return this.dataSource.transaction(async (manager) => {
       const [event] = (await manager.query(`SELECT id, households, members, sessions, processed_at FROM change_event WHERE id = $1 FOR UPDATE`, [eventId])) as {
         households: string[];

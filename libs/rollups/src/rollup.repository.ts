@@ -70,7 +70,10 @@ export class RollupRepository {
 
   /** Locks households (in id order) so that one projector at a time recounts each. */
   async lockHouseholds(manager: EntityManager, ids: string[]): Promise<void> {
-    await manager.query(`SELECT id FROM household WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+    // FOR NO KEY UPDATE, not FOR UPDATE: projections of one household still run one at a time, but an API transaction
+    // inserting entries (whose foreign key takes FOR KEY SHARE on the household, in batch order) is not blocked, so
+    // the two never deadlock (found by the fault tests under concurrent batches).
+    await manager.query(`SELECT id FROM household WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [ids]);
   }
 
   /** Advisory locks on keys (members, sessions), in order, held to the end of the transaction. */

@@ -22,6 +22,8 @@ export function readCsv(input: string | Buffer, options: { maxRows?: number } = 
     text = input;
   }
   text = text.replace(/^\uFEFF/, '');
+  // U+FFFD: a file in another encoding read as UTF-8 on the way here; NUL: UTF-16 (Excel's "Unicode text").
+  if (text.includes('\uFFFD') || text.includes('\u0000')) throw new CsvFormatError('the file is not UTF-8 text: save it as "CSV UTF-8"');
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   let records: string[][];

@@ -53,6 +53,9 @@ describe('CSV', () => {
   it('refuses text that is not UTF-8, broken quotes and oversized files', () => {
     expect(() => readCsv(Buffer.from([0x63, 0x6f, 0x64, 0x65, 0x0a, 0xe0, 0x20, 0xff]))).toThrow(CsvFormatError);
     expect(() => readCsv('a,b\n"unterminated,1\n')).toThrow(CsvFormatError);
+    // Text that already went through a wrong decoding (latin1 read as UTF-8), and UTF-16 (NUL between letters).
+    expect(() => readCsv('code,name\n1,T\uFFFDnh\n')).toThrow('not UTF-8');
+    expect(() => readCsv(Buffer.from('code,name\n1,Tổ 5\n', 'utf16le').toString('latin1'))).toThrow('not UTF-8');
     expect(() => readCsv('a\n1\n2\n3\n', { maxRows: 2 })).toThrow('at most 2');
   });
 

@@ -25,6 +25,23 @@ describe('formatGraphqlError', () => {
     expect(out.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
   });
 
+  it('treats a transaction whose connection was cut (PostgreSQL restarted mid-request) as unavailable, not internal', () => {
+    const cut = Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' });
+    expect(formatGraphqlError(formatted(), wrap(cut)).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
+  });
+
+  it('answers a deadlock victim (rolled back whole) with the retryable SERVICE_UNAVAILABLE', () => {
+    const deadlock = Object.assign(new Error('deadlock detected'), { name: 'QueryFailedError', code: '40P01' });
+    expect(formatGraphqlError(formatted(), wrap(deadlock)).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
+  });
+
+  it('answers BAD_USER_INPUT when PostgreSQL refuses a value (an id that is not a UUID), without the SQL', () => {
+    const refused = Object.assign(new Error('invalid input syntax for type uuid: "|x"'), { name: 'QueryFailedError', code: '22P02', query: 'SELECT * FROM training_session' });
+    const out = formatGraphqlError(formatted(), wrap(refused));
+    expect(out).toMatchObject({ message: 'A value in the input is malformed or out of range', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(JSON.stringify(out)).not.toContain('training_session');
+  });
+
   it('hides unexpected errors', () => {
     const out = formatGraphqlError(formatted(), wrap(new Error('relation "secret_table" does not exist')));
     expect(out).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });

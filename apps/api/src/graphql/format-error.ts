@@ -40,14 +40,31 @@ export function clientCode(code: ErrorCode): ClientErrorCode {
 
 const HTTP_CODES: Record<number, ClientErrorCode> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 429: 'RATE_LIMITED' };
 
-/** Errors of the database connection (not of a query): the client should retry. */
+/**
+ * Errors of the database connection (not of a query): the client should retry. TypeORM answers a query on a
+ * transaction whose connection was cut mid-way (a PostgreSQL restart) with QueryRunnerProviderAlreadyReleasedError.
+ * Deadlocks (two batches upserting the same households in different orders) are retryable too.
+ */
 function isUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
+  const e = error as { code?: string; message?: string; name?: string };
   const text = e?.message ?? '';
   return (
+    e?.name === 'QueryRunnerProviderAlreadyReleasedError' ||
+    // A deadlock victim or a serialization failure: the whole transaction was rolled back, the same request may succeed.
+    (e?.name === 'QueryFailedError' && (e.code === '40P01' || e.code === '40001')) ||
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(e?.code ?? '') ||
     /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(text)
   );
+}
+
+/**
+ * PostgreSQL refusing a value the client sent (SQLSTATE class 22, data exception: an id that is not a UUID, a number
+ * or date out of range, a NUL character; 54000: a value too long for an index). Whatever slipped past validation, it
+ * is the input's fault, not the server's: BAD_USER_INPUT, nothing was written (the transaction rolled back).
+ */
+function isBadValue(error: unknown): boolean {
+  const e = error as { code?: unknown; name?: string };
+  return e?.name === 'QueryFailedError' && typeof e.code === 'string' && (e.code.startsWith('22') || e.code === '54000');
 }
 
 const logger = new Logger('GraphQL');
@@ -77,6 +94,10 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   }
   if (isUnavailable(original)) {
     return { ...base, message: 'The service is temporarily unavailable; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 } };
+  }
+  if (isBadValue(original)) {
+    logger.warn(`A value refused by the database in ${formatted.path?.join('.') ?? 'request'}: ${(original as Error).message}`);
+    return { ...base, message: 'A value in the input is malformed or out of range', extensions: { code: 'BAD_USER_INPUT' } };
   }
   const code = formatted.extensions?.code;
   // Errors raised by GraphQL itself (syntax, validation, variable coercion) are safe to show as they are.

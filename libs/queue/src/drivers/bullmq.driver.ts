@@ -74,6 +74,19 @@ export class BullmqDriver implements QueueDriver {
     return { dispatched, retry: [], failed: [] };
   }
 
+  /** A key written once Redis holds every dispatched job; gone after a restart without persistence or a flush. */
+  private get intactKey(): string {
+    return `${this.settings.prefix}:cdtg:intact`;
+  }
+
+  async lostJobs(): Promise<boolean> {
+    return (await this.connection.exists(this.intactKey)) === 0;
+  }
+
+  async markIntact(): Promise<void> {
+    await this.connection.set(this.intactKey, new Date().toISOString());
+  }
+
   /**
    * Makes BullMQ's job schedulers match `schedules` (created or updated in place, and removed when no longer
    * listed). Every worker does this at start; upserting is idempotent, so several workers agree.

@@ -8,6 +8,12 @@ export interface QueueDriver {
    * `failed` holds messages the driver gave up on for good (in-process runner only).
    */
   dispatch(messages: OutboxMessage[]): Promise<DispatchResult>;
+  /**
+   * True when the queue lost the jobs it held since the last `markIntact()` (a Redis restarted without persistence,
+   * flushed or replaced): the relay then sends every dispatched row whose job has not completed again.
+   */
+  lostJobs?(): Promise<boolean>;
+  markIntact?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,3 +28,11 @@ export interface DispatchResult {
 export const QUEUE_DRIVER = Symbol('QUEUE_DRIVER');
 
 export const bullJobId = (message: Pick<OutboxMessage, 'id' | 'jobId'>): string => message.jobId ?? `o${message.id}`;
+
+/** The outbox row behind a BullMQ job id: `{ id }` for "o<id>", `{ jobId }` for a keyed job, null for scheduler jobs. */
+export function outboxRowOf(jobId: string): { id: string } | { jobId: string } | null {
+  const plain = /^o(\d+)$/.exec(jobId);
+  if (plain) return { id: plain[1] };
+  if (jobId.startsWith('repeat:')) return null;
+  return { jobId };
+}
