@@ -12,6 +12,7 @@ export type OutboxStatus = 'pending' | 'dispatched' | 'done' | 'failed' | 'cance
  */
 @Entity('outbox_message')
 @Index('outbox_message_pending_idx', ['id'], { where: `status = 'pending'` })
+@Index('outbox_message_dispatched_idx', ['dispatchedAt'], { where: `status = 'dispatched'` })
 @Index('outbox_message_job_id_idx', ['jobId'])
 export class OutboxMessage {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

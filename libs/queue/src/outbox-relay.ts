@@ -9,6 +9,8 @@ import { CANCEL_JOB, CancelJobPayload, OUTBOX_CHANNEL } from './outbox.service';
 /** Any constant: the advisory lock that makes one relay at a time move rows, so rows leave in id order. */
 const RELAY_LOCK = 7_214_001;
 const BATCH = 200;
+/** How often dispatched rows are checked against the queue. */
+const RECONCILE_EVERY_MS = 5_000;
 
 /**
  * Moves committed outbox rows to the queue driver, in id order, at least once. Woken by NOTIFY on commit,
@@ -22,6 +24,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private wake?: () => void;
   private listener?: Client;
   private backoffMs = 0;
+  private reconciledAt = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -92,6 +95,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const blocked = this.driver.kind === 'bullmq' ? result.retry[0]?.error : undefined;
       return { moved: result.dispatched.length, blocked, resent };
     });
+    await this.reconcile();
     if (outcome.resent !== undefined) {
       // Committed: the rows are pending again (or were handed over just now). Redis holds them from here on.
       await this.driver.markIntact?.();
@@ -100,6 +104,34 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     // The dispatched prefix is committed; the queue refused the rest, which waits in order.
     if (outcome.blocked) throw new Error(`queue unreachable after ${outcome.moved} message(s): ${outcome.blocked}`);
     return outcome.moved;
+  }
+
+  /**
+   * Every few seconds: rows handed over more than a job lock ago and not done are checked against the queue. A job
+   * the queue no longer holds is sent again (lost with Redis's data in a way the intact marker did not show, e.g. a
+   * worker finishing a job of the old Redis while the new one was being refilled); a completed one is marked done.
+   * Handlers are idempotent, so sending again is safe.
+   */
+  private async reconcile(): Promise<void> {
+    if (!this.driver.checkDispatched || Date.now() - this.reconciledAt < RECONCILE_EVERY_MS) return;
+    this.reconciledAt = Date.now();
+    const stale = await this.dataSource
+      .getRepository(OutboxMessage)
+      .createQueryBuilder('m')
+      .where(`m.status = 'dispatched' AND m.job_name <> :cancel AND m.dispatched_at < now() - make_interval(secs => :lock / 1000.0) AND m.run_at <= now()`, {
+        cancel: CANCEL_JOB,
+        lock: this.config.JOB_LOCK_MS,
+      })
+      .orderBy('m.id', 'ASC')
+      .limit(BATCH)
+      .getMany();
+    if (!stale.length) return;
+    const { missing, completed } = await this.driver.checkDispatched(stale);
+    if (completed.length) await this.dataSource.query(`UPDATE outbox_message SET status = 'done' WHERE id = ANY($1::bigint[]) AND status = 'dispatched'`, [completed.map((m) => m.id)]);
+    if (missing.length) {
+      await this.dataSource.query(`UPDATE outbox_message SET status = 'pending', available_at = now() WHERE id = ANY($1::bigint[]) AND status = 'dispatched'`, [missing.map((m) => m.id)]);
+      this.logger.warn(`${missing.length} dispatched job(s) no longer in the queue: sent again`);
+    }
   }
 
   private async run(): Promise<void> {

@@ -87,6 +87,20 @@ export class BullmqDriver implements QueueDriver {
     await this.connection.set(this.intactKey, new Date().toISOString());
   }
 
+  async checkDispatched(messages: OutboxMessage[]): Promise<{ missing: OutboxMessage[]; completed: OutboxMessage[] }> {
+    const missing: OutboxMessage[] = [];
+    const completed: OutboxMessage[] = [];
+    for (const message of messages) {
+      const queueName = JOB_QUEUE[message.jobName as JobName];
+      if (!queueName) continue;
+      const job = await this.queue(queueName).getJob(bullJobId(message));
+      const state = job ? await job.getState() : 'unknown';
+      if (state === 'unknown') missing.push(message);
+      else if (state === 'completed') completed.push(message);
+    }
+    return { missing, completed };
+  }
+
   /**
    * Makes BullMQ's job schedulers match `schedules` (created or updated in place, and removed when no longer
    * listed). Every worker does this at start; upserting is idempotent, so several workers agree.

@@ -14,6 +14,12 @@ export interface QueueDriver {
    */
   lostJobs?(): Promise<boolean>;
   markIntact?(): Promise<void>;
+  /**
+   * Of these dispatched messages, the ones the queue no longer holds (`missing`: lost, to be sent again) and the ones
+   * it holds as completed (`completed`: their "done" mark was lost). A message still waiting, delayed, running or
+   * failed is in neither.
+   */
+  checkDispatched?(messages: OutboxMessage[]): Promise<{ missing: OutboxMessage[]; completed: OutboxMessage[] }>;
   close(): Promise<void>;
 }
 
