@@ -10,6 +10,25 @@ export function fieldProblems(errors: ValidationError[], prefix: (string | numbe
   });
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text no field may hold: a NUL character (PostgreSQL text cannot store it) or half of a UTF-16 surrogate pair (not a
+ * character at all; it breaks encoders, e.g. of e-mail addresses). One problem per such string, with its path.
+ */
+export function unreadableText(value: unknown, path: (string | number)[] = []): FieldProblem[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return [{ path, message: 'must not contain a NUL character' }];
+    if (LONE_SURROGATE.test(value)) return [{ path, message: 'is not valid Unicode text' }];
+    return [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => unreadableText(v, [...path, i]));
+  // Arguments only: plain objects as GraphQL builds them (the request, the actor and other class instances are not input).
+  const proto = value && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) return Object.entries(value as object).flatMap(([k, v]) => unreadableText(v, [...path, k]));
+  return [];
+}
+
 /**
  * Validates GraphQL arguments against their class-validator rules and answers BAD_USER_INPUT naming each field
  * (e.g. input.members.3.phone) with its reason.
@@ -21,6 +40,8 @@ export class GraphqlValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const unreadable = metadata.type === 'custom' ? [] : unreadableText(value, metadata.data ? [metadata.data] : []);
+    if (unreadable.length > 0) throw DomainError.invalidFields(unreadable);
     try {
       return await super.transform(value, metadata);
     } catch (errors) {
