@@ -50,4 +50,33 @@ describe('rollups: the incremental projection equals the rebuild', () => {
     expect(report).toMatchObject({ consistent: true, entryFacts: { different: 0 }, volunteerFacts: { different: 0 }, sessionFacts: { different: 0 }, cells: { different: 0 } });
     expect(report.cells.stored).toBeGreaterThan(1_000);
   }, 120_000);
+
+  it('applies pending change events in batches: one job takes many events, the others find theirs applied', async () => {
+    for (const table of ['rollup_entry_fact', 'rollup_volunteer_fact', 'rollup_session_fact', 'rollup_cell']) await db.query(`DELETE FROM ${table}`);
+    const households = (await db.query<{ id: string }>(`SELECT DISTINCT household_id AS id FROM assist_entry ORDER BY 1`)).map((r) => r.id);
+    const members = (await db.query<{ id: string }>(`SELECT DISTINCT unnest(volunteer_ids) AS id FROM assist_entry UNION SELECT member_id FROM session_assignment`)).map((r) => r.id);
+    const sessions = (await db.query<{ id: string }>(`SELECT id FROM training_session`)).map((r) => r.id);
+    // Events as the API writes them: 20 households a batch; the members and sessions in the first few.
+    const eventIds: string[] = [];
+    for (let i = 0; i < households.length; i += 20) {
+      const k = i / 20;
+      const [row] = await db.query<{ id: string }>(`INSERT INTO change_event (households, members, sessions) VALUES ($1::uuid[], $2::uuid[], $3::uuid[]) RETURNING id`, [
+        households.slice(i, i + 20),
+        members.slice(k * 20, k * 20 + 20),
+        k === 0 ? sessions : [],
+      ]);
+      eventIds.push(row.id);
+    }
+    expect(eventIds.length).toBeGreaterThan(100);
+
+    const projector = new ProjectorService(dataSource, new RollupRepository(dataSource), new SessionSource());
+    const outcomes = { applied: 0, 'already-applied': 0, missing: 0 };
+    for (const id of eventIds) outcomes[await projector.apply(id)]++;
+    expect(outcomes['already-applied'] + outcomes.applied).toBe(eventIds.length);
+    // At most 2,000 keys per transaction: each takes about 90 events of 20 households.
+    expect(outcomes.applied).toBeLessThanOrEqual(Math.ceil(eventIds.length / 50));
+    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`))[0].n).toBe(0);
+    const report = await new RebuildService(dataSource).run('verify');
+    expect(report).toMatchObject({ consistent: true, entryFacts: { different: 0 }, volunteerFacts: { different: 0 }, cells: { different: 0 } });
+  }, 120_000);
 });

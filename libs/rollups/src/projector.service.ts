@@ -12,6 +12,20 @@ export const ROLLUP_LOCK = 7_214_002;
 /** Kinds of units that hold cells: communes and above (residential groups are read from their facts). */
 const CELL_KINDS = new Set(['commune', 'special_zone', 'district', 'province']);
 
+/** Bounds on what one projection transaction takes on: events, and keys (households + members + sessions). */
+const MAX_EVENTS_PER_BATCH = 200;
+const MAX_KEYS_PER_BATCH = 2_000;
+
+interface PendingEvent {
+  id: string;
+  households: string[];
+  members: string[];
+  sessions: string[];
+  processed_at?: Date | null;
+}
+
+const keyCount = (e: PendingEvent) => e.households.length + e.members.length + e.sessions.length;
+
 const sameEntryFact = (a: EntryFact, b: EntryFact) =>
   a.householdId === b.householdId && a.unitId === b.unitId && a.day === b.day && a.aFlags === b.aFlags && a.vFlags === b.vFlags &&
   a.doneBits === b.doneBits && a.followUpBits === b.followUpBits && a.aNet === b.aNet && a.vNet === b.vNet;
@@ -45,19 +59,34 @@ export class ProjectorService {
     }
   }
 
+  /**
+   * Applies the event together with other pending events (those no other projector holds), up to a bound on their
+   * keys: under a sustained ingest every job then pays one transaction for many events, and a member or household
+   * named by several of them is recounted once. The jobs of the others then find them already applied.
+   */
   private applyOnce(eventId: string): Promise<'applied' | 'already-applied' | 'missing'> {
     return this.dataSource.transaction(async (manager) => {
-      const [event] = (await manager.query(`SELECT id, households, members, sessions, processed_at FROM change_event WHERE id = $1 FOR UPDATE`, [eventId])) as {
-        households: string[];
-        members: string[];
-        sessions: string[];
-        processed_at: Date | null;
-      }[];
+      const [event] = (await manager.query(`SELECT id, households, members, sessions, processed_at FROM change_event WHERE id = $1 FOR UPDATE`, [eventId])) as PendingEvent[];
       if (!event) return 'missing';
       if (event.processed_at) return 'already-applied';
       await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [ROLLUP_LOCK]);
-      await this.project(manager, { households: event.households, members: event.members, sessions: event.sessions });
-      await manager.query(`UPDATE change_event SET processed_at = now() WHERE id = $1`, [eventId]);
+      const others = (await manager.query(
+        `SELECT id, households, members, sessions FROM change_event WHERE processed_at IS NULL AND id <> $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [eventId, MAX_EVENTS_PER_BATCH - 1],
+      )) as PendingEvent[];
+      const batch = [event];
+      let keys = keyCount(event);
+      for (const other of others) {
+        if (keys + keyCount(other) > MAX_KEYS_PER_BATCH) break;
+        batch.push(other);
+        keys += keyCount(other);
+      }
+      await this.project(manager, {
+        households: batch.flatMap((e) => e.households),
+        members: batch.flatMap((e) => e.members),
+        sessions: batch.flatMap((e) => e.sessions),
+      });
+      await manager.query(`UPDATE change_event SET processed_at = now() WHERE id = ANY($1::bigint[])`, [batch.map((e) => e.id)]);
       return 'applied';
     });
   }
