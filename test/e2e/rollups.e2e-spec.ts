@@ -12,7 +12,7 @@ import { createUser, TestUser } from '../support/users';
 const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created rejected entries { entryId problems { path message } } } }`;
 const COVERAGE = `query($code: String!, $level: CoverageLevel!, $period: Period!, $from: String, $to: String, $geo: String, $basis: CountBasis) {
   coverage(unitCode: $code, level: $level, period: $period, from: $from, to: $to, geographyAsOf: $geo, basis: $basis) {
-    geographyAsOf asOf { eventId pendingEvents }
+    geographyAsOf source asOf { eventId pendingEvents }
     rows { unit { code name } periodStart periodEnd apportioned households householdsReached householdsReachedToDate coveragePercent entries entriesVerified
            followUpsOpen activeVolunteers sessionsHeld participants services { service done followUp } trained { gender ageBand people } } } }`;
 
@@ -34,7 +34,7 @@ type Row = {
   services: { service: string; done: number; followUp: number }[];
   trained: { gender: string; ageBand: string; people: number }[];
 };
-type Report = { coverage: { geographyAsOf: string; asOf: { eventId: string; pendingEvents: number }; rows: Row[] } };
+type Report = { coverage: { geographyAsOf: string; source: string; asOf: { eventId: string; pendingEvents: number }; rows: Row[] } };
 
 const sum = (rows: Row[], pick: (r: Row) => number) => Math.round(rows.reduce((s, r) => s + pick(r), 0) * 1000) / 1000;
 
@@ -286,5 +286,61 @@ describe('coverage rollups across the 2025 reform', () => {
     expect(book.getWorksheet('Bao phủ')!.rowCount).toBeGreaterThan(90); // every commune of the new city
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.to('so.rollups@cdtg.test')).toHaveLength(1);
+  });
+
+  it('answers today’s tree from cells plus mapped cells, the same as from the old units’ facts, and keeps them incrementally', async () => {
+    const questions = [
+      { code: '48', level: 'Commune', period: 'Cumulative' },
+      { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-10-31' },
+      { code: '48', level: 'Commune', period: 'Cumulative', basis: 'Verified' },
+      { code: '48', level: 'Province', period: 'Cumulative' },
+      { code: '48', level: 'Commune', period: 'Month', from: '2025-04-01', to: '2026-10-31' },
+      { code: '20209', level: 'Commune', period: 'Quarter', from: '2025-01-01', to: '2026-12-31' },
+      { code: '20209', level: 'Commune', period: 'Year', from: '2024-01-01', to: '2026-12-31', basis: 'Verified' },
+    ];
+    const answers = async () => {
+      const out: { source: string; rows: Row[] }[] = [];
+      for (const q of questions) out.push(await report(q));
+      return out;
+    };
+    const compare = async () => {
+      // Through the mapped cells (the last rebuild set their geography to today's tree)…
+      const fromCells = await answers();
+      expect(fromCells.map((a) => a.source)).toEqual(questions.map(() => 'MappedCells'));
+      // …and through the sources' cells and facts, with the mapped geography made unrecognisable.
+      const [{ signature }] = await t.db.query<{ signature: string }>(`SELECT signature FROM rollup_geography`);
+      await t.db.query(`UPDATE rollup_geography SET signature = 'none'`);
+      const fromSources = await answers();
+      expect(fromSources.map((a) => a.source)).toEqual(questions.map(() => 'Sources'));
+      expect(fromCells.map((a) => a.rows)).toEqual(fromSources.map((a) => a.rows));
+      await t.db.query(`UPDATE rollup_geography SET signature = $1`, [signature]);
+      return fromCells.map((a) => a.rows);
+    };
+
+    const rebuilt = await t.app.get(RebuildService).run('verify');
+    expect(rebuilt).toMatchObject({ consistent: true });
+    expect(rebuilt.mappedCells.expected).toBeGreaterThan(0);
+    const before = await compare();
+    const reached = before[0].find((r) => r.unit.code === '20209')!.householdsReached;
+    expect(reached).toBeGreaterThanOrEqual(4);
+    // Days, residential groups and the old tree are answered from the sources.
+    expect((await report({ code: '20209', level: 'ResidentialGroup', period: 'Cumulative' })).source).toBe('Sources');
+    expect((await report({ code: '48', level: 'Commune', period: 'Cumulative', geo: '2025-06-30' })).source).toBe('Sources');
+
+    // More records in the old residential group (before the reform) and the new one: the projector keeps the mapped cells.
+    const more = [
+      entry(oldUnitId, { address: '6 Hà Huy Tập', headName: 'Hộ Sáu' }, '2025-03-03T08:00'),
+      entry(oldUnitId, { address: '2 Hà Huy Tập', headName: 'Hộ Hai' }, '2025-06-20T08:00', [{ service: 'PortalAccount', outcome: 'FollowUp', reason: 'NoSmartphone' }]),
+      entry(newUnitId, { address: '7 Hà Huy Tập', headName: 'Hộ Bảy' }, '2026-10-08T08:00'),
+    ];
+    const res = await t.gql<{ logAssists: { created: number } }>(LOG, { input: { groupId, entries: more } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.logAssists.created).toBe(3);
+    await settled();
+    const after = await compare();
+    expect(after[0].find((r) => r.unit.code === '20209')!.householdsReached).toBe(reached + 2); // H6 and H7; H2 again is not new
+    const check = await t.app.get(RebuildService).run('verify');
+    expect(check).toMatchObject({ consistent: true, geography: { moved: false }, mappedCells: { different: 0 } });
+    expect(check.mappedCells.stored).toBeGreaterThan(0);
   });
 });

@@ -56,7 +56,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Entries older than this are not plausible for the programme. */
 export const EARLIEST_DAY = '2020-01-01';
 /** Phones' clocks drift: a visit may be stamped this far in the future. */
-const CLOCK_SKEW_MS = 10 * 60_000;
+export const CLOCK_SKEW_MS = 10 * 60_000;
 const UNIT_KINDS = ['residential_group', 'commune', 'special_zone'];
 const REASONS = Object.values(FollowUpReason);
 const OUTCOMES = Object.values(AssistOutcome);

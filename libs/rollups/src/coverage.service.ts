@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService, DataScope } from '@cdtg/access';
-import { ASSIST_SERVICES, AssistService } from '@cdtg/assists';
+import { ASSIST_SERVICES, AssistService, CLOCK_SKEW_MS } from '@cdtg/assists';
 import { DomainError } from '@cdtg/errors';
-import { addDays, AdminUnit, GeographyService, isIsoDate, todayInVietnam, UnitKind } from '@cdtg/geography';
+import { addDays, AdminUnit, GeographyService, isIsoDate, todayInVietnam, UnitKind, vietnamDate } from '@cdtg/geography';
 import { GeographyMap } from './geography-map';
 import { GeographyMapService } from './geography-map.service';
 import { add, Basis, MEASURE_INDEX, Measure, Vector, zero } from './measures';
 import { ALL_TIME, Bucket, bucketsBetween, monthStart, nextBucket, Period, storedGrain, yearStart } from './periods';
-import { RollupRepository } from './rollup.repository';
+import { MAPPED_KINDS } from './projector.service';
+import { MappedGeography, RollupRepository } from './rollup.repository';
 
 /** The levels coverage is broken down by. */
 export enum CoverageLevel {
@@ -39,6 +40,12 @@ export interface CoverageQuery {
   /** The tree to answer in: the units in force on this day (default today). */
   geographyAsOf?: string | null;
   basis?: Basis;
+}
+
+/** How an answer was computed: from cells plus mapped cells, or from the sources through the coefficients. */
+export enum CoverageSource {
+  MappedCells = 'mapped_cells',
+  Sources = 'sources',
 }
 
 export interface ServiceCount {
@@ -91,8 +98,19 @@ export interface CoverageReport {
   geographyAsOf: string;
   basis: Basis;
   asOf: Freshness;
+  source: CoverageSource;
   rows: CoverageRow[];
 }
+
+interface Values {
+  /** Per source and bucket: the bucket's measures, and every measure summed up to the bucket's end. */
+  flows: Map<string, Vector[]>;
+  stocks: Map<string, Vector[]>;
+  /** Mapped answers only: per target and bucket, whether a split unit's share went into the figures. */
+  apportioned?: Map<string, boolean[]>;
+}
+
+const GEOGRAPHY_CHECK_MS = 5_000;
 
 /** Apportioned figures are fractional: three decimals are kept. */
 const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -104,6 +122,8 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
  */
 @Injectable()
 export class CoverageService {
+  private geographyCache: { at: number; value: MappedGeography } | null = null;
+
   constructor(
     private readonly repository: RollupRepository,
     private readonly geography: GeographyService,
@@ -136,12 +156,15 @@ export class CoverageService {
   async coverage(scope: DataScope, query: CoverageQuery): Promise<CoverageReport> {
     const { day, from, to, basis, root, targets, buckets } = await this.plan(scope, query);
     const map = await this.maps.forDay(day);
-    const coefficients = new Map(targets.map((t) => [t.id, map.coefficients.get(t.id) ?? []]));
-    const sourceIds = [...new Set([...coefficients.values()].flatMap((cs) => cs.map((c) => c.sourceId)))];
-    const sources = await this.geography.unitsByIds(sourceIds);
-    const [{ flows, stocks }, denominators, freshness] = await Promise.all([
-      this.values(map, sources, query.period, buckets, basis),
-      this.denominators(targets, coefficients, buckets.map((b) => b.end)),
+    // Today's tree (or any day whose targets map alike) is answered from cells plus mapped cells, one row per unit and
+    // bucket; any other question from the sources' cells and facts, through the coefficients.
+    const mapped = await this.mappedValues(map, targets, query.period, buckets, basis);
+    const sourced = new Map(targets.map((t) => [t.id, map.coefficients.get(t.id) ?? []]));
+    const coefficients = mapped ? new Map(targets.map((t) => [t.id, [{ sourceId: t.id, coef: 1 }]])) : sourced;
+    const sources = mapped ? targets : await this.geography.unitsByIds([...new Set([...sourced.values()].flatMap((cs) => cs.map((c) => c.sourceId)))]);
+    const [{ flows, stocks, apportioned: split }, denominators, freshness] = await Promise.all([
+      mapped ?? this.values(map, sources, query.period, buckets, basis),
+      this.denominators(targets, sourced, buckets.map((b) => b.end)),
       this.repository.freshness(),
     ]);
 
@@ -150,7 +173,7 @@ export class CoverageService {
       buckets.forEach((bucket, k) => {
         const flow = zero();
         const stock = zero();
-        let apportioned = false;
+        let apportioned = split?.get(target.id)?.[k] ?? false;
         for (const { sourceId, coef } of coefficients.get(target.id)!) {
           const f = flows.get(sourceId)?.[k];
           const s = stocks.get(sourceId)?.[k];
@@ -170,6 +193,7 @@ export class CoverageService {
       geographyAsOf: day,
       basis,
       rows,
+      source: mapped ? CoverageSource.MappedCells : CoverageSource.Sources,
       asOf: {
         eventId: freshness.eventId,
         at: freshness.at,
@@ -230,7 +254,7 @@ export class CoverageService {
    * Per source and bucket: the measures of the bucket (flows), and every measure summed from the beginning up to the
    * bucket's last day (stocks: households reached to date, follow-ups open, volunteers ever).
    */
-  private async values(map: GeographyMap, sources: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<{ flows: Map<string, Vector[]>; stocks: Map<string, Vector[]> }> {
+  private async values(map: GeographyMap, sources: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<Values> {
     const cellIds = sources.filter((s) => CELL_KINDS.has(s.kind)).map((s) => s.id);
     const factIds = sources.filter((s) => !CELL_KINDS.has(s.kind)).map((s) => s.id);
     const cellTrees = new Map(cellIds.map((id) => [id, map.subtree(id)]));
@@ -281,41 +305,137 @@ export class CoverageService {
   }
 
   /**
+   * The answer from cells plus mapped cells, when the question allows it: its targets are communes or higher, in
+   * force on the mapped geography's day with the same coefficients on the question's day, and every figure is a sum
+   * of stored buckets (no day-level facts: not the day period, and no record can lie between the first bucket's end
+   * and its month's end). Null otherwise, or when the mapped cells turn out stale or of another geography.
+   */
+  private async mappedValues(map: GeographyMap, targets: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<Values | null> {
+    const grain = storedGrain(period);
+    if (!grain || !targets.every((t) => MAPPED_KINDS.has(t.kind))) return null;
+    const end = buckets[0].end;
+    const latest = vietnamDate(new Date(Date.now() + CLOCK_SKEW_MS));
+    const monthEnd = addDays(nextBucket(Period.Month, monthStart(end)), -1);
+    if (end < monthEnd && end < latest) return null;
+    let geography = await this.mappedGeography();
+    if (!geography) return null;
+    let home = await this.maps.forDay(geography.day);
+    if (home.signature(MAPPED_KINDS) !== geography.signature) {
+      // The cached geography may be older than a rebuild: look again before giving up.
+      geography = await this.mappedGeography(true);
+      if (!geography) return null;
+      home = await this.maps.forDay(geography.day);
+      if (home.signature(MAPPED_KINDS) !== geography.signature) return null;
+    }
+    if (!targets.every((t) => home.isValid(t.id) && GeographyMap.sameCoefficients(map, home, t.id))) return null;
+
+    const starts = buckets.map((b) => b.start);
+    const yearsAfter = yearStart(end);
+    const monthsAfter = monthStart(end);
+    const nextYear = nextBucket(Period.Year, yearStart(end));
+    const rows = await this.repository.cellsWithMapped(
+      targets.map((t) => t.id),
+      basis,
+      geography.signature,
+      [`grain = 'A'`, `(grain = 'Y' AND bucket > $4::date)`, `(grain = 'M' AND bucket > $5::date AND bucket < $6::date)`, `(grain = $7 AND bucket = ANY($8::date[]))`],
+      [yearsAfter, monthsAfter, nextYear, grain, starts],
+    );
+    if (!rows) {
+      this.geographyCache = null;
+      return null;
+    }
+    const prefix = new Map(targets.map((t) => [t.id, zero()]));
+    const prefixSplit = new Set<string>();
+    const flows = new Map(targets.map((t) => [t.id, starts.map(() => zero())]));
+    const flowSplit = new Map(targets.map((t) => [t.id, starts.map(() => false)]));
+    for (const r of rows) {
+      const before = r.grain === 'A' ? 1 : (r.grain === 'Y' && r.bucket > yearsAfter) || (r.grain === 'M' && r.bucket > monthsAfter && r.bucket < nextYear) ? -1 : 0;
+      if (before) {
+        add(prefix.get(r.unitId)!, r.vector, before);
+        if (r.split) prefixSplit.add(r.unitId);
+      }
+      const k = r.grain === grain && grain !== 'A' ? starts.indexOf(r.bucket) : -1;
+      if (k >= 0) {
+        add(flows.get(r.unitId)![k], r.vector);
+        if (r.split) flowSplit.get(r.unitId)![k] = true;
+      }
+    }
+    const stocks = new Map<string, Vector[]>();
+    const apportioned = new Map<string, boolean[]>();
+    for (const t of targets) {
+      if (period === Period.Cumulative) flows.set(t.id, [prefix.get(t.id)!]);
+      const series: Vector[] = [prefix.get(t.id)!];
+      for (let k = 1; k < buckets.length; k++) series.push(add(add(zero(), series[k - 1]), flows.get(t.id)![k]));
+      stocks.set(t.id, series);
+      // A bucket's figures are apportioned when a split row went into its flow, or into its stocks up to its end.
+      const splitFlows = flowSplit.get(t.id)!;
+      let splitStock = prefixSplit.has(t.id);
+      apportioned.set(
+        t.id,
+        starts.map((_, k) => {
+          if (k > 0) splitStock ||= splitFlows[k];
+          return splitStock || splitFlows[k];
+        }),
+      );
+    }
+    return { flows, stocks, apportioned };
+  }
+
+  /** The mapped cells' geography, re-read every few seconds once there is one (the cell statement checks it again). */
+  private async mappedGeography(fresh = false): Promise<MappedGeography | null> {
+    if (fresh || !this.geographyCache || Date.now() - this.geographyCache.at > GEOGRAPHY_CHECK_MS) {
+      const value = await this.repository.geography();
+      this.geographyCache = value ? { at: Date.now(), value } : null;
+      return value;
+    }
+    return this.geographyCache.value;
+  }
+
+  /**
    * Households of each target as of each bucket end: the latest count of every unit of its own subtree (a unit with a
    * count of its own stands for its subtree); when the target's own tree has none, its predecessors' (or successors')
    * counts mapped in like any measure.
    */
   private async denominators(targets: AdminUnit[], coefficients: Map<string, { sourceId: string; coef: number }[]>, ends: string[]): Promise<Map<string, (number | null)[]>> {
-    const roots = [...new Set([...coefficients.values()].flatMap((cs) => cs.map((c) => c.sourceId)))];
-    const counts = await this.repository.householdCounts(roots);
-    const units = await this.geography.unitsByIds(roots);
+    // The targets' own trees first; the other sources' counts only for targets without a count of their own.
+    const own = await this.householdTrees(targets);
+    const bare = targets.filter((t) => ends.some((end) => own(t.id, end) === 0));
+    const others = [...new Set(bare.flatMap((t) => coefficients.get(t.id)!.map((c) => c.sourceId)))].filter((id) => !targets.some((t) => t.id === id));
+    const mapped = others.length ? await this.householdTrees(await this.geography.unitsByIds(others)) : () => 0;
+    const out = new Map<string, (number | null)[]>();
+    for (const t of targets) {
+      out.set(
+        t.id,
+        ends.map((end) => {
+          const counted = own(t.id, end);
+          if (counted > 0) return counted;
+          const shared = coefficients.get(t.id)!.filter((c) => c.sourceId !== t.id).reduce((sum, c) => sum + c.coef * mapped(c.sourceId, end), 0);
+          return shared > 0 ? shared : null;
+        }),
+      );
+    }
+    return out;
+  }
+
+  /**
+   * Households of the trees of these roots as of a day: the latest count of every unit of the root's own subtree on
+   * or before the day (failing that the earliest after it); a unit with a count of its own stands for its subtree.
+   */
+  private async householdTrees(units: AdminUnit[]): Promise<(rootId: string, end: string) => number> {
+    const counts = await this.repository.householdCounts(units.map((u) => u.id));
     const pathOf = new Map(units.map((u) => [u.id, u.path]));
-    const ownTree = (rootId: string, end: string): number => {
+    return (rootId, end) => {
       const path = pathOf.get(rootId)!;
       const latest = new Map<string, { path: string; asOf: string; households: number }>();
       for (const c of counts) {
         if (!c.path.startsWith(path)) continue;
         const known = latest.get(c.unitId);
-        // The latest figure on or before the end; failing that the earliest after it.
         const better = !known || (c.asOf <= end ? known.asOf > end || c.asOf > known.asOf : known.asOf > end && c.asOf < known.asOf);
         if (better) latest.set(c.unitId, c);
       }
       const counted = [...latest.values()];
       return counted.filter((c) => !counted.some((o) => o !== c && c.path.startsWith(o.path))).reduce((sum, c) => sum + c.households, 0);
     };
-    const out = new Map<string, (number | null)[]>();
-    for (const t of targets) {
-      out.set(
-        t.id,
-        ends.map((end) => {
-          const own = ownTree(t.id, end);
-          if (own > 0) return own;
-          const mapped = coefficients.get(t.id)!.filter((c) => c.sourceId !== t.id).reduce((sum, c) => sum + c.coef * ownTree(c.sourceId, end), 0);
-          return mapped > 0 ? mapped : null;
-        }),
-      );
-    }
-    return out;
   }
 
   /** The root must be in the reader's scope: directly, as an older unit that went into it, or wholly inside a granted unit. */

@@ -34,6 +34,12 @@ export class GeographyMapService {
     return map;
   }
 
+  /** Loads the tree again now (a unit was asked for that the maps in hand do not know). */
+  async reload(): Promise<void> {
+    this.loading ??= this.load(true).finally(() => (this.loading = null));
+    await this.loading;
+  }
+
   private async refresh(): Promise<void> {
     if (this.tree && Date.now() - this.checkedAt < CHECK_EVERY_MS) return;
     this.loading ??= this.load().finally(() => (this.loading = null));
@@ -43,15 +49,15 @@ export class GeographyMapService {
     else this.loading.catch((error: Error) => this.logger.warn(`Geography map not refreshed: ${error.message}`));
   }
 
-  private async load(): Promise<void> {
+  private async load(force = false): Promise<void> {
     const [{ fingerprint }] = (await this.dataSource.query(
       `SELECT (SELECT count(*) || ':' || coalesce(sum(hashtextextended(id::text || coalesce(parent_id::text, '') || coalesce(valid_from::text, '') || coalesce(valid_to::text, ''), 0)), 0) FROM admin_unit)
               || '/' || (SELECT count(*) || ':' || coalesce(sum(hashtextextended(from_unit_id::text || coalesce(to_unit_id::text, '') || fraction::text, 0)), 0) FROM reorganisation_link)
               AS fingerprint`,
     )) as { fingerprint: string }[];
     this.checkedAt = Date.now();
-    if (this.tree && fingerprint === this.fingerprint) return;
-    const units = (await this.dataSource.query(`SELECT id, parent_id AS "parentId", valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM admin_unit`)) as MapUnit[];
+    if (this.tree && fingerprint === this.fingerprint && !force) return;
+    const units = (await this.dataSource.query(`SELECT id, parent_id AS "parentId", kind, valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM admin_unit`)) as MapUnit[];
     const links = ((await this.dataSource.query(`SELECT from_unit_id, to_unit_id, fraction::float8 AS fraction FROM reorganisation_link WHERE to_unit_id IS NOT NULL`)) as {
       from_unit_id: string;
       to_unit_id: string;

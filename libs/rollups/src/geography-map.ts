@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * How the units of any period add up to the units of one period (the "geography as of" a day).
  *
@@ -18,6 +20,8 @@
 export interface MapUnit {
   id: string;
   parentId: string | null;
+  /** The unit's kind (commune, residential_group…); needed only for signatures and mapped shares. */
+  kind?: string;
   validFrom: string | null;
   validTo: string | null;
 }
@@ -34,6 +38,8 @@ export interface Coefficient {
 }
 
 const EPSILON = 1e-9;
+/** Shares of mapped cells are kept to 6 decimals, so that sums of them are exact in SQL numeric whatever their order. */
+const SHARE_SCALE = 1e6;
 
 export class GeographyMap {
   /** Coefficients of each target valid on the day. */
@@ -44,6 +50,8 @@ export class GeographyMap {
   private readonly backward = new Map<string, MapLink[]>();
   private readonly images = new Map<string, Map<string, number> | null>();
   private readonly fractions = new Map<string, Map<string, number>>();
+  private readonly shares = new Map<string, Map<string, number>>();
+  private readonly signatures = new Map<string, string>();
 
   /**
    * @param weights households of a unit's subtree in its own period, to share a new unit back among its predecessors
@@ -100,6 +108,71 @@ export class GeographyMap {
         }
       }
     }
+    return out;
+  }
+
+  /** True when the unit is in force on the map's day. */
+  isValid(id: string): boolean {
+    const unit = this.units.get(id);
+    return !!unit && this.valid(unit);
+  }
+
+  knows(id: string): boolean {
+    return this.units.has(id);
+  }
+
+  /**
+   * A digest of the coefficients of every target of these kinds: two maps with one signature give the same figures
+   * for those targets from the same facts, so cells mapped with one serve the other.
+   */
+  signature(kinds: ReadonlySet<string>): string {
+    const key = [...kinds].sort().join(',');
+    let known = this.signatures.get(key);
+    if (!known) {
+      const hash = createHash('sha1');
+      const targets = [...this.coefficients.keys()].filter((t) => kinds.has(this.units.get(t)?.kind ?? '')).sort();
+      for (const t of targets) hash.update(`${t}:${GeographyMap.canonical(this.coefficients.get(t)!)};`);
+      known = hash.digest('hex');
+      this.signatures.set(key, known);
+    }
+    return known;
+  }
+
+  /** True when target T has the same coefficients in both maps (its figures agree in both geographies). */
+  static sameCoefficients(a: GeographyMap, b: GeographyMap, targetId: string): boolean {
+    return a === b || GeographyMap.canonical(a.coefficients.get(targetId) ?? []) === GeographyMap.canonical(b.coefficients.get(targetId) ?? []);
+  }
+
+  private static canonical(coefficients: Coefficient[]): string {
+    return [...coefficients]
+      .sort((x, y) => (x.sourceId < y.sourceId ? -1 : 1))
+      .map((c) => `${c.sourceId}=${c.coef.toFixed(9)}`)
+      .join(',');
+  }
+
+  /**
+   * What a fact logged in unit X adds to the mapped cells of the targets of these kinds, beyond the cells of the units
+   * on X's own path: F(X, T) − [T is on X's path], kept to 6 decimals, nonzero only. Empty for a unit in force on the
+   * day (its facts lie exactly in its own ancestors' cells); for an old unit, +1 for its successors' line, −1 for
+   * its old ancestors still in force, a share for a split.
+   */
+  mappedShares(id: string, kinds: ReadonlySet<string>): Map<string, number> {
+    let out = this.shares.get(id);
+    if (out) return out;
+    out = new Map<string, number>();
+    if (!this.isValid(id)) {
+      const raw = new Map<string, number>();
+      for (const [t, f] of this.fractionsOf(id)) if (kinds.has(this.units.get(t)?.kind ?? '')) raw.set(t, f);
+      for (const a of this.ancestry(id)) {
+        const unit = this.units.get(a)!;
+        if (kinds.has(unit.kind ?? '') && this.valid(unit)) raw.set(a, (raw.get(a) ?? 0) - 1);
+      }
+      for (const [t, share] of raw) {
+        const rounded = Math.round(share * SHARE_SCALE) / SHARE_SCALE;
+        if (rounded !== 0) out.set(t, rounded);
+      }
+    }
+    this.shares.set(id, out);
     return out;
   }
 

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CellDeltas } from './cell-deltas';
 import { cellBuckets, EntryFact, entryVector, householdFacts, SessionFact, sessionVector, VolunteerFact, volunteerFacts, volunteerVector } from './facts';
-import { Basis } from './measures';
+import { GeographyMapService } from './geography-map.service';
+import { Basis, Vector } from './measures';
+import { StoredGrain } from './periods';
 import { RollupRepository } from './rollup.repository';
 import { SessionSource } from './session-source';
 
@@ -10,7 +12,16 @@ import { SessionSource } from './session-source';
 export const ROLLUP_LOCK = 7_214_002;
 
 /** Kinds of units that hold cells: communes and above (residential groups are read from their facts). */
-const CELL_KINDS = new Set(['commune', 'special_zone', 'district', 'province']);
+export const CELL_KINDS: ReadonlySet<string> = new Set(['commune', 'special_zone', 'district', 'province']);
+/** Mapped cells are kept for the same kinds. */
+export const MAPPED_KINDS = CELL_KINDS;
+
+/** A fact counted in (+1) or out (−1) of the cells: its unit, and the cells of its unit it adds a vector to. */
+interface Touched {
+  unitId: string;
+  factor: 1 | -1;
+  vectors: (add: (grain: StoredGrain, bucket: string, basis: Basis, vector: Vector) => void) => void;
+}
 
 /** Bounds on what one projection transaction takes on: events, and keys (households + members + sessions). */
 const MAX_EVENTS_PER_BATCH = 200;
@@ -45,6 +56,7 @@ export class ProjectorService {
     private readonly dataSource: DataSource,
     private readonly repository: RollupRepository,
     private readonly sessions: SessionSource,
+    private readonly maps: GeographyMapService = new GeographyMapService(dataSource),
   ) {}
 
   async apply(eventId: string): Promise<'applied' | 'already-applied' | 'missing'> {
@@ -93,30 +105,61 @@ export class ProjectorService {
 
   /** Recounts the keys in the caller's transaction. */
   async project(manager: EntityManager, keys: { households: string[]; members: string[]; sessions: string[] }): Promise<void> {
-    const deltas = new CellDeltas();
-    const touched: { unitId: string; apply: (cells: string[]) => void }[] = [];
-    if (keys.households.length) touched.push(...(await this.projectHouseholds(manager, [...new Set(keys.households)].sort(), deltas)));
-    if (keys.members.length) touched.push(...(await this.projectMembers(manager, [...new Set(keys.members)].sort(), deltas)));
-    if (keys.sessions.length) touched.push(...(await this.projectSessions(manager, [...new Set(keys.sessions)].sort(), deltas)));
+    const touched: Touched[] = [];
+    if (keys.households.length) touched.push(...(await this.projectHouseholds(manager, [...new Set(keys.households)].sort())));
+    if (keys.members.length) touched.push(...(await this.projectMembers(manager, [...new Set(keys.members)].sort())));
+    if (keys.sessions.length) touched.push(...(await this.projectSessions(manager, [...new Set(keys.sessions)].sort())));
+    if (!touched.length) return;
     await this.loadCellUnits(manager, touched.map((t) => t.unitId));
-    for (const t of touched) t.apply(this.cellUnits.get(t.unitId) ?? []);
-    await this.repository.applyCellChanges(manager, deltas.changes());
+    const deltas = new CellDeltas();
+    for (const t of touched) {
+      const cells = this.cellUnits.get(t.unitId) ?? [];
+      t.vectors((grain, bucket, basis, vector) => deltas.add(cells, grain, bucket, basis, vector, t.factor));
+    }
+    await this.repository.applyCellChanges(manager, 'rollup_cell', deltas.changes());
+    await this.projectMapped(manager, touched);
   }
 
-  private async projectHouseholds(manager: EntityManager, ids: string[], deltas: CellDeltas) {
+  /**
+   * The mapped cells of the geography day: what facts of old units add to the units in force then. Skipped (and the
+   * geography marked stale, for the next rebuild) when the tree changed since the cells were built.
+   */
+  private async projectMapped(manager: EntityManager, touched: Touched[]): Promise<void> {
+    const geography = await this.repository.geography(manager);
+    if (!geography || geography.stale) return;
+    let map = await this.maps.forDay(geography.day);
+    if (touched.some((t) => !map.knows(t.unitId))) {
+      await this.maps.reload();
+      map = await this.maps.forDay(geography.day);
+    }
+    if (map.signature(MAPPED_KINDS) !== geography.signature) {
+      await this.repository.markGeographyStale(manager);
+      return;
+    }
+    const deltas = new CellDeltas();
+    for (const t of touched) {
+      const shares = map.mappedShares(t.unitId, MAPPED_KINDS);
+      if (!shares.size) continue;
+      t.vectors((grain, bucket, basis, vector) => {
+        for (const [unitId, share] of shares) deltas.add([unitId], grain, bucket, basis, vector, t.factor * share, !Number.isInteger(share));
+      });
+    }
+    await this.repository.applyCellChanges(manager, 'rollup_mapped_cell', deltas.changes());
+  }
+
+  private async projectHouseholds(manager: EntityManager, ids: string[]): Promise<Touched[]> {
     await this.repository.lockHouseholds(manager, ids);
     const entries = await this.repository.entriesOfHouseholds(manager, ids);
     const fresh = new Map<string, EntryFact>();
     for (const id of ids) for (const fact of householdFacts(entries.filter((e) => e.householdId === id))) fresh.set(fact.entryId, fact);
     const stored = new Map((await this.repository.entryFacts(manager, ids, entries.map((e) => e.id))).map((f) => [f.entryId, f]));
-    const changed: { unitId: string; apply: (cells: string[]) => void }[] = [];
+    const changed: Touched[] = [];
     const count = (fact: EntryFact, factor: 1 | -1) =>
       changed.push({
         unitId: fact.unitId,
-        apply: (cells) => {
-          for (const [grain, bucket] of cellBuckets(fact.day)) {
-            for (const basis of [Basis.All, Basis.Verified]) deltas.add(cells, grain, bucket, basis, entryVector(fact, grain, basis), factor);
-          }
+        factor,
+        vectors: (add) => {
+          for (const [grain, bucket] of cellBuckets(fact.day)) for (const basis of [Basis.All, Basis.Verified]) add(grain, bucket, basis, entryVector(fact, grain, basis));
         },
       });
     const upsert: EntryFact[] = [];
@@ -133,15 +176,15 @@ export class ProjectorService {
     return changed;
   }
 
-  private async projectMembers(manager: EntityManager, ids: string[], deltas: CellDeltas) {
+  private async projectMembers(manager: EntityManager, ids: string[]): Promise<Touched[]> {
     await this.repository.lockKeys(manager, 'member', ids);
     const activities = [...(await this.repository.activitiesOfMembers(manager, ids)), ...(await this.sessions.activitiesOfMembers(manager, ids))];
     const key = (f: VolunteerFact) => `${f.memberId}|${f.day}`;
     const fresh = new Map(ids.flatMap((id) => volunteerFacts(id, activities.filter((a) => a.memberId === id))).map((f) => [key(f), f]));
     const stored = new Map((await this.repository.volunteerFacts(manager, ids)).map((f) => [key(f), f]));
-    const changed: { unitId: string; apply: (cells: string[]) => void }[] = [];
+    const changed: Touched[] = [];
     const count = (fact: VolunteerFact, factor: 1 | -1) =>
-      changed.push({ unitId: fact.unitId, apply: (cells) => cellBuckets(fact.day).forEach(([g, b]) => deltas.add(cells, g, b, Basis.All, volunteerVector(fact, g), factor)) });
+      changed.push({ unitId: fact.unitId, factor, vectors: (add) => cellBuckets(fact.day).forEach(([g, b]) => add(g, b, Basis.All, volunteerVector(fact, g))) });
     const upsert: VolunteerFact[] = [];
     for (const [k, fact] of fresh) {
       const old = stored.get(k);
@@ -156,13 +199,13 @@ export class ProjectorService {
     return changed;
   }
 
-  private async projectSessions(manager: EntityManager, ids: string[], deltas: CellDeltas) {
+  private async projectSessions(manager: EntityManager, ids: string[]): Promise<Touched[]> {
     await this.repository.lockKeys(manager, 'session', ids);
     const fresh = new Map((await this.sessions.heldSessions(manager, ids)).map((f) => [f.sessionId, f]));
     const stored = new Map((await this.repository.sessionFacts(manager, ids)).map((f) => [f.sessionId, f]));
-    const changed: { unitId: string; apply: (cells: string[]) => void }[] = [];
+    const changed: Touched[] = [];
     const count = (fact: SessionFact, factor: 1 | -1) =>
-      changed.push({ unitId: fact.unitId, apply: (cells) => cellBuckets(fact.day).forEach(([g, b]) => deltas.add(cells, g, b, Basis.All, sessionVector(fact), factor)) });
+      changed.push({ unitId: fact.unitId, factor, vectors: (add) => cellBuckets(fact.day).forEach(([g, b]) => add(g, b, Basis.All, sessionVector(fact))) });
     const upsert: SessionFact[] = [];
     for (const [id, fact] of fresh) {
       const old = stored.get(id);

@@ -2,8 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ASSIST_SERVICES } from '@cdtg/assists';
 import { Basis, FLAG, MEASURES } from './measures';
-import { ROLLUP_LOCK } from './projector.service';
-import { bucketSql, entryMeasuresSql, sessionMeasuresSql, volunteerMeasuresSql } from './rollup.repository';
+import { todayInVietnam } from '@cdtg/geography';
+import { GeographyMapService } from './geography-map.service';
+import { MAPPED_KINDS, ROLLUP_LOCK } from './projector.service';
+import { bucketSql, entryMeasuresSql, RollupRepository, sessionMeasuresSql, volunteerMeasuresSql } from './rollup.repository';
 import { STORED_GRAINS } from './periods';
 
 export interface TableCheck {
@@ -21,6 +23,10 @@ export interface RebuildReport {
   volunteerFacts: TableCheck;
   sessionFacts: TableCheck;
   cells: TableCheck;
+  /** Mapped cells of the geography day (compared only when the geography has not moved since they were built). */
+  mappedCells: TableCheck;
+  /** The geography the mapped cells are now kept in, and whether this run moved them to it (rebuilt, not compared). */
+  geography: { day: string; moved: boolean };
   /** True when the incremental tables equal the rebuild (there must be no difference). */
   consistent: boolean;
   /** True when the tables were replaced by the rebuild. */
@@ -43,7 +49,10 @@ const CELL_KINDS = `('commune', 'special_zone', 'district', 'province')`;
 export class RebuildService {
   private readonly logger = new Logger(RebuildService.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly maps: GeographyMapService = new GeographyMapService(dataSource),
+  ) {}
 
   async run(mode: 'verify' | 'repair'): Promise<RebuildReport> {
     const started = Date.now();
@@ -54,11 +63,22 @@ export class RebuildService {
       await this.buildVolunteerFacts(manager);
       await this.buildSessionFacts(manager);
       await this.buildCells(manager);
+      const geography = await this.buildMappedCells(manager);
+      const stored = await new RollupRepository(this.dataSource).geography(manager);
+      const moved = !stored || stored.stale || stored.signature !== geography.signature;
       const entryFacts = await this.compare(manager, 'rollup_entry_fact', ['entry_id'], ['household_id', 'unit_id', 'day', 'a_flags', 'v_flags', 'done_bits', 'follow_up_bits', 'a_net', 'v_net']);
       const volunteerFacts = await this.compare(manager, 'rollup_volunteer_fact', ['member_id', 'day'], ['unit_id', 'flags']);
       const sessionFacts = await this.compare(manager, 'rollup_session_fact', ['session_id'], ['unit_id', 'day', 'participants', 'trained']);
       const cells = await this.compare(manager, 'rollup_cell', ['unit_id', 'grain', 'bucket', 'basis'], [...MEASURES]);
-      const consistent = [entryFacts, volunteerFacts, sessionFacts, cells].every((c) => c.different === 0);
+      const mappedCells = await this.compare(manager, 'rollup_mapped_cell', ['unit_id', 'grain', 'bucket', 'basis', 'split'], [...MEASURES]);
+      // Mapped cells of another geography (or left stale by a change of the tree) are a cache to refill, not a difference.
+      const consistent = [entryFacts, volunteerFacts, sessionFacts, cells, ...(moved ? [] : [mappedCells])].every((c) => c.different === 0);
+      if (moved || (mode === 'repair' && mappedCells.different > 0)) await this.replace(manager, 'rollup_mapped_cell', ['unit_id', 'grain', 'bucket', 'basis', 'split', ...MEASURES]);
+      await manager.query(
+        `INSERT INTO rollup_geography (id, day, signature, stale, built_at) VALUES (1, $1, $2, false, now())
+         ON CONFLICT (id) DO UPDATE SET day = EXCLUDED.day, signature = EXCLUDED.signature, stale = false, built_at = now()`,
+        moved ? [geography.day, geography.signature] : [stored!.day, stored!.signature],
+      );
       if (mode === 'repair' && !consistent) {
         const columns: Record<string, string[]> = {
           rollup_entry_fact: ['entry_id', 'household_id', 'unit_id', 'day', 'a_flags', 'v_flags', 'done_bits', 'follow_up_bits', 'a_net', 'v_net'],
@@ -66,13 +86,19 @@ export class RebuildService {
           rollup_session_fact: ['session_id', 'unit_id', 'day', 'participants', 'trained'],
           rollup_cell: ['unit_id', 'grain', 'bucket', 'basis', ...MEASURES],
         };
-        for (const [table, cols] of Object.entries(columns)) {
-          const list = cols.map(q).join(', ');
-          await manager.query(`DELETE FROM ${table}`);
-          await manager.query(`INSERT INTO ${table} (${list}) SELECT ${list} FROM rb_${table}`);
-        }
+        for (const [table, cols] of Object.entries(columns)) await this.replace(manager, table, cols);
       }
-      return { mode, entryFacts, volunteerFacts, sessionFacts, cells, consistent, repaired: mode === 'repair' && !consistent };
+      return {
+        mode,
+        entryFacts,
+        volunteerFacts,
+        sessionFacts,
+        cells,
+        mappedCells,
+        geography: { day: moved ? geography.day : stored!.day, moved },
+        consistent,
+        repaired: mode === 'repair' && !consistent,
+      };
     });
     const result = { ...report, ms: Date.now() - started };
     if (result.repaired) this.logger.log(`Rollups replaced by a rebuild from raw records: ${JSON.stringify(result)}`);
@@ -181,6 +207,53 @@ export class RebuildService {
         GROUP BY 1, 2, 3, 4
        HAVING ${MEASURES.map((_, i) => `sum(x.c${i}) <> 0`).join(' OR ')}`,
     );
+  }
+
+  private async replace(manager: EntityManager, table: string, cols: string[]): Promise<void> {
+    const list = cols.map(q).join(', ');
+    await manager.query(`DELETE FROM ${table}`);
+    await manager.query(`INSERT INTO ${table} (${list}) SELECT ${list} FROM rb_${table}`);
+  }
+
+  /**
+   * Mapped cells of today's tree from the rebuilt facts: every unit not in force today, with its shares of the units in
+   * force (GeographyMap.mappedShares, the same numbers the projector uses), times its facts summed per bucket.
+   */
+  private async buildMappedCells(manager: EntityManager): Promise<{ day: string; signature: string }> {
+    const day = todayInVietnam();
+    await this.maps.reload();
+    const map = await this.maps.forDay(day);
+    const old = (await manager.query(
+      `SELECT id FROM admin_unit WHERE COALESCE(valid_from, '-infinity') > $1::date OR COALESCE(valid_to, 'infinity') < $1::date`,
+      [day],
+    )) as { id: string }[];
+    const shares: [string, string, number][] = old.flatMap(({ id }) => [...map.mappedShares(id, MAPPED_KINDS)].map(([target, share]) => [id, target, share] as [string, string, number]));
+    await manager.query(`DROP TABLE IF EXISTS rb_share, rb_rollup_mapped_cell`);
+    await manager.query(
+      `CREATE TEMP TABLE rb_share ON COMMIT DROP AS SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[]) AS s(unit_id, target_id, share)`,
+      [shares.map((s) => s[0]), shares.map((s) => s[1]), shares.map((s) => String(s[2]))],
+    );
+    await manager.query(`ANALYZE rb_share`);
+    const parts: string[] = [];
+    const select = (grain: string, basis: Basis, measures: Record<string, string>, table: string) =>
+      `SELECT s.target_id AS unit_id, '${grain}'::char(1) AS grain, agg.bucket, ${basis}::smallint AS basis, s.share <> trunc(s.share) AS split,
+              ${MEASURES.map((m) => (measures[m] ? `sum(agg.${q(m)} * s.share)` : '0')).join(', ')}
+         FROM (SELECT f.unit_id, ${bucketSql(grain as never, 'f.day')} AS bucket, ${Object.entries(measures).map(([m, sql]) => `${sql} AS ${q(m)}`).join(', ')}
+                 FROM ${table} f WHERE f.unit_id IN (SELECT unit_id FROM rb_share) GROUP BY 1, 2) agg
+         JOIN rb_share s ON s.unit_id = agg.unit_id GROUP BY 1, 2, 3, 4, 5`;
+    for (const grain of STORED_GRAINS) {
+      for (const basis of [Basis.All, Basis.Verified]) parts.push(select(grain, basis, entryMeasuresSql(grain, basis), 'rb_rollup_entry_fact'));
+      parts.push(select(grain, Basis.All, volunteerMeasuresSql(grain), 'rb_rollup_volunteer_fact'));
+      parts.push(select(grain, Basis.All, sessionMeasuresSql(), 'rb_rollup_session_fact'));
+    }
+    await manager.query(
+      `CREATE TEMP TABLE rb_rollup_mapped_cell ON COMMIT DROP AS
+       SELECT unit_id, grain, bucket, basis, split, ${MEASURES.map((m, i) => `sum(x.c${i}) AS ${q(m)}`).join(', ')}
+         FROM (${parts.join('\nUNION ALL\n')}) AS x(unit_id, grain, bucket, basis, split, ${MEASURES.map((_, i) => `c${i}`).join(', ')})
+        GROUP BY 1, 2, 3, 4, 5
+       HAVING ${MEASURES.map((_, i) => `sum(x.c${i}) <> 0`).join(' OR ')}`,
+    );
+    return { day, signature: map.signature(MAPPED_KINDS) };
   }
 
   /** Rows of the rebuilt table and the stored one, and how many differ (missing on either side, or another value). */

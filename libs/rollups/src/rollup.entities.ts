@@ -103,4 +103,52 @@ export class RollupCell {
 // The measure columns, one int per entry of MEASURES, declared from the list so that table and list cannot differ.
 for (const measure of MEASURES) Column({ type: 'int', name: measure, default: 0 })(RollupCell.prototype, measure);
 
-export const ROLLUP_ENTITIES = [RollupEntryFact, RollupVolunteerFact, RollupSessionFact, RollupCell, CoverageExport];
+/**
+ * What facts logged in units of other periods add to the cells of the commune-or-higher units in force on the
+ * geography day (rollup_geography): F(X, T) − [T on X's path] times each fact of an old unit X (see
+ * GeographyMap.mappedShares). A unit's cell plus its mapped cell is its figure in that geography, so a question in
+ * today's tree reads one row per unit and bucket instead of summing the old units' facts. Shares of split units are
+ * fractional: numeric, exact to 6 decimals.
+ */
+@Entity('rollup_mapped_cell')
+export class RollupMappedCell {
+  @PrimaryColumn({ type: 'uuid' })
+  unitId: string;
+
+  @PrimaryColumn({ type: 'char', length: 1 })
+  grain: string;
+
+  @PrimaryColumn({ type: 'date' })
+  bucket: string;
+
+  @PrimaryColumn({ type: 'smallint' })
+  basis: number;
+
+  /** True for what split units add by their shares: a figure that includes a nonzero split row is apportioned. */
+  @PrimaryColumn({ type: 'boolean' })
+  split: boolean;
+}
+
+for (const measure of MEASURES) Column({ type: 'numeric', name: measure, default: 0 })(RollupMappedCell.prototype, measure);
+
+/** The geography the mapped cells are kept in (one row): its day, the signature of its map, and whether it is stale. */
+@Entity('rollup_geography')
+export class RollupGeography {
+  @PrimaryColumn({ type: 'smallint', default: 1 })
+  id: number;
+
+  @Column({ type: 'date' })
+  day: string;
+
+  @Column({ type: 'text' })
+  signature: string;
+
+  /** Set by a projector whose map no longer has the signature (the tree changed): the cells wait for a rebuild. */
+  @Column({ type: 'boolean', default: false })
+  stale: boolean;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  builtAt: Date;
+}
+
+export const ROLLUP_ENTITIES = [RollupEntryFact, RollupVolunteerFact, RollupSessionFact, RollupCell, RollupMappedCell, RollupGeography, CoverageExport];

@@ -53,6 +53,12 @@ export function bucketSql(grain: StoredGrain | 'D', day: string): string {
   }
 }
 
+export interface MappedGeography {
+  day: string;
+  signature: string;
+  stale: boolean;
+}
+
 export interface FactSums {
   /** source unit → bucket → vector */
   [sourceId: string]: Map<string, Vector>;
@@ -186,23 +192,35 @@ export class RollupRepository {
     );
   }
 
-  /** Adds the changes to the cells (in key order) and drops cells left at zero. */
-  async applyCellChanges(manager: EntityManager, changes: { key: CellKey; vector: Vector }[]): Promise<void> {
+  /** Adds the changes to the cells, or the mapped cells (in key order), and drops cells left at zero. */
+  async applyCellChanges(manager: EntityManager, table: 'rollup_cell' | 'rollup_mapped_cell', changes: { key: CellKey; vector: Vector }[]): Promise<void> {
     if (!changes.length) return;
-    const rows = changes.map(({ key, vector }) => ({ u: key.unitId, g: key.grain, b: key.bucket, s: key.basis, m: vector }));
+    const mapped = table === 'rollup_mapped_cell';
+    const rows = changes.map(({ key, vector }) => ({ u: key.unitId, g: key.grain, b: key.bucket, s: key.basis, p: key.split ?? false, m: vector }));
     const columns = MEASURES.map(q).join(', ');
+    const keys = mapped ? 'unit_id, grain, bucket, basis, split' : 'unit_id, grain, bucket, basis';
     await manager.query(
-      `INSERT INTO rollup_cell (unit_id, grain, bucket, basis, ${columns})
-       SELECT x.u, x.g, x.b, x.s, ${MEASURES.map((_, i) => `(x.m->>${i})::int`).join(', ')}
-         FROM jsonb_to_recordset($1::jsonb) AS x(u uuid, g char(1), b date, s smallint, m jsonb) ORDER BY x.u, x.g, x.b, x.s
-       ON CONFLICT (unit_id, grain, bucket, basis) DO UPDATE SET ${MEASURES.map((m) => `${q(m)} = rollup_cell.${q(m)} + EXCLUDED.${q(m)}`).join(', ')}`,
+      `INSERT INTO ${table} (${keys}, ${columns})
+       SELECT x.u, x.g, x.b, x.s${mapped ? ', x.p' : ''}, ${MEASURES.map((_, i) => `(x.m->>${i})::${mapped ? 'numeric' : 'int'}`).join(', ')}
+         FROM jsonb_to_recordset($1::jsonb) AS x(u uuid, g char(1), b date, s smallint, p boolean, m jsonb) ORDER BY x.u, x.g, x.b, x.s, x.p
+       ON CONFLICT (${keys}) DO UPDATE SET ${MEASURES.map((m) => `${q(m)} = ${table}.${q(m)} + EXCLUDED.${q(m)}`).join(', ')}`,
       [JSON.stringify(rows)],
     );
     await manager.query(
-      `DELETE FROM rollup_cell c USING jsonb_to_recordset($1::jsonb) AS x(u uuid, g char(1), b date, s smallint)
-        WHERE c.unit_id = x.u AND c.grain = x.g AND c.bucket = x.b AND c.basis = x.s AND ${MEASURES.map((m) => `c.${q(m)} = 0`).join(' AND ')}`,
-      [JSON.stringify(rows.map(({ u, g, b, s }) => ({ u, g, b, s })))],
+      `DELETE FROM ${table} c USING jsonb_to_recordset($1::jsonb) AS x(u uuid, g char(1), b date, s smallint, p boolean)
+        WHERE c.unit_id = x.u AND c.grain = x.g AND c.bucket = x.b AND c.basis = x.s ${mapped ? 'AND c.split = x.p' : ''} AND ${MEASURES.map((m) => `c.${q(m)} = 0`).join(' AND ')}`,
+      [JSON.stringify(rows.map(({ u, g, b, s, p }) => ({ u, g, b, s, p })))],
     );
+  }
+
+  /** The geography of the mapped cells (null before the first rebuild). */
+  async geography(manager: EntityManager | DataSource = this.dataSource): Promise<MappedGeography | null> {
+    const [row] = (await manager.query(`SELECT day::text AS day, signature, stale FROM rollup_geography WHERE id = 1`)) as MappedGeography[];
+    return row ?? null;
+  }
+
+  async markGeographyStale(manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE rollup_geography SET stale = true WHERE id = 1 AND NOT stale`);
   }
 
   /** Paths and kinds of units (to find the commune-or-higher ancestors that hold cells). */
@@ -234,6 +252,42 @@ export class RollupRepository {
     )) as Record<string, unknown>[];
     const merged = this.mergeBases(rows, basis, () => '');
     return new Map([...merged].map(([id, byBucket]) => [id, byBucket.get('')!]));
+  }
+
+  /**
+   * Cells plus mapped cells of the units, in one statement (one snapshot), for the given grain and bucket conditions:
+   * one vector per unit, grain, bucket and split (false for cells). Null when the mapped cells are not those of the
+   * geography with `signature`, or are stale: the caller then answers from the sources.
+   */
+  async cellsWithMapped(
+    unitIds: string[],
+    basis: Basis,
+    signature: string,
+    conditions: string[],
+    params: unknown[],
+  ): Promise<{ unitId: string; grain: StoredGrain; bucket: string; split: boolean; vector: Vector }[] | null> {
+    const where = `unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND (${conditions.join(' OR ')})`;
+    const columns = MEASURES.map(q).join(', ');
+    const rows = (await this.dataSource.query(
+      `WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = $3)
+       SELECT unit_id, grain, bucket::text AS bucket, basis, false AS split, ${columns} FROM rollup_cell WHERE ${where}
+       UNION ALL
+       SELECT unit_id, grain, bucket::text, basis, split, ${columns} FROM rollup_mapped_cell WHERE ${where} AND EXISTS (SELECT 1 FROM g)
+       UNION ALL
+       SELECT NULL, 'G', NULL, NULL, NULL, ${MEASURES.map(() => 'NULL').join(', ')} WHERE EXISTS (SELECT 1 FROM g)`,
+      [unitIds, basis, signature, ...params],
+    )) as Record<string, unknown>[];
+    if (!rows.some((r) => r.grain === 'G')) return null;
+    const keyOf = (r: Record<string, unknown>) => `${r.grain as string}|${r.bucket as string}|${r.split ? 1 : 0}`;
+    const merged = this.mergeBases(rows.filter((r) => r.grain !== 'G'), basis, keyOf);
+    const out: { unitId: string; grain: StoredGrain; bucket: string; split: boolean; vector: Vector }[] = [];
+    for (const [unitId, byKey] of merged) {
+      for (const [key, vector] of byKey) {
+        const [grain, bucket, split] = key.split('|');
+        out.push({ unitId, grain: grain as StoredGrain, bucket, split: split === '1', vector });
+      }
+    }
+    return out;
   }
 
   /**

@@ -2,11 +2,12 @@ import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from '@
 import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AssistService } from '@cdtg/assists';
 import { Language } from '@cdtg/notifications';
-import { Basis, CoverageLevel, ExportFormat, ExportStatus, Period } from '@cdtg/rollups';
+import { Basis, CoverageLevel, CoverageSource, ExportFormat, ExportStatus, Period } from '@cdtg/rollups';
 import { AdminUnitType } from '../geography/geography.types';
 
 registerEnumType(Period, { name: 'Period', description: 'Days, ISO weeks, months, quarters and years in Asia/Ho_Chi_Minh; Cumulative: from the beginning to the end of the range' });
 registerEnumType(CoverageLevel, { name: 'CoverageLevel' });
+registerEnumType(CoverageSource, { name: 'CoverageSource', description: 'How an answer was computed' });
 registerEnumType(Basis, { name: 'CountBasis', description: 'All valid entries, or only those verified by a ward officer' });
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -127,6 +128,11 @@ export class CoverageReportType {
 
   @Field(() => FreshnessType)
   asOf: FreshnessType;
+
+  @Field(() => CoverageSource, {
+    description: 'MappedCells: read from the cells of the units and what older units add to them (one row per unit and period); Sources: summed from the cells and facts of every unit of any period that maps in (days, residential groups, other trees, or before the nightly rebuild maps a changed tree)',
+  })
+  source: CoverageSource;
 
   @Field(() => [CoverageRowType], { description: 'Per unit (by code), then per period' })
   rows: CoverageRowType[];
