@@ -29,14 +29,15 @@ export class HouseholdKeyring {
     const found = await this.find(manager, prepared.flatMap((p) => p.hashes));
 
     // New households: one per distinct current hash. The key row is inserted first (its primary key settles races
-    // between concurrent batches); a household row is written only for keys this statement inserted.
+    // between concurrent batches); a household row is written only for keys this statement inserted. Keys go in hash
+    // order, so two batches naming the same new households wait for each other instead of deadlocking.
     const missing = new Map<string, (typeof prepared)[number]>();
     for (const p of prepared) if (!p.hashes.some((h) => found.has(h))) missing.set(p.hashes[0], p);
     if (missing.size) {
-      const rows = [...missing.entries()].map(([hash, p]) => ({ id: crypto.randomUUID(), hash, kind: p.kind, label: maskedLabel(p.claim.identity, p.claim.unit), unit: p.claim.unit.id }));
+      const rows = [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([hash, p]) => ({ id: crypto.randomUUID(), hash, kind: p.kind, label: maskedLabel(p.claim.identity, p.claim.unit), unit: p.claim.unit.id }));
       await manager.query(
         `WITH fresh AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, hash text, kind text, label text, unit uuid)),
-              keys AS (INSERT INTO household_key (hash, household_id, key_version) SELECT hash, id, $2 FROM fresh ON CONFLICT (hash) DO NOTHING RETURNING household_id)
+              keys AS (INSERT INTO household_key (hash, household_id, key_version) SELECT hash, id, $2 FROM fresh ORDER BY hash ON CONFLICT (hash) DO NOTHING RETURNING household_id)
          INSERT INTO household (id, kind, masked_label, first_unit_id) SELECT id, kind, label, unit FROM fresh WHERE id IN (SELECT household_id FROM keys)`,
         [JSON.stringify(rows), current.version],
       );
@@ -46,9 +47,9 @@ export class HouseholdKeyring {
     // Found only under an older secret: add the current one, so that the older secret can one day be retired.
     const rekey = prepared.filter((p) => !found.has(p.hashes[0]));
     if (rekey.length) {
-      const pairs = rekey.map((p) => ({ hash: p.hashes[0], id: p.hashes.map((h) => found.get(h)).find(Boolean)! }));
+      const pairs = rekey.map((p) => ({ hash: p.hashes[0], id: p.hashes.map((h) => found.get(h)).find(Boolean)! })).sort((a, b) => (a.hash < b.hash ? -1 : 1));
       await manager.query(
-        `INSERT INTO household_key (hash, household_id, key_version) SELECT x.hash, x.id, $2 FROM jsonb_to_recordset($1::jsonb) AS x(hash text, id uuid) ON CONFLICT (hash) DO NOTHING`,
+        `INSERT INTO household_key (hash, household_id, key_version) SELECT x.hash, x.id, $2 FROM jsonb_to_recordset($1::jsonb) AS x(hash text, id uuid) ORDER BY x.hash ON CONFLICT (hash) DO NOTHING`,
         [JSON.stringify(pairs), current.version],
       );
       for (const p of pairs) found.set(p.hash, p.id);
