@@ -337,8 +337,14 @@ export class CoverageService {
       targets.map((t) => t.id),
       basis,
       geography.signature,
-      [`grain = 'A'`, `(grain = 'Y' AND bucket > $4::date)`, `(grain = 'M' AND bucket > $5::date AND bucket < $6::date)`, `(grain = $7 AND bucket = ANY($8::date[]))`],
-      [yearsAfter, monthsAfter, nextYear, grain, starts],
+      [
+        `grain = 'A'`,
+        `grain = 'Y' AND bucket > $4::date`,
+        `grain = 'M' AND bucket > $5::date AND bucket < $6::date`,
+        // The flows' buckets (a cumulative question's flow is the stock itself).
+        ...(grain === 'A' ? [] : [`grain = $7 AND bucket = ANY($8::date[])`]),
+      ],
+      [yearsAfter, monthsAfter, nextYear, ...(grain === 'A' ? [] : [grain, starts])],
     );
     if (!rows) {
       this.geographyCache = null;
@@ -348,14 +354,13 @@ export class CoverageService {
     const prefixSplit = new Set<string>();
     const flows = new Map(targets.map((t) => [t.id, starts.map(() => zero())]));
     const flowSplit = new Map(targets.map((t) => [t.id, starts.map(() => false)]));
+    // Parts: 0 all time (+), 1 later years and 2 later months (−): the stocks up to the first bucket's end; 3 flows.
     for (const r of rows) {
-      const before = r.grain === 'A' ? 1 : (r.grain === 'Y' && r.bucket > yearsAfter) || (r.grain === 'M' && r.bucket > monthsAfter && r.bucket < nextYear) ? -1 : 0;
-      if (before) {
-        add(prefix.get(r.unitId)!, r.vector, before);
+      if (r.part <= 2) {
+        add(prefix.get(r.unitId)!, r.vector, r.part === 0 ? 1 : -1);
         if (r.split) prefixSplit.add(r.unitId);
-      }
-      const k = r.grain === grain && grain !== 'A' ? starts.indexOf(r.bucket) : -1;
-      if (k >= 0) {
+      } else {
+        const k = starts.indexOf(r.bucket);
         add(flows.get(r.unitId)![k], r.vector);
         if (r.split) flowSplit.get(r.unitId)![k] = true;
       }
@@ -397,20 +402,18 @@ export class CoverageService {
    * counts mapped in like any measure.
    */
   private async denominators(targets: AdminUnit[], coefficients: Map<string, { sourceId: string; coef: number }[]>, ends: string[]): Promise<Map<string, (number | null)[]>> {
-    // The targets' own trees first; the other sources' counts only for targets without a count of their own.
-    const own = await this.householdTrees(targets);
-    const bare = targets.filter((t) => ends.some((end) => own(t.id, end) === 0));
-    const others = [...new Set(bare.flatMap((t) => coefficients.get(t.id)!.map((c) => c.sourceId)))].filter((id) => !targets.some((t) => t.id === id));
-    const mapped = others.length ? await this.householdTrees(await this.geography.unitsByIds(others)) : () => 0;
+    // One statement for the targets' own trees and every source's (used for targets without a count of their own).
+    const roots = [...new Set([...targets.map((t) => t.id), ...[...coefficients.values()].flatMap((cs) => cs.map((c) => c.sourceId))])];
+    const tree = await this.householdTrees(roots);
     const out = new Map<string, (number | null)[]>();
     for (const t of targets) {
       out.set(
         t.id,
         ends.map((end) => {
-          const counted = own(t.id, end);
-          if (counted > 0) return counted;
-          const shared = coefficients.get(t.id)!.filter((c) => c.sourceId !== t.id).reduce((sum, c) => sum + c.coef * mapped(c.sourceId, end), 0);
-          return shared > 0 ? shared : null;
+          const own = tree(t.id, end);
+          if (own > 0) return own;
+          const mapped = coefficients.get(t.id)!.filter((c) => c.sourceId !== t.id).reduce((sum, c) => sum + c.coef * tree(c.sourceId, end), 0);
+          return mapped > 0 ? mapped : null;
         }),
       );
     }
@@ -421,14 +424,16 @@ export class CoverageService {
    * Households of the trees of these roots as of a day: the latest count of every unit of the root's own subtree on
    * or before the day (failing that the earliest after it); a unit with a count of its own stands for its subtree.
    */
-  private async householdTrees(units: AdminUnit[]): Promise<(rootId: string, end: string) => number> {
-    const counts = await this.repository.householdCounts(units.map((u) => u.id));
-    const pathOf = new Map(units.map((u) => [u.id, u.path]));
+  private async householdTrees(rootIds: string[]): Promise<(rootId: string, end: string) => number> {
+    const byRoot = new Map<string, { unitId: string; path: string; asOf: string; households: number }[]>();
+    for (const c of await this.repository.householdCounts(rootIds)) {
+      const rows = byRoot.get(c.rootId) ?? [];
+      rows.push(c);
+      byRoot.set(c.rootId, rows);
+    }
     return (rootId, end) => {
-      const path = pathOf.get(rootId)!;
       const latest = new Map<string, { path: string; asOf: string; households: number }>();
-      for (const c of counts) {
-        if (!c.path.startsWith(path)) continue;
+      for (const c of byRoot.get(rootId) ?? []) {
         const known = latest.get(c.unitId);
         const better = !known || (c.asOf <= end ? known.asOf > end || c.asOf > known.asOf : known.asOf > end && c.asOf < known.asOf);
         if (better) latest.set(c.unitId, c);

@@ -255,9 +255,10 @@ export class RollupRepository {
   }
 
   /**
-   * Cells plus mapped cells of the units, in one statement (one snapshot), for the given grain and bucket conditions:
-   * one vector per unit, grain, bucket and split (false for cells). Null when the mapped cells are not those of the
-   * geography with `signature`, or are stale: the caller then answers from the sources.
+   * Cells plus mapped cells of the units, in one statement (one snapshot), one part per condition (each of a single
+   * grain, so each reads a range of the primary key): a vector per part, unit, bucket and split (false for cells).
+   * Null when the mapped cells are not those of the geography with `signature`, or are stale: the caller then answers
+   * from the sources.
    */
   async cellsWithMapped(
     unitIds: string[],
@@ -265,26 +266,27 @@ export class RollupRepository {
     signature: string,
     conditions: string[],
     params: unknown[],
-  ): Promise<{ unitId: string; grain: StoredGrain; bucket: string; split: boolean; vector: Vector }[] | null> {
-    const where = `unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND (${conditions.join(' OR ')})`;
+  ): Promise<{ part: number; unitId: string; bucket: string; split: boolean; vector: Vector }[] | null> {
     const columns = MEASURES.map(q).join(', ');
+    const branches = conditions.flatMap((condition, part) => [
+      `SELECT ${part} AS part, unit_id, bucket::text AS bucket, basis, false AS split, ${columns} FROM rollup_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition}`,
+      `SELECT ${part}, unit_id, bucket::text, basis, split, ${columns} FROM rollup_mapped_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition} AND EXISTS (SELECT 1 FROM g)`,
+    ]);
     const rows = (await this.dataSource.query(
       `WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = $3)
-       SELECT unit_id, grain, bucket::text AS bucket, basis, false AS split, ${columns} FROM rollup_cell WHERE ${where}
+       ${branches.join('\n       UNION ALL\n       ')}
        UNION ALL
-       SELECT unit_id, grain, bucket::text, basis, split, ${columns} FROM rollup_mapped_cell WHERE ${where} AND EXISTS (SELECT 1 FROM g)
-       UNION ALL
-       SELECT NULL, 'G', NULL, NULL, NULL, ${MEASURES.map(() => 'NULL').join(', ')} WHERE EXISTS (SELECT 1 FROM g)`,
+       SELECT -1, NULL, NULL, NULL, NULL, ${MEASURES.map(() => 'NULL').join(', ')} WHERE EXISTS (SELECT 1 FROM g)`,
       [unitIds, basis, signature, ...params],
     )) as Record<string, unknown>[];
-    if (!rows.some((r) => r.grain === 'G')) return null;
-    const keyOf = (r: Record<string, unknown>) => `${r.grain as string}|${r.bucket as string}|${r.split ? 1 : 0}`;
-    const merged = this.mergeBases(rows.filter((r) => r.grain !== 'G'), basis, keyOf);
-    const out: { unitId: string; grain: StoredGrain; bucket: string; split: boolean; vector: Vector }[] = [];
+    if (!rows.some((r) => r.part === -1)) return null;
+    const keyOf = (r: Record<string, unknown>) => `${r.part as number}|${r.bucket as string}|${r.split ? 1 : 0}`;
+    const merged = this.mergeBases(rows.filter((r) => r.part !== -1), basis, keyOf);
+    const out: { part: number; unitId: string; bucket: string; split: boolean; vector: Vector }[] = [];
     for (const [unitId, byKey] of merged) {
       for (const [key, vector] of byKey) {
-        const [grain, bucket, split] = key.split('|');
-        out.push({ unitId, grain: grain as StoredGrain, bucket, split: split === '1', vector });
+        const [part, bucket, split] = key.split('|');
+        out.push({ part: Number(part), unitId, bucket, split: split === '1', vector });
       }
     }
     return out;
@@ -320,15 +322,15 @@ export class RollupRepository {
   }
 
   /** Household counts of every unit in the subtrees of `rootIds` (all dates): the denominators of coverage. */
-  async householdCounts(rootIds: string[]): Promise<{ unitId: string; path: string; asOf: string; households: number }[]> {
+  async householdCounts(rootIds: string[]): Promise<{ rootId: string; unitId: string; path: string; asOf: string; households: number }[]> {
     if (!rootIds.length) return [];
     return (await this.dataSource.query(
-      `SELECT DISTINCT u.id AS "unitId", u.path, c.as_of::text AS "asOf", c.households
+      `SELECT DISTINCT r.id AS "rootId", u.id AS "unitId", u.path, c.as_of::text AS "asOf", c.households
          FROM unnest($1::uuid[]) AS r(id) JOIN admin_unit ru ON ru.id = r.id
          JOIN admin_unit u ON u.path ~>=~ ru.path AND u.path ~<~ (ru.path || '~')
          JOIN household_count c ON c.unit_id = u.id`,
       [rootIds],
-    )) as { unitId: string; path: string; asOf: string; households: number }[];
+    )) as { rootId: string; unitId: string; path: string; asOf: string; households: number }[];
   }
 
   /** Active department accounts and the units of their grants (in force on `day`), for the weekly digest. */
