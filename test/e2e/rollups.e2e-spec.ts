@@ -342,5 +342,23 @@ describe('coverage rollups across the 2025 reform', () => {
     const check = await t.app.get(RebuildService).run('verify');
     expect(check).toMatchObject({ consistent: true, geography: { moved: false }, mappedCells: { different: 0 } });
     expect(check.mappedCells.stored).toBeGreaterThan(0);
+
+    // A change of the tree (here a split's shares) bumps its version: within seconds questions are answered from the
+    // sources, the projector leaves the mapped cells stale, and the next rebuild maps them again.
+    const [{ version: versionBefore }] = await t.db.query<{ version: string }>(`SELECT version FROM geography_version`);
+    const [link] = await t.db.query<{ id: string; fraction: string }>(
+      `SELECT l.id, l.fraction FROM reorganisation_link l JOIN admin_unit u ON u.id = l.from_unit_id AND u.valid_to < CURRENT_DATE
+        WHERE l.fraction < 1 AND l.to_unit_id IS NOT NULL ORDER BY l.id LIMIT 1`,
+    );
+    await t.db.query(`UPDATE reorganisation_link SET fraction = fraction / 2 WHERE id = $1`, [link.id]);
+    const [{ version: versionAfter }] = await t.db.query<{ version: string }>(`SELECT version FROM geography_version`);
+    expect(Number(versionAfter)).toBe(Number(versionBefore) + 1);
+    await eventually(async () => (await report(questions[0])).source === 'Sources', 15_000);
+    await t.gql(LOG, { input: { groupId, entries: [entry(oldUnitId, { address: '8 Hà Huy Tập', headName: 'Hộ Tám' }, '2025-04-04T08:00')] } });
+    await settled();
+    expect((await t.db.query<{ stale: boolean }>(`SELECT stale FROM rollup_geography`))[0].stale).toBe(true);
+    expect(await t.app.get(RebuildService).run('verify')).toMatchObject({ consistent: true, geography: { moved: true } });
+    expect((await report(questions[0])).source).toBe('MappedCells');
+    await t.db.query(`UPDATE reorganisation_link SET fraction = $2 WHERE id = $1`, [link.id, link.fraction]);
   });
 });

@@ -44,7 +44,11 @@ export class GeographyService {
   }
 
   async subtree(code: string, asOf?: string | null, kinds?: UnitKind[]): Promise<AdminUnit[]> {
-    const unit = await this.unitByCode(code, asOf);
+    return this.subtreeOf(await this.unitByCode(code, asOf), asOf, kinds);
+  }
+
+  /** The subtree of a unit already in hand (one statement fewer than by its code). */
+  subtreeOf(unit: AdminUnit, asOf?: string | null, kinds?: UnitKind[]): Promise<AdminUnit[]> {
     return this.units.subtree(unit, this.asOf(asOf), kinds);
   }
 

@@ -146,7 +146,7 @@ export class CoverageService {
     await this.authorize(scope, root);
     const kinds = LEVEL_KINDS[query.level];
     if (!kinds) throw DomainError.invalid('level', 'is not a level');
-    const targets = kinds.includes(root.kind) ? [root] : await this.geography.subtree(root.code, day, kinds);
+    const targets = kinds.includes(root.kind) ? [root] : await this.geography.subtreeOf(root, day, kinds);
     const buckets = bucketsBetween(query.period, from, to);
     if (buckets.length > MAX_BUCKETS) throw DomainError.invalid('from', `the range holds ${buckets.length} ${query.period} buckets; at most ${MAX_BUCKETS}`);
     if (buckets.length * targets.length > MAX_CELLS) throw DomainError.invalid('level', `${targets.length} units × ${buckets.length} periods is too many; choose a higher level or a shorter range`);

@@ -3,18 +3,18 @@ import { DataSource } from 'typeorm';
 import { addDays } from '@cdtg/geography';
 import { GeographyMap, MapLink, MapUnit } from './geography-map';
 
-/** How long a map is trusted before the tree's fingerprint is checked again. */
+/** How long a map is trusted before the tree's version is checked again. */
 const CHECK_EVERY_MS = 5_000;
 
 /**
  * The geography maps of the periods asked for, built from the administrative tree and its reorganisations and kept
- * in memory. A fingerprint of the tree (units, their validity and parents, links and fractions) is checked every few
+ * in memory. The tree's version (a counter that triggers bump on every change of units or links) is checked every few
  * seconds, off the question's path: an import of units or reorganisations is in the maps a few seconds later.
  */
 @Injectable()
 export class GeographyMapService {
   private readonly logger = new Logger(GeographyMapService.name);
-  private fingerprint: string | null = null;
+  private version: string | null = null;
   private checkedAt = 0;
   private tree: { units: MapUnit[]; links: MapLink[]; boundaries: string[]; weights: Map<string, number> } | null = null;
   private readonly maps = new Map<string, GeographyMap>();
@@ -43,20 +43,16 @@ export class GeographyMapService {
   private async refresh(): Promise<void> {
     if (this.tree && Date.now() - this.checkedAt < CHECK_EVERY_MS) return;
     this.loading ??= this.load().finally(() => (this.loading = null));
-    // The first answer waits for the tree; later ones use the tree in hand while its fingerprint (a scan of the units,
-    // a few hundred ms at national scale) is checked in the background.
+    // The first answer waits for the tree; later ones use the tree in hand while its version is checked in the background.
     if (!this.tree) await this.loading;
     else this.loading.catch((error: Error) => this.logger.warn(`Geography map not refreshed: ${error.message}`));
   }
 
   private async load(force = false): Promise<void> {
-    const [{ fingerprint }] = (await this.dataSource.query(
-      `SELECT (SELECT count(*) || ':' || coalesce(sum(hashtextextended(id::text || coalesce(parent_id::text, '') || coalesce(valid_from::text, '') || coalesce(valid_to::text, ''), 0)), 0) FROM admin_unit)
-              || '/' || (SELECT count(*) || ':' || coalesce(sum(hashtextextended(from_unit_id::text || coalesce(to_unit_id::text, '') || fraction::text, 0)), 0) FROM reorganisation_link)
-              AS fingerprint`,
-    )) as { fingerprint: string }[];
+    // Bumped by a trigger on every statement that changes units or links (see the geography-version migration).
+    const [{ version }] = (await this.dataSource.query(`SELECT version::text AS version FROM geography_version WHERE id = 1`)) as { version: string }[];
     this.checkedAt = Date.now();
-    if (this.tree && fingerprint === this.fingerprint && !force) return;
+    if (this.tree && version === this.version && !force) return;
     const units = (await this.dataSource.query(`SELECT id, parent_id AS "parentId", kind, valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM admin_unit`)) as MapUnit[];
     const links = ((await this.dataSource.query(`SELECT from_unit_id, to_unit_id, fraction::float8 AS fraction FROM reorganisation_link WHERE to_unit_id IS NOT NULL`)) as {
       from_unit_id: string;
@@ -65,7 +61,7 @@ export class GeographyMapService {
     }[]).map((l) => ({ fromId: l.from_unit_id, toId: l.to_unit_id, fraction: l.fraction }));
     const boundaries = [...new Set(units.flatMap((u) => [u.validFrom, u.validTo ? addDays(u.validTo, 1) : null]).filter((d): d is string => !!d))].sort();
     this.tree = { units, links, boundaries, weights: await this.predecessorWeights() };
-    this.fingerprint = fingerprint;
+    this.version = version;
     this.maps.clear();
   }
 
