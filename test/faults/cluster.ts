@@ -164,6 +164,22 @@ export class Cluster {
     return { jobs, failed };
   }
 
+  /** Why the first failed jobs of each queue failed (for the report of a drain that did not finish). */
+  async failedReasons(): Promise<string> {
+    const out: string[] = [];
+    for (const name of ALL_QUEUE_NAMES) {
+      const queue = new Queue(name, { connection: { url: this.redis.url }, prefix: 'faults' });
+      try {
+        for (const job of await queue.getFailed(0, 4)) out.push(`failed ${name} ${job.id}: ${job.failedReason}`);
+      } catch (error) {
+        out.push(`failed jobs of ${name} not read: ${(error as Error).message}`);
+      } finally {
+        await queue.close();
+      }
+    }
+    return out.join('\n');
+  }
+
   async settledState(): Promise<Settled> {
     const [row] = await this.query<{ outbox: number; events: number; emails: number }>(
       `SELECT (SELECT count(*)::int FROM outbox_message WHERE status IN ('pending', 'failed') AND run_at <= now()) AS outbox,
@@ -185,7 +201,7 @@ export class Cluster {
       } catch {
         // a service is still coming back
       }
-      if (Date.now() > deadline) throw new Error(`not drained within ${timeoutMs} ms: ${JSON.stringify(last)}\n${this.recentLogs()}`);
+      if (Date.now() > deadline) throw new Error(`not drained within ${timeoutMs} ms: ${JSON.stringify(last)}\n${await this.failedReasons()}\n${this.recentLogs()}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -35,6 +35,17 @@ interface PendingEvent {
   processed_at?: Date | null;
 }
 
+/** Items grouped by a key, in one pass (a batch holds thousands of keys: filtering per key would block the loop). */
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list) list.push(item);
+    else out.set(key(item), [item]);
+  }
+  return out;
+}
+
 const keyCount = (e: PendingEvent) => e.households.length + e.members.length + e.sessions.length;
 
 const sameEntryFact = (a: EntryFact, b: EntryFact) =>
@@ -151,7 +162,7 @@ export class ProjectorService {
     await this.repository.lockHouseholds(manager, ids);
     const entries = await this.repository.entriesOfHouseholds(manager, ids);
     const fresh = new Map<string, EntryFact>();
-    for (const id of ids) for (const fact of householdFacts(entries.filter((e) => e.householdId === id))) fresh.set(fact.entryId, fact);
+    for (const own of groupBy(entries, (e) => e.householdId).values()) for (const fact of householdFacts(own)) fresh.set(fact.entryId, fact);
     const stored = new Map((await this.repository.entryFacts(manager, ids, entries.map((e) => e.id))).map((f) => [f.entryId, f]));
     const changed: Touched[] = [];
     const count = (fact: EntryFact, factor: 1 | -1) =>
@@ -180,7 +191,8 @@ export class ProjectorService {
     await this.repository.lockKeys(manager, 'member', ids);
     const activities = [...(await this.repository.activitiesOfMembers(manager, ids)), ...(await this.sessions.activitiesOfMembers(manager, ids))];
     const key = (f: VolunteerFact) => `${f.memberId}|${f.day}`;
-    const fresh = new Map(ids.flatMap((id) => volunteerFacts(id, activities.filter((a) => a.memberId === id))).map((f) => [key(f), f]));
+    const byMember = groupBy(activities, (a) => a.memberId);
+    const fresh = new Map(ids.flatMap((id) => volunteerFacts(id, byMember.get(id) ?? [])).map((f) => [key(f), f]));
     const stored = new Map((await this.repository.volunteerFacts(manager, ids)).map((f) => [key(f), f]));
     const changed: Touched[] = [];
     const count = (fact: VolunteerFact, factor: 1 | -1) =>

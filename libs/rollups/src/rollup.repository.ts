@@ -132,12 +132,16 @@ export class RollupRepository {
     );
   }
 
-  /** Every activity of these members: valid entries they helped with (sessions join when they are held). */
+  /**
+   * The first activity of each day of these members among the valid entries they helped with (sessions join when they
+   * are held): a member's volunteer facts need only that, and a busy volunteer has thousands of entries.
+   */
   async activitiesOfMembers(manager: EntityManager, ids: string[]): Promise<ActivityState[]> {
     const rows = (await manager.query(
-      `SELECT v.member_id, e.id AS source_id, e.unit_id, e.occurred_on::text AS day, e.occurred_at AS at
+      `SELECT DISTINCT ON (v.member_id, e.occurred_on) v.member_id, e.id AS source_id, e.unit_id, e.occurred_on::text AS day, e.occurred_at AS at
          FROM assist_entry e CROSS JOIN LATERAL unnest(e.volunteer_ids) AS v(member_id)
-        WHERE e.volunteer_ids && $1::uuid[] AND e.status = 'valid' AND v.member_id = ANY($1::uuid[])`,
+        WHERE e.volunteer_ids && $1::uuid[] AND e.status = 'valid' AND v.member_id = ANY($1::uuid[])
+        ORDER BY v.member_id, e.occurred_on, e.occurred_at, e.id`,
       [ids],
     )) as { member_id: string; source_id: string; unit_id: string; day: string; at: Date }[];
     return rows.map((r) => ({ memberId: r.member_id, sourceId: r.source_id, unitId: r.unit_id, day: r.day, at: new Date(r.at).getTime() }));

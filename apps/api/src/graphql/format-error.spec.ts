@@ -28,6 +28,9 @@ describe('formatGraphqlError', () => {
   it('treats a transaction whose connection was cut (PostgreSQL restarted mid-request) as unavailable, not internal', () => {
     const cut = Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' });
     expect(formatGraphqlError(formatted(), wrap(cut)).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
+    // …or its COMMIT found the runner already released (seen by the fault tests).
+    const released = Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' });
+    expect(formatGraphqlError(formatted(), wrap(released)).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
   });
 
   it('answers a deadlock victim (rolled back whole) with the retryable SERVICE_UNAVAILABLE', () => {

@@ -49,7 +49,9 @@ function isUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string; name?: string };
   const text = e?.message ?? '';
   return (
+    // The connection of a transaction died (PostgreSQL restarted): TypeORM released it, and the COMMIT was never sent.
     e?.name === 'QueryRunnerProviderAlreadyReleasedError' ||
+    e?.name === 'QueryRunnerAlreadyReleasedError' ||
     // A deadlock victim or a serialization failure: the whole transaction was rolled back, the same request may succeed.
     (e?.name === 'QueryFailedError' && (e.code === '40P01' || e.code === '40001')) ||
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(e?.code ?? '') ||
