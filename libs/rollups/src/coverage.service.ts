@@ -158,15 +158,16 @@ export class CoverageService {
     const map = await this.maps.forDay(day);
     // Today's tree (or any day whose targets map alike) is answered from cells plus mapped cells, one row per unit and
     // bucket; any other question from the sources' cells and facts, through the coefficients.
-    const mapped = await this.mappedValues(map, targets, query.period, buckets, basis);
+    // (the denominators and the freshness do not depend on it: asked at the same time)
     const sourced = new Map(targets.map((t) => [t.id, map.coefficients.get(t.id) ?? []]));
-    const coefficients = mapped ? new Map(targets.map((t) => [t.id, [{ sourceId: t.id, coef: 1 }]])) : sourced;
-    const sources = mapped ? targets : await this.geography.unitsByIds([...new Set([...sourced.values()].flatMap((cs) => cs.map((c) => c.sourceId)))]);
-    const [{ flows, stocks, apportioned: split }, denominators, freshness] = await Promise.all([
-      mapped ?? this.values(map, sources, query.period, buckets, basis),
+    const [mapped, denominators, freshness] = await Promise.all([
+      this.mappedValues(map, targets, query.period, buckets, basis),
       this.denominators(targets, sourced, buckets.map((b) => b.end)),
       this.repository.freshness(),
     ]);
+    const coefficients = mapped ? new Map(targets.map((t) => [t.id, [{ sourceId: t.id, coef: 1 }]])) : sourced;
+    const { flows, stocks, apportioned: split } =
+      mapped ?? (await this.values(map, await this.geography.unitsByIds([...new Set([...sourced.values()].flatMap((cs) => cs.map((c) => c.sourceId)))]), query.period, buckets, basis));
 
     const rows: CoverageRow[] = [];
     for (const target of [...targets].sort((a, b) => a.code.localeCompare(b.code))) {

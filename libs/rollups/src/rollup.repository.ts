@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { ASSIST_SERVICES, ServiceOutcome } from '@cdtg/assists';
 import { CellKey } from './cell-deltas';
@@ -276,13 +278,13 @@ export class RollupRepository {
       `SELECT ${part} AS part, unit_id, bucket::text AS bucket, basis, false AS split, ${columns} FROM rollup_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition}`,
       `SELECT ${part}, unit_id, bucket::text, basis, split, ${columns} FROM rollup_mapped_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition} AND EXISTS (SELECT 1 FROM g)`,
     ]);
-    const rows = (await this.dataSource.query(
+    const rows = await this.prepared(
       `WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = $3)
        ${branches.join('\n       UNION ALL\n       ')}
        UNION ALL
        SELECT -1, NULL, NULL, NULL, NULL, ${MEASURES.map(() => 'NULL').join(', ')} WHERE EXISTS (SELECT 1 FROM g)`,
       [unitIds, basis, signature, ...params],
-    )) as Record<string, unknown>[];
+    );
     if (!rows.some((r) => r.part === -1)) return null;
     const keyOf = (r: Record<string, unknown>) => `${r.part as number}|${r.bucket as string}|${r.split ? 1 : 0}`;
     const merged = this.mergeBases(rows.filter((r) => r.part !== -1), basis, keyOf);
@@ -328,7 +330,7 @@ export class RollupRepository {
   /** Household counts of every unit in the subtrees of `rootIds` (all dates): the denominators of coverage. */
   async householdCounts(rootIds: string[]): Promise<{ rootId: string; unitId: string; path: string; asOf: string; households: number }[]> {
     if (!rootIds.length) return [];
-    return (await this.dataSource.query(
+    return (await this.prepared(
       `SELECT DISTINCT r.id AS "rootId", u.id AS "unitId", u.path, c.as_of::text AS "asOf", c.households
          FROM unnest($1::uuid[]) AS r(id) JOIN admin_unit ru ON ru.id = r.id
          JOIN admin_unit u ON u.path ~>=~ ru.path AND u.path ~<~ (ru.path || '~')
@@ -350,12 +352,27 @@ export class RollupRepository {
 
   /** How fresh the rollups are: the last change event whose every predecessor has been applied, and the backlog. */
   async freshness(): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null }> {
-    const [row] = (await this.dataSource.query(
+    const [row] = (await this.prepared(
       `WITH pending AS (SELECT min(id) AS first, count(*)::int AS n, min(created_at) AS oldest FROM change_event WHERE processed_at IS NULL)
        SELECT last.id::text AS event_id, last.created_at AS at, pending.n AS pending, pending.oldest
          FROM pending LEFT JOIN LATERAL (SELECT id, created_at FROM change_event WHERE pending.first IS NULL OR id < pending.first ORDER BY id DESC LIMIT 1) last ON true`,
     )) as { event_id: string | null; at: Date | null; pending: number; oldest: Date | null }[];
     return { eventId: row.event_id, at: row.at, pending: row.pending, oldestPendingAt: row.oldest };
+  }
+
+  /**
+   * A read as a named prepared statement (named by a digest of its text): each connection plans it once, where an
+   * unnamed statement is planned on every call. The wide statements of coverage answers take longer to plan than to run.
+   */
+  private async prepared(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+    const runner = this.dataSource.createQueryRunner('slave');
+    try {
+      const client = (await runner.connect()) as PoolClient;
+      const name = `cdtg_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      return (await client.query({ name, text, values })).rows as Record<string, unknown>[];
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Assistance measures come from the asked basis, sessions and volunteers from basis 0 (they have no verification). */
