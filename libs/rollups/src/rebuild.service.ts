@@ -38,6 +38,15 @@ const q = (name: string) => `"${name}"`;
 const FIRST = (partition: string, bit: number) => `(CASE WHEN row_number() OVER (PARTITION BY ${partition} ORDER BY occurred_at, id) = 1 THEN ${bit} ELSE 0 END)`;
 const CELL_KINDS = `('commune', 'special_zone', 'district', 'province')`;
 
+/** One SELECT per stored grain and fact table (entries in both bases), each made by `select` from the measures' SQL. */
+function factParts(select: (grain: string, basis: Basis, measures: Record<string, string>, table: string) => string): string[] {
+  return STORED_GRAINS.flatMap((grain) => [
+    ...[Basis.All, Basis.Verified].map((basis) => select(grain, basis, entryMeasuresSql(grain, basis), 'rb_rollup_entry_fact')),
+    select(grain, Basis.All, volunteerMeasuresSql(grain), 'rb_rollup_volunteer_fact'),
+    select(grain, Basis.All, sessionMeasuresSql(), 'rb_rollup_session_fact'),
+  ]);
+}
+
 /**
  * The full rebuild: recomputes every fact from the raw records with set-based SQL (window functions: an independent
  * implementation of the rules in facts.ts) and every cell from the facts, then compares with what the incremental
@@ -189,17 +198,12 @@ export class RebuildService {
          CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from u.path), '/')::uuid[]) AS anc(id) JOIN admin_unit k ON k.id = anc.id AND k.kind IN ${CELL_KINDS}`,
     );
     await manager.query(`ANALYZE rb_near, rb_up`);
-    const parts: string[] = [];
-    const select = (grain: string, basis: Basis, measures: Record<string, string>, table: string) =>
+    const parts = factParts((grain, basis, measures, table) =>
       `SELECT up.cell_id AS unit_id, '${grain}'::char(1) AS grain, agg.bucket, ${basis}::smallint AS basis, ${MEASURES.map((m) => (measures[m] ? `sum(agg.${q(m)})` : '0')).join(', ')}
          FROM (SELECT n.near, ${bucketSql(grain as never, 'f.day')} AS bucket, ${Object.entries(measures).map(([m, sql]) => `${sql} AS ${q(m)}`).join(', ')}
                  FROM ${table} f JOIN rb_near n ON n.unit_id = f.unit_id GROUP BY 1, 2) agg
-         JOIN rb_up up ON up.near = agg.near GROUP BY 1, 2, 3, 4`;
-    for (const grain of STORED_GRAINS) {
-      for (const basis of [Basis.All, Basis.Verified]) parts.push(select(grain, basis, entryMeasuresSql(grain, basis), 'rb_rollup_entry_fact'));
-      parts.push(select(grain, Basis.All, volunteerMeasuresSql(grain), 'rb_rollup_volunteer_fact'));
-      parts.push(select(grain, Basis.All, sessionMeasuresSql(), 'rb_rollup_session_fact'));
-    }
+         JOIN rb_up up ON up.near = agg.near GROUP BY 1, 2, 3, 4`,
+    );
     await manager.query(
       `CREATE TEMP TABLE rb_rollup_cell ON COMMIT DROP AS
        SELECT unit_id, grain, bucket, basis, ${MEASURES.map((m, i) => `sum(x.c${i})::int AS ${q(m)}`).join(', ')}
@@ -234,18 +238,13 @@ export class RebuildService {
       [shares.map((s) => s[0]), shares.map((s) => s[1]), shares.map((s) => String(s[2]))],
     );
     await manager.query(`ANALYZE rb_share`);
-    const parts: string[] = [];
-    const select = (grain: string, basis: Basis, measures: Record<string, string>, table: string) =>
+    const parts = factParts((grain, basis, measures, table) =>
       `SELECT s.target_id AS unit_id, '${grain}'::char(1) AS grain, agg.bucket, ${basis}::smallint AS basis, s.share <> trunc(s.share) AS split,
               ${MEASURES.map((m) => (measures[m] ? `sum(agg.${q(m)} * s.share)` : '0')).join(', ')}
          FROM (SELECT f.unit_id, ${bucketSql(grain as never, 'f.day')} AS bucket, ${Object.entries(measures).map(([m, sql]) => `${sql} AS ${q(m)}`).join(', ')}
                  FROM ${table} f WHERE f.unit_id IN (SELECT unit_id FROM rb_share) GROUP BY 1, 2) agg
-         JOIN rb_share s ON s.unit_id = agg.unit_id GROUP BY 1, 2, 3, 4, 5`;
-    for (const grain of STORED_GRAINS) {
-      for (const basis of [Basis.All, Basis.Verified]) parts.push(select(grain, basis, entryMeasuresSql(grain, basis), 'rb_rollup_entry_fact'));
-      parts.push(select(grain, Basis.All, volunteerMeasuresSql(grain), 'rb_rollup_volunteer_fact'));
-      parts.push(select(grain, Basis.All, sessionMeasuresSql(), 'rb_rollup_session_fact'));
-    }
+         JOIN rb_share s ON s.unit_id = agg.unit_id GROUP BY 1, 2, 3, 4, 5`,
+    );
     await manager.query(
       `CREATE TEMP TABLE rb_rollup_mapped_cell ON COMMIT DROP AS
        SELECT unit_id, grain, bucket, basis, split, ${MEASURES.map((m, i) => `sum(x.c${i}) AS ${q(m)}`).join(', ')}
