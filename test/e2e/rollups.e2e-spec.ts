@@ -289,11 +289,13 @@ describe('coverage rollups across the 2025 reform', () => {
   });
 
   it('answers today’s tree from cells plus mapped cells, the same as from the old units’ facts, and keeps them incrementally', async () => {
+    // "To date" up to a month's end: up to today it would come from the sources in the last 10 minutes of a Vietnamese
+    // day (an entry may be stamped that far ahead), and this test must not depend on the hour it runs.
     const questions = [
-      { code: '48', level: 'Commune', period: 'Cumulative' },
+      { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-30' },
       { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-10-31' },
-      { code: '48', level: 'Commune', period: 'Cumulative', basis: 'Verified' },
-      { code: '48', level: 'Province', period: 'Cumulative' },
+      { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-30', basis: 'Verified' },
+      { code: '48', level: 'Province', period: 'Cumulative', to: '2026-11-30' },
       { code: '48', level: 'Commune', period: 'Month', from: '2025-04-01', to: '2026-10-31' },
       { code: '20209', level: 'Commune', period: 'Quarter', from: '2025-01-01', to: '2026-12-31' },
       { code: '20209', level: 'Commune', period: 'Year', from: '2024-01-01', to: '2026-12-31', basis: 'Verified' },
