@@ -81,12 +81,8 @@ export class RollupSessionFact {
   trained: number[];
 }
 
-/**
- * Pre-aggregated measures of a commune-or-higher unit's own subtree for one bucket: a week, month, quarter or year
- * (bucket = its first day) or all time ('A'), in one basis (0: all entries, 1: verified only). Only nonzero cells exist.
- */
-@Entity('rollup_cell')
-export class RollupCell {
+/** The key of a cell (and of a mapped cell): a unit, a grain and its bucket, a basis. */
+abstract class CellKeyColumns {
   @PrimaryColumn({ type: 'uuid' })
   unitId: string;
 
@@ -100,6 +96,13 @@ export class RollupCell {
   basis: number;
 }
 
+/**
+ * Pre-aggregated measures of a commune-or-higher unit's own subtree for one bucket: a week, month, quarter or year
+ * (bucket = its first day) or all time ('A'), in one basis (0: all entries, 1: verified only). Only nonzero cells exist.
+ */
+@Entity('rollup_cell')
+export class RollupCell extends CellKeyColumns {}
+
 // The measure columns, one int per entry of MEASURES, declared from the list so that table and list cannot differ.
 for (const measure of MEASURES) Column({ type: 'int', name: measure, default: 0 })(RollupCell.prototype, measure);
 
@@ -111,19 +114,7 @@ for (const measure of MEASURES) Column({ type: 'int', name: measure, default: 0 
  * fractional: numeric, exact to 6 decimals.
  */
 @Entity('rollup_mapped_cell')
-export class RollupMappedCell {
-  @PrimaryColumn({ type: 'uuid' })
-  unitId: string;
-
-  @PrimaryColumn({ type: 'char', length: 1 })
-  grain: string;
-
-  @PrimaryColumn({ type: 'date' })
-  bucket: string;
-
-  @PrimaryColumn({ type: 'smallint' })
-  basis: number;
-
+export class RollupMappedCell extends CellKeyColumns {
   /** True for what split units add by their shares: a figure that includes a nonzero split row is apportioned. */
   @PrimaryColumn({ type: 'boolean' })
   split: boolean;
