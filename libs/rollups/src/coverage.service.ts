@@ -7,7 +7,7 @@ import { GeographyMap } from './geography-map';
 import { GeographyMapService } from './geography-map.service';
 import { add, Basis, MEASURE_INDEX, Measure, Vector, zero } from './measures';
 import { ALL_TIME, Bucket, bucketsBetween, monthStart, nextBucket, Period, storedGrain, yearStart } from './periods';
-import { MAPPED_KINDS } from './projector.service';
+import { CELL_KINDS } from './cell-kinds';
 import { MappedGeography, RollupRepository } from './rollup.repository';
 
 /** The levels coverage is broken down by. */
@@ -25,8 +25,6 @@ const LEVEL_KINDS: Record<CoverageLevel, UnitKind[]> = {
   [CoverageLevel.ResidentialGroup]: [UnitKind.ResidentialGroup],
 };
 
-/** Units whose own subtree is kept in cells; the others (residential groups) are read from their facts. */
-const CELL_KINDS = new Set<string>([UnitKind.Commune, UnitKind.SpecialZone, UnitKind.District, UnitKind.Province]);
 const MAX_BUCKETS = 400;
 const MAX_CELLS = 20_000;
 
@@ -313,7 +311,7 @@ export class CoverageService {
    */
   private async mappedValues(map: GeographyMap, targets: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<Values | null> {
     const grain = storedGrain(period);
-    if (!grain || !targets.every((t) => MAPPED_KINDS.has(t.kind))) return null;
+    if (!grain || !targets.every((t) => CELL_KINDS.has(t.kind))) return null;
     const end = buckets[0].end;
     const latest = vietnamDate(new Date(Date.now() + CLOCK_SKEW_MS));
     const monthEnd = addDays(nextBucket(Period.Month, monthStart(end)), -1);
@@ -321,12 +319,12 @@ export class CoverageService {
     let geography = await this.mappedGeography();
     if (!geography) return null;
     let home = await this.maps.forDay(geography.day);
-    if (home.signature(MAPPED_KINDS) !== geography.signature) {
+    if (home.signature(CELL_KINDS) !== geography.signature) {
       // The cached geography may be older than a rebuild: look again before giving up.
       geography = await this.mappedGeography(true);
       if (!geography) return null;
       home = await this.maps.forDay(geography.day);
-      if (home.signature(MAPPED_KINDS) !== geography.signature) return null;
+      if (home.signature(CELL_KINDS) !== geography.signature) return null;
     }
     if (!targets.every((t) => home.isValid(t.id) && GeographyMap.sameCoefficients(map, home, t.id))) return null;
 

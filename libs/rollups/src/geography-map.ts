@@ -157,7 +157,8 @@ export class GeographyMap {
    * its old ancestors still in force, a share for a split.
    */
   mappedShares(id: string, kinds: ReadonlySet<string>): Map<string, number> {
-    let out = this.shares.get(id);
+    const key = `${[...kinds].sort().join(',')}|${id}`;
+    let out = this.shares.get(key);
     if (out) return out;
     out = new Map<string, number>();
     if (!this.isValid(id)) {
@@ -172,7 +173,7 @@ export class GeographyMap {
         if (rounded !== 0) out.set(t, rounded);
       }
     }
-    this.shares.set(id, out);
+    this.shares.set(key, out);
     return out;
   }
 

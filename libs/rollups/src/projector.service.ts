@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { CellDeltas } from './cell-deltas';
+import { CELL_KINDS } from './cell-kinds';
 import { cellBuckets, EntryFact, entryVector, householdFacts, SessionFact, sessionVector, VolunteerFact, volunteerFacts, volunteerVector } from './facts';
 import { GeographyMapService } from './geography-map.service';
 import { Basis, Vector } from './measures';
@@ -11,10 +12,6 @@ import { SessionSource } from './session-source';
 /** Shared by every projector, taken exclusively by a full rebuild: a rebuild sees no projection half-applied. */
 export const ROLLUP_LOCK = 7_214_002;
 
-/** Kinds of units that hold cells: communes and above (residential groups are read from their facts). */
-export const CELL_KINDS: ReadonlySet<string> = new Set(['commune', 'special_zone', 'district', 'province']);
-/** Mapped cells are kept for the same kinds. */
-export const MAPPED_KINDS = CELL_KINDS;
 
 /** A fact counted in (+1) or out (−1) of the cells: its unit, and the cells of its unit it adds a vector to. */
 interface Touched {
@@ -143,13 +140,13 @@ export class ProjectorService {
       await this.maps.reload();
       map = await this.maps.forDay(geography.day);
     }
-    if (map.signature(MAPPED_KINDS) !== geography.signature) {
+    if (map.signature(CELL_KINDS) !== geography.signature) {
       await this.repository.markGeographyStale(manager);
       return;
     }
     const deltas = new CellDeltas();
     for (const t of touched) {
-      const shares = map.mappedShares(t.unitId, MAPPED_KINDS);
+      const shares = map.mappedShares(t.unitId, CELL_KINDS);
       if (!shares.size) continue;
       t.vectors((grain, bucket, basis, vector) => {
         for (const [unitId, share] of shares) deltas.add([unitId], grain, bucket, basis, vector, t.factor * share, !Number.isInteger(share));

@@ -4,7 +4,8 @@ import { ASSIST_SERVICES } from '@cdtg/assists';
 import { Basis, FLAG, MEASURES } from './measures';
 import { todayInVietnam } from '@cdtg/geography';
 import { GeographyMapService } from './geography-map.service';
-import { MAPPED_KINDS, ROLLUP_LOCK } from './projector.service';
+import { CELL_KINDS, CELL_KINDS_SQL } from './cell-kinds';
+import { ROLLUP_LOCK } from './projector.service';
 import { bucketSql, entryMeasuresSql, RollupRepository, sessionMeasuresSql, volunteerMeasuresSql } from './rollup.repository';
 import { STORED_GRAINS } from './periods';
 
@@ -36,7 +37,6 @@ export interface RebuildReport {
 
 const q = (name: string) => `"${name}"`;
 const FIRST = (partition: string, bit: number) => `(CASE WHEN row_number() OVER (PARTITION BY ${partition} ORDER BY occurred_at, id) = 1 THEN ${bit} ELSE 0 END)`;
-const CELL_KINDS = `('commune', 'special_zone', 'district', 'province')`;
 
 /** One SELECT per stored grain and fact table (entries in both bases), each made by `select` from the measures' SQL. */
 function factParts(select: (grain: string, basis: Basis, measures: Record<string, string>, table: string) => string): string[] {
@@ -61,6 +61,7 @@ export class RebuildService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly maps: GeographyMapService = new GeographyMapService(dataSource),
+    private readonly repository: RollupRepository = new RollupRepository(dataSource),
   ) {}
 
   async run(mode: 'verify' | 'repair'): Promise<RebuildReport> {
@@ -73,7 +74,7 @@ export class RebuildService {
       await this.buildSessionFacts(manager);
       await this.buildCells(manager);
       const geography = await this.buildMappedCells(manager);
-      const stored = await new RollupRepository(this.dataSource).geography(manager);
+      const stored = await this.repository.geography(manager);
       const moved = !stored || stored.stale || stored.signature !== geography.signature;
       const entryFacts = await this.compare(manager, 'rollup_entry_fact', ['entry_id'], ['household_id', 'unit_id', 'day', 'a_flags', 'v_flags', 'done_bits', 'follow_up_bits', 'a_net', 'v_net']);
       const volunteerFacts = await this.compare(manager, 'rollup_volunteer_fact', ['member_id', 'day'], ['unit_id', 'flags']);
@@ -189,13 +190,13 @@ export class RebuildService {
       `CREATE TEMP TABLE rb_near ON COMMIT DROP AS
        SELECT u.id AS unit_id,
               (SELECT k.id FROM unnest(string_to_array(trim(both '/' from u.path), '/')::uuid[]) WITH ORDINALITY AS a(id, n)
-                 JOIN admin_unit k ON k.id = a.id AND k.kind IN ${CELL_KINDS} ORDER BY a.n DESC LIMIT 1) AS near
+                 JOIN admin_unit k ON k.id = a.id AND k.kind IN ${CELL_KINDS_SQL} ORDER BY a.n DESC LIMIT 1) AS near
          FROM admin_unit u`,
     );
     await manager.query(
       `CREATE TEMP TABLE rb_up ON COMMIT DROP AS
        SELECT DISTINCT n.near, k.id AS cell_id FROM (SELECT DISTINCT near FROM rb_near WHERE near IS NOT NULL) n JOIN admin_unit u ON u.id = n.near
-         CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from u.path), '/')::uuid[]) AS anc(id) JOIN admin_unit k ON k.id = anc.id AND k.kind IN ${CELL_KINDS}`,
+         CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from u.path), '/')::uuid[]) AS anc(id) JOIN admin_unit k ON k.id = anc.id AND k.kind IN ${CELL_KINDS_SQL}`,
     );
     await manager.query(`ANALYZE rb_near, rb_up`);
     const parts = factParts((grain, basis, measures, table) =>
@@ -231,7 +232,7 @@ export class RebuildService {
       `SELECT id FROM admin_unit WHERE COALESCE(valid_from, '-infinity') > $1::date OR COALESCE(valid_to, 'infinity') < $1::date`,
       [day],
     )) as { id: string }[];
-    const shares: [string, string, number][] = old.flatMap(({ id }) => [...map.mappedShares(id, MAPPED_KINDS)].map(([target, share]) => [id, target, share] as [string, string, number]));
+    const shares: [string, string, number][] = old.flatMap(({ id }) => [...map.mappedShares(id, CELL_KINDS)].map(([target, share]) => [id, target, share] as [string, string, number]));
     await manager.query(`DROP TABLE IF EXISTS rb_share, rb_rollup_mapped_cell`);
     await manager.query(
       `CREATE TEMP TABLE rb_share ON COMMIT DROP AS SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[]) AS s(unit_id, target_id, share)`,
@@ -252,7 +253,7 @@ export class RebuildService {
         GROUP BY 1, 2, 3, 4, 5
        HAVING ${MEASURES.map((_, i) => `sum(x.c${i}) <> 0`).join(' OR ')}`,
     );
-    return { day, signature: map.signature(MAPPED_KINDS) };
+    return { day, signature: map.signature(CELL_KINDS) };
   }
 
   /** Rows of the rebuilt table and the stored one, and how many differ (missing on either side, or another value). */
