@@ -172,7 +172,11 @@ describe('web console in Chromium', () => {
     await table.locator('tbody tr').first().waitFor();
     expect(await table.textContent()).toContain('Phường Hải Châu');
     await page.locator('.recharts-bar-rectangle').first().waitFor(); // the bar chart drew
-    await page.locator('.recharts-line-curve').first().waitFor({ timeout: 45_000 }); // and the trend (a slower query)
+    // And the trend (a slower query). Attached, not visible: a flat trend (early in a month, the two points may agree) is
+    // a horizontal line, whose box has no height, and Playwright calls that hidden.
+    const curve = page.locator('.recharts-line-curve').first();
+    await curve.waitFor({ state: 'attached', timeout: 45_000 });
+    expect(await curve.getAttribute('d')).toMatch(/^M[\d.,]+L[\d.,]+/); // a line through at least two points
 
     await page.locator('select[name=level]').selectOption('District');
     await page.getByText('Sau sắp xếp 2025 không còn cấp quận/huyện').waitFor();

@@ -74,13 +74,14 @@ export class OutboxService {
     await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
   }
 
-  /** Rows that are due and have not left (delayed jobs are not backlog until their time), for health checks. */
-  async backlog(manager: EntityManager): Promise<{ pending: number; oldestSeconds: number | null; failed: number }> {
+  /** Rows that are due at `now` and have not left (delayed jobs are not backlog until their time), for health checks. */
+  async backlog(manager: EntityManager, now: Date = new Date()): Promise<{ pending: number; oldestSeconds: number | null; failed: number }> {
     const [row] = (await manager.query(
       `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
-              extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending'))::float AS "oldestSeconds",
+              extract(epoch FROM $1::timestamptz - min(created_at) FILTER (WHERE status = 'pending'))::float AS "oldestSeconds",
               count(*) FILTER (WHERE status = 'failed')::int AS failed
-         FROM outbox_message WHERE (status = 'pending' AND run_at <= now()) OR status = 'failed'`,
+         FROM outbox_message WHERE (status = 'pending' AND run_at <= $1::timestamptz) OR status = 'failed'`,
+      [now],
     )) as { pending: number; oldestSeconds: number | null; failed: number }[];
     return row;
   }
