@@ -7,7 +7,8 @@
  *   new residential group from an old one, linked by a reorganisation on 2025-07-01 like the real reform.
  * - Households and assistance entries over three years (to 2026-11-22), under the old units before the reform and the
  *   new ones after, a few at commune level, with follow-ups, verification and 1–2 visits per household; training
- *   sessions held by commune-level groups each month with attendance and assignments. Written with INSERT … SELECT in
+ *   sessions held by commune-level groups each month with attendance and assignments; household counts of every
+ *   residential group (the denominators). Written with INSERT … SELECT in
  *   the database (generate_series, setseed), foreign-key triggers off for the bulk load (the rows are consistent by
  *   construction), then the rollups are built by the same rebuild the app runs (`npm run rollups -- rebuild`).
  * - city: the Đà Nẵng demo city with its synthetic activity (the real 2025 reform).
@@ -64,6 +65,7 @@ export async function generate(dataSource: DataSource, scale: Scale, log: (line:
     await step('pre-reform tree', () => oldTree(dataSource));
     if (fresh) await step('households and entries', () => activity(dataSource, SHAPE[scale]));
     if (await empty('training_session')) await step('sessions', () => sessions(dataSource));
+    if (await empty('household_count')) await step('household counts', () => householdCounts(dataSource));
     if (await empty('rollup_cell')) {
       await step('analyze', () => dataSource.query('ANALYZE'));
       await step('rollups (full rebuild)', () => new RebuildService(dataSource).run('repair'));
@@ -184,6 +186,23 @@ async function activity(dataSource: DataSource, shape: { householdsPerGroup: num
     );
     await m.query(`SET LOCAL maintenance_work_mem = '1GB'`);
     for (const i of indexes) await m.query(i.indexdef);
+  });
+}
+
+/**
+ * Households of every residential group, the denominators of coverage: the old ones as of 2024-01-01, the new ones as
+ * of the reform and again as of 2026-01-01 (a census update), a little over the households the entries reach.
+ */
+async function householdCounts(dataSource: DataSource): Promise<void> {
+  await dataSource.transaction(async (m) => {
+    await m.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
+    await m.query(`SELECT setseed(0.0101)`);
+    await m.query(
+      `INSERT INTO household_count (unit_id, as_of, households, updated_by)
+       SELECT u.id, d.as_of, 110 + floor(random() * 60)::int, 'bench'
+         FROM (SELECT id, valid_to FROM admin_unit WHERE kind = 'residential_group' ORDER BY code, valid_to NULLS LAST) u
+         CROSS JOIN LATERAL (SELECT unnest(CASE WHEN u.valid_to IS NULL THEN ARRAY['2025-07-01', '2026-01-01']::date[] ELSE ARRAY['2024-01-01']::date[] END) AS as_of) d`,
+    );
   });
 }
 
