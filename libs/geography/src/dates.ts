@@ -1,6 +1,8 @@
+const VIETNAM_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** Today's date in Asia/Ho_Chi_Minh, as YYYY-MM-DD: the default "as of" of every geography question. */
 export function todayInVietnam(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return VIETNAM_DAY.format(now);
 }
 
 /** True for a real calendar date written YYYY-MM-DD. */
