@@ -141,6 +141,20 @@ describe('coverage rollups across the 2025 reform', () => {
     expect(districts.rows.find((r) => r.unit.code === '491')!.householdsReached).toBe(5); // Quận Thanh Khê holds all five old wards
   });
 
+  it('takes a household count imported just now into the very next answer (the tree in memory follows its version)', async () => {
+    const question = { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-30', geo: '2026-11-30' };
+    const thanhKhe = async () => (await report(question)).rows.find((r) => r.unit.code === '20209')!;
+    expect(await thanhKhe()).toMatchObject({ households: 40, coveragePercent: 12.5 });
+    const [rg] = await t.db.query<{ code: string }>(`SELECT code FROM admin_unit WHERE id = $1`, [newUnitId]);
+    const imported = await t.gql<{ importHouseholdCounts: { created: number } }>(`mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { created } }`, {
+      csv: `unit_code,as_of,households\n${rg.code},2026-11-25,80\n`,
+    });
+    expect(imported.data!.importHouseholdCounts.created).toBe(1);
+    expect(await thanhKhe()).toMatchObject({ households: 80, coveragePercent: 6.3 });
+    // A question that ends before the new count still takes the one in force then.
+    expect((await report({ ...question, to: '2026-11-20', geo: '2026-11-20' })).rows.find((r) => r.unit.code === '20209')).toMatchObject({ households: 40 });
+  });
+
   it('counts distinct households per period, follow-ups open over time, and a trend in the old tree', async () => {
     const months = await report({ code: '20209', level: 'Commune', period: 'Month', from: '2025-05-01', to: '2025-07-31', geo: '2025-06-30' });
     expect(months.rows.map((r) => [r.periodStart, r.householdsReached, r.householdsReachedToDate, r.followUpsOpen, r.entries])).toEqual([
@@ -293,6 +307,8 @@ describe('coverage rollups across the 2025 reform', () => {
     // day (an entry may be stamped that far ahead), and this test must not depend on the hour it runs.
     const questions = [
       { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-30' },
+      // Ending after the latest day a record can have: all time is the stock (no later buckets are read).
+      { code: '48', level: 'Commune', period: 'Cumulative', to: '2099-12-31' },
       { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-10-31' },
       { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-30', basis: 'Verified' },
       { code: '48', level: 'Province', period: 'Cumulative', to: '2026-11-30' },

@@ -10,6 +10,11 @@ export interface DataScope {
   readonly groupIds: readonly string[];
 }
 
+/** True when a unit with this path lies under a granted unit (the first half of the rule; AccessService.covers also follows reorganisations). */
+export function coversPath(scope: DataScope, path: string): boolean {
+  return scope.all || scope.unitPaths.some((granted) => path.startsWith(granted));
+}
+
 export const EVERYTHING: DataScope = Object.freeze({ all: true, unitPaths: [], groupIds: [] });
 export const NOTHING: DataScope = Object.freeze({ all: false, unitPaths: [], groupIds: [] });
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AccessService, DataScope } from '@cdtg/access';
+import { AccessService, coversPath, DataScope } from '@cdtg/access';
 import { ASSIST_SERVICES, AssistService, CLOCK_SKEW_MS } from '@cdtg/assists';
 import { DomainError } from '@cdtg/errors';
 import { addDays, AdminUnit, GeographyService, isIsoDate, todayInVietnam, UnitKind, vietnamDate } from '@cdtg/geography';
 import { GeographyMap } from './geography-map';
-import { GeographyMapService } from './geography-map.service';
+import { GeographyMapService, GeographyTree } from './geography-map.service';
+import { HouseholdTrees } from './household-trees';
 import { add, Basis, MEASURE_INDEX, Measure, Vector, zero } from './measures';
 import { ALL_TIME, Bucket, bucketsBetween, monthStart, nextBucket, Period, storedGrain, yearStart } from './periods';
 import { CELL_KINDS } from './cell-kinds';
@@ -133,39 +134,55 @@ export class CoverageService {
    * Checks a question and works out what it asks for (the unit, the rows' units, the buckets) without computing it:
    * bad dates, unknown units, units outside the reader's scope and questions too large are refused here.
    */
-  async plan(scope: DataScope, query: CoverageQuery) {
+  async plan(scope: DataScope, query: CoverageQuery, tree?: GeographyTree) {
+    tree ??= await this.maps.current();
     const today = todayInVietnam();
     const day = this.date(query.geographyAsOf, 'geographyAsOf') ?? today;
     const to = this.date(query.to, 'to') ?? today;
     const from = this.date(query.from, 'from') ?? to;
     if (from > to) throw DomainError.invalid('from', 'must not be after to');
     const basis = query.basis ?? Basis.All;
-    const root = await this.geography.unitByCode(query.unitCode, day);
-    await this.authorize(scope, root);
+    let rootId = tree.unitByCode(query.unitCode, day)?.id;
+    if (!rootId) {
+      // Not in the tree in hand: no such unit (the database says so, typed), or one imported since the tree was read.
+      rootId = (await this.geography.unitByCode(query.unitCode, day)).id;
+      tree = await this.maps.reload();
+    }
     const kinds = LEVEL_KINDS[query.level];
     if (!kinds) throw DomainError.invalid('level', 'is not a level');
-    const targets = kinds.includes(root.kind) ? [root] : await this.geography.subtreeOf(root, day, kinds);
+    const map = tree.forDay(day);
+    // The units from the tree in memory; their rows read once per tree version.
+    const targetIds = kinds.includes(map.kindOf(rootId) as UnitKind) ? [rootId] : map.descendants(rootId, new Set(kinds));
+    const units = await tree.unitRows([rootId, ...targetIds], (ids) => this.geography.unitsByIds(ids));
+    const root = units.get(rootId);
+    if (!root) throw DomainError.notFound(`Administrative unit ${query.unitCode} valid on ${day}`);
+    await this.authorize(scope, root, tree);
+    const targets = targetIds.flatMap((id) => units.get(id) ?? []);
     const buckets = bucketsBetween(query.period, from, to);
     if (buckets.length > MAX_BUCKETS) throw DomainError.invalid('from', `the range holds ${buckets.length} ${query.period} buckets; at most ${MAX_BUCKETS}`);
     if (buckets.length * targets.length > MAX_CELLS) throw DomainError.invalid('level', `${targets.length} units × ${buckets.length} periods is too many; choose a higher level or a shorter range`);
-    return { day, from, to, basis, root, targets, buckets };
+    return { day, from, to, basis, root, targets, buckets, tree, map };
   }
 
   async coverage(scope: DataScope, query: CoverageQuery): Promise<CoverageReport> {
-    const { day, from, to, basis, root, targets, buckets } = await this.plan(scope, query);
-    const map = await this.maps.forDay(day);
+    const { report, treeVersion, tree } = await this.answer(scope, query, await this.maps.current());
+    if (treeVersion === tree.version) return report;
+    // The tree changed after the one in hand was read (units, reorganisations or household counts imported since):
+    // the statements saw the new version, so the answer is given again in the new tree.
+    return (await this.answer(scope, query, await this.maps.reload())).report;
+  }
+
+  private async answer(scope: DataScope, query: CoverageQuery, inHand: GeographyTree): Promise<{ report: CoverageReport; treeVersion: string; tree: GeographyTree }> {
+    const { day, from, to, basis, root, targets, buckets, tree, map } = await this.plan(scope, query, inHand);
     // Today's tree (or any day whose targets map alike) is answered from cells plus mapped cells, one row per unit and
-    // bucket; any other question from the sources' cells and facts, through the coefficients.
-    // (the denominators and the freshness do not depend on it: asked at the same time)
+    // bucket; any other question from the sources' cells and facts, through the coefficients. The freshness (and the
+    // tree's version) is asked at the same time.
     const sourced = new Map(targets.map((t) => [t.id, map.coefficients.get(t.id) ?? []]));
-    const [mapped, denominators, freshness] = await Promise.all([
-      this.mappedValues(map, targets, query.period, buckets, basis),
-      this.denominators(targets, sourced, buckets.map((b) => b.end)),
-      this.repository.freshness(),
-    ]);
+    const [mapped, freshness] = await Promise.all([this.mappedValues(tree, map, targets, query.period, buckets, basis), this.repository.freshness()]);
+    const denominators = this.denominators(tree.households, targets, sourced, buckets.map((b) => b.end));
     const coefficients = mapped ? new Map(targets.map((t) => [t.id, [{ sourceId: t.id, coef: 1 }]])) : sourced;
     const { flows, stocks, apportioned: split } =
-      mapped ?? (await this.values(map, await this.geography.unitsByIds([...new Set([...sourced.values()].flatMap((cs) => cs.map((c) => c.sourceId)))]), query.period, buckets, basis));
+      mapped ?? (await this.values(map, [...new Set([...sourced.values()].flatMap((cs) => cs.map((c) => c.sourceId)))], query.period, buckets, basis));
 
     const rows: CoverageRow[] = [];
     for (const target of [...targets].sort((a, b) => a.code.localeCompare(b.code))) {
@@ -183,7 +200,7 @@ export class CoverageService {
         rows.push(this.row(target, bucket, query.period, flow, stock, denominators.get(target.id)?.[k] ?? null, apportioned));
       });
     }
-    return {
+    const report: CoverageReport = {
       unit: root,
       level: query.level,
       period: query.period,
@@ -200,6 +217,7 @@ export class CoverageService {
         lagSeconds: freshness.oldestPendingAt ? Math.max(0, (Date.now() - new Date(freshness.oldestPendingAt).getTime()) / 1000) : 0,
       },
     };
+    return { report, treeVersion: freshness.treeVersion, tree };
   }
 
   /** The units at a level with the lowest coverage to date (as of `to`), lowest first; units without a household count last. */
@@ -212,8 +230,8 @@ export class CoverageService {
   /** One unit's measures per bucket of the period: a trend. */
   async trend(scope: DataScope, query: Omit<CoverageQuery, 'level'>): Promise<CoverageReport> {
     const day = this.date(query.geographyAsOf, 'geographyAsOf') ?? todayInVietnam();
-    const unit = await this.geography.unitByCode(query.unitCode, day);
-    const level = (Object.keys(LEVEL_KINDS) as CoverageLevel[]).find((l) => LEVEL_KINDS[l].includes(unit.kind))!;
+    const unit = (await this.maps.current()).unitByCode(query.unitCode, day) ?? (await this.geography.unitByCode(query.unitCode, day));
+    const level = (Object.keys(LEVEL_KINDS) as CoverageLevel[]).find((l) => LEVEL_KINDS[l].includes(unit.kind as UnitKind))!;
     return this.coverage(scope, { ...query, level });
   }
 
@@ -253,9 +271,9 @@ export class CoverageService {
    * Per source and bucket: the measures of the bucket (flows), and every measure summed from the beginning up to the
    * bucket's last day (stocks: households reached to date, follow-ups open, volunteers ever).
    */
-  private async values(map: GeographyMap, sources: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<Values> {
-    const cellIds = sources.filter((s) => CELL_KINDS.has(s.kind)).map((s) => s.id);
-    const factIds = sources.filter((s) => !CELL_KINDS.has(s.kind)).map((s) => s.id);
+  private async values(map: GeographyMap, sourceIds: string[], period: Period, buckets: Bucket[], basis: Basis): Promise<Values> {
+    const cellIds = sourceIds.filter((id) => CELL_KINDS.has(map.kindOf(id) ?? ''));
+    const factIds = sourceIds.filter((id) => !CELL_KINDS.has(map.kindOf(id) ?? ''));
     const cellTrees = new Map(cellIds.map((id) => [id, map.subtree(id)]));
     const factTrees = new Map(factIds.map((id) => [id, map.subtree(id)]));
     const first = buckets[0];
@@ -289,16 +307,16 @@ export class CoverageService {
         grain ? this.repository.cells(cellIds, grain, starts, basis) : this.repository.facts(cellTrees, 'D', first.start, last.end, basis),
         this.repository.facts(factTrees, grain ?? 'D', first.start, last.end, basis),
       ]);
-      for (const s of sources) {
-        const byBucket = (CELL_KINDS.has(s.kind) ? cellFlows : factFlows).get(s.id);
-        flows.set(s.id, starts.map((start) => byBucket?.get(start) ?? zero()));
+      for (const id of sourceIds) {
+        const byBucket = (CELL_KINDS.has(map.kindOf(id) ?? '') ? cellFlows : factFlows).get(id);
+        flows.set(id, starts.map((start) => byBucket?.get(start) ?? zero()));
       }
     }
     const stocks = new Map<string, Vector[]>();
-    for (const s of sources) {
-      const series: Vector[] = [prefix.get(s.id)!];
-      for (let k = 1; k < buckets.length; k++) series.push(add(add(zero(), series[k - 1]), flows.get(s.id)![k]));
-      stocks.set(s.id, series);
+    for (const id of sourceIds) {
+      const series: Vector[] = [prefix.get(id)!];
+      for (let k = 1; k < buckets.length; k++) series.push(add(add(zero(), series[k - 1]), flows.get(id)![k]));
+      stocks.set(id, series);
     }
     return { flows, stocks };
   }
@@ -309,7 +327,7 @@ export class CoverageService {
    * of stored buckets (no day-level facts: not the day period, and no record can lie between the first bucket's end
    * and its month's end). Null otherwise, or when the mapped cells turn out stale or of another geography.
    */
-  private async mappedValues(map: GeographyMap, targets: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<Values | null> {
+  private async mappedValues(tree: GeographyTree, map: GeographyMap, targets: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<Values | null> {
     const grain = storedGrain(period);
     if (!grain || !targets.every((t) => CELL_KINDS.has(t.kind))) return null;
     const end = buckets[0].end;
@@ -318,32 +336,40 @@ export class CoverageService {
     if (end < monthEnd && end < latest) return null;
     let geography = await this.mappedGeography();
     if (!geography) return null;
-    let home = await this.maps.forDay(geography.day);
+    let home = tree.forDay(geography.day);
     if (home.signature(CELL_KINDS) !== geography.signature) {
       // The cached geography may be older than a rebuild: look again before giving up.
       geography = await this.mappedGeography(true);
       if (!geography) return null;
-      home = await this.maps.forDay(geography.day);
+      home = tree.forDay(geography.day);
       if (home.signature(CELL_KINDS) !== geography.signature) return null;
     }
     if (!targets.every((t) => home.isValid(t.id) && GeographyMap.sameCoefficients(map, home, t.id))) return null;
 
     const starts = buckets.map((b) => b.start);
-    const yearsAfter = yearStart(end);
-    const monthsAfter = monthStart(end);
-    const nextYear = nextBucket(Period.Year, yearStart(end));
+    // Parameters after the statement's own three (units, basis, signature).
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value) + 3}`;
+    // Up to the latest day a record can have (entries are stamped at most CLOCK_SKEW_MS ahead; sessions are held
+    // after they start), nothing lies after the end: all time is the stock, and the later buckets need not be read.
+    const nothingAfter = end >= latest;
     const rows = await this.repository.cellsWithMapped(
       targets.map((t) => t.id),
       basis,
       geography.signature,
-      [
-        `grain = 'A'`,
-        `grain = 'Y' AND bucket > $4::date`,
-        `grain = 'M' AND bucket > $5::date AND bucket < $6::date`,
+      {
+        // The stocks up to the first bucket's end: all time, less the later years and the later months of its year.
+        added: [`grain = 'A'`],
+        subtracted: nothingAfter
+          ? []
+          : [
+              `grain = 'Y' AND bucket > ${param(yearStart(end))}::date`,
+              `grain = 'M' AND bucket > ${param(monthStart(end))}::date AND bucket < ${param(nextBucket(Period.Year, yearStart(end)))}::date`,
+            ],
         // The flows' buckets (a cumulative question's flow is the stock itself).
-        ...(grain === 'A' ? [] : [`grain = $7 AND bucket = ANY($8::date[])`]),
-      ],
-      [yearsAfter, monthsAfter, nextYear, ...(grain === 'A' ? [] : [grain, starts])],
+        flows: grain === 'A' ? null : `grain = ${param(grain)} AND bucket = ANY(${param(starts)}::date[])`,
+      },
+      params,
     );
     if (!rows) {
       this.geographyCache = null;
@@ -353,10 +379,9 @@ export class CoverageService {
     const prefixSplit = new Set<string>();
     const flows = new Map(targets.map((t) => [t.id, starts.map(() => zero())]));
     const flowSplit = new Map(targets.map((t) => [t.id, starts.map(() => false)]));
-    // Parts: 0 all time (+), 1 later years and 2 later months (−): the stocks up to the first bucket's end; 3 flows.
     for (const r of rows) {
-      if (r.part <= 2) {
-        add(prefix.get(r.unitId)!, r.vector, r.part === 0 ? 1 : -1);
+      if (r.bucket === null) {
+        add(prefix.get(r.unitId)!, r.vector);
         if (r.split) prefixSplit.add(r.unitId);
       } else {
         const k = starts.indexOf(r.bucket);
@@ -396,22 +421,18 @@ export class CoverageService {
   }
 
   /**
-   * Households of each target as of each bucket end: the latest count of every unit of its own subtree (a unit with a
-   * count of its own stands for its subtree); when the target's own tree has none, its predecessors' (or successors')
-   * counts mapped in like any measure.
+   * Households of each target as of each bucket end (see HouseholdTrees); when the target's own tree has none, its
+   * predecessors' (or successors') counts mapped in like any measure.
    */
-  private async denominators(targets: AdminUnit[], coefficients: Map<string, { sourceId: string; coef: number }[]>, ends: string[]): Promise<Map<string, (number | null)[]>> {
-    // One statement for the targets' own trees and every source's (used for targets without a count of their own).
-    const roots = [...new Set([...targets.map((t) => t.id), ...[...coefficients.values()].flatMap((cs) => cs.map((c) => c.sourceId))])];
-    const tree = await this.householdTrees(roots);
+  private denominators(households: HouseholdTrees, targets: AdminUnit[], coefficients: Map<string, { sourceId: string; coef: number }[]>, ends: string[]): Map<string, (number | null)[]> {
     const out = new Map<string, (number | null)[]>();
     for (const t of targets) {
       out.set(
         t.id,
         ends.map((end) => {
-          const own = tree(t.id, end);
+          const own = households.total(t.id, end);
           if (own > 0) return own;
-          const mapped = coefficients.get(t.id)!.filter((c) => c.sourceId !== t.id).reduce((sum, c) => sum + c.coef * tree(c.sourceId, end), 0);
+          const mapped = coefficients.get(t.id)!.filter((c) => c.sourceId !== t.id).reduce((sum, c) => sum + c.coef * households.total(c.sourceId, end), 0);
           return mapped > 0 ? mapped : null;
         }),
       );
@@ -419,33 +440,10 @@ export class CoverageService {
     return out;
   }
 
-  /**
-   * Households of the trees of these roots as of a day: the latest count of every unit of the root's own subtree on
-   * or before the day (failing that the earliest after it); a unit with a count of its own stands for its subtree.
-   */
-  private async householdTrees(rootIds: string[]): Promise<(rootId: string, end: string) => number> {
-    const byRoot = new Map<string, { unitId: string; path: string; asOf: string; households: number }[]>();
-    for (const c of await this.repository.householdCounts(rootIds)) {
-      const rows = byRoot.get(c.rootId) ?? [];
-      rows.push(c);
-      byRoot.set(c.rootId, rows);
-    }
-    return (rootId, end) => {
-      const latest = new Map<string, { path: string; asOf: string; households: number }>();
-      for (const c of byRoot.get(rootId) ?? []) {
-        const known = latest.get(c.unitId);
-        const better = !known || (c.asOf <= end ? known.asOf > end || c.asOf > known.asOf : known.asOf > end && c.asOf < known.asOf);
-        if (better) latest.set(c.unitId, c);
-      }
-      const counted = [...latest.values()];
-      return counted.filter((c) => !counted.some((o) => o !== c && c.path.startsWith(o.path))).reduce((sum, c) => sum + c.households, 0);
-    };
-  }
-
   /** The root must be in the reader's scope: directly, as an older unit that went into it, or wholly inside a granted unit. */
-  private async authorize(scope: DataScope, root: AdminUnit): Promise<void> {
-    if (scope.all || (await this.access.covers(scope, [{ unitId: root.id }]))) return;
-    const map = await this.maps.forDay(todayInVietnam());
+  private async authorize(scope: DataScope, root: AdminUnit, tree: GeographyTree): Promise<void> {
+    if (coversPath(scope, root.path) || (await this.access.covers(scope, [{ unitId: root.id }]))) return;
+    const map = tree.forDay(todayInVietnam());
     const granted = scope.unitPaths.map((p) => p.split('/').filter(Boolean).at(-1)!);
     if (granted.some((g) => map.contains(g, root.id))) return;
     throw DomainError.forbidden();

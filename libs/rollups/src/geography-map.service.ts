@@ -1,83 +1,118 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { addDays } from '@cdtg/geography';
+import { addDays, AdminUnit } from '@cdtg/geography';
 import { GeographyMap, MapLink, MapUnit } from './geography-map';
+import { HouseholdCount, HouseholdTrees } from './household-trees';
 
-/** How long a map is trusted before the tree's version is checked again. */
+/** How long a tree is trusted before its version is checked again (off the question's path). */
 const CHECK_EVERY_MS = 5_000;
 
 /**
- * The geography maps of the periods asked for, built from the administrative tree and its reorganisations and kept
- * in memory. The tree's version (a counter that triggers bump on every change of units or links) is checked every few
- * seconds, off the question's path: an import of units or reorganisations is in the maps a few seconds later.
+ * The administrative tree of one version (units, reorganisation links and household counts), in memory: the maps of
+ * the periods asked for, the units by code, and the household trees. A question uses one tree from start to end.
  */
-@Injectable()
-export class GeographyMapService {
-  private readonly logger = new Logger(GeographyMapService.name);
-  private version: string | null = null;
-  private checkedAt = 0;
-  private tree: { units: MapUnit[]; links: MapLink[]; boundaries: string[]; weights: Map<string, number> } | null = null;
+export class GeographyTree {
   private readonly maps = new Map<string, GeographyMap>();
-  private loading: Promise<void> | null = null;
+  private readonly byCode = new Map<string, MapUnit[]>();
+  /** Days on which some unit starts or stops being in force: the maps of two days between them are the same. */
+  private readonly boundaries: string[];
+  private readonly weights = new Map<string, number>();
+  /** Rows of units read for questions in this tree (a unit's row changes only with the tree's version). */
+  private readonly rows = new Map<string, AdminUnit>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    /** The counter that triggers bump on every change of units, links or household counts. */
+    readonly version: string,
+    private readonly units: MapUnit[],
+    private readonly links: MapLink[],
+    readonly households: HouseholdTrees,
+  ) {
+    for (const u of units) {
+      if (!u.code) continue;
+      const versions = this.byCode.get(u.code);
+      if (versions) versions.push(u);
+      else this.byCode.set(u.code, [u]);
+    }
+    this.boundaries = [...new Set(units.flatMap((u) => [u.validFrom, u.validTo ? addDays(u.validTo, 1) : null]).filter((d): d is string => !!d))].sort();
+    // Households of every unit that went into another: the weights that share a new unit back among its predecessors.
+    for (const fromId of new Set(links.map((l) => l.fromId))) {
+      const count = households.total(fromId, '9999-12-31');
+      if (count > 0) this.weights.set(fromId, count);
+    }
+  }
 
   /** The map of the tree in force on `day`. */
-  async forDay(day: string): Promise<GeographyMap> {
-    await this.refresh();
-    const epoch = this.tree!.boundaries.filter((b) => b <= day).at(-1) ?? '0000-01-01';
+  forDay(day: string): GeographyMap {
+    const epoch = this.boundaries.filter((b) => b <= day).at(-1) ?? '0000-01-01';
     let map = this.maps.get(epoch);
     if (!map) {
-      map = new GeographyMap(this.tree!.units, this.tree!.links, day, this.tree!.weights);
+      map = new GeographyMap(this.units, this.links, day, this.weights);
       this.maps.set(epoch, map);
     }
     return map;
   }
 
-  /** Loads the tree again now (a unit was asked for that the maps in hand do not know). */
-  async reload(): Promise<void> {
-    this.loading ??= this.load(true).finally(() => (this.loading = null));
-    await this.loading;
+  /** The rows of these units: read once per tree version with `read`, from memory after that. */
+  async unitRows(ids: readonly string[], read: (ids: string[]) => Promise<AdminUnit[]>): Promise<Map<string, AdminUnit>> {
+    const missing = ids.filter((id) => !this.rows.has(id));
+    if (missing.length) for (const unit of await read([...new Set(missing)])) this.rows.set(unit.id, unit);
+    return new Map(ids.flatMap((id) => (this.rows.has(id) ? [[id, this.rows.get(id)!]] : [])));
   }
 
-  private async refresh(): Promise<void> {
-    if (this.tree && Date.now() - this.checkedAt < CHECK_EVERY_MS) return;
-    this.loading ??= this.load().finally(() => (this.loading = null));
-    // The first answer waits for the tree; later ones use the tree in hand while its version is checked in the background.
-    if (!this.tree) await this.loading;
-    else this.loading.catch((error: Error) => this.logger.warn(`Geography map not refreshed: ${error.message}`));
+  /** The unit with this code in force on `day`, if this tree knows one. */
+  unitByCode(code: string, day: string): MapUnit | undefined {
+    return this.byCode.get(code)?.find((u) => (u.validFrom ?? '0000-01-01') <= day && (u.validTo ?? '9999-12-31') >= day);
+  }
+}
+
+/**
+ * The administrative tree in memory, kept current: its version (a counter that triggers bump on every change of
+ * units, links or household counts) is checked every few seconds off the question's path, and a question that finds
+ * a newer version in its own statements asks for a reload. An import is in the tree at once for the question that
+ * follows it, and a few seconds later for the projector.
+ */
+@Injectable()
+export class GeographyMapService {
+  private readonly logger = new Logger(GeographyMapService.name);
+  private tree: GeographyTree | null = null;
+  private checkedAt = 0;
+  private loading: Promise<GeographyTree> | null = null;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The tree in hand (loaded on first use; its version checked in the background every few seconds). */
+  async current(): Promise<GeographyTree> {
+    if (!this.tree) return this.load();
+    if (Date.now() - this.checkedAt >= CHECK_EVERY_MS) this.load().catch((error: Error) => this.logger.warn(`Geography not refreshed: ${error.message}`));
+    return this.tree;
   }
 
-  private async load(force = false): Promise<void> {
-    // Bumped by a trigger on every statement that changes units or links (see the geography-version migration).
+  /** The map of the tree in force on `day`. */
+  async forDay(day: string): Promise<GeographyMap> {
+    return (await this.current()).forDay(day);
+  }
+
+  /** Loads the tree again now if its version changed (a unit was asked for that the tree in hand does not know, or a statement saw a newer version). */
+  reload(): Promise<GeographyTree> {
+    return this.load();
+  }
+
+  private load(): Promise<GeographyTree> {
+    this.loading ??= this.read().finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  private async read(): Promise<GeographyTree> {
+    // Bumped by a trigger on every statement that changes units, links or household counts (see the migrations).
     const [{ version }] = (await this.dataSource.query(`SELECT version::text AS version FROM geography_version WHERE id = 1`)) as { version: string }[];
     this.checkedAt = Date.now();
-    if (this.tree && version === this.version && !force) return;
-    const units = (await this.dataSource.query(`SELECT id, parent_id AS "parentId", kind, valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM admin_unit`)) as MapUnit[];
-    const links = ((await this.dataSource.query(`SELECT from_unit_id, to_unit_id, fraction::float8 AS fraction FROM reorganisation_link WHERE to_unit_id IS NOT NULL`)) as {
-      from_unit_id: string;
-      to_unit_id: string;
-      fraction: number;
-    }[]).map((l) => ({ fromId: l.from_unit_id, toId: l.to_unit_id, fraction: l.fraction }));
-    const boundaries = [...new Set(units.flatMap((u) => [u.validFrom, u.validTo ? addDays(u.validTo, 1) : null]).filter((d): d is string => !!d))].sort();
-    this.tree = { units, links, boundaries, weights: await this.predecessorWeights() };
-    this.version = version;
-    this.maps.clear();
-  }
-
-  /**
-   * Households of every unit that went into another (the latest count of each residential group or commune of its
-   * own subtree): the weights that share a new unit back among its predecessors.
-   */
-  private async predecessorWeights(): Promise<Map<string, number>> {
-    const rows = (await this.dataSource.query(
-      `SELECT f.id, sum(c.households)::float8 AS households
-         FROM (SELECT DISTINCT from_unit_id AS id FROM reorganisation_link) l JOIN admin_unit f ON f.id = l.id
-         JOIN admin_unit u ON u.path ~>=~ f.path AND u.path ~<~ (f.path || '~')
-         JOIN LATERAL (SELECT households FROM household_count hc WHERE hc.unit_id = u.id ORDER BY hc.as_of DESC LIMIT 1) c ON true
-        WHERE NOT EXISTS (SELECT 1 FROM household_count p WHERE p.unit_id = u.parent_id AND u.id <> f.id)
-        GROUP BY f.id`,
-    )) as { id: string; households: number }[];
-    return new Map(rows.filter((r) => r.households > 0).map((r) => [r.id, r.households]));
+    if (this.tree && this.tree.version === version) return this.tree;
+    const [units, links, counts] = await Promise.all([
+      this.dataSource.query(`SELECT id, code, parent_id AS "parentId", kind, valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM admin_unit`) as Promise<MapUnit[]>,
+      this.dataSource.query(`SELECT from_unit_id AS "fromId", to_unit_id AS "toId", fraction::float8 AS fraction FROM reorganisation_link WHERE to_unit_id IS NOT NULL`) as Promise<MapLink[]>,
+      this.dataSource.query(`SELECT unit_id AS "unitId", as_of::text AS "asOf", households FROM household_count`) as Promise<HouseholdCount[]>,
+    ]);
+    this.tree = new GeographyTree(version, units, links, new HouseholdTrees(units, counts));
+    return this.tree;
   }
 }

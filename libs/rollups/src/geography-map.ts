@@ -19,6 +19,8 @@ import { createHash } from 'node:crypto';
 
 export interface MapUnit {
   id: string;
+  /** The official code (optional: maps need it only to find units by code). */
+  code?: string;
   parentId: string | null;
   /** The unit's kind (commune, residential_group…); needed only for signatures and mapped shares. */
   kind?: string;
@@ -52,6 +54,8 @@ export class GeographyMap {
   private readonly fractions = new Map<string, Map<string, number>>();
   private readonly shares = new Map<string, Map<string, number>>();
   private readonly signatures = new Map<string, string>();
+  private readonly subtrees = new Map<string, string[]>();
+  private readonly descendantsOf = new Map<string, string[]>();
 
   /**
    * @param weights households of a unit's subtree in its own period, to share a new unit back among its predecessors
@@ -78,13 +82,24 @@ export class GeographyMap {
     }
   }
 
-  /** A unit and every unit under it, of any period (the ids whose path starts with its path). */
-  subtree(id: string): string[] {
-    const out: string[] = [];
-    for (const stack = [id]; stack.length; ) {
-      const next = stack.pop()!;
-      out.push(next);
-      stack.push(...(this.children.get(next) ?? []));
+  /** A unit and every unit under it, of any period (the ids whose path starts with its path). Memoised: do not change it. */
+  subtree(id: string): readonly string[] {
+    let out = this.subtrees.get(id);
+    if (!out) {
+      out = [id];
+      for (const child of this.children.get(id) ?? []) for (const d of this.subtree(child)) out.push(d);
+      this.subtrees.set(id, out);
+    }
+    return out;
+  }
+
+  /** The units of these kinds in force on the day under `id` (not itself). Memoised: do not change it. */
+  descendants(id: string, kinds: ReadonlySet<string>): readonly string[] {
+    const key = `${[...kinds].sort().join(',')}|${id}`;
+    let out = this.descendantsOf.get(key);
+    if (!out) {
+      out = this.subtree(id).filter((d) => d !== id && kinds.has(this.units.get(d)?.kind ?? '') && this.isValid(d));
+      this.descendantsOf.set(key, out);
     }
     return out;
   }
@@ -115,6 +130,10 @@ export class GeographyMap {
   isValid(id: string): boolean {
     const unit = this.units.get(id);
     return !!unit && this.valid(unit);
+  }
+
+  kindOf(id: string): string | undefined {
+    return this.units.get(id)?.kind;
   }
 
   knows(id: string): boolean {
