@@ -45,6 +45,9 @@ export const isZero = (v: Vector) => v.every((x) => x === 0);
 /** Measures that are stocks: their value at a day is their sum from the beginning (households reached to date, follow-ups open). */
 export const STOCKS: readonly Measure[] = ['households_ever', 'follow_ups_net', 'volunteers_ever'];
 
+/** Measures counted from assistance entries: they differ by basis (sessions and volunteers are read from basis 0). */
+export const ENTRY_MEASURES: ReadonlySet<string> = new Set(['households', 'households_ever', 'entries', 'entries_verified', 'follow_ups_net', ...ASSIST_SERVICES.flatMap((s) => [`done_${s}`, `follow_up_${s}`])]);
+
 /** Whose rows a basis counts: every valid entry, or only verified ones (sessions and volunteers count in both). */
 export enum Basis {
   All = 0,

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ASSIST_SERVICES, ServiceOutcome } from '@cdtg/assists';
 import { CellKey } from './cell-deltas';
 import { ActivityState, EntryFact, EntryState, SessionFact, VolunteerFact } from './facts';
-import { Basis, FLAG, GRAIN_FLAG, MEASURES, Vector } from './measures';
+import { Basis, ENTRY_MEASURES, FLAG, GRAIN_FLAG, MEASURES, Vector } from './measures';
 import { StoredGrain } from './periods';
 
 const q = (name: string) => `"${name}"`;
@@ -71,6 +71,9 @@ const toVector = (row: Record<string, unknown>): Vector => MEASURES.map((m) => N
 /** Every SQL statement of the rollups: facts, cells, and reading them back. */
 @Injectable()
 export class RollupRepository {
+  /** Names of the prepared statements, by their text (the texts are few: one per shape of question). */
+  private readonly statementNames = new Map<string, string>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -239,6 +242,7 @@ export class RollupRepository {
 
   /** Cells of `grain` for the sources and buckets: source → bucket → vector. */
   async cells(sourceIds: string[], grain: StoredGrain, buckets: string[], basis: Basis): Promise<Map<string, Map<string, Vector>>> {
+    if (!sourceIds.length) return new Map();
     const rows = (await this.dataSource.query(
       `SELECT unit_id, bucket::text AS bucket, basis, ${MEASURES.map(q).join(', ')} FROM rollup_cell
         WHERE unit_id = ANY($1::uuid[]) AND grain = $2 AND bucket = ANY($3::date[]) AND basis IN (0, $4)`,
@@ -261,8 +265,9 @@ export class RollupRepository {
   }
 
   /**
-   * Cells plus mapped cells of the units, in one statement (one snapshot), one part per condition (each of a single
-   * grain, so each reads a range of the primary key): a vector per part, unit, bucket and split (false for cells).
+   * Cells plus mapped cells of the units, summed in one statement (one snapshot): per unit, the stock up to a day
+   * (`bucket` null: the `added` parts minus the `subtracted` ones) and the flows of the `flows` buckets; `split` when a
+   * split unit's share went into the figure. Each part is of a single grain, so each reads a range of the primary key.
    * Null when the mapped cells are not those of the geography with `signature`, or are stale: the caller then answers
    * from the sources.
    */
@@ -270,32 +275,33 @@ export class RollupRepository {
     unitIds: string[],
     basis: Basis,
     signature: string,
-    conditions: string[],
+    parts: { added: string[]; subtracted: string[]; flows: string | null },
     params: unknown[],
-  ): Promise<{ part: number; unitId: string; bucket: string; split: boolean; vector: Vector }[] | null> {
+  ): Promise<{ unitId: string; bucket: string | null; split: boolean; vector: Vector }[] | null> {
     const columns = MEASURES.map(q).join(', ');
+    const conditions = [...parts.added, ...parts.subtracted, ...(parts.flows ? [parts.flows] : [])];
+    const flowPart = parts.flows ? conditions.length - 1 : -1;
+    const sign = (part: number) => (part >= parts.added.length && part < parts.added.length + parts.subtracted.length ? -1 : 1);
     const branches = conditions.flatMap((condition, part) => [
-      `SELECT ${part} AS part, unit_id, bucket::text AS bucket, basis, false AS split, ${columns} FROM rollup_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition}`,
-      `SELECT ${part}, unit_id, bucket::text, basis, split, ${columns} FROM rollup_mapped_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition} AND EXISTS (SELECT 1 FROM g)`,
+      `SELECT ${part} AS part, ${sign(part)} AS sign, unit_id, bucket, basis, false AS split, ${columns} FROM rollup_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition}`,
+      `SELECT ${part}, ${sign(part)}, unit_id, bucket, basis, split, ${columns} FROM rollup_mapped_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition} AND EXISTS (SELECT 1 FROM g)`,
     ]);
+    // Entry measures from the asked basis, the others from basis 0; one row per unit and bucket, measures by position.
+    const summed = MEASURES.map((m) => `sum(CASE WHEN x.basis = ${ENTRY_MEASURES.has(m) ? '$2' : '0'} THEN x.sign * x.${q(m)} END)`);
     const rows = await this.prepared(
-      `WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = $3)
-       ${branches.join('\n       UNION ALL\n       ')}
+      `WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = $3),
+       x AS (${branches.join('\n         UNION ALL\n         ')})
+       SELECT x.unit_id, CASE WHEN x.part = ${flowPart} THEN x.bucket::text END AS bucket, bool_or(x.split) AS split, ${summed.join(', ')}
+         FROM x GROUP BY 1, 2
        UNION ALL
-       SELECT -1, NULL, NULL, NULL, NULL, ${MEASURES.map(() => 'NULL').join(', ')} WHERE EXISTS (SELECT 1 FROM g)`,
+       SELECT NULL, 'geography', NULL, ${MEASURES.map(() => 'NULL').join(', ')} WHERE EXISTS (SELECT 1 FROM g)`,
       [unitIds, basis, signature, ...params],
+      'array',
     );
-    if (!rows.some((r) => r.part === -1)) return null;
-    const keyOf = (r: Record<string, unknown>) => `${r.part as number}|${r.bucket as string}|${r.split ? 1 : 0}`;
-    const merged = this.mergeBases(rows.filter((r) => r.part !== -1), basis, keyOf);
-    const out: { part: number; unitId: string; bucket: string; split: boolean; vector: Vector }[] = [];
-    for (const [unitId, byKey] of merged) {
-      for (const [key, vector] of byKey) {
-        const [part, bucket, split] = key.split('|');
-        out.push({ part: Number(part), unitId, bucket, split: split === '1', vector });
-      }
-    }
-    return out;
+    if (!rows.some((r) => r[0] === null)) return null;
+    return rows
+      .filter((r) => r[0] !== null)
+      .map((r) => ({ unitId: r[0] as string, bucket: r[1] as string | null, split: r[2] as boolean, vector: MEASURES.map((_, i) => Number(r[3 + i] ?? 0)) }));
   }
 
   /**
@@ -304,39 +310,35 @@ export class RollupRepository {
    * cells. The subtrees come from the in-memory tree: joined by path range in SQL, the planner guessed thousands of
    * units per range (a residential group has one) and scanned every fact.
    */
-  async facts(subtrees: Map<string, string[]>, grain: StoredGrain | 'D', from: string, to: string, basis: Basis): Promise<Map<string, Map<string, Vector>>> {
+  async facts(subtrees: ReadonlyMap<string, readonly string[]>, grain: StoredGrain | 'D', from: string, to: string, basis: Basis): Promise<Map<string, Map<string, Vector>>> {
     if (!subtrees.size || from > to) return new Map();
     const pairs = [...subtrees].flatMap(([sourceId, unitIds]) => unitIds.map((unitId) => [sourceId, unitId] as const));
+    // Per unit, its facts summed per bucket in a subquery (LATERAL with GROUP BY: an index range per unit, never a
+    // scan of every fact, whatever the planner guesses for the unit list); the three fact tables in one statement.
     const select = (measures: Record<string, string>, table: string) =>
-      `SELECT src.source_id, ${bucketSql(grain, 'f.day')}::text AS bucket, ${Object.entries(measures).map(([m, sql]) => `${sql} AS ${q(m)}`).join(', ')}
-         FROM unnest($1::uuid[], $2::uuid[]) AS src(source_id, unit_id) JOIN ${table} f ON f.unit_id = src.unit_id AND f.day BETWEEN $3::date AND $4::date GROUP BY 1, 2`;
-    const params = [pairs.map((p) => p[0]), pairs.map((p) => p[1]), from, to];
-    const [entries, volunteers, sessions] = await Promise.all([
-      this.dataSource.query(select(entryMeasuresSql(grain, basis), 'rollup_entry_fact'), params),
-      this.dataSource.query(select(volunteerMeasuresSql(grain), 'rollup_volunteer_fact'), params),
-      this.dataSource.query(select(sessionMeasuresSql(), 'rollup_session_fact'), params),
-    ]);
+      `SELECT src.source_id, x.* FROM src CROSS JOIN LATERAL (
+         SELECT ${bucketSql(grain, 'f.day')}::text AS bucket, ${MEASURES.map((m) => `${measures[m] ?? '0'} AS ${q(m)}`).join(', ')}
+           FROM ${table} f WHERE f.unit_id = src.unit_id AND f.day BETWEEN $3::date AND $4::date GROUP BY 1) x`;
+    const rows = await this.prepared(
+      `WITH src AS MATERIALIZED (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS s(source_id, unit_id))
+       ${select(entryMeasuresSql(grain, basis), 'rollup_entry_fact')}
+       UNION ALL
+       ${select(volunteerMeasuresSql(grain), 'rollup_volunteer_fact')}
+       UNION ALL
+       ${select(sessionMeasuresSql(), 'rollup_session_fact')}`,
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1]), from, to],
+      'array',
+    );
     const out = new Map<string, Map<string, Vector>>();
-    for (const row of [...entries, ...volunteers, ...sessions] as Record<string, unknown>[]) {
-      const byBucket = out.get(row.source_id as string) ?? new Map<string, Vector>();
-      out.set(row.source_id as string, byBucket);
-      const v = byBucket.get(row.bucket as string) ?? MEASURES.map(() => 0);
-      MEASURES.forEach((m, i) => (v[i] += Number(row[m] ?? 0)));
-      byBucket.set(row.bucket as string, v);
+    for (const row of rows) {
+      const [sourceId, bucket] = row as [string, string];
+      const byBucket = out.get(sourceId) ?? new Map<string, Vector>();
+      out.set(sourceId, byBucket);
+      const v = byBucket.get(bucket) ?? MEASURES.map(() => 0);
+      for (let i = 0; i < MEASURES.length; i++) v[i] += Number(row[2 + i] ?? 0);
+      byBucket.set(bucket, v);
     }
     return out;
-  }
-
-  /** Household counts of every unit in the subtrees of `rootIds` (all dates): the denominators of coverage. */
-  async householdCounts(rootIds: string[]): Promise<{ rootId: string; unitId: string; path: string; asOf: string; households: number }[]> {
-    if (!rootIds.length) return [];
-    return (await this.prepared(
-      `SELECT DISTINCT r.id AS "rootId", u.id AS "unitId", u.path, c.as_of::text AS "asOf", c.households
-         FROM unnest($1::uuid[]) AS r(id) JOIN admin_unit ru ON ru.id = r.id
-         JOIN admin_unit u ON u.path ~>=~ ru.path AND u.path ~<~ (ru.path || '~')
-         JOIN household_count c ON c.unit_id = u.id`,
-      [rootIds],
-    )) as { rootId: string; unitId: string; path: string; asOf: string; households: number }[];
   }
 
   /** Active department accounts and the units of their grants (in force on `day`), for the weekly digest. */
@@ -350,34 +352,44 @@ export class RollupRepository {
     )) as { userId: string; email: string; displayName: string; language: string; unitId: string; unitCode: string; unitPath: string }[];
   }
 
-  /** How fresh the rollups are: the last change event whose every predecessor has been applied, and the backlog. */
-  async freshness(): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null }> {
+  /**
+   * How fresh the rollups are: the last change event whose every predecessor has been applied, and the backlog; and
+   * the version of the administrative tree (the tree in memory must be that one).
+   */
+  async freshness(): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null; treeVersion: string }> {
     const [row] = (await this.prepared(
       `WITH pending AS (SELECT min(id) AS first, count(*)::int AS n, min(created_at) AS oldest FROM change_event WHERE processed_at IS NULL)
-       SELECT last.id::text AS event_id, last.created_at AS at, pending.n AS pending, pending.oldest
+       SELECT last.id::text AS event_id, last.created_at AS at, pending.n AS pending, pending.oldest,
+              (SELECT version::text FROM geography_version WHERE id = 1) AS tree_version
          FROM pending LEFT JOIN LATERAL (SELECT id, created_at FROM change_event WHERE pending.first IS NULL OR id < pending.first ORDER BY id DESC LIMIT 1) last ON true`,
-    )) as { event_id: string | null; at: Date | null; pending: number; oldest: Date | null }[];
-    return { eventId: row.event_id, at: row.at, pending: row.pending, oldestPendingAt: row.oldest };
+    )) as { event_id: string | null; at: Date | null; pending: number; oldest: Date | null; tree_version: string }[];
+    return { eventId: row.event_id, at: row.at, pending: row.pending, oldestPendingAt: row.oldest, treeVersion: row.tree_version };
   }
 
   /**
    * A read as a named prepared statement (named by a digest of its text): each connection plans it once, where an
    * unnamed statement is planned on every call. The wide statements of coverage answers take longer to plan than to run.
    */
-  private async prepared(text: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
+  private async prepared(text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
+  private async prepared(text: string, values: unknown[], rowMode: 'array'): Promise<unknown[][]>;
+  private async prepared(text: string, values: unknown[] = [], rowMode?: 'array'): Promise<Record<string, unknown>[] | unknown[][]> {
+    let name = this.statementNames.get(text);
+    if (!name) {
+      name = `cdtg_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      this.statementNames.set(text, name);
+    }
     const runner = this.dataSource.createQueryRunner('slave');
     try {
       const client = (await runner.connect()) as PoolClient;
-      const name = `cdtg_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      if (rowMode === 'array') return (await client.query({ name, text, values, rowMode })).rows as unknown[][];
       return (await client.query({ name, text, values })).rows as Record<string, unknown>[];
     } finally {
       await runner.release();
     }
   }
 
-  /** Assistance measures come from the asked basis, sessions and volunteers from basis 0 (they have no verification). */
+  /** Entry measures come from the asked basis, sessions and volunteers from basis 0 (they have no verification). */
   private mergeBases(rows: Record<string, unknown>[], basis: Basis, bucketOf: (r: Record<string, unknown>) => string): Map<string, Map<string, Vector>> {
-    const assist = new Set(['households', 'households_ever', 'entries', 'entries_verified', 'follow_ups_net', ...ASSIST_SERVICES.flatMap((s) => [`done_${s}`, `follow_up_${s}`])]);
     const out = new Map<string, Map<string, Vector>>();
     for (const row of rows) {
       const byBucket = out.get(row.unit_id as string) ?? new Map<string, Vector>();
@@ -385,7 +397,7 @@ export class RollupRepository {
       const v = byBucket.get(bucketOf(row)) ?? MEASURES.map(() => 0);
       const vector = toVector(row);
       MEASURES.forEach((m, i) => {
-        if (assist.has(m) ? Number(row.basis) === basis : Number(row.basis) === Basis.All) v[i] += vector[i];
+        if (ENTRY_MEASURES.has(m) ? Number(row.basis) === basis : Number(row.basis) === Basis.All) v[i] += vector[i];
       });
       byBucket.set(bucketOf(row), v);
     }
