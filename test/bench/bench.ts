@@ -3,7 +3,7 @@ import { runBench, table } from './harness';
 import { Scale } from './generate';
 
 /**
- * npm run bench -- [--scale national|city|tiny] [--runs N]
+ * npm run bench -- [--scale national|city|tiny] [--runs N] [--only coverage,statements,overhead,ingest,import,freshness,coldstart]
  * Uses BENCH_DATABASE_URL (a server; default postgres://postgres@127.0.0.1:5432/postgres) and REDIS_URL (default
  * 127.0.0.1:6379). The database cdtg_bench_<scale> is created and filled once, then reused.
  */
@@ -16,10 +16,12 @@ async function main(): Promise<void> {
   const scale = (value('--scale') ?? 'national') as Scale;
   if (!['national', 'city', 'tiny'].includes(scale)) throw new Error('usage: bench [--scale national|city|tiny] [--runs N]');
   const runs = Number(value('--runs') ?? (scale === 'tiny' ? 3 : 30));
+  const only = value('--only')?.split(',');
   const started = Date.now();
   const report = await runBench({
     scale,
     runs,
+    only,
     serverUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     outDir: 'bench',

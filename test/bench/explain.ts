@@ -1,26 +1,34 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 
+type ClientQuery = (this: Client, ...args: unknown[]) => unknown;
+
 /**
- * Runs `work` while recording every SELECT it sends through `dataSource`, then writes EXPLAIN (ANALYZE, BUFFERS) of
- * each to `dir/<name>.txt`: the plans behind the figures, with the indexes they use.
+ * Runs `work` while recording every SELECT any PostgreSQL client of this process sends (through TypeORM or as a
+ * prepared statement), then writes EXPLAIN (ANALYZE, BUFFERS) of each to `dir/<name>.txt`: the plans behind the
+ * figures, with the indexes they use.
  */
 export async function explainWhile(dataSource: DataSource, dir: string, name: string, work: () => Promise<unknown>): Promise<number> {
   const captured: { sql: string; params?: unknown[] }[] = [];
-  const original = dataSource.query.bind(dataSource);
-  (dataSource as unknown as { query: typeof original }).query = (async (sql: string, params?: unknown[]) => {
-    if (/^\s*(WITH|SELECT)/i.test(sql) && !/change_event|outbox_message/.test(sql)) captured.push({ sql, params });
-    return original(sql, params);
-  }) as typeof original;
+  const prototype = Client.prototype as unknown as { query: ClientQuery };
+  const original = prototype.query;
+  prototype.query = function (this: Client, ...args: unknown[]) {
+    const [first, second] = args;
+    const sql = typeof first === 'string' ? first : (first as { text?: string })?.text;
+    const params = typeof first === 'string' ? (second as unknown[] | undefined) : (first as { values?: unknown[] })?.values;
+    if (sql && /^\s*(WITH|SELECT)/i.test(sql) && !/outbox_message|geography_version|FOR UPDATE/.test(sql)) captured.push({ sql, params: Array.isArray(params) ? params : undefined });
+    return original.apply(this, args);
+  };
   try {
     await work();
   } finally {
-    (dataSource as unknown as { query: typeof original }).query = original;
+    prototype.query = original;
   }
   const parts: string[] = [];
   for (const { sql, params } of captured) {
-    const plan = (await original(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)) as { 'QUERY PLAN': string }[];
+    const plan = (await dataSource.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)) as { 'QUERY PLAN': string }[];
     parts.push(`-- ${sql.replace(/\s+/g, ' ').trim()}\n${plan.map((r) => r['QUERY PLAN']).join('\n')}\n`);
   }
   mkdirSync(dir, { recursive: true });

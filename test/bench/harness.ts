@@ -7,6 +7,7 @@ import { EVERYTHING } from '@cdtg/access';
 import { createDataSource } from '@cdtg/database';
 import { DirectoryImportService, DirectoryService } from '@cdtg/directory';
 import { Basis, CoverageLevel, CoverageService, Period } from '@cdtg/rollups';
+import { todayInVietnam } from '@cdtg/geography';
 import { DATA_MODEL, runMigrations } from '@cdtg/runtime';
 import { startBenchApp } from './bench-app';
 import { coldStartScenario } from './cold-start';
@@ -26,6 +27,8 @@ export interface BenchOptions {
   outDir: string;
   /** The database's name (default cdtg_bench_<scale>). */
   database?: string;
+  /** Only these parts (coverage, statements, overhead, ingest, import, freshness, coldstart); all when absent. */
+  only?: string[];
   log: (line: string) => void;
 }
 
@@ -69,52 +72,71 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const prefix = `bench${randomBytes(3).toString('hex')}`;
   const results: Result[] = [];
   const explainDir = join(options.outDir, `explain-${options.scale}`);
+  const wanted = (part: string) => !options.only || options.only.includes(part);
 
   // Reads and ingest with the API alone: the worker would compete for the two cores.
   let api = await startBenchApp(url, { worker: false, redisUrl: options.redisUrl, prefix });
   try {
     const ds = api.app.get(DataSource);
     const coverage = api.app.get(CoverageService);
-    options.log('1–2. coverage from the rollups vs GROUP BY');
-    results.push(...(await coverageScenarios(ds, coverage, places, options.runs)));
-    await explainWhile(ds, explainDir, 'coverage-province-communes', () =>
-      coverage.coverage(EVERYTHING, { unitCode: places.province, level: CoverageLevel.Commune, period: Period.Cumulative, to: places.today, geographyAsOf: places.today, basis: Basis.All }),
-    );
-    await explainWhile(ds, explainDir, 'coverage-commune-residential-groups', () =>
-      coverage.coverage(EVERYTHING, { unitCode: places.commune, level: CoverageLevel.ResidentialGroup, period: Period.Month, from: '2026-10-01', to: '2026-10-31', geographyAsOf: places.today }),
-    );
-    options.log('5. statements per list request');
-    results.push(...(await statementsScenario(api, places.province)));
-    options.log('7. GraphQL overhead');
-    const [group] = (await ds.query(`SELECT id FROM volunteer_group ORDER BY id LIMIT 1`)) as { id: string }[];
-    results.push(await overheadScenario(api, api.app.get(DirectoryService), group.id, options.runs * 5));
-    options.log('3. ingest');
-    results.push(await ingestScenario(ds, api, load.batches, places.today));
-    options.log('6. CSV import');
-    results.push(await importScenario(ds, api.app.get(DirectoryImportService), load.importRows));
-  } finally {
-    await api.close();
-  }
-  // Freshness with the worker running (BullMQ on Redis), as in production; first it catches up with the ingest above.
-  api = await startBenchApp(url, { worker: true, redisUrl: options.redisUrl, prefix });
-  try {
-    const ds = api.app.get(DataSource);
-    options.log('4. freshness (catching up first)');
-    for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
-      const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`)) as { n: number }[];
-      if (n === 0) break;
-      await new Promise((r) => setTimeout(r, 500));
+    if (wanted('coverage')) {
+      options.log('1–2. coverage from the rollups vs GROUP BY');
+      results.push(...(await coverageScenarios(ds, coverage, places, options.runs)));
+      const today = todayInVietnam();
+      await explainWhile(ds, explainDir, 'coverage-province-communes-to-date', () =>
+        coverage.coverage(EVERYTHING, { unitCode: places.province, level: CoverageLevel.Commune, period: Period.Cumulative, to: today, geographyAsOf: today, basis: Basis.All }),
+      );
+      await explainWhile(ds, explainDir, 'coverage-province-communes', () =>
+        coverage.coverage(EVERYTHING, { unitCode: places.province, level: CoverageLevel.Commune, period: Period.Cumulative, to: places.today, geographyAsOf: places.today, basis: Basis.All }),
+      );
+      await explainWhile(ds, explainDir, 'coverage-commune-residential-groups', () =>
+        coverage.coverage(EVERYTHING, { unitCode: places.commune, level: CoverageLevel.ResidentialGroup, period: Period.Month, from: '2026-10-01', to: '2026-10-31', geographyAsOf: places.today }),
+      );
     }
-    results.push(await freshnessScenario(ds, api, load.freshnessSeconds, load.perSecond, places.today));
+    if (wanted('statements')) {
+      options.log('5. statements per list request');
+      results.push(...(await statementsScenario(api, places.province)));
+    }
+    if (wanted('overhead')) {
+      options.log('7. GraphQL overhead');
+      const [group] = (await ds.query(`SELECT id FROM volunteer_group ORDER BY id LIMIT 1`)) as { id: string }[];
+      results.push(await overheadScenario(api, api.app.get(DirectoryService), group.id, options.runs * 5));
+    }
+    if (wanted('ingest')) {
+      options.log('3. ingest');
+      results.push(await ingestScenario(ds, api, load.batches, places.today));
+    }
+    if (wanted('import')) {
+      options.log('6. CSV import');
+      results.push(await importScenario(ds, api.app.get(DirectoryImportService), load.importRows));
+    }
   } finally {
     await api.close();
   }
-  options.log('8. cold start');
-  results.push(...(await coldStartScenario({ demo: load.coldStartDemo })));
+  if (wanted('freshness')) {
+    // Freshness with the worker running (BullMQ on Redis), as in production; first it catches up with the ingest above.
+    api = await startBenchApp(url, { worker: true, redisUrl: options.redisUrl, prefix });
+    try {
+      const ds = api.app.get(DataSource);
+      options.log('4. freshness (catching up first)');
+      for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
+        const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`)) as { n: number }[];
+        if (n === 0) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      results.push(await freshnessScenario(ds, api, load.freshnessSeconds, load.perSecond, places.today));
+    } finally {
+      await api.close();
+    }
+  }
+  if (wanted('coldstart')) {
+    options.log('8. cold start');
+    results.push(...(await coldStartScenario({ demo: load.coldStartDemo })));
+  }
 
   const report: BenchReport = { scale: options.scale, startedAt: new Date(started).toISOString(), generation, results, seconds: (Date.now() - started) / 1000 };
   mkdirSync(options.outDir, { recursive: true });
-  writeFileSync(join(options.outDir, options.scale === 'national' ? 'results.json' : `results-${options.scale}.json`), JSON.stringify(report, null, 2));
+  if (!options.only) writeFileSync(join(options.outDir, options.scale === 'national' ? 'results.json' : `results-${options.scale}.json`), JSON.stringify(report, null, 2));
   return report;
 }
 
