@@ -32,7 +32,7 @@ describe('benchmark harness (tiny scale)', () => {
     expect(table(report)).toContain('| 1. coverage to date');
     expect(JSON.parse(readFileSync(join(outDir, 'results-tiny.json'), 'utf8')).results).toHaveLength(report.results.length);
     expect(readdirSync(join(outDir, 'explain-tiny'))).toEqual(['coverage-commune-residential-groups.txt', 'coverage-province-communes-to-date.txt', 'coverage-province-communes.txt']);
-    // The plans include the prepared statements (today's tree is read from cells plus mapped cells in one of them).
-    expect(readFileSync(join(outDir, 'explain-tiny', 'coverage-province-communes-to-date.txt'), 'utf8')).toContain('rollup_mapped_cell');
+    // The plans include the prepared statements (to date up to today is read from the tree cells in one of them).
+    expect(readFileSync(join(outDir, 'explain-tiny', 'coverage-province-communes-to-date.txt'), 'utf8')).toContain('FROM rollup_tree_cell');
   }, 300_000);
 });

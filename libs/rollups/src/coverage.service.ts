@@ -9,6 +9,7 @@ import { HouseholdTrees } from './household-trees';
 import { add, Basis, MEASURE_INDEX, Measure, Vector, zero } from './measures';
 import { ALL_TIME, Bucket, bucketsBetween, monthStart, nextBucket, Period, storedGrain, yearStart } from './periods';
 import { CELL_KINDS } from './cell-kinds';
+import { NO_PARENT } from './rollup.entities';
 import { MappedGeography, RollupRepository } from './rollup.repository';
 
 /** The levels coverage is broken down by. */
@@ -325,7 +326,8 @@ export class CoverageService {
    * The answer from cells plus mapped cells, when the question allows it: its targets are communes or higher, in
    * force on the mapped geography's day with the same coefficients on the question's day, and every figure is a sum
    * of stored buckets (no day-level facts: not the day period, and no record can lie between the first bucket's end
-   * and its month's end). Null otherwise, or when the mapped cells turn out stale or of another geography.
+   * and its month's end). To date up to today is one row per unit of the tree cells. Null otherwise, or when the
+   * mapped cells turn out stale or of another geography.
    */
   private async mappedValues(tree: GeographyTree, map: GeographyMap, targets: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<Values | null> {
     const grain = storedGrain(period);
@@ -353,24 +355,27 @@ export class CoverageService {
     // Up to the latest day a record can have (entries are stamped at most CLOCK_SKEW_MS ahead; sessions are held
     // after they start), nothing lies after the end: all time is the stock, and the later buckets need not be read.
     const nothingAfter = end >= latest;
-    const rows = await this.repository.cellsWithMapped(
-      targets.map((t) => t.id),
-      basis,
-      geography.signature,
-      {
-        // The stocks up to the first bucket's end: all time, less the later years and the later months of its year.
-        added: [`grain = 'A'`],
-        subtracted: nothingAfter
-          ? []
-          : [
-              `grain = 'Y' AND bucket > ${param(yearStart(end))}::date`,
-              `grain = 'M' AND bucket > ${param(monthStart(end))}::date AND bucket < ${param(nextBucket(Period.Year, yearStart(end)))}::date`,
-            ],
-        // The flows' buckets (a cumulative question's flow is the stock itself).
-        flows: grain === 'A' ? null : `grain = ${param(grain)} AND bucket = ANY(${param(starts)}::date[])`,
-      },
-      params,
-    );
+    const rows =
+      grain === 'A' && nothingAfter
+        ? await this.toDate(home, targets, basis, geography.signature)
+        : await this.repository.cellsWithMapped(
+            targets.map((t) => t.id),
+            basis,
+            geography.signature,
+            {
+              // The stocks up to the first bucket's end: all time, less the later years and the later months of its year.
+              added: [`grain = 'A'`],
+              subtracted: nothingAfter
+                ? []
+                : [
+                    `grain = 'Y' AND bucket > ${param(yearStart(end))}::date`,
+                    `grain = 'M' AND bucket > ${param(monthStart(end))}::date AND bucket < ${param(nextBucket(Period.Year, yearStart(end)))}::date`,
+                  ],
+              // The flows' buckets (a cumulative question's flow is the stock itself).
+              flows: grain === 'A' ? null : `grain = ${param(grain)} AND bucket = ANY(${param(starts)}::date[])`,
+            },
+            params,
+          );
     if (!rows) {
       this.geographyCache = null;
       return null;
@@ -408,6 +413,13 @@ export class CoverageService {
       );
     }
     return { flows, stocks, apportioned };
+  }
+
+  /** To date up to today: every target's all-time figure in the tree cells (one index range per parent), as stocks. */
+  private async toDate(home: GeographyMap, targets: AdminUnit[], basis: Basis, signature: string) {
+    const parents = [...new Set(targets.map((t) => home.parentOf(t.id) ?? NO_PARENT))];
+    const rows = await this.repository.treeCells(parents, targets.map((t) => t.id), basis, signature);
+    return rows?.map((r) => ({ ...r, bucket: null }));
   }
 
   /** The mapped cells' geography, re-read every few seconds once there is one (the cell statement checks it again). */

@@ -136,6 +136,10 @@ export class GeographyMap {
     return this.units.get(id)?.kind;
   }
 
+  parentOf(id: string): string | null {
+    return this.units.get(id)?.parentId ?? null;
+  }
+
   knows(id: string): boolean {
     return this.units.has(id);
   }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { CellDeltas } from './cell-deltas';
+import { CellDeltas, CellKey } from './cell-deltas';
 import { CELL_KINDS } from './cell-kinds';
 import { cellBuckets, EntryFact, entryVector, householdFacts, SessionFact, sessionVector, VolunteerFact, volunteerFacts, volunteerVector } from './facts';
 import { GeographyMapService } from './geography-map.service';
 import { Basis, Vector } from './measures';
-import { StoredGrain } from './periods';
+import { ALL_TIME, StoredGrain } from './periods';
+import { NO_PARENT } from './rollup.entities';
 import { RollupRepository } from './rollup.repository';
 import { SessionSource } from './session-source';
 
@@ -124,15 +125,17 @@ export class ProjectorService {
       const cells = this.cellUnits.get(t.unitId) ?? [];
       t.vectors((grain, bucket, basis, vector) => deltas.add(cells, grain, bucket, basis, vector, t.factor));
     }
-    await this.repository.applyCellChanges(manager, 'rollup_cell', deltas.changes());
-    await this.projectMapped(manager, touched);
+    const cellChanges = deltas.changes();
+    await this.repository.applyCellChanges(manager, 'rollup_cell', cellChanges);
+    await this.projectMapped(manager, touched, cellChanges);
   }
 
   /**
-   * The mapped cells of the geography day: what facts of old units add to the units in force then. Skipped (and the
-   * geography marked stale, for the next rebuild) when the tree changed since the cells were built.
+   * The mapped cells of the geography day (what facts of old units add to the units in force then) and its tree cells
+   * (all time, cell plus mapped cell, of the units in force then). Skipped (and the geography marked stale, for the
+   * next rebuild) when the tree changed since they were built.
    */
-  private async projectMapped(manager: EntityManager, touched: Touched[]): Promise<void> {
+  private async projectMapped(manager: EntityManager, touched: Touched[], cellChanges: { key: CellKey; vector: Vector }[]): Promise<void> {
     const geography = await this.repository.geography(manager);
     if (!geography || geography.stale) return;
     let map = await this.maps.forDay(geography.day);
@@ -152,7 +155,16 @@ export class ProjectorService {
         for (const [unitId, share] of shares) deltas.add([unitId], grain, bucket, basis, vector, t.factor * share, !Number.isInteger(share));
       });
     }
-    await this.repository.applyCellChanges(manager, 'rollup_mapped_cell', deltas.changes());
+    const mappedChanges = deltas.changes();
+    await this.repository.applyCellChanges(manager, 'rollup_mapped_cell', mappedChanges);
+
+    const tree = new CellDeltas();
+    for (const { key, vector } of cellChanges) if (key.grain === 'A' && map.isValid(key.unitId)) tree.add([key.unitId], 'A', ALL_TIME, key.basis, vector, 1, false);
+    for (const { key, vector } of mappedChanges) if (key.grain === 'A') tree.add([key.unitId], 'A', ALL_TIME, key.basis, vector, 1, key.split ?? false);
+    await this.repository.applyTreeCellChanges(
+      manager,
+      tree.changes().map(({ key, vector }) => ({ parentId: map.parentOf(key.unitId) ?? NO_PARENT, unitId: key.unitId, basis: key.basis, split: key.split ?? false, vector })),
+    );
   }
 
   private async projectHouseholds(manager: EntityManager, ids: string[]): Promise<Touched[]> {

@@ -6,6 +6,7 @@ import { todayInVietnam } from '@cdtg/geography';
 import { GeographyMapService } from './geography-map.service';
 import { CELL_KINDS, CELL_KINDS_SQL } from './cell-kinds';
 import { ROLLUP_LOCK } from './projector.service';
+import { NO_PARENT } from './rollup.entities';
 import { bucketSql, entryMeasuresSql, RollupRepository, sessionMeasuresSql, volunteerMeasuresSql } from './rollup.repository';
 import { STORED_GRAINS } from './periods';
 
@@ -26,6 +27,8 @@ export interface RebuildReport {
   cells: TableCheck;
   /** Mapped cells of the geography day (compared only when the geography has not moved since they were built). */
   mappedCells: TableCheck;
+  /** Tree cells of the geography day (likewise). */
+  treeCells: TableCheck;
   /** The geography the mapped cells are now kept in, and whether this run moved them to it (rebuilt, not compared). */
   geography: { day: string; moved: boolean };
   /** True when the incremental tables equal the rebuild (there must be no difference). */
@@ -74,6 +77,7 @@ export class RebuildService {
       await this.buildSessionFacts(manager);
       await this.buildCells(manager);
       const geography = await this.buildMappedCells(manager);
+      await this.buildTreeCells(manager, geography.day);
       const stored = await this.repository.geography(manager);
       const moved = !stored || stored.stale || stored.signature !== geography.signature;
       const entryFacts = await this.compare(manager, 'rollup_entry_fact', ['entry_id'], ['household_id', 'unit_id', 'day', 'a_flags', 'v_flags', 'done_bits', 'follow_up_bits', 'a_net', 'v_net']);
@@ -81,9 +85,11 @@ export class RebuildService {
       const sessionFacts = await this.compare(manager, 'rollup_session_fact', ['session_id'], ['unit_id', 'day', 'participants', 'trained']);
       const cells = await this.compare(manager, 'rollup_cell', ['unit_id', 'grain', 'bucket', 'basis'], [...MEASURES]);
       const mappedCells = await this.compare(manager, 'rollup_mapped_cell', ['unit_id', 'grain', 'bucket', 'basis', 'split'], [...MEASURES]);
-      // Mapped cells of another geography (or left stale by a change of the tree) are a cache to refill, not a difference.
-      const consistent = [entryFacts, volunteerFacts, sessionFacts, cells, ...(moved ? [] : [mappedCells])].every((c) => c.different === 0);
+      const treeCells = await this.compare(manager, 'rollup_tree_cell', ['parent_id', 'basis', 'unit_id', 'split'], [...MEASURES]);
+      // Mapped and tree cells of another geography (or left stale by a change of the tree) are a cache to refill, not a difference.
+      const consistent = [entryFacts, volunteerFacts, sessionFacts, cells, ...(moved ? [] : [mappedCells, treeCells])].every((c) => c.different === 0);
       if (moved || (mode === 'repair' && mappedCells.different > 0)) await this.replace(manager, 'rollup_mapped_cell', ['unit_id', 'grain', 'bucket', 'basis', 'split', ...MEASURES]);
+      if (moved || (mode === 'repair' && treeCells.different > 0)) await this.replace(manager, 'rollup_tree_cell', ['parent_id', 'basis', 'unit_id', 'split', ...MEASURES], ['parent_id', 'basis', 'unit_id', 'split']);
       await manager.query(
         `INSERT INTO rollup_geography (id, day, signature, stale, built_at) VALUES (1, $1, $2, false, now())
          ON CONFLICT (id) DO UPDATE SET day = EXCLUDED.day, signature = EXCLUDED.signature, stale = false, built_at = now()`,
@@ -105,6 +111,7 @@ export class RebuildService {
         sessionFacts,
         cells,
         mappedCells,
+        treeCells,
         geography: { day: moved ? geography.day : stored!.day, moved },
         consistent,
         repaired: mode === 'repair' && !consistent,
@@ -214,10 +221,11 @@ export class RebuildService {
     );
   }
 
-  private async replace(manager: EntityManager, table: string, cols: string[]): Promise<void> {
+  /** Replaces a table's rows with the rebuilt ones (in `order`, to lay a small table out by its key). */
+  private async replace(manager: EntityManager, table: string, cols: string[], order?: string[]): Promise<void> {
     const list = cols.map(q).join(', ');
     await manager.query(`DELETE FROM ${table}`);
-    await manager.query(`INSERT INTO ${table} (${list}) SELECT ${list} FROM rb_${table}`);
+    await manager.query(`INSERT INTO ${table} (${list}) SELECT ${list} FROM rb_${table}${order ? ` ORDER BY ${order.map(q).join(', ')}` : ''}`);
   }
 
   /**
@@ -254,6 +262,25 @@ export class RebuildService {
        HAVING ${MEASURES.map((_, i) => `sum(x.c${i}) <> 0`).join(' OR ')}`,
     );
     return { day, signature: map.signature(CELL_KINDS) };
+  }
+
+  /**
+   * Tree cells from the rebuilt cells and mapped cells: all time, for every commune-or-higher unit in force on the
+   * geography day, its cell plus its mapped cell, keyed by its parent.
+   */
+  private async buildTreeCells(manager: EntityManager, day: string): Promise<void> {
+    await manager.query(`DROP TABLE IF EXISTS rb_rollup_tree_cell`);
+    await manager.query(
+      `CREATE TEMP TABLE rb_rollup_tree_cell ON COMMIT DROP AS
+       SELECT COALESCE(u.parent_id, '${NO_PARENT}'::uuid) AS parent_id, x.basis, x.unit_id, x.split, ${MEASURES.map((m) => `sum(x.${q(m)}) AS ${q(m)}`).join(', ')}
+         FROM (SELECT unit_id, basis, false AS split, ${MEASURES.map((m) => `${q(m)}::numeric AS ${q(m)}`).join(', ')} FROM rb_rollup_cell WHERE grain = 'A'
+               UNION ALL
+               SELECT unit_id, basis, split, ${MEASURES.map(q).join(', ')} FROM rb_rollup_mapped_cell WHERE grain = 'A') x
+         JOIN admin_unit u ON u.id = x.unit_id AND COALESCE(u.valid_from, '-infinity') <= $1::date AND COALESCE(u.valid_to, 'infinity') >= $1::date
+        GROUP BY 1, 2, 3, 4
+       HAVING ${MEASURES.map((m) => `sum(x.${q(m)}) <> 0`).join(' OR ')}`,
+      [day],
+    );
   }
 
   /** Rows of the rebuilt table and the stored one, and how many differ (missing on either side, or another value). */

@@ -122,6 +122,34 @@ export class RollupMappedCell extends CellKeyColumns {
 
 for (const measure of MEASURES) Column({ type: 'numeric', name: measure, default: 0 })(RollupMappedCell.prototype, measure);
 
+/** The parent of a unit at the top of the tree (a province), in `rollup_tree_cell`. */
+export const NO_PARENT = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Every measure of a commune-or-higher unit in force on the geography day, all time, in that day's tree: its cell
+ * plus its mapped cell for grain 'A', one row per unit, basis and split, keyed by the unit's parent first. "To date up
+ * to today" of a unit's children, the department's question, is one range of this small table. Kept by the projector
+ * and the rebuild together with the mapped cells, and valid with them (rollup_geography).
+ */
+@Entity('rollup_tree_cell')
+export class RollupTreeCell {
+  /** The unit's parent (NO_PARENT for a province). */
+  @PrimaryColumn({ type: 'uuid' })
+  parentId: string;
+
+  @PrimaryColumn({ type: 'smallint' })
+  basis: number;
+
+  @PrimaryColumn({ type: 'uuid' })
+  unitId: string;
+
+  /** True for what split units add by their shares (as in mapped cells). */
+  @PrimaryColumn({ type: 'boolean' })
+  split: boolean;
+}
+
+for (const measure of MEASURES) Column({ type: 'numeric', name: measure, default: 0 })(RollupTreeCell.prototype, measure);
+
 /** The geography the mapped cells are kept in (one row): its day, the signature of its map, and whether it is stale. */
 @Entity('rollup_geography')
 export class RollupGeography {
@@ -142,4 +170,4 @@ export class RollupGeography {
   builtAt: Date;
 }
 
-export const ROLLUP_ENTITIES = [RollupEntryFact, RollupVolunteerFact, RollupSessionFact, RollupCell, RollupMappedCell, RollupGeography, CoverageExport];
+export const ROLLUP_ENTITIES = [RollupEntryFact, RollupVolunteerFact, RollupSessionFact, RollupCell, RollupMappedCell, RollupTreeCell, RollupGeography, CoverageExport];

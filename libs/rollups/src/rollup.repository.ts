@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ASSIST_SERVICES, ServiceOutcome } from '@cdtg/assists';
 import { CellKey } from './cell-deltas';
 import { ActivityState, EntryFact, EntryState, SessionFact, VolunteerFact } from './facts';
-import { Basis, ENTRY_MEASURES, FLAG, GRAIN_FLAG, MEASURES, Vector } from './measures';
+import { add, Basis, ENTRY_MEASURES, FLAG, GRAIN_FLAG, MEASURES, Vector, zero } from './measures';
 import { StoredGrain } from './periods';
 
 const q = (name: string) => `"${name}"`;
@@ -67,6 +67,14 @@ export interface FactSums {
 }
 
 const toVector = (row: Record<string, unknown>): Vector => MEASURES.map((m) => Number(row[m] ?? 0));
+
+/**
+ * Every measure of a row as one comma-separated text, from the SQL expression of each (`expression`): the driver
+ * makes a string and a property of every field, and for a few hundred rows of 29 measures that cost more than the
+ * statement. `unpack` reads it back.
+ */
+const packed = (expression: (measure: string) => string) => `concat_ws(',', ${MEASURES.map((m) => `coalesce(${expression(m)}, 0)`).join(', ')})`;
+const unpack = (text: string): Vector => text.split(',').map(Number);
 
 /** Every SQL statement of the rollups: facts, cells, and reading them back. */
 @Injectable()
@@ -222,6 +230,24 @@ export class RollupRepository {
     );
   }
 
+  /** Adds the changes to the tree cells (in key order), and drops rows left at zero. */
+  async applyTreeCellChanges(manager: EntityManager, changes: { parentId: string; unitId: string; basis: Basis; split: boolean; vector: Vector }[]): Promise<void> {
+    if (!changes.length) return;
+    const rows = changes.map((c) => ({ p: c.parentId, u: c.unitId, s: c.basis, x: c.split, m: c.vector }));
+    await manager.query(
+      `INSERT INTO rollup_tree_cell (parent_id, basis, unit_id, split, ${MEASURES.map(q).join(', ')})
+       SELECT x.p, x.s, x.u, x.x, ${MEASURES.map((_, i) => `(x.m->>${i})::numeric`).join(', ')}
+         FROM jsonb_to_recordset($1::jsonb) AS x(p uuid, u uuid, s smallint, x boolean, m jsonb) ORDER BY x.p, x.s, x.u, x.x
+       ON CONFLICT (parent_id, basis, unit_id, split) DO UPDATE SET ${MEASURES.map((m) => `${q(m)} = rollup_tree_cell.${q(m)} + EXCLUDED.${q(m)}`).join(', ')}`,
+      [JSON.stringify(rows)],
+    );
+    await manager.query(
+      `DELETE FROM rollup_tree_cell c USING jsonb_to_recordset($1::jsonb) AS x(p uuid, u uuid, s smallint, x boolean)
+        WHERE c.parent_id = x.p AND c.basis = x.s AND c.unit_id = x.u AND c.split = x.x AND ${MEASURES.map((m) => `c.${q(m)} = 0`).join(' AND ')}`,
+      [JSON.stringify(rows.map(({ p, u, s, x }) => ({ p, u, s, x })))],
+    );
+  }
+
   /** The geography of the mapped cells (null before the first rebuild). */
   async geography(manager: EntityManager | DataSource = this.dataSource): Promise<MappedGeography | null> {
     const [row] = (await manager.query(`SELECT day::text AS day, signature, stale FROM rollup_geography WHERE id = 1`)) as MappedGeography[];
@@ -278,30 +304,64 @@ export class RollupRepository {
     parts: { added: string[]; subtracted: string[]; flows: string | null },
     params: unknown[],
   ): Promise<{ unitId: string; bucket: string | null; split: boolean; vector: Vector }[] | null> {
-    const columns = MEASURES.map(q).join(', ');
     const conditions = [...parts.added, ...parts.subtracted, ...(parts.flows ? [parts.flows] : [])];
     const flowPart = parts.flows ? conditions.length - 1 : -1;
-    const sign = (part: number) => (part >= parts.added.length && part < parts.added.length + parts.subtracted.length ? -1 : 1);
+    // Measures as float8, negated in the subtracted parts: plain sums (numeric arithmetic cost more than the reads).
+    // Mapped shares are stored exact to 6 decimals; the few rows of a figure summed in double precision differ from
+    // the exact sum far below the three decimals an answer keeps.
+    const columns = (part: number) => {
+      const negated = part >= parts.added.length && part < parts.added.length + parts.subtracted.length;
+      return MEASURES.map((m) => `${negated ? '-' : ''}${q(m)}::float8 AS ${q(m)}`).join(', ');
+    };
     const branches = conditions.flatMap((condition, part) => [
-      `SELECT ${part} AS part, ${sign(part)} AS sign, unit_id, bucket, basis, false AS split, ${columns} FROM rollup_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition}`,
-      `SELECT ${part}, ${sign(part)}, unit_id, bucket, basis, split, ${columns} FROM rollup_mapped_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition} AND EXISTS (SELECT 1 FROM g)`,
+      `SELECT ${part} AS part, unit_id, bucket, basis, false AS split, ${columns(part)} FROM rollup_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition}`,
+      `SELECT ${part}, unit_id, bucket, basis, split, ${columns(part)} FROM rollup_mapped_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition} AND EXISTS (SELECT 1 FROM g)`,
     ]);
-    // Entry measures from the asked basis, the others from basis 0; one row per unit and bucket, measures by position.
-    const summed = MEASURES.map((m) => `sum(CASE WHEN x.basis = ${ENTRY_MEASURES.has(m) ? '$2' : '0'} THEN x.sign * x.${q(m)} END)`);
     const rows = await this.prepared(
       `WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = $3),
        x AS (${branches.join('\n         UNION ALL\n         ')})
-       SELECT x.unit_id, CASE WHEN x.part = ${flowPart} THEN x.bucket::text END AS bucket, bool_or(x.split) AS split, ${summed.join(', ')}
+       SELECT x.unit_id, CASE WHEN x.part = ${flowPart} THEN x.bucket::text END AS bucket, bool_or(x.split) AS split, ${packed((m) => this.basisSum(basis, m, '$2'))}
          FROM x GROUP BY 1, 2
        UNION ALL
-       SELECT NULL, 'geography', NULL, ${MEASURES.map(() => 'NULL').join(', ')} WHERE EXISTS (SELECT 1 FROM g)`,
+       SELECT NULL, 'geography', NULL, NULL WHERE EXISTS (SELECT 1 FROM g)`,
       [unitIds, basis, signature, ...params],
       'array',
     );
     if (!rows.some((r) => r[0] === null)) return null;
     return rows
       .filter((r) => r[0] !== null)
-      .map((r) => ({ unitId: r[0] as string, bucket: r[1] as string | null, split: r[2] as boolean, vector: MEASURES.map((_, i) => Number(r[3 + i] ?? 0)) }));
+      .map((r) => ({ unitId: r[0] as string, bucket: r[1] as string | null, split: r[2] as boolean, vector: unpack(r[3] as string) }));
+  }
+
+  /**
+   * Every measure of the units, all time, in the tree of the mapped geography (tree cells): one row per unit, with
+   * `split` when a split unit's share went into it. `parentIds` are the units' parents (the index range to read).
+   * Null when the tree cells are not those of the geography with `signature`, or are stale.
+   */
+  async treeCells(parentIds: string[], unitIds: string[], basis: Basis, signature: string): Promise<{ unitId: string; split: boolean; vector: Vector }[] | null> {
+    // Every child of the parents (a commune's siblings are what is asked, nearly always): the others are left out here.
+    const rows = await this.prepared(
+      `WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = $3)
+       SELECT unit_id, basis, split, ${packed(q)} FROM rollup_tree_cell WHERE parent_id = ANY($1::uuid[]) AND basis IN (0, $2) AND EXISTS (SELECT 1 FROM g)
+       UNION ALL
+       SELECT NULL, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM g)`,
+      [parentIds, basis, signature],
+      'array',
+    );
+    if (!rows.some((r) => r[0] === null)) return null;
+    const wanted = new Set(unitIds);
+    const out = new Map<string, { unitId: string; split: boolean; vector: Vector }>();
+    for (const [unitId, rowBasis, split, measures] of rows as [string, number, boolean, string][]) {
+      if (!wanted.has(unitId)) continue;
+      let unit = out.get(unitId);
+      if (!unit) out.set(unitId, (unit = { unitId, split: false, vector: zero() }));
+      unit.split ||= split;
+      // Entry measures from the asked basis, the others from basis 0.
+      unpack(measures).forEach((value, i) => {
+        if (ENTRY_MEASURES.has(MEASURES[i]) ? rowBasis === basis : rowBasis === Basis.All) unit.vector[i] += value;
+      });
+    }
+    return [...out.values()];
   }
 
   /**
@@ -317,7 +377,7 @@ export class RollupRepository {
     // scan of every fact, whatever the planner guesses for the unit list); the three fact tables in one statement.
     const select = (measures: Record<string, string>, table: string) =>
       `SELECT src.source_id, x.* FROM src CROSS JOIN LATERAL (
-         SELECT ${bucketSql(grain, 'f.day')}::text AS bucket, ${MEASURES.map((m) => `${measures[m] ?? '0'} AS ${q(m)}`).join(', ')}
+         SELECT ${bucketSql(grain, 'f.day')}::text AS bucket, ${packed((m) => measures[m] ?? '0')} AS measures
            FROM ${table} f WHERE f.unit_id = src.unit_id AND f.day BETWEEN $3::date AND $4::date GROUP BY 1) x`;
     const rows = await this.prepared(
       `WITH src AS MATERIALIZED (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS s(source_id, unit_id))
@@ -330,12 +390,11 @@ export class RollupRepository {
       'array',
     );
     const out = new Map<string, Map<string, Vector>>();
-    for (const row of rows) {
-      const [sourceId, bucket] = row as [string, string];
+    for (const [sourceId, bucket, measures] of rows as [string, string, string][]) {
       const byBucket = out.get(sourceId) ?? new Map<string, Vector>();
       out.set(sourceId, byBucket);
-      const v = byBucket.get(bucket) ?? MEASURES.map(() => 0);
-      for (let i = 0; i < MEASURES.length; i++) v[i] += Number(row[2 + i] ?? 0);
+      const v = byBucket.get(bucket) ?? zero();
+      add(v, unpack(measures));
       byBucket.set(bucket, v);
     }
     return out;
@@ -386,6 +445,11 @@ export class RollupRepository {
     } finally {
       await runner.release();
     }
+  }
+
+  /** The sum of a measure over rows `x` of both bases: an entry measure from the asked basis (`param`), the others from basis 0. */
+  private basisSum(basis: Basis, measure: string, param: string): string {
+    return basis === Basis.All ? `sum(x.${q(measure)})` : `sum(CASE WHEN x.basis = ${ENTRY_MEASURES.has(measure) ? param : '0'} THEN x.${q(measure)} END)`;
   }
 
   /** Entry measures come from the asked basis, sessions and volunteers from basis 0 (they have no verification). */
