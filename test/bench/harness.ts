@@ -47,10 +47,10 @@ const PLACES: Record<Scale, Places> = {
 };
 
 /** Intensity of the load scenarios per scale. */
-const LOAD: Record<Scale, { batches: number; freshnessSeconds: number; perSecond: number; importRows: number; coldStartDemo: boolean }> = {
-  national: { batches: 40, freshnessSeconds: 60, perSecond: 100, importRows: 13_000, coldStartDemo: true },
-  city: { batches: 20, freshnessSeconds: 30, perSecond: 100, importRows: 13_000, coldStartDemo: true },
-  tiny: { batches: 2, freshnessSeconds: 3, perSecond: 20, importRows: 300, coldStartDemo: false },
+const LOAD: Record<Scale, { batches: number; freshnessSeconds: number; perSecond: number; importRows: number; coldStartDemo: boolean; warmupMs: number }> = {
+  national: { batches: 40, freshnessSeconds: 60, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
+  city: { batches: 20, freshnessSeconds: 30, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
+  tiny: { batches: 2, freshnessSeconds: 3, perSecond: 20, importRows: 300, coldStartDemo: false, warmupMs: 100 },
 };
 
 /** Creates (once) and migrates the database of a scale, loads the data, and runs every scenario. */
@@ -81,7 +81,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const coverage = api.app.get(CoverageService);
     if (wanted('coverage')) {
       options.log('1–2. coverage from the rollups vs GROUP BY');
-      results.push(...(await coverageScenarios(ds, coverage, places, options.runs)));
+      results.push(...(await coverageScenarios(ds, coverage, places, options.runs, load.warmupMs)));
       const today = todayInVietnam();
       await explainWhile(ds, explainDir, 'coverage-province-communes-to-date', () =>
         coverage.coverage(EVERYTHING, { unitCode: places.province, level: CoverageLevel.Commune, period: Period.Cumulative, to: today, geographyAsOf: today, basis: Basis.All }),
@@ -100,7 +100,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     if (wanted('overhead')) {
       options.log('7. GraphQL overhead');
       const [group] = (await ds.query(`SELECT id FROM volunteer_group ORDER BY id LIMIT 1`)) as { id: string }[];
-      results.push(await overheadScenario(api, api.app.get(DirectoryService), group.id, options.runs * 5));
+      results.push(await overheadScenario(api, api.app.get(DirectoryService), group.id, options.runs * 5, load.warmupMs));
     }
     if (wanted('ingest')) {
       options.log('3. ingest');

@@ -35,7 +35,7 @@ export interface Places {
 const med = (t: Timing | { value: number }) => ('value' in t ? t.value : t.median);
 
 /** 1 and 2: coverage from the rollups vs a plain GROUP BY over the raw entries of the same units. */
-export async function coverageScenarios(dataSource: DataSource, coverage: CoverageService, places: Places, runs: number): Promise<Result[]> {
+export async function coverageScenarios(dataSource: DataSource, coverage: CoverageService, places: Places, runs: number, warmupMs: number): Promise<Result[]> {
   const results: Result[] = [];
   const run = async (scenario: string, query: Parameters<CoverageService['coverage']>[1], baselineSql: string, params: unknown[], target: { ratio: number; p95: number } | null) => {
     // The baseline takes seconds at national scale: fewer runs of it (its median is what the ratio uses).
@@ -47,7 +47,7 @@ export async function coverageScenarios(dataSource: DataSource, coverage: Covera
         await m.query(`SET LOCAL enable_mergejoin = off`);
         return m.query(baselineSql, params);
       });
-    const { ours, baseline } = await measurePair(() => coverage.coverage(EVERYTHING, query), plainGroupBy, runs, Math.min(runs, 7));
+    const { ours, baseline } = await measurePair(() => coverage.coverage(EVERYTHING, query), plainGroupBy, runs, Math.min(runs, 7), warmupMs);
     const ratio = baseline.median / ours.median;
     results.push({
       scenario,
@@ -290,7 +290,7 @@ export async function importScenario(dataSource: DataSource, imports: DirectoryI
 }
 
 /** 7: a simple authenticated read through the whole stack vs the same service call made directly. */
-export async function overheadScenario(api: BenchApp, directory: DirectoryService, groupId: string, runs: number): Promise<Result> {
+export async function overheadScenario(api: BenchApp, directory: DirectoryService, groupId: string, runs: number, warmupMs: number): Promise<Result> {
   const { ours, baseline } = await measurePair(
     async () => {
       const res = await api.gql(`query($id: ID!) { group(id: $id) { id name } }`, { id: groupId });
@@ -298,6 +298,8 @@ export async function overheadScenario(api: BenchApp, directory: DirectoryServic
     },
     () => directory.group(groupId),
     runs,
+    runs,
+    warmupMs,
   );
   return {
     scenario: '7. GraphQL overhead: group(id) over HTTP vs DirectoryService.group directly',

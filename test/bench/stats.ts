@@ -26,9 +26,11 @@ export async function measure(work: () => Promise<unknown>, runs: number, warmup
 
 /**
  * Runs `work` and `baseline` interleaved (so both see the same machine state): `runs` times `work` and `baselineRuns`
- * times `baseline`, spread evenly, after a warm-up of each.
+ * times `baseline`, spread evenly, after a warm-up of each: `work` for at least `warmupMs` (and a fifth of the runs),
+ * so that what is measured is a running server's steady state (compiled code, planned statements, caches filled);
+ * a fresh process is the cold-start scenario's business.
  */
-export async function measurePair(work: () => Promise<unknown>, baseline: () => Promise<unknown>, runs: number, baselineRuns = runs): Promise<{ ours: Timing; baseline: Timing }> {
+export async function measurePair(work: () => Promise<unknown>, baseline: () => Promise<unknown>, runs: number, baselineRuns = runs, warmupMs = 2_000): Promise<{ ours: Timing; baseline: Timing }> {
   const ours: number[] = [];
   const base: number[] = [];
   const timed = async (fn: () => Promise<unknown>, into: number[]) => {
@@ -36,7 +38,8 @@ export async function measurePair(work: () => Promise<unknown>, baseline: () => 
     await fn();
     into.push(Number(process.hrtime.bigint() - started) / 1e6);
   };
-  for (let i = 0; i < Math.max(1, Math.ceil(runs / 5)); i++) await work();
+  const warmUntil = Date.now() + warmupMs;
+  for (let i = 0; i < Math.max(1, Math.ceil(runs / 5)) || Date.now() < warmUntil; i++) await work();
   await baseline();
   for (let i = 0; i < runs; i++) {
     await timed(work, ours);

@@ -2,10 +2,14 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CoverageExport } from './coverage-export.entity';
 import { MEASURES } from './measures';
 
-/** What one valid assistance entry counts for (see facts.ts): written by the projector, read for days and small units. */
+/**
+ * What one valid assistance entry counts for (see facts.ts): written by the projector, read for days and small units.
+ * Read by unit and day through a covering index (unit_id, day) INCLUDE (the flags): an index-only scan instead of a
+ * heap page per fact (see the fact-indexes migration).
+ */
 @Entity('rollup_entry_fact')
 @Index('rollup_entry_fact_household_idx', ['householdId'])
-@Index('rollup_entry_fact_unit_day_idx', ['unitId', 'day'])
+@Index('rollup_entry_fact_unit_day_idx', { synchronize: false })
 export class RollupEntryFact {
   @PrimaryColumn({ type: 'uuid' })
   entryId: string;
@@ -42,9 +46,9 @@ export class RollupEntryFact {
   vNet: number;
 }
 
-/** A day a member was active, placed where they were first active that day. */
+/** A day a member was active, placed where they were first active that day. Read by unit and day like entry facts (covering index). */
 @Entity('rollup_volunteer_fact')
-@Index('rollup_volunteer_fact_unit_day_idx', ['unitId', 'day'])
+@Index('rollup_volunteer_fact_unit_day_idx', { synchronize: false })
 export class RollupVolunteerFact {
   @PrimaryColumn({ type: 'uuid' })
   memberId: string;
