@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { addDays, AdminUnit } from '@cdtg/geography';
-import { GeographyMap, MapLink, MapUnit } from './geography-map';
+import { GeographyMap, MapLink, MapUnit, TreeIndex } from './geography-map';
 import { HouseholdCount, HouseholdTrees } from './household-trees';
 
 /** How long a tree is trusted before its version is checked again (off the question's path). */
@@ -23,10 +23,10 @@ export class GeographyTree {
   constructor(
     /** The counter that triggers bump on every change of units, links or household counts. */
     readonly version: string,
-    private readonly units: MapUnit[],
-    private readonly links: MapLink[],
+    private readonly index: TreeIndex,
     readonly households: HouseholdTrees,
   ) {
+    const units = index.unitList;
     for (const u of units) {
       if (!u.code) continue;
       const versions = this.byCode.get(u.code);
@@ -35,7 +35,7 @@ export class GeographyTree {
     }
     this.boundaries = [...new Set(units.flatMap((u) => [u.validFrom, u.validTo ? addDays(u.validTo, 1) : null]).filter((d): d is string => !!d))].sort();
     // Households of every unit that went into another: the weights that share a new unit back among its predecessors.
-    for (const fromId of new Set(links.map((l) => l.fromId))) {
+    for (const fromId of index.forward.keys()) {
       const count = households.total(fromId, '9999-12-31');
       if (count > 0) this.weights.set(fromId, count);
     }
@@ -46,7 +46,7 @@ export class GeographyTree {
     const epoch = this.boundaries.filter((b) => b <= day).at(-1) ?? '0000-01-01';
     let map = this.maps.get(epoch);
     if (!map) {
-      map = new GeographyMap(this.units, this.links, day, this.weights);
+      map = new GeographyMap(this.index, day, this.weights);
       this.maps.set(epoch, map);
     }
     return map;
@@ -112,7 +112,8 @@ export class GeographyMapService {
       this.dataSource.query(`SELECT from_unit_id AS "fromId", to_unit_id AS "toId", fraction::float8 AS fraction FROM reorganisation_link WHERE to_unit_id IS NOT NULL`) as Promise<MapLink[]>,
       this.dataSource.query(`SELECT unit_id AS "unitId", as_of::text AS "asOf", households FROM household_count`) as Promise<HouseholdCount[]>,
     ]);
-    this.tree = new GeographyTree(version, units, links, new HouseholdTrees(units, counts));
+    const index = new TreeIndex(units, links);
+    this.tree = new GeographyTree(version, index, new HouseholdTrees(index, counts));
     return this.tree;
   }
 }

@@ -1,4 +1,4 @@
-import { GeographyMap, MapLink, MapUnit } from './geography-map';
+import { GeographyMap, MapLink, MapUnit, TreeIndex } from './geography-map';
 
 /**
  * A small reform: old province P (district D: wards W1, W2, W3; W1 has residential groups A, B; W3 has E, F) becomes
@@ -41,7 +41,7 @@ const value = (map: GeographyMap, target: string) => (map.coefficients.get(targe
 
 describe('geography map', () => {
   it('adds up old units into the new tree: merged wholly, split by the reform share, residential groups exactly', () => {
-    const after = new GeographyMap(units, links, '2026-01-01');
+    const after = new GeographyMap(new TreeIndex(units, links), '2026-01-01');
     expect(value(after, "A'")).toBe(1000 + 10);
     expect(value(after, "E'")).toBe(2000 + 40);
     expect(value(after, 'C1')).toBe(100 + 1000 + 2000 + 3 + 10 + 20 + 5 + 0.5 * 8 + 40);
@@ -53,7 +53,7 @@ describe('geography map', () => {
   });
 
   it('shares new units back among their predecessors by households when known', () => {
-    const before = new GeographyMap(units, links, '2025-06-30', new Map([['W1', 100], ['W2', 300], ['W3', 200]]));
+    const before = new GeographyMap(new TreeIndex(units, links), '2025-06-30', new Map([['W1', 100], ['W2', 300], ['W3', 200]]));
     // C1 came from W1 (100 households), W2 (300) and half of W3 (100): its own level is shared 1 : 3 : 1.
     expect(value(before, 'W1')).toBeCloseTo(3 + 10 + 20 + 1000 + 0.2 * 100, 9);
     expect(value(before, 'W2')).toBeCloseTo(5 + 0.6 * 100, 9);

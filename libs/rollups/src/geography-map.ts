@@ -43,42 +43,33 @@ const EPSILON = 1e-9;
 /** Shares of mapped cells are kept to 6 decimals, so that sums of them are exact in SQL numeric whatever their order. */
 const SHARE_SCALE = 1e6;
 
-export class GeographyMap {
-  /** Coefficients of each target valid on the day. */
-  readonly coefficients = new Map<string, Coefficient[]>();
-  private readonly units = new Map<string, MapUnit>();
-  private readonly children = new Map<string, string[]>();
-  private readonly forward = new Map<string, MapLink[]>();
-  private readonly backward = new Map<string, MapLink[]>();
-  private readonly images = new Map<string, Map<string, number> | null>();
-  private readonly fractions = new Map<string, Map<string, number>>();
-  private readonly shares = new Map<string, Map<string, number>>();
-  private readonly signatures = new Map<string, string>();
+/**
+ * The units and links of one version of the tree, indexed once and shared by the maps of every day (and the
+ * household trees): a unit's children, its links either way, its subtree.
+ */
+export class TreeIndex {
+  readonly units = new Map<string, MapUnit>();
+  readonly children = new Map<string, string[]>();
+  readonly forward = new Map<string, MapLink[]>();
+  readonly backward = new Map<string, MapLink[]>();
   private readonly subtrees = new Map<string, string[]>();
-  private readonly descendantsOf = new Map<string, string[]>();
 
-  /**
-   * @param weights households of a unit's subtree in its own period, to share a new unit back among its predecessors
-   */
   constructor(
-    units: MapUnit[],
-    links: MapLink[],
-    readonly day: string,
-    private readonly weights: Map<string, number> = new Map(),
+    readonly unitList: readonly MapUnit[],
+    links: readonly MapLink[],
   ) {
-    for (const u of units) this.units.set(u.id, u);
-    for (const u of units) if (u.parentId) this.children.set(u.parentId, [...(this.children.get(u.parentId) ?? []), u.id]);
-    for (const l of links) {
-      this.forward.set(l.fromId, [...(this.forward.get(l.fromId) ?? []), l]);
-      this.backward.set(l.toId, [...(this.backward.get(l.toId) ?? []), l]);
+    const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
+      const list = map.get(key);
+      if (list) list.push(value);
+      else map.set(key, [value]);
+    };
+    for (const u of unitList) {
+      this.units.set(u.id, u);
+      if (u.parentId) push(this.children, u.parentId, u.id);
     }
-    for (const u of units) {
-      const own = this.fractionsOf(u.id);
-      const parent = u.parentId ? this.fractionsOf(u.parentId) : new Map<string, number>();
-      for (const target of new Set([...own.keys(), ...parent.keys()])) {
-        const coef = (own.get(target) ?? 0) - (parent.get(target) ?? 0);
-        if (Math.abs(coef) > EPSILON) this.coefficients.set(target, [...(this.coefficients.get(target) ?? []), { sourceId: u.id, coef }]);
-      }
+    for (const l of links) {
+      push(this.forward, l.fromId, l);
+      push(this.backward, l.toId, l);
     }
   }
 
@@ -91,6 +82,44 @@ export class GeographyMap {
       this.subtrees.set(id, out);
     }
     return out;
+  }
+}
+
+export class GeographyMap {
+  /** Coefficients of each target valid on the day. */
+  readonly coefficients = new Map<string, Coefficient[]>();
+  private readonly units: ReadonlyMap<string, MapUnit>;
+  private readonly children: ReadonlyMap<string, string[]>;
+  private readonly forward: ReadonlyMap<string, MapLink[]>;
+  private readonly backward: ReadonlyMap<string, MapLink[]>;
+  private readonly images = new Map<string, Map<string, number> | null>();
+  private readonly fractions = new Map<string, Map<string, number>>();
+  private readonly shares = new Map<string, Map<string, number>>();
+  private readonly signatures = new Map<string, string>();
+  private readonly descendantsOf = new Map<string, string[]>();
+
+  /**
+   * @param weights households of a unit's subtree in its own period, to share a new unit back among its predecessors
+   */
+  constructor(
+    private readonly index: TreeIndex,
+    readonly day: string,
+    private readonly weights: ReadonlyMap<string, number> = new Map(),
+  ) {
+    ({ units: this.units, children: this.children, forward: this.forward, backward: this.backward } = index);
+    for (const u of index.unitList) {
+      const own = this.fractionsOf(u.id);
+      const parent = u.parentId ? this.fractionsOf(u.parentId) : new Map<string, number>();
+      for (const target of new Set([...own.keys(), ...parent.keys()])) {
+        const coef = (own.get(target) ?? 0) - (parent.get(target) ?? 0);
+        if (Math.abs(coef) > EPSILON) this.coefficients.set(target, [...(this.coefficients.get(target) ?? []), { sourceId: u.id, coef }]);
+      }
+    }
+  }
+
+  /** A unit and every unit under it, of any period (the ids whose path starts with its path). Memoised: do not change it. */
+  subtree(id: string): readonly string[] {
+    return this.index.subtree(id);
   }
 
   /** The units of these kinds in force on the day under `id` (not itself). Memoised: do not change it. */

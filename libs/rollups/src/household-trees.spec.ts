@@ -1,4 +1,4 @@
-import { MapUnit } from './geography-map';
+import { MapUnit, TreeIndex } from './geography-map';
 import { HouseholdCount, HouseholdTrees } from './household-trees';
 
 /**
@@ -44,7 +44,7 @@ function plain(rootId: string, day: string): number {
 }
 
 describe('household trees', () => {
-  const trees = new HouseholdTrees(units, counts);
+  const trees = new HouseholdTrees(new TreeIndex(units, []), counts);
 
   it('takes each counted unit nearest the root, at its latest count on or before the day, else its earliest', () => {
     expect(trees.total('R1', '2024-06-01')).toBe(100); // before any count: the earliest

@@ -1,4 +1,4 @@
-import type { MapUnit } from './geography-map';
+import type { TreeIndex } from './geography-map';
 
 /** One recorded household count (household_count): a unit's households as of a day. */
 export interface HouseholdCount {
@@ -27,16 +27,12 @@ const NONE: Steps = { dates: [], values: [] };
 export class HouseholdTrees {
   /** unit → its counts, oldest first */
   private readonly counts = new Map<string, HouseholdCount[]>();
-  private readonly children = new Map<string, string[]>();
   private readonly steps = new Map<string, Steps>();
 
-  constructor(units: readonly MapUnit[], counts: readonly HouseholdCount[]) {
-    for (const u of units) {
-      if (!u.parentId) continue;
-      const siblings = this.children.get(u.parentId);
-      if (siblings) siblings.push(u.id);
-      else this.children.set(u.parentId, [u.id]);
-    }
+  constructor(
+    private readonly index: TreeIndex,
+    counts: readonly HouseholdCount[],
+  ) {
     for (const c of counts) {
       const own = this.counts.get(c.unitId);
       if (own) own.push(c);
@@ -57,7 +53,7 @@ export class HouseholdTrees {
     if (own) {
       steps = { dates: own.map((c) => c.asOf), values: own.map((c) => c.households) };
     } else {
-      const parts = (this.children.get(id) ?? []).map((c) => this.stepsOf(c)).filter((p) => p.dates.length);
+      const parts = (this.index.children.get(id) ?? []).map((c) => this.stepsOf(c)).filter((p) => p.dates.length);
       if (parts.length === 0) steps = NONE;
       else if (parts.length === 1) steps = parts[0];
       else {
