@@ -48,6 +48,9 @@ export const STOCKS: readonly Measure[] = ['households_ever', 'follow_ups_net', 
 /** Measures counted from assistance entries: they differ by basis (sessions and volunteers are read from basis 0). */
 export const ENTRY_MEASURES: ReadonlySet<string> = new Set(['households', 'households_ever', 'entries', 'entries_verified', 'follow_ups_net', ...ASSIST_SERVICES.flatMap((s) => [`done_${s}`, `follow_up_${s}`])]);
 
+/** True when a stored row of `rowBasis` counts for `measure` in an answer of `basis`: entry measures from the asked basis, the others from basis 0. */
+export const countsIn = (measure: string, rowBasis: number, basis: Basis): boolean => (ENTRY_MEASURES.has(measure) ? rowBasis === basis : rowBasis === Basis.All);
+
 /** Whose rows a basis counts: every valid entry, or only verified ones (sessions and volunteers count in both). */
 export enum Basis {
   All = 0,

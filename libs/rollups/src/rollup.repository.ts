@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ASSIST_SERVICES, ServiceOutcome } from '@cdtg/assists';
 import { CellKey } from './cell-deltas';
 import { ActivityState, EntryFact, EntryState, SessionFact, VolunteerFact } from './facts';
-import { add, Basis, ENTRY_MEASURES, FLAG, GRAIN_FLAG, MEASURES, Vector, zero } from './measures';
+import { add, Basis, countsIn, ENTRY_MEASURES, FLAG, GRAIN_FLAG, MEASURES, Vector, zero } from './measures';
 import { StoredGrain } from './periods';
 
 const q = (name: string) => `"${name}"`;
@@ -211,40 +211,40 @@ export class RollupRepository {
 
   /** Adds the changes to the cells, or the mapped cells (in key order), and drops cells left at zero. */
   async applyCellChanges(manager: EntityManager, table: 'rollup_cell' | 'rollup_mapped_cell', changes: { key: CellKey; vector: Vector }[]): Promise<void> {
-    if (!changes.length) return;
     const mapped = table === 'rollup_mapped_cell';
-    const rows = changes.map(({ key, vector }) => ({ u: key.unitId, g: key.grain, b: key.bucket, s: key.basis, p: key.split ?? false, m: vector }));
-    const columns = MEASURES.map(q).join(', ');
-    const keys = mapped ? 'unit_id, grain, bucket, basis, split' : 'unit_id, grain, bucket, basis';
-    await manager.query(
-      `INSERT INTO ${table} (${keys}, ${columns})
-       SELECT x.u, x.g, x.b, x.s${mapped ? ', x.p' : ''}, ${MEASURES.map((_, i) => `(x.m->>${i})::${mapped ? 'numeric' : 'int'}`).join(', ')}
-         FROM jsonb_to_recordset($1::jsonb) AS x(u uuid, g char(1), b date, s smallint, p boolean, m jsonb) ORDER BY x.u, x.g, x.b, x.s, x.p
-       ON CONFLICT (${keys}) DO UPDATE SET ${MEASURES.map((m) => `${q(m)} = ${table}.${q(m)} + EXCLUDED.${q(m)}`).join(', ')}`,
-      [JSON.stringify(rows)],
-    );
-    await manager.query(
-      `DELETE FROM ${table} c USING jsonb_to_recordset($1::jsonb) AS x(u uuid, g char(1), b date, s smallint, p boolean)
-        WHERE c.unit_id = x.u AND c.grain = x.g AND c.bucket = x.b AND c.basis = x.s ${mapped ? 'AND c.split = x.p' : ''} AND ${MEASURES.map((m) => `c.${q(m)} = 0`).join(' AND ')}`,
-      [JSON.stringify(rows.map(({ u, g, b, s, p }) => ({ u, g, b, s, p })))],
-    );
+    const keys = [['unit_id', 'uuid'], ['grain', 'char(1)'], ['bucket', 'date'], ['basis', 'smallint'], ...(mapped ? [['split', 'boolean']] : [])] as [string, string][];
+    const rows = changes.map(({ key, vector }) => ({ key: [key.unitId, key.grain, key.bucket, key.basis, ...(mapped ? [key.split ?? false] : [])], vector }));
+    await this.addToRows(manager, table, keys, mapped ? 'numeric' : 'int', rows);
   }
 
   /** Adds the changes to the tree cells (in key order), and drops rows left at zero. */
   async applyTreeCellChanges(manager: EntityManager, changes: { parentId: string; unitId: string; basis: Basis; split: boolean; vector: Vector }[]): Promise<void> {
-    if (!changes.length) return;
-    const rows = changes.map((c) => ({ p: c.parentId, u: c.unitId, s: c.basis, x: c.split, m: c.vector }));
+    const keys: [string, string][] = [['parent_id', 'uuid'], ['basis', 'smallint'], ['unit_id', 'uuid'], ['split', 'boolean']];
+    await this.addToRows(manager, 'rollup_tree_cell', keys, 'numeric', changes.map((c) => ({ key: [c.parentId, c.basis, c.unitId, c.split], vector: c.vector })));
+  }
+
+  /**
+   * Adds vectors to the rows of a pre-aggregated table by key (`keys`: its key columns and their types, in order),
+   * inserting rows that are missing; rows are locked in key order, so concurrent projectors never deadlock. Rows
+   * left at zero are dropped (only nonzero rows exist).
+   */
+  private async addToRows(manager: EntityManager, table: string, keys: [string, string][], type: 'int' | 'numeric', rows: { key: unknown[]; vector: Vector }[]): Promise<void> {
+    if (!rows.length) return;
+    const columns = keys.map(([column]) => column).join(', ');
+    const fields = keys.map((_, i) => `k${i}`);
+    const recordset = (withMeasures: boolean) => `jsonb_to_recordset($1::jsonb) AS x(${keys.map(([, t], i) => `${fields[i]} ${t}`).join(', ')}${withMeasures ? ', m jsonb' : ''})`;
+    const json = (withMeasures: boolean) => JSON.stringify(rows.map((r) => ({ ...Object.fromEntries(r.key.map((k, i) => [fields[i], k])), ...(withMeasures ? { m: r.vector } : {}) })));
     await manager.query(
-      `INSERT INTO rollup_tree_cell (parent_id, basis, unit_id, split, ${MEASURES.map(q).join(', ')})
-       SELECT x.p, x.s, x.u, x.x, ${MEASURES.map((_, i) => `(x.m->>${i})::numeric`).join(', ')}
-         FROM jsonb_to_recordset($1::jsonb) AS x(p uuid, u uuid, s smallint, x boolean, m jsonb) ORDER BY x.p, x.s, x.u, x.x
-       ON CONFLICT (parent_id, basis, unit_id, split) DO UPDATE SET ${MEASURES.map((m) => `${q(m)} = rollup_tree_cell.${q(m)} + EXCLUDED.${q(m)}`).join(', ')}`,
-      [JSON.stringify(rows)],
+      `INSERT INTO ${table} (${columns}, ${MEASURES.map(q).join(', ')})
+       SELECT ${fields.map((f) => `x.${f}`).join(', ')}, ${MEASURES.map((_, i) => `(x.m->>${i})::${type}`).join(', ')}
+         FROM ${recordset(true)} ORDER BY ${fields.map((f) => `x.${f}`).join(', ')}
+       ON CONFLICT (${columns}) DO UPDATE SET ${MEASURES.map((m) => `${q(m)} = ${table}.${q(m)} + EXCLUDED.${q(m)}`).join(', ')}`,
+      [json(true)],
     );
     await manager.query(
-      `DELETE FROM rollup_tree_cell c USING jsonb_to_recordset($1::jsonb) AS x(p uuid, u uuid, s smallint, x boolean)
-        WHERE c.parent_id = x.p AND c.basis = x.s AND c.unit_id = x.u AND c.split = x.x AND ${MEASURES.map((m) => `c.${q(m)} = 0`).join(' AND ')}`,
-      [JSON.stringify(rows.map(({ p, u, s, x }) => ({ p, u, s, x })))],
+      `DELETE FROM ${table} c USING ${recordset(false)}
+        WHERE ${keys.map(([column], i) => `c.${column} = x.${fields[i]}`).join(' AND ')} AND ${MEASURES.map((m) => `c.${q(m)} = 0`).join(' AND ')}`,
+      [json(false)],
     );
   }
 
@@ -356,9 +356,8 @@ export class RollupRepository {
       let unit = out.get(unitId);
       if (!unit) out.set(unitId, (unit = { unitId, split: false, vector: zero() }));
       unit.split ||= split;
-      // Entry measures from the asked basis, the others from basis 0.
       unpack(measures).forEach((value, i) => {
-        if (ENTRY_MEASURES.has(MEASURES[i]) ? rowBasis === basis : rowBasis === Basis.All) unit.vector[i] += value;
+        if (countsIn(MEASURES[i], rowBasis, basis)) unit.vector[i] += value;
       });
     }
     return [...out.values()];
@@ -461,7 +460,7 @@ export class RollupRepository {
       const v = byBucket.get(bucketOf(row)) ?? MEASURES.map(() => 0);
       const vector = toVector(row);
       MEASURES.forEach((m, i) => {
-        if (ENTRY_MEASURES.has(m) ? Number(row.basis) === basis : Number(row.basis) === Basis.All) v[i] += vector[i];
+        if (countsIn(m, Number(row.basis), basis)) v[i] += vector[i];
       });
       byBucket.set(bucketOf(row), v);
     }
