@@ -293,7 +293,7 @@ export async function importScenario(dataSource: DataSource, imports: DirectoryI
 export async function overheadScenario(api: BenchApp, directory: DirectoryService, groupId: string, runs: number, warmupMs: number): Promise<Result> {
   const { ours, baseline } = await measurePair(
     async () => {
-      const res = await api.gql(`query($id: ID!) { group(id: $id) { id name } }`, { id: groupId });
+      const res = await api.gql(`query($id: UUID!) { group(id: $id) { id name } }`, { id: groupId });
       if (res.errors) throw new Error(JSON.stringify(res.errors));
     },
     () => directory.group(groupId),

@@ -82,6 +82,7 @@ const ids = (data: Record<string, unknown>, field: string) =>
   ((data[field] as { edges: { node: { id: string } }[] }).edges ?? []).map((e) => e.node.id);
 
 const LOG_ASSISTS = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { entries { entryId problems { message } } } }`;
+const LOG_ASSISTS_RESULT = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created entries { entryId problems { path message } } } }`;
 
 /** A new entry of the place's group for its commune, helped by the place's member a moment ago. */
 const assistEntry = (p: PlaceObjects) => ({
@@ -129,37 +130,37 @@ const CASES: Record<string, Case> = {
     doc: `{ groups(first: 100, filter: { search: "Tổ kiểm thử" }) { edges { node { id } } } }`,
     listed: (d, p) => ids(d, 'groups').includes(p.groupId),
   },
-  group: { rule: readDirectory, doc: `query($id: ID!) { group(id: $id) { id members { member { id } } } }`, vars: (_, p) => ({ id: p.groupId }) },
+  group: { rule: readDirectory, doc: `query($id: UUID!) { group(id: $id) { id members { member { id } } } }`, vars: (_, p) => ({ id: p.groupId }) },
   members: {
     rule: readDirectory,
     doc: `{ members(first: 100, filter: { search: "Người kiểm thử" }) { edges { node { id } } } }`,
     listed: (d, p) => ids(d, 'members').includes(p.memberId),
   },
-  member: { rule: readDirectory, doc: `query($id: ID!) { member(id: $id) { id history { group { id } } } }`, vars: (_, p) => ({ id: p.memberId }) },
+  member: { rule: readDirectory, doc: `query($id: UUID!) { member(id: $id) { id history { group { id } } } }`, vars: (_, p) => ({ id: p.memberId }) },
   createGroup: {
     rule: manageDirectory,
-    doc: `mutation($u: ID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`,
+    doc: `mutation($u: UUID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`,
     vars: (_, p) => ({ u: p.unitId, n: `Tổ mới ${Math.random().toString(36).slice(2)}` }),
   },
-  updateGroup: { rule: manageDirectory, doc: `mutation($id: ID!) { updateGroup(id: $id, input: { decisionNumber: "01/QĐ" }) { id } }`, vars: (_, p) => ({ id: p.groupId }) },
-  setGroupStatus: { rule: manageDirectory, doc: `mutation($id: ID!) { setGroupStatus(id: $id, status: Active) { id } }`, vars: (_, p) => ({ id: p.groupId }) },
+  updateGroup: { rule: manageDirectory, doc: `mutation($id: UUID!) { updateGroup(id: $id, input: { decisionNumber: "01/QĐ" }) { id } }`, vars: (_, p) => ({ id: p.groupId }) },
+  setGroupStatus: { rule: manageDirectory, doc: `mutation($id: UUID!) { setGroupStatus(id: $id, status: Active) { id } }`, vars: (_, p) => ({ id: p.groupId }) },
   createMember: {
     rule: manageDirectory,
-    doc: `mutation($g: ID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử mới", phone: $phone }) { id } }`,
+    doc: `mutation($g: UUID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử mới", phone: $phone }) { id } }`,
     vars: (_, p) => ({ g: p.groupId, phone: freshPhone() }),
   },
-  updateMember: { rule: manageDirectory, doc: `mutation($id: ID!) { updateMember(id: $id, input: { birthYear: 1990 }) { id } }`, vars: (_, p) => ({ id: p.memberId }) },
+  updateMember: { rule: manageDirectory, doc: `mutation($id: UUID!) { updateMember(id: $id, input: { birthYear: 1990 }) { id } }`, vars: (_, p) => ({ id: p.memberId }) },
   moveMember: {
     rule: manageDirectory,
-    doc: `mutation($m: ID!, $g: ID!) { moveMember(input: { memberId: $m, groupId: $g, role: Member }) { id } }`,
+    doc: `mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: Member }) { id } }`,
     vars: async (w, p) => ({ m: await w.freshMember(p), g: p.groupId }),
   },
-  deactivateMember: { rule: manageDirectory, doc: `mutation($id: ID!) { deactivateMember(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshMember(p) }) },
+  deactivateMember: { rule: manageDirectory, doc: `mutation($id: UUID!) { deactivateMember(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshMember(p) }) },
   importDirectoryCsv: {
     rule: { in: [Role.Admin, Role.WardOfficer], out: [Role.Admin, Role.WardOfficer] }, // no target: rows outside are refused row by row
     doc: `mutation { importDirectoryCsv(input: { kind: Groups, csv: "unit_code,name\\n" }) { id } }`,
   },
-  directoryImport: { rule: adminOnly, doc: `query($id: ID!) { directoryImport(id: $id) { id } }`, vars: (_, p) => ({ id: p.importId }) }, // others: only their own imports
+  directoryImport: { rule: adminOnly, doc: `query($id: UUID!) { directoryImport(id: $id) { id } }`, vars: (_, p) => ({ id: p.importId }) }, // others: only their own imports
 
   // Accounts
   users: {
@@ -167,19 +168,19 @@ const CASES: Record<string, Case> = {
     doc: `{ users(first: 100, filter: { search: "kiem thu" }) { edges { node { id } } } }`,
     listed: (d, p) => ids(d, 'users').includes(p.userId),
   },
-  user: { rule: manageAccounts, doc: `query($id: ID!) { user(id: $id) { id grants { role } } }`, vars: (_, p) => ({ id: p.userId }) },
+  user: { rule: manageAccounts, doc: `query($id: UUID!) { user(id: $id) { id grants { role } } }`, vars: (_, p) => ({ id: p.userId }) },
   inviteUser: {
     rule: manageAccounts,
-    doc: `mutation($e: String!, $g: ID!) { inviteUser(input: { email: $e, displayName: "Tình nguyện viên mới", grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
+    doc: `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Tình nguyện viên mới", grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
     vars: (_, p) => ({ e: `moi-${Math.random().toString(36).slice(2)}@cdtg.test`, g: p.groupId }),
   },
   grantRoles: {
     rule: manageAccounts,
-    doc: `mutation($u: ID!, $g: ID!) { grantRoles(userId: $u, grants: [{ role: GroupLead, groupId: $g }]) { id } }`,
+    doc: `mutation($u: UUID!, $g: UUID!) { grantRoles(userId: $u, grants: [{ role: GroupLead, groupId: $g }]) { id } }`,
     vars: (_, p) => ({ u: p.userId, g: p.groupId }),
   },
-  revokeGrant: { rule: manageAccounts, doc: `mutation($id: ID!) { revokeGrant(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshGrant(p) }) },
-  setUserStatus: { rule: manageAccounts, doc: `mutation($id: ID!) { setUserStatus(id: $id, status: Disabled) { id } }`, vars: (_, p) => ({ id: p.userId }) },
+  revokeGrant: { rule: manageAccounts, doc: `mutation($id: UUID!) { revokeGrant(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshGrant(p) }) },
+  setUserStatus: { rule: manageAccounts, doc: `mutation($id: UUID!) { setUserStatus(id: $id, status: Disabled) { id } }`, vars: (_, p) => ({ id: p.userId }) },
 
   // Household assistance log
   assistEntries: {
@@ -189,7 +190,7 @@ const CASES: Record<string, Case> = {
   },
   assistEntry: {
     rule: readAssists,
-    doc: `query($id: ID!) { assistEntry(id: $id) { id household { maskedLabel } volunteers { id } history { id } } }`,
+    doc: `query($id: UUID!) { assistEntry(id: $id) { id household { maskedLabel } volunteers { id } history { id } } }`,
     vars: (_, p) => ({ id: p.entryId }),
   },
   assistClientIds: {
@@ -201,11 +202,11 @@ const CASES: Record<string, Case> = {
   logAssists: { rule: logAssists, doc: LOG_ASSISTS, vars: (_, p) => ({ input: { groupId: p.groupId, entries: [assistEntry(p)] } }) },
   amendAssistEntry: {
     rule: logAssists,
-    doc: `mutation($id: ID!) { amendAssistEntry(id: $id, input: { note: "Đã kiểm tra lại", reason: "bổ sung ghi chú" }) { id } }`,
+    doc: `mutation($id: UUID!) { amendAssistEntry(id: $id, input: { note: "Đã kiểm tra lại", reason: "bổ sung ghi chú" }) { id } }`,
     vars: (_, p) => ({ id: p.entryId }),
   },
-  voidAssistEntry: { rule: logAssists, doc: `mutation($id: ID!) { voidAssistEntry(id: $id, reason: "ghi nhầm") { id } }`, vars: async (w, p) => ({ id: await w.freshEntry(p) }) },
-  verifyAssistEntries: { rule: verifyAssists, doc: `mutation($ids: [ID!]!) { verifyAssistEntries(ids: $ids) { id } }`, vars: (_, p) => ({ ids: [p.entryId] }) },
+  voidAssistEntry: { rule: logAssists, doc: `mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "ghi nhầm") { id } }`, vars: async (w, p) => ({ id: await w.freshEntry(p) }) },
+  verifyAssistEntries: { rule: verifyAssists, doc: `mutation($ids: [UUID!]!) { verifyAssistEntries(ids: $ids) { id } }`, vars: (_, p) => ({ ids: [p.entryId] }) },
   householdCounts: {
     rule: manageCounts,
     doc: `query($c: String!) { householdCounts(unitCode: $c) { households } }`,
@@ -214,7 +215,7 @@ const CASES: Record<string, Case> = {
   },
   setHouseholdCount: {
     rule: manageCounts,
-    doc: `mutation($u: ID!) { setHouseholdCount(input: { unitId: $u, asOf: "2026-01-01", households: 1200 }) { households } }`,
+    doc: `mutation($u: UUID!) { setHouseholdCount(input: { unitId: $u, asOf: "2026-01-01", households: 1200 }) { households } }`,
     vars: (_, p) => ({ u: p.unitId }),
   },
   importHouseholdCounts: {
@@ -229,42 +230,42 @@ const CASES: Record<string, Case> = {
     doc: `{ sessions(first: 100, filter: { search: "Buổi kiểm thử" }) { edges { node { id assignments { id member { id } } } } } }`,
     listed: (d, p) => ids(d, 'sessions').includes(p.sessionId),
   },
-  session: { rule: readSessions, doc: `query($id: ID!) { session(id: $id) { id group { id } assignments { id member { id } } } }`, vars: (_, p) => ({ id: p.sessionId }) },
-  memberAgenda: { rule: readSessions, doc: `query($m: ID!) { memberAgenda(memberId: $m) { id session { id } } }`, vars: (_, p) => ({ m: p.memberId }) },
+  session: { rule: readSessions, doc: `query($id: UUID!) { session(id: $id) { id group { id } assignments { id member { id } } } }`, vars: (_, p) => ({ id: p.sessionId }) },
+  memberAgenda: { rule: readSessions, doc: `query($m: UUID!) { memberAgenda(memberId: $m) { id session { id } } }`, vars: (_, p) => ({ m: p.memberId }) },
   myAgenda: { rule: 'signed-in', doc: `{ myAgenda { calendarFeedUrl assignments { id } } }` },
-  sessionSuggestions: { rule: assignMembers, doc: `query($s: ID!) { sessionSuggestions(sessionId: $s) { score member { id } } }`, vars: (_, p) => ({ s: p.sessionId }) },
+  sessionSuggestions: { rule: assignMembers, doc: `query($s: UUID!) { sessionSuggestions(sessionId: $s) { score member { id } } }`, vars: (_, p) => ({ s: p.sessionId }) },
   planSession: {
     rule: manageSessions,
     doc: `mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`,
     vars: (_, p) => ({ input: sessionInput(p, 'Buổi mới') }),
   },
-  updateSessionDetails: { rule: manageSessions, doc: `mutation($id: ID!) { updateSessionDetails(id: $id, input: { notes: "Mang theo CCCD" }) { id } }`, vars: (_, p) => ({ id: p.sessionId }) },
+  updateSessionDetails: { rule: manageSessions, doc: `mutation($id: UUID!) { updateSessionDetails(id: $id, input: { notes: "Mang theo CCCD" }) { id } }`, vars: (_, p) => ({ id: p.sessionId }) },
   rescheduleSession: {
     rule: manageSessions,
-    doc: `mutation($id: ID!) { rescheduleSession(id: $id, input: { place: "Hội trường UBND", reason: "Đổi chỗ" }) { id } }`,
+    doc: `mutation($id: UUID!) { rescheduleSession(id: $id, input: { place: "Hội trường UBND", reason: "Đổi chỗ" }) { id } }`,
     vars: async (w, p) => ({ id: await w.freshSession(p) }),
   },
-  cancelSession: { rule: manageSessions, doc: `mutation($id: ID!) { cancelSession(id: $id, reason: "Trùng lịch") { id } }`, vars: async (w, p) => ({ id: await w.freshSession(p) }) },
+  cancelSession: { rule: manageSessions, doc: `mutation($id: UUID!) { cancelSession(id: $id, reason: "Trùng lịch") { id } }`, vars: async (w, p) => ({ id: await w.freshSession(p) }) },
   logAttendance: {
     rule: manageSessions,
-    doc: `mutation($id: ID!) { logAttendance(sessionId: $id, input: { femaleUnder35: 1, female35To59: 2, female60Plus: 3, maleUnder35: 0, male35To59: 1, male60Plus: 2 }) { status } }`,
+    doc: `mutation($id: UUID!) { logAttendance(sessionId: $id, input: { femaleUnder35: 1, female35To59: 2, female60Plus: 3, maleUnder35: 0, male35To59: 1, male60Plus: 2 }) { status } }`,
     vars: async (w, p) => ({ id: await w.freshSession(p, true) }),
   },
   assignMember: {
     rule: assignMembers,
-    doc: `mutation($s: ID!, $m: ID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Supporter }) { id } }`,
+    doc: `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Supporter }) { id } }`,
     vars: async (w, p) => ({ s: p.sessionId, m: await w.freshMember(p) }),
   },
-  withdrawAssignment: { rule: assignMembers, doc: `mutation($id: ID!) { withdrawAssignment(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshAssignment(p) }) },
+  withdrawAssignment: { rule: assignMembers, doc: `mutation($id: UUID!) { withdrawAssignment(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshAssignment(p) }) },
   recordAssignmentResponse: {
     rule: assignMembers,
-    doc: `mutation($id: ID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`,
+    doc: `mutation($id: UUID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`,
     vars: (_, p) => ({ id: p.assignmentId }),
   },
   // Only one's own assignment (as a member): anyone else's is NOT_FOUND, never FORBIDDEN.
   respondToAssignment: {
     rule: 'signed-in',
-    doc: `mutation($id: ID!) { respondToAssignment(input: { assignmentId: $id, accept: true }) { status } }`,
+    doc: `mutation($id: UUID!) { respondToAssignment(input: { assignmentId: $id, accept: true }) { status } }`,
     vars: (_, p) => ({ id: p.assignmentId }),
   },
 
@@ -280,7 +281,7 @@ const CASES: Record<string, Case> = {
     doc: `mutation($c: String!) { exportCoverage(unitCode: $c, level: Commune, period: Month, format: Csv) { id } }`,
     vars: (_, p) => ({ c: p.unitCode }),
   },
-  coverageExport: { rule: adminOnly, doc: `query($id: ID!) { coverageExport(id: $id) { id status } }`, vars: (_, p) => ({ id: p.exportId }) }, // others: only their own exports
+  coverageExport: { rule: adminOnly, doc: `query($id: UUID!) { coverageExport(id: $id) { id status } }`, vars: (_, p) => ({ id: p.exportId }) }, // others: only their own exports
   coverageTrend: { rule: readCoverage, doc: `query($c: String!) { coverageTrend(unitCode: $c, period: Month) { rows { entries } } }`, vars: (_, p) => ({ c: p.unitCode }) },
 
   // Audit
@@ -289,6 +290,111 @@ const CASES: Record<string, Case> = {
     doc: `query($g: String!) { auditEvents(first: 100, filter: { objectType: "group", objectId: $g }) { edges { node { id } } } }`,
     vars: (_, p) => ({ g: p.groupId }),
     listed: (d) => ids(d, 'auditEvents').length > 0,
+  },
+};
+
+/**
+ * Writes on an object inside the caller's scope that name another object through a second id argument: the named
+ * object lies outside the scope (another commune for ward-level roles, another province for the department). Each
+ * must be refused (an error, or the entry rejected), for every role that may make the write inside its scope.
+ */
+interface Reference {
+  roles: Role[];
+  doc: string;
+  vars: (w: World, inside: PlaceObjects, outside: PlaceObjects) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Refused although the answer has no error (a batch rejects the entry). */
+  rejected?: (data: Record<string, unknown>) => boolean;
+}
+const entryRejected = (field: string) => (d: Record<string, unknown>) => {
+  const r = (d.logAssists ?? {}) as { created?: number; entries?: { problems: { path: string[] }[] }[] };
+  return r.created === 0 && !!r.entries?.[0]?.problems.some((p) => p.path.includes(field));
+};
+const REFERENCES: Record<string, Reference> = {
+  'moveMember: a member inside into a group outside': {
+    roles: [Role.WardOfficer],
+    doc: `mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: Member }) { id } }`,
+    vars: async (w, inside, outside) => ({ m: await w.freshMember(inside), g: outside.groupId }),
+  },
+  'moveMember: a member outside into a group inside': {
+    roles: [Role.WardOfficer],
+    doc: `mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: Member }) { id } }`,
+    vars: async (w, inside, outside) => ({ m: await w.freshMember(outside), g: inside.groupId }),
+  },
+  'inviteUser: as a member outside': {
+    roles: [Role.Department, Role.WardOfficer],
+    doc: `mutation($e: String!, $g: UUID!, $m: UUID!) { inviteUser(input: { email: $e, displayName: "Mạo danh", memberId: $m, grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
+    vars: async (w, inside, outside) => ({ e: `mao-danh-${Math.random().toString(36).slice(2)}@cdtg.test`, g: inside.groupId, m: await w.freshMember(outside) }),
+  },
+  'inviteUser: the address of a pending invitee outside': {
+    roles: [Role.Department, Role.WardOfficer],
+    doc: `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Chiếm", grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
+    vars: (_, inside, outside) => ({ e: `kiem-thu-${outside.unitCode}@cdtg.test`, g: inside.groupId }),
+  },
+  'grantRoles: a user outside, a group inside': {
+    roles: [Role.Department, Role.WardOfficer],
+    doc: `mutation($u: UUID!, $g: UUID!) { grantRoles(userId: $u, grants: [{ role: Volunteer, groupId: $g }]) { id } }`,
+    vars: (_, inside, outside) => ({ u: outside.userId, g: inside.groupId }),
+  },
+  'logAssists: a household living outside': {
+    roles: [Role.WardOfficer, Role.GroupLead],
+    doc: LOG_ASSISTS_RESULT,
+    vars: (_, inside, outside) => ({ input: { groupId: inside.groupId, entries: [{ ...assistEntry(inside), unitId: outside.unitId }] } }),
+    rejected: entryRejected('unitId'),
+  },
+  'logAssists: helped by a member outside': {
+    roles: [Role.WardOfficer, Role.GroupLead],
+    doc: LOG_ASSISTS_RESULT,
+    vars: (_, inside, outside) => ({ input: { groupId: inside.groupId, entries: [{ ...assistEntry(inside), volunteerIds: [outside.memberId] }] } }),
+    rejected: entryRejected('volunteerIds'),
+  },
+  'logAssists: at a session outside': {
+    roles: [Role.WardOfficer, Role.GroupLead],
+    doc: LOG_ASSISTS_RESULT,
+    vars: (_, inside, outside) => ({ input: { groupId: inside.groupId, entries: [{ ...assistEntry(inside), sessionId: outside.sessionId }] } }),
+    rejected: entryRejected('sessionId'),
+  },
+  'amendAssistEntry: to a session outside': {
+    roles: [Role.WardOfficer, Role.GroupLead],
+    doc: `mutation($id: UUID!, $s: UUID!) { amendAssistEntry(id: $id, input: { sessionId: $s, reason: "gắn buổi" }) { id } }`,
+    vars: async (w, inside, outside) => ({ id: await w.freshEntry(inside), s: outside.sessionId }),
+  },
+  'amendAssistEntry: to a household outside': {
+    roles: [Role.WardOfficer, Role.GroupLead],
+    doc: `mutation($id: UUID!, $u: UUID!) { amendAssistEntry(id: $id, input: { unitId: $u, reason: "đổi nơi ở" }) { id } }`,
+    vars: async (w, inside, outside) => ({ id: await w.freshEntry(inside), u: outside.unitId }),
+  },
+  'verifyAssistEntries: an entry outside beside one inside, in every spelling': {
+    roles: [Role.WardOfficer],
+    doc: `mutation($ids: [UUID!]!) { verifyAssistEntries(ids: $ids) { id } }`,
+    vars: async (w, inside, outside) => {
+      const id = await w.freshEntry(outside);
+      return { ids: [inside.entryId, id.replace(/-/g, ''), id.toUpperCase(), `{${id}}`] };
+    },
+  },
+  'planSession: a group inside, a place outside': {
+    roles: [Role.WardOfficer, Role.GroupLead],
+    doc: `mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`,
+    vars: (_, inside, outside) => ({ input: { ...sessionInput(inside, 'Buổi chỗ khác'), unitId: outside.unitId } }),
+  },
+  'planSession: a group outside, a place inside': {
+    roles: [Role.WardOfficer, Role.GroupLead],
+    doc: `mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`,
+    vars: (_, inside, outside) => ({ input: { ...sessionInput(inside, 'Buổi nhóm khác'), groupId: outside.groupId } }),
+  },
+  'rescheduleSession: to a place outside': {
+    roles: [Role.WardOfficer, Role.GroupLead],
+    doc: `mutation($id: UUID!, $u: UUID!) { rescheduleSession(id: $id, input: { unitId: $u, reason: "Đổi chỗ" }) { id } }`,
+    vars: async (w, inside, outside) => ({ id: await w.freshSession(inside), u: outside.unitId }),
+  },
+  'assignMember: a session inside, a member outside': {
+    roles: [Role.WardOfficer],
+    doc: `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Supporter }) { id } }`,
+    vars: async (w, inside, outside) => ({ s: inside.sessionId, m: await w.freshMember(outside) }),
+  },
+  'assignMember: a session outside, a member inside': {
+    roles: [Role.WardOfficer],
+    doc: `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Supporter }) { id } }`,
+    vars: async (w, inside, outside) => ({ s: outside.sessionId, m: await w.freshMember(inside) }),
   },
 };
 
@@ -332,14 +438,14 @@ describe('access matrix: every operation × every role × inside and outside its
     const place = async (unitCode: string): Promise<PlaceObjects> => {
       const unit = await t.gql<{ unit: { id: string } }>(`query($c: String!) { unit(code: $c) { id } }`, { c: unitCode });
       const unitId = unit.data!.unit.id;
-      const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: ID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`, { u: unitId, n: `Tổ kiểm thử ${unitCode}` });
+      const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`, { u: unitId, n: `Tổ kiểm thử ${unitCode}` });
       const groupId = group.data!.createGroup.id;
       const member = await t.gql<{ createMember: { id: string } }>(
-        `mutation($g: ID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử", phone: $phone, role: Leader }) { id } }`,
+        `mutation($g: UUID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử", phone: $phone, role: Leader }) { id } }`,
         { g: groupId, phone: freshPhone() },
       );
       const user = await t.gql<{ inviteUser: { id: string } }>(
-        `mutation($e: String!, $g: ID!) { inviteUser(input: { email: $e, displayName: "Người dùng kiểm thử", grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
+        `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Người dùng kiểm thử", grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
         { e: `kiem-thu-${unitCode}@cdtg.test`, g: groupId },
       );
       const started = await t.gql<{ importDirectoryCsv: { id: string } }>(`mutation { importDirectoryCsv(input: { kind: Groups, csv: "unit_code,name\\n" }) { id } }`);
@@ -349,10 +455,10 @@ describe('access matrix: every operation × every role × inside and outside its
         input: sessionInput({ ...base, sessionId: '', assignmentId: '', entryId: '', clientId: '', exportId: '' }, `Buổi kiểm thử ${unitCode}`),
       });
       const sessionId = session.data!.planSession.id;
-      const assigned = await t.gql<{ assignMember: { id: string } }>(`mutation($s: ID!, $m: ID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Trainer }) { id } }`, { s: sessionId, m: memberId });
+      const assigned = await t.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Trainer }) { id } }`, { s: sessionId, m: memberId });
       const e = assistEntry({ ...base, sessionId, assignmentId: '', entryId: '', clientId: '', exportId: '' });
       const logged = await t.gql<{ logAssists: { entries: { entryId: string }[] } }>(LOG_ASSISTS, { input: { groupId, entries: [e] } });
-      await t.gql(`mutation($u: ID!) { setHouseholdCount(input: { unitId: $u, asOf: "2026-01-01", households: 1000 }) { households } }`, { u: unitId });
+      await t.gql(`mutation($u: UUID!) { setHouseholdCount(input: { unitId: $u, asOf: "2026-01-01", households: 1000 }) { households } }`, { u: unitId });
       const exported = await t.gql<{ exportCoverage: { id: string } }>(`mutation($c: String!) { exportCoverage(unitCode: $c, level: Commune, period: Month, format: Csv) { id } }`, { c: unitCode });
       return {
         ...base,
@@ -372,14 +478,14 @@ describe('access matrix: every operation × every role × inside and outside its
       outside: (role) => (role === Role.Admin || role === Role.Department ? places.X : places.B),
       freshMember: async (p) => {
         const res = await t.gql<{ createMember: { id: string } }>(
-          `mutation($g: ID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử tạm", phone: $phone }) { id } }`,
+          `mutation($g: UUID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử tạm", phone: $phone }) { id } }`,
           { g: p.groupId, phone: freshPhone() },
         );
         return res.data!.createMember.id;
       },
       freshGrant: async (p) => {
         const user = await t.gql<{ inviteUser: { grants: { id: string }[] } }>(
-          `mutation($e: String!, $g: ID!) { inviteUser(input: { email: $e, displayName: "Tạm", grants: [{ role: Volunteer, groupId: $g }] }) { grants { id } } }`,
+          `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Tạm", grants: [{ role: Volunteer, groupId: $g }] }) { grants { id } } }`,
           { e: `tam-${Math.random().toString(36).slice(2)}@cdtg.test`, g: p.groupId },
         );
         return user.data!.inviteUser.grants[0].id;
@@ -395,7 +501,7 @@ describe('access matrix: every operation × every role × inside and outside its
         return id;
       },
       freshAssignment: async (p) => {
-        const res = await t.gql<{ assignMember: { id: string } }>(`mutation($s: ID!, $m: ID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Assistant }) { id } }`, {
+        const res = await t.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Assistant }) { id } }`, {
           s: p.sessionId,
           m: await w.freshMember(p),
         });
@@ -444,5 +550,21 @@ describe('access matrix: every operation × every role × inside and outside its
       }
     }
     expect(table).toEqual([]);
+  }, 120_000);
+
+  it.each([Role.Department, Role.WardOfficer, Role.GroupLead])('refuses %s every write that names an object outside its scope through a second id', async (role) => {
+    const wrong: string[] = [];
+    let tried = 0;
+    for (const [name, ref] of Object.entries(REFERENCES)) {
+      if (!ref.roles.includes(role)) continue;
+      tried++;
+      const res = await actors.get(role)!.gql(ref.doc, await ref.vars(w, w.places.A, w.outside(role)));
+      const codes = (res.errors ?? []).map((e) => e.extensions?.code);
+      expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
+      const refused = codes.length > 0 ? res.data === null || Object.values(res.data).every((v) => v === null) : !!ref.rejected?.(res.data ?? {});
+      if (!refused) wrong.push(`${name}: not refused ${JSON.stringify(res.errors ?? res.data).slice(0, 200)}`);
+    }
+    expect(tried).toBeGreaterThan(0);
+    expect(wrong).toEqual([]);
   }, 120_000);
 });

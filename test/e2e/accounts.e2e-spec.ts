@@ -144,7 +144,7 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'grants', 0, 'groupId'] }] });
 
     // The department disables the officer: the officer's very next request is refused.
-    const disabled = await department.gql(`mutation($id: ID!) { setUserStatus(id: $id, status: Disabled) { status } }`, { id: officer.id });
+    const disabled = await department.gql(`mutation($id: UUID!) { setUserStatus(id: $id, status: Disabled) { status } }`, { id: officer.id });
     expect(disabled.data).toEqual({ setUserStatus: { status: 'Disabled' } });
     expect((await officer.gql(ME)).errors![0].extensions!.code).toBe('UNAUTHENTICATED');
     // And it is in the department's audit log, which the officer could never read.
@@ -172,7 +172,7 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     const id = started.data!.importDirectoryCsv.id;
     const done = await eventually(async () => {
       const res = await officer.gql<{ directoryImport: { status: string; created: number; errors: { line: number; field: string; message: string }[] } }>(
-        `query($id: ID!) { directoryImport(id: $id) { status created errors { line field message } } }`,
+        `query($id: UUID!) { directoryImport(id: $id) { status created errors { line field message } } }`,
         { id },
       );
       return res.data?.directoryImport.status === 'Completed' && res.data.directoryImport;
@@ -180,7 +180,7 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     expect(done.created).toBe(1);
     expect(done.errors).toEqual([{ line: 3, field: 'unit_code', message: 'is outside the area you manage' }]);
     const other = await createUser(t, { email: 'khac@cdtg.test', role: Role.WardOfficer, unitCode: '20194' });
-    expect((await other.gql(`query($id: ID!) { directoryImport(id: $id) { id } }`, { id })).errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect((await other.gql(`query($id: UUID!) { directoryImport(id: $id) { id } }`, { id })).errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 
   it('bounds operations: depth, cost, page size', async () => {

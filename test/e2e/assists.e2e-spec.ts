@@ -146,8 +146,8 @@ describe('the household assistance log', () => {
     // Another group's entries are not the lead's to read or correct.
     const theirs = await officer.gql<LogResult>(LOG, { input: { groupId: b.groupId, entries: [entry(b)] } });
     const id = theirs.data!.logAssists.entries[0].entryId!;
-    expect((await lead.gql(`query($id: ID!) { assistEntry(id: $id) { id } }`, { id })).errors![0].extensions!.code).toBe('FORBIDDEN');
-    expect((await lead.gql(`mutation($id: ID!) { voidAssistEntry(id: $id, reason: "nhầm") { id } }`, { id })).errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect((await lead.gql(`query($id: UUID!) { assistEntry(id: $id) { id } }`, { id })).errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect((await lead.gql(`mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "nhầm") { id } }`, { id })).errors![0].extensions!.code).toBe('FORBIDDEN');
     const listed = await lead.gql<{ assistEntries: { edges: { node: { id: string } }[] } }>(`{ assistEntries(first: 100) { edges { node { id } } } }`);
     expect(listed.data!.assistEntries.edges.map((e) => e.node.id)).not.toContain(id);
   });
@@ -155,28 +155,28 @@ describe('the household assistance log', () => {
   it('amends, verifies and voids entries with history; a lead cannot verify', async () => {
     const e = entry(a, { services: [{ service: 'PortalAccount', outcome: 'FollowUp', reason: 'MissingDocuments' }] });
     const id = (await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [e] } })).data!.logAssists.entries[0].entryId!;
-    const verify = `mutation($ids: [ID!]!) { verifyAssistEntries(ids: $ids) { id verified } }`;
+    const verify = `mutation($ids: [UUID!]!) { verifyAssistEntries(ids: $ids) { id verified } }`;
     expect((await lead.gql(verify, { ids: [id] })).errors![0].extensions!.code).toBe('FORBIDDEN');
     const verified = await officer.gql<{ verifyAssistEntries: { verified: boolean }[] }>(verify, { ids: [id] });
     expect(verified.errors).toBeUndefined();
     expect(verified.data!.verifyAssistEntries).toEqual([{ id, verified: true }]);
 
     const amended = await lead.gql<{ amendAssistEntry: { version: number; verified: boolean; services: { service: string; outcome: string }[] } }>(
-      `mutation($id: ID!) { amendAssistEntry(id: $id, input: { services: [{ service: PortalAccount, outcome: Done }], reason: "Đã bổ sung giấy tờ" }) { version verified services { service outcome } } }`,
+      `mutation($id: UUID!) { amendAssistEntry(id: $id, input: { services: [{ service: PortalAccount, outcome: Done }], reason: "Đã bổ sung giấy tờ" }) { version verified services { service outcome } } }`,
       { id },
     );
     expect(amended.errors).toBeUndefined();
     expect(amended.data!.amendAssistEntry).toEqual({ version: 2, verified: false, services: [{ service: 'PortalAccount', outcome: 'Done' }] });
-    const badAmend = await lead.gql(`mutation($id: ID!) { amendAssistEntry(id: $id, input: { note: "CMND 201234567", reason: "ghi chú" }) { id } }`, { id });
+    const badAmend = await lead.gql(`mutation($id: UUID!) { amendAssistEntry(id: $id, input: { note: "CMND 201234567", reason: "ghi chú" }) { id } }`, { id });
     expect(badAmend.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'note'] }] });
 
     const voided = await lead.gql<{ voidAssistEntry: { status: string; voidReason: string; history: { operation: string; actorLabel: string }[] } }>(
-      `mutation($id: ID!) { voidAssistEntry(id: $id, reason: "Ghi trùng với phiếu khác") { status voidReason history { operation actorLabel } } }`,
+      `mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "Ghi trùng với phiếu khác") { status voidReason history { operation actorLabel } } }`,
       { id },
     );
     expect(voided.data!.voidAssistEntry).toMatchObject({ status: 'Voided', voidReason: 'Ghi trùng với phiếu khác' });
     expect(voided.data!.voidAssistEntry.history.map((h) => h.operation)).toEqual(['assist.void', 'assist.amend', 'assist.verify']);
-    const amendVoided = await lead.gql(`mutation($id: ID!) { amendAssistEntry(id: $id, input: { note: "x", reason: "thử lại" }) { id } }`, { id });
+    const amendVoided = await lead.gql(`mutation($id: UUID!) { amendAssistEntry(id: $id, input: { note: "x", reason: "thử lại" }) { id } }`, { id });
     expect(amendVoided.errors![0].extensions!.code).toBe('CONFLICT');
     const listed = await officer.gql<{ assistEntries: { totalCount: number } }>(`{ assistEntries(first: 1, filter: { status: Voided, unitCode: "20209" }) { totalCount } }`);
     expect(listed.data!.assistEntries.totalCount).toBe(1);

@@ -5,7 +5,7 @@ import { foldVietnamese } from '@cdtg/text';
 import { eventually, startTestApp, TestApp } from '../support/app';
 
 const IMPORT = `mutation($kind: DirectoryImportKind!, $csv: String!) { importDirectoryCsv(input: { kind: $kind, csv: $csv }) { id status } }`;
-const PROGRESS = `query($id: ID!) { directoryImport(id: $id) { status totalRows processedRows created updated unchanged failure errors { line field message } } }`;
+const PROGRESS = `query($id: UUID!) { directoryImport(id: $id) { status totalRows processedRows created updated unchanged failure errors { line field message } } }`;
 
 type Progress = { status: string; totalRows: number; processedRows: number; created: number; updated: number; unchanged: number; failure: string | null; errors: { line: number; field: string; message: string }[] };
 
@@ -34,7 +34,7 @@ describe('directory: groups and members over GraphQL', () => {
 
   it('creates a group and members; normalises phones; refuses a duplicate active phone naming the field', async () => {
     const group = await t.gql<{ createGroup: { id: string; warnings: string[]; unit: { code: string } } }>(
-      `mutation($unitId: ID!) { createGroup(input: { unitId: $unitId, name: "Tổ CNSCĐ  Thanh Khê Tây 1", decisionNumber: "12/QĐ-UBND", decisionDate: "2025-08-15" }) { id warnings unit { code } } }`,
+      `mutation($unitId: UUID!) { createGroup(input: { unitId: $unitId, name: "Tổ CNSCĐ  Thanh Khê Tây 1", decisionNumber: "12/QĐ-UBND", decisionDate: "2025-08-15" }) { id warnings unit { code } } }`,
       { unitId },
     );
     expect(group.errors).toBeUndefined();
@@ -51,11 +51,11 @@ describe('directory: groups and members over GraphQL', () => {
     expect(dup.errors![0].extensions).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'phone'] }] });
     const bad = await add('Lê Văn Tám', '12345');
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'phone'] }] });
-    const badSkill = await t.gql(`mutation($g: ID!) { createMember(input: { groupId: $g, fullName: "Ngô Bảo Châu", phone: "0905333444", skills: ["juggling"] }) { id } }`, { g: groupId });
+    const badSkill = await t.gql(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Ngô Bảo Châu", phone: "0905333444", skills: ["juggling"] }) { id } }`, { g: groupId });
     expect(badSkill.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'skills'] }] });
 
     const check = await t.gql<{ group: { warnings: string[]; members: { role: string; member: { fullName: string } }[] } }>(
-      `query($id: ID!) { group(id: $id) { warnings members { role member { fullName } } } }`,
+      `query($id: UUID!) { group(id: $id) { warnings members { role member { fullName } } } }`,
       { id: groupId },
     );
     expect(check.data!.group.warnings).toEqual(['NO_DEPUTY', 'FEWER_THAN_7_MEMBERS']);
@@ -67,11 +67,11 @@ describe('directory: groups and members over GraphQL', () => {
   it('moves a member between groups keeping history, and frees the phone when a member leaves', async () => {
     const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(`{ groups(first: 2, filter: { unitCode: "20209" }) { edges { node { id } } } }`);
     const [a, b] = groups.data!.groups.edges.map((e) => e.node.id);
-    const m = await t.gql<{ createMember: { id: string } }>(`mutation($g: ID!) { createMember(input: { groupId: $g, fullName: "Phan Đình Giót", phone: "0935 777 888", joinedOn: "2025-09-01" }) { id } }`, { g: a });
+    const m = await t.gql<{ createMember: { id: string } }>(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Phan Đình Giót", phone: "0935 777 888", joinedOn: "2025-09-01" }) { id } }`, { g: a });
     const id = m.data!.createMember.id;
-    await t.gql(`mutation($m: ID!, $g: ID!) { moveMember(input: { memberId: $m, groupId: $g, role: Deputy, on: "2025-10-01" }) { id } }`, { m: id, g: b });
+    await t.gql(`mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: Deputy, on: "2025-10-01" }) { id } }`, { m: id, g: b });
     const hist = await t.gql<{ member: { current: { role: string; group: { id: string } }; history: { role: string; fromDate: string; toDate: string | null; group: { id: string } }[] } }>(
-      `query($id: ID!) { member(id: $id) { current { role group { id } } history { role fromDate toDate group { id } } } }`,
+      `query($id: UUID!) { member(id: $id) { current { role group { id } } history { role fromDate toDate group { id } } } }`,
       { id },
     );
     expect(hist.data!.member.current).toEqual({ role: 'Deputy', group: { id: b } });
@@ -79,9 +79,9 @@ describe('directory: groups and members over GraphQL', () => {
       { role: 'Deputy', fromDate: '2025-10-01', toDate: null, group: { id: b } },
       { role: 'Member', fromDate: '2025-09-01', toDate: '2025-09-30', group: { id: a } },
     ]);
-    const left = await t.gql<{ deactivateMember: { leftOn: string; active: boolean } }>(`mutation($id: ID!) { deactivateMember(id: $id, on: "2025-11-01") { leftOn active } }`, { id });
+    const left = await t.gql<{ deactivateMember: { leftOn: string; active: boolean } }>(`mutation($id: UUID!) { deactivateMember(id: $id, on: "2025-11-01") { leftOn active } }`, { id });
     expect(left.data!.deactivateMember).toEqual({ leftOn: '2025-11-01', active: false });
-    const again = await t.gql(`mutation($g: ID!) { createMember(input: { groupId: $g, fullName: "Người Mới", phone: "0935777888" }) { id } }`, { g: a });
+    const again = await t.gql(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Người Mới", phone: "0935777888" }) { id } }`, { g: a });
     expect(again.errors).toBeUndefined();
   });
 

@@ -175,8 +175,8 @@ describe('coverage rollups across the 2025 reform', () => {
 
   it('drops a voided entry and counts verified entries separately; the full rebuild agrees with the incremental tables', async () => {
     const base = { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-20' };
-    await t.gql(`mutation($id: ID!) { voidAssistEntry(id: $id, reason: "Trùng với phiếu khác") { id } }`, { id: entryIds[6] }); // H5
-    await t.gql(`mutation($ids: [ID!]!) { verifyAssistEntries(ids: $ids) { id } }`, { ids: entryIds.slice(0, 2) }); // H1 in May
+    await t.gql(`mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "Trùng với phiếu khác") { id } }`, { id: entryIds[6] }); // H5
+    await t.gql(`mutation($ids: [UUID!]!) { verifyAssistEntries(ids: $ids) { id } }`, { ids: entryIds.slice(0, 2) }); // H1 in May
     await settled();
     const all = (await report(base)).rows.find((r) => r.unit.code === '20209')!;
     expect(all).toMatchObject({ householdsReached: 4, entries: 6, entriesVerified: 2 });
@@ -203,14 +203,14 @@ describe('coverage rollups across the 2025 reform', () => {
     expect(planned.errors).toBeUndefined();
     const sessionId = planned.data!.planSession.id;
     const helper = (await t.db.query<{ member_id: string }>(`SELECT member_id FROM membership WHERE group_id = $1 AND to_date IS NULL AND member_id <> $2 LIMIT 1`, [groupId, memberId]))[0];
-    const assigned = await officer.gql<{ assignMember: { id: string } }>(`mutation($s: ID!, $m: ID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Trainer }) { id } }`, {
+    const assigned = await officer.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Trainer }) { id } }`, {
       s: sessionId,
       m: helper.member_id,
     });
-    await officer.gql(`mutation($id: ID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`, { id: assigned.data!.assignMember.id });
+    await officer.gql(`mutation($id: UUID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`, { id: assigned.data!.assignMember.id });
     // The session took place on 2026-10-20 (moved into the past directly: a new plan must be in the future).
     await t.db.query(`UPDATE training_session SET starts_at = '2026-10-20T01:00:00Z', ends_at = '2026-10-20T03:00:00Z' WHERE id = $1`, [sessionId]);
-    const logged = await officer.gql(`mutation($id: ID!) { logAttendance(sessionId: $id, input: { femaleUnder35: 3, female35To59: 4, female60Plus: 5, maleUnder35: 1, male35To59: 2, male60Plus: 6, total: 22 }) { status } }`, {
+    const logged = await officer.gql(`mutation($id: UUID!) { logAttendance(sessionId: $id, input: { femaleUnder35: 3, female35To59: 4, female60Plus: 5, maleUnder35: 1, male35To59: 2, male60Plus: 6, total: 22 }) { status } }`, {
       id: sessionId,
     });
     expect(logged.errors).toBeUndefined();
@@ -237,7 +237,7 @@ describe('coverage rollups across the 2025 reform', () => {
 
   it('exports the same table as XLSX and CSV through a queued job and a signed, expiring link', async () => {
     const EXPORT = `mutation($format: ExportFormat!) { exportCoverage(unitCode: "48", level: Commune, period: Month, from: "2026-10-01", to: "2026-10-31", format: $format) { id status } }`;
-    const POLL = `query($id: ID!) { coverageExport(id: $id) { status filename rows downloadUrl downloadExpiresAt failure } }`;
+    const POLL = `query($id: UUID!) { coverageExport(id: $id) { status filename rows downloadUrl downloadExpiresAt failure } }`;
     type Polled = { coverageExport: { status: string; filename: string; rows: number; downloadUrl: string; failure: string | null } };
     const make = async (format: string) => {
       const started = await department.gql<{ exportCoverage: { id: string; status: string } }>(EXPORT, { format });

@@ -18,8 +18,8 @@ import { createUser, TestUser } from '../support/users';
 
 const SESSION_FIELDS = 'id title status startsAt endsAt version place unit { code } groupName topics { code } history { version startsAt reason }';
 const PLAN = `mutation($input: PlanSessionInput!) { planSession(input: $input) { ${SESSION_FIELDS} } }`;
-const ASSIGN = `mutation($s: ID!, $m: ID!, $role: AssignmentRole!) { assignMember(input: { sessionId: $s, memberId: $m, role: $role }) { id status role memberName } }`;
-const RESCHEDULE = `mutation($id: ID!, $input: RescheduleSessionInput!) { rescheduleSession(id: $id, input: $input) { ${SESSION_FIELDS} } }`;
+const ASSIGN = `mutation($s: UUID!, $m: UUID!, $role: AssignmentRole!) { assignMember(input: { sessionId: $s, memberId: $m, role: $role }) { id status role memberName } }`;
+const RESCHEDULE = `mutation($id: UUID!, $input: RescheduleSessionInput!) { rescheduleSession(id: $id, input: $input) { ${SESSION_FIELDS} } }`;
 
 /** A day `n` days from today, Vietnam calendar. */
 const day = (n: number) => vietnamDate(new Date(Date.now() + n * 86_400_000));
@@ -183,7 +183,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     const secondTrainer = await officer.gql(ASSIGN, { s: first.id, m: members.an, role: 'Trainer' });
     expect(errorOf(secondTrainer)).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'role'] }] });
 
-    await t.gql(`mutation($id: ID!) { deactivateMember(id: $id) { id } }`, { id: members.chi });
+    await t.gql(`mutation($id: UUID!) { deactivateMember(id: $id) { id } }`, { id: members.chi });
     const inactive = await officer.gql(ASSIGN, { s: first.id, m: members.chi, role: 'Supporter' });
     expect(errorOf(inactive)).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'memberId'] }] });
     expect(inactive.errors![0].message).toContain('inactive');
@@ -261,8 +261,8 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     const job = jobIdOf(JobName.SessionReminder, `${session.id}:${start}`);
     await eventually(async () => queue.getJob(job));
 
-    expect(errorOf(await lead.gql(`mutation($id: ID!) { cancelSession(id: $id, reason: "") { id } }`, { id: session.id }))).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['reason'] }] });
-    const cancelled = await lead.gql<{ cancelSession: { status: string; cancelReason: string } }>(`mutation($id: ID!) { cancelSession(id: $id, reason: "Mưa bão, mất điện") { status cancelReason } }`, { id: session.id });
+    expect(errorOf(await lead.gql(`mutation($id: UUID!) { cancelSession(id: $id, reason: "") { id } }`, { id: session.id }))).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['reason'] }] });
+    const cancelled = await lead.gql<{ cancelSession: { status: string; cancelReason: string } }>(`mutation($id: UUID!) { cancelSession(id: $id, reason: "Mưa bão, mất điện") { status cancelReason } }`, { id: session.id });
     expect(cancelled.data!.cancelSession).toEqual({ status: 'Cancelled', cancelReason: 'Mưa bão, mất điện' });
 
     const [notice] = await eventually(() => mailsWith(`session-cancelled:${a}`).length === 1 && mailsWith(`session-cancelled:${a}`));
@@ -297,30 +297,30 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(agenda.data!.myAgenda).toMatchObject({ weeklyAgendaSubscribed: true, member: { fullName: 'Phạm Minh Dũng' } });
     expect(agenda.data!.myAgenda.calendarFeedUrl).toMatch(new RegExp(`^https://cdtg.danang.test/calendar/${members.dung}\\.ics\\?sig=`));
 
-    const RESPOND = `mutation($id: ID!, $accept: Boolean!, $reason: String) { respondToAssignment(input: { assignmentId: $id, accept: $accept, reason: $reason }) { status reason } }`;
+    const RESPOND = `mutation($id: UUID!, $accept: Boolean!, $reason: String) { respondToAssignment(input: { assignmentId: $id, accept: $accept, reason: $reason }) { status reason } }`;
     expect(errorOf(await volunteer.gql(RESPOND, { id: mine, accept: false }))).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'reason'] }] });
     expect(errorOf(await volunteer.gql(RESPOND, { id: theirs, accept: true }))).toMatchObject({ code: 'NOT_FOUND' });
     expect((await volunteer.gql(RESPOND, { id: mine, accept: true })).data).toEqual({ respondToAssignment: { status: 'Accepted', reason: null } });
     expect((await volunteer.gql(RESPOND, { id: mine, accept: false, reason: 'Bận đưa con đi khám bệnh' })).data).toEqual({ respondToAssignment: { status: 'Declined', reason: 'Bận đưa con đi khám bệnh' } });
     // An officer records an answer given by phone.
-    const recorded = await officer.gql(`mutation($id: ID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`, { id: theirs });
+    const recorded = await officer.gql(`mutation($id: UUID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`, { id: theirs });
     expect(recorded.data).toEqual({ recordAssignmentResponse: { status: 'Accepted' } });
 
     const seen = await officer.gql<{ session: { assignments: { memberName: string; status: string; reason: string | null; member: { phone: string } | null }[] } }>(
-      `query($id: ID!) { session(id: $id) { assignments { memberName status reason member { phone } } } }`,
+      `query($id: UUID!) { session(id: $id) { assignments { memberName status reason member { phone } } } }`,
       { id: session.id },
     );
     expect(seen.data!.session.assignments).toEqual([
       { memberName: 'Nguyễn Văn An', status: 'Accepted', reason: null, member: { phone: '+84905400001' } },
       { memberName: 'Phạm Minh Dũng', status: 'Declined', reason: 'Bận đưa con đi khám bệnh', member: { phone: '+84905400004' } },
     ]);
-    const officerAgenda = await officer.gql<{ memberAgenda: { id: string }[] }>(`query($m: ID!) { memberAgenda(memberId: $m) { id } }`, { m: members.an });
+    const officerAgenda = await officer.gql<{ memberAgenda: { id: string }[] }>(`query($m: UUID!) { memberAgenda(memberId: $m) { id } }`, { m: members.an });
     expect(officerAgenda.data!.memberAgenda.map((x) => x.id)).toContain(theirs);
   });
 
   it('logs attendance after the session (planned → held) and audits corrections', async () => {
     const session = await plan({ title: 'Buổi đã diễn ra', startsAt: `${day(3)}T08:00`, endsAt: `${day(3)}T10:00` });
-    const LOG = `mutation($id: ID!, $input: AttendanceInput!) { logAttendance(sessionId: $id, input: $input) { status attendanceDue attendance { female { under35 from35To59 age60Plus } male { age60Plus } total unclassified practicalSteps { topicCode completed } } } }`;
+    const LOG = `mutation($id: UUID!, $input: AttendanceInput!) { logAttendance(sessionId: $id, input: $input) { status attendanceDue attendance { female { under35 from35To59 age60Plus } male { age60Plus } total unclassified practicalSteps { topicCode completed } } } }`;
     const input = { femaleUnder35: 3, female35To59: 5, female60Plus: 12, maleUnder35: 1, male35To59: 4, male60Plus: 9, practicalSteps: [{ topic: 'vneid', completed: 18 }] };
     expect(errorOf(await lead.gql(LOG, { id: session.id, input }))).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['sessionId'] }] }); // not started yet
 
@@ -354,7 +354,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
 
   it('suggests free members of the commune, ranked by skills, nearness and fairness, and explains each score', async () => {
     const session = await plan({ startsAt: `${day(50)}T08:00`, endsAt: `${day(50)}T10:00`, title: 'Buổi cần gợi ý', topics: ['vneid', 'public_services'] });
-    const Q = `query($s: ID!) { sessionSuggestions(sessionId: $s, first: 50) { score skillPoints localityPoints fairnessPoints matchedSkills recentAssignments member { id fullName } vi: explanation en: explanation(language: en) } }`;
+    const Q = `query($s: UUID!) { sessionSuggestions(sessionId: $s, first: 50) { score skillPoints localityPoints fairnessPoints matchedSkills recentAssignments member { id fullName } vi: explanation en: explanation(language: en) } }`;
     type S = { score: number; skillPoints: number; localityPoints: number; fairnessPoints: number; matchedSkills: string[]; recentAssignments: number; member: { id: string; fullName: string }; vi: string; en: string };
     const res = await officer.gql<{ sessionSuggestions: S[] }>(Q, { s: session.id });
     expect(res.errors).toBeUndefined();

@@ -85,8 +85,15 @@ function typedValue(type: GraphQLInputType, ids: string[], depth: number): fc.Ar
   switch (scalar) {
     case 'String':
       return hostileString;
-    case 'ID':
-      return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: fc.uuid() }, { weight: 1, arbitrary: hostileString });
+    case 'UUID':
+      // Known ids in the spellings PostgreSQL accepts too (upper case, no dashes, braces): the scalar makes them one.
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(...ids) },
+        { weight: 1, arbitrary: fc.constantFrom(...ids).map((id) => id.toUpperCase()) },
+        { weight: 1, arbitrary: fc.constantFrom(...ids).map((id) => `{${id.replace(/-/g, '')}}`) },
+        { weight: 1, arbitrary: fc.uuid() },
+        { weight: 1, arbitrary: hostileString },
+      );
     case 'Int':
       return hostileInt;
     case 'Float':
@@ -207,10 +214,10 @@ export async function fuzzFixture(t: TestApp): Promise<string[]> {
     csv: 'code,name,kind,type,parent_code,valid_from,valid_to\n98,Tỉnh Thử Mờ,province,Tỉnh,,2025-07-01,\n98001,Phường Thử Mờ,commune,Phường,98,2025-07-01,\n',
   });
   const [unit] = await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = '98001'`);
-  const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: ID!) { createGroup(input: { unitId: $u, name: "Tổ Thử Mờ" }) { id } }`, { u: unit.id });
+  const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ Thử Mờ" }) { id } }`, { u: unit.id });
   const groupId = group.data!.createGroup.id;
   const member = await t.gql<{ createMember: { id: string } }>(
-    `mutation($g: ID!) { createMember(input: { groupId: $g, fullName: "Phạm Văn Mờ", phone: "0912 700 001", joinedOn: "2026-01-05", role: Leader }) { id } }`,
+    `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Phạm Văn Mờ", phone: "0912 700 001", joinedOn: "2026-01-05", role: Leader }) { id } }`,
     { g: groupId },
   );
   const memberId = member.data!.createMember.id;

@@ -15,6 +15,13 @@ export function coversPath(scope: DataScope, path: string): boolean {
   return scope.all || scope.unitPaths.some((granted) => path.startsWith(granted));
 }
 
+/** True when every row `inner` reaches is also reached by `outer` (a scope that was granted is still held). */
+export function scopeIncludes(outer: DataScope, inner: DataScope): boolean {
+  if (outer.all) return true;
+  if (inner.all) return false;
+  return inner.unitPaths.every((p) => outer.unitPaths.some((granted) => p.startsWith(granted))) && inner.groupIds.every((g) => outer.groupIds.includes(g));
+}
+
 export const EVERYTHING: DataScope = Object.freeze({ all: true, unitPaths: [], groupIds: [] });
 export const NOTHING: DataScope = Object.freeze({ all: false, unitPaths: [], groupIds: [] });
 

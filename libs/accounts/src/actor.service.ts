@@ -42,6 +42,26 @@ export class ActorService {
     );
   }
 
+  /**
+   * What an active account may do now, without a session: for links that work without signing in (an export's
+   * download link) and must stop when their owner is disabled or loses the grants they were made under. Null for an
+   * account that is not active.
+   */
+  async actorOfUser(userId: string): Promise<Actor | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT u.email,
+              COALESCE(json_agg(json_build_object('id', g.id, 'role', g.role, 'unitId', g.unit_id, 'unitPath', a.path, 'groupId', g.group_id))
+                FILTER (WHERE g.id IS NOT NULL), '[]') AS grants
+         FROM user_account u
+         LEFT JOIN role_grant g ON g.user_id = u.id AND g.revoked_at IS NULL
+         LEFT JOIN admin_unit a ON a.id = g.unit_id
+        WHERE u.id = $1 AND u.status = 'active'
+        GROUP BY u.id`,
+      [userId],
+    )) as ActorRow[];
+    return row ? new Actor(userId, row.email, '', row.grants) : null;
+  }
+
   private async load(userId: string, sessionId: string): Promise<ActorRow | null> {
     const rows = (await this.dataSource.query(
       `SELECT u.email,

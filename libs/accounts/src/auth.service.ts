@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, SYSTEM_ACTOR } from '@cdtg/audit';
@@ -174,12 +175,17 @@ export class AuthService {
    * A one-time token for an e-mailed link (invitations use it too). Earlier unused tokens of the same purpose stop
    * working. Returns the clear token and the link, to be put in an e-mail queued in the same transaction.
    */
-  async issueOneTimeToken(manager: EntityManager, userId: string, purpose: TokenPurpose): Promise<{ link: string; expiresAt: Date }> {
+  /**
+   * A new single-use link (earlier ones of the same purpose stop working). The token is stored as its SHA-256 only;
+   * `dedupeKey` names the token's row, for the e-mail that carries the link (never the token itself).
+   */
+  async issueOneTimeToken(manager: EntityManager, userId: string, purpose: TokenPurpose): Promise<{ link: string; expiresAt: Date; dedupeKey: string }> {
     const token = randomToken();
+    const id = randomUUID();
     const expiresAt = new Date(Date.now() + TOKEN_LIFETIME_MINUTES[purpose] * 60_000);
     await manager.query(`UPDATE one_time_token SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [userId, purpose]);
-    await manager.insert(OneTimeToken, { userId, purpose, tokenHash: tokenHash(token), expiresAt });
-    return { link: `${this.config.publicUrl}${LINK_PATHS[purpose]}?token=${token}`, expiresAt };
+    await manager.insert(OneTimeToken, { id, userId, purpose, tokenHash: tokenHash(token), expiresAt });
+    return { link: `${this.config.publicUrl}${LINK_PATHS[purpose]}?token=${token}`, expiresAt, dedupeKey: `${purpose}:${id}` };
   }
 
   /** Revokes sessions (one, or all of a user) and returns how many were still active. */
@@ -209,13 +215,13 @@ export class AuthService {
         [user.id, purpose],
       )) as { recent: number }[];
       if (recent >= 5) return;
-      const { link, expiresAt } = await this.issueOneTimeToken(manager, user.id, purpose);
+      const { link, expiresAt, dedupeKey } = await this.issueOneTimeToken(manager, user.id, purpose);
       await this.notifications.queueEmail(manager, {
         to: user.email,
         language: user.language ?? Language.vi,
         template: purpose === TokenPurpose.SignInLink ? 'sign-in-link' : 'password-reset',
         params: { displayName: user.displayName, link, expiresAt: expiresAt.toISOString() },
-        dedupeKey: `${purpose}:${link.slice(-43)}`,
+        dedupeKey,
       });
     });
   }

@@ -45,6 +45,14 @@ export class UserAccount {
   @JoinColumn({ name: 'member_id' })
   member?: Member;
 
+  /** Who sent the pending invitation: they may send it again; anyone else must manage every grant the invitee holds. */
+  @Column({ type: 'uuid', nullable: true })
+  invitedBy: string | null;
+
+  @ManyToOne(() => UserAccount, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'invited_by' })
+  inviter?: UserAccount;
+
   @Column({ type: 'timestamptz', nullable: true })
   lastSignInAt: Date | null;
 

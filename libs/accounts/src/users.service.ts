@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, DataScope, scopeSql } from '@cdtg/access';
+import { AccessService, Actor, DataScope, Permission, scopeSql } from '@cdtg/access';
 import { AuditService } from '@cdtg/audit';
 import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
@@ -35,12 +35,15 @@ export class UsersService {
     private readonly grants: GrantsService,
     private readonly notifications: NotificationService,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
   ) {}
 
   /**
    * Invites a person: the account (status invited), its grants and a single-use link valid 7 days, e-mailed in
    * their language, all in one transaction. Inviting an address that is still only invited sends a new link (the
-   * old one stops working) and adds any new grants.
+   * old one stops working) and adds any new grants, keeping every grant it holds; only the one who sent the
+   * invitation, or someone who may manage every grant the invitee holds, may do that. The member the account is
+   * must lie in the actor's scope and have no other account.
    */
   async invite(actor: Actor, input: InviteInput, grants: ResolvedGrant[]): Promise<UserAccount> {
     const email = normaliseEmail(input.email, 'input.email');
@@ -50,7 +53,14 @@ export class UsersService {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sign-in:${email}`]);
       let user = await manager.getRepository(UserAccount).findOneBy({ email });
       if (user && user.status !== AccountStatus.Invited) throw DomainError.conflict('this address already has an account; grant it a role instead', 'input.email');
-      const fields = { displayName, nameSearch: foldVietnamese(`${displayName} ${email}`), language: input.language ?? Language.vi, memberId: await this.memberId(manager, input.memberId, user?.id) };
+      if (user) await this.mayInviteAgain(actor, user);
+      const fields = {
+        displayName,
+        nameSearch: foldVietnamese(`${displayName} ${email}`),
+        language: input.language ?? Language.vi,
+        memberId: await this.memberId(manager, actor, input.memberId, user?.id),
+        invitedBy: user?.invitedBy ?? actor.userId,
+      };
       if (user) {
         await manager.update(UserAccount, user.id, fields);
         user = { ...user, ...fields };
@@ -60,13 +70,13 @@ export class UsersService {
       }
       await this.audit.record(manager, actor, { operation: 'user.invite', objectType: 'user', objectId: user.id, after: { email, ...fields }, unitId: grants[0]?.anchor.unitId ?? null });
       await this.grants.add(manager, actor, user.id, grants);
-      const { link, expiresAt } = await this.auth.issueOneTimeToken(manager, user.id, TokenPurpose.Invitation);
+      const { link, expiresAt, dedupeKey } = await this.auth.issueOneTimeToken(manager, user.id, TokenPurpose.Invitation);
       await this.notifications.queueEmail(manager, {
         to: email,
         language: user.language,
         template: 'invitation',
         params: { displayName, invitedBy: actor.label, grants: grants.map((g) => ({ role: g.role, scope: g.scopeName })), link, expiresAt: expiresAt.toISOString() },
-        dedupeKey: `invitation:${link.slice(-43)}`,
+        dedupeKey,
       });
       return user;
     });
@@ -172,10 +182,29 @@ export class UsersService {
     return user;
   }
 
-  private async memberId(manager: EntityManager, memberId: string | null | undefined, userId: string | undefined): Promise<string | null> {
+  /**
+   * A pending invitation belongs to the scope of whoever sent it: sending it again (a new link, a new name, more
+   * grants) is for its sender, or for someone who may manage every grant the invitee already holds.
+   */
+  private async mayInviteAgain(actor: Actor, user: UserAccount): Promise<void> {
+    if (user.invitedBy === actor.userId) return;
+    const held = await this.grants.activeOf([user.id]);
+    const manages = held.every((g) => actor.mayGrant(g.role)) && (await this.access.covers(actor.scope(Permission.ManageAccounts), await this.grants.anchorsOf(held)));
+    if (!manages) throw DomainError.conflict('this address has a pending invitation from someone else, with roles you do not manage; ask them or the department to send it again', 'input.email');
+  }
+
+  private async memberId(manager: EntityManager, actor: Actor, memberId: string | null | undefined, userId: string | undefined): Promise<string | null> {
     if (!memberId) return null;
-    const [member] = (await manager.query(`SELECT id FROM member WHERE id = $1 AND left_on IS NULL`, [memberId])) as { id: string }[];
-    if (!member) throw DomainError.invalid('input.memberId', 'no active member has this id');
+    const [member] = (await manager.query(
+      `SELECT m.id, g.id AS group_id, g.unit_id FROM member m
+         LEFT JOIN membership ms ON ms.member_id = m.id AND ms.to_date IS NULL LEFT JOIN volunteer_group g ON g.id = ms.group_id
+        WHERE m.id = $1 AND m.left_on IS NULL`,
+      [memberId],
+    )) as { id: string; group_id: string | null; unit_id: string | null }[];
+    // Outside the actor's scope is refused exactly like a member that does not exist.
+    if (!member || !(await this.access.covers(actor.scope(Permission.ManageAccounts), [{ unitId: member.unit_id, groupId: member.group_id }]))) {
+      throw DomainError.invalid('input.memberId', 'no active member in your scope has this id');
+    }
     const [taken] = (await manager.query(`SELECT id FROM user_account WHERE member_id = $1 AND id IS DISTINCT FROM $2::uuid`, [memberId, userId ?? null])) as { id: string }[];
     if (taken) throw DomainError.conflict('this member already has an account', 'input.memberId');
     return memberId;

@@ -117,7 +117,8 @@ export class AssistCorrectionService {
       await this.audit.record(manager, actor, changed.map((c) => ({ operation, objectType: 'assist_entry', objectId: c.id, after: { verified }, unitId: c.unit_id, groupId: c.group_id })));
       await this.changes.emit(manager, { households: changed.map((c) => c.household_id) });
     });
-    return this.repository.entriesByIds(unique);
+    // Only what the actor may see, whatever the access rule let through.
+    return this.repository.entriesInScope(access, unique);
   }
 
   private async entry(manager: EntityManager, id: string): Promise<AssistEntry> {

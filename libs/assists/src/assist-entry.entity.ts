@@ -1,6 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Relation, UpdateDateColumn } from 'typeorm';
 import { VolunteerGroup } from '@cdtg/directory';
 import { AdminUnit } from '@cdtg/geography';
+import { TrainingSession } from '@cdtg/sessions';
 import { EntryStatus, ServiceOutcome } from './assist.enums';
 import { Household } from './household.entity';
 
@@ -53,6 +54,10 @@ export class AssistEntry {
   /** The training session this help happened at, if any. */
   @Column({ type: 'uuid', nullable: true })
   sessionId: string | null;
+
+  @ManyToOne(() => TrainingSession, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'session_id' })
+  session?: Relation<TrainingSession>;
 
   @Column({ type: 'timestamptz' })
   occurredAt: Date;

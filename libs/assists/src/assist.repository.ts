@@ -74,6 +74,12 @@ export class AssistRepository {
     return out;
   }
 
+  /** The sessions among `sessionIds` that the group runs, with their status. */
+  async sessionsOfGroup(manager: EntityManager, groupId: string, sessionIds: string[]): Promise<Map<string, { status: string }>> {
+    const rows = (await manager.query(`SELECT id, status FROM training_session WHERE group_id = $1 AND id = ANY($2::uuid[])`, [groupId, sessionIds])) as { id: string; status: string }[];
+    return new Map(rows.map((r) => [r.id, { status: r.status }]));
+  }
+
   async byClientIds(manager: EntityManager, clientIds: string[]): Promise<StoredClientId[]> {
     return (await manager.query(`SELECT id, client_id AS "clientId", group_id AS "groupId" FROM assist_entry WHERE client_id = ANY($1::text[])`, [clientIds])) as StoredClientId[];
   }
@@ -110,6 +116,15 @@ export class AssistRepository {
 
   entriesByIds(ids: readonly string[]): Promise<AssistEntry[]> {
     return this.dataSource.getRepository(AssistEntry).createQueryBuilder('e').where('e.id = ANY(:ids)', { ids }).getMany();
+  }
+
+  /** The entries among `ids` that lie in `access` (the others are left out, whether or not they exist). */
+  async entriesInScope(access: DataScope, ids: readonly string[]): Promise<AssistEntry[]> {
+    const sql = new SqlBuilder();
+    sql.where.push(`e.id = ANY(${sql.param(ids)}::uuid[])`);
+    restrictToScope(sql, access, { unit: 'e.unit_id', group: 'e.group_id' });
+    const rows = (await this.dataSource.query(`${sql.with}SELECT e.id FROM assist_entry e WHERE ${sql.where.join(' AND ')}`, sql.params)) as { id: string }[];
+    return rows.length ? this.entriesByIds(rows.map((r) => r.id)) : [];
   }
 
   householdsByIds(ids: readonly string[]): Promise<Household[]> {

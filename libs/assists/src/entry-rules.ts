@@ -34,6 +34,8 @@ export interface EntryContext {
   units: Map<string, UnitFacts>;
   /** Periods each member spent in the group. */
   memberships: Map<string, { from: string; to: string | null }[]>;
+  /** The group's own sessions among those the entries name. */
+  sessions: Map<string, { status: string }>;
   now: Date;
 }
 
@@ -119,7 +121,10 @@ export function checkEntry(
   });
 
   const sessionId = input.sessionId ?? null;
-  if (sessionId !== null && !UUID.test(sessionId)) bad(['sessionId'], 'is not a session id');
+  // A group records help given at its own sessions: one of another group (of any ward) is refused like one that does not exist.
+  const session = sessionId !== null ? ctx.sessions.get(sessionId) : undefined;
+  if (sessionId !== null && !session) bad(['sessionId'], 'is not a session of the group');
+  else if (session?.status === 'cancelled') bad(['sessionId'], 'the session was cancelled');
 
   let note: string | null = null;
   if (input.note !== undefined && input.note !== null) {

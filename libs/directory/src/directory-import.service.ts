@@ -8,7 +8,7 @@ import { JobName, OutboxService } from '@cdtg/queue';
 import { CsvFormatError, foldVietnamese, readCsv } from '@cdtg/text';
 import { parseAffiliation, parseGender, parseGroupStatus, parseRole } from './csv-vocabulary';
 import { DirectoryImport, DirectoryImportKind, DirectoryImportStatus } from './directory-import.entity';
-import { DirectoryService } from './directory.service';
+import { DirectoryService, PHONE_UNAVAILABLE } from './directory.service';
 import { GroupStatus, MemberRole } from './directory.enums';
 import { Member } from './member.entity';
 import { Membership } from './membership.entity';
@@ -199,7 +199,7 @@ export class DirectoryImportService {
         continue;
       }
       if (found.group_id && !reachable.has(found.group_id)) {
-        counts.errors.push({ line: row.line, field: 'phone', message: 'an active member with this phone number belongs to a group outside the area you manage' });
+        counts.errors.push({ line: row.line, field: 'phone', message: PHONE_UNAVAILABLE });
         continue;
       }
       const member = byId.get(found.id)!;

@@ -88,6 +88,12 @@ export class DirectoryRepository {
     return new Map(rows.map((r) => [r.member_id, { unitId: r.unit_id, groupId: r.group_id }]));
   }
 
+  /** Where the active member with this phone number is listed, if there is one. */
+  async activeMemberPlaceByPhone(manager: EntityManager, phone: string): Promise<{ unitId: string | null; groupId: string | null } | null> {
+    const [member] = (await manager.query(`SELECT id FROM member WHERE phone = $1 AND left_on IS NULL`, [phone])) as { id: string }[];
+    return member ? ((await this.placesOf(manager, [member.id])).get(member.id) ?? { unitId: null, groupId: null }) : null;
+  }
+
   groupsByIds(ids: readonly string[]): Promise<VolunteerGroup[]> {
     return this.dataSource.getRepository(VolunteerGroup).createQueryBuilder('g').where('g.id = ANY(:ids)', { ids }).getMany();
   }

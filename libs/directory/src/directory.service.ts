@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull, QueryFailedError } from 'typeorm';
-import { DataScope } from '@cdtg/access';
+import { AccessService, DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
@@ -46,6 +46,11 @@ export interface ListFilter {
   search?: string | null;
 }
 
+/** A phone number held by an active member the actor may see. */
+export const PHONE_IN_YOUR_AREA = 'an active member in your area already has this phone number';
+/** A phone number held elsewhere: nothing more is said (who, where, or whether active). */
+export const PHONE_UNAVAILABLE = 'this phone number cannot be registered here; if the person moved from another area, ask the department to move them';
+
 /** Rules about groups and members; SQL lives in DirectoryRepository. Every write is audited in its transaction. */
 @Injectable()
 export class DirectoryService {
@@ -54,6 +59,7 @@ export class DirectoryService {
     private readonly repository: DirectoryRepository,
     private readonly geography: GeographyService,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
   ) {}
 
   /** The unit-subtree scope of a list filter, or undefined for no unit filter. */
@@ -175,7 +181,8 @@ export class DirectoryService {
     });
   }
 
-  async createMember(actor: AuditActor, groupId: string, role: MemberRole, input: MemberInput): Promise<Member> {
+  /** `scope`: what the actor may see of the directory (a phone number in use is named only inside it). */
+  async createMember(actor: AuditActor, scope: DataScope, groupId: string, role: MemberRole, input: MemberInput): Promise<Member> {
     const fields = await this.memberFields(input);
     return this.write(async (manager) => {
       const group = await this.lockedGroup(manager, groupId);
@@ -186,20 +193,22 @@ export class DirectoryService {
       await manager.getRepository(Membership).insert(membership);
       await this.audit.record(manager, actor, { operation: 'member.create', objectType: 'member', objectId: member.id, after: { ...member, groupId, role }, unitId: group.unitId, groupId });
       return member;
-    }, 'input.phone', 'an active member already has this phone number');
+    }, 'input.phone', () => this.phoneTaken(scope, fields.phone, 'input.phone'));
   }
 
-  async updateMember(actor: AuditActor, id: string, patch: { [K in keyof MemberInput]?: MemberInput[K] | null }): Promise<Member> {
+  async updateMember(actor: AuditActor, scope: DataScope, id: string, patch: { [K in keyof MemberInput]?: MemberInput[K] | null }): Promise<Member> {
+    let phone = '';
     return this.write(async (manager) => {
       const member = await manager.getRepository(Member).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!member) throw DomainError.notFound('Member');
       const before = { ...member };
       const merged = await this.memberFields({ ...member, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as MemberInput);
+      phone = merged.phone;
       Object.assign(member, merged);
       await manager.getRepository(Member).save(member);
       await this.audit.record(manager, actor, { operation: 'member.update', objectType: 'member', objectId: id, before, after: member, ...(await this.placeOf(manager, id)) });
       return member;
-    }, 'input.phone', 'an active member already has this phone number');
+    }, 'input.phone', () => this.phoneTaken(scope, phone, 'input.phone'));
   }
 
   /** Ends the current membership the day before `on` and opens one in the new group: history is kept. */
@@ -309,11 +318,24 @@ export class DirectoryService {
   }
 
   /** A transaction whose unique-constraint violation becomes a CONFLICT naming `field`. */
-  private async write<T>(work: (manager: EntityManager) => Promise<T>, field?: string, conflict?: string): Promise<T> {
+  /**
+   * A phone number an active member already has. Said in full only when that member is in the actor's scope; outside
+   * it the answer names nothing (not that the holder is an active member, nor where), so the check is no oracle.
+   */
+  async phoneTaken(scope: DataScope, phone: string, field: string | (string | number)[]): Promise<DomainError> {
+    const holder = await this.repository.activeMemberPlaceByPhone(this.dataSource.manager, phone);
+    const path = Array.isArray(field) ? field : field.split('.');
+    if (holder && (await this.access.covers(scope, [holder]))) return DomainError.conflict(PHONE_IN_YOUR_AREA, path.join('.'));
+    return DomainError.conflict(PHONE_UNAVAILABLE, path.join('.'));
+  }
+
+  private async write<T>(work: (manager: EntityManager) => Promise<T>, field?: string, conflict?: string | (() => Promise<DomainError>)): Promise<T> {
     try {
       return await this.dataSource.transaction(work);
     } catch (error) {
-      if (field && error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505') throw DomainError.conflict(conflict!, field);
+      if (field && error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505') {
+        throw typeof conflict === 'function' ? await conflict() : DomainError.conflict(conflict!, field);
+      }
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { EmailMessage } from './email-message.entity';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
+import { ParamSeal } from './sealed-params';
 import { renderEmail, SECRET_PARAMS } from './templates';
 
 /**
@@ -18,7 +19,11 @@ export class MailDeliveryService {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
-  ) {}
+  ) {
+    this.seal = new ParamSeal(config.authSecret);
+  }
+
+  private readonly seal: ParamSeal;
 
   async deliver(emailId: string): Promise<'sent' | 'already-sent' | 'missing'> {
     try {
@@ -26,7 +31,7 @@ export class MailDeliveryService {
         const email = await manager.getRepository(EmailMessage).findOne({ where: { id: emailId }, lock: { mode: 'pessimistic_write' } });
         if (!email) return 'missing';
         if (email.status === 'sent') return 'already-sent';
-        const rendered = renderEmail(email.template, email.language, email.params as never);
+        const rendered = renderEmail(email.template, email.language, this.seal.openParams(email.template, email.params) as never);
         const messageId = `<${email.id}@cdtg>`;
         const response = await this.transport.send({
           from: this.config.MAIL_FROM,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '@cdtg/config';
 import { JobName, OutboxService } from '@cdtg/queue';
+import { ParamSeal } from './sealed-params';
 import { EmailTemplates, EmailTemplateName } from './templates';
 import { Language } from './language';
 import { EmailMessage } from './email-message.entity';
@@ -11,7 +13,10 @@ export interface QueueEmail<T extends EmailTemplateName> {
   language: Language;
   template: T;
   params: EmailTemplates[T];
-  /** Why this e-mail exists, e.g. "invitation:<id>"; queuing the same key twice sends one e-mail. */
+  /**
+   * Why this e-mail exists, e.g. "assignment:<id>"; queuing the same key twice sends one e-mail. Stored and sent in a
+   * header: never put a secret (a link's token) in it; name the token's row instead.
+   */
   dedupeKey: string;
 }
 
@@ -21,7 +26,12 @@ export class NotificationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.seal = new ParamSeal(config.authSecret);
+  }
+
+  private readonly seal: ParamSeal;
 
   /** An operator's check that delivery works end to end: queues one test e-mail and returns its id. */
   async queueTestEmail(to: string, language: Language): Promise<string> {
@@ -46,7 +56,7 @@ export class NotificationService {
     const rows = (await manager.query(
       `INSERT INTO email_message (dedupe_key, to_address, language, template, params)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      [email.dedupeKey, email.to, email.language, email.template, JSON.stringify(email.params)],
+      [email.dedupeKey, email.to, email.language, email.template, JSON.stringify(this.seal.sealParams(email.template, email.params as unknown as Record<string, unknown>))],
     )) as { id: string }[];
     if (rows.length === 0) return null;
     const emailId = rows[0].id;

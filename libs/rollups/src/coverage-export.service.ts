@@ -74,16 +74,24 @@ export class CoverageExportService {
   }
 
   /** The file behind a signed link; null for a wrong signature, an expired link or an unknown export (the same answer). */
-  async download(id: string, expires: string, signature: string): Promise<ReportFile | null> {
+  /**
+   * The file behind a signed link, while the link has not expired and its owner may still read it: `ownerMayRead`
+   * is asked on every use with the owner and the scope the file was made in (a disabled owner, or one who lost the
+   * grants it was made under, gets nothing).
+   */
+  async download(id: string, expires: string, signature: string, ownerMayRead: (ownerId: string, madeIn: DataScope) => Promise<boolean>): Promise<ReportFile | null> {
     const seconds = Number(expires);
-    if (!/^[0-9a-f-]{36}$/i.test(id) || !Number.isInteger(seconds) || seconds * 1000 < Date.now()) return null;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) || !Number.isInteger(seconds) || seconds * 1000 < Date.now()) return null;
     if (!this.links.verify('export-download', `${id}.${seconds}`, signature)) return null;
-    const [row] = (await this.dataSource.query(`SELECT filename, content_type, content FROM coverage_export WHERE id = $1 AND status = 'ready'`, [id])) as {
+    const [row] = (await this.dataSource.query(`SELECT requested_by, scope, filename, content_type, content FROM coverage_export WHERE id = $1 AND status = 'ready'`, [id])) as {
+      requested_by: string | null;
+      scope: DataScope;
       filename: string;
       content_type: string;
       content: Buffer;
     }[];
-    return row ? { filename: row.filename, contentType: row.content_type, content: row.content } : null;
+    if (!row?.requested_by || !(await ownerMayRead(row.requested_by, row.scope))) return null;
+    return { filename: row.filename, contentType: row.content_type, content: row.content };
   }
 
   /** Drops exports older than a week (the nightly check calls it). */

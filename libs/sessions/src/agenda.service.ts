@@ -76,11 +76,12 @@ export class AgendaService {
   /**
    * The member's iCalendar feed (for a link whose signature was checked by the caller): pending and accepted
    * assignments from 60 days back to a year ahead; cancelled sessions stay in it, marked cancelled, so calendars
-   * that hold them update. Null when there is no such member.
+   * that hold them update. Null when there is no such member, or the feed no longer answers (the member left their
+   * group, or their account was disabled): checked on every use.
    */
   async calendarFeed(memberId: string, now = new Date()): Promise<string | null> {
     const contact = await this.repository.memberContact(memberId);
-    if (!contact) return null;
+    if (!contact?.feedActive) return null;
     const assignments = await this.repository.memberAssignments({ memberId, from: new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000), to: new Date(now.getTime() + FEED_FUTURE_DAYS * 86_400_000) });
     const sessions = await this.repository.sessionsByIds(assignments.map((a) => a.sessionId));
     const language = contact.language === 'en' ? 'en' : 'vi';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DataScope, restrictToScope } from '@cdtg/access';
 import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
-import { filterByUnit, UnitScope } from '@cdtg/geography';
+import { filterByUnit, todayInVietnam, UnitScope } from '@cdtg/geography';
 import { escapeLike } from '@cdtg/text';
 import { SessionAssignment } from './session-assignment.entity';
 import { SessionSchedule } from './session-schedule.entity';
@@ -195,12 +195,19 @@ export class SessionRepository {
   }
 
   /** A member's name, the e-mail and language notices use, and whether they take the weekly agenda. */
-  async memberContact(memberId: string): Promise<{ id: string; fullName: string; email: string | null; language: 'vi' | 'en'; weeklyAgenda: boolean } | null> {
+  /**
+   * A member's name, address and language for notices, and whether their signed calendar feed still answers: the
+   * member has not left, is in a group today, and the account bound to them (if any) is not disabled.
+   */
+  async memberContact(memberId: string): Promise<{ id: string; fullName: string; email: string | null; language: 'vi' | 'en'; weeklyAgenda: boolean; feedActive: boolean } | null> {
     const [row] = (await this.dataSource.query(
-      `SELECT m.id, m.full_name AS "fullName", COALESCE(m.email, u.email) AS email, COALESCE(u.language, 'vi') AS language, COALESCE(p.weekly_agenda, true) AS "weeklyAgenda"
+      `SELECT m.id, m.full_name AS "fullName", COALESCE(m.email, u.email) AS email, COALESCE(u.language, 'vi') AS language, COALESCE(p.weekly_agenda, true) AS "weeklyAgenda",
+              ((m.left_on IS NULL OR m.left_on > $2::date)
+                AND EXISTS (SELECT 1 FROM membership ms WHERE ms.member_id = m.id AND ms.from_date <= $2::date AND (ms.to_date IS NULL OR ms.to_date >= $2::date))
+                AND COALESCE(u.status, 'active') <> 'disabled') AS "feedActive"
          FROM member m LEFT JOIN user_account u ON u.member_id = m.id LEFT JOIN member_notice_preference p ON p.member_id = m.id WHERE m.id = $1`,
-      [memberId],
-    )) as { id: string; fullName: string; email: string | null; language: 'vi' | 'en'; weeklyAgenda: boolean }[];
+      [memberId, todayInVietnam()],
+    )) as { id: string; fullName: string; email: string | null; language: 'vi' | 'en'; weeklyAgenda: boolean; feedActive: boolean }[];
     return row ?? null;
   }
 

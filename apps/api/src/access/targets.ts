@@ -6,6 +6,7 @@ import { AssistQueryService } from '@cdtg/assists';
 import { CoverageExportService } from '@cdtg/rollups';
 import { DirectoryService } from '@cdtg/directory';
 import { AssignmentService, SessionService } from '@cdtg/sessions';
+import { canonicalUuid } from '../graphql/uuid.scalar';
 
 /** An object an operation acts on, named by the argument (dotted path) that holds its id. */
 export interface TargetSpec {
@@ -13,6 +14,8 @@ export interface TargetSpec {
   arg: string;
   /** For users: 'any' (read: one grant in scope suffices) or 'all' (manage: every grant in scope and grantable). */
   mode?: 'any' | 'all';
+  /** The argument may be absent or null: then there is nothing to check. */
+  optional?: boolean;
   /** For session places: the argument naming the session's group, or the session whose group it is. */
   groupArg?: string;
   sessionArg?: string;
@@ -22,6 +25,8 @@ export interface TargetSpec {
 export const on = {
   group: (arg = 'id'): TargetSpec => ({ kind: 'group', arg }),
   member: (arg = 'id'): TargetSpec => ({ kind: 'member', arg }),
+  /** A member named by an optional argument (e.g. the member an invited account will be). */
+  memberIfGiven: (arg: string): TargetSpec => ({ kind: 'member', arg, optional: true }),
   unit: (arg: string): TargetSpec => ({ kind: 'unit', arg }),
   import: (arg = 'id'): TargetSpec => ({ kind: 'import', arg }),
   /** A user to read (any of their grants in scope). */
@@ -77,7 +82,9 @@ export class TargetResolver {
 
   async resolve(spec: TargetSpec, args: Record<string, unknown>): Promise<ResolvedTarget> {
     const value = argument(args, spec.arg);
-    const id = typeof value === 'string' && UUID.test(value) ? value : null;
+    if (spec.optional && (value === undefined || value === null)) return { anchors: [], mode: 'all', roles: [] };
+    // Ids arrive canonical (the UUID scalar); anything else anchors nowhere, never skipped.
+    const id = canonicalUuid(value);
     const nowhere: ResolvedTarget = { anchors: [{ unitId: null }], mode: 'all', roles: [] };
     switch (spec.kind) {
       case 'group': {
@@ -115,12 +122,12 @@ export class TargetResolver {
       case 'coverage-export':
         return { ...nowhere, ownerId: id ? await this.exports.ownerOf(id) : null };
       case 'assist-entries': {
-        const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && UUID.test(v));
+        const list = (Array.isArray(value) ? value : [value]).map(canonicalUuid);
         if (!list.length) return nowhere;
-        const entries = await this.assists.entriesByIds(list);
-        // An id that does not exist anchors nowhere: refused like an entry outside the scope.
+        const entries = await this.assists.entriesByIds(list.filter((v): v is string => v !== null));
+        // An id that does not exist (or is not an id) anchors nowhere: refused like an entry outside the scope.
         const found = new Map(entries.map((e) => [e.id, { unitId: e.unitId, groupId: e.groupId }]));
-        return { anchors: list.map((id) => found.get(id) ?? { unitId: null }), mode: 'all', roles: [] };
+        return { anchors: list.map((id) => (id && found.get(id)) || { unitId: null }), mode: 'all', roles: [] };
       }
       case 'session': {
         const [session] = id ? await this.sessions.sessionsByIds([id]) : [];
@@ -135,8 +142,9 @@ export class TargetResolver {
         if (value === undefined || value === null) return { anchors: [], mode: 'all', roles: [] }; // the place does not change
         const groupValue = spec.groupArg ? argument(args, spec.groupArg) : null;
         const sessionValue = spec.sessionArg ? argument(args, spec.sessionArg) : null;
-        const [session] = typeof sessionValue === 'string' && UUID.test(sessionValue) ? await this.sessions.sessionsByIds([sessionValue]) : [];
-        const groupId = session?.groupId ?? (typeof groupValue === 'string' && UUID.test(groupValue) ? groupValue : null);
+        const sessionId = canonicalUuid(sessionValue);
+        const [session] = sessionId ? await this.sessions.sessionsByIds([sessionId]) : [];
+        const groupId = session?.groupId ?? canonicalUuid(groupValue);
         return id && groupId ? { anchors: [{ unitId: id, groupId }], mode: 'all', roles: [] } : nowhere;
       }
       default: {
@@ -146,8 +154,6 @@ export class TargetResolver {
     }
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The argument at a dotted path (e.g. input.groupId). */
 const argument = (args: Record<string, unknown>, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], args);

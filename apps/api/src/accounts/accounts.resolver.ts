@@ -1,4 +1,5 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { UUID } from '../graphql/uuid.scalar';
 import { Actor, DataScope, Permission } from '@cdtg/access';
 import { AccountStatus, AuthService, ClientInfo, GrantsService, RoleGrant, SignedIn, UserAccount, UsersService } from '@cdtg/accounts';
 import { DomainError } from '@cdtg/errors';
@@ -134,12 +135,12 @@ export class UsersResolver {
 
   @Query(() => UserType)
   @Allow(Permission.ManageAccounts, on.userToRead())
-  user(@Args('id', { type: () => ID }) id: string): Promise<UserAccount> {
+  user(@Args('id', { type: () => UUID }) id: string): Promise<UserAccount> {
     return this.users.user(id);
   }
 
   @Mutation(() => UserType, { description: 'Invite someone by e-mail with one or more grants inside your scope and below your role' })
-  @Allow(Permission.ManageAccounts, on.grantInputs('input.grants'))
+  @Allow(Permission.ManageAccounts, on.grantInputs('input.grants'), on.memberIfGiven('input.memberId'))
   async inviteUser(@Args('input') input: InviteUserInput, @CurrentActor() actor: Actor): Promise<UserAccount> {
     return this.users.invite(actor, input, await this.grants.resolve(input.grants, 'input.grants'));
   }
@@ -147,7 +148,7 @@ export class UsersResolver {
   @Mutation(() => UserType, { description: 'Give a user more grants (inside your scope and below your role)' })
   @Allow(Permission.ManageAccounts, on.userToRead('userId'), on.grantInputs('grants'))
   async grantRoles(
-    @Args('userId', { type: () => ID }) userId: string,
+    @Args('userId', { type: () => UUID }) userId: string,
     @Args('grants', { type: () => [GrantInputType] }) grants: GrantInputType[],
     @CurrentActor() actor: Actor,
   ): Promise<UserAccount> {
@@ -157,7 +158,7 @@ export class UsersResolver {
   @Mutation(() => GrantType)
   @Allow(Permission.ManageAccounts, on.grant())
   revokeGrant(
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { type: () => UUID }) id: string,
     @CurrentActor() actor: Actor,
     @Args('reason', { type: () => String, nullable: true }) reason?: string | null,
   ): Promise<RoleGrant> {
@@ -167,7 +168,7 @@ export class UsersResolver {
   @Mutation(() => UserType, { description: 'Disable (every session ends at once) or re-enable an account' })
   @Allow(Permission.ManageAccounts, on.userToManage())
   setUserStatus(
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { type: () => UUID }) id: string,
     @Args('status', { type: () => AccountStatus }) status: AccountStatus,
     @CurrentActor() actor: Actor,
   ): Promise<UserAccount> {

@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { UUID } from '../graphql/uuid.scalar';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { Role } from '@cdtg/access';
@@ -137,7 +138,7 @@ export class GrantInputType {
   @MaxLength(20)
   unitCode?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'GroupLead and Volunteer: the group' })
+  @Field(() => UUID, { nullable: true, description: 'GroupLead and Volunteer: the group' })
   @IsOptional()
   @IsUUID('all', { message: 'must be a group id' })
   groupId?: string | null;
@@ -161,7 +162,7 @@ export class InviteUserInput {
   @IsEnum(Language)
   language?: Language | null;
 
-  @Field(() => ID, { nullable: true, description: 'The directory member this person is (volunteers and leads)' })
+  @Field(() => UUID, { nullable: true, description: 'The directory member this person is (volunteers and leads)' })
   @IsOptional()
   @IsUUID('all', { message: 'must be a member id' })
   memberId?: string | null;

@@ -1,4 +1,5 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { UUID } from '../graphql/uuid.scalar';
 import { Actor, DataScope, Permission } from '@cdtg/access';
 import { AssistCorrectionService, AssistEntry, AssistLogService, AssistQueryService, BatchResult, Household, HouseholdCountService } from '@cdtg/assists';
 import { AuditEvent } from '@cdtg/audit';
@@ -41,7 +42,7 @@ export class AssistEntryResolver {
 
   @Query(() => AssistEntryType)
   @Allow(Permission.ReadAssists, on.assistEntry())
-  assistEntry(@Args('id', { type: () => ID }) id: string): Promise<AssistEntry> {
+  assistEntry(@Args('id', { type: () => UUID }) id: string): Promise<AssistEntry> {
     return this.queries.entry(id);
   }
 
@@ -61,20 +62,20 @@ export class AssistEntryResolver {
 
   @Mutation(() => AssistEntryType, { description: 'Correct an entry (a new version, audited; verification must be given again)' })
   @Allow(Permission.LogAssists, on.assistEntry())
-  amendAssistEntry(@Args('id', { type: () => ID }) id: string, @Args('input') input: AmendAssistEntryInput, @CurrentActor() actor: Actor): Promise<AssistEntry> {
+  amendAssistEntry(@Args('id', { type: () => UUID }) id: string, @Args('input') input: AmendAssistEntryInput, @CurrentActor() actor: Actor): Promise<AssistEntry> {
     return this.corrections.amend(actor, id, input);
   }
 
   @Mutation(() => AssistEntryType, { description: 'Void an entry with a reason: kept for the record, no longer counted' })
   @Allow(Permission.LogAssists, on.assistEntry())
-  voidAssistEntry(@Args('id', { type: () => ID }) id: string, @Args('reason') reason: string, @CurrentActor() actor: Actor): Promise<AssistEntry> {
+  voidAssistEntry(@Args('id', { type: () => UUID }) id: string, @Args('reason') reason: string, @CurrentActor() actor: Actor): Promise<AssistEntry> {
     return this.corrections.void(actor, id, reason);
   }
 
   @Mutation(() => [AssistEntryType], { description: 'Verify (or, with verified: false, un-verify) up to 500 entries in your scope' })
   @Allow(Permission.VerifyAssists, on.assistEntries())
   verifyAssistEntries(
-    @Args('ids', { type: () => [ID] }) ids: string[],
+    @Args('ids', { type: () => [UUID] }) ids: string[],
     @CurrentActor() actor: Actor,
     @Scope() scope: DataScope,
     @Args('verified', { type: () => Boolean, defaultValue: true }) verified: boolean,

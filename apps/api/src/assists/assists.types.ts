@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { UUID } from '../graphql/uuid.scalar';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AssistOutcome, AssistService, EntryOutcome, EntryStatus, FollowUpReason, HouseholdKeyKind, MAX_BATCH } from '@cdtg/assists';
 import { Connection, PageArgs } from '../common/connection';
@@ -173,16 +174,16 @@ export class AssistEntryInput {
   @Field(() => HouseholdInput)
   household: HouseholdInput;
 
-  @Field(() => ID, { description: 'Where the household lives: a residential group, commune or special zone in force that day' })
+  @Field(() => UUID, { description: 'Where the household lives: a residential group, commune or special zone in force that day' })
   unitId: string;
 
   @Field(() => [ServiceOutcomeInput])
   services: ServiceOutcomeInput[];
 
-  @Field(() => [ID], { description: 'Members of the group who helped' })
+  @Field(() => [UUID], { description: 'Members of the group who helped' })
   volunteerIds: string[];
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => UUID, { nullable: true })
   sessionId?: string | null;
 
   @Field({ description: TIME_DESCRIPTION })
@@ -194,7 +195,7 @@ export class AssistEntryInput {
 
 @InputType()
 export class LogAssistsInput {
-  @Field(() => ID, { description: 'The group whose volunteers helped' })
+  @Field(() => UUID, { description: 'The group whose volunteers helped' })
   @IsUUID()
   groupId: string;
 
@@ -211,7 +212,7 @@ export class AmendAssistEntryInput {
   @IsOptional()
   household?: HouseholdInput | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => UUID, { nullable: true })
   @IsOptional()
   @IsString()
   unitId?: string | null;
@@ -221,12 +222,12 @@ export class AmendAssistEntryInput {
   @IsArray()
   services?: ServiceOutcomeInput[] | null;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [UUID], { nullable: true })
   @IsOptional()
   @IsArray()
   volunteerIds?: string[] | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => UUID, { nullable: true })
   @IsOptional()
   @IsString()
   sessionId?: string | null;
@@ -260,12 +261,12 @@ export class AssistEntryFilter {
   @Matches(DATE, DATE_MESSAGE)
   asOf?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => UUID, { nullable: true })
   @IsOptional()
   @IsUUID()
   groupId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => UUID, { nullable: true })
   @IsOptional()
   @IsUUID()
   householdId?: string | null;
@@ -310,7 +311,7 @@ export class AssistEntriesArgs extends PageArgs {
 
 @InputType()
 export class SetHouseholdCountInput {
-  @Field(() => ID, { description: 'A residential group, commune or special zone' })
+  @Field(() => UUID, { description: 'A residential group, commune or special zone' })
   @IsUUID()
   unitId: string;
 

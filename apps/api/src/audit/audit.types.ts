@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { UUID } from '../graphql/uuid.scalar';
 import { Type } from 'class-transformer';
 import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import GraphQLJSON from 'graphql-type-json';
@@ -56,7 +57,7 @@ export class AuditFilterInput {
   @MaxLength(100)
   objectId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => UUID, { nullable: true })
   @IsOptional()
   @IsUUID('all')
   actorId?: string | null;

@@ -1,4 +1,5 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { UUID } from '../graphql/uuid.scalar';
 import { DirectoryImportService, DirectoryService, GroupStatus, Member, Membership, VolunteerGroup } from '@cdtg/directory';
 import { AdminUnit } from '@cdtg/geography';
 import { Actor, DataScope, Permission } from '@cdtg/access';
@@ -46,7 +47,7 @@ export class GroupResolver {
 
   @Query(() => GroupType)
   @Allow(Permission.ReadDirectory, on.group())
-  group(@Args('id', { type: () => ID }) id: string): Promise<VolunteerGroup> {
+  group(@Args('id', { type: () => UUID }) id: string): Promise<VolunteerGroup> {
     return this.directory.group(id);
   }
 
@@ -58,7 +59,7 @@ export class GroupResolver {
 
   @Query(() => DirectoryImportType, { description: 'Progress and per-row report of a CSV import (yours, or any for an admin)' })
   @Allow(Permission.ManageDirectory, on.import())
-  directoryImport(@Args('id', { type: () => ID }) id: string) {
+  directoryImport(@Args('id', { type: () => UUID }) id: string) {
     return this.imports.find(id);
   }
 
@@ -70,14 +71,14 @@ export class GroupResolver {
 
   @Mutation(() => GroupType)
   @Allow(Permission.ManageDirectory, on.group())
-  updateGroup(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateGroupInput, @CurrentActor() actor: Actor): Promise<VolunteerGroup> {
+  updateGroup(@Args('id', { type: () => UUID }) id: string, @Args('input') input: UpdateGroupInput, @CurrentActor() actor: Actor): Promise<VolunteerGroup> {
     return this.directory.updateGroup(actor, id, input);
   }
 
   @Mutation(() => GroupType, { description: 'active, suspended, or dissolved (final; current memberships end on that day)' })
   @Allow(Permission.ManageDirectory, on.group())
   setGroupStatus(
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { type: () => UUID }) id: string,
     @Args('status', { type: () => GroupStatus }) status: GroupStatus,
     @CurrentActor() actor: Actor,
     @Args('on', { type: () => String, nullable: true }) day?: string | null,
@@ -153,21 +154,21 @@ export class MemberResolver {
 
   @Query(() => MemberType)
   @Allow(Permission.ReadDirectory, on.member())
-  member(@Args('id', { type: () => ID }) id: string): Promise<Member> {
+  member(@Args('id', { type: () => UUID }) id: string): Promise<Member> {
     return this.directory.member(id);
   }
 
   @Mutation(() => MemberType, { description: 'Add a member to a group (phone unique among active members)' })
   @Allow(Permission.ManageDirectory, on.group('input.groupId'))
-  createMember(@Args('input') input: CreateMemberInput, @CurrentActor() actor: Actor): Promise<Member> {
+  createMember(@Args('input') input: CreateMemberInput, @CurrentActor() actor: Actor, @Scope() scope: DataScope): Promise<Member> {
     const { groupId, role, ...fields } = input;
-    return this.directory.createMember(actor, groupId, role, fields);
+    return this.directory.createMember(actor, scope, groupId, role, fields);
   }
 
   @Mutation(() => MemberType)
   @Allow(Permission.ManageDirectory, on.member())
-  updateMember(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateMemberInput, @CurrentActor() actor: Actor): Promise<Member> {
-    return this.directory.updateMember(actor, id, input);
+  updateMember(@Args('id', { type: () => UUID }) id: string, @Args('input') input: UpdateMemberInput, @CurrentActor() actor: Actor, @Scope() scope: DataScope): Promise<Member> {
+    return this.directory.updateMember(actor, scope, id, input);
   }
 
   @Mutation(() => MemberType, { description: 'Move a member to another group (or role); history is kept. Both groups must be in your scope' })
@@ -178,7 +179,7 @@ export class MemberResolver {
 
   @Mutation(() => MemberType, { description: 'The member leaves on a date (default today)' })
   @Allow(Permission.ManageDirectory, on.member())
-  deactivateMember(@Args('id', { type: () => ID }) id: string, @CurrentActor() actor: Actor, @Args('on', { type: () => String, nullable: true }) day?: string | null): Promise<Member> {
+  deactivateMember(@Args('id', { type: () => UUID }) id: string, @CurrentActor() actor: Actor, @Args('on', { type: () => String, nullable: true }) day?: string | null): Promise<Member> {
     return this.directory.deactivateMember(actor, id, day);
   }
 

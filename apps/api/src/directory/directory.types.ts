@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { UUID } from '../graphql/uuid.scalar';
 import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, Max, IsInt, IsBoolean } from 'class-validator';
 import { Affiliation, DirectoryImportKind, DirectoryImportStatus, Gender, GroupStatus, MemberRole } from '@cdtg/directory';
 import { AdminUnitType, RowProblemType } from '../geography/geography.types';
@@ -192,7 +193,7 @@ export class GroupFilter extends UnitFilter {
 
 @InputType()
 export class MemberFilter extends UnitFilter {
-  @Field(() => ID, { nullable: true })
+  @Field(() => UUID, { nullable: true })
   @IsOptional()
   @IsUUID()
   groupId?: string | null;
@@ -243,7 +244,7 @@ export class MembersArgs extends PageArgs {
 
 @InputType()
 export class CreateGroupInput {
-  @Field(() => ID, { description: 'The unit served (normally a residential group or a commune)' })
+  @Field(() => UUID, { description: 'The unit served (normally a residential group or a commune)' })
   @IsUUID()
   unitId: string;
 
@@ -334,7 +335,7 @@ export class MemberFieldsInput {
 
 @InputType()
 export class CreateMemberInput extends MemberFieldsInput {
-  @Field(() => ID)
+  @Field(() => UUID)
   @IsUUID()
   groupId: string;
 
@@ -356,8 +357,8 @@ export class UpdateMemberInput {
 
 @InputType()
 export class MoveMemberInput {
-  @Field(() => ID) @IsUUID() memberId: string;
-  @Field(() => ID) @IsUUID() groupId: string;
+  @Field(() => UUID) @IsUUID() memberId: string;
+  @Field(() => UUID) @IsUUID() groupId: string;
   @Field(() => MemberRole, { defaultValue: MemberRole.Member }) @IsEnum(MemberRole) role: MemberRole = MemberRole.Member;
   @Field(() => String, { nullable: true, description: 'First day in the new group; default today' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) on?: string | null;
 }

@@ -1,4 +1,5 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { UUID } from '../graphql/uuid.scalar';
 import { Actor, DataScope, Permission } from '@cdtg/access';
 import { CoverageExport, CoverageExportService, CoverageReport, CoverageService } from '@cdtg/rollups';
 import { Allow, CurrentActor, Scope } from '../access/access.decorators';
@@ -41,7 +42,7 @@ export class CoverageExportResolver {
 
   @Query(() => CoverageExportType, { description: 'An export you asked for (any, for an admin)' })
   @Allow(Permission.ReadCoverage, on.coverageExport())
-  coverageExport(@Args('id', { type: () => ID }) id: string): Promise<CoverageExport> {
+  coverageExport(@Args('id', { type: () => UUID }) id: string): Promise<CoverageExport> {
     return this.exports.find(id);
   }
 

@@ -1,4 +1,5 @@
-import { ArgsType, Field, Float, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, Float, InputType, Int, registerEnumType } from '@nestjs/graphql';
+import { UUID } from '../graphql/uuid.scalar';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { AssignmentRole, SessionAudience, SessionStatus } from '@cdtg/sessions';
@@ -12,11 +13,11 @@ const DATE_MESSAGE = { message: 'must be a date written YYYY-MM-DD' };
 
 @InputType()
 export class PlanSessionInput {
-  @Field(() => ID, { description: 'The group that runs the session' })
+  @Field(() => UUID, { description: 'The group that runs the session' })
   @IsUUID()
   groupId: string;
 
-  @Field(() => ID, { description: 'Where it is held: a commune, special zone or residential group of the group\'s commune, in force on the day' })
+  @Field(() => UUID, { description: 'Where it is held: a commune, special zone or residential group of the group\'s commune, in force on the day' })
   @IsUUID()
   unitId: string;
 
@@ -95,7 +96,7 @@ export class RescheduleSessionInput {
   @Field(() => String, { nullable: true, description: TIME_DESCRIPTION }) @IsOptional() @Matches(TIME, TIME_MESSAGE) startsAt?: string | null;
   @Field(() => String, { nullable: true, description: TIME_DESCRIPTION }) @IsOptional() @Matches(TIME, TIME_MESSAGE) endsAt?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(300) place?: string | null;
-  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() unitId?: string | null;
+  @Field(() => UUID, { nullable: true }) @IsOptional() @IsUUID() unitId?: string | null;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() latitude?: number | null;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() longitude?: number | null;
   @Field(() => String, { nullable: true, description: 'Why: shown in the notice and kept in the history' }) @IsOptional() @IsString() @MaxLength(500) reason?: string | null;
@@ -137,14 +138,14 @@ export class AttendanceInput {
 
 @InputType()
 export class AssignMemberInput {
-  @Field(() => ID) @IsUUID() sessionId: string;
-  @Field(() => ID) @IsUUID() memberId: string;
+  @Field(() => UUID) @IsUUID() sessionId: string;
+  @Field(() => UUID) @IsUUID() memberId: string;
   @Field(() => AssignmentRole) @IsEnum(AssignmentRole) role: AssignmentRole;
 }
 
 @InputType()
 export class AssignmentResponseInput {
-  @Field(() => ID) @IsUUID() assignmentId: string;
+  @Field(() => UUID) @IsUUID() assignmentId: string;
   @Field() @IsBoolean() accept: boolean;
   @Field(() => String, { nullable: true, description: 'Required to decline' }) @IsOptional() @IsString() @MaxLength(500) reason?: string | null;
 }
@@ -158,7 +159,7 @@ export class SessionFilter {
   unitCode?: string | null;
 
   @Field(() => String, { nullable: true }) @IsOptional() @Matches(DATE, DATE_MESSAGE) asOf?: string | null;
-  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() groupId?: string | null;
+  @Field(() => UUID, { nullable: true }) @IsOptional() @IsUUID() groupId?: string | null;
   @Field(() => String, { nullable: true, description: 'First day (YYYY-MM-DD, Vietnam) of the start' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) from?: string | null;
   @Field(() => String, { nullable: true, description: 'Last day (YYYY-MM-DD, Vietnam) of the start, inclusive' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) to?: string | null;
   @Field(() => String, { nullable: true, description: 'A topic code' }) @IsOptional() @IsString() @MaxLength(40) topic?: string | null;
@@ -194,6 +195,6 @@ export class AgendaArgs {
 
 @ArgsType()
 export class SuggestionsArgs {
-  @Field(() => ID) @IsUUID() sessionId: string;
+  @Field(() => UUID) @IsUUID() sessionId: string;
   @Field(() => Int, { defaultValue: 10, description: 'At most 50' }) @IsInt() @Min(1) @Max(50) first: number = 10;
 }

@@ -1,4 +1,5 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { UUID } from '../graphql/uuid.scalar';
 import { Actor, DataScope, Permission } from '@cdtg/access';
 import { Member, VolunteerGroup } from '@cdtg/directory';
 import { AdminUnit } from '@cdtg/geography';
@@ -60,7 +61,7 @@ export class SessionResolver {
 
   @Query(() => TrainingSessionType)
   @Allow(Permission.ReadSessions, on.session())
-  session(@Args('id', { type: () => ID }) id: string): Promise<TrainingSession> {
+  session(@Args('id', { type: () => UUID }) id: string): Promise<TrainingSession> {
     return this.sessionService.session(id);
   }
 
@@ -72,25 +73,25 @@ export class SessionResolver {
 
   @Mutation(() => TrainingSessionType, { description: 'Title, topics, capacity, trainer slots, audience, notes of a planned session (no notices)' })
   @Allow(Permission.ManageSessions, on.session())
-  updateSessionDetails(@Args('id', { type: () => ID }) id: string, @Args('input') input: UpdateSessionDetailsInput, @CurrentActor() actor: Actor): Promise<TrainingSession> {
+  updateSessionDetails(@Args('id', { type: () => UUID }) id: string, @Args('input') input: UpdateSessionDetailsInput, @CurrentActor() actor: Actor): Promise<TrainingSession> {
     return this.sessionService.updateDetails(actor, id, input);
   }
 
   @Mutation(() => TrainingSessionType, { description: 'A new time and/or place: history kept, one notice per assigned member, the reminder moved' })
   @Allow(Permission.ManageSessions, on.session(), on.sessionPlace('input.unitId', { sessionArg: 'id' }))
-  rescheduleSession(@Args('id', { type: () => ID }) id: string, @Args('input') input: RescheduleSessionInput, @CurrentActor() actor: Actor): Promise<TrainingSession> {
+  rescheduleSession(@Args('id', { type: () => UUID }) id: string, @Args('input') input: RescheduleSessionInput, @CurrentActor() actor: Actor): Promise<TrainingSession> {
     return this.sessionService.reschedule(actor, id, input);
   }
 
   @Mutation(() => TrainingSessionType, { description: 'Cancel a planned session with a reason: a notice to each assigned member, no reminder. Final' })
   @Allow(Permission.ManageSessions, on.session())
-  cancelSession(@Args('id', { type: () => ID }) id: string, @Args('reason') reason: string, @CurrentActor() actor: Actor): Promise<TrainingSession> {
+  cancelSession(@Args('id', { type: () => UUID }) id: string, @Args('reason') reason: string, @CurrentActor() actor: Actor): Promise<TrainingSession> {
     return this.sessionService.cancel(actor, id, reason);
   }
 
   @Mutation(() => TrainingSessionType, { description: 'Log attendance once the session has started (planned → held), or correct it (audited)' })
   @Allow(Permission.ManageSessions, on.session('sessionId'))
-  logAttendance(@Args('sessionId', { type: () => ID }) sessionId: string, @Args('input') input: AttendanceInput, @CurrentActor() actor: Actor): Promise<TrainingSession> {
+  logAttendance(@Args('sessionId', { type: () => UUID }) sessionId: string, @Args('input') input: AttendanceInput, @CurrentActor() actor: Actor): Promise<TrainingSession> {
     return this.attendanceService.log(actor, sessionId, input);
   }
 
@@ -176,7 +177,7 @@ export class AssignmentResolver {
 
   @Query(() => [AssignmentType], { description: "A member's pending and accepted assignments on sessions in your scope, by start" })
   @Allow(Permission.ReadSessions, on.member('memberId'))
-  memberAgenda(@Args('memberId', { type: () => ID }) memberId: string, @Args() args: AgendaArgs, @Scope() scope: DataScope): Promise<SessionAssignment[]> {
+  memberAgenda(@Args('memberId', { type: () => UUID }) memberId: string, @Args() args: AgendaArgs, @Scope() scope: DataScope): Promise<SessionAssignment[]> {
     return this.agenda.memberAgenda(scope, memberId, args.from, args.to);
   }
 
@@ -188,7 +189,7 @@ export class AssignmentResolver {
 
   @Mutation(() => AssignmentType, { description: 'Take a member off a planned session (they get a notice)' })
   @Allow(Permission.AssignMembers, on.assignment())
-  withdrawAssignment(@Args('id', { type: () => ID }) id: string, @CurrentActor() actor: Actor, @Args('reason', { type: () => String, nullable: true }) reason?: string | null): Promise<SessionAssignment> {
+  withdrawAssignment(@Args('id', { type: () => UUID }) id: string, @CurrentActor() actor: Actor, @Args('reason', { type: () => String, nullable: true }) reason?: string | null): Promise<SessionAssignment> {
     return this.assignments.withdraw(actor, id, reason);
   }
 

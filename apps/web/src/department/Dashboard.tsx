@@ -288,7 +288,7 @@ function ExportButtons({ args }: { args: Record<string, unknown> }) {
       for (let i = 0; i < 120 && alive.current; i++) {
         await new Promise((r) => setTimeout(r, i < 10 ? 300 : 1000));
         const { coverageExport: e } = await gql<{ coverageExport: { status: string; downloadUrl: string | null; filename: string | null; rows: number | null; failure: string | null } }>(
-          `query($id: ID!) { coverageExport(id: $id) { status downloadUrl filename rows failure } }`,
+          `query($id: UUID!) { coverageExport(id: $id) { status downloadUrl filename rows failure } }`,
           { id: started.exportCoverage.id },
         );
         if (e.status === 'Failed') return setState({ busy: false, message: t('dash.exportFailed', { reason: e.failure ?? '' }), failed: true });

@@ -12,7 +12,7 @@ interface DueSession {
   topics: { code: string; nameVi: string; nameEn: string }[];
 }
 
-const DUE = `query($groupId: ID!) { sessions(first: 50, filter: { groupId: $groupId, attendanceDue: true }, sort: LATEST_FIRST) { edges { node { id title startsAt place topics { code nameVi nameEn } } } } }`;
+const DUE = `query($groupId: UUID!) { sessions(first: 50, filter: { groupId: $groupId, attendanceDue: true }, sort: LATEST_FIRST) { edges { node { id title startsAt place topics { code nameVi nameEn } } } } }`;
 const CELLS = ['femaleUnder35', 'female35To59', 'female60Plus', 'maleUnder35', 'male35To59', 'male60Plus'] as const;
 
 /** Sessions of the group that ended without attendance, and the six-cell attendance form. */
@@ -65,7 +65,7 @@ function AttendanceForm({ session, onSaved }: { session: DueSession; onSaved(tot
       practicalSteps: session.topics.filter((tp) => steps[tp.code]).map((tp) => ({ topic: tp.code, completed: num(steps[tp.code]) })),
     };
     try {
-      const data = await gql<{ logAttendance: { attendance: { total: number } } }>(`mutation($id: ID!, $input: AttendanceInput!) { logAttendance(sessionId: $id, input: $input) { status attendance { total } } }`, { id: session.id, input });
+      const data = await gql<{ logAttendance: { attendance: { total: number } } }>(`mutation($id: UUID!, $input: AttendanceInput!) { logAttendance(sessionId: $id, input: $input) { status attendance { total } } }`, { id: session.id, input });
       onSaved(data.logAttendance.attendance.total);
     } catch (e) {
       setError(e);

@@ -18,7 +18,7 @@ interface Setup {
   members: { id: string; fullName: string; role: string }[];
 }
 
-const GROUP = `query($id: ID!) { group(id: $id) { id name unit { id code name validTo successors { unit { id code name validTo } } } members { role member { id fullName } } } }`;
+const GROUP = `query($id: UUID!) { group(id: $id) { id name unit { id code name validTo successors { unit { id code name validTo } } } members { role member { id fullName } } } }`;
 
 /** The group, its members and the units its households live in (in force today), kept on the phone for offline use. */
 async function loadSetup(groupId: string): Promise<Setup> {

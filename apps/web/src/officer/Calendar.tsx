@@ -88,7 +88,7 @@ const ROLES = ['Trainer', 'Assistant', 'Supporter'] as const;
 function SessionPanel({ session, unitCode, onChanged }: { session: SessionRow; unitCode: string; onChanged(): void }) {
   const { t, tx, language } = useI18n();
   const suggestions = useQuery<{ sessionSuggestions: Suggestion[] }>(
-    `query($id: ID!, $lang: Language!) { sessionSuggestions(sessionId: $id, first: 8) { score explanation(language: $lang) member { id fullName current { group { name } } } } }`,
+    `query($id: UUID!, $lang: Language!) { sessionSuggestions(sessionId: $id, first: 8) { score explanation(language: $lang) member { id fullName current { group { name } } } } }`,
     { id: session.id, lang: language, n: session.assignments.length },
     session.status !== 'Planned',
   );
@@ -115,7 +115,7 @@ function SessionPanel({ session, unitCode, onChanged }: { session: SessionRow; u
   const withdraw = async (id: string) => {
     setError(null);
     try {
-      await gql(`mutation($id: ID!) { withdrawAssignment(id: $id) { id } }`, { id });
+      await gql(`mutation($id: UUID!) { withdrawAssignment(id: $id) { id } }`, { id });
       onChanged();
     } catch (e) {
       setError(e);

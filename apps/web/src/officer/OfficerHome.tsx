@@ -237,7 +237,7 @@ function ImportCsv() {
   const poll = (id: string) => {
     timer.current = setTimeout(async () => {
       try {
-        const data = await gql<{ directoryImport: ImportState }>(`query($id: ID!) { directoryImport(id: $id) { ${IMPORT_FIELDS} } }`, { id });
+        const data = await gql<{ directoryImport: ImportState }>(`query($id: UUID!) { directoryImport(id: $id) { ${IMPORT_FIELDS} } }`, { id });
         setState(data.directoryImport);
         if (data.directoryImport.status === 'Queued' || data.directoryImport.status === 'Running') poll(id);
       } catch (e) {

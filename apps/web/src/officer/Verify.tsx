@@ -26,7 +26,7 @@ export function Verify({ unitCode }: { unitCode: string }) {
   const verify = async () => {
     setError(null);
     try {
-      const data = await gql<{ verifyAssistEntries: { id: string }[] }>(`mutation($ids: [ID!]!) { verifyAssistEntries(ids: $ids) { id verified } }`, { ids: selected });
+      const data = await gql<{ verifyAssistEntries: { id: string }[] }>(`mutation($ids: [UUID!]!) { verifyAssistEntries(ids: $ids) { id verified } }`, { ids: selected });
       setDone(t('officer.verified', { n: data.verifyAssistEntries.length }));
       setSelected([]);
       list.reload();

@@ -16,6 +16,9 @@ import * as m13 from './1795447000000-geography-version';
 import * as m14 from './1795500000000-household-count-version';
 import * as m15 from './1796194752042-tree-cells';
 import * as m16 from './1796200000000-covering-fact-indexes';
+import * as m17 from './1796474481413-assist-entry-session-fk';
+import * as m18 from './1796474597675-invited-by';
+import * as m19 from './1796474707518-link-dedupe-keys';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const ALL_MIGRATIONS: Function[] = [...Object.values(m0), ...Object.values(m1), ...Object.values(m2), ...Object.values(m3), ...Object.values(m4), ...Object.values(m5), ...Object.values(m6), ...Object.values(m7), ...Object.values(m8), ...Object.values(m9), ...Object.values(m10), ...Object.values(m11), ...Object.values(m12), ...Object.values(m13), ...Object.values(m14), ...Object.values(m15), ...Object.values(m16)] as Function[];
+export const ALL_MIGRATIONS: Function[] = [...Object.values(m0), ...Object.values(m1), ...Object.values(m2), ...Object.values(m3), ...Object.values(m4), ...Object.values(m5), ...Object.values(m6), ...Object.values(m7), ...Object.values(m8), ...Object.values(m9), ...Object.values(m10), ...Object.values(m11), ...Object.values(m12), ...Object.values(m13), ...Object.values(m14), ...Object.values(m15), ...Object.values(m16), ...Object.values(m17), ...Object.values(m18), ...Object.values(m19)] as Function[];
