@@ -6,6 +6,10 @@ import { AppConfig, ConfigError, loadConfig } from '@cdtg/config';
 import { assertDatabaseReachable, startEmbeddedPostgres } from '@cdtg/database';
 import { redisAnswers } from '@cdtg/queue';
 import { join } from 'node:path';
+import { HttpErrorFilter, httpErrorMiddleware } from './http-errors';
+
+export { HttpErrorFilter, httpErrorAnswer, httpErrorBody, httpErrorMiddleware, sendHttpError, transportErrorAnswer } from './http-errors';
+export type { HttpErrorAnswer } from './http-errors';
 
 const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
 
@@ -65,13 +69,17 @@ export async function requireDatabase(config: AppConfig, hint: string): Promise<
 
 /**
  * Creates the Nest application with JSON logs, a bounded request body (MAX_REQUEST_BYTES; larger requests get 413),
- * the client address taken from TRUST_PROXY_HOPS proxies, and graceful shutdown on SIGTERM/SIGINT.
+ * the client address taken from TRUST_PROXY_HOPS proxies, and graceful shutdown on SIGTERM/SIGINT. Every error
+ * outside GraphQL answers JSON in the GraphQL error shape, in every mode (never Express's HTML page with a stack):
+ * body-parser errors right after the parser, the rest through the global HttpErrorFilter.
  */
 export async function createApp(module: DynamicModule): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, abortOnError: false, bodyParser: false });
   app.useLogger(app.get(PinoLogger));
   const config = app.get(AppConfig);
   app.useBodyParser('json', { limit: config.MAX_REQUEST_BYTES });
+  app.use(httpErrorMiddleware);
+  app.useGlobalFilters(new HttpErrorFilter());
   app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.disable('x-powered-by');
   const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };

@@ -104,8 +104,31 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
   const code = formatted.extensions?.code;
   // Errors raised by GraphQL itself (syntax, validation, variable coercion) are safe to show as they are.
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
-    return { ...base, extensions: { code } };
+    const reason = reasonOf(formatted, original);
+    return { ...base, extensions: { code, ...(reason ? { reason } : {}) } };
   }
   logger.error({ err: original }, `Unexpected error in ${formatted.path?.join('.') ?? 'request'}: ${(original as Error)?.message}`);
   return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** The typed reason of an error GraphQL raised from ours (a scalar refusing a value), wherever Apollo re-wrapped it. */
+function reasonOf(formatted: GraphQLFormattedError, error: unknown): string | null {
+  if (typeof formatted.extensions?.reason === 'string') return formatted.extensions.reason;
+  for (let e = error as { originalError?: unknown; extensions?: { reason?: unknown } } | undefined, depth = 0; e && depth < 5; e = e.originalError as typeof e, depth++) {
+    if (typeof e.extensions?.reason === 'string') return e.extensions.reason;
+  }
+  return null;
+}
+
+/** GraphQL's "Did you mean …?" hints, which spell out names of the schema to whoever probes it. */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/**
+ * Production's formatError: as formatGraphqlError, without field, argument, type or enum value suggestions in any
+ * message (validation errors, and variable coercion errors, which Apollo's hideSchemaDetailsFromClientErrors misses).
+ */
+export function formatGraphqlErrorWithoutSuggestions(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const result = formatGraphqlError(formatted, error);
+  const message = result.message.replace(SUGGESTION, '');
+  return message === result.message ? result : { ...result, message };
 }

@@ -1,15 +1,30 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '@cdtg/config';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { graphqlOptions } from './graphql-options';
 import { operationDepth } from './query-limits.plugin';
 
 describe('GraphQL options', () => {
-  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25', AUTH_SECRET: 'k'.repeat(40), HOUSEHOLD_KEYS: `1:${'h'.repeat(40)}` };
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25', AUTH_SECRET: randomBytes(32).toString('base64'), HOUSEHOLD_KEYS: `1:${randomBytes(32).toString('base64')}` };
 
   it('turns introspection and the landing page off in production unless enabled', () => {
     expect(graphqlOptions(loadConfig(production)).introspection).toBe(false);
     expect(graphqlOptions(loadConfig({ ...production, GRAPHQL_INTROSPECTION: 'true' })).introspection).toBe(true);
     expect(graphqlOptions(loadConfig({ NODE_ENV: 'development' })).introspection).toBe(true);
+  });
+
+  it('hides "Did you mean" suggestions in production only', () => {
+    const validation = new GraphQLError('Cannot query field "mee" on type "Query". Did you mean "me"?', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    const coercion = new GraphQLError('Variable "$p" got invalid value "Dayy"; Value "Dayy" does not exist in "Period" enum. Did you mean the enum value "Day" or "Days"?', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    const prod = graphqlOptions(loadConfig(production));
+    const dev = graphqlOptions(loadConfig({ NODE_ENV: 'development' }));
+    expect(prod.hideSchemaDetailsFromClientErrors).toBe(true);
+    expect(dev.hideSchemaDetailsFromClientErrors).toBe(false);
+    expect(prod.formatError!(validation.toJSON(), validation)).toMatchObject({ message: 'Cannot query field "mee" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(prod.formatError!(coercion.toJSON(), coercion).message).toBe('Variable "$p" got invalid value "Dayy"; Value "Dayy" does not exist in "Period" enum.');
+    expect(dev.formatError!(validation.toJSON(), validation).message).toContain('Did you mean "me"?');
   });
 
   it('measures depth through fragments, ignoring introspection fields', () => {
