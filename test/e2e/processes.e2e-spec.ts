@@ -1,3 +1,4 @@
+import { loadConfig } from '@cdtg/config';
 import request from 'supertest';
 import { eventually } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -25,6 +26,23 @@ describe('processes: start-up refusals and API + worker as separate processes', 
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('DATABASE_URL=postgres://cdtg:***@127.0.0.1:1/cdtg is not usable');
+  });
+
+  it('stops in production on the published development AUTH_SECRET, with one line that shows no secret', async () => {
+    const developmentSecret = loadConfig({}).authSecret;
+    const result = await runNode(API, {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://cdtg:db-password-1@127.0.0.1:1/cdtg',
+      REDIS_URL,
+      SMTP_URL: 'smtp://127.0.0.1:1',
+      AUTH_SECRET: developmentSecret,
+      HOUSEHOLD_KEYS: '1:Qm7vX2pL9sK4tR8wN1cB6yH3jF0dG5aZ',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('AUTH_SECRET is or contains a published development key');
+    expect(result.stderr).not.toContain('HOUSEHOLD_KEYS');
+    for (const secret of [developmentSecret, 'db-password-1', 'Qm7vX2pL9sK4']) expect(result.stderr + result.stdout).not.toContain(secret);
   });
 
   it('refuses every fallback in production', async () => {

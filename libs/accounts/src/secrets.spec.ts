@@ -23,8 +23,66 @@ describe('password and e-mail rules', () => {
   it('names the field and the reason', () => {
     expect(() => checkPasswordRules('ngắn', null)).toThrow('password: must be at least 10 characters');
     expect(() => checkPasswordRules('aaaaaaaaaaaa', null)).toThrow('must not be one repeated character');
-    expect(() => checkPasswordRules('lan@example.vn', 'lan@example.vn')).toThrow('must not be your e-mail address');
+    expect(() => checkPasswordRules('lan@example.vn', 'lan@example.vn')).toThrow('must not contain your e-mail address');
     expect(() => checkPasswordRules('Mật khẩu đủ dài 2026', 'lan@example.vn')).not.toThrow();
+  });
+
+  const TOO_COMMON = 'password: is too common or easy to guess; use a longer phrase of several words';
+
+  it('refuses common passwords, digit runs and keyboard walks from the zxcvbn-ts lists, in any case', () => {
+    for (const password of ['1234567890', 'password12', 'qwertyuiop', 'PASSWORD12', 'QwertyUiop', '0987654321', 'abcdefghij', '1qaz2wsx3edc', 'iloveyou12', 'P@ssw0rd2026', 'matkhau123']) {
+      expect(() => checkPasswordRules(password, null)).toThrow(TOO_COMMON);
+    }
+  });
+
+  it('refuses a common password with digits or symbols added at the end, or its words run together', () => {
+    for (const password of ['letmein2026!!', 'Sunshine2026!', 'Qwerty2026!', 'Danang2026', 'football 1990 !', 'hello world 2026', 'i love you 2026']) {
+      expect(() => checkPasswordRules(password, null)).toThrow(TOO_COMMON);
+    }
+  });
+
+  it('refuses a password containing the e-mail address, or the name before the @ when it has 4 characters or more', () => {
+    const contains = 'must not contain your e-mail address';
+    expect(() => checkPasswordRules('Lan@Example.vn 2026', 'lan@example.vn')).toThrow(contains);
+    expect(() => checkPasswordRules('Tôi là hoa.tran năm 2026', 'hoa.tran@example.vn')).toThrow(contains);
+    expect(() => checkPasswordRules('HoaTran-Đà-Nẵng-2026', 'hoa.tran@example.vn')).toThrow(contains);
+    expect(() => checkPasswordRules('  Minh_Tuan yêu Hải Vân', 'minh_tuan@example.vn')).toThrow(contains);
+    // A local part shorter than 4 characters is too short to mean anything inside a phrase.
+    expect(() => checkPasswordRules('Hội An lan tỏa 2026', 'lan@example.vn')).not.toThrow();
+    expect(() => checkPasswordRules('Hải Vân xanh 2026', 'hoa.tran@example.vn')).not.toThrow();
+  });
+
+  it('accepts passphrases: the ones the tests and the demo use, and other Vietnamese phrases', () => {
+    for (const password of [
+      'Hải Vân xanh 2026',
+      'Mật khẩu mới 2026!',
+      'Mật khẩu đủ dài 2026',
+      'Mật khẩu mới đủ dài',
+      'Quản trị Đà Nẵng 2026',
+      'Tình nguyện Hải Vân 2026',
+      'quản-trị-thử-2026',
+      'Mật-khẩu-thử-1-1767000000000',
+      'cdtg-demo-2026',
+      'trời xanh mây trắng',
+      'Cafe sữa đá 3 ly',
+      'canh dong lua chin',
+      'correct horse battery staple',
+      'Nguyễn Văn An 1985',
+    ]) {
+      expect(() => checkPasswordRules(password, 'hoa.tran@example.vn')).not.toThrow();
+    }
+  });
+
+  it('stays quick on long, repetitive or l33t-heavy input', () => {
+    for (const password of ['p@ssw0rd'.repeat(25), 'P4$$w0rd'.repeat(25), '1a'.repeat(100), 'Hải Vân xanh 2026 '.repeat(11)]) {
+      const started = performance.now();
+      try {
+        checkPasswordRules(password, 'lan@example.vn');
+      } catch {
+        // refused or not, it must answer quickly
+      }
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
   });
 
   it('lower-cases addresses and refuses what is not one', () => {

@@ -1,4 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 import { argon2id, argon2Verify } from 'hash-wasm';
 import { DomainError } from '@cdtg/errors';
 
@@ -27,12 +29,51 @@ export function argon2idHasher(memoryKiB: number): PasswordHasher {
   };
 }
 
-/** The password rules, one place: 10 to 200 characters, not the e-mail, not one repeated character. */
+/**
+ * The strength check: zxcvbn-ts with its common dictionaries (about 49,000 passwords seen most often in breaches, the
+ * diceware words, keyboard layouts), which also finds sequences (1234567890, abcdefghij), keyboard walks (qwertyuiop,
+ * 1qaz2wsx), repeats, years and l33t spellings. Only the first 64 characters are scored (a longer password is not
+ * weaker for its tail) and l33t substitutions are capped, so one check stays within tens of milliseconds.
+ * Built on first use (≈50 ms).
+ */
+let strength: { zxcvbn: ZxcvbnFactory; common: Set<string> } | undefined;
+const passwordStrength = () =>
+  (strength ??= {
+    zxcvbn: new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs, maxLength: 64, l33tMaxSubstitutions: 16 }),
+    common: new Set(dictionary['passwords-common'].map((word) => word.toLowerCase())),
+  });
+
+/** zxcvbn's score 3: at least 10^8 guesses. Below it a password falls to an offline attack on a leaked hash quickly. */
+const MIN_STRENGTH_SCORE = 3;
+const TOO_COMMON = 'is too common or easy to guess; use a longer phrase of several words';
+
+/** Lower-cased letters and digits only: "Lan.Nguyen" and "lan nguyen" fold to the same "lannguyen". */
+const fold = (value: string) => value.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+
+/**
+ * The password rules, one place: 10 to 200 characters, not one repeated character, not containing the e-mail address
+ * (nor the part before the @ when it has 4 characters or more), not a common password (also with digits or symbols
+ * added at the end), and not easy to guess by zxcvbn's estimate (sequences, keyboard walks, words + years…).
+ */
 export function checkPasswordRules(password: string, email: string | null, field = 'password'): void {
   if (typeof password !== 'string' || password.length < 10) throw DomainError.invalid(field, 'must be at least 10 characters');
   if (password.length > 200) throw DomainError.invalid(field, 'must be at most 200 characters');
   if (/^(.)\1*$/u.test(password)) throw DomainError.invalid(field, 'must not be one repeated character');
-  if (email && password.trim().toLowerCase() === email.toLowerCase()) throw DomainError.invalid(field, 'must not be your e-mail address');
+  const address = email?.trim().toLowerCase() ?? '';
+  const localPart = address.split('@')[0];
+  const folded = fold(password);
+  if ([fold(address), fold(localPart)].some((part) => part.length >= 4 && folded.includes(part))) {
+    throw DomainError.invalid(field, 'must not contain your e-mail address or the name before its @');
+  }
+  const { zxcvbn, common } = passwordStrength();
+  // A listed password as it is, or followed by digits and symbols ("letmein2026!!"), or with its words run together.
+  const lower = password.normalize('NFC').trim().toLowerCase();
+  const stem = lower.replace(/[\p{N}\p{P}\p{S}\s]+$/u, '');
+  if ([lower, stem, stem.replace(/[\s._-]+/g, '')].some((candidate) => candidate.length > 0 && common.has(candidate))) {
+    throw DomainError.invalid(field, TOO_COMMON);
+  }
+  const userInputs = ['cdtg', address, localPart, ...localPart.split(/[^\p{L}\p{N}]+/u).filter((part) => part.length >= 3)].filter(Boolean);
+  if (zxcvbn.check(password, userInputs).score < MIN_STRENGTH_SCORE) throw DomainError.invalid(field, TOO_COMMON);
 }
 
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;

@@ -129,6 +129,25 @@ export class AppConfig {
   @Max(600_000, { message: 'must be milliseconds between 1000 and 600000' })
   JOB_LOCK_MS = 30_000;
 
+  /**
+   * Days processed change events and finished (done or cancelled) outbox rows are kept before the nightly purge
+   * deletes them. Pending, dispatched and failed rows, and the change event the freshness answer names, are kept.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be days between 1 and 3650' })
+  @Min(1, { message: 'must be days between 1 and 3650' })
+  @Max(3650, { message: 'must be days between 1 and 3650' })
+  QUEUE_RETENTION_DAYS = 7;
+
+  /**
+   * Whether the nightly rollup check repairs the rollups (a full rebuild under the rollup lock) when the check before
+   * it found differences too; default true. Off, differences are only reported until an operator repairs.
+   */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  ROLLUP_AUTO_REPAIR?: boolean;
+
   /** Apollo Sandbox landing page and introspection; default: on outside production. */
   @Transform(toBool)
   @IsOptional()
@@ -269,6 +288,10 @@ export class AppConfig {
     });
   }
 
+  get rollupAutoRepair(): boolean {
+    return this.ROLLUP_AUTO_REPAIR ?? true;
+  }
+
   get introspection(): boolean {
     return this.GRAPHQL_INTROSPECTION ?? !this.isProduction;
   }
@@ -288,7 +311,7 @@ const DEVELOPMENT_AUTH_SECRET = 'cdtg-development-only-auth-secret-do-not-use-in
 /** The household key of development and tests: published here, so production refuses to run with it. */
 const DEVELOPMENT_HOUSEHOLD_KEYS = '1:cdtg-development-only-household-key-do-not-use';
 
-const KEYS = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'GRAPHQL_INTROSPECTION', 'DEMO_CITY', 'AUTH_SECRET', 'HOUSEHOLD_KEYS']);
+const KEYS = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'GRAPHQL_INTROSPECTION', 'DEMO_CITY', 'AUTH_SECRET', 'HOUSEHOLD_KEYS', 'ROLLUP_AUTO_REPAIR']);
 
 /** Reads, converts and validates the environment. Throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): AppConfig {
@@ -300,7 +323,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const problems = validateSync(config, { forbidUnknownValues: false }).map((error) => ({
     variable: error.property,
-    problem: `${Object.values(error.constraints ?? { invalid: 'is invalid' })[0]} (got ${JSON.stringify(raw[error.property] ?? '')})`,
+    problem: `${Object.values(error.constraints ?? { invalid: 'is invalid' })[0]}${printedValue(error.property, raw[error.property] ?? '')}`,
   }));
   if (config.isProduction) {
     // In production every fallback (embedded database, in-process queue, mail written to files) is refused.
@@ -309,9 +332,62 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (!config.AUTH_SECRET) problems.push({ variable: 'AUTH_SECRET', problem: 'is required when NODE_ENV=production (signs access tokens)' });
     if (!config.HOUSEHOLD_KEYS) problems.push({ variable: 'HOUSEHOLD_KEYS', problem: 'is required when NODE_ENV=production (keys household identifiers)' });
     if (!config.SMTP_URL) problems.push({ variable: 'SMTP_URL', problem: 'is required when NODE_ENV=production (no mail written to files)' });
+    // A secret published in this file (or a weak one) signs nothing in production. Only well-formed values are judged
+    // here: a malformed one has already been named above.
+    const malformed = new Set(problems.map((p) => p.variable));
+    if (config.AUTH_SECRET && !malformed.has('AUTH_SECRET')) {
+      const problem = productionSecretProblem(config.AUTH_SECRET);
+      if (problem) problems.push({ variable: 'AUTH_SECRET', problem });
+    }
+    if (config.HOUSEHOLD_KEYS && !malformed.has('HOUSEHOLD_KEYS')) {
+      for (const { version, secret } of config.householdSecrets) {
+        const problem = productionSecretProblem(secret);
+        if (problem) problems.push({ variable: 'HOUSEHOLD_KEYS', problem: `secret of version ${version} ${problem}` });
+      }
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Secrets published in this file; production refuses a secret equal to one of them, inside one, or containing one (any case). */
+const PUBLISHED_SECRETS = [DEVELOPMENT_AUTH_SECRET, ...DEVELOPMENT_HOUSEHOLD_KEYS.split(',').map((pair) => pair.split(':')[1])];
+
+/** Fewer different characters than this is a typed pattern ("x" × 48, "abcabc…"), not a generated secret. */
+const MIN_DISTINCT_SECRET_CHARACTERS = 10;
+
+const GENERATE_ONE = 'generate one, e.g. `openssl rand -base64 48`';
+
+/** Why a production secret must be refused (the published development key, too short, too regular), or null. Never echoes it. */
+function productionSecretProblem(secret: string): string | null {
+  const lower = secret.toLowerCase();
+  if (PUBLISHED_SECRETS.some((published) => lower.includes(published.toLowerCase()) || published.toLowerCase().includes(lower))) {
+    return `is or contains a published development key, which anyone can read; ${GENERATE_ONE}`;
+  }
+  if (secret.length < 32) return `must be at least 32 characters; ${GENERATE_ONE}`;
+  if (new Set(secret).size < MIN_DISTINCT_SECRET_CHARACTERS) {
+    return `is too weak (fewer than ${MIN_DISTINCT_SECRET_CHARACTERS} different characters); ${GENERATE_ONE}`;
+  }
+  return null;
+}
+
+/** Variables whose value never appears in an error message, not even in part. */
+const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'HOUSEHOLD_KEYS']);
+
+/** What a start-up error shows of a bad value: nothing of a secret; a value with a URL's password hidden otherwise. */
+function printedValue(variable: string, value: string): string {
+  return SECRET_VARIABLES.has(variable) ? ' (value not shown)' : ` (got ${JSON.stringify(hidePasswords(value))})`;
+}
+
+/**
+ * A value with the passwords of URL-like text hidden, even when it does not parse as a URL: everything after "user:"
+ * up to the last @ ("postgres://cdtg:***@db/cdtg", "cdtg:***@db", "redis//:***@r"; when in doubt, more is hidden), and
+ * password, secret, token or key query parameters.
+ */
+export function hidePasswords(value: string): string {
+  return value
+    .replace(/(^|\/)([^\s/:@]*:)(?!\/\/).*@/, '$1$2***@')
+    .replace(/([?&;][^=&;\s]*(?:pass|secret|token|key)[^=&;\s]*=)[^&;\s]*/gi, '$1***');
 }
 
 /** A copy of a URL safe to print: the password is replaced by ***. */
