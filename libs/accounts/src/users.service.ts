@@ -5,7 +5,7 @@ import { AuditService } from '@cdtg/audit';
 import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
 import { Language, NotificationService } from '@cdtg/notifications';
-import { escapeLike, foldVietnamese, tidyName } from '@cdtg/text';
+import { assertNoPersonalNumbers, escapeLike, foldVietnamese, tidyName } from '@cdtg/text';
 import { AuthService } from './auth.service';
 import { GrantsService, ResolvedGrant } from './grants.service';
 import { TokenPurpose } from './one-time-token.entity';
@@ -91,6 +91,7 @@ export class UsersService {
   }
 
   async revokeGrant(actor: Actor, grantId: string, reason: string | null | undefined): Promise<RoleGrant> {
+    assertNoPersonalNumbers('reason', reason);
     return this.dataSource.transaction(async (manager) => {
       const grant = await manager.getRepository(RoleGrant).findOne({ where: { id: grantId }, lock: { mode: 'pessimistic_write' } });
       if (!grant) throw DomainError.notFound('Grant');

@@ -5,7 +5,7 @@ import { AuditActor, AuditService } from '@cdtg/audit';
 import { DomainError } from '@cdtg/errors';
 import { vietnamIso } from '@cdtg/geography';
 import { ChangeFeed } from '@cdtg/queue';
-import { tidyName } from '@cdtg/text';
+import { assertNoPersonalNumbers, tidyName } from '@cdtg/text';
 import { EntryStatus, MAX_BATCH } from './assist.enums';
 import { AssistEntry } from './assist-entry.entity';
 import { AssistRepository } from './assist.repository';
@@ -48,7 +48,7 @@ export class AssistCorrectionService {
   ) {}
 
   async amend(actor: AuditActor, id: string, patch: EntryAmendment): Promise<AssistEntry> {
-    const reason = this.reason(patch.reason);
+    const reason = this.reason(patch.reason, 'input.reason');
     return this.dataSource.transaction(async (manager) => {
       const entry = await this.entry(manager, id);
       if (entry.status === EntryStatus.Voided) throw DomainError.conflict('the entry is voided; log a new one instead', 'id');
@@ -90,7 +90,7 @@ export class AssistCorrectionService {
 
   /** Voids an entry (idempotent): kept for the record with its reason, no longer counted. */
   async void(actor: AuditActor, id: string, reasonText: string): Promise<AssistEntry> {
-    const reason = this.reason(reasonText);
+    const reason = this.reason(reasonText, 'reason');
     return this.dataSource.transaction(async (manager) => {
       const entry = await this.entry(manager, id);
       if (entry.status === EntryStatus.Voided) return entry;
@@ -127,9 +127,11 @@ export class AssistCorrectionService {
     return entry;
   }
 
-  private reason(text: string | null | undefined): string {
+  /** Why an entry is corrected or voided: kept in its history, so no citizen's ID or phone number. */
+  private reason(text: string | null | undefined, field: string): string {
     const reason = tidyName(text ?? '');
-    if (reason.length < 3 || reason.length > 500) throw DomainError.invalid('reason', 'must say why, in 3-500 characters');
+    if (reason.length < 3 || reason.length > 500) throw DomainError.invalid(field, 'must say why, in 3-500 characters');
+    assertNoPersonalNumbers(field, reason);
     return reason;
   }
 }

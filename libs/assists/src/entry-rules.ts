@@ -1,6 +1,6 @@
 import { FieldProblem } from '@cdtg/errors';
 import { isIsoDate, parseVietnamTime, vietnamDate } from '@cdtg/geography';
-import { findPersonalNumbers, tidyName } from '@cdtg/text';
+import { personalNumberProblems, tidyName } from '@cdtg/text';
 import { ASSIST_SERVICES, AssistOutcome, AssistService, FollowUpReason, ServiceOutcome } from './assist.enums';
 import { HouseholdIdentity, identityProblem } from './household-key';
 
@@ -130,9 +130,7 @@ export function checkEntry(
   if (input.note !== undefined && input.note !== null) {
     note = tidyName(String(input.note));
     if (note.length > 1000) bad(['note'], 'must be at most 1000 characters');
-    const personal = findPersonalNumbers(note);
-    if (personal.includes('national-id')) bad(['note'], 'looks like it holds a national ID number; citizens\' ID numbers must not be recorded');
-    if (personal.includes('phone')) bad(['note'], 'looks like it holds a phone number; citizens\' phone numbers must not be recorded');
+    problems.push(...personalNumberProblems([...path, 'note'], note));
     if (!note) note = null;
   }
 

@@ -5,7 +5,7 @@ import { AuditActor, AuditService } from '@cdtg/audit';
 import { GroupStatus } from '@cdtg/directory';
 import { DomainError } from '@cdtg/errors';
 import { ChangeFeed } from '@cdtg/queue';
-import { tidyName } from '@cdtg/text';
+import { assertNoPersonalNumbers, tidyName } from '@cdtg/text';
 import { SessionAssignment } from './session-assignment.entity';
 import { SessionNotices } from './session-notices.service';
 import { SessionRepository } from './session.repository';
@@ -95,6 +95,7 @@ export class AssignmentService {
   /** An officer takes a member off a planned session (with a notice to the member). */
   async withdraw(actor: AuditActor, assignmentId: string, reasonText?: string | null): Promise<SessionAssignment> {
     const reason = reasonText ? tidyName(reasonText).slice(0, 500) || null : null;
+    assertNoPersonalNumbers('reason', reasonText);
     return this.dataSource.transaction(async (manager) => {
       const { session, assignment } = await this.locked(manager, assignmentId);
       if (session.status !== SessionStatus.Planned) throw DomainError.conflict(`the session is ${session.status}; its assignments can no longer change`, 'id');
@@ -128,6 +129,7 @@ export class AssignmentService {
   async respond(actor: AuditActor, assignmentId: string, response: AssignmentResponse): Promise<SessionAssignment> {
     const reason = response.reason ? tidyName(response.reason).slice(0, 500) : '';
     if (!response.accept && reason.length < 3) throw DomainError.invalid('input.reason', 'say why you decline (3 to 500 characters)');
+    assertNoPersonalNumbers('input.reason', response.reason);
     return this.dataSource.transaction(async (manager) => {
       const { session, assignment } = await this.locked(manager, assignmentId);
       if (session.status !== SessionStatus.Planned) throw DomainError.conflict(`the session is ${session.status}`, 'input.assignmentId');

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { DomainError } from '@cdtg/errors';
 import { ChangeFeed } from '@cdtg/queue';
+import { assertNoPersonalNumbers } from '@cdtg/text';
 import { SessionRepository } from './session.repository';
 import { SessionStatus } from './sessions.enums';
 import { formatVietnamTime } from './session-times';
@@ -52,6 +53,7 @@ export class AttendanceService {
     const total = input.total ?? sum;
     this.count(total, 'input.total');
     if (total < sum) throw DomainError.invalid('input.total', `must be at least the ${sum} participants counted by gender and age`);
+    assertNoPersonalNumbers('input.note', input.note);
     const note = input.note ? input.note.trim().slice(0, 2000) || null : null;
     return this.dataSource.transaction(async (manager) => {
       const session = await this.repository.lockedSession(manager, sessionId);

@@ -7,7 +7,7 @@ import { DirectoryService, GroupStatus } from '@cdtg/directory';
 import { DomainError } from '@cdtg/errors';
 import { addDays, isIsoDate, UnitKind } from '@cdtg/geography';
 import { ChangeFeed } from '@cdtg/queue';
-import { foldVietnamese, tidyName } from '@cdtg/text';
+import { assertNoPersonalNumbers, foldVietnamese, tidyName } from '@cdtg/text';
 import { SessionNotices } from './session-notices.service';
 import { SessionSchedule } from './session-schedule.entity';
 import { SessionRepository } from './session.repository';
@@ -157,6 +157,9 @@ export class SessionService {
 
   /** Title, topics, capacity, trainer slots, audience and notes of a planned session. No notices. */
   async updateDetails(actor: AuditActor, id: string, patch: SessionDetailsPatch): Promise<TrainingSession> {
+    // Only what is sent: a stored text is not re-judged when another detail changes.
+    assertNoPersonalNumbers('input.title', patch.title);
+    assertNoPersonalNumbers('input.notes', patch.notes);
     return this.dataSource.transaction(async (manager) => {
       const session = await this.lockedPlanned(manager, id);
       const before = this.auditView(session);
@@ -170,6 +173,7 @@ export class SessionService {
           notes: patch.notes === undefined ? session.notes : patch.notes,
         },
         'input',
+        false,
       );
       if (merged.trainerSlots < (await this.repository.trainerCount(manager, id))) {
         throw DomainError.conflict('more trainers are already assigned than this; withdraw one first', 'input.trainerSlots');
@@ -188,6 +192,8 @@ export class SessionService {
    */
   async reschedule(actor: AuditActor, id: string, patch: ReschedulePatch): Promise<TrainingSession> {
     const reason = patch.reason ? tidyName(patch.reason).slice(0, 500) || null : null;
+    assertNoPersonalNumbers('input.reason', patch.reason ? tidyName(patch.reason) : null);
+    if (patch.place) this.placeText(patch.place, 'input.place');
     return this.dataSource.transaction(async (manager) => {
       const session = await this.lockedPlanned(manager, id);
       const before = { startsAt: session.startsAt, endsAt: session.endsAt, place: session.place, unitId: session.unitId, latitude: session.latitude, longitude: session.longitude };
@@ -248,6 +254,7 @@ export class SessionService {
   async cancel(actor: AuditActor, id: string, reasonText: string): Promise<TrainingSession> {
     const reason = tidyName(reasonText ?? '');
     if (reason.length < 3 || reason.length > 500) throw DomainError.invalid('reason', 'must say why, in 3 to 500 characters');
+    assertNoPersonalNumbers('reason', reason);
     return this.dataSource.transaction(async (manager) => {
       const session = await this.lockedPlanned(manager, id);
       Object.assign(session, { status: SessionStatus.Cancelled, cancelReason: reason, cancelledAt: new Date() });
@@ -310,12 +317,18 @@ export class SessionService {
     return { startsAt, endsAt };
   }
 
+  /** `checkText`: whether title and notes are new text to check for citizens' identifiers (see updateDetails). */
   private async details(
     input: { title: string; topics: string[]; capacity: number; trainerSlots?: number | null; audience?: SessionAudience[] | null; notes?: string | null },
     prefix: string,
+    checkText = true,
   ) {
     const title = tidyName(input.title ?? '');
     if (title.length < 3 || title.length > 200) throw DomainError.invalid(`${prefix}.title`, 'must be 3-200 characters');
+    if (checkText) {
+      assertNoPersonalNumbers(`${prefix}.title`, title);
+      assertNoPersonalNumbers(`${prefix}.notes`, input.notes);
+    }
     const topics = await this.topics.validate(input.topics ?? [], `${prefix}.topics`);
     const capacity = input.capacity;
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > 10_000) throw DomainError.invalid(`${prefix}.capacity`, 'must be a whole number of participants from 1 to 10000');
@@ -329,6 +342,7 @@ export class SessionService {
   private placeText(value: string, field: string): string {
     const place = tidyName(value ?? '');
     if (place.length < 2 || place.length > 300) throw DomainError.invalid(field, 'must be 2-300 characters');
+    assertNoPersonalNumbers(field, place);
     return place;
   }
 
