@@ -4,7 +4,7 @@ import { AccessService, DataScope, restrictToScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { SqlBuilder } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
-import { GeographyService, ImportReport, isIsoDate, unitScopeCte } from '@cdtg/geography';
+import { GeographyService, ImportReport, isIsoDate, parseVietnameseDate, unitScopeCte } from '@cdtg/geography';
 import { CsvFormatError, readCsv } from '@cdtg/text';
 
 const UNIT_KINDS = ['residential_group', 'commune', 'special_zone'];
@@ -56,9 +56,11 @@ export class HouseholdCountService {
     const wellFormed: { line: number; code: string; asOf: string; households: number }[] = [];
     for (const { line, values } of table.rows) {
       const households = /^\d{1,7}$/.test(values.households) ? Number(values.households) : NaN;
-      if (!isIsoDate(values.as_of)) report.errors.push({ line, field: 'as_of', message: 'must be a date written YYYY-MM-DD' });
-      else if (!(households <= MAX_HOUSEHOLDS)) report.errors.push({ line, field: 'households', message: `must be a whole number from 0 to ${MAX_HOUSEHOLDS}` });
-      else wellFormed.push({ line, code: values.unit_code, asOf: values.as_of, households });
+      // Dates as a Vietnamese spreadsheet saves them (15/03/2025 is day/month/year, or 2025-03-15); every problem of the row is reported.
+      const asOf = parseVietnameseDate(values.as_of);
+      if (!asOf) report.errors.push({ line, field: 'as_of', message: 'must be a date written day/month/year (15/03/2025) or 2025-03-15' });
+      if (!(households <= MAX_HOUSEHOLDS)) report.errors.push({ line, field: 'households', message: `must be a whole number from 0 to ${MAX_HOUSEHOLDS}` });
+      if (asOf && households <= MAX_HOUSEHOLDS) wellFormed.push({ line, code: values.unit_code, asOf, households });
     }
     await this.dataSource.transaction(async (manager) => {
       const units = (await manager.query(

@@ -3,9 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessService, DataScope, EVERYTHING } from '@cdtg/access';
 import { AuditActor, AuditEntry, AuditService } from '@cdtg/audit';
 import { DomainError, ErrorCode } from '@cdtg/errors';
-import { addDays, isIsoDate, todayInVietnam } from '@cdtg/geography';
+import { addDays, parseVietnameseDate, todayInVietnam } from '@cdtg/geography';
 import { JobName, OutboxService } from '@cdtg/queue';
-import { CsvFormatError, foldVietnamese, readCsv } from '@cdtg/text';
+import { CsvFormatError, foldVietnamese, isScientificNotation, normaliseSpreadsheetPhone, readCsv } from '@cdtg/text';
 import { parseAffiliation, parseGender, parseGroupStatus, parseRole } from './csv-vocabulary';
 import { DirectoryImport, DirectoryImportKind, DirectoryImportStatus } from './directory-import.entity';
 import { DirectoryService, PHONE_UNAVAILABLE } from './directory.service';
@@ -27,7 +27,12 @@ type Counts = { created: number; updated: number; unchanged: number; errors: Row
  * Bulk import of groups or members from CSV, as a queued job. Rows are applied in chunks of 500, each chunk in one
  * transaction together with the progress counter, so a crashed import resumes where it stopped and nothing is applied
  * twice. Upserts by natural key (group: unit code + folded name; member: phone among active members): re-importing
- * the same file changes nothing. Bad rows are reported with line, column and reason; good rows are kept.
+ * the same file changes nothing. Bad rows are reported with line, column and reason, every problem of a row at once
+ * (one per column); a row with any problem is not written, good rows are kept.
+ *
+ * Cells are read as a Vietnamese spreadsheet saves them: dates by parseVietnameseDate (15/03/2025 is day/month/year;
+ * 2025-03-15 and Excel's "2025-03-15 00:00:00" too), phone numbers by normaliseSpreadsheetPhone (the 0 Excel drops
+ * from a number, 84905123456, 9.05123456E+8, +84 (0) 905…).
  */
 @Injectable()
 export class DirectoryImportService {
@@ -99,15 +104,22 @@ export class DirectoryImportService {
     const audit: AuditEntry[] = [];
     const seen = new Map<string, number>();
     for (const { line, values: v } of rows) {
+      const problems: RowError[] = [];
+      const unitId = units.get(v.unit_code);
+      if (!unitId) problems.push({ line, field: 'unit_code', message: `no administrative unit has code ${v.unit_code}` });
+      else if (!allowed.has(unitId)) problems.push({ line, field: 'unit_code', message: 'is outside the area you manage' });
+      const decisionDate = v.decision_date ? parseVietnameseDate(v.decision_date) : null;
+      if (v.decision_date && !decisionDate) problems.push({ line, field: 'decision_date', message: DATE_MESSAGE });
+      const fields = await check(problems, line, () => this.directory.groupFields({ name: v.name, decisionNumber: v.decision_number || null, decisionDate }, 'row'));
+      const status = v.status ? parseGroupStatus(v.status) : GroupStatus.Active;
+      if (!status || status === GroupStatus.Dissolved) problems.push({ line, field: 'status', message: 'must be active or suspended (dissolve a group in the app, with its date)' });
+      const key = `${v.unit_code}|${fields?.nameSearch}`;
+      if (fields && seen.has(key)) problems.push({ line, field: 'name', message: `the same group is already on line ${seen.get(key)}` });
+      if (problems.length || !unitId || !fields || !status) {
+        counts.errors.push(...firstPerColumn(problems));
+        continue;
+      }
       try {
-        const unitId = units.get(v.unit_code);
-        if (!unitId) throw DomainError.invalid('unit_code', `no administrative unit has code ${v.unit_code}`);
-        if (!allowed.has(unitId)) throw new DomainError(ErrorCode.Forbidden, `unit_code: ${v.unit_code} is outside the area you manage`, [{ path: ['unit_code'], message: 'is outside the area you manage' }]);
-        const fields = this.directory.groupFields({ name: v.name, decisionNumber: v.decision_number || null, decisionDate: v.decision_date || null }, 'row');
-        const status = v.status ? parseGroupStatus(v.status) : GroupStatus.Active;
-        if (!status || status === GroupStatus.Dissolved) throw DomainError.invalid('status', 'must be active or suspended (dissolve a group in the app, with its date)');
-        const key = `${v.unit_code}|${fields.nameSearch}`;
-        if (seen.has(key)) throw DomainError.invalid('name', `the same group is already on line ${seen.get(key)}`);
         seen.set(key, line);
         const group = existing.get(key);
         if (!group) {
@@ -127,7 +139,7 @@ export class DirectoryImportService {
           counts.updated++;
         }
       } catch (error) {
-        counts.errors.push(rowError(line, error));
+        counts.errors.push(...rowErrors(line, error));
       }
     }
     await this.audit.record(manager, actor, audit);
@@ -142,32 +154,39 @@ export class DirectoryImportService {
     const seenPhones = new Map<string, number>();
     const knownSkills = await this.directory.skillCodes();
     for (const { line, values: v } of rows) {
-      try {
-        const group = groups.get(`${v.unit_code}|${foldVietnamese(v.group_name ?? '')}`);
-        if (!group) throw DomainError.invalid('group_name', `no group "${v.group_name}" serves unit ${v.unit_code}; import groups first`);
-        if (!allowed.has(group.id)) throw new DomainError(ErrorCode.Forbidden, `group_name: this group is outside the area you manage`, [{ path: ['group_name'], message: 'is outside the area you manage' }]);
-        if (group.status === GroupStatus.Dissolved) throw DomainError.invalid('group_name', 'the group is dissolved');
-        const role = v.role ? parseRole(v.role) : MemberRole.Member;
-        if (!role) throw DomainError.invalid('role', 'must be leader, deputy or member (Tổ trưởng, Tổ phó, Thành viên)');
-        const gender = v.gender ? parseGender(v.gender) : null;
-        if (gender === undefined) throw DomainError.invalid('gender', 'must be female, male or other (Nữ, Nam, Khác)');
-        const affiliation = v.affiliation ? parseAffiliation(v.affiliation) : undefined;
-        if (v.affiliation && !affiliation) throw DomainError.invalid('affiliation', 'must be one of youth_union, police, womens_union, veterans, enterprise, school, other');
-        const birthYear = v.birth_year ? Number(v.birth_year) : null;
-        if (v.birth_year && !/^\d{4}$/.test(v.birth_year)) throw DomainError.invalid('birth_year', 'must be a year, e.g. 1998');
-        if (v.joined_on && !isIsoDate(v.joined_on)) throw DomainError.invalid('joined_on', 'must be a date written YYYY-MM-DD');
-        const skills = v.skills ? v.skills.split(/[|;,]/).map((s) => s.trim()).filter(Boolean) : [];
-        const fields = await this.directory.memberFields(
-          { fullName: v.full_name, phone: v.phone, email: v.email || null, gender, birthYear, affiliation: affiliation ?? null, skills, joinedOn: v.joined_on || null },
+      const problems: RowError[] = [];
+      const problem = (field: string, message: string) => problems.push({ line, field, message });
+      const group = groups.get(`${v.unit_code}|${foldVietnamese(v.group_name ?? '')}`);
+      if (!group) problem('group_name', `no group "${v.group_name}" serves unit ${v.unit_code}; import groups first`);
+      else if (!allowed.has(group.id)) problem('group_name', 'is outside the area you manage');
+      else if (group.status === GroupStatus.Dissolved) problem('group_name', 'the group is dissolved');
+      const role = v.role ? parseRole(v.role) : MemberRole.Member;
+      if (!role) problem('role', 'must be leader, deputy or member (Tổ trưởng, Tổ phó, Thành viên)');
+      const gender = v.gender ? parseGender(v.gender) : null;
+      if (gender === undefined) problem('gender', 'must be female, male or other (Nữ, Nam, Khác)');
+      const affiliation = v.affiliation ? parseAffiliation(v.affiliation) : undefined;
+      if (v.affiliation && !affiliation) problem('affiliation', 'must be one of youth_union, police, womens_union, veterans, enterprise, school, other');
+      const birthYear = /^\d{4}$/.test(v.birth_year ?? '') ? Number(v.birth_year) : null;
+      if (v.birth_year && birthYear === null) problem('birth_year', 'must be a year, e.g. 1998');
+      const joinedOn = v.joined_on ? parseVietnameseDate(v.joined_on) : null;
+      if (v.joined_on && !joinedOn) problem('joined_on', DATE_MESSAGE);
+      const phone = v.phone ? normaliseSpreadsheetPhone(v.phone) : null;
+      if (!phone && isScientificNotation(v.phone ?? '')) problem('phone', 'was shortened by the spreadsheet (scientific notation); format the column as Text and enter the numbers again');
+      const skills = v.skills ? v.skills.split(/[|;,]/).map((s) => s.trim()).filter(Boolean) : [];
+      const fields = await check(problems, line, () =>
+        this.directory.memberFields(
+          { fullName: v.full_name, phone: phone ?? v.phone, email: v.email || null, gender: gender ?? null, birthYear, affiliation: affiliation ?? null, skills, joinedOn },
           'row',
           knownSkills,
-        );
-        if (seenPhones.has(fields.phone)) throw DomainError.invalid('phone', `the same phone number is already on line ${seenPhones.get(fields.phone)}`);
-        seenPhones.set(fields.phone, line);
-        valid.push({ line, fields, group, role });
-      } catch (error) {
-        counts.errors.push(rowError(line, error));
+        ),
+      );
+      if (fields && seenPhones.has(fields.phone)) problem('phone', `the same phone number is already on line ${seenPhones.get(fields.phone)}`);
+      if (problems.length || !group || !role || !fields) {
+        counts.errors.push(...firstPerColumn(problems));
+        continue;
       }
+      seenPhones.set(fields.phone, line);
+      valid.push({ line, fields, group, role });
     }
     const existing = new Map(
       (
@@ -265,13 +284,32 @@ export class DirectoryImportService {
   }
 }
 
-function rowError(line: number, error: unknown): RowError {
+const DATE_MESSAGE = 'must be a date written day/month/year (15/03/2025) or 2025-03-15';
+
+/** A domain refusal of a row as row errors, one per field it names. Anything else is not the row's fault: rethrown. */
+function rowErrors(line: number, error: unknown): RowError[] {
   if (error instanceof DomainError && (error.code === ErrorCode.InvalidInput || error.code === ErrorCode.Forbidden)) {
-    const field = error.fields[0]?.path.at(-1);
-    return { line, field: field === undefined ? undefined : toColumn(String(field)), message: error.fields[0]?.message ?? error.message };
+    if (!error.fields.length) return [{ line, message: error.message }];
+    return error.fields.map((f) => {
+      const field = f.path.at(-1);
+      return { line, field: field === undefined ? undefined : toColumn(String(field)), message: f.message };
+    });
   }
   throw error;
 }
+
+/** Runs one validation of a row; what it refuses (every field of it) joins the row's problems. */
+async function check<T>(problems: RowError[], line: number, validate: () => T | Promise<T>): Promise<T | undefined> {
+  try {
+    return await validate();
+  } catch (error) {
+    problems.push(...rowErrors(line, error));
+    return undefined;
+  }
+}
+
+/** One problem per column (the first found): a cell refused by the import's own reading is not refused again. */
+const firstPerColumn = (problems: RowError[]) => problems.filter((p, i) => p.field === undefined || problems.findIndex((q) => q.field === p.field) === i);
 
 const COLUMN_OF: Record<string, string> = { fullName: 'full_name', birthYear: 'birth_year', joinedOn: 'joined_on', decisionNumber: 'decision_number', decisionDate: 'decision_date', name: 'name' };
 const toColumn = (field: string) => COLUMN_OF[field] ?? field;

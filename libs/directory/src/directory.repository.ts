@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DataScope, restrictToScope } from '@cdtg/access';
 import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
-import { filterByUnit, UnitScope } from '@cdtg/geography';
+import { filterByUnit, todayInVietnam, UnitScope } from '@cdtg/geography';
 
 export type { UnitScope };
 import { escapeLike } from '@cdtg/text';
@@ -61,7 +61,8 @@ export class DirectoryRepository {
     restrictToScope(sql, query.access, { unit: 'g.unit_id', group: 'g.id' });
     filterByUnit(sql, query.scope, 'g.unit_id');
     if (query.groupId) sql.where.push(`ms.group_id = ${sql.param(query.groupId)}::uuid`);
-    if (query.active !== undefined) sql.where.push(query.active ? 'm.left_on IS NULL' : 'm.left_on IS NOT NULL');
+    // Active: joined by today and not left (see directory-current.ts).
+    if (query.active !== undefined) sql.where.push(`${query.active ? '' : 'NOT '}(m.left_on IS NULL AND m.joined_on <= ${sql.param(todayInVietnam())}::date)`);
     if (query.role) sql.where.push(`ms.role = ${sql.param(query.role)}`);
     if (query.skill) sql.where.push(`${sql.param(query.skill)} = ANY(m.skills)`);
     if (query.affiliation) sql.where.push(`m.affiliation = ${sql.param(query.affiliation)}`);
@@ -102,12 +103,12 @@ export class DirectoryRepository {
     return this.dataSource.getRepository(Member).createQueryBuilder('m').where('m.id = ANY(:ids)', { ids }).getMany();
   }
 
-  /** Current memberships of several groups, one query (for Group.members without N+1). */
+  /** Current memberships (begun and open) of several groups, one query (for Group.members without N+1). */
   currentMemberships(groupIds: readonly string[]): Promise<Membership[]> {
     return this.dataSource
       .getRepository(Membership)
       .createQueryBuilder('ms')
-      .where('ms.group_id = ANY(:groupIds) AND ms.to_date IS NULL', { groupIds })
+      .where('ms.group_id = ANY(:groupIds) AND ms.to_date IS NULL AND ms.from_date <= :today', { groupIds, today: todayInVietnam() })
       .orderBy(`CASE ms.role WHEN 'leader' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END`)
       .addOrderBy('ms.from_date')
       .getMany();

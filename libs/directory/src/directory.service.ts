@@ -3,9 +3,9 @@ import { DataSource, EntityManager, IsNull, QueryFailedError } from 'typeorm';
 import { AccessService, DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, FieldProblem } from '@cdtg/errors';
 import { addDays, GeographyService, isIsoDate, todayInVietnam } from '@cdtg/geography';
-import { foldVietnamese, normaliseVietnamesePhone, tidyName } from '@cdtg/text';
+import { foldVietnamese, normaliseVietnamesePhone, personalNumberProblems, tidyName } from '@cdtg/text';
 import { Affiliation, Gender, GroupStatus, MIN_GROUP_MEMBERS, MemberRole } from './directory.enums';
 import { DirectoryRepository, MemberRow, UnitScope } from './directory.repository';
 import { Member } from './member.entity';
@@ -155,9 +155,9 @@ export class DirectoryService {
     return this.write(async (manager) => {
       const group = await this.lockedGroup(manager, id);
       const before = { ...group };
-      if (patch.name !== undefined && patch.name !== null) Object.assign(group, this.groupFields({ ...group, name: patch.name }));
+      if (patch.name !== undefined && patch.name !== null) Object.assign(group, this.groupFields({ ...group, name: patch.name }, 'input', group));
       if (patch.decisionNumber !== undefined) group.decisionNumber = patch.decisionNumber ? tidyName(patch.decisionNumber) : null;
-      if (patch.decisionDate !== undefined) group.decisionDate = this.date(patch.decisionDate, 'input.decisionDate');
+      if (patch.decisionDate !== undefined) group.decisionDate = this.date(patch.decisionDate, 'input.decisionDate', { past: true, stored: group.decisionDate });
       await manager.getRepository(VolunteerGroup).save(group);
       await this.audit.record(manager, actor, { operation: 'group.update', objectType: 'group', objectId: id, before, after: group, unitId: group.unitId, groupId: group.id });
       return group;
@@ -172,7 +172,8 @@ export class DirectoryService {
       const before = { ...group };
       group.status = status;
       if (status === GroupStatus.Dissolved) {
-        group.dissolvedOn = this.date(on ?? todayInVietnam(), 'on')!;
+        // Dissolving takes effect now (status and memberships change at once), so its date is today or earlier.
+        group.dissolvedOn = this.date(on ?? todayInVietnam(), 'on', { past: true })!;
         await manager.query(`UPDATE membership SET to_date = $2 WHERE group_id = $1 AND to_date IS NULL`, [id, group.dissolvedOn]);
       }
       await manager.getRepository(VolunteerGroup).save(group);
@@ -202,7 +203,7 @@ export class DirectoryService {
       const member = await manager.getRepository(Member).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!member) throw DomainError.notFound('Member');
       const before = { ...member };
-      const merged = await this.memberFields({ ...member, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as MemberInput);
+      const merged = await this.memberFields({ ...member, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as MemberInput, 'input', undefined, member);
       phone = merged.phone;
       Object.assign(member, merged);
       await manager.getRepository(Member).save(member);
@@ -213,7 +214,9 @@ export class DirectoryService {
 
   /** Ends the current membership the day before `on` and opens one in the new group: history is kept. */
   async moveMember(actor: AuditActor, memberId: string, groupId: string, role: MemberRole, on?: string | null): Promise<Member> {
-    const day = this.date(on ?? todayInVietnam(), 'on')!;
+    // A move takes effect when recorded (the current membership closes now), so it may be backdated, never scheduled:
+    // a later first day would leave the member in no group until then.
+    const day = this.date(on ?? todayInVietnam(), 'input.on', { past: true })!;
     return this.write(async (manager) => {
       const member = await manager.getRepository(Member).findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
       if (!member) throw DomainError.notFound('Member');
@@ -223,7 +226,7 @@ export class DirectoryService {
       const current = await manager.getRepository(Membership).findOne({ where: { memberId, toDate: IsNull() } });
       if (current?.groupId === groupId && current.role === role) return member;
       if (current) {
-        if (current.fromDate > day) throw DomainError.invalid('on', `is before the current membership began (${current.fromDate})`);
+        if (current.fromDate > day) throw DomainError.invalid('input.on', `is before the current membership began (${current.fromDate})`);
         const toDate = current.fromDate === day ? day : addDays(day, -1);
         await manager.update(Membership, current.id, { toDate });
       }
@@ -243,7 +246,8 @@ export class DirectoryService {
 
   /** The member leaves (on a date): no longer active, membership closed; the phone number is free again. */
   async deactivateMember(actor: AuditActor, memberId: string, on?: string | null): Promise<Member> {
-    const day = this.date(on ?? todayInVietnam(), 'on')!;
+    // Leaving takes effect when recorded (inactive at once, the phone number free again): today or earlier.
+    const day = this.date(on ?? todayInVietnam(), 'on', { past: true })!;
     return this.write(async (manager) => {
       const member = await manager.getRepository(Member).findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
       if (!member) throw DomainError.notFound('Member');
@@ -258,52 +262,75 @@ export class DirectoryService {
     });
   }
 
-  /** Validated, normalised member fields (shared by create, update and import). */
-  async memberFields(input: MemberInput, prefix = 'input', knownSkills?: Set<string>): Promise<Omit<Member, 'id' | 'createdAt' | 'updatedAt' | 'leftOn' | 'joinedOn'> & { joinedOn: string | null }> {
+  /**
+   * Validated, normalised member fields (shared by create, update and import). Every bad field is reported at once.
+   * `stored`: the member as saved, whose joinedOn (even a future one, written before that was refused) is kept.
+   */
+  async memberFields(
+    input: MemberInput,
+    prefix = 'input',
+    knownSkills?: Set<string>,
+    stored?: { joinedOn: string | null },
+  ): Promise<Omit<Member, 'id' | 'createdAt' | 'updatedAt' | 'leftOn' | 'joinedOn'> & { joinedOn: string | null }> {
+    const problems: FieldProblem[] = [];
+    const problem = (field: string, message: string) => problems.push({ path: [...prefix.split('.'), field], message });
     const fullName = tidyName(input.fullName ?? '');
-    if (fullName.length < 2 || fullName.length > 100) throw DomainError.invalid(`${prefix}.fullName`, 'must be 2-100 characters');
+    if (fullName.length < 2 || fullName.length > 100) problem('fullName', 'must be 2-100 characters');
+    problems.push(...personalNumberProblems([...prefix.split('.'), 'fullName'], fullName));
     const phone = normaliseVietnamesePhone(input.phone ?? '');
-    if (!phone) throw DomainError.invalid(`${prefix}.phone`, 'must be a Vietnamese phone number, e.g. 0912 345 678 or +84 912 345 678');
+    if (!phone) problem('phone', 'must be a Vietnamese phone number, e.g. 0912 345 678 or +84 912 345 678');
     const email = input.email ? input.email.trim().toLowerCase() : null;
-    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw DomainError.invalid(`${prefix}.email`, 'must be an e-mail address');
+    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problem('email', 'must be an e-mail address');
     const thisYear = Number(todayInVietnam().slice(0, 4));
     if (input.birthYear !== undefined && input.birthYear !== null && (!Number.isInteger(input.birthYear) || input.birthYear < thisYear - 100 || input.birthYear > thisYear - 10)) {
-      throw DomainError.invalid(`${prefix}.birthYear`, `must be a year between ${thisYear - 100} and ${thisYear - 10}`);
+      problem('birthYear', `must be a year between ${thisYear - 100} and ${thisYear - 10}`);
     }
     const skills = [...new Set(input.skills ?? [])];
     if (skills.length) {
       const known = knownSkills ?? (await this.skillCodes());
       const unknown = skills.filter((s) => !known.has(s));
-      if (unknown.length) throw DomainError.invalid(`${prefix}.skills`, `unknown skill(s): ${unknown.join(', ')}; see the skills query`);
+      if (unknown.length) problem('skills', `unknown skill(s): ${unknown.join(', ')}; see the skills query`);
     }
+    // Joining is a past event: a member who "joins" next month would count as active today.
+    const joinedProblem = dateProblem(input.joinedOn, { past: true, stored: stored?.joinedOn });
+    if (joinedProblem) problem('joinedOn', joinedProblem);
+    if (problems.length) throw problems.length === 1 ? DomainError.invalid(problems[0].path, problems[0].message) : DomainError.invalidFields(problems);
     return {
       fullName,
       nameSearch: foldVietnamese(fullName),
-      phone,
+      phone: phone!,
       email,
       gender: input.gender ?? null,
       birthYear: input.birthYear ?? null,
       affiliation: input.affiliation ?? Affiliation.Other,
       skills,
-      joinedOn: input.joinedOn ? this.date(input.joinedOn, `${prefix}.joinedOn`) : null,
+      joinedOn: input.joinedOn || null,
     };
   }
 
-  groupFields(input: Pick<GroupInput, 'name' | 'decisionNumber' | 'decisionDate'>, prefix = 'input') {
+  /** Validated group fields; every bad field is reported at once. `stored`: the group as saved (its decision date is kept). */
+  groupFields(input: Pick<GroupInput, 'name' | 'decisionNumber' | 'decisionDate'>, prefix = 'input', stored?: { decisionDate: string | null }) {
+    const problems: FieldProblem[] = [];
     const name = tidyName(input.name ?? '');
-    if (name.length < 2 || name.length > 200) throw DomainError.invalid(`${prefix}.name`, 'must be 2-200 characters');
+    if (name.length < 2 || name.length > 200) problems.push({ path: [...prefix.split('.'), 'name'], message: 'must be 2-200 characters' });
+    problems.push(...personalNumberProblems([...prefix.split('.'), 'name'], name));
+    // The founding decision is one already taken: not after today.
+    const decisionProblem = dateProblem(input.decisionDate, { past: true, stored: stored?.decisionDate });
+    if (decisionProblem) problems.push({ path: [...prefix.split('.'), 'decisionDate'], message: decisionProblem });
+    if (problems.length) throw problems.length === 1 ? DomainError.invalid(problems[0].path, problems[0].message) : DomainError.invalidFields(problems);
     return {
       name,
       nameSearch: foldVietnamese(name),
       decisionNumber: input.decisionNumber ? tidyName(input.decisionNumber).slice(0, 100) : null,
-      decisionDate: this.date(input.decisionDate ?? null, `${prefix}.decisionDate`),
+      decisionDate: input.decisionDate || null,
     };
   }
 
-  private date(value: string | null, field: string): string | null {
-    if (value === null || value === undefined || value === '') return null;
-    if (!isIsoDate(value)) throw DomainError.invalid(field, 'must be a date written YYYY-MM-DD');
-    return value;
+  /** A day written YYYY-MM-DD, or null; with `past`, not after today in Vietnam unless it is the value already `stored`. */
+  private date(value: string | null | undefined, field: string, options: { past?: boolean; stored?: string | null } = {}): string | null {
+    const problem = dateProblem(value, options);
+    if (problem) throw DomainError.invalid(field, problem);
+    return value || null;
   }
 
   /** The group (and its unit) a member is listed under: the open membership, else the last one. */
@@ -339,4 +366,18 @@ export class DirectoryService {
       throw error;
     }
   }
+}
+
+/**
+ * What is wrong with a day given to the directory, or null. Days that describe the past (a member joined, a group's
+ * founding decision was taken, a member left, moved, a group was dissolved) are refused after today in Vietnam: the
+ * directory acts on them at once, so a future one would make the record untrue until then. A value already stored
+ * (written before this rule) is left as it is, so editing another field of such a record still works.
+ */
+function dateProblem(value: string | null | undefined, { past = false, stored }: { past?: boolean; stored?: string | null }): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (!isIsoDate(value)) return 'must be a date written YYYY-MM-DD';
+  const today = todayInVietnam();
+  if (past && value !== stored && value > today) return `cannot be after today (${today} in Vietnam)`;
+  return null;
 }

@@ -1,4 +1,5 @@
 export * from './directory.enums';
+export * from './directory-current';
 export * from './member.entity';
 export * from './membership.entity';
 export * from './skill.entity';

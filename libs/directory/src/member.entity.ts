@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Affiliation, Gender } from './directory.enums';
 
-/** A volunteer. Active while `leftOn` is empty; the phone is unique among active members. */
+/** A volunteer. Active from `joinedOn` while `leftOn` is empty (directory-current.ts); the phone is unique among members who have not left. */
 @Entity('member')
 @Index('member_active_phone_unique', ['phone'], { unique: true, where: 'left_on IS NULL' })
 @Index('member_name_trgm', { synchronize: false })

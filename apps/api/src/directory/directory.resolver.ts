@@ -1,6 +1,6 @@
 import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { UUID } from '../graphql/uuid.scalar';
-import { DirectoryImportService, DirectoryService, GroupStatus, Member, Membership, VolunteerGroup } from '@cdtg/directory';
+import { DirectoryImportService, DirectoryService, GroupStatus, isActiveMember, isCurrentMembership, Member, Membership, VolunteerGroup } from '@cdtg/directory';
 import { AdminUnit } from '@cdtg/geography';
 import { Actor, DataScope, Permission } from '@cdtg/access';
 import { Allow, CurrentActor, Scope } from '../access/access.decorators';
@@ -183,14 +183,15 @@ export class MemberResolver {
     return this.directory.deactivateMember(actor, id, day);
   }
 
+  /** Joined by today and not left (directory-current.ts). */
   @ResolveField(() => Boolean)
   active(@Parent() member: Member): boolean {
-    return !member.leftOn;
+    return isActiveMember(member);
   }
 
   @ResolveField(() => GroupMemberType, { nullable: true, description: 'The current group and role' })
   async current(@Parent() member: Member, @Context() ctx: Ctx): Promise<Membership | null> {
-    return (await this.loaders.of(ctx).memberHistory.load(member.id)).find((m) => m.toDate === null) ?? null;
+    return (await this.loaders.of(ctx).memberHistory.load(member.id)).find((m) => isCurrentMembership(m)) ?? null;
   }
 
   @ResolveField(() => [MembershipRecordType], { description: 'Every group the member has been in, newest first' })
