@@ -155,7 +155,7 @@ async function activity(dataSource: DataSource, shape: { householdsPerGroup: num
     await m.query(`CREATE TEMP TABLE hh ON COMMIT DROP AS
       SELECT rg.no, k, gen_random_uuid() AS id FROM rg CROSS JOIN generate_series(1, $1::int) AS k`, [shape.householdsPerGroup]);
     await m.query(`ANALYZE rg, hh`);
-    await m.query(`INSERT INTO household (id, kind, masked_label, first_unit_id) SELECT hh.id, 'address', 'Hộ mẫu ' || hh.k, rg.new_id FROM hh JOIN rg USING (no)`);
+    await m.query(`INSERT INTO household (id, kind, masked_label, first_unit_id, place_id) SELECT hh.id, 'address', 'Hộ mẫu ' || hh.k, rg.new_id, rg.old_id FROM hh JOIN rg USING (no)`);
     await m.query(`INSERT INTO household_key (hash, household_id, key_version) SELECT '0.bench-' || id, id, 0 FROM hh`);
     // Bulk load: the table's secondary indexes are dropped and built again afterwards (much faster than row by row).
     const indexes = (await m.query(

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Role } from '@cdtg/access';
+import { HouseholdRekeyService, householdHash, keyMaterial } from '@cdtg/assists';
+import { AppConfig } from '@cdtg/config';
 import { loadDemoCity } from '@cdtg/demo';
 import { startTestApp, TestApp } from '../support/app';
 import { createUser, TestUser } from '../support/users';
@@ -86,12 +88,17 @@ describe('the household assistance log', () => {
     expect(Number(events[0].n)).toBeGreaterThanOrEqual(600);
   });
 
-  it('counts one household when two groups log it with different spelling, diacritics and case; stores no clear identifier', async () => {
+  it('counts one household when two groups log it in one place with different spelling, diacritics and case; stores no clear identifier', async () => {
+    // A second group serving the same residential group.
+    const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ công nghệ số thứ hai" }) { id } }`, { u: a.unitId });
+    const member = await t.gql<{ createMember: { id: string } }>(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Lê Thị Hai", phone: "0905 777 001" }) { id } }`, { g: group.data!.createGroup.id });
+    const second: Place = { groupId: group.data!.createGroup.id, memberId: member.data!.createMember.id, unitId: a.unitId };
     const one = entry(a, { household: { address: 'Số 12 Lê Lợi, Tổ 5, P. Thanh Khê, TP Đà Nẵng', headName: 'ông Nguyễn Văn An' } });
-    const two = entry(b, { household: { address: '12  le loi - to 5', headName: 'NGUYEN VAN AN' } });
-    const other = entry(b, { household: { address: '14 Lê Lợi, tổ 5', headName: 'Nguyễn Văn An' } });
+    const now = new Date(Date.now() - 60_000).toISOString(); // the second group's member joined today
+    const two = entry(second, { household: { address: '12  le loi - to 5', headName: 'NGUYEN VAN AN' }, occurredAt: now });
+    const other = entry(second, { household: { address: '14 Lê Lợi, tổ 5', headName: 'Nguyễn Văn An' }, occurredAt: now });
     expect((await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [one] } })).data!.logAssists.created).toBe(1);
-    expect((await officer.gql<LogResult>(LOG, { input: { groupId: b.groupId, entries: [two, other] } })).data!.logAssists.created).toBe(2);
+    expect((await officer.gql<LogResult>(LOG, { input: { groupId: second.groupId, entries: [two, other] } })).data!.logAssists.created).toBe(2);
     const rows = await t.db.query<{ client_id: string; household_id: string; masked_label: string }>(
       `SELECT e.client_id, e.household_id, h.masked_label FROM assist_entry e JOIN household h ON h.id = e.household_id WHERE e.client_id = ANY($1)`,
       [[one.clientId, two.clientId, other.clientId]],
@@ -106,6 +113,62 @@ describe('the household assistance log', () => {
     const keyed = await t.db.query<{ hash: string }>(`SELECT hash FROM household_key WHERE household_id = $1`, [of(one.clientId).household_id]);
     expect(keyed).toHaveLength(1);
     expect(keyed[0].hash).toMatch(/^1\.[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('keeps apart the same address and head name in two places, and keeps one household across the reform', async () => {
+    const identity = { address: 'Tổ 5, P. Hòa Khánh Bắc', headName: 'Nguyễn Văn Bình' };
+    const here = entry(a, { household: identity });
+    const there = entry(b, { household: { address: 'Tổ 5, P. Hải Châu', headName: 'Nguyễn Văn Bình' } });
+    // The same residential group before the reform (its old version, under the old ward): the same place.
+    const [old] = await t.db.query<{ id: string }>(`SELECT unit_id AS id FROM volunteer_group WHERE id = $1`, [a.groupId]);
+    const before = entry(a, { household: { address: 'tổ dân phố 5', headName: 'nguyen van binh' }, unitId: old.id, occurredAt: '2025-05-01T08:00' });
+    expect((await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [here, before] } })).data!.logAssists.created).toBe(2);
+    expect((await officer.gql<LogResult>(LOG, { input: { groupId: b.groupId, entries: [there] } })).data!.logAssists.created).toBe(1);
+    const household = async (clientId: string) =>
+      (await t.db.query<{ household_id: string; place_id: string }>(`SELECT e.household_id, h.place_id FROM assist_entry e JOIN household h ON h.id = e.household_id WHERE e.client_id = $1`, [clientId]))[0];
+    expect((await household(here.clientId)).household_id).toBe((await household(before.clientId)).household_id);
+    expect((await household(here.clientId)).household_id).not.toBe((await household(there.clientId)).household_id);
+    // The place is the residential group's earliest version.
+    expect((await household(here.clientId)).place_id).toBe(old.id);
+  });
+
+  it('places households keyed before places counted: one household per place, entries moved, the rollups told to recount both', async () => {
+    // As the earlier rule stored it: one household (no place) for the same address and name logged in two residential groups.
+    const identity = { address: '33 Điện Biên Phủ', headName: 'Phan Văn Cũ' };
+    const x = entry(a, { household: identity });
+    const y = entry(b, { household: identity });
+    await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [x] } });
+    await officer.gql<LogResult>(LOG, { input: { groupId: b.groupId, entries: [y] } });
+    const [hx] = await t.db.query<{ household_id: string }>(`SELECT household_id FROM assist_entry WHERE client_id = $1`, [x.clientId]);
+    const [hy] = await t.db.query<{ household_id: string }>(`SELECT household_id FROM assist_entry WHERE client_id = $1`, [y.clientId]);
+    const secret = t.app.get(AppConfig).householdSecrets[0];
+    const unplaced = householdHash(keyMaterial(identity).material, secret, null);
+    await t.db.query(`UPDATE assist_entry SET household_id = $1 WHERE household_id = $2`, [hx.household_id, hy.household_id]);
+    await t.db.query(`DELETE FROM household_key WHERE household_id = ANY($1::uuid[])`, [[hx.household_id, hy.household_id]]);
+    await t.db.query(`DELETE FROM household WHERE id = $1`, [hy.household_id]);
+    await t.db.query(`INSERT INTO household_key (hash, household_id, key_version) VALUES ($1, $2, $3)`, [unplaced, hx.household_id, secret.version]);
+    await t.db.query(`UPDATE household SET place_id = NULL WHERE id = $1`, [hx.household_id]);
+
+    const rekey = t.app.get(HouseholdRekeyService);
+    expect(await rekey.run()).toEqual({ placed: 1, split: 1 });
+    expect(await rekey.run()).toEqual({ placed: 0, split: 0 });
+    const households = await t.db.query<{ client_id: string; household_id: string; place_id: string }>(
+      `SELECT e.client_id, e.household_id, h.place_id FROM assist_entry e JOIN household h ON h.id = e.household_id WHERE e.client_id = ANY($1)`,
+      [[x.clientId, y.clientId]],
+    );
+    const [px, py] = [x, y].map((e) => households.find((h) => h.client_id === e.clientId)!);
+    expect(px.household_id).toBe(hx.household_id);
+    expect(py.household_id).not.toBe(px.household_id);
+    expect(py.place_id).not.toBe(px.place_id);
+    // The placed keys find them again: logging the household once more in each place adds no household.
+    const again = [entry(a, { household: identity }), entry(b, { household: identity })];
+    await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [again[0]] } });
+    await officer.gql<LogResult>(LOG, { input: { groupId: b.groupId, entries: [again[1]] } });
+    const found = await t.db.query<{ household_id: string }>(`SELECT household_id FROM assist_entry WHERE client_id = ANY($1) ORDER BY client_id = $2 DESC`, [again.map((e) => e.clientId), again[0].clientId]);
+    expect(found.map((f) => f.household_id)).toEqual([px.household_id, py.household_id]);
+    // The rollups were told to recount both.
+    const told = await t.db.query(`SELECT 1 FROM change_event WHERE households @> $1::uuid[] AND cardinality(households) = 2`, [[px.household_id, py.household_id]]);
+    expect(told).toHaveLength(1);
   });
 
   it('rejects a bad entry alone, naming the field and the reason, and stores the rest', async () => {

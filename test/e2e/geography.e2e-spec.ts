@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { AccessService, Role } from '@cdtg/access';
+import { GrantsService } from '@cdtg/accounts';
+import { PhuocNinhCorrection1796475231926 as PhuocNinhCorrection } from '../../libs/database/src/migrations/1796475231926-phuoc-ninh-correction';
 import { startTestApp, TestApp } from '../support/app';
+import { createUser } from '../support/users';
 
 const UNITS = readFileSync('data/danang/danang-admin-units.csv', 'utf8');
 const REFORM = readFileSync('data/danang/danang-reform-2025.csv', 'utf8');
 const IMPORT_UNITS = `mutation($csv: String!) { importUnits(input: { csv: $csv }) { created updated unchanged errors { line field message } } }`;
-const IMPORT_REFORM = `mutation($csv: String!) { importReorganisations(input: { csv: $csv, decision: "Nghị quyết 1659/NQ-UBTVQH15" }) { created unchanged errors { line field message } } }`;
+const IMPORT_REFORM = `mutation($csv: String!) { importReorganisations(input: { csv: $csv, decision: "Nghị quyết 1659/NQ-UBTVQH15" }) { created updated unchanged errors { line field message } } }`;
 
 type Report = { created: number; updated?: number; unchanged: number; errors: { line: number; field: string; message: string }[] };
 
@@ -20,12 +25,12 @@ describe('geography: the 2025 reform of Đà Nẵng over GraphQL', () => {
     expect(units.data!.importUnits).toMatchObject({ created: 403, updated: 0, unchanged: 0, errors: [] });
     const reform = await t.gql<{ importReorganisations: Report }>(IMPORT_REFORM, { csv: REFORM });
     expect(reform.data!.importReorganisations.errors).toEqual([]);
-    expect(reform.data!.importReorganisations.created).toBeGreaterThanOrEqual(284);
+    expect(reform.data!.importReorganisations.created).toBeGreaterThanOrEqual(283);
 
     const again = await t.gql<{ importUnits: Report }>(IMPORT_UNITS, { csv: UNITS });
     expect(again.data!.importUnits).toMatchObject({ created: 0, updated: 0, unchanged: 403, errors: [] });
     const reformAgain = await t.gql<{ importReorganisations: Report }>(IMPORT_REFORM, { csv: REFORM });
-    expect(reformAgain.data!.importReorganisations).toMatchObject({ created: 0, unchanged: 284, errors: [] });
+    expect(reformAgain.data!.importReorganisations).toMatchObject({ created: 0, updated: 0, unchanged: 283, errors: [] });
 
     // Codes are reused across the reform: 20194 is two different units.
     const versions = await t.gql<{ unitVersions: { name: string; validFrom: string | null; validTo: string | null }[] }>(`{ unitVersions(code: "20194") { name validFrom validTo } }`);
@@ -108,4 +113,78 @@ describe('geography: the 2025 reform of Đà Nẵng over GraphQL', () => {
     const badCsv = await t.gql(IMPORT_UNITS, { csv: 'nothing,useful\n1,2\n' });
     expect(badCsv.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['csv'] }] });
   });
+});
+
+/** The reform file as published before the correction of 2026-12-05: old 20669 also partly into new 20242. */
+const FAULTY_REFORM = REFORM.replace('2025-07-01,20669,Xã Phước Ninh,20669,Xã Quế Phước,full', '2025-07-01,20669,Xã Phước Ninh,20669,Xã Quế Phước,partial').replace(
+  /\r?\n/,
+  (eol) => `${eol}2025-07-01,20669,Xã Phước Ninh,20242,Phường Hải Châu,partial${eol}`,
+);
+
+describe('geography: a corrected reference file converges an existing database (20669 Xã Phước Ninh)', () => {
+  const EXPORT = `{ exportReorganisationsCsv }`;
+  type Faulty = { t: TestApp; officer: string; oldPhuocNinh: string; haiChauPath: string };
+
+  /** A database that imported the faulty file, where an officer of old Phước Ninh has followed it into Hải Châu. */
+  async function faultyDatabase(): Promise<Faulty> {
+    const t = await startTestApp({ worker: false, env: { REDIS_URL: '' } });
+    await t.gql(IMPORT_UNITS, { csv: UNITS });
+    const [oldPhuocNinh] = await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = '20669' AND valid_to = '2025-06-30'`);
+    const officer = await createUser(t, { email: 'phuoc-ninh@cdtg.test', role: Role.WardOfficer, unitId: oldPhuocNinh.id });
+    const faulty = await t.gql<{ importReorganisations: Report }>(IMPORT_REFORM, { csv: FAULTY_REFORM });
+    expect(faulty.data!.importReorganisations.errors).toEqual([]);
+    const [haiChau] = await t.db.query<{ path: string }>(`SELECT path FROM admin_unit WHERE code = '20242' AND valid_from = '2025-07-01'`);
+    // The fault, as it was: Hải Châu's scope reaches old Phước Ninh, and its officer followed the link into Hải Châu.
+    expect(await t.app.get(AccessService).covers({ all: false, unitPaths: [haiChau.path], groupIds: [] }, [{ unitId: oldPhuocNinh.id }])).toBe(true);
+    expect(await grantedCodes(t, officer.id)).toEqual(['20242', '20669']);
+    return { t, officer: officer.id, oldPhuocNinh: oldPhuocNinh.id, haiChauPath: haiChau.path };
+  }
+  const grantedCodes = async (t: TestApp, userId: string) =>
+    (await t.db.query<{ code: string }>(`SELECT a.code FROM role_grant g JOIN admin_unit a ON a.id = g.unit_id WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY a.code`, [userId])).map((r) => r.code);
+  async function expectCorrected(f: Faulty, expected: string): Promise<void> {
+    expect((await f.t.gql<{ exportReorganisationsCsv: string }>(EXPORT)).data!.exportReorganisationsCsv).toBe(expected);
+    expect(await f.t.app.get(AccessService).covers({ all: false, unitPaths: [f.haiChauPath], groupIds: [] }, [{ unitId: f.oldPhuocNinh }])).toBe(false);
+    expect(await grantedCodes(f.t, f.officer)).toEqual(['20669']);
+  }
+
+  let expected: string;
+  beforeAll(async () => {
+    const reference = await startTestApp({ worker: false, env: { REDIS_URL: '' } });
+    await reference.gql(IMPORT_UNITS, { csv: UNITS });
+    await reference.gql(IMPORT_REFORM, { csv: REFORM });
+    expected = (await reference.gql<{ exportReorganisationsCsv: string }>(EXPORT)).data!.exportReorganisationsCsv;
+    await reference.close();
+    expect(expected).toContain('2025-07-01,20669,Xã Phước Ninh,20669,Xã Quế Phước,full,1.00000,merge');
+    expect(expected).not.toContain('20669,Xã Phước Ninh,20242');
+  }, 60_000);
+
+  it('re-importing the corrected file removes the link, makes the other whole and withdraws the grant that followed it', async () => {
+    const f = await faultyDatabase();
+    try {
+      const again = await f.t.gql<{ importReorganisations: Report }>(IMPORT_REFORM, { csv: REFORM });
+      expect(again.data!.importReorganisations).toMatchObject({ created: 0, updated: 2, unchanged: 282, errors: [] });
+      await expectCorrected(f, expected);
+      const audited = await f.t.db.query(`SELECT 1 FROM audit_event WHERE operation = 'reorganisation.correct'`);
+      expect(audited).toHaveLength(2);
+      // And once more: nothing changes.
+      expect((await f.t.gql<{ importReorganisations: Report }>(IMPORT_REFORM, { csv: REFORM })).data!.importReorganisations).toMatchObject({ created: 0, updated: 0, unchanged: 283 });
+    } finally {
+      await f.t.close();
+    }
+  }, 60_000);
+
+  it('the migration makes a database that imported the faulty file converge without a re-import', async () => {
+    const f = await faultyDatabase();
+    try {
+      const runner = f.t.app.get(DataSource).createQueryRunner();
+      await new PhuocNinhCorrection().up(runner);
+      await new PhuocNinhCorrection().up(runner); // a second run finds nothing to do
+      await runner.release();
+      await expectCorrected(f, expected);
+      // The grant service agrees there is nothing left to withdraw.
+      expect(await f.t.app.get(GrantsService).withdrawUnfounded()).toBe(0);
+    } finally {
+      await f.t.close();
+    }
+  }, 60_000);
 });

@@ -7,10 +7,11 @@ import { AssistRepository } from './assist.repository';
 import { EntryContextLoader } from './entry-context.loader';
 import { HouseholdCountService } from './household-count.service';
 import { HouseholdKeyring } from './household-keyring.service';
+import { HouseholdRekeyService } from './household-rekey.service';
 
 @Module({
   imports: [GeographyModule],
-  providers: [AssistRepository, EntryContextLoader, HouseholdKeyring, AssistLogService, AssistCorrectionService, AssistQueryService, HouseholdCountService],
-  exports: [AssistLogService, AssistCorrectionService, AssistQueryService, HouseholdCountService],
+  providers: [AssistRepository, EntryContextLoader, HouseholdKeyring, AssistLogService, AssistCorrectionService, AssistQueryService, HouseholdCountService, HouseholdRekeyService],
+  exports: [AssistLogService, AssistCorrectionService, AssistQueryService, HouseholdCountService, HouseholdRekeyService],
 })
 export class AssistsModule {}

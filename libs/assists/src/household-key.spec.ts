@@ -1,4 +1,4 @@
-import { householdHash, identityProblem, keyMaterial, maskedLabel, normaliseAddress, normaliseHeadName, normaliseHouseholdCode } from './household-key';
+import { householdHash, identityProblem, placedHash, keyMaterial, maskedLabel, normaliseAddress, normaliseHeadName, normaliseHouseholdCode } from './household-key';
 
 describe('household keys', () => {
   it.each([
@@ -27,12 +27,26 @@ describe('household keys', () => {
 
   it('hashes with a versioned secret: different secrets, different hashes; nothing of the input shows', () => {
     const material = 'address|12 le loi to 5|nguyen van an';
-    const v1 = householdHash(material, { version: 1, secret: 'a'.repeat(32) });
-    const v2 = householdHash(material, { version: 2, secret: 'b'.repeat(32) });
+    const v1 = householdHash(material, { version: 1, secret: 'a'.repeat(32) }, null);
+    const v2 = householdHash(material, { version: 2, secret: 'b'.repeat(32) }, null);
     expect(v1).toMatch(/^1\.[A-Za-z0-9_-]{43}$/);
     expect(v2.startsWith('2.')).toBe(true);
     expect(v1.slice(2)).not.toBe(v2.slice(2));
-    expect(householdHash(material, { version: 1, secret: 'a'.repeat(32) })).toBe(v1);
+    expect(householdHash(material, { version: 1, secret: 'a'.repeat(32) }, null)).toBe(v1);
+  });
+
+  it('keys an address with its place: the same address and name in two places are two keys, and a stored key gains its place without the address', () => {
+    const secret = { version: 1, secret: 'a'.repeat(32) };
+    const material = keyMaterial({ address: 'Tổ 5, P. Hòa Khánh Bắc', headName: 'Nguyễn Văn An' }).material;
+    const [hoaKhanh, haiChau] = ['3f2504e0-4f89-41d3-9a0c-0305e82c3301', '9b2c1d4e-0000-4000-8000-000000000001'];
+    expect(householdHash(material, secret, hoaKhanh)).not.toBe(householdHash(material, secret, haiChau));
+    expect(householdHash(material, secret, hoaKhanh)).toMatch(/^1\.[A-Za-z0-9_-]{43}$/);
+    // The ward written in the address, or not, with or without "P." or diacritics: one key in one place.
+    const spellings = ['Tổ 5, P. Hòa Khánh Bắc', 'tổ dân phố 5, phường Hòa Khánh Bắc', 'TO 5  PHUONG HOA KHANH BAC', 'Tổ 5'];
+    expect(new Set(spellings.map((a) => householdHash(keyMaterial({ address: a, headName: 'nguyễn văn an' }).material, secret, hoaKhanh))).size).toBe(1);
+    // A key stored without its place (before places were part of it) becomes the placed key.
+    expect(placedHash(householdHash(material, secret, null), hoaKhanh, [secret])).toBe(householdHash(material, secret, hoaKhanh));
+    expect(placedHash('9.unknown-secret-version', hoaKhanh, [secret])).toBeNull();
   });
 
   it('labels a household with initials and its residential group only', () => {

@@ -73,9 +73,24 @@ export function keyMaterial(identity: HouseholdIdentity): { kind: HouseholdKeyKi
   return { kind: HouseholdKeyKind.Address, material: `address|${normaliseAddress(identity.address!)}|${normaliseHeadName(identity.headName!)}` };
 }
 
-/** HMAC-SHA256 of the material under one secret, as base64url. The clear identifier never leaves this function. */
-export function householdHash(material: string, secret: HouseholdSecret): string {
-  return `${secret.version}.${createHmac('sha256', secret.secret).update(material).digest('base64url')}`;
+const hmac = (secret: HouseholdSecret, text: string) => createHmac('sha256', secret.secret).update(text).digest('base64url');
+
+/**
+ * The key of a household under one secret, as "<version>.<base64url>". The clear identifier never leaves this
+ * function. A household code is unique in the country: its key is the HMAC of the code. An address and head name are
+ * not: the same "12 Lê Lợi, tổ 5 / Nguyễn Văn An" exists in many wards, so the key also holds the place, the lineage
+ * root of the unit the household lives in (see lineageRoots): HMAC(place | HMAC(material)). The inner HMAC is what
+ * keys held before places were added, so stored keys can be given their place without the clear identifier.
+ */
+export function householdHash(material: string, secret: HouseholdSecret, placeId: string | null): string {
+  return placeId === null ? `${secret.version}.${hmac(secret, material)}` : placedHash(`${secret.version}.${hmac(secret, material)}`, placeId, [secret])!;
+}
+
+/** A key without a place (as stored before places were added) with its place added; null when its secret is unknown. */
+export function placedHash(unplaced: string, placeId: string, secrets: HouseholdSecret[]): string | null {
+  const dot = unplaced.indexOf('.');
+  const secret = secrets.find((s) => String(s.version) === unplaced.slice(0, dot));
+  return secret ? `${secret.version}.${hmac(secret, `place|${placeId}|${unplaced.slice(dot + 1)}`)}` : null;
 }
 
 /** Vietnamese initial consonant clusters, longest first. */
@@ -94,7 +109,8 @@ export function maskedLabel(identity: HouseholdIdentity, unit: { name: string; t
   return `${initials.join(' ')}, ${place}`;
 }
 
-function placeLabel(unit: { name: string; typeWord: string }): string {
+/** How a label names the place: "tổ 12", "thôn 3", or the unit's name. */
+export function placeLabel(unit: { name: string; typeWord: string }): string {
   const number = /(\d+\w*)\s*$/.exec(unit.name)?.[1];
   if (unit.typeWord === 'Tổ dân phố' && number) return `tổ ${number}`;
   if (unit.typeWord === 'Thôn' && number) return `thôn ${number}`;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
+import { lineageRoots } from '@cdtg/geography';
+import { HouseholdKeyKind } from './assist.enums';
 import { householdHash, HouseholdIdentity, keyMaterial, maskedLabel } from './household-key';
 
 /** A household to find or create: its identity (never stored), the label to show and the unit it was seen in. */
@@ -11,8 +13,9 @@ export interface HouseholdClaim {
 
 /**
  * Turns household identities into household ids: the same household logged by two groups, spelled differently,
- * is one household. Looks a household up by its hash under every configured secret (rotation), creates the missing
- * ones, and gives households found under an older secret the current one's hash as well.
+ * is one household; the same address and head name in two places (two wards, two residential groups) are two. Looks
+ * a household up by its hash under every configured secret (rotation), creates the missing ones, and gives households
+ * found under an older secret the current one's hash as well. See householdHash for what a key holds.
  */
 @Injectable()
 export class HouseholdKeyring {
@@ -22,9 +25,11 @@ export class HouseholdKeyring {
   async resolve(manager: EntityManager, claims: HouseholdClaim[]): Promise<string[]> {
     const secrets = this.config.householdSecrets;
     const [current] = secrets;
+    const roots = await lineageRoots(manager, claims.map((c) => c.unit.id));
     const prepared = claims.map((claim) => {
       const { kind, material } = keyMaterial(claim.identity);
-      return { claim, kind, hashes: secrets.map((s) => householdHash(material, s)) };
+      const place = kind === HouseholdKeyKind.Address ? (roots.get(claim.unit.id) ?? claim.unit.id) : null;
+      return { claim, kind, place, hashes: secrets.map((s) => householdHash(material, s, place)) };
     });
     const found = await this.find(manager, prepared.flatMap((p) => p.hashes));
 
@@ -34,11 +39,13 @@ export class HouseholdKeyring {
     const missing = new Map<string, (typeof prepared)[number]>();
     for (const p of prepared) if (!p.hashes.some((h) => found.has(h))) missing.set(p.hashes[0], p);
     if (missing.size) {
-      const rows = [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([hash, p]) => ({ id: crypto.randomUUID(), hash, kind: p.kind, label: maskedLabel(p.claim.identity, p.claim.unit), unit: p.claim.unit.id }));
+      const rows = [...missing.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([hash, p]) => ({ id: crypto.randomUUID(), hash, kind: p.kind, label: maskedLabel(p.claim.identity, p.claim.unit), unit: p.claim.unit.id, place: p.place }));
       await manager.query(
-        `WITH fresh AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, hash text, kind text, label text, unit uuid)),
+        `WITH fresh AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, hash text, kind text, label text, unit uuid, place uuid)),
               keys AS (INSERT INTO household_key (hash, household_id, key_version) SELECT hash, id, $2 FROM fresh ORDER BY hash ON CONFLICT (hash) DO NOTHING RETURNING household_id)
-         INSERT INTO household (id, kind, masked_label, first_unit_id) SELECT id, kind, label, unit FROM fresh WHERE id IN (SELECT household_id FROM keys)`,
+         INSERT INTO household (id, kind, masked_label, first_unit_id, place_id) SELECT id, kind, label, unit, place FROM fresh WHERE id IN (SELECT household_id FROM keys)`,
         [JSON.stringify(rows), current.version],
       );
       for (const [hash, id] of await this.find(manager, [...missing.keys()])) found.set(hash, id);

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Relation } from 'typeorm';
+import { AdminUnit } from '@cdtg/geography';
 import { HouseholdKeyKind } from './assist.enums';
 
 /**
@@ -20,6 +21,19 @@ export class Household {
   /** Where it was first logged. */
   @Column({ type: 'uuid' })
   firstUnitId: string;
+
+  /**
+   * Where it lives, for an address-identified household: the lineage root of its unit (the same place across
+   * reorganisations). Part of its key: the same address and head name in two places are two households. Null for a
+   * household identified by its household code (unique in the country), and for address households not yet placed
+   * (keys from before places were added; placed at start-up by rekeyHouseholds).
+   */
+  @Column({ type: 'uuid', nullable: true })
+  placeId: string | null;
+
+  @ManyToOne(() => AdminUnit, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'place_id' })
+  place?: Relation<AdminUnit>;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -8,4 +8,5 @@ export * from './assist-log.service';
 export * from './assist-correction.service';
 export * from './assist-query.service';
 export * from './household-count.service';
+export * from './household-rekey.service';
 export * from './assists.module';

@@ -68,7 +68,7 @@ export async function loadDemoActivity(dataSource: DataSource, options: { seed?:
       for (let k = 1; k <= reached; k++) {
         const id = crypto.randomUUID();
         const label = `Hộ mẫu ${k}, ${place.name.replace(/^Tổ dân phố/, 'tổ').replace(/^Thôn/, 'thôn')}`;
-        households.push([id, 'address', label, place.old_id]);
+        households.push([id, 'address', label, place.old_id, place.old_id]); // placed: the residential group's earliest version
         keys.push([`0.demo-${id}`, id, 0]);
         // One visit, sometimes a second one that settles what was left for a follow-up.
         let day = dayBetween(random, START, until);
@@ -103,7 +103,7 @@ export async function loadDemoActivity(dataSource: DataSource, options: { seed?:
       }
     }
     await insertRows(manager, 'household_count', ['unit_id', 'as_of', 'households', 'updated_by'], counts);
-    await insertRows(manager, 'household', ['id', 'kind', 'masked_label', 'first_unit_id'], households);
+    await insertRows(manager, 'household', ['id', 'kind', 'masked_label', 'first_unit_id', 'place_id'], households);
     await insertRows(manager, 'household_key', ['hash', 'household_id', 'key_version'], keys);
     await insertRows(manager, 'assist_entry', ['client_id', 'group_id', 'unit_id', 'household_id', 'services', 'volunteer_ids', 'occurred_at', 'occurred_on', 'verified_at'], entries);
     return { households: households.length, entries: entries.length };

@@ -184,15 +184,19 @@ export class GeographyImportService {
    * file. Old units are the ones valid the day before, new ones those valid on the day. An old unit split across several
    * new ones (share partial) gets equal estimated fractions unless a `fraction` column gives them. Events: a split per
    * split old unit; per new unit a merge (several sources), a rename (one source, new name) or a re-parent. Districts
-   * that end the day before without successor are recorded as abolished. Re-importing changes nothing.
+   * that end the day before without successor are recorded as abolished.
+   *
+   * The file is the statement of record for each old unit it names on each date: a re-import makes the stored links of
+   * that old unit on that date equal to the file's (a corrected share or fraction is updated, a link the file no longer
+   * has is removed, each audited as a correction), so a corrected reference file converges an existing database.
+   * Re-importing the same file changes nothing. Old units the file does not name are left as they are.
    */
   async importReorganisations(csv: string | Buffer, actor: AuditActor, decision: string | null = null): Promise<ImportReport> {
     const table = this.read(csv, REFORM_COLUMNS);
     const report = emptyReport();
     await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(AdminUnit);
-      type Link = { line: number; date: string; from: AdminUnit; to: AdminUnit; share: ShareKind; fraction: number | null };
-      const links: Link[] = [];
+      const links: FileLink[] = [];
       for (const { line, values: v } of table.rows) {
         const problems: RowProblem[] = [];
         if (!isIsoDate(v.effective_date)) problems.push({ line, field: 'effective_date', message: 'must be a date written YYYY-MM-DD' });
@@ -213,33 +217,72 @@ export class GeographyImportService {
         if (problems.length) report.errors.push(...problems);
         else links.push({ line, date: v.effective_date, from: from!, to: to!, share: v.share as ShareKind, fraction });
       }
-      const existing = new Set(
-        ((await manager.query(
-          `SELECT l.from_unit_id || '>' || COALESCE(l.to_unit_id::text, '') AS k FROM reorganisation_link l`,
-        )) as { k: string }[]).map((r) => r.k),
-      );
-      const fresh = links.filter((l) => {
-        const known = existing.has(`${l.from.id}>${l.to.id}`);
-        if (known) report.unchanged++;
-        return !known;
-      });
+
+      // What the file states, per old unit and date: each successor with its share and fraction.
+      const stated = new Map<string, Map<string, StatedLink>>();
+      for (const [key, list] of groupBy(links, (l) => `${l.date}|${l.from.id}`)) {
+        const partial = list.filter((l) => l.share === ShareKind.Partial);
+        const given = partial.reduce((sum, l) => sum + (l.fraction ?? 0), 0);
+        const unknown = partial.filter((l) => l.fraction === null).length;
+        stated.set(
+          key,
+          new Map(
+            list.map((l) => {
+              const fraction = l.share === ShareKind.Full ? 1 : (l.fraction ?? Math.max(0, 1 - given) / unknown);
+              return [l.to.id, { ...l, fraction: fraction.toFixed(5), estimated: l.share === ShareKind.Partial && l.fraction === null }];
+            }),
+          ),
+        );
+      }
+
+      // What is stored for those old units on those dates.
+      const stored = (await manager.query(
+        `SELECT l.id, l.reorganisation_id, l.from_unit_id, l.to_unit_id, l.share, l.fraction::text AS fraction, l.fraction_estimated, r.effective_date::text AS date
+           FROM reorganisation_link l JOIN reorganisation r ON r.id = l.reorganisation_id
+          WHERE l.from_unit_id = ANY($1::uuid[]) AND l.to_unit_id IS NOT NULL`,
+        [[...new Set(links.map((l) => l.from.id))]],
+      )) as StoredLink[];
+      const fresh: StatedLink[] = [];
+      const touched = new Set<string>();
+      for (const [key, wanted] of stated) {
+        const [date, fromId] = key.split('|');
+        const have = stored.filter((s) => s.date === date && s.from_unit_id === fromId);
+        for (const s of have) {
+          const want = wanted.get(s.to_unit_id);
+          if (!want) {
+            await manager.query(`DELETE FROM reorganisation_link WHERE id = $1`, [s.id]);
+            await this.audit.record(manager, actor, { operation: 'reorganisation.correct', objectType: 'reorganisation', objectId: s.reorganisation_id, before: s, after: null });
+            touched.add(s.reorganisation_id);
+            report.updated++;
+          } else if (want.share !== s.share || want.fraction !== Number(s.fraction).toFixed(5) || want.estimated !== s.fraction_estimated) {
+            await manager.query(`UPDATE reorganisation_link SET share = $2, fraction = $3, fraction_estimated = $4 WHERE id = $1`, [s.id, want.share, want.fraction, want.estimated]);
+            await this.audit.record(manager, actor, {
+              operation: 'reorganisation.correct',
+              objectType: 'reorganisation',
+              objectId: s.reorganisation_id,
+              before: s,
+              after: { ...s, share: want.share, fraction: want.fraction, fraction_estimated: want.estimated },
+            });
+            touched.add(s.reorganisation_id);
+            report.updated++;
+          } else {
+            report.unchanged++;
+          }
+        }
+        for (const [toId, want] of wanted) if (!have.some((s) => s.to_unit_id === toId)) fresh.push(want);
+      }
+      if (touched.size) await regroupEvents(manager, [...touched]);
+
       // Splits: per old unit with partial shares; the rest grouped per new unit.
-      const partialFrom = groupBy(fresh.filter((l) => l.share === ShareKind.Partial), (l) => l.from.id);
-      const events: { date: string; kind: ReorganisationKind; links: Link[] }[] = [];
-      for (const list of partialFrom.values()) events.push({ date: list[0].date, kind: ReorganisationKind.Split, links: list });
+      const events: { date: string; kind: ReorganisationKind; links: typeof fresh }[] = [];
+      for (const list of groupBy(fresh.filter((l) => l.share === ShareKind.Partial), (l) => l.from.id).values()) events.push({ date: list[0].date, kind: ReorganisationKind.Split, links: list });
       for (const list of groupBy(fresh.filter((l) => l.share === ShareKind.Full), (l) => `${l.date}|${l.to.id}`).values()) {
         const kind = list.length > 1 ? ReorganisationKind.Merge : list[0].from.name !== list[0].to.name ? ReorganisationKind.Rename : ReorganisationKind.Reparent;
         events.push({ date: list[0].date, kind, links: list });
       }
       for (const event of events) {
         const saved = await manager.getRepository(Reorganisation).save({ effectiveDate: event.date, kind: event.kind, decision });
-        const given = event.links.reduce((sum, l) => sum + (l.fraction ?? 0), 0);
-        const unknown = event.links.filter((l) => l.fraction === null).length;
-        const rows = event.links.map((l) => {
-          const estimated = l.share === ShareKind.Partial && l.fraction === null;
-          const fraction = l.share === ShareKind.Full ? 1 : (l.fraction ?? Math.max(0, 1 - given) / unknown);
-          return { reorganisationId: saved.id, fromUnitId: l.from.id, toUnitId: l.to.id, share: l.share, fraction: fraction.toFixed(5), fractionEstimated: estimated };
-        });
+        const rows = event.links.map((l) => ({ reorganisationId: saved.id, fromUnitId: l.from.id, toUnitId: l.to.id, share: l.share, fraction: l.fraction, fractionEstimated: l.estimated }));
         await manager.getRepository(ReorganisationLink).insert(rows);
         await this.audit.record(manager, actor, { operation: `reorganisation.${event.kind}`, objectType: 'reorganisation', objectId: saved.id, after: { ...saved, links: rows } });
         report.created += rows.length;
@@ -322,6 +365,72 @@ function validAt(repo: Repository<AdminUnit>, code: string, date: string): Promi
     .where('u.code = :code', { code })
     .andWhere(`COALESCE(u.valid_from, '-infinity'::date) <= :d::date AND COALESCE(u.valid_to, 'infinity'::date) >= :d::date`, { d: date })
     .getOne();
+}
+
+interface FileLink {
+  line: number;
+  date: string;
+  from: AdminUnit;
+  to: AdminUnit;
+  share: ShareKind;
+  fraction: number | null;
+}
+type StatedLink = Omit<FileLink, 'fraction'> & { fraction: string; estimated: boolean };
+interface StoredLink {
+  id: string;
+  reorganisation_id: string;
+  from_unit_id: string;
+  to_unit_id: string;
+  share: ShareKind;
+  fraction: string;
+  fraction_estimated: boolean;
+  date: string;
+}
+
+/**
+ * After corrections, each link of the touched events goes where a fresh import would put it: a partial link in the
+ * split event of its old unit, a full link in the event of its new unit on that date (merge, rename or re-parent).
+ * Events left without links are dropped; the kinds of the events that changed are worked out again.
+ */
+async function regroupEvents(manager: EntityManager, reorganisationIds: string[]): Promise<void> {
+  const links = (await manager.query(
+    `SELECT l.id, l.reorganisation_id, l.from_unit_id, l.to_unit_id, l.share, r.effective_date::text AS date, r.kind
+       FROM reorganisation_link l JOIN reorganisation r ON r.id = l.reorganisation_id WHERE l.reorganisation_id = ANY($1::uuid[])`,
+    [reorganisationIds],
+  )) as { id: string; reorganisation_id: string; from_unit_id: string; to_unit_id: string; share: ShareKind; date: string; kind: ReorganisationKind }[];
+  const affected = new Set(reorganisationIds);
+  for (const link of links) {
+    const [home] = (await manager.query(
+      link.share === ShareKind.Partial
+        ? `SELECT r.id FROM reorganisation r JOIN reorganisation_link l ON l.reorganisation_id = r.id
+            WHERE r.effective_date = $1::date AND r.kind = 'split' AND l.from_unit_id = $2 AND l.id <> $3 ORDER BY r.created_at LIMIT 1`
+        : `SELECT r.id FROM reorganisation r JOIN reorganisation_link l ON l.reorganisation_id = r.id
+            WHERE r.effective_date = $1::date AND r.kind IN ('merge', 'rename', 'reparent') AND l.to_unit_id = $2 AND l.id <> $3 ORDER BY r.created_at LIMIT 1`,
+      [link.date, link.share === ShareKind.Partial ? link.from_unit_id : link.to_unit_id, link.id],
+    )) as { id: string }[];
+    const fits = link.share === ShareKind.Partial ? link.kind === ReorganisationKind.Split : link.kind !== ReorganisationKind.Split;
+    if (home && home.id !== link.reorganisation_id) {
+      await manager.query(`UPDATE reorganisation_link SET reorganisation_id = $2 WHERE id = $1`, [link.id, home.id]);
+      affected.add(home.id);
+    } else if (!fits) {
+      const [moved] = (await manager.query(`INSERT INTO reorganisation (effective_date, kind, decision) SELECT effective_date, $2, decision FROM reorganisation WHERE id = $1 RETURNING id`, [
+        link.reorganisation_id,
+        link.share === ShareKind.Partial ? ReorganisationKind.Split : ReorganisationKind.Merge,
+      ])) as { id: string }[];
+      await manager.query(`UPDATE reorganisation_link SET reorganisation_id = $2 WHERE id = $1`, [link.id, moved.id]);
+      affected.add(moved.id);
+    }
+  }
+  await manager.query(`DELETE FROM reorganisation r WHERE r.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM reorganisation_link l WHERE l.reorganisation_id = r.id)`, [[...affected]]);
+  // Full-share events: a merge with several sources, otherwise a rename (new name) or a re-parent.
+  await manager.query(
+    `UPDATE reorganisation r SET kind = CASE WHEN x.n > 1 THEN 'merge' WHEN x.renamed THEN 'rename' ELSE 'reparent' END
+       FROM (SELECT l.reorganisation_id, count(*) AS n, bool_or(f.name <> t.name) AS renamed
+               FROM reorganisation_link l JOIN admin_unit f ON f.id = l.from_unit_id JOIN admin_unit t ON t.id = l.to_unit_id
+              WHERE l.reorganisation_id = ANY($1::uuid[]) GROUP BY l.reorganisation_id) x
+      WHERE r.id = x.reorganisation_id AND r.kind IN ('merge', 'rename', 'reparent')`,
+    [[...affected]],
+  );
 }
 
 const period = (r: { from: string | null; to: string | null }) => ({ from: r.from, to: r.to });

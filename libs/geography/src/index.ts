@@ -5,4 +5,5 @@ export * from './geography-import.service';
 export * from './geography.module';
 export * from './geography.service';
 export * from './import-report';
+export * from './lineage';
 export * from './reorganisation.entity';

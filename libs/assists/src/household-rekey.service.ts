@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '@cdtg/config';
+import { lineageRoots } from '@cdtg/geography';
+import { ChangeFeed } from '@cdtg/queue';
+import { placedHash, placeLabel } from './household-key';
+
+const REKEY_LOCK = 7_214_019;
+const BATCH = 1000;
+
+/**
+ * Households identified by address and head name were once keyed without their place, so the same address and name
+ * in two wards were one household. At start-up (before the API serves), each such household gets its place: its keys
+ * become placed keys (computed from the stored keys, no clear identifier needed), and a household whose entries lie
+ * in several places is split, one household per place (the entries move to theirs, and the rollups recount both).
+ * Idempotent, in batches of 1,000, under an advisory lock: several processes starting at once place each household
+ * once, and none serves before the placing is done.
+ */
+@Injectable()
+export class HouseholdRekeyService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(HouseholdRekeyService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly changes: ChangeFeed,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.run();
+  }
+
+  async run(): Promise<{ placed: number; split: number }> {
+    const pending = (await this.dataSource.query(`SELECT 1 FROM household WHERE kind = 'address' AND place_id IS NULL LIMIT 1`)) as unknown[];
+    if (!pending.length) return { placed: 0, split: 0 };
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    const total = { placed: 0, split: 0 };
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [REKEY_LOCK]);
+      for (;;) {
+        const step = await this.dataSource.transaction((manager) => this.batch(manager));
+        total.placed += step.placed;
+        total.split += step.split;
+        if (step.placed < BATCH) break;
+      }
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [REKEY_LOCK]).catch(() => undefined);
+      await runner.release();
+    }
+    if (total.placed) this.logger.log(`Households keyed by their place: ${total.placed} placed, ${total.split} split into one household per place`);
+    return total;
+  }
+
+  private async batch(manager: EntityManager): Promise<{ placed: number; split: number }> {
+    const households = (await manager.query(
+      `SELECT id, masked_label, first_unit_id FROM household WHERE kind = 'address' AND place_id IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
+      [BATCH],
+    )) as { id: string; masked_label: string; first_unit_id: string }[];
+    if (!households.length) return { placed: 0, split: 0 };
+    const ids = households.map((h) => h.id);
+    const seen = (await manager.query(
+      `SELECT e.household_id, e.unit_id, min(e.occurred_at) AS first, u.name, u.type_word
+         FROM assist_entry e JOIN admin_unit u ON u.id = e.unit_id WHERE e.household_id = ANY($1::uuid[])
+        GROUP BY e.household_id, e.unit_id, u.name, u.type_word ORDER BY first`,
+      [ids],
+    )) as { household_id: string; unit_id: string; first: Date; name: string; type_word: string }[];
+    const keys = (await manager.query(`SELECT hash, household_id FROM household_key WHERE household_id = ANY($1::uuid[])`, [ids])) as { hash: string; household_id: string }[];
+    const roots = await lineageRoots(manager, [...households.map((h) => h.first_unit_id), ...seen.map((s) => s.unit_id)]);
+    const rootOf = (unitId: string) => roots.get(unitId) ?? unitId;
+    const secrets = this.config.householdSecrets;
+    const placedKeys: { hash: string; id: string; version: number }[] = [];
+    const placeOf: { id: string; place: string }[] = [];
+    const changed: string[] = [];
+    let split = 0;
+    for (const h of households) {
+      const units = seen.filter((s) => s.household_id === h.id);
+      const home = rootOf(h.first_unit_id);
+      // One household per place its entries lie in; the first place keeps the household (and its id).
+      const places = new Map<string, { id: string; units: typeof units }>([[home, { id: h.id, units: [] }]]);
+      for (const u of units) {
+        const place = rootOf(u.unit_id);
+        if (!places.has(place)) places.set(place, { id: randomUUID(), units: [] });
+        places.get(place)!.units.push(u);
+      }
+      for (const [place, target] of places) {
+        for (const k of keys.filter((k) => k.household_id === h.id)) {
+          const hash = placedHash(k.hash, place, secrets);
+          if (hash) placedKeys.push({ hash, id: target.id, version: Number(hash.slice(0, hash.indexOf('.'))) });
+        }
+        if (target.id === h.id) {
+          placeOf.push({ id: h.id, place });
+          continue;
+        }
+        const first = target.units[0];
+        const label = h.masked_label.replace(/, [^,]*$/, `, ${placeLabel({ name: first.name, typeWord: first.type_word })}`);
+        await manager.query(`INSERT INTO household (id, kind, masked_label, first_unit_id, place_id) VALUES ($1, 'address', $2, $3, $4)`, [target.id, label, first.unit_id, place]);
+        await manager.query(`UPDATE assist_entry SET household_id = $1 WHERE household_id = $2 AND unit_id = ANY($3::uuid[])`, [target.id, h.id, target.units.map((u) => u.unit_id)]);
+        changed.push(h.id, target.id);
+        split++;
+      }
+    }
+    await manager.query(`DELETE FROM household_key WHERE household_id = ANY($1::uuid[])`, [ids]);
+    placedKeys.sort((a, b) => (a.hash < b.hash ? -1 : 1));
+    await manager.query(
+      `INSERT INTO household_key (hash, household_id, key_version) SELECT x.hash, x.id, x.version FROM jsonb_to_recordset($1::jsonb) AS x(hash text, id uuid, version int) ORDER BY x.hash ON CONFLICT (hash) DO NOTHING`,
+      [JSON.stringify(placedKeys)],
+    );
+    await manager.query(`UPDATE household h SET place_id = x.place FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, place uuid) WHERE h.id = x.id`, [JSON.stringify(placeOf)]);
+    if (changed.length) await this.changes.emit(manager, { households: changed });
+    return { placed: households.length, split };
+  }
+}
