@@ -6,14 +6,14 @@ import { DataSource } from 'typeorm';
 import { EVERYTHING } from '@cdtg/access';
 import { createDataSource } from '@cdtg/database';
 import { DirectoryImportService, DirectoryService } from '@cdtg/directory';
-import { Basis, CoverageLevel, CoverageService, Period } from '@cdtg/rollups';
+import { Basis, CoverageLevel, CoverageService, Period, RebuildService } from '@cdtg/rollups';
 import { todayInVietnam } from '@cdtg/geography';
 import { DATA_MODEL, runMigrations } from '@cdtg/runtime';
 import { startBenchApp } from './bench-app';
 import { coldStartScenario } from './cold-start';
 import { explainWhile } from './explain';
 import { generate, GenerationReport, Scale } from './generate';
-import { coverageScenarios, freshnessScenario, importScenario, ingestScenario, overheadScenario, Places, Result, statementsScenario } from './scenarios';
+import { coverageScenarios, freshnessScenario, importScenario, ingestScenario, nightlyCheckScenario, overheadScenario, Places, Result, statementsScenario } from './scenarios';
 import { fmt } from './stats';
 
 export interface BenchOptions {
@@ -27,7 +27,7 @@ export interface BenchOptions {
   outDir: string;
   /** The database's name (default cdtg_bench_<scale>). */
   database?: string;
-  /** Only these parts (coverage, statements, overhead, ingest, import, freshness, coldstart); all when absent. */
+  /** Only these parts (coverage, statements, overhead, ingest, import, freshness, check, coldstart); all when absent. */
   only?: string[];
   log: (line: string) => void;
 }
@@ -46,12 +46,21 @@ const PLACES: Record<Scale, Places> = {
   city: { province: '48', commune: '20242', oldProvince: '48', today: '2026-11-22' },
 };
 
-/** Intensity of the load scenarios per scale. */
-const LOAD: Record<Scale, { batches: number; freshnessSeconds: number; perSecond: number; importRows: number; coldStartDemo: boolean; warmupMs: number }> = {
-  national: { batches: 40, freshnessSeconds: 60, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
-  city: { batches: 20, freshnessSeconds: 30, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
-  tiny: { batches: 2, freshnessSeconds: 3, perSecond: 20, importRows: 300, coldStartDemo: false, warmupMs: 100 },
+/** Intensity of the load scenarios per scale (checkSeconds: ingest at least this long around the nightly check). */
+const LOAD: Record<Scale, { batches: number; freshnessSeconds: number; checkSeconds: number; perSecond: number; importRows: number; coldStartDemo: boolean; warmupMs: number }> = {
+  national: { batches: 40, freshnessSeconds: 60, checkSeconds: 0, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
+  city: { batches: 20, freshnessSeconds: 30, checkSeconds: 10, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
+  tiny: { batches: 2, freshnessSeconds: 3, checkSeconds: 3, perSecond: 20, importRows: 300, coldStartDemo: false, warmupMs: 100 },
 };
+
+/** Waits until the worker has applied every change event (it first catches up with the ingest of earlier scenarios). */
+async function caughtUp(ds: DataSource): Promise<void> {
+  for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
+    const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`)) as { n: number }[];
+    if (n === 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 /** Creates (once) and migrates the database of a scale, loads the data, and runs every scenario. */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
@@ -125,6 +134,18 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         await new Promise((r) => setTimeout(r, 500));
       }
       results.push(await freshnessScenario(ds, api, load.freshnessSeconds, load.perSecond, places.today));
+    } finally {
+      await api.close();
+    }
+  }
+  if (wanted('check')) {
+    // The nightly check while the worker projects a sustained ingest, as at night in production.
+    api = await startBenchApp(url, { worker: true, redisUrl: options.redisUrl, prefix });
+    try {
+      const ds = api.app.get(DataSource);
+      options.log('9. the nightly check while ingesting (catching up first)');
+      await caughtUp(ds);
+      results.push(...(await nightlyCheckScenario(ds, api, api.app.get(RebuildService), load.perSecond, places.today, load.checkSeconds)));
     } finally {
       await api.close();
     }

@@ -8,6 +8,7 @@ import { SessionsModule } from '@cdtg/sessions';
 import { CoverageExportHandler } from './handlers/coverage-export.handler';
 import { DirectoryImportHandler } from './handlers/directory-import.handler';
 import { ProjectChangesHandler } from './handlers/project-changes.handler';
+import { PurgeProcessedHandler } from './handlers/purge-processed.handler';
 import { RollupCheckHandler } from './handlers/rollup-check.handler';
 import { SendEmailHandler } from './handlers/send-email.handler';
 import { SessionReminderHandler } from './handlers/session-reminder.handler';
@@ -17,6 +18,6 @@ import { WeeklyDigestHandler } from './handlers/weekly-digest.handler';
 /** Job handlers, the outbox relay and the BullMQ workers. Needs CoreModule beside it. */
 @Module({
   imports: [QueueConsumerModule.forRoot(), NotificationsModule, AuditModule, DirectoryModule, RollupsModule, SessionsModule],
-  providers: [SendEmailHandler, DirectoryImportHandler, ProjectChangesHandler, SessionReminderHandler, WeeklyAgendaHandler, CoverageExportHandler, WeeklyDigestHandler, RollupCheckHandler],
+  providers: [SendEmailHandler, DirectoryImportHandler, ProjectChangesHandler, SessionReminderHandler, WeeklyAgendaHandler, CoverageExportHandler, WeeklyDigestHandler, RollupCheckHandler, PurgeProcessedHandler],
 })
 export class WorkerModule {}

@@ -13,3 +13,4 @@ export * from './drivers/queue-driver';
 export * from './drivers/bullmq.driver';
 export * from './queue-admin';
 export * from './job-schedules';
+export * from './processed-rows-purge.service';

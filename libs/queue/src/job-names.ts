@@ -5,6 +5,7 @@ export enum QueueName {
   Projections = 'projections',
   Sessions = 'sessions',
   Reports = 'reports',
+  Maintenance = 'maintenance',
 }
 
 /** Every job. A job name belongs to exactly one queue and has exactly one handler in apps/worker. */
@@ -17,6 +18,7 @@ export enum JobName {
   CoverageExport = 'reports.coverage-export',
   WeeklyDigest = 'reports.weekly-digest',
   RollupCheck = 'reports.rollup-check',
+  PurgeProcessed = 'maintenance.purge-processed',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -28,7 +30,20 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.CoverageExport]: QueueName.Reports,
   [JobName.WeeklyDigest]: QueueName.Reports,
   [JobName.RollupCheck]: QueueName.Reports,
+  [JobName.PurgeProcessed]: QueueName.Maintenance,
 };
+
+/**
+ * Jobs whose attempts differ from JOB_ATTEMPTS (BullMQ's `attempts` of the job, and of the job scheduler's template;
+ * the in-process driver's attempts of the outbox row). The nightly rollup check is never retried: a second run after
+ * a failure recounts for 20 minutes and learns nothing new; the next night (or an operator) runs it again.
+ */
+export const JOB_ATTEMPTS_OVERRIDE: Partial<Record<JobName, number>> = {
+  [JobName.RollupCheck]: 1,
+};
+
+/** The attempts of a job: its override, or the configured default. */
+export const attemptsOf = (job: string, fallback: number): number => JOB_ATTEMPTS_OVERRIDE[job as JobName] ?? fallback;
 
 /** A job produced by the calendar (a cron pattern read in a time zone) rather than by a write. Its payload is {}. */
 export interface JobSchedule {
@@ -45,8 +60,10 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
   { id: 'weekly-agenda', job: JobName.WeeklyAgenda, pattern: '0 7 * * 1', tz: 'Asia/Ho_Chi_Minh' },
   // The department's coverage digest of the week just ended, Monday 07:30 Vietnam time.
   { id: 'weekly-digest', job: JobName.WeeklyDigest, pattern: '30 7 * * 1', tz: 'Asia/Ho_Chi_Minh' },
-  // Every night the rollups are rebuilt from raw records and compared with the incremental tables.
+  // Every night the rollups are recounted from raw records and compared with the incremental tables (no lock).
   { id: 'rollup-check', job: JobName.RollupCheck, pattern: '30 2 * * *', tz: 'Asia/Ho_Chi_Minh' },
+  // Every night, processed change events and finished outbox rows older than QUEUE_RETENTION_DAYS are deleted.
+  { id: 'purge-processed', job: JobName.PurgeProcessed, pattern: '0 4 * * *', tz: 'Asia/Ho_Chi_Minh' },
 ];
 
 export const ALL_JOB_NAMES = Object.values(JobName);

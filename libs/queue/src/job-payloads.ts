@@ -46,11 +46,22 @@ export class WeeklyDigestPayload {
   asOf?: string;
 }
 
-/** Produced by the nightly schedule: compares the rollups with a rebuild; `repair` replaces them when they differ. */
+/**
+ * Produced by the nightly schedule: compares the rollups with a recount from raw records without blocking projections
+ * (and repairs them when the check before found differences too); `repair` (an operator's job) repairs at once.
+ */
 export class RollupCheckPayload {
   @IsOptional()
   @IsBoolean()
   repair?: boolean;
+}
+
+/** Produced by the nightly schedule with no fields: deletes processed change events and finished outbox rows past retention. */
+export class PurgeProcessedPayload {
+  /** Count the retention back from this time instead of now. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
 }
 
 /** The payload type of each job. Adding a JobName without a payload here is a compile error. */
@@ -63,6 +74,7 @@ export interface JobPayloads {
   [JobName.CoverageExport]: CoverageExportPayload;
   [JobName.WeeklyDigest]: WeeklyDigestPayload;
   [JobName.RollupCheck]: RollupCheckPayload;
+  [JobName.PurgeProcessed]: PurgeProcessedPayload;
 }
 
 const PAYLOAD_CLASSES: { [N in JobName]: new () => JobPayloads[N] } = {
@@ -74,6 +86,7 @@ const PAYLOAD_CLASSES: { [N in JobName]: new () => JobPayloads[N] } = {
   [JobName.CoverageExport]: CoverageExportPayload,
   [JobName.WeeklyDigest]: WeeklyDigestPayload,
   [JobName.RollupCheck]: RollupCheckPayload,
+  [JobName.PurgeProcessed]: PurgeProcessedPayload,
 };
 
 /**

@@ -3,6 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 /**
  * pending → dispatched (handed to the queue) → done (its job completed), failed (given up on), or cancelled (withdrawn
  * before it left, or removed from the queue by a cancel row). A dispatched row whose job Redis lost goes back to pending.
+ * Done and cancelled rows are deleted after QUEUE_RETENTION_DAYS; pending, dispatched and failed rows are kept.
  */
 export type OutboxStatus = 'pending' | 'dispatched' | 'done' | 'failed' | 'cancelled';
 
@@ -14,6 +15,8 @@ export type OutboxStatus = 'pending' | 'dispatched' | 'done' | 'failed' | 'cance
 @Index('outbox_message_pending_idx', ['id'], { where: `status = 'pending'` })
 @Index('outbox_message_dispatched_idx', ['dispatchedAt'], { where: `status = 'dispatched'` })
 @Index('outbox_message_job_id_idx', ['jobId'])
+// The retention purge: finished rows, oldest first, in one index range (see ProcessedRowsPurge).
+@Index('outbox_message_finished_idx', ['createdAt'], { where: `status IN ('done', 'cancelled')` })
 export class OutboxMessage {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id: string;

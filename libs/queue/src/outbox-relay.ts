@@ -70,9 +70,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (rows.length === 0) return { moved: 0, resent };
       const result = await this.driver.dispatch(rows);
       if (result.dispatched.length > 0) {
-        await manager.query(`UPDATE outbox_message SET status = 'dispatched', dispatched_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [
-          result.dispatched.map((m) => m.id),
-        ]);
+        // A row is done once nothing more is to happen to it: a job the in-process driver has just run, and a cancel
+        // row carried out (it has no job of its own). Done rows leave with the retention purge; dispatched ones wait
+        // for their job's completion (and are sent again if Redis loses it).
+        await manager.query(
+          `UPDATE outbox_message SET status = CASE WHEN $2 OR job_name = $3 THEN 'done' ELSE 'dispatched' END, dispatched_at = now(), attempts = attempts + 1
+            WHERE id = ANY($1::bigint[])`,
+          [result.dispatched.map((m) => m.id), this.driver.kind === 'sync', CANCEL_JOB],
+        );
       }
       // A job removed from the queue by a cancel row is withdrawn for good: never sent again after a loss of Redis.
       for (const cancel of result.dispatched.filter((m) => m.jobName === CANCEL_JOB)) {

@@ -8,6 +8,7 @@ import { JobHandlerRegistry } from './job-handler';
 import { JobSchedules } from './job-schedules';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxService } from './outbox.service';
+import { ProcessedRowsPurge } from './processed-rows-purge.service';
 import { ChangeFeed } from './change-feed.service';
 import { QueueWorkers } from './queue-workers';
 import { createRedisConnection } from './redis-connection';
@@ -31,7 +32,7 @@ export function createQueueDriver(config: AppConfig, registry: JobHandlerRegistr
   return new SyncDriver(registry, config.JOB_ATTEMPTS);
 }
 
-/** Consumers: the outbox relay, the handler registry, the BullMQ workers and the job schedules. Imported by apps/worker only. */
+/** Consumers: the outbox relay, the handler registry, the BullMQ workers, the job schedules and the retention purge. Imported by apps/worker only. */
 @Module({})
 export class QueueConsumerModule {
   static forRoot(): DynamicModule {
@@ -44,8 +45,9 @@ export class QueueConsumerModule {
         OutboxRelay,
         QueueWorkers,
         JobSchedules,
+        ProcessedRowsPurge,
       ],
-      exports: [OutboxRelay, JobHandlerRegistry, QUEUE_DRIVER],
+      exports: [OutboxRelay, JobHandlerRegistry, QUEUE_DRIVER, ProcessedRowsPurge],
     };
   }
 }

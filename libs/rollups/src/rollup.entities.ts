@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CoverageExport } from './coverage-export.entity';
+import { RollupCheck } from './rollup-check.entity';
 import { MEASURES } from './measures';
 
 /**
@@ -174,4 +175,4 @@ export class RollupGeography {
   builtAt: Date;
 }
 
-export const ROLLUP_ENTITIES = [RollupEntryFact, RollupVolunteerFact, RollupSessionFact, RollupCell, RollupMappedCell, RollupTreeCell, RollupGeography, CoverageExport];
+export const ROLLUP_ENTITIES = [RollupEntryFact, RollupVolunteerFact, RollupSessionFact, RollupCell, RollupMappedCell, RollupTreeCell, RollupGeography, CoverageExport, RollupCheck];

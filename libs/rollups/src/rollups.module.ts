@@ -7,12 +7,14 @@ import { GeographyMapService } from './geography-map.service';
 import { ProjectorService } from './projector.service';
 import { RebuildService } from './rebuild.service';
 import { RollupRepository } from './rollup.repository';
+import { RollupCheckRepository } from './rollup-check.repository';
+import { RollupCheckService } from './rollup-check.service';
 import { SessionSource } from './session-source';
 import { WeeklyDigestService } from './weekly-digest.service';
 
 @Module({
   imports: [GeographyModule, NotificationsModule],
-  providers: [RollupRepository, SessionSource, ProjectorService, GeographyMapService, CoverageService, RebuildService, CoverageExportService, WeeklyDigestService],
-  exports: [ProjectorService, CoverageService, RebuildService, CoverageExportService, WeeklyDigestService],
+  providers: [RollupRepository, SessionSource, ProjectorService, GeographyMapService, CoverageService, RebuildService, RollupCheckRepository, RollupCheckService, CoverageExportService, WeeklyDigestService],
+  exports: [ProjectorService, CoverageService, RebuildService, RollupCheckRepository, RollupCheckService, CoverageExportService, WeeklyDigestService],
 })
 export class RollupsModule {}

@@ -7,13 +7,15 @@ import { CoverageLevel, CoverageService } from './coverage.service';
 import { Period, weekStart } from './periods';
 import { coverageFile, ExportFormat } from './report-file';
 import { RollupRepository } from './rollup.repository';
+import { RollupCheckRepository } from './rollup-check.repository';
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /**
  * The department's Monday e-mail: for each active department account and each of its units, the headline figures of
  * the ISO week just ended (households reached, to date, coverage and its change, sessions, volunteers), the five
- * communes with the lowest coverage, and the week's table by commune as XLSX. Queued once per account, unit and week
+ * communes with the lowest coverage, what the nightly checks found (do the figures equal a recount from the records?),
+ * and the week's table by commune as XLSX. Queued once per account, unit and week
  * (dedupe key), so a job run twice sends nothing more.
  */
 @Injectable()
@@ -25,6 +27,7 @@ export class WeeklyDigestService {
     private readonly repository: RollupRepository,
     private readonly coverage: CoverageService,
     private readonly notifications: NotificationService,
+    private readonly checks: RollupCheckRepository,
   ) {}
 
   async send(asOf = new Date()): Promise<number> {
@@ -32,6 +35,17 @@ export class WeeklyDigestService {
     const start = addDays(thisWeek, -7);
     const end = addDays(thisWeek, -1);
     let queued = 0;
+    // The nightly checks up to now: whether the figures below equal a recount from the records.
+    const checks = await this.checks.digest(asOf);
+    const check = checks && {
+      day: vietnamDate(checks.latest.finishedAt),
+      consistent: checks.latest.consistent,
+      repaired: checks.latest.repaired,
+      differences: checks.latest.differences,
+      checks: checks.runs,
+      withDifferences: checks.withDifferences,
+      repairs: checks.repairs,
+    };
     for (const r of await this.repository.digestRecipients(end)) {
       const scope: DataScope = { all: false, unitPaths: [r.unitPath], groupIds: [] };
       const language = r.language === Language.en ? Language.en : Language.vi;
@@ -63,6 +77,7 @@ export class WeeklyDigestService {
             sessionsHeld: week.sessionsHeld,
             activeVolunteers: week.activeVolunteers,
             lowest: communes.rows.map((c) => ({ name: c.unit.name, coveragePercent: c.coveragePercent, householdsReachedToDate: c.householdsReachedToDate })),
+            check,
             attachment: { filename: file.filename, base64: file.content.toString('base64') },
           },
         }),

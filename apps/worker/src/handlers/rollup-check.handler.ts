@@ -1,22 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { HandlesJob, JobHandler, JobName, RollupCheckPayload } from '@cdtg/queue';
-import { CoverageExportService, RebuildService } from '@cdtg/rollups';
+import { CoverageExportService, RollupCheckService } from '@cdtg/rollups';
 
 /**
- * The nightly check: rebuilds the rollups from raw records and compares (the report is logged; a difference is an
- * error in the logs and fails the job, so it shows in the failed set); drops old export files.
+ * The nightly check: compares the rollups with a recount from raw records without blocking projections, reports a
+ * difference (log, stored result, health, weekly digest) and repairs only when the check before found differences
+ * too (see RollupCheckService); `repair: true` (an operator's job) repairs at once. A difference does not fail the
+ * job (it has been reported); an error does, once: the job has one attempt (JOB_ATTEMPTS_OVERRIDE). Drops old
+ * export files.
  */
 @Injectable()
 @HandlesJob(JobName.RollupCheck)
 export class RollupCheckHandler implements JobHandler<JobName.RollupCheck> {
   constructor(
-    private readonly rebuild: RebuildService,
+    private readonly checks: RollupCheckService,
     private readonly exports: CoverageExportService,
   ) {}
 
   async handle(payload: RollupCheckPayload): Promise<void> {
     await this.exports.purge();
-    const report = await this.rebuild.run(payload.repair ? 'repair' : 'verify');
-    if (!report.consistent && !report.repaired) throw new Error(`rollups differ from a rebuild: ${JSON.stringify(report)}`);
+    if (payload.repair) await this.checks.repair('job');
+    else await this.checks.nightly();
   }
 }

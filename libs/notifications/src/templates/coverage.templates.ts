@@ -19,6 +19,50 @@ export interface WeeklyDigestParams {
   lowest: { name: string; coveragePercent: number | null; householdsReachedToDate: number }[];
   /** The week's table of units, as an XLSX file (base64). */
   attachment: { filename: string; base64: string };
+  /**
+   * What the nightly rollup checks found up to the digest: null before the first check; absent in e-mails queued
+   * before the digest carried it.
+   */
+  check?: DigestCheckParams | null;
+}
+
+export interface DigestCheckParams {
+  /** Vietnam date of the latest check or repair. */
+  day: string;
+  /** It found the figures equal to a recount from the records. */
+  consistent: boolean;
+  /** It was a repair: the figures were replaced by the recount. */
+  repaired: boolean;
+  /** Rows that differed in it. */
+  differences: number;
+  /** Checks and repairs of the 7 days before the digest; those that found differences; the repairs. */
+  checks: number;
+  withDifferences: number;
+  repairs: number;
+}
+
+/** One line on the nightly checks: do the figures equal a recount from the records, and if not, what happens. */
+function checkLine(vi: boolean, c: DigestCheckParams | null, n: (x: number | null) => string): string {
+  if (!c) return vi ? 'Kiểm tra đối chiếu hằng đêm: chưa có kết quả.' : 'Nightly check: no result yet.';
+  const day = date(c.day);
+  if (c.repaired) {
+    return vi
+      ? `Kiểm tra đối chiếu hằng đêm (${day}): phát hiện ${n(c.differences)} chênh lệch so với tính lại từ dữ liệu gốc, đã được sửa bằng cách tính lại.`
+      : `Nightly check (${day}): ${n(c.differences)} difference(s) from a recount from the records, repaired by the recount.`;
+  }
+  if (!c.consistent) {
+    return vi
+      ? `Kiểm tra đối chiếu hằng đêm (${day}): phát hiện ${n(c.differences)} chênh lệch so với tính lại từ dữ liệu gốc; bộ phận kỹ thuật đã được báo. Số liệu trên có thể chưa chính xác cho đến khi được sửa.`
+      : `Nightly check (${day}): ${n(c.differences)} difference(s) from a recount from the records; the technical team has been alerted. The figures above may be off until repaired.`;
+  }
+  const earlier = c.withDifferences > 0
+    ? vi
+      ? ` Trong 7 ngày qua có ${n(c.withDifferences)} lần phát hiện chênh lệch${c.repairs ? `, đã sửa ${n(c.repairs)} lần` : ''}.`
+      : ` In the past 7 days, ${n(c.withDifferences)} check(s) found differences${c.repairs ? `; ${n(c.repairs)} repair(s) made` : ''}.`
+    : '';
+  return vi
+    ? `Kiểm tra đối chiếu hằng đêm (${day}): số liệu khớp với kết quả tính lại từ dữ liệu gốc.${earlier}`
+    : `Nightly check (${day}): the figures equal a recount from the records.${earlier}`;
 }
 
 const number = (n: number | null, language: Language, digits = 0) =>
@@ -56,6 +100,7 @@ export function weeklyDigestEmail(language: Language, p: WeeklyDigestParams): Re
       { text: vi ? 'Năm đơn vị có tỷ lệ bao phủ thấp nhất (cần hỗ trợ thêm):' : 'The five units with the lowest coverage (where help is needed):' },
       list(lowest),
       { text: vi ? `Bảng số liệu chi tiết theo đơn vị được đính kèm (${p.attachment.filename}).` : `The table by unit is attached (${p.attachment.filename}).` },
+      ...(p.check === undefined ? [] : [{ text: checkLine(vi, p.check, (x) => n(x)) }]),
     ],
   );
   return {

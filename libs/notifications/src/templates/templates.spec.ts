@@ -43,4 +43,22 @@ describe('e-mail templates', () => {
     expect(agenda.text).toContain('Trạng thái: chưa xác nhận');
     expect(agenda.headers).toEqual({ 'List-Unsubscribe': '<https://x/p?member=1&sig=s>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
   });
+
+  it('says in the weekly digest what the nightly rollup checks found', () => {
+    const digest = {
+      displayName: 'Sở', unitName: 'Thành phố Đà Nẵng', weekStart: '2026-11-23', weekEnd: '2026-11-29', householdsReachedThisWeek: 2, householdsReachedToDate: 9, households: 100,
+      coveragePercent: 9, changePoints: 1, sessionsHeld: 1, activeVolunteers: 3, lowest: [], attachment: { filename: 'bao-phu.xlsx', base64: '' },
+    };
+    const check = { day: '2026-12-03', consistent: true, repaired: false, differences: 0, checks: 7, withDifferences: 0, repairs: 0 };
+    expect(renderEmail('weekly-digest', Language.vi, { ...digest, check }).text).toContain('Kiểm tra đối chiếu hằng đêm (03/12/2026): số liệu khớp với kết quả tính lại từ dữ liệu gốc.');
+    expect(renderEmail('weekly-digest', Language.en, { ...digest, check: { ...check, withDifferences: 2, repairs: 1 } }).text).toContain(
+      'Nightly check (03/12/2026): the figures equal a recount from the records. In the past 7 days, 2 check(s) found differences; 1 repair(s) made.',
+    );
+    const differs = { ...check, consistent: false, differences: 1234 };
+    expect(renderEmail('weekly-digest', Language.vi, { ...digest, check: differs }).text).toContain('phát hiện 1.234 chênh lệch so với tính lại từ dữ liệu gốc; bộ phận kỹ thuật đã được báo');
+    expect(renderEmail('weekly-digest', Language.en, { ...digest, check: differs }).text).toContain('1,234 difference(s) from a recount from the records; the technical team has been alerted');
+    expect(renderEmail('weekly-digest', Language.en, { ...digest, check: { ...differs, repaired: true } }).text).toContain('repaired by the recount');
+    expect(renderEmail('weekly-digest', Language.en, { ...digest, check: null }).text).toContain('Nightly check: no result yet.');
+    expect(renderEmail('weekly-digest', Language.en, digest).text).not.toContain('Nightly check'); // queued before digests carried it
+  });
 });

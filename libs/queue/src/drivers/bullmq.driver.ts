@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
-import { ALL_QUEUE_NAMES, JOB_QUEUE, JobName, JobSchedule, QueueName } from '../job-names';
+import { ALL_QUEUE_NAMES, attemptsOf, JOB_QUEUE, JobName, JobSchedule, QueueName } from '../job-names';
 import { OutboxMessage } from '../outbox-message.entity';
 import { CANCEL_JOB, CancelJobPayload } from '../outbox.service';
 import { bullJobId, DispatchResult, QueueDriver } from './queue-driver';
@@ -20,6 +20,11 @@ export function defaultJobOptions(settings: BullmqSettings): JobsOptions {
     removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
     removeOnFail: false,
   };
+}
+
+/** The options of one job: the defaults, with the job's own attempts (JOB_ATTEMPTS_OVERRIDE: the rollup check runs once). */
+export function jobOptions(settings: BullmqSettings, job: string): JobsOptions {
+  return { ...defaultJobOptions(settings), attempts: attemptsOf(job, settings.attempts) };
 }
 
 export class BullmqDriver implements QueueDriver {
@@ -58,6 +63,7 @@ export class BullmqDriver implements QueueDriver {
         } else {
           // The same jobId twice is ignored by BullMQ: a row re-sent after a crash does not duplicate the job.
           await this.queue(queueName).add(message.jobName, message.payload, {
+            attempts: attemptsOf(message.jobName, this.settings.attempts),
             jobId: bullJobId(message),
             delay: Math.max(0, new Date(message.runAt).getTime() - now),
           });
@@ -110,7 +116,7 @@ export class BullmqDriver implements QueueDriver {
       await this.queue(JOB_QUEUE[s.job]).upsertJobScheduler(
         s.id,
         { pattern: s.pattern, tz: s.tz },
-        { name: s.job, data: {}, opts: defaultJobOptions(this.settings) },
+        { name: s.job, data: {}, opts: jobOptions(this.settings, s.job) },
       );
     }
     for (const name of ALL_QUEUE_NAMES) {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { JobHandlerRegistry } from '../job-handler';
+import { attemptsOf } from '../job-names';
 import { OutboxMessage } from '../outbox-message.entity';
 import { CANCEL_JOB } from '../outbox.service';
 import { bullJobId, DispatchResult, QueueDriver } from './queue-driver';
@@ -31,7 +32,7 @@ export class SyncDriver implements QueueDriver {
       } catch (error) {
         const text = (error as Error).message;
         this.logger.warn(`job ${message.jobName} (${bullJobId(message)}) failed on attempt ${message.attempts + 1}: ${text}`);
-        (message.attempts + 1 >= this.attempts ? result.failed : result.retry).push({ message, error: text });
+        (message.attempts + 1 >= attemptsOf(message.jobName, this.attempts) ? result.failed : result.retry).push({ message, error: text });
       }
     }
     return result;

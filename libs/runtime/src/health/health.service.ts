@@ -3,6 +3,7 @@ import type IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { createRedisConnection, OutboxService } from '@cdtg/queue';
+import { latestRollupCheck } from '@cdtg/rollups';
 
 export interface ReadinessReport {
   status: 'ready' | 'not-ready';
@@ -10,6 +11,11 @@ export interface ReadinessReport {
   database: 'up' | 'down';
   redis: 'up' | 'down' | 'not-configured';
   outbox: { pending: number; oldestSeconds: number | null; failed: number } | null;
+  /**
+   * The latest rollup check or repair (for monitoring: `consistent: false` with `repaired: false` means the rollups
+   * differ from a recount and nobody has repaired them yet). Never affects readiness; null before the first check.
+   */
+  rollupCheck: { id: string; at: Date; mode: 'verify' | 'repair'; consistent: boolean; repaired: boolean; differences: number } | null;
 }
 
 /** Checks the services a process depends on. Which ones gate readiness is the caller's choice. */
@@ -38,9 +44,9 @@ export class HealthService implements OnModuleInit, BeforeApplicationShutdown, O
   }
 
   async readiness(requireRedis: boolean): Promise<ReadinessReport> {
-    const [database, redis, outbox] = await Promise.all([this.database(), this.redisState(), this.backlog()]);
+    const [database, redis, outbox, rollupCheck] = await Promise.all([this.database(), this.redisState(), this.backlog(), this.rollupCheck()]);
     const ready = !this.shuttingDown && database === 'up' && (!requireRedis || redis !== 'down');
-    return { status: ready ? 'ready' : 'not-ready', shuttingDown: this.shuttingDown, database, redis, outbox };
+    return { status: ready ? 'ready' : 'not-ready', shuttingDown: this.shuttingDown, database, redis, outbox, rollupCheck };
   }
 
   private async database(): Promise<'up' | 'down'> {
@@ -64,6 +70,15 @@ export class HealthService implements OnModuleInit, BeforeApplicationShutdown, O
   private async backlog(): Promise<ReadinessReport['outbox']> {
     try {
       return await withTimeout(this.outbox.backlog(this.dataSource.manager), 2000);
+    } catch {
+      return null;
+    }
+  }
+
+  private async rollupCheck(): Promise<ReadinessReport['rollupCheck']> {
+    try {
+      const check = await withTimeout(latestRollupCheck(this.dataSource), 2000);
+      return check && { id: check.id, at: check.finishedAt, mode: check.mode, consistent: check.consistent, repaired: check.repaired, differences: check.differences };
     } catch {
       return null;
     }
