@@ -4,10 +4,13 @@ import { Role } from '@cdtg/access';
 import { loadDemoCity } from '@cdtg/demo';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
+import { Queue } from 'bullmq';
+import { JobName, OutboxService } from '@cdtg/queue';
 import { RebuildService, WeeklyDigestService } from '@cdtg/rollups';
 import { TestSmtpServer } from '../support/smtp';
 import { eventually, startTestApp, TestApp } from '../support/app';
 import { createUser, TestUser } from '../support/users';
+import { REDIS_URL } from '../support/test-env';
 
 const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created rejected entries { entryId problems { path message } } } }`;
 const COVERAGE = `query($code: String!, $level: CoverageLevel!, $period: Period!, $from: String, $to: String, $geo: String, $basis: CountBasis) {
@@ -302,6 +305,44 @@ describe('coverage rollups across the 2025 reform', () => {
     expect(smtp.to('so.rollups@cdtg.test')).toHaveLength(1);
   });
 
+  it('runs the nightly check job once (never retried): a corrupted cell is reported in the log, health and the next digest, not repaired', async () => {
+    const reports = new Queue('reports', { connection: { url: REDIS_URL }, prefix: t.queuePrefix });
+    try {
+      const scheduler = await reports.getJobScheduler('rollup-check');
+      expect(scheduler).toMatchObject({ pattern: '30 2 * * *', tz: 'Asia/Ho_Chi_Minh' });
+      expect(scheduler!.template?.opts?.attempts).toBe(1);
+      const cell = async () =>
+        (await t.db.query<{ households: number }>(`SELECT households FROM rollup_cell WHERE grain = 'A' AND basis = 0 AND unit_id = $1`, [newCommuneId]))[0].households;
+      const households = await cell();
+      await t.db.query(`UPDATE rollup_cell SET households = households + 5 WHERE grain = 'A' AND basis = 0 AND unit_id = $1`, [newCommuneId]);
+      // The job as the scheduler makes it, on the reports queue (handed over through the outbox here).
+      const id = await t.app.get(DataSource).transaction((m) => t.app.get(OutboxService).enqueue(m, JobName.RollupCheck, {}));
+      const job = await eventually(async () => {
+        const found = await reports.getJob(`o${id}`);
+        return found && ['completed', 'failed'].includes(await found.getState()) && found;
+      }, 60_000);
+      expect(await job.getState()).toBe('completed'); // a difference is reported, not a failure to retry
+      expect(job.opts.attempts).toBe(1);
+      const [check] = await t.db.query(`SELECT mode, origin, consistent, repaired, differences FROM rollup_check ORDER BY id DESC LIMIT 1`);
+      expect(check).toEqual({ mode: 'verify', origin: 'schedule', consistent: false, repaired: false, differences: 1 });
+      expect(await cell()).toBe(households + 5); // not repaired by the check
+      const ready = await request(t.url).get('/health/ready');
+      expect(ready.body.rollupCheck).toMatchObject({ mode: 'verify', consistent: false, repaired: false, differences: 1 });
+
+      // The department's next digest says so.
+      expect(await t.app.get(WeeklyDigestService).send(new Date())).toBe(1);
+      const mail = await eventually(() => smtp.to('so.rollups@cdtg.test').find((m) => m.parsed.text?.includes('Kiểm tra đối chiếu hằng đêm (')));
+      expect(mail.parsed.text).toContain('phát hiện 1 chênh lệch so với tính lại từ dữ liệu gốc; bộ phận kỹ thuật đã được báo');
+
+      // An operator repairs explicitly; the next check finds the tables equal again.
+      expect(await t.app.get(RebuildService).run('repair', { origin: 'cli' })).toMatchObject({ repaired: true, cells: { different: 1 } });
+      expect(await cell()).toBe(households);
+      expect(await t.app.get(RebuildService).run('verify')).toMatchObject({ consistent: true });
+    } finally {
+      await reports.close();
+    }
+  });
+
   it('answers today’s tree from cells plus mapped cells, the same as from the old units’ facts, and keeps them incrementally', async () => {
     // "To date" up to a month's end: up to today it would come from the sources in the last 10 minutes of a Vietnamese
     // day (an entry may be stamped that far ahead), and this test must not depend on the hour it runs.
@@ -378,5 +419,110 @@ describe('coverage rollups across the 2025 reform', () => {
     expect(await t.app.get(RebuildService).run('verify')).toMatchObject({ consistent: true, geography: { moved: true } });
     expect((await report(questions[0])).source).toBe('MappedCells');
     await t.db.query(`UPDATE reorganisation_link SET fraction = $2 WHERE id = $1`, [link.id, link.fraction]);
+  });
+
+  it('apportioned splits are flagged: exactly the figures with a share of split Xã Hòa Liên, alike by day, month and quarter', async () => {
+    // Old Xã Hòa Liên (20296) was split on 2025-07-01 between Phường Hải Vân (20194) and Phường Liên Chiểu (20197), half
+    // each (the reform gives no shares); its residential groups went whole to one or the other.
+    const [hl] = await t.db.query<{ group_id: string; member_id: string; unit_id: string }>(
+      `SELECT g.id AS group_id, ms.member_id, u.id AS unit_id FROM volunteer_group g JOIN admin_unit u ON u.id = g.unit_id AND u.code = '20296' AND u.valid_to = '2025-06-30'
+         JOIN membership ms ON ms.group_id = g.id AND ms.role = 'leader' AND ms.to_date IS NULL WHERE g.status = 'active' LIMIT 1`,
+    );
+    const [rg] = await t.db.query<{ old_id: string; new_id: string }>(
+      `SELECT o.id AS old_id, n.id AS new_id FROM admin_unit o JOIN reorganisation_link l ON l.from_unit_id = o.id JOIN admin_unit n ON n.id = l.to_unit_id
+         JOIN admin_unit hv ON hv.id = n.parent_id AND hv.code = '20194' WHERE o.parent_id = $1 ORDER BY o.code LIMIT 1`,
+      [hl.unit_id],
+    );
+    const [hv] = await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = '20194' AND valid_from = '2025-07-01'`);
+    const logged = await t.gql<{ logAssists: { created: number; entries: { problems: unknown[] }[] } }>(LOG, {
+      input: {
+        groupId: hl.group_id,
+        entries: [
+          entry(hl.unit_id, { address: '1 Hòa Liên', headName: 'Hộ Hòa Liên Một' }, '2025-06-20T08:00', undefined, hl.member_id), // at the split commune's own level
+          entry(rg.old_id, { address: '2 Hòa Liên', headName: 'Hộ Hòa Liên Hai' }, '2025-06-25T08:00', undefined, hl.member_id), // in a residential group: placed exactly
+          entry(hv.id, { address: '3 Hải Vân', headName: 'Hộ Hải Vân Ba' }, '2025-08-05T08:00', undefined, hl.member_id), // at the new ward's own level
+          entry(rg.new_id, { address: '4 Hải Vân', headName: 'Hộ Hải Vân Bốn' }, '2025-08-06T08:00', undefined, hl.member_id),
+        ],
+      },
+    });
+    expect(logged.data!.logAssists.entries.flatMap((e) => e.problems)).toEqual([]);
+    await settled();
+    expect(await t.app.get(RebuildService).run('verify')).toMatchObject({ consistent: true }); // maps the cells in today's tree again
+    const flags = (r: { rows: Row[] }) => r.rows.map((x) => [x.periodStart, x.apportioned]);
+    const ask = (code: string, period: string, from: string, to: string, geo?: string, level = 'Commune') => report({ code, level, period, from, to, geo });
+
+    // Today's tree: Hải Vân holds half of what was logged at Hòa Liên's own level (from 2025-06-20 on, in its "to date").
+    const hvDays = await ask('20194', 'Day', '2025-06-01', '2025-08-31');
+    expect(flags({ rows: hvDays.rows.filter((r) => r.periodStart >= '2025-06-19' && r.periodStart <= '2025-06-21') })).toEqual([
+      ['2025-06-19', false],
+      ['2025-06-20', true],
+      ['2025-06-21', true],
+    ]);
+    expect(hvDays.rows.find((r) => r.periodStart === '2025-06-20')!.householdsReached).toBe(0.5);
+    const hvMonths = await ask('20194', 'Month', '2025-05-01', '2025-08-31');
+    expect(hvMonths.source).toBe('MappedCells');
+    expect(flags(hvMonths)).toEqual([
+      ['2025-05-01', false],
+      ['2025-06-01', true],
+      ['2025-07-01', true],
+      ['2025-08-01', true],
+    ]);
+    expect(hvMonths.rows[1].householdsReached).toBe(1.5); // half of the household at Hòa Liên's level, all of the one in its residential group
+    expect(flags(await ask('20194', 'Quarter', '2025-01-01', '2025-09-30'))).toEqual([
+      ['2025-01-01', false],
+      ['2025-04-01', true],
+      ['2025-07-01', true],
+    ]);
+    const lc = (await ask('20197', 'Month', '2025-06-01', '2025-06-30')).rows[0];
+    expect(lc).toMatchObject({ apportioned: true, householdsReached: 0.5 });
+    // Units taken whole are never apportioned: the city holds all of Hòa Liên; Thanh Khê took whole wards.
+    expect((await report({ code: '48', level: 'Province', period: 'Cumulative', to: '2026-11-30' })).rows[0].apportioned).toBe(false);
+    expect(flags(await ask('20209', 'Month', '2025-05-01', '2025-08-31')).every(([, a]) => a === false)).toBe(true);
+
+    // The tree before the reform: Hòa Liên is whole before its split, and gets a share of what Hải Vân logged at its own level.
+    const before = '2025-06-30';
+    const hlDays = await ask('20296', 'Day', '2025-06-01', '2025-08-31', before);
+    expect(hlDays.rows.filter((r) => r.periodStart <= '2025-08-04').every((r) => !r.apportioned)).toBe(true);
+    expect(hlDays.rows.find((r) => r.periodStart === '2025-06-20')).toMatchObject({ householdsReached: 1, apportioned: false });
+    expect(hlDays.rows.find((r) => r.periodStart === '2025-08-05')!.apportioned).toBe(true);
+    const hlMonths = await ask('20296', 'Month', '2025-05-01', '2025-08-31', before);
+    expect(flags(hlMonths)).toEqual([
+      ['2025-05-01', false],
+      ['2025-06-01', false],
+      ['2025-07-01', false],
+      ['2025-08-01', true],
+    ]);
+    expect(hlMonths.rows[1].householdsReached).toBe(2);
+    expect(flags(await ask('20296', 'Quarter', '2025-01-01', '2025-09-30', before))).toEqual([
+      ['2025-01-01', false],
+      ['2025-04-01', false],
+      ['2025-07-01', true],
+    ]);
+    // The old districts: nothing apportioned in March 2025, nor in the second quarter (Hòa Liên was whole then).
+    for (const [period, from, to] of [['Month', '2025-03-01', '2025-03-31'], ['Quarter', '2025-04-01', '2025-06-30']]) {
+      const districts = await ask('48', period, from, to, before, 'District');
+      expect(districts.rows.length).toBeGreaterThanOrEqual(5);
+      expect(districts.rows.filter((r) => r.apportioned)).toEqual([]);
+    }
+
+    // Day, month and quarter answers agree: a month is apportioned exactly when one of its days is, a quarter when one of its months is.
+    const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
+    for (const [days, months] of [[hvDays, await ask('20194', 'Month', '2025-06-01', '2025-08-31')], [hlDays, await ask('20296', 'Month', '2025-06-01', '2025-08-31', before)]]) {
+      for (const m of months.rows) expect([m.periodStart, m.apportioned]).toEqual([m.periodStart, days.rows.some((d) => monthOf(d.periodStart) === m.periodStart && d.apportioned)]);
+    }
+    const quarterMonths = await ask('20194', 'Month', '2025-04-01', '2025-09-30');
+    const quarters = await ask('20194', 'Quarter', '2025-04-01', '2025-09-30');
+    for (const q of quarters.rows) expect(q.apportioned).toBe(quarterMonths.rows.some((m) => m.periodStart >= q.periodStart && m.periodStart <= q.periodEnd && m.apportioned));
+
+    // The same flags from the mapped cells and from the sources' facts.
+    const [{ signature }] = await t.db.query<{ signature: string }>(`SELECT signature FROM rollup_geography`);
+    await t.db.query(`UPDATE rollup_geography SET signature = 'none'`);
+    try {
+      const fromSources = await ask('20194', 'Month', '2025-05-01', '2025-08-31');
+      expect(fromSources.source).toBe('Sources');
+      expect(fromSources.rows).toEqual(hvMonths.rows);
+    } finally {
+      await t.db.query(`UPDATE rollup_geography SET signature = $1`, [signature]);
+    }
   });
 });

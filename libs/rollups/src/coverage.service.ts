@@ -10,7 +10,7 @@ import { add, Basis, MEASURE_INDEX, Measure, Vector, zero } from './measures';
 import { ALL_TIME, Bucket, bucketsBetween, monthStart, nextBucket, Period, storedGrain, yearStart } from './periods';
 import { CELL_KINDS } from './cell-kinds';
 import { NO_PARENT } from './rollup.entities';
-import { MappedGeography, RollupRepository } from './rollup.repository';
+import { MappedGeography, RollupRepository, Snapshot } from './rollup.repository';
 
 /** The levels coverage is broken down by. */
 export enum CoverageLevel {
@@ -64,7 +64,11 @@ export interface CoverageRow {
   unit: AdminUnit;
   periodStart: string;
   periodEnd: string;
-  /** True when part of a figure was shared out by a reform's split share, not placed exactly. */
+  /**
+   * True when some figure of the row includes a fractional share of what a unit counted at its own level (its records,
+   * or its household count): a split unit's share in a successor, or a new unit's own level shared back among its
+   * predecessors. Not placed exactly: an estimate (see CoverageService.apportioned).
+   */
   apportioned: boolean;
   /** Households of the unit (the denominator), as of the end of the period; null when not known. */
   households: number | null;
@@ -106,14 +110,34 @@ interface Values {
   /** Per source and bucket: the bucket's measures, and every measure summed up to the bucket's end. */
   flows: Map<string, Vector[]>;
   stocks: Map<string, Vector[]>;
-  /** Mapped answers only: per target and bucket, whether a split unit's share went into the figures. */
-  apportioned?: Map<string, boolean[]>;
+  /**
+   * Mapped answers only (their sources are the targets): per target and bucket, the part of the flows and stocks that
+   * split units' shares added (the split mapped cells). Answers from the sources work it out with the split coefficients.
+   */
+  split?: { flows: Map<string, Vector[]>; stocks: Map<string, Vector[]> };
+}
+
+/** A denominator, and the part of it that came through fractional shares of counted units. */
+interface Denominator {
+  households: number | null;
+  split: number;
 }
 
 const GEOGRAPHY_CHECK_MS = 5_000;
 
 /** Apportioned figures are fractional: three decimals are kept. */
 const round = (n: number) => Math.round(n * 1000) / 1000;
+/** Below this a split part is rounding noise (shares are kept to 6 decimals; a share of one count is at least 1e-6). */
+const SHARE_NOISE = 5e-7;
+
+/** Σ coef × vector over the coefficients' sources, for bucket k (into `into`). */
+function combine(into: Vector, coefficients: readonly { sourceId: string; coef: number }[] | undefined, bySource: Map<string, Vector[]>, k: number): Vector {
+  for (const { sourceId, coef } of coefficients ?? []) {
+    const v = bySource.get(sourceId)?.[k];
+    if (v) add(into, v, coef);
+  }
+  return into;
+}
 
 /**
  * Coverage answers: the measures of the units at a level under a unit, per bucket of a period, in the tree of any
@@ -175,30 +199,33 @@ export class CoverageService {
 
   private async answer(scope: DataScope, query: CoverageQuery, inHand: GeographyTree): Promise<{ report: CoverageReport; treeVersion: string; tree: GeographyTree }> {
     const { day, from, to, basis, root, targets, buckets, tree, map } = await this.plan(scope, query, inHand);
-    // Today's tree (or any day whose targets map alike) is answered from cells plus mapped cells, one row per unit and
-    // bucket; any other question from the sources' cells and facts, through the coefficients. The freshness (and the
-    // tree's version) is asked at the same time.
     const sourced = new Map(targets.map((t) => [t.id, map.coefficients.get(t.id) ?? []]));
-    const [mapped, freshness] = await Promise.all([this.mappedValues(tree, map, targets, query.period, buckets, basis), this.repository.freshness()]);
-    const denominators = this.denominators(tree.households, targets, sourced, buckets.map((b) => b.end));
-    const coefficients = mapped ? new Map(targets.map((t) => [t.id, [{ sourceId: t.id, coef: 1 }]])) : sourced;
-    const { flows, stocks, apportioned: split } =
-      mapped ?? (await this.values(map, [...new Set([...sourced.values()].flatMap((cs) => cs.map((c) => c.sourceId)))], query.period, buckets, basis));
+    const denominators = this.denominators(tree.households, map, targets, buckets.map((b) => b.end));
+    // Every read of the answer in one snapshot (one connection, one REPEATABLE READ READ ONLY transaction): its figures,
+    // its asOf and the tree's version agree whatever projections commit meanwhile. Today's tree (or any day whose
+    // targets map alike) is answered from cells plus mapped cells, one row per unit and bucket; any other question from
+    // the sources' cells and facts, through the coefficients.
+    const { mapped, values, freshness } = await this.repository.snapshot(async (snapshot) => {
+      const [mapped, freshness] = await Promise.all([this.mappedValues(snapshot, tree, map, targets, query.period, buckets, basis), this.repository.freshness(snapshot)]);
+      const sourceIds = [...new Set([...sourced.values()].flatMap((cs) => cs.map((c) => c.sourceId)))];
+      return { mapped: !!mapped, values: mapped ?? (await this.values(snapshot, map, sourceIds, query.period, buckets, basis)), freshness };
+    });
+    const { flows, stocks } = values;
 
     const rows: CoverageRow[] = [];
     for (const target of [...targets].sort((a, b) => a.code.localeCompare(b.code))) {
+      const coefficients = mapped ? [{ sourceId: target.id, coef: 1 }] : sourced.get(target.id);
+      const splitCoefficients = map.splitCoefficients.get(target.id);
       buckets.forEach((bucket, k) => {
-        const flow = zero();
-        const stock = zero();
-        let apportioned = split?.get(target.id)?.[k] ?? false;
-        for (const { sourceId, coef } of coefficients.get(target.id)!) {
-          const f = flows.get(sourceId)?.[k];
-          const s = stocks.get(sourceId)?.[k];
-          if (f) add(flow, f, coef);
-          if (s) add(stock, s, coef);
-          if (Math.abs(coef - Math.round(coef)) > 1e-9 && ((f && f.some(Boolean)) || (s && s.some(Boolean)))) apportioned = true;
-        }
-        rows.push(this.row(target, bucket, query.period, flow, stock, denominators.get(target.id)?.[k] ?? null, apportioned));
+        const flow = combine(zero(), coefficients, flows, k);
+        const stock = combine(zero(), coefficients, stocks, k);
+        // The part of each figure that came through fractional shares: the split mapped cells, or the split coefficients.
+        const split = values.split
+          ? { flow: values.split.flows.get(target.id)?.[k], stock: values.split.stocks.get(target.id)?.[k] }
+          : splitCoefficients && { flow: combine(zero(), splitCoefficients, flows, k), stock: combine(zero(), splitCoefficients, stocks, k) };
+        const { households, split: splitHouseholds } = denominators.get(target.id)![k];
+        const apportioned = this.apportioned(target, bucket, query.period, split?.flow, split?.stock, splitHouseholds);
+        rows.push(this.row(target, bucket, query.period, flow, stock, households, apportioned));
       });
     }
     const report: CoverageReport = {
@@ -236,9 +263,39 @@ export class CoverageService {
     return this.coverage(scope, { ...query, level });
   }
 
-  private row(unit: AdminUnit, bucket: Bucket, period: Period, flow: Vector, stock: Vector, households: number | null, apportioned: boolean): CoverageRow {
+  /**
+   * The one rule of `apportioned`: a row is apportioned exactly when some figure it reports includes a fractional share
+   * of what a unit counted at its own level (records logged there, or its household count) — what a split unit's own
+   * level gives each successor, what a new unit's own level gives back to each predecessor. The row made of those
+   * shares alone (the split parts of its flows, stocks and households, unrounded) is built by `row` like the row
+   * itself, so the figures looked at are exactly the figures reported: the row is apportioned when one of them is not
+   * zero. A unit taken whole (a merged ward, a district holding every predecessor of a new commune, a split ward in the
+   * tree before its split) and residential groups placed by their own successors are never apportioned.
+   */
+  private apportioned(unit: AdminUnit, bucket: Bucket, period: Period, splitFlow: Vector | undefined, splitStock: Vector | undefined, splitHouseholds: number): boolean {
+    const some = (v: Vector | undefined) => !!v && v.some((n) => Math.abs(n) > SHARE_NOISE);
+    // Nearly every row has no share at all: nothing to look at.
+    if (!some(splitFlow) && !some(splitStock) && Math.abs(splitHouseholds) <= SHARE_NOISE) return false;
+    const split = this.row(unit, bucket, period, splitFlow ?? zero(), splitStock ?? zero(), splitHouseholds, false, (n) => n);
+    const figures = [
+      split.households ?? 0,
+      split.householdsReached,
+      split.householdsReachedToDate,
+      split.entries,
+      split.entriesVerified,
+      split.followUpsOpen,
+      split.activeVolunteers,
+      split.sessionsHeld,
+      split.participants,
+      ...split.services.flatMap((s) => [s.done, s.followUp]),
+      ...split.trained.map((t) => t.people),
+    ];
+    return figures.some((n) => Math.abs(n) > SHARE_NOISE);
+  }
+
+  private row(unit: AdminUnit, bucket: Bucket, period: Period, flow: Vector, stock: Vector, households: number | null, apportioned: boolean, precision = round): CoverageRow {
     const cumulative = period === Period.Cumulative;
-    const m = (measure: Measure, v = flow) => round(v[MEASURE_INDEX[measure]]);
+    const m = (measure: Measure, v = flow) => precision(v[MEASURE_INDEX[measure]]);
     const toDate = m('households_ever', stock);
     const bands = [
       ['female', 'under_35'],
@@ -253,7 +310,7 @@ export class CoverageService {
       periodStart: cumulative ? ALL_TIME : bucket.start,
       periodEnd: bucket.end,
       apportioned,
-      households: households === null ? null : round(households),
+      households: households === null ? null : precision(households),
       householdsReached: cumulative ? toDate : m('households'),
       householdsReachedToDate: toDate,
       coveragePercent: households ? Math.round((toDate / households) * 1000) / 10 : null,
@@ -272,7 +329,7 @@ export class CoverageService {
    * Per source and bucket: the measures of the bucket (flows), and every measure summed from the beginning up to the
    * bucket's last day (stocks: households reached to date, follow-ups open, volunteers ever).
    */
-  private async values(map: GeographyMap, sourceIds: string[], period: Period, buckets: Bucket[], basis: Basis): Promise<Values> {
+  private async values(snapshot: Snapshot, map: GeographyMap, sourceIds: string[], period: Period, buckets: Bucket[], basis: Basis): Promise<Values> {
     const cellIds = sourceIds.filter((id) => CELL_KINDS.has(map.kindOf(id) ?? ''));
     const factIds = sourceIds.filter((id) => !CELL_KINDS.has(map.kindOf(id) ?? ''));
     const cellTrees = new Map(cellIds.map((id) => [id, map.subtree(id)]));
@@ -286,11 +343,11 @@ export class CoverageService {
     const end = first.end;
     const monthEnd = addDays(nextBucket(Period.Month, monthStart(end)), -1);
     const [allTime, yearsAfter, monthsAfter, daysAfter, factPrefix] = await Promise.all([
-      this.repository.cells(cellIds, 'A', [ALL_TIME], basis),
-      this.repository.cellsBetween(cellIds, 'Y', yearStart(end), '9999-12-31', basis),
-      this.repository.cellsBetween(cellIds, 'M', monthStart(end), nextBucket(Period.Year, yearStart(end)), basis),
-      this.repository.facts(cellTrees, 'A', addDays(end, 1), monthEnd, basis),
-      this.repository.facts(factTrees, 'A', ALL_TIME, end, basis),
+      this.repository.cells(snapshot, cellIds, 'A', [ALL_TIME], basis),
+      this.repository.cellsBetween(snapshot, cellIds, 'Y', yearStart(end), '9999-12-31', basis),
+      this.repository.cellsBetween(snapshot, cellIds, 'M', monthStart(end), nextBucket(Period.Year, yearStart(end)), basis),
+      this.repository.facts(snapshot, cellTrees, 'A', addDays(end, 1), monthEnd, basis),
+      this.repository.facts(snapshot, factTrees, 'A', ALL_TIME, end, basis),
     ]);
     const prefix = new Map<string, Vector>();
     for (const id of cellIds) {
@@ -305,8 +362,8 @@ export class CoverageService {
       for (const [id, v] of prefix) flows.set(id, [v]);
     } else {
       const [cellFlows, factFlows] = await Promise.all([
-        grain ? this.repository.cells(cellIds, grain, starts, basis) : this.repository.facts(cellTrees, 'D', first.start, last.end, basis),
-        this.repository.facts(factTrees, grain ?? 'D', first.start, last.end, basis),
+        grain ? this.repository.cells(snapshot, cellIds, grain, starts, basis) : this.repository.facts(snapshot, cellTrees, 'D', first.start, last.end, basis),
+        this.repository.facts(snapshot, factTrees, grain ?? 'D', first.start, last.end, basis),
       ]);
       for (const id of sourceIds) {
         const byBucket = (CELL_KINDS.has(map.kindOf(id) ?? '') ? cellFlows : factFlows).get(id);
@@ -329,19 +386,27 @@ export class CoverageService {
    * and its month's end). To date up to today is one row per unit of the tree cells. Null otherwise, or when the
    * mapped cells turn out stale or of another geography.
    */
-  private async mappedValues(tree: GeographyTree, map: GeographyMap, targets: AdminUnit[], period: Period, buckets: Bucket[], basis: Basis): Promise<Values | null> {
+  private async mappedValues(
+    snapshot: Snapshot,
+    tree: GeographyTree,
+    map: GeographyMap,
+    targets: AdminUnit[],
+    period: Period,
+    buckets: Bucket[],
+    basis: Basis,
+  ): Promise<Values | null> {
     const grain = storedGrain(period);
     if (!grain || !targets.every((t) => CELL_KINDS.has(t.kind))) return null;
     const end = buckets[0].end;
     const latest = vietnamDate(new Date(Date.now() + CLOCK_SKEW_MS));
     const monthEnd = addDays(nextBucket(Period.Month, monthStart(end)), -1);
     if (end < monthEnd && end < latest) return null;
-    let geography = await this.mappedGeography();
+    let geography = await this.mappedGeography(snapshot);
     if (!geography) return null;
     let home = tree.forDay(geography.day);
     if (home.signature(CELL_KINDS) !== geography.signature) {
       // The cached geography may be older than a rebuild: look again before giving up.
-      geography = await this.mappedGeography(true);
+      geography = await this.mappedGeography(snapshot, true);
       if (!geography) return null;
       home = tree.forDay(geography.day);
       if (home.signature(CELL_KINDS) !== geography.signature) return null;
@@ -357,8 +422,9 @@ export class CoverageService {
     const nothingAfter = end >= latest;
     const rows =
       grain === 'A' && nothingAfter
-        ? await this.toDate(home, targets, basis, geography.signature)
+        ? await this.toDate(snapshot, home, targets, basis, geography.signature)
         : await this.repository.cellsWithMapped(
+            snapshot,
             targets.map((t) => t.id),
             basis,
             geography.signature,
@@ -380,52 +446,42 @@ export class CoverageService {
       this.geographyCache = null;
       return null;
     }
+    // The whole figures, and apart from them the part that split units' shares added (split mapped cells).
+    const whole = this.series(targets, period, starts, rows);
+    const splitRows = rows.filter((r) => r.split);
+    const splitTargets = new Set(splitRows.map((r) => r.unitId));
+    return { ...whole, split: this.series(targets.filter((t) => splitTargets.has(t.id)), period, starts, splitRows) };
+  }
+
+  /** Flows and stocks per target and bucket from rows of stocks (`bucket` null: up to the first bucket's end) and flows. */
+  private series(targets: AdminUnit[], period: Period, starts: string[], rows: { unitId: string; bucket: string | null; vector: Vector }[]) {
     const prefix = new Map(targets.map((t) => [t.id, zero()]));
-    const prefixSplit = new Set<string>();
     const flows = new Map(targets.map((t) => [t.id, starts.map(() => zero())]));
-    const flowSplit = new Map(targets.map((t) => [t.id, starts.map(() => false)]));
     for (const r of rows) {
-      if (r.bucket === null) {
-        add(prefix.get(r.unitId)!, r.vector);
-        if (r.split) prefixSplit.add(r.unitId);
-      } else {
-        const k = starts.indexOf(r.bucket);
-        add(flows.get(r.unitId)![k], r.vector);
-        if (r.split) flowSplit.get(r.unitId)![k] = true;
-      }
+      if (r.bucket === null) add(prefix.get(r.unitId)!, r.vector);
+      else add(flows.get(r.unitId)![starts.indexOf(r.bucket)], r.vector);
     }
     const stocks = new Map<string, Vector[]>();
-    const apportioned = new Map<string, boolean[]>();
     for (const t of targets) {
       if (period === Period.Cumulative) flows.set(t.id, [prefix.get(t.id)!]);
       const series: Vector[] = [prefix.get(t.id)!];
-      for (let k = 1; k < buckets.length; k++) series.push(add(add(zero(), series[k - 1]), flows.get(t.id)![k]));
+      for (let k = 1; k < starts.length; k++) series.push(add(add(zero(), series[k - 1]), flows.get(t.id)![k]));
       stocks.set(t.id, series);
-      // A bucket's figures are apportioned when a split row went into its flow, or into its stocks up to its end.
-      const splitFlows = flowSplit.get(t.id)!;
-      let splitStock = prefixSplit.has(t.id);
-      apportioned.set(
-        t.id,
-        starts.map((_, k) => {
-          if (k > 0) splitStock ||= splitFlows[k];
-          return splitStock || splitFlows[k];
-        }),
-      );
     }
-    return { flows, stocks, apportioned };
+    return { flows, stocks };
   }
 
   /** To date up to today: every target's all-time figure in the tree cells (one index range per parent), as stocks. */
-  private async toDate(home: GeographyMap, targets: AdminUnit[], basis: Basis, signature: string) {
+  private async toDate(snapshot: Snapshot, home: GeographyMap, targets: AdminUnit[], basis: Basis, signature: string) {
     const parents = [...new Set(targets.map((t) => home.parentOf(t.id) ?? NO_PARENT))];
-    const rows = await this.repository.treeCells(parents, targets.map((t) => t.id), basis, signature);
+    const rows = await this.repository.treeCells(snapshot, parents, targets.map((t) => t.id), basis, signature);
     return rows?.map((r) => ({ ...r, bucket: null }));
   }
 
   /** The mapped cells' geography, re-read every few seconds once there is one (the cell statement checks it again). */
-  private async mappedGeography(fresh = false): Promise<MappedGeography | null> {
+  private async mappedGeography(snapshot: Snapshot, fresh = false): Promise<MappedGeography | null> {
     if (fresh || !this.geographyCache || Date.now() - this.geographyCache.at > GEOGRAPHY_CHECK_MS) {
-      const value = await this.repository.geography();
+      const value = await this.repository.geography(snapshot);
       this.geographyCache = value ? { at: Date.now(), value } : null;
       return value;
     }
@@ -434,18 +490,21 @@ export class CoverageService {
 
   /**
    * Households of each target as of each bucket end (see HouseholdTrees); when the target's own tree has none, its
-   * predecessors' (or successors') counts mapped in like any measure.
+   * predecessors' (or successors') counts mapped in like any measure, with the part that fractional shares of counted
+   * units gave it (the split coefficients, as for the other figures).
    */
-  private denominators(households: HouseholdTrees, targets: AdminUnit[], coefficients: Map<string, { sourceId: string; coef: number }[]>, ends: string[]): Map<string, (number | null)[]> {
-    const out = new Map<string, (number | null)[]>();
+  private denominators(households: HouseholdTrees, map: GeographyMap, targets: AdminUnit[], ends: string[]): Map<string, Denominator[]> {
+    const out = new Map<string, Denominator[]>();
+    const mappedIn = (coefficients: readonly { sourceId: string; coef: number }[] | undefined, id: string, end: string) =>
+      (coefficients ?? []).filter((c) => c.sourceId !== id).reduce((sum, c) => sum + c.coef * households.total(c.sourceId, end), 0);
     for (const t of targets) {
       out.set(
         t.id,
         ends.map((end) => {
           const own = households.total(t.id, end);
-          if (own > 0) return own;
-          const mapped = coefficients.get(t.id)!.filter((c) => c.sourceId !== t.id).reduce((sum, c) => sum + c.coef * households.total(c.sourceId, end), 0);
-          return mapped > 0 ? mapped : null;
+          if (own > 0) return { households: own, split: 0 };
+          const mapped = mappedIn(map.coefficients.get(t.id), t.id, end);
+          return mapped > 0 ? { households: mapped, split: mappedIn(map.splitCoefficients.get(t.id), t.id, end) } : { households: null, split: 0 };
         }),
       );
     }

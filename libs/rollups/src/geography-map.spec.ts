@@ -1,4 +1,4 @@
-import { GeographyMap, MapLink, MapUnit, TreeIndex } from './geography-map';
+import { GeographyMap, isFractionalShare, MapLink, MapUnit, TreeIndex } from './geography-map';
 
 /**
  * A small reform: old province P (district D: wards W1, W2, W3; W1 has residential groups A, B; W3 has E, F) becomes
@@ -38,6 +38,8 @@ const links: MapLink[] = [
 const self: Record<string, number> = { W1: 3, W2: 5, W3: 8, A: 10, B: 20, E: 40, F: 80, C1: 100, C2: 200, "A'": 1000, "E'": 2000, "F'": 4000 };
 const tree = (id: string): number => (self[id] ?? 0) + units.filter((u) => u.parentId === id).reduce((s, u) => s + tree(u.id), 0);
 const value = (map: GeographyMap, target: string) => (map.coefficients.get(target) ?? []).reduce((s, c) => s + c.coef * tree(c.sourceId), 0);
+/** The part of a target's value that came through fractional shares (what makes a figure apportioned). */
+const split = (map: GeographyMap, target: string) => (map.splitCoefficients.get(target) ?? []).reduce((s, c) => s + c.coef * tree(c.sourceId), 0);
 
 describe('geography map', () => {
   it('adds up old units into the new tree: merged wholly, split by the reform share, residential groups exactly', () => {
@@ -60,5 +62,20 @@ describe('geography map', () => {
     expect(value(before, 'W3')).toBeCloseTo(8 + 40 + 80 + 2000 + 4000 + 0.2 * 100 + 200, 9);
     expect(value(before, 'P')).toBeCloseTo(Object.values(self).reduce((s, v) => s + v, 0), 9);
     expect(value(before, 'E')).toBe(40 + 2000);
+  });
+
+  it('keeps apart the part of a value that is a fractional share of what a unit counted at its own level', () => {
+    const after = new GeographyMap(new TreeIndex(units, links), '2026-01-01');
+    // Half of W3's own level in each successor; W3's residential groups E and F are placed exactly by their own successors.
+    expect(split(after, 'C1')).toBe(0.5 * 8);
+    expect(split(after, 'C2')).toBe(0.5 * 8);
+    for (const whole of ['Q', "A'", "E'", "F'"]) expect(split(after, whole)).toBe(0);
+    const before = new GeographyMap(new TreeIndex(units, links), '2025-06-30', new Map([['W1', 100], ['W2', 300], ['W3', 200]]));
+    // C1's own level shared back 1 : 3 : 1; C2 came from W3 alone, so W3 holds all of it; D holds all of C1.
+    expect(split(before, 'W1')).toBeCloseTo(0.2 * 100, 9);
+    expect(split(before, 'W2')).toBeCloseTo(0.6 * 100, 9);
+    expect(split(before, 'W3')).toBeCloseTo(0.2 * 100, 9);
+    for (const whole of ['D', 'P', 'A', 'E']) expect(split(before, whole)).toBeCloseTo(0, 9);
+    expect([0, 1, -1, 2, 1 + 1e-9, 0.5, 0.2, 1 / 3, -0.5, 0.000001].map(isFractionalShare)).toEqual([false, false, false, false, false, true, true, true, true, true]);
   });
 });

@@ -44,6 +44,14 @@ const EPSILON = 1e-9;
 const SHARE_SCALE = 1e6;
 
 /**
+ * True when F(X, T) is a fractional share (kept to 6 decimals, as in mapped cells): part of X lies in T and part
+ * elsewhere, so what X counted at its own level is shared out, not placed. 0 and 1 (and any whole number) are exact.
+ */
+export function isFractionalShare(fraction: number): boolean {
+  return Math.round(fraction * SHARE_SCALE) % SHARE_SCALE !== 0;
+}
+
+/**
  * The units and links of one version of the tree, indexed once and shared by the maps of every day (and the
  * household trees): a unit's children, its links either way, its subtree.
  */
@@ -85,9 +93,19 @@ export class TreeIndex {
   }
 }
 
+/** G: a fraction when it is a fractional share, else 0 (see GeographyMap.splitCoefficients). */
+const fractionalPart = (fraction: number) => (isFractionalShare(fraction) ? fraction : 0);
+
 export class GeographyMap {
   /** Coefficients of each target valid on the day. */
   readonly coefficients = new Map<string, Coefficient[]>();
+  /**
+   * Coefficients of the part of each target's figure that comes through fractional shares (its apportioned part):
+   * Σ over X of self(X) × G(X, T), where G(X, T) is F(X, T) when that is a fractional share and 0 otherwise, written
+   * over subtree values like the coefficients (G(X, T) − G(parent of X, T)). A split ward's residential groups placed
+   * exactly by their own successors add nothing to it; what was logged at the split ward's own level does.
+   */
+  readonly splitCoefficients = new Map<string, Coefficient[]>();
   private readonly units: ReadonlyMap<string, MapUnit>;
   private readonly children: ReadonlyMap<string, string[]>;
   private readonly forward: ReadonlyMap<string, MapLink[]>;
@@ -113,6 +131,8 @@ export class GeographyMap {
       for (const target of new Set([...own.keys(), ...parent.keys()])) {
         const coef = (own.get(target) ?? 0) - (parent.get(target) ?? 0);
         if (Math.abs(coef) > EPSILON) this.coefficients.set(target, [...(this.coefficients.get(target) ?? []), { sourceId: u.id, coef }]);
+        const split = fractionalPart(own.get(target) ?? 0) - fractionalPart(parent.get(target) ?? 0);
+        if (Math.abs(split) > EPSILON) this.splitCoefficients.set(target, [...(this.splitCoefficients.get(target) ?? []), { sourceId: u.id, coef: split }]);
       }
     }
   }

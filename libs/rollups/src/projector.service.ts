@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CellDeltas, CellKey } from './cell-deltas';
 import { CELL_KINDS } from './cell-kinds';
 import { cellBuckets, EntryFact, entryVector, householdFacts, SessionFact, sessionVector, VolunteerFact, volunteerFacts, volunteerVector } from './facts';
+import { isFractionalShare } from './geography-map';
 import { GeographyMapService } from './geography-map.service';
 import { Basis, Vector } from './measures';
 import { ALL_TIME, StoredGrain } from './periods';
@@ -58,8 +59,13 @@ const sameEntryFact = (a: EntryFact, b: EntryFact) =>
  */
 @Injectable()
 export class ProjectorService {
-  /** unit id → the units whose cells its facts land in (paths never change, so this never goes stale). */
-  private readonly cellUnits = new Map<string, string[]>();
+  /**
+   * unit id → the units whose cells its facts land in, for one version of the administrative tree: paths never change,
+   * but an import can change a unit's kind in place (a residential group corrected to a commune gets cells), and the
+   * version counter moves with every change of units.
+   */
+  private cellUnits = new Map<string, string[]>();
+  private cellUnitsVersion: string | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -107,7 +113,9 @@ export class ProjectorService {
         members: batch.flatMap((e) => e.members),
         sessions: batch.flatMap((e) => e.sessions),
       });
-      await manager.query(`UPDATE change_event SET processed_at = now() WHERE id = ANY($1::bigint[])`, [batch.map((e) => e.id)]);
+      // clock_timestamp(), not now() (the transaction's start): events committed while this transaction waited for a
+      // lock are in the batch too, and their freshness lag (processed_at − created_at) must not come out negative.
+      await manager.query(`UPDATE change_event SET processed_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [batch.map((e) => e.id)]);
       return 'applied';
     });
   }
@@ -119,10 +127,10 @@ export class ProjectorService {
     if (keys.members.length) touched.push(...(await this.projectMembers(manager, [...new Set(keys.members)].sort())));
     if (keys.sessions.length) touched.push(...(await this.projectSessions(manager, [...new Set(keys.sessions)].sort())));
     if (!touched.length) return;
-    await this.loadCellUnits(manager, touched.map((t) => t.unitId));
+    const cellUnits = await this.cellUnitsOf(manager, touched.map((t) => t.unitId));
     const deltas = new CellDeltas();
     for (const t of touched) {
-      const cells = this.cellUnits.get(t.unitId) ?? [];
+      const cells = cellUnits.get(t.unitId) ?? [];
       t.vectors((grain, bucket, basis, vector) => deltas.add(cells, grain, bucket, basis, vector, t.factor));
     }
     const cellChanges = deltas.changes();
@@ -152,7 +160,7 @@ export class ProjectorService {
       const shares = map.mappedShares(t.unitId, CELL_KINDS);
       if (!shares.size) continue;
       t.vectors((grain, bucket, basis, vector) => {
-        for (const [unitId, share] of shares) deltas.add([unitId], grain, bucket, basis, vector, t.factor * share, !Number.isInteger(share));
+        for (const [unitId, share] of shares) deltas.add([unitId], grain, bucket, basis, vector, t.factor * share, isFractionalShare(share));
       });
     }
     const mappedChanges = deltas.changes();
@@ -241,13 +249,23 @@ export class ProjectorService {
     return changed;
   }
 
-  /** Finds (once per unit) the commune-or-higher units on its path. */
-  private async loadCellUnits(manager: EntityManager, unitIds: string[]): Promise<void> {
-    const missing = [...new Set(unitIds)].filter((id) => !this.cellUnits.has(id));
-    if (!missing.length) return;
+  /** The commune-or-higher units on the path of each unit, worked out once per unit and version of the tree. */
+  private async cellUnitsOf(manager: EntityManager, unitIds: string[]): Promise<Map<string, string[]>> {
+    // The version is read in the projection's transaction before the kinds: a change of kind committed after it moves
+    // the version, and the next projection starts afresh.
+    const version = await this.repository.geographyVersion(manager);
+    if (this.cellUnitsVersion === null || BigInt(version) > BigInt(this.cellUnitsVersion)) {
+      this.cellUnits = new Map();
+      this.cellUnitsVersion = version;
+    }
+    // A projection that read an older version than the one in hand (it started before an import) works out its own.
+    const cache = version === this.cellUnitsVersion ? this.cellUnits : new Map<string, string[]>();
+    const missing = [...new Set(unitIds)].filter((id) => !cache.has(id));
+    if (!missing.length) return cache;
     const units = await this.repository.unitPaths(manager, missing);
     const ancestors = [...new Set(units.flatMap((u) => u.path.split('/').filter(Boolean)))];
     const kinds = new Map((await this.repository.unitPaths(manager, ancestors)).map((a) => [a.id, a.kind]));
-    for (const u of units) this.cellUnits.set(u.id, u.path.split('/').filter((id) => id && CELL_KINDS.has(kinds.get(id) ?? '')));
+    for (const u of units) cache.set(u.id, u.path.split('/').filter((id) => id && CELL_KINDS.has(kinds.get(id) ?? '')));
+    return cache;
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ASSIST_SERVICES, ServiceOutcome } from '@cdtg/assists';
 import { CellKey } from './cell-deltas';
 import { ActivityState, EntryFact, EntryState, SessionFact, VolunteerFact } from './facts';
@@ -75,6 +75,41 @@ const toVector = (row: Record<string, unknown>): Vector => MEASURES.map((m) => N
  */
 const packed = (expression: (measure: string) => string) => `concat_ws(',', ${MEASURES.map((m) => `coalesce(${expression(m)}, 0)`).join(', ')})`;
 const unpack = (text: string): Vector => text.split(',').map(Number);
+
+/**
+ * The connection of one coverage answer, in one `REPEATABLE READ READ ONLY` transaction: every read of the answer (its
+ * cells, facts, mapped geography, `asOf` and the tree's version) runs on it and sees the snapshot taken by its first
+ * statement, so a projection committing meanwhile is in all of them or in none. Made by `RollupRepository.snapshot`,
+ * closed when the answer is made: a read after that is refused, never sent on a connection back in the pool.
+ */
+export class Snapshot {
+  private open = true;
+  /** The statement running: reads asked for together run one after another (a connection runs one at a time). */
+  private last: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly client: PoolClient) {}
+
+  /** A statement on the snapshot's connection; `name` makes it a named prepared statement (planned once per connection). */
+  query(text: string, values: unknown[] = [], options: { name?: string; rowMode?: 'array' } = {}): Promise<unknown[]> {
+    const { name, rowMode } = options;
+    const run = async () => {
+      if (!this.open) throw new Error('This coverage snapshot is closed: its answer is made');
+      return (await this.client.query({ text, values, ...(name ? { name } : {}), ...(rowMode ? { rowMode } : {}) })).rows as unknown[];
+    };
+    const result = this.last.then(run, run);
+    this.last = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Resolves when every statement asked for so far has ended. */
+  settled(): Promise<unknown> {
+    return this.last;
+  }
+
+  close(): void {
+    this.open = false;
+  }
+}
 
 /** Every SQL statement of the rollups: facts, cells, and reading them back. */
 @Injectable()
@@ -249,9 +284,15 @@ export class RollupRepository {
   }
 
   /** The geography of the mapped cells (null before the first rebuild). */
-  async geography(manager: EntityManager | DataSource = this.dataSource): Promise<MappedGeography | null> {
-    const [row] = (await manager.query(`SELECT day::text AS day, signature, stale FROM rollup_geography WHERE id = 1`)) as MappedGeography[];
+  async geography(on: EntityManager | DataSource | Snapshot = this.dataSource): Promise<MappedGeography | null> {
+    const [row] = (await on.query(`SELECT day::text AS day, signature, stale FROM rollup_geography WHERE id = 1`)) as MappedGeography[];
     return row ?? null;
+  }
+
+  /** The version of the administrative tree (bumped by triggers on every change of units, links or household counts). */
+  async geographyVersion(manager: EntityManager): Promise<string> {
+    const [row] = (await manager.query(`SELECT version::text AS version FROM geography_version WHERE id = 1`)) as { version: string }[];
+    return row.version;
   }
 
   async markGeographyStale(manager: EntityManager): Promise<void> {
@@ -266,10 +307,40 @@ export class RollupRepository {
   // ---------------------------------------------------------------------------------------------------------------
   // Reading
 
+  /**
+   * Runs the reads of one answer in one snapshot: one connection, one `REPEATABLE READ READ ONLY` transaction (one
+   * more round trip, BEGIN, than reads on any pooled connection; COMMIT is the other), held only while `read` runs.
+   * `read` must use no other connection (the pool could be all held by answers waiting for one).
+   */
+  async snapshot<T>(read: (snapshot: Snapshot) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner('slave') as QueryRunner & { releasePostgresConnection?: (error?: Error) => Promise<void> };
+    const client = (await runner.connect()) as PoolClient;
+    const snapshot = new Snapshot(client);
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const out = await read(snapshot);
+      snapshot.close();
+      await snapshot.settled();
+      await client.query('COMMIT');
+      return out;
+    } catch (error) {
+      // Reads asked for together with a failed one may still be running: let them end (they are refused from now on).
+      snapshot.close();
+      await snapshot.settled();
+      // A connection that cannot end its transaction is not given back to the pool.
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw error;
+    } finally {
+      if (broken && runner.releasePostgresConnection) await runner.releasePostgresConnection(broken);
+      else await runner.release();
+    }
+  }
+
   /** Cells of `grain` for the sources and buckets: source → bucket → vector. */
-  async cells(sourceIds: string[], grain: StoredGrain, buckets: string[], basis: Basis): Promise<Map<string, Map<string, Vector>>> {
+  async cells(snapshot: Snapshot, sourceIds: string[], grain: StoredGrain, buckets: string[], basis: Basis): Promise<Map<string, Map<string, Vector>>> {
     if (!sourceIds.length) return new Map();
-    const rows = (await this.dataSource.query(
+    const rows = (await snapshot.query(
       `SELECT unit_id, bucket::text AS bucket, basis, ${MEASURES.map(q).join(', ')} FROM rollup_cell
         WHERE unit_id = ANY($1::uuid[]) AND grain = $2 AND bucket = ANY($3::date[]) AND basis IN (0, $4)`,
       [sourceIds, grain, buckets, basis],
@@ -278,9 +349,9 @@ export class RollupRepository {
   }
 
   /** Cells of `grain` with a bucket after `after` and before `before` (exclusive): source → summed vector. */
-  async cellsBetween(sourceIds: string[], grain: StoredGrain, after: string, before: string, basis: Basis): Promise<Map<string, Vector>> {
+  async cellsBetween(snapshot: Snapshot, sourceIds: string[], grain: StoredGrain, after: string, before: string, basis: Basis): Promise<Map<string, Vector>> {
     if (!sourceIds.length) return new Map();
-    const rows = (await this.dataSource.query(
+    const rows = (await snapshot.query(
       `SELECT unit_id, '' AS bucket, basis, ${MEASURES.map((m) => `sum(${q(m)})::int AS ${q(m)}`).join(', ')} FROM rollup_cell
         WHERE unit_id = ANY($1::uuid[]) AND grain = $2 AND bucket > $3::date AND bucket < $4::date AND basis IN (0, $5)
         GROUP BY unit_id, basis`,
@@ -291,13 +362,14 @@ export class RollupRepository {
   }
 
   /**
-   * Cells plus mapped cells of the units, summed in one statement (one snapshot): per unit, the stock up to a day
-   * (`bucket` null: the `added` parts minus the `subtracted` ones) and the flows of the `flows` buckets; `split` when a
-   * split unit's share went into the figure. Each part is of a single grain, so each reads a range of the primary key.
-   * Null when the mapped cells are not those of the geography with `signature`, or are stale: the caller then answers
-   * from the sources.
+   * Cells plus mapped cells of the units, summed in one statement: per unit, the stock up to a day (`bucket` null: the
+   * `added` parts minus the `subtracted` ones) and the flows of the `flows` buckets, in two rows where split units'
+   * shares went in: `split` false for the whole figure less those shares, true for the shares (split mapped cells).
+   * Each part is of a single grain, so each reads a range of the primary key. Null when the mapped cells are not those
+   * of the geography with `signature`, or are stale: the caller then answers from the sources.
    */
   async cellsWithMapped(
+    snapshot: Snapshot,
     unitIds: string[],
     basis: Basis,
     signature: string,
@@ -318,10 +390,11 @@ export class RollupRepository {
       `SELECT ${part}, unit_id, bucket, basis, split, ${columns(part)} FROM rollup_mapped_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition} AND EXISTS (SELECT 1 FROM g)`,
     ]);
     const rows = await this.prepared(
+      snapshot,
       `WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = $3),
        x AS (${branches.join('\n         UNION ALL\n         ')})
-       SELECT x.unit_id, CASE WHEN x.part = ${flowPart} THEN x.bucket::text END AS bucket, bool_or(x.split) AS split, ${packed((m) => this.basisSum(basis, m, '$2'))}
-         FROM x GROUP BY 1, 2
+       SELECT x.unit_id, CASE WHEN x.part = ${flowPart} THEN x.bucket::text END AS bucket, x.split, ${packed((m) => this.basisSum(basis, m, '$2'))}
+         FROM x GROUP BY 1, 2, 3
        UNION ALL
        SELECT NULL, 'geography', NULL, NULL WHERE EXISTS (SELECT 1 FROM g)`,
       [unitIds, basis, signature, ...params],
@@ -334,13 +407,15 @@ export class RollupRepository {
   }
 
   /**
-   * Every measure of the units, all time, in the tree of the mapped geography (tree cells): one row per unit, with
-   * `split` when a split unit's share went into it. `parentIds` are the units' parents (the index range to read).
-   * Null when the tree cells are not those of the geography with `signature`, or are stale.
+   * Every measure of the units, all time, in the tree of the mapped geography (tree cells): per unit, a row with
+   * `split` false for the figure less split units' shares and, where there are any, one with `split` true for those
+   * shares. `parentIds` are the units' parents (the index range to read). Null when the tree cells are not those of
+   * the geography with `signature`, or are stale.
    */
-  async treeCells(parentIds: string[], unitIds: string[], basis: Basis, signature: string): Promise<{ unitId: string; split: boolean; vector: Vector }[] | null> {
+  async treeCells(snapshot: Snapshot, parentIds: string[], unitIds: string[], basis: Basis, signature: string): Promise<{ unitId: string; split: boolean; vector: Vector }[] | null> {
     // Every child of the parents (a commune's siblings are what is asked, nearly always): the others are left out here.
     const rows = await this.prepared(
+      snapshot,
       `WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = $3)
        SELECT unit_id, basis, split, ${packed(q)} FROM rollup_tree_cell WHERE parent_id = ANY($1::uuid[]) AND basis IN (0, $2) AND EXISTS (SELECT 1 FROM g)
        UNION ALL
@@ -353,9 +428,9 @@ export class RollupRepository {
     const out = new Map<string, { unitId: string; split: boolean; vector: Vector }>();
     for (const [unitId, rowBasis, split, measures] of rows as [string, number, boolean, string][]) {
       if (!wanted.has(unitId)) continue;
-      let unit = out.get(unitId);
-      if (!unit) out.set(unitId, (unit = { unitId, split: false, vector: zero() }));
-      unit.split ||= split;
+      const key = `${unitId}|${split}`;
+      let unit = out.get(key);
+      if (!unit) out.set(key, (unit = { unitId, split, vector: zero() }));
       unpack(measures).forEach((value, i) => {
         if (countsIn(MEASURES[i], rowBasis, basis)) unit.vector[i] += value;
       });
@@ -369,7 +444,14 @@ export class RollupRepository {
    * cells. The subtrees come from the in-memory tree: joined by path range in SQL, the planner guessed thousands of
    * units per range (a residential group has one) and scanned every fact.
    */
-  async facts(subtrees: ReadonlyMap<string, readonly string[]>, grain: StoredGrain | 'D', from: string, to: string, basis: Basis): Promise<Map<string, Map<string, Vector>>> {
+  async facts(
+    snapshot: Snapshot,
+    subtrees: ReadonlyMap<string, readonly string[]>,
+    grain: StoredGrain | 'D',
+    from: string,
+    to: string,
+    basis: Basis,
+  ): Promise<Map<string, Map<string, Vector>>> {
     if (!subtrees.size || from > to) return new Map();
     const pairs = [...subtrees].flatMap(([sourceId, unitIds]) => unitIds.map((unitId) => [sourceId, unitId] as const));
     // Per unit, its facts summed per bucket in a subquery (LATERAL with GROUP BY: an index range per unit, never a
@@ -379,6 +461,7 @@ export class RollupRepository {
          SELECT ${bucketSql(grain, 'f.day')}::text AS bucket, ${packed((m) => measures[m] ?? '0')} AS measures
            FROM ${table} f WHERE f.unit_id = src.unit_id AND f.day BETWEEN $3::date AND $4::date GROUP BY 1) x`;
     const rows = await this.prepared(
+      snapshot,
       `WITH src AS MATERIALIZED (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS s(source_id, unit_id))
        ${select(entryMeasuresSql(grain, basis), 'rollup_entry_fact')}
        UNION ALL
@@ -412,10 +495,12 @@ export class RollupRepository {
 
   /**
    * How fresh the rollups are: the last change event whose every predecessor has been applied, and the backlog; and
-   * the version of the administrative tree (the tree in memory must be that one).
+   * the version of the administrative tree (the tree in memory must be that one). In the answer's snapshot: the events
+   * it names are exactly those whose projections the figures read in it contain.
    */
-  async freshness(): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null; treeVersion: string }> {
+  async freshness(snapshot: Snapshot): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null; treeVersion: string }> {
     const [row] = (await this.prepared(
+      snapshot,
       `WITH pending AS (SELECT min(id) AS first, count(*)::int AS n, min(created_at) AS oldest FROM change_event WHERE processed_at IS NULL)
        SELECT last.id::text AS event_id, last.created_at AS at, pending.n AS pending, pending.oldest,
               (SELECT version::text FROM geography_version WHERE id = 1) AS tree_version
@@ -425,25 +510,19 @@ export class RollupRepository {
   }
 
   /**
-   * A read as a named prepared statement (named by a digest of its text): each connection plans it once, where an
-   * unnamed statement is planned on every call. The wide statements of coverage answers take longer to plan than to run.
+   * A read as a named prepared statement (named by a digest of its text) on the answer's connection: each connection
+   * plans it once, where an unnamed statement is planned on every call (a named statement outlives the transaction it
+   * was prepared in). The wide statements of coverage answers take longer to plan than to run.
    */
-  private async prepared(text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
-  private async prepared(text: string, values: unknown[], rowMode: 'array'): Promise<unknown[][]>;
-  private async prepared(text: string, values: unknown[] = [], rowMode?: 'array'): Promise<Record<string, unknown>[] | unknown[][]> {
+  private async prepared(snapshot: Snapshot, text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
+  private async prepared(snapshot: Snapshot, text: string, values: unknown[], rowMode: 'array'): Promise<unknown[][]>;
+  private async prepared(snapshot: Snapshot, text: string, values: unknown[] = [], rowMode?: 'array'): Promise<Record<string, unknown>[] | unknown[][]> {
     let name = this.statementNames.get(text);
     if (!name) {
       name = `cdtg_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
       this.statementNames.set(text, name);
     }
-    const runner = this.dataSource.createQueryRunner('slave');
-    try {
-      const client = (await runner.connect()) as PoolClient;
-      if (rowMode === 'array') return (await client.query({ name, text, values, rowMode })).rows as unknown[][];
-      return (await client.query({ name, text, values })).rows as Record<string, unknown>[];
-    } finally {
-      await runner.release();
-    }
+    return (await snapshot.query(text, values, { name, rowMode })) as Record<string, unknown>[] | unknown[][];
   }
 
   /** The sum of a measure over rows `x` of both bases: an entry measure from the asked basis (`param`), the others from basis 0. */
