@@ -136,7 +136,7 @@ const TABLES = [
   'member_notice_preference',
 ];
 
-async function rowCounts(t: TestApp): Promise<Record<string, number>> {
+async function countRows(t: TestApp): Promise<Record<string, number>> {
   const [row] = await t.db.query<Record<string, number>>(`SELECT ${TABLES.map((name) => `(SELECT count(*)::int FROM ${name}) AS ${name}`).join(', ')}`);
   return row;
 }
@@ -169,9 +169,14 @@ function documentFor(field: GraphQLField<unknown, unknown>): string {
 /**
  * Calls every mutation `runs` times with generated arguments as an administrator and checks each answer: a success
  * or a typed GraphQL error, never an internal error or an HTTP 5xx; and an answer that is an error wrote nothing.
- * Needs an app without a worker (no job changes row counts behind the fuzzer's back).
+ * With a worker running, pass `settle` (wait for the queue to drain): no job may change row counts behind its back.
  */
-export async function fuzzMutations(t: TestApp, ids: string[], runs: number, seed?: number): Promise<FuzzReport> {
+export async function fuzzMutations(t: TestApp, ids: string[], runs: number, seed?: number, options: { settle?: () => Promise<void> } = {}): Promise<FuzzReport> {
+  // With a worker running, jobs write rows too: the counts are taken once the queue has settled.
+  const rowCounts = async (app: TestApp) => {
+    await options.settle?.();
+    return countRows(app);
+  };
   const fields = mutationFields();
   const report: FuzzReport = { mutations: fields.length, calls: 0, successes: 0, codes: {} };
   let n = 0;
