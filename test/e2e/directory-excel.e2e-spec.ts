@@ -1,12 +1,10 @@
 import { DataSource } from 'typeorm';
 import { loadDemoCity } from '@cdtg/demo';
 import { todayInVietnam } from '@cdtg/geography';
-import { eventually, startTestApp, TestApp } from '../support/app';
+import { startTestApp, TestApp } from '../support/app';
+import { runDirectoryImport } from '../support/directory-import';
 
-const IMPORT = `mutation($kind: DirectoryImportKind!, $csv: String!) { importDirectoryCsv(input: { kind: $kind, csv: $csv }) { id status } }`;
-const PROGRESS = `query($id: UUID!) { directoryImport(id: $id) { status totalRows processedRows created updated unchanged failure errors { line field message } } }`;
 
-type Progress = { status: string; totalRows: number; created: number; updated: number; unchanged: number; failure: string | null; errors: { line: number; field: string; message: string }[] };
 
 /** Issue 19: dates that describe the past are not in the future, "active" means started and not ended, and the CSV import reads what Excel (vi-VN) saves. */
 describe('directory: field data that stays true', () => {
@@ -26,15 +24,7 @@ describe('directory: field data that stays true', () => {
   });
   afterAll(async () => t?.close());
 
-  async function runImport(kind: 'Groups' | 'Members', csv: string): Promise<Progress> {
-    const started = await t.gql<{ importDirectoryCsv: { id: string } }>(IMPORT, { kind, csv });
-    expect(started.errors).toBeUndefined();
-    const id = started.data!.importDirectoryCsv.id;
-    return eventually(async () => {
-      const p = (await t.gql<{ directoryImport: Progress }>(PROGRESS, { id })).data!.directoryImport;
-      return (p.status === 'Completed' || p.status === 'Failed') && p;
-    }, 30_000, 100);
-  }
+  const runImport = (kind: 'Groups' | 'Members', csv: string) => runDirectoryImport(t, kind, csv);
 
   const refusal = (res: { errors?: { extensions?: { code?: string; fields?: { path: (string | number)[] }[] } }[] }) => ({
     code: res.errors?.[0]?.extensions?.code,

@@ -2,12 +2,10 @@ import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { loadDemoCity } from '@cdtg/demo';
 import { foldVietnamese } from '@cdtg/text';
-import { eventually, startTestApp, TestApp } from '../support/app';
+import { startTestApp, TestApp } from '../support/app';
+import { runDirectoryImport } from '../support/directory-import';
 
-const IMPORT = `mutation($kind: DirectoryImportKind!, $csv: String!) { importDirectoryCsv(input: { kind: $kind, csv: $csv }) { id status } }`;
-const PROGRESS = `query($id: UUID!) { directoryImport(id: $id) { status totalRows processedRows created updated unchanged failure errors { line field message } } }`;
 
-type Progress = { status: string; totalRows: number; processedRows: number; created: number; updated: number; unchanged: number; failure: string | null; errors: { line: number; field: string; message: string }[] };
 
 describe('directory: groups and members over GraphQL', () => {
   let t: TestApp;
@@ -21,16 +19,7 @@ describe('directory: groups and members over GraphQL', () => {
   });
   afterAll(async () => t?.close());
 
-  async function runImport(kind: 'Groups' | 'Members', csv: string): Promise<Progress> {
-    const started = await t.gql<{ importDirectoryCsv: { id: string } }>(IMPORT, { kind, csv });
-    expect(started.errors).toBeUndefined();
-    const id = started.data!.importDirectoryCsv.id;
-    return eventually(async () => {
-      const res = await t.gql<{ directoryImport: Progress }>(PROGRESS, { id });
-      const p = res.data!.directoryImport;
-      return (p.status === 'Completed' || p.status === 'Failed') && p;
-    }, 30_000, 100);
-  }
+  const runImport = (kind: 'Groups' | 'Members', csv: string) => runDirectoryImport(t, kind, csv);
 
   it('creates a group and members; normalises phones; refuses a duplicate active phone naming the field', async () => {
     const group = await t.gql<{ createGroup: { id: string; warnings: string[]; unit: { code: string } } }>(

@@ -69,20 +69,12 @@ const columnsOf = (t: { keys: readonly string[]; values: readonly string[] }) =>
 const SAMPLES = 5;
 
 /** What one recount found, before any table is replaced. */
-interface Recount {
-  entryFacts: TableCheck;
-  volunteerFacts: TableCheck;
-  sessionFacts: TableCheck;
-  cells: TableCheck;
-  mappedCells: TableCheck;
-  treeCells: TableCheck;
-  pending: RebuildReport['pending'];
+type Recount = Pick<RebuildReport, 'entryFacts' | 'volunteerFacts' | 'sessionFacts' | 'cells' | 'mappedCells' | 'treeCells' | 'pending' | 'consistent'> & {
   /** The geography of the rebuilt mapped cells (today's), and the one the stored ones were built in. */
   geography: { day: string; signature: string };
   stored: { day: string; signature: string; stale: boolean } | null;
   moved: boolean;
-  consistent: boolean;
-}
+};
 
 const q = (name: string) => `"${name}"`;
 const FIRST = (partition: string, bit: number) => `(CASE WHEN row_number() OVER (PARTITION BY ${partition} ORDER BY occurred_at, id) = 1 THEN ${bit} ELSE 0 END)`;
