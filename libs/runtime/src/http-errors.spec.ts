@@ -1,4 +1,5 @@
 import { BadRequestException, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@cdtg/errors';
 import { httpErrorAnswer, httpErrorBody, transportErrorAnswer } from './http-errors';
 
 /** An error as body-parser / http-errors make them. */
@@ -19,6 +20,14 @@ describe('HTTP errors outside GraphQL', () => {
     const parse = Object.assign(new SyntaxError(`Unexpected token 's', "{"password": secret" is not valid JSON`), { status: 400, type: 'entity.parse.failed', body: '{"password": secret' });
     expect(transportErrorAnswer(parse)).toMatchObject({ status: 400, code: 'BAD_USER_INPUT', reason: 'MALFORMED_JSON', message: 'The request body is not valid JSON' });
     expect(transportErrorAnswer(httpError(415, 'unsupported charset "KLINGON"', { type: 'charset.unsupported' }))).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+  });
+
+  it('answers a domain error reached through a REST route as GraphQL would, with its status', () => {
+    expect(transportErrorAnswer(DomainError.forbidden())).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect(httpErrorBody(transportErrorAnswer(DomainError.invalid('input.note', 'is too long'))!)).toEqual({
+      errors: [{ message: 'input.note: is too long', extensions: { code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'note'], message: 'is too long' }] } }],
+    });
+    expect(transportErrorAnswer(new DomainError(ErrorCode.RateLimited, 'slow down', [], 30))).toMatchObject({ status: 429, extensions: { retryAfterSeconds: 30 } });
   });
 
   it('keeps the status and message of deliberate HTTP exceptions', () => {

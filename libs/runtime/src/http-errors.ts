@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { clientCode, DomainError, HTTP_STATUS } from '@cdtg/errors';
 
 /**
  * Every error answered outside GraphQL execution (a body too large or not JSON, an unknown route, a REST controller's
@@ -53,11 +54,17 @@ function statusOf(error: unknown): number | null {
 }
 
 /**
- * The answer to an error of the HTTP layer: a Nest HttpException (a controller's deliberate refusal, Nest's 404 of an
+ * The answer to an error of the HTTP layer: a domain error (DomainError, mapped as GraphQL maps it), a Nest HttpException (a controller's deliberate refusal, Nest's 404 of an
  * unknown route, a URI that does not decode), a body-parser error (too large, not JSON, bad charset) or another
- * `http-errors` error. Null for anything else (a domain error, a database error, a bug): the caller decides.
+ * `http-errors` error. Null for anything else (a database error, a bug): the caller decides.
  */
 export function transportErrorAnswer(error: unknown): HttpErrorAnswer | null {
+  if (error instanceof DomainError) {
+    // A service's refusal reached through a REST route: the code it has in GraphQL, with its status.
+    const code = clientCode(error.code);
+    const extensions = { ...(error.fields.length ? { fields: error.fields } : {}), ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) };
+    return { status: HTTP_STATUS[code], message: error.message, code, extensions };
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     if (status >= 500) return status === 503 ? { status, message: 'The service is temporarily unavailable; retry shortly', code: 'SERVICE_UNAVAILABLE' } : { ...INTERNAL, status };

@@ -1,42 +1,10 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLFormattedError } from 'graphql';
-import { DomainError, ErrorCode, FieldProblem } from '@cdtg/errors';
+import { ClientErrorCode, clientCode, DomainError, FieldProblem } from '@cdtg/errors';
 
-/** The codes clients see in `extensions.code`. */
-export type ClientErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_SERVER_ERROR';
-
-/** The one mapping from domain codes to GraphQL codes. An unmapped ErrorCode is a compile error. */
-export function clientCode(code: ErrorCode): ClientErrorCode {
-  switch (code) {
-    case ErrorCode.InvalidInput:
-      return 'BAD_USER_INPUT';
-    case ErrorCode.NotFound:
-      return 'NOT_FOUND';
-    case ErrorCode.Conflict:
-      return 'CONFLICT';
-    case ErrorCode.Forbidden:
-      return 'FORBIDDEN';
-    case ErrorCode.Unauthenticated:
-      return 'UNAUTHENTICATED';
-    case ErrorCode.RateLimited:
-      return 'RATE_LIMITED';
-    case ErrorCode.Unavailable:
-      return 'SERVICE_UNAVAILABLE';
-    default: {
-      const unmapped: never = code;
-      throw new Error(`unmapped error code ${String(unmapped)}`);
-    }
-  }
-}
+export { clientCode } from '@cdtg/errors';
+export type { ClientErrorCode } from '@cdtg/errors';
 
 const HTTP_CODES: Record<number, ClientErrorCode> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 429: 'RATE_LIMITED' };
 
