@@ -64,9 +64,14 @@ export class AssistCorrectionService {
         note: patch.note === undefined ? entry.note : patch.note,
       };
       const context = await this.contexts.load(manager, entry.groupId, [merged]);
-      const checked = checkEntry(merged, context, ['input'], { householdKnown: true });
+      // What the correction does not change is not judged again (a session cancelled since, a note written before the rules).
+      const checked = checkEntry(merged, context, ['input'], { householdKnown: true, keptSessionId: entry.sessionId, keptNote: entry.note });
       if ('problems' in checked) throw DomainError.invalidFields(checked.problems);
       const d = checked.draft;
+      if (!d.household && d.unit.id !== entry.unitId && !(await this.keyring.samePlace(manager, entry.householdId, d.unit.id))) {
+        // Its key holds its place: a household said to live elsewhere must be given again to be keyed there.
+        throw DomainError.invalid('input.household', 'give the household again (its code, or address and head of household): the new unit is another place');
+      }
       const householdId = d.household ? (await this.keyring.resolve(manager, [{ identity: d.household, unit: d.unit }]))[0] : entry.householdId;
       Object.assign(entry, {
         householdId,

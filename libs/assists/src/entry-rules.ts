@@ -71,7 +71,7 @@ export function checkEntry(
   input: EntryInput,
   ctx: EntryContext,
   path: (string | number)[],
-  options: { householdKnown?: boolean } = {},
+  options: { householdKnown?: boolean; keptSessionId?: string | null; keptNote?: string | null } = {},
 ): { draft: EntryDraft } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const bad = (field: (string | number)[], message: string) => problems.push({ path: [...path, ...field], message });
@@ -122,15 +122,17 @@ export function checkEntry(
 
   const sessionId = input.sessionId ?? null;
   // A group records help given at its own sessions: one of another group (of any ward) is refused like one that does not exist.
-  const session = sessionId !== null ? ctx.sessions.get(sessionId) : undefined;
-  if (sessionId !== null && !session) bad(['sessionId'], 'is not a session of the group');
+  // A correction that keeps the entry's session does not judge it again (it may have been cancelled since).
+  const session = sessionId !== null && sessionId !== options.keptSessionId ? ctx.sessions.get(sessionId) : undefined;
+  if (sessionId !== null && sessionId !== options.keptSessionId && !session) bad(['sessionId'], 'is not a session of the group');
   else if (session?.status === 'cancelled') bad(['sessionId'], 'the session was cancelled');
 
   let note: string | null = null;
   if (input.note !== undefined && input.note !== null) {
     note = tidyName(String(input.note));
     if (note.length > 1000) bad(['note'], 'must be at most 1000 characters');
-    problems.push(...personalNumberProblems([...path, 'note'], note));
+    // A correction that keeps the note as stored does not judge it again.
+    if (note !== options.keptNote) problems.push(...personalNumberProblems([...path, 'note'], note));
     if (!note) note = null;
   }
 

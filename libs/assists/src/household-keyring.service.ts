@@ -64,6 +64,13 @@ export class HouseholdKeyring {
     return prepared.map((p) => p.hashes.map((h) => found.get(h)).find(Boolean)!);
   }
 
+  /** Whether a unit lies in the household's place (always, for a household known by its code, which has none). */
+  async samePlace(manager: EntityManager, householdId: string, unitId: string): Promise<boolean> {
+    const [household] = (await manager.query(`SELECT place_id FROM household WHERE id = $1`, [householdId])) as { place_id: string | null }[];
+    if (!household?.place_id) return true;
+    return (await lineageRoots(manager, [unitId])).get(unitId) === household.place_id;
+  }
+
   private async find(manager: EntityManager, hashes: string[]): Promise<Map<string, string>> {
     const rows = (await manager.query(`SELECT hash, household_id FROM household_key WHERE hash = ANY($1::text[])`, [hashes])) as { hash: string; household_id: string }[];
     return new Map(rows.map((r) => [r.hash, r.household_id]));

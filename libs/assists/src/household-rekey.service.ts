@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditEntry, AuditService, SYSTEM_ACTOR } from '@cdtg/audit';
 import { AppConfig } from '@cdtg/config';
 import { lineageRoots } from '@cdtg/geography';
 import { ChangeFeed } from '@cdtg/queue';
@@ -14,8 +15,9 @@ const BATCH = 1000;
  * in two wards were one household. At start-up (before the API serves), each such household gets its place: its keys
  * become placed keys (computed from the stored keys, no clear identifier needed), and a household whose entries lie
  * in several places is split, one household per place (the entries move to theirs, and the rollups recount both).
- * Idempotent, in batches of 1,000, under an advisory lock: several processes starting at once place each household
- * once, and none serves before the placing is done.
+ * Each split is audited as the system. Idempotent, in batches of 1,000 (the unplaced households have an index of their
+ * own), under an advisory lock: several processes starting at once place each household once, and none serves before
+ * the placing is done. A key under a secret no longer configured is left as it was.
  */
 @Injectable()
 export class HouseholdRekeyService implements OnApplicationBootstrap {
@@ -25,6 +27,7 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly changes: ChangeFeed,
+    private readonly audit: AuditService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -71,6 +74,8 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
     const rootOf = (unitId: string) => roots.get(unitId) ?? unitId;
     const secrets = this.config.householdSecrets;
     const placedKeys: { hash: string; id: string; version: number }[] = [];
+    const replaced: string[] = [];
+    const audit: AuditEntry[] = [];
     const placeOf: { id: string; place: string }[] = [];
     const changed: string[] = [];
     let split = 0;
@@ -86,8 +91,11 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
       }
       for (const [place, target] of places) {
         for (const k of keys.filter((k) => k.household_id === h.id)) {
+          // A key under a secret no longer configured cannot be placed (nor found by anyone): it is left as it is.
           const hash = placedHash(k.hash, place, secrets);
-          if (hash) placedKeys.push({ hash, id: target.id, version: Number(hash.slice(0, hash.indexOf('.'))) });
+          if (!hash) continue;
+          placedKeys.push({ hash, id: target.id, version: Number(hash.slice(0, hash.indexOf('.'))) });
+          replaced.push(k.hash);
         }
         if (target.id === h.id) {
           placeOf.push({ id: h.id, place });
@@ -98,16 +106,25 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
         await manager.query(`INSERT INTO household (id, kind, masked_label, first_unit_id, place_id) VALUES ($1, 'address', $2, $3, $4)`, [target.id, label, first.unit_id, place]);
         await manager.query(`UPDATE assist_entry SET household_id = $1 WHERE household_id = $2 AND unit_id = ANY($3::uuid[])`, [target.id, h.id, target.units.map((u) => u.unit_id)]);
         changed.push(h.id, target.id);
+        audit.push({
+          operation: 'household.split-by-place',
+          objectType: 'household',
+          objectId: target.id,
+          before: { householdId: h.id },
+          after: { householdId: target.id, placeId: place, entryUnits: target.units.map((u) => u.unit_id) },
+          unitId: first.unit_id,
+        });
         split++;
       }
     }
-    await manager.query(`DELETE FROM household_key WHERE household_id = ANY($1::uuid[])`, [ids]);
+    await manager.query(`DELETE FROM household_key WHERE hash = ANY($1::text[])`, [replaced]);
     placedKeys.sort((a, b) => (a.hash < b.hash ? -1 : 1));
     await manager.query(
       `INSERT INTO household_key (hash, household_id, key_version) SELECT x.hash, x.id, x.version FROM jsonb_to_recordset($1::jsonb) AS x(hash text, id uuid, version int) ORDER BY x.hash ON CONFLICT (hash) DO NOTHING`,
       [JSON.stringify(placedKeys)],
     );
     await manager.query(`UPDATE household h SET place_id = x.place FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, place uuid) WHERE h.id = x.id`, [JSON.stringify(placeOf)]);
+    if (audit.length) await this.audit.record(manager, SYSTEM_ACTOR, audit);
     if (changed.length) await this.changes.emit(manager, { households: changed });
     return { placed: households.length, split };
   }

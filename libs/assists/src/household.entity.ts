@@ -7,6 +7,8 @@ import { HouseholdKeyKind } from './assist.enums';
  * only keyed hashes of it (household_key) and a masked label.
  */
 @Entity('household')
+// The households still to be placed (HouseholdRekeyService): found without reading the placed ones.
+@Index('household_unplaced_idx', ['id'], { where: `kind = 'address' AND place_id IS NULL` })
 export class Household {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -26,7 +28,7 @@ export class Household {
    * Where it lives, for an address-identified household: the lineage root of its unit (the same place across
    * reorganisations). Part of its key: the same address and head name in two places are two households. Null for a
    * household identified by its household code (unique in the country), and for address households not yet placed
-   * (keys from before places were added; placed at start-up by rekeyHouseholds).
+   * (keys from before places were added; placed at start-up by HouseholdRekeyService).
    */
   @Column({ type: 'uuid', nullable: true })
   placeId: string | null;

@@ -6,4 +6,5 @@ export * from './geography.module';
 export * from './geography.service';
 export * from './import-report';
 export * from './lineage';
+export * from './unit-lineage.entity';
 export * from './reorganisation.entity';

@@ -3,7 +3,7 @@ import { AssistEntry, Household, HouseholdCount, HouseholdKey } from '@cdtg/assi
 import { AuditEvent } from '@cdtg/audit';
 import { ALL_MIGRATIONS, DataModel } from '@cdtg/database';
 import { DirectoryImport, Member, Membership, Skill, VolunteerGroup } from '@cdtg/directory';
-import { AdminUnit, Reorganisation, ReorganisationLink } from '@cdtg/geography';
+import { AdminUnit, Reorganisation, ReorganisationLink, UnitLineage } from '@cdtg/geography';
 import { EmailMessage } from '@cdtg/notifications';
 import { ChangeEvent, OutboxMessage } from '@cdtg/queue';
 import { ROLLUP_ENTITIES } from '@cdtg/rollups';
@@ -14,7 +14,7 @@ import { NoticePreference, SessionAssignment, SessionSchedule, TrainingSession, 
  * migration CLI and the test database. A new entity that is missing here fails the drift test.
  */
 export const DATA_MODEL: DataModel = {
-  entities: [OutboxMessage, ChangeEvent, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, VolunteerGroup, Member, Membership, Skill, DirectoryImport,
+  entities: [OutboxMessage, ChangeEvent, EmailMessage, AuditEvent, AdminUnit, Reorganisation, ReorganisationLink, UnitLineage, VolunteerGroup, Member, Membership, Skill, DirectoryImport,
     UserAccount, RoleGrant, AuthSession, RefreshToken, OneTimeToken, SignInAttempt, Household, HouseholdKey, AssistEntry, HouseholdCount,
     TrainingTopic, TrainingSession, SessionSchedule, SessionAssignment, NoticePreference, ...ROLLUP_ENTITIES],
   migrations: ALL_MIGRATIONS,
