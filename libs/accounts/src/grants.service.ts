@@ -159,26 +159,27 @@ export class GrantsService {
       if (step === 0) break;
     }
     if (moved) this.logger.log(`${moved} grant(s) followed their units through a reorganisation`);
-    await this.withdrawUnfounded();
+    await this.withdrawUnfounded(filter);
     return moved;
   }
 
   /**
    * Grants the system gave by following a reorganisation link that has since been corrected away (a reference file
    * that sent a unit somewhere it did not go): revoked, audited as the system. A grant still backed by another link
-   * from a unit the user held stays.
+   * from a unit the user held stays. With a user: only that user's grants (a sign-in's lazy check).
    */
-  async withdrawUnfounded(): Promise<number> {
+  async withdrawUnfounded(filter: { userId?: string } = {}): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows = (await manager.query(
         `SELECT g.id FROM role_grant g
-          WHERE g.revoked_at IS NULL AND g.granted_by IS NULL AND g.unit_id IS NOT NULL
+          WHERE g.revoked_at IS NULL AND g.granted_by IS NULL AND g.unit_id IS NOT NULL AND ($1::uuid IS NULL OR g.user_id = $1::uuid)
             AND EXISTS (SELECT 1 FROM audit_event a WHERE a.object_type = 'user' AND a.object_id = g.user_id::text
                            AND a.operation = 'grant.follow-reorganisation' AND a.after->>'unitId' = g.unit_id::text AND a.after->>'role' = g.role)
             AND NOT EXISTS (SELECT 1 FROM audit_event a JOIN reorganisation_link l ON l.from_unit_id::text = a.before->>'unitId' AND l.to_unit_id = g.unit_id
                              WHERE a.object_type = 'user' AND a.object_id = g.user_id::text
                                AND a.operation = 'grant.follow-reorganisation' AND a.after->>'unitId' = g.unit_id::text AND a.after->>'role' = g.role)
           FOR UPDATE OF g`,
+        [filter.userId ?? null],
       )) as { id: string }[];
       for (const { id } of rows) {
         const grant = await manager.getRepository(RoleGrant).findOneByOrFail({ id });

@@ -5,6 +5,8 @@ import { AuditService } from '@cdtg/audit';
 import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
 import { Language, NotificationService } from '@cdtg/notifications';
+import { activeMemberSql, currentMembershipSql } from '@cdtg/directory';
+import { todayInVietnam } from '@cdtg/geography';
 import { assertNoPersonalNumbers, escapeLike, foldVietnamese, tidyName } from '@cdtg/text';
 import { AuthService } from './auth.service';
 import { GrantsService, ResolvedGrant } from './grants.service';
@@ -58,7 +60,8 @@ export class UsersService {
         displayName,
         nameSearch: foldVietnamese(`${displayName} ${email}`),
         language: input.language ?? Language.vi,
-        memberId: await this.memberId(manager, actor, input.memberId, user?.id),
+        // Sent again without a member, an invitation keeps the one it was bound to.
+        memberId: input.memberId ? await this.memberId(manager, actor, input.memberId, user?.id) : (user?.memberId ?? null),
         invitedBy: user?.invitedBy ?? actor.userId,
       };
       if (user) {
@@ -198,9 +201,9 @@ export class UsersService {
     if (!memberId) return null;
     const [member] = (await manager.query(
       `SELECT m.id, g.id AS group_id, g.unit_id FROM member m
-         LEFT JOIN membership ms ON ms.member_id = m.id AND ms.to_date IS NULL LEFT JOIN volunteer_group g ON g.id = ms.group_id
-        WHERE m.id = $1 AND m.left_on IS NULL`,
-      [memberId],
+         LEFT JOIN membership ms ON ms.member_id = m.id AND ${currentMembershipSql('ms', '$2::date')} LEFT JOIN volunteer_group g ON g.id = ms.group_id
+        WHERE m.id = $1 AND ${activeMemberSql('m', '$2::date')}`,
+      [memberId, todayInVietnam()],
     )) as { id: string; group_id: string | null; unit_id: string | null }[];
     // Outside the actor's scope is refused exactly like a member that does not exist.
     if (!member || !(await this.access.covers(actor.scope(Permission.ManageAccounts), [{ unitId: member.unit_id, groupId: member.group_id }]))) {

@@ -24,3 +24,9 @@ export function isActiveMember(member: { joinedOn: string; leftOn: string | null
 export function isCurrentMembership(membership: { fromDate: string; toDate: string | null }, today = todayInVietnam()): boolean {
   return membership.toDate === null && membership.fromDate <= today;
 }
+
+/** The same rule in SQL: `member` is the member table's alias, `today` a date expression (a parameter). */
+export const activeMemberSql = (member: string, today: string): string => `(${member}.left_on IS NULL AND ${member}.joined_on <= ${today})`;
+
+/** The same rule in SQL: `membership` is the membership table's alias, `today` a date expression (a parameter). */
+export const currentMembershipSql = (membership: string, today: string): string => `(${membership}.to_date IS NULL AND ${membership}.from_date <= ${today})`;

@@ -7,6 +7,7 @@ import { filterByUnit, todayInVietnam, UnitScope } from '@cdtg/geography';
 export type { UnitScope };
 import { escapeLike } from '@cdtg/text';
 import { Affiliation, GroupStatus, MemberRole } from './directory.enums';
+import { activeMemberSql, currentMembershipSql } from './directory-current';
 import { Member } from './member.entity';
 import { Membership } from './membership.entity';
 import { VolunteerGroup } from './volunteer-group.entity';
@@ -62,7 +63,7 @@ export class DirectoryRepository {
     filterByUnit(sql, query.scope, 'g.unit_id');
     if (query.groupId) sql.where.push(`ms.group_id = ${sql.param(query.groupId)}::uuid`);
     // Active: joined by today and not left (see directory-current.ts).
-    if (query.active !== undefined) sql.where.push(`${query.active ? '' : 'NOT '}(m.left_on IS NULL AND m.joined_on <= ${sql.param(todayInVietnam())}::date)`);
+    if (query.active !== undefined) sql.where.push(`${query.active ? '' : 'NOT '}${activeMemberSql('m', `${sql.param(todayInVietnam())}::date`)}`);
     if (query.role) sql.where.push(`ms.role = ${sql.param(query.role)}`);
     if (query.skill) sql.where.push(`${sql.param(query.skill)} = ANY(m.skills)`);
     if (query.affiliation) sql.where.push(`m.affiliation = ${sql.param(query.affiliation)}`);
@@ -108,7 +109,7 @@ export class DirectoryRepository {
     return this.dataSource
       .getRepository(Membership)
       .createQueryBuilder('ms')
-      .where('ms.group_id = ANY(:groupIds) AND ms.to_date IS NULL AND ms.from_date <= :today', { groupIds, today: todayInVietnam() })
+      .where(`ms.group_id = ANY(:groupIds) AND ${currentMembershipSql('ms', ':today')}`, { groupIds, today: todayInVietnam() })
       .orderBy(`CASE ms.role WHEN 'leader' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END`)
       .addOrderBy('ms.from_date')
       .getMany();

@@ -264,19 +264,20 @@ export class DirectoryService {
 
   /**
    * Validated, normalised member fields (shared by create, update and import). Every bad field is reported at once.
-   * `stored`: the member as saved, whose joinedOn (even a future one, written before that was refused) is kept.
+   * `stored`: the member as saved, whose joinedOn (even a future one, written before that was refused) and name are
+   * kept without being judged again by rules newer than them.
    */
   async memberFields(
     input: MemberInput,
     prefix = 'input',
     knownSkills?: Set<string>,
-    stored?: { joinedOn: string | null },
+    stored?: { joinedOn: string | null; fullName?: string },
   ): Promise<Omit<Member, 'id' | 'createdAt' | 'updatedAt' | 'leftOn' | 'joinedOn'> & { joinedOn: string | null }> {
     const problems: FieldProblem[] = [];
     const problem = (field: string, message: string) => problems.push({ path: [...prefix.split('.'), field], message });
     const fullName = tidyName(input.fullName ?? '');
     if (fullName.length < 2 || fullName.length > 100) problem('fullName', 'must be 2-100 characters');
-    problems.push(...personalNumberProblems([...prefix.split('.'), 'fullName'], fullName));
+    if (fullName !== stored?.fullName) problems.push(...personalNumberProblems([...prefix.split('.'), 'fullName'], fullName));
     const phone = normaliseVietnamesePhone(input.phone ?? '');
     if (!phone) problem('phone', 'must be a Vietnamese phone number, e.g. 0912 345 678 or +84 912 345 678');
     const email = input.email ? input.email.trim().toLowerCase() : null;
@@ -308,12 +309,12 @@ export class DirectoryService {
     };
   }
 
-  /** Validated group fields; every bad field is reported at once. `stored`: the group as saved (its decision date is kept). */
-  groupFields(input: Pick<GroupInput, 'name' | 'decisionNumber' | 'decisionDate'>, prefix = 'input', stored?: { decisionDate: string | null }) {
+  /** Validated group fields; every bad field is reported at once. `stored`: the group as saved (its decision date and name are kept). */
+  groupFields(input: Pick<GroupInput, 'name' | 'decisionNumber' | 'decisionDate'>, prefix = 'input', stored?: { decisionDate: string | null; name?: string }) {
     const problems: FieldProblem[] = [];
     const name = tidyName(input.name ?? '');
     if (name.length < 2 || name.length > 200) problems.push({ path: [...prefix.split('.'), 'name'], message: 'must be 2-200 characters' });
-    problems.push(...personalNumberProblems([...prefix.split('.'), 'name'], name));
+    if (name !== stored?.name) problems.push(...personalNumberProblems([...prefix.split('.'), 'name'], name));
     // The founding decision is one already taken: not after today.
     const decisionProblem = dateProblem(input.decisionDate, { past: true, stored: stored?.decisionDate });
     if (decisionProblem) problems.push({ path: [...prefix.split('.'), 'decisionDate'], message: decisionProblem });
@@ -344,7 +345,6 @@ export class DirectoryService {
     return group;
   }
 
-  /** A transaction whose unique-constraint violation becomes a CONFLICT naming `field`. */
   /**
    * A phone number an active member already has. Said in full only when that member is in the actor's scope; outside
    * it the answer names nothing (not that the holder is an active member, nor where), so the check is no oracle.
@@ -356,6 +356,7 @@ export class DirectoryService {
     return DomainError.conflict(PHONE_UNAVAILABLE, path.join('.'));
   }
 
+  /** A transaction whose unique-constraint violation becomes a CONFLICT naming `field`. */
   private async write<T>(work: (manager: EntityManager) => Promise<T>, field?: string, conflict?: string | (() => Promise<DomainError>)): Promise<T> {
     try {
       return await this.dataSource.transaction(work);

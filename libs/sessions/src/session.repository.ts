@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DataScope, restrictToScope } from '@cdtg/access';
 import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
 import { filterByUnit, todayInVietnam, UnitScope } from '@cdtg/geography';
+import { activeMemberSql, currentMembershipSql } from '@cdtg/directory';
 import { escapeLike } from '@cdtg/text';
 import { SessionAssignment } from './session-assignment.entity';
 import { SessionSchedule } from './session-schedule.entity';
@@ -168,7 +169,7 @@ export class SessionRepository {
   /** The member's current group (membership begun and open) and its status (no row: the member has no current group). */
   async currentGroupOf(manager: EntityManager, memberId: string): Promise<{ groupId: string; status: string } | null> {
     const [row] = (await manager.query(
-      `SELECT g.id AS "groupId", g.status FROM membership ms JOIN volunteer_group g ON g.id = ms.group_id WHERE ms.member_id = $1 AND ms.to_date IS NULL AND ms.from_date <= $2::date`,
+      `SELECT g.id AS "groupId", g.status FROM membership ms JOIN volunteer_group g ON g.id = ms.group_id WHERE ms.member_id = $1 AND ${currentMembershipSql('ms', '$2::date')}`,
       [memberId, todayInVietnam()],
     )) as { groupId: string; status: string }[];
     return row ?? null;
@@ -197,16 +198,16 @@ export class SessionRepository {
   /** A member's name, the e-mail and language notices use, and whether they take the weekly agenda. */
   /**
    * A member's name, address and language for notices, and whether their signed calendar feed still answers: the
-   * member has not left and has an open membership (ending is immediate: see directory-current.ts), and the account
-   * bound to them (if any) is not disabled.
+   * member is active and in a group today (the rule of directory-current.ts), and the account bound to them (if any)
+   * is not disabled.
    */
   async memberContact(memberId: string): Promise<{ id: string; fullName: string; email: string | null; language: 'vi' | 'en'; weeklyAgenda: boolean; feedActive: boolean } | null> {
     const [row] = (await this.dataSource.query(
       `SELECT m.id, m.full_name AS "fullName", COALESCE(m.email, u.email) AS email, COALESCE(u.language, 'vi') AS language, COALESCE(p.weekly_agenda, true) AS "weeklyAgenda",
-              (m.left_on IS NULL AND EXISTS (SELECT 1 FROM membership ms WHERE ms.member_id = m.id AND ms.to_date IS NULL)
+              (${activeMemberSql('m', '$2::date')} AND EXISTS (SELECT 1 FROM membership ms WHERE ms.member_id = m.id AND ${currentMembershipSql('ms', '$2::date')})
                 AND COALESCE(u.status, 'active') <> 'disabled') AS "feedActive"
          FROM member m LEFT JOIN user_account u ON u.member_id = m.id LEFT JOIN member_notice_preference p ON p.member_id = m.id WHERE m.id = $1`,
-      [memberId],
+      [memberId, todayInVietnam()],
     )) as { id: string; fullName: string; email: string | null; language: 'vi' | 'en'; weeklyAgenda: boolean; feedActive: boolean }[];
     return row ?? null;
   }
@@ -255,7 +256,7 @@ export class SessionRepository {
     const today = sql.param(todayInVietnam());
     sql.where.push(
       // Active today: joined and not left, in a membership that has begun (libs/directory directory-current.ts).
-      `m.left_on IS NULL AND m.joined_on <= ${today}::date AND ms.from_date <= ${today}::date`,
+      `${activeMemberSql('m', `${today}::date`)} AND ms.from_date <= ${today}::date`,
       `g.status = 'active'`,
       `NOT EXISTS (SELECT 1 FROM session_assignment x WHERE x.session_id = ${sessionId}::uuid AND x.member_id = m.id AND x.status IN ${ACTIVE})`,
       `NOT EXISTS (SELECT 1 FROM session_assignment x JOIN training_session o ON o.id = x.session_id
