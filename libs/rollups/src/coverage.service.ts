@@ -27,7 +27,8 @@ const LEVEL_KINDS: Record<CoverageLevel, UnitKind[]> = {
   [CoverageLevel.ResidentialGroup]: [UnitKind.ResidentialGroup],
 };
 
-const MAX_BUCKETS = 400;
+/** Periods one coverage question may span (`from` beyond this is refused, naming the field). */
+export const MAX_COVERAGE_BUCKETS = 400;
 const MAX_CELLS = 20_000;
 
 export interface CoverageQuery {
@@ -184,7 +185,7 @@ export class CoverageService {
     await this.authorize(scope, root, tree);
     const targets = targetIds.flatMap((id) => units.get(id) ?? []);
     const buckets = bucketsBetween(query.period, from, to);
-    if (buckets.length > MAX_BUCKETS) throw DomainError.invalid('from', `the range holds ${buckets.length} ${query.period} buckets; at most ${MAX_BUCKETS}`);
+    if (buckets.length > MAX_COVERAGE_BUCKETS) throw DomainError.invalid('from', `the range holds ${buckets.length} ${query.period} buckets; at most ${MAX_COVERAGE_BUCKETS}`);
     if (buckets.length * targets.length > MAX_CELLS) throw DomainError.invalid('level', `${targets.length} units × ${buckets.length} periods is too many; choose a higher level or a shorter range`);
     return { day, from, to, basis, root, targets, buckets, tree, map };
   }

@@ -1,3 +1,5 @@
+import { MAX_COVERAGE_BUCKETS } from '@cdtg/rollups';
+
 /**
  * What the expensive root fields cost in the complexity estimate, in points. One point is what a cheap field costs
  * (`simpleEstimator`: 1), which measured ≈ 0.1 ms: 20 aliased `version` took 8.0 ms against 6.3 ms for one. So a cost
@@ -63,6 +65,63 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Mutation.inviteUser': 200,
   'Mutation.sendTestEmail': 200,
 };
+
+/**
+ * Coverage questions cost what they ask for: their measured time grows with the cells of the answer (units × periods),
+ * about 0.5 ms a cell on the demo city (city → communes: 1,581 cells by month 700 ms, 6,510 by week 3.5 s; 2,422
+ * residential groups, cumulative 965 ms), so 2 points a cell (0.2 ms, the cells' time shared with the rest of the
+ * answer); a trend (one unit) about 3 points a period (city by day over 400 days: 1.2 s). The units a level holds are
+ * estimated from the arguments alone (no database before the gate): a province's communes or a city's residential
+ * groups at the most. The table above is the least a question costs.
+ */
+const UNITS_AT_LEVEL: Record<string, number> = { province: 34, district: 20, commune: 100, residential_group: 2_500 };
+const POINTS_PER_CELL = 2;
+const POINTS_PER_TREND_PERIOD = 3;
+
+/** How many periods of `period` the range from…to spans (1 for Cumulative or a range that does not parse). */
+export function periodsInRange(period: unknown, from: unknown, to: unknown, today = new Date().toISOString().slice(0, 10)): number {
+  const end = typeof to === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(to) ? to : today;
+  const start = typeof from === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(from) ? from : end;
+  const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000);
+  if (!Number.isFinite(days) || days < 0) return 1;
+  const months = (Number(end.slice(0, 4)) - Number(start.slice(0, 4))) * 12 + Number(end.slice(5, 7)) - Number(start.slice(5, 7));
+  switch (String(period).toUpperCase()) {
+    case 'DAY':
+      return days + 1;
+    case 'WEEK':
+      return Math.floor(days / 7) + 2;
+    case 'MONTH':
+      return months + 1;
+    case 'QUARTER':
+      return Math.floor(months / 3) + 2;
+    case 'YEAR':
+      return Number(end.slice(0, 4)) - Number(start.slice(0, 4)) + 1;
+    default:
+      return 1;
+  }
+}
+
+/** The cost of a priced field for these arguments: the table's price, or more when the question asks for more. */
+export function argumentCost(field: string, args: Record<string, unknown>): number | undefined {
+  const base = FIELD_COSTS[field];
+  if (base === undefined) return undefined;
+  // Arguments arrive coerced: an enum as its internal value (CoverageLevel.Commune is 'commune').
+  const units = UNITS_AT_LEVEL[String(args.level)] ?? 100;
+  const periods = periodsInRange(args.period, args.from, args.to);
+  // A range longer than the domain allows is refused at once, naming `from`: no reason to price it.
+  if (periods > MAX_COVERAGE_BUCKETS + 1) return base;
+  switch (field) {
+    case 'Query.coverage':
+    case 'Mutation.exportCoverage':
+      return Math.max(base, POINTS_PER_CELL * units * periods);
+    case 'Query.lowestCoverage':
+      return Math.max(base, POINTS_PER_CELL * units);
+    case 'Query.coverageTrend':
+      return Math.max(base, POINTS_PER_TREND_PERIOD * periods);
+    default:
+      return base;
+  }
+}
 
 /** Selections of one field (distinct aliases) allowed at one level of an operation. */
 export const MAX_ALIASES = 20;

@@ -143,6 +143,21 @@ describe('query limits', () => {
     expect(cost(`{ version me { id } }`)).toBe(3);
   });
 
+  it('prices a coverage question by the cells it asks for: units at the level × periods in the range', () => {
+    const coverage = (args: string) => cost(`{ coverage(unitCode: "48", ${args}) { source } }`);
+    expect(coverage('level: Commune, period: Cumulative')).toBe(FIELD_COSTS['Query.coverage'] + 1);
+    // The city's communes by week over 70 weeks (3.5 s measured): alone under the budget, twice over it.
+    const weekly = coverage('level: Commune, period: Week, from: "2025-07-01", to: "2026-11-01"');
+    expect(weekly).toBeGreaterThan(10_000);
+    expect(cost(`{ a: coverage(unitCode: "48", level: Commune, period: Week, from: "2025-07-01", to: "2026-11-01") { source } b: coverage(unitCode: "48", level: Commune, period: Week, from: "2025-07-01", to: "2026-11-01") { source } }`)).toBeGreaterThan(MAX_COMPLEXITY);
+    // Every residential group of a city, by month over two years: refused at the gate.
+    expect(coverage('level: ResidentialGroup, period: Month, from: "2024-12-01", to: "2026-11-30"')).toBeGreaterThan(MAX_COMPLEXITY);
+    expect(cost(`{ coverageTrend(unitCode: "48", period: Day, from: "2025-10-01", to: "2026-11-04") { source } }`)).toBeGreaterThan(1_000);
+    // A range longer than the domain allows (400 periods) passes the gate at its table price: the domain refuses it
+    // at once, naming `from`.
+    expect(coverage('level: Commune, period: Day, from: "2020-01-01", to: "2026-01-01"')).toBe(FIELD_COSTS['Query.coverage'] + 1);
+  });
+
   it('keeps every document of the web console within the limits', () => {
     const documents = webDocuments();
     expect(documents.length).toBeGreaterThanOrEqual(25);

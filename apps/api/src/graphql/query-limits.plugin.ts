@@ -16,7 +16,7 @@ import {
   SelectionSetNode,
 } from 'graphql';
 import { ComplexityEstimator, fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
-import { FIELD_COSTS, MAX_ALIASES, MAX_ALIASES_EXPENSIVE, MAX_SELECTIONS } from './field-costs';
+import { argumentCost, FIELD_COSTS, MAX_ALIASES, MAX_ALIASES_EXPENSIVE, MAX_SELECTIONS } from './field-costs';
 
 /**
  * Connections cost their page size (`first`) times their fields (their `edges` are not counted again); other lists
@@ -31,12 +31,14 @@ const listEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =>
 };
 
 /**
- * The fields of FIELD_COSTS cost their own price instead of the 1 of a plain field, on top of their selection (a list
- * or connection still counts its items as listEstimator does).
+ * The fields of FIELD_COSTS cost their own price instead of the 1 of a plain field (coverage questions by what their
+ * arguments ask for: argumentCost), on top of their selection (a list or connection still counts its items as
+ * listEstimator does).
  */
 export function fieldCostEstimator(costs: Readonly<Record<string, number>> = FIELD_COSTS): ComplexityEstimator {
   return (options) => {
-    const cost = costs[`${options.type.name}.${options.field.name}`];
+    const key = `${options.type.name}.${options.field.name}`;
+    const cost = costs === FIELD_COSTS ? argumentCost(key, options.args) : costs[key];
     if (cost === undefined) return undefined;
     const plain = listEstimator(options) ?? 1 + options.childComplexity;
     return plain - 1 + cost;
