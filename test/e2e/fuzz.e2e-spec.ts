@@ -27,8 +27,8 @@ describe('fuzzing every mutation', () => {
 describe('fuzzing every mutation with the worker running, then the rollup check', () => {
   let t: TestApp;
   beforeAll(async () => {
-    // Jobs run in this process (no Redis): projections, e-mails and imports follow the fuzzer's writes.
-    t = await startTestApp({ env: { ...FUZZ_ENV, REDIS_URL: '' } });
+    // The worker runs in this process on real Redis (BullMQ): projections, e-mails and imports follow the fuzzer's writes.
+    t = await startTestApp({ env: FUZZ_ENV });
   });
   afterAll(async () => t?.close());
 
