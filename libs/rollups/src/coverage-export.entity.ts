@@ -1,7 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { DataScope } from '@cdtg/access';
-import type { CoverageQuery } from './coverage.service';
-import { ExportFormat } from './report-file';
+import { type CoverageQuery, ExportFormat } from './coverage-query';
 
 export enum ExportStatus {
   Queued = 'queued',

@@ -5,8 +5,9 @@ import { DomainError } from '@cdtg/errors';
 import { Language } from '@cdtg/notifications';
 import { JobName, OutboxService } from '@cdtg/queue';
 import { CoverageExport, ExportStatus } from './coverage-export.entity';
-import { CoverageQuery, CoverageService } from './coverage.service';
-import { coverageFile, ExportFormat, ReportFile } from './report-file';
+import { CoverageQuery, ExportFormat } from './coverage-query';
+import { CoverageService } from './coverage.service';
+import { coverageFile, ReportFile } from './report-file';
 
 /** How long a download link works. */
 export const DOWNLOAD_LINK_SECONDS = 3600;

@@ -9,16 +9,9 @@ import { HouseholdTrees } from './household-trees';
 import { add, Basis, MEASURE_INDEX, Measure, Vector, zero } from './measures';
 import { ALL_TIME, Bucket, bucketsBetween, monthStart, nextBucket, Period, storedGrain, yearStart } from './periods';
 import { CELL_KINDS } from './cell-kinds';
+import { CoverageLevel, CoverageQuery } from './coverage-query';
 import { NO_PARENT } from './rollup.entities';
 import { MappedGeography, RollupRepository, Snapshot } from './rollup.repository';
-
-/** The levels coverage is broken down by. */
-export enum CoverageLevel {
-  Province = 'province',
-  District = 'district',
-  Commune = 'commune',
-  ResidentialGroup = 'residential_group',
-}
 
 const LEVEL_KINDS: Record<CoverageLevel, UnitKind[]> = {
   [CoverageLevel.Province]: [UnitKind.Province],
@@ -30,18 +23,6 @@ const LEVEL_KINDS: Record<CoverageLevel, UnitKind[]> = {
 /** Periods one coverage question may span (`from` beyond this is refused, naming the field). */
 export const MAX_COVERAGE_BUCKETS = 400;
 const MAX_CELLS = 20_000;
-
-export interface CoverageQuery {
-  unitCode: string;
-  level: CoverageLevel;
-  period: Period;
-  /** First and last day of the range (YYYY-MM-DD, Asia/Ho_Chi_Minh); default: the bucket holding today. */
-  from?: string | null;
-  to?: string | null;
-  /** The tree to answer in: the units in force on this day (default today). */
-  geographyAsOf?: string | null;
-  basis?: Basis;
-}
 
 /** How an answer was computed: from cells plus mapped cells, or from the sources through the coefficients. */
 export enum CoverageSource {

@@ -7,6 +7,7 @@ export * from './rollup.repository';
 export * from './session-source';
 export * from './projector.service';
 export * from './rollups.module';
+export * from './coverage-query';
 export * from './coverage.service';
 export * from './rebuild.service';
 export * from './rollup-check.entity';

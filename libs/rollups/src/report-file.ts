@@ -2,13 +2,9 @@ import ExcelJS from 'exceljs';
 import { ASSIST_SERVICE_NAMES, ASSIST_SERVICES } from '@cdtg/assists';
 import { Language } from '@cdtg/notifications';
 import { foldVietnamese, writeCsv } from '@cdtg/text';
+import { ExportFormat } from './coverage-query';
 import { CoverageReport, CoverageRow } from './coverage.service';
 import { Period } from './periods';
-
-export enum ExportFormat {
-  Csv = 'csv',
-  Xlsx = 'xlsx',
-}
 
 export interface ReportFile {
   filename: string;

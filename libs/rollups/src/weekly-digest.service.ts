@@ -3,9 +3,10 @@ import { DataSource } from 'typeorm';
 import { DataScope } from '@cdtg/access';
 import { addDays, vietnamDate } from '@cdtg/geography';
 import { Language, NotificationService } from '@cdtg/notifications';
-import { CoverageLevel, CoverageService } from './coverage.service';
+import { CoverageLevel, ExportFormat } from './coverage-query';
+import { CoverageService } from './coverage.service';
 import { Period, weekStart } from './periods';
-import { coverageFile, ExportFormat } from './report-file';
+import { coverageFile } from './report-file';
 import { RollupRepository } from './rollup.repository';
 import { RollupCheckRepository } from './rollup-check.repository';
 
