@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AccessService, coversPath, DataScope } from '@cdtg/access';
-import { ASSIST_SERVICES, AssistService, CLOCK_SKEW_MS } from '@cdtg/assists';
+import { CLOCK_SKEW_MS } from '@cdtg/assists';
 import { DomainError } from '@cdtg/errors';
 import { addDays, AdminUnit, GeographyService, isIsoDate, todayInVietnam, UnitKind, vietnamDate } from '@cdtg/geography';
 import { GeographyMap } from './geography-map';
 import { GeographyMapService, GeographyTree } from './geography-map.service';
 import { HouseholdTrees } from './household-trees';
-import { add, Basis, MEASURE_INDEX, Measure, Vector, zero } from './measures';
+import { add, Basis, figureOf, figuresOf, MeasureFigures, SHOWN, Vector, zero } from './measures';
 import { ALL_TIME, Bucket, bucketsBetween, monthStart, nextBucket, Period, storedGrain, yearStart } from './periods';
 import { CELL_KINDS } from './cell-kinds';
 import { CoverageLevel, CoverageQuery } from './coverage-query';
@@ -30,19 +30,8 @@ export enum CoverageSource {
   Sources = 'sources',
 }
 
-export interface ServiceCount {
-  service: AssistService;
-  done: number;
-  followUp: number;
-}
-
-export interface TrainedCount {
-  gender: 'female' | 'male';
-  ageBand: 'under_35' | '35_59' | '60_plus';
-  people: number;
-}
-
-export interface CoverageRow {
+/** The figures of one unit for one period: its unit and period, its denominator and coverage, and a figure per shown measure (measures.ts). */
+export interface CoverageRow extends MeasureFigures {
   unit: AdminUnit;
   periodStart: string;
   periodEnd: string;
@@ -54,17 +43,7 @@ export interface CoverageRow {
   apportioned: boolean;
   /** Households of the unit (the denominator), as of the end of the period; null when not known. */
   households: number | null;
-  householdsReached: number;
-  householdsReachedToDate: number;
   coveragePercent: number | null;
-  entries: number;
-  entriesVerified: number;
-  services: ServiceCount[];
-  followUpsOpen: number;
-  activeVolunteers: number;
-  sessionsHeld: number;
-  participants: number;
-  trained: TrainedCount[];
 }
 
 export interface Freshness {
@@ -259,51 +238,20 @@ export class CoverageService {
     // Nearly every row has no share at all: nothing to look at.
     if (!some(splitFlow) && !some(splitStock) && Math.abs(splitHouseholds) <= SHARE_NOISE) return false;
     const split = this.row(unit, bucket, period, splitFlow ?? zero(), splitStock ?? zero(), splitHouseholds, false, (n) => n);
-    const figures = [
-      split.households ?? 0,
-      split.householdsReached,
-      split.householdsReachedToDate,
-      split.entries,
-      split.entriesVerified,
-      split.followUpsOpen,
-      split.activeVolunteers,
-      split.sessionsHeld,
-      split.participants,
-      ...split.services.flatMap((s) => [s.done, s.followUp]),
-      ...split.trained.map((t) => t.people),
-    ];
-    return figures.some((n) => Math.abs(n) > SHARE_NOISE);
+    return [split.households ?? 0, ...SHOWN.map((m) => figureOf(split, m))].some((n) => Math.abs(n) > SHARE_NOISE);
   }
 
   private row(unit: AdminUnit, bucket: Bucket, period: Period, flow: Vector, stock: Vector, households: number | null, apportioned: boolean, precision = round): CoverageRow {
     const cumulative = period === Period.Cumulative;
-    const m = (measure: Measure, v = flow) => precision(v[MEASURE_INDEX[measure]]);
-    const toDate = m('households_ever', stock);
-    const bands = [
-      ['female', 'under_35'],
-      ['female', '35_59'],
-      ['female', '60_plus'],
-      ['male', 'under_35'],
-      ['male', '35_59'],
-      ['male', '60_plus'],
-    ] as const;
+    const figures = figuresOf(flow, stock, cumulative, precision);
     return {
       unit,
       periodStart: cumulative ? ALL_TIME : bucket.start,
       periodEnd: bucket.end,
       apportioned,
       households: households === null ? null : precision(households),
-      householdsReached: cumulative ? toDate : m('households'),
-      householdsReachedToDate: toDate,
-      coveragePercent: households ? Math.round((toDate / households) * 1000) / 10 : null,
-      entries: m('entries'),
-      entriesVerified: m('entries_verified'),
-      services: ASSIST_SERVICES.map((service) => ({ service, done: m(`done_${service}`), followUp: m(`follow_up_${service}`) })),
-      followUpsOpen: m('follow_ups_net', stock),
-      activeVolunteers: cumulative ? m('volunteers_ever', stock) : m('volunteers'),
-      sessionsHeld: m('sessions_held'),
-      participants: m('participants'),
-      trained: bands.map(([gender, ageBand]) => ({ gender, ageBand, people: m(`trained_${gender}_${ageBand}`) })),
+      coveragePercent: households ? Math.round((figures.householdsReachedToDate / households) * 1000) / 10 : null,
+      ...figures,
     };
   }
 

@@ -1,6 +1,6 @@
 import { AssistOutcome, ASSIST_SERVICES, ServiceOutcome } from '@cdtg/assists';
 import { ALL_TIME, StoredGrain, storedBuckets } from './periods';
-import { Basis, FLAG, GRAIN_FLAG, MEASURE_INDEX, Vector, zero } from './measures';
+import { Basis, FLAG, GRAIN_FLAG, SESSION_RECORDS, Vector, vectorOf } from './measures';
 
 /** An assistance entry as the rollups see it. */
 export interface EntryState {
@@ -45,14 +45,21 @@ export interface ActivityState {
   at: number;
 }
 
-/** A held session's figures (a session that is not held counts for nothing). */
+/** A held session's figures (a session that is not held counts for nothing): what it records for each measure (SESSION_RECORDS). */
 export interface SessionFact {
   sessionId: string;
   unitId: string;
   day: string;
-  participants: number;
-  trained: [number, number, number, number, number, number];
+  records: Record<string, number>;
 }
+
+/** A session fact from a row of its columns (session_id, unit_id, day as text, and the recorded ones). */
+export const sessionFactOf = (row: Record<string, unknown>): SessionFact => ({
+  sessionId: row.session_id as string,
+  unitId: row.unit_id as string,
+  day: row.day as string,
+  records: Object.fromEntries(SESSION_RECORDS.map(({ column }) => [column, Number(row[column])])),
+});
 
 const byTime = <T extends { at: number }>(key: (x: T) => string) => (a: T, b: T) => a.at - b.at || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
@@ -128,40 +135,26 @@ export function volunteerFacts(memberId: string, activities: ActivityState[]): V
   return days.map((d, i) => ({ memberId, day: d.day, unitId: d.unitId, flags: flags[i] }));
 }
 
-/** The bucket flag of a grain: days count every fact (each fact is already one per household, member or session). */
-const flagOf = (grain: StoredGrain | 'D') => GRAIN_FLAG[grain];
-
-/** What an entry fact adds to a cell (or a day) of a grain, in a basis. */
+/** What an entry fact adds to a cell (or a day) of a grain, in a basis: the entry measures' rules (measures.ts). */
 export function entryVector(fact: EntryFact, grain: StoredGrain | 'D', basis: Basis): Vector {
-  const v = zero();
   const flags = basis === Basis.All ? fact.aFlags : fact.vFlags;
-  if (!(flags & FLAG.counted)) return v;
-  v[MEASURE_INDEX.households] = flags & flagOf(grain) ? 1 : 0;
-  v[MEASURE_INDEX.households_ever] = flags & FLAG.ever ? 1 : 0;
-  v[MEASURE_INDEX.entries] = 1;
-  v[MEASURE_INDEX.entries_verified] = fact.vFlags & FLAG.counted ? 1 : 0;
-  ASSIST_SERVICES.forEach((s, i) => {
-    v[MEASURE_INDEX[`done_${s}`]] = (fact.doneBits >> i) & 1;
-    v[MEASURE_INDEX[`follow_up_${s}`]] = (fact.followUpBits >> i) & 1;
+  return vectorOf('entries', {
+    flags,
+    counted: flags & FLAG.counted,
+    verified: fact.vFlags & FLAG.counted,
+    net: basis === Basis.All ? fact.aNet : fact.vNet,
+    doneBits: fact.doneBits,
+    followUpBits: fact.followUpBits,
+    bucketFlag: GRAIN_FLAG[grain],
   });
-  v[MEASURE_INDEX.follow_ups_net] = basis === Basis.All ? fact.aNet : fact.vNet;
-  return v;
 }
 
 export function volunteerVector(fact: VolunteerFact, grain: StoredGrain | 'D'): Vector {
-  const v = zero();
-  v[MEASURE_INDEX.volunteers] = fact.flags & flagOf(grain) ? 1 : 0;
-  v[MEASURE_INDEX.volunteers_ever] = fact.flags & FLAG.ever ? 1 : 0;
-  return v;
+  return vectorOf('volunteers', { flags: fact.flags, bucketFlag: GRAIN_FLAG[grain] });
 }
 
 export function sessionVector(fact: SessionFact): Vector {
-  const v = zero();
-  v[MEASURE_INDEX.sessions_held] = 1;
-  v[MEASURE_INDEX.participants] = fact.participants;
-  const bands = ['trained_female_under_35', 'trained_female_35_59', 'trained_female_60_plus', 'trained_male_under_35', 'trained_male_35_59', 'trained_male_60_plus'] as const;
-  bands.forEach((m, i) => (v[MEASURE_INDEX[m]] = fact.trained[i]));
-  return v;
+  return vectorOf('sessions', { column: (measure) => fact.records[measure] ?? 0 });
 }
 
 /** The cells a fact of `day` lands in: one bucket per stored grain. */

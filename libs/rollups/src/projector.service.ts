@@ -5,7 +5,7 @@ import { CELL_KINDS } from './cell-kinds';
 import { cellBuckets, EntryFact, entryVector, householdFacts, SessionFact, sessionVector, VolunteerFact, volunteerFacts, volunteerVector } from './facts';
 import { isFractionalShare } from './geography-map';
 import { GeographyMapService } from './geography-map.service';
-import { Basis, Vector } from './measures';
+import { Basis, SESSION_RECORDS, Vector } from './measures';
 import { ALL_TIME, StoredGrain } from './periods';
 import { NO_PARENT } from './rollup.entities';
 import { RollupRepository } from './rollup.repository';
@@ -46,6 +46,9 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 }
 
 const keyCount = (e: PendingEvent) => e.households.length + e.members.length + e.sessions.length;
+
+const sameSessionFact = (a: SessionFact, b: SessionFact) =>
+  a.unitId === b.unitId && a.day === b.day && SESSION_RECORDS.every(({ column }) => a.records[column] === b.records[column]);
 
 const sameEntryFact = (a: EntryFact, b: EntryFact) =>
   a.householdId === b.householdId && a.unitId === b.unitId && a.day === b.day && a.aFlags === b.aFlags && a.vFlags === b.vFlags &&
@@ -238,7 +241,7 @@ export class ProjectorService {
     const upsert: SessionFact[] = [];
     for (const [id, fact] of fresh) {
       const old = stored.get(id);
-      if (old && JSON.stringify(old) === JSON.stringify(fact)) continue;
+      if (old && sameSessionFact(old, fact)) continue;
       if (old) count(old, -1);
       count(fact, 1);
       upsert.push(fact);

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ASSIST_SERVICES } from '@cdtg/assists';
-import { Basis, FLAG, MEASURES } from './measures';
+import { basesOf, Basis, FLAG, MEASURES, MEASURE_SOURCES, measuresSql, SESSION_RECORDS, SESSION_RECORDS_SQL, SOURCES } from './measures';
 import { todayInVietnam } from '@cdtg/geography';
 import { GeographyMapService } from './geography-map.service';
 import { CELL_KINDS, CELL_KINDS_SQL } from './cell-kinds';
@@ -9,7 +9,7 @@ import { ROLLUP_LOCK } from './projector.service';
 import { NO_PARENT } from './rollup.entities';
 import { RollupCheckOrigin } from './rollup-check.entity';
 import { RollupCheckRepository } from './rollup-check.repository';
-import { bucketSql, entryMeasuresSql, RollupRepository, sessionMeasuresSql, volunteerMeasuresSql } from './rollup.repository';
+import { bucketSql, RollupRepository } from './rollup.repository';
 import { STORED_GRAINS } from './periods';
 
 export interface TableCheck {
@@ -60,7 +60,7 @@ export interface RebuildReport {
 const FACT_TABLES = {
   rollup_entry_fact: { keys: ['entry_id'], values: ['household_id', 'unit_id', 'day', 'a_flags', 'v_flags', 'done_bits', 'follow_up_bits', 'a_net', 'v_net'] },
   rollup_volunteer_fact: { keys: ['member_id', 'day'], values: ['unit_id', 'flags'] },
-  rollup_session_fact: { keys: ['session_id'], values: ['unit_id', 'day', 'participants', 'trained'] },
+  rollup_session_fact: { keys: ['session_id'], values: ['unit_id', 'day', ...SESSION_RECORDS.map((r) => r.column)] },
   rollup_cell: { keys: ['unit_id', 'grain', 'bucket', 'basis'], values: [...MEASURES] },
 } as const;
 const MAPPED = { keys: ['unit_id', 'grain', 'bucket', 'basis', 'split'], values: [...MEASURES] };
@@ -80,15 +80,13 @@ const q = (name: string) => `"${name}"`;
 const FIRST = (partition: string, bit: number) => `(CASE WHEN row_number() OVER (PARTITION BY ${partition} ORDER BY occurred_at, id) = 1 THEN ${bit} ELSE 0 END)`;
 
 /**
- * One SELECT per stored grain and fact table (entries in both bases), each made by `select` from the measures' SQL;
- * over the rebuilt facts (prefix "rb_") or the stored ones ("").
+ * One SELECT per stored grain, fact table and basis it is summed in (entries in both), each made by `select` from the
+ * measures' SQL; over the rebuilt facts (prefix "rb_") or the stored ones ("").
  */
 function factParts(select: (grain: string, basis: Basis, measures: Record<string, string>, table: string) => string, prefix: 'rb_' | '' = 'rb_'): string[] {
-  return STORED_GRAINS.flatMap((grain) => [
-    ...[Basis.All, Basis.Verified].map((basis) => select(grain, basis, entryMeasuresSql(grain, basis), `${prefix}rollup_entry_fact`)),
-    select(grain, Basis.All, volunteerMeasuresSql(grain), `${prefix}rollup_volunteer_fact`),
-    select(grain, Basis.All, sessionMeasuresSql(), `${prefix}rollup_session_fact`),
-  ]);
+  return STORED_GRAINS.flatMap((grain) =>
+    MEASURE_SOURCES.flatMap((source) => basesOf(source).map((basis) => select(grain, basis, measuresSql(source, grain, basis), `${prefix}${SOURCES[source].table}`))),
+  );
 }
 
 /**
@@ -347,9 +345,7 @@ export class RebuildService {
     await manager.query(`DROP TABLE IF EXISTS rb_rollup_session_fact`);
     await manager.query(
       `CREATE TEMP TABLE rb_rollup_session_fact ON COMMIT DROP AS
-       SELECT id AS session_id, unit_id, (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, coalesce(participants_total, 0) AS participants,
-              ARRAY[coalesce(female_under_35, 0), coalesce(female_35_59, 0), coalesce(female_60_plus, 0),
-                    coalesce(male_under_35, 0), coalesce(male_35_59, 0), coalesce(male_60_plus, 0)] AS trained
+       SELECT id AS session_id, unit_id, (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, ${SESSION_RECORDS_SQL}
          FROM training_session WHERE status = 'held' AND attendance_logged_at IS NOT NULL`,
     );
   }

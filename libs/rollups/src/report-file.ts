@@ -1,9 +1,9 @@
 import ExcelJS from 'exceljs';
-import { ASSIST_SERVICE_NAMES, ASSIST_SERVICES } from '@cdtg/assists';
 import { Language } from '@cdtg/notifications';
 import { foldVietnamese, writeCsv } from '@cdtg/text';
 import { ExportFormat } from './coverage-query';
 import { CoverageReport, CoverageRow } from './coverage.service';
+import { figureOf, SHOWN } from './measures';
 import { Period } from './periods';
 
 export interface ReportFile {
@@ -20,40 +20,21 @@ interface ColumnSpec {
 }
 
 const h = (vi: string, en: string) => ({ [Language.vi]: vi, [Language.en]: en });
-const TRAINED = [
-  ['female', 'under_35', 'Nữ dưới 35', 'Women under 35'],
-  ['female', '35_59', 'Nữ 35–59', 'Women 35–59'],
-  ['female', '60_plus', 'Nữ từ 60', 'Women 60+'],
-  ['male', 'under_35', 'Nam dưới 35', 'Men under 35'],
-  ['male', '35_59', 'Nam 35–59', 'Men 35–59'],
-  ['male', '60_plus', 'Nam từ 60', 'Men 60+'],
-] as const;
 
-/** The columns of a coverage table, with Vietnamese and English headers: one list for CSV, XLSX and the digest. */
+/** Coverage follows households reached to date, its numerator. */
+const COVERAGE_PERCENT: ColumnSpec = { header: h('Tỷ lệ bao phủ (%)', 'Coverage (%)'), kind: 'percent', value: (r) => r.coveragePercent };
+
+/** The columns of a coverage table, with Vietnamese and English headers: one list for CSV, XLSX and the digest; a column per shown measure (measures.ts). */
 export const COVERAGE_COLUMNS: ColumnSpec[] = [
   { header: h('Mã đơn vị', 'Unit code'), kind: 'text', value: (r) => r.unit.code },
   { header: h('Đơn vị', 'Unit'), kind: 'text', value: (r) => r.unit.name },
   { header: h('Từ ngày', 'From'), kind: 'date', value: (r) => r.periodStart },
   { header: h('Đến ngày', 'To'), kind: 'date', value: (r) => r.periodEnd },
   { header: h('Số hộ', 'Households'), kind: 'count', value: (r) => r.households },
-  { header: h('Hộ được hỗ trợ trong kỳ', 'Households reached in the period'), kind: 'count', value: (r) => r.householdsReached },
-  { header: h('Hộ được hỗ trợ lũy kế', 'Households reached to date'), kind: 'count', value: (r) => r.householdsReachedToDate },
-  { header: h('Tỷ lệ bao phủ (%)', 'Coverage (%)'), kind: 'percent', value: (r) => r.coveragePercent },
-  { header: h('Lượt hỗ trợ', 'Entries'), kind: 'count', value: (r) => r.entries },
-  { header: h('Lượt đã xác minh', 'Entries verified'), kind: 'count', value: (r) => r.entriesVerified },
-  ...ASSIST_SERVICES.map((s) => ASSIST_SERVICE_NAMES[s]).flatMap((name, i) => [
-    { header: h(`${name.vi}: hoàn thành`, `${name.en}: done`), kind: 'count' as const, value: (r: CoverageRow) => r.services[i].done },
-    { header: h(`${name.vi}: cần hỗ trợ lại`, `${name.en}: follow-up`), kind: 'count' as const, value: (r: CoverageRow) => r.services[i].followUp },
-  ]),
-  { header: h('Việc cần hỗ trợ lại đang mở', 'Follow-ups open'), kind: 'count', value: (r) => r.followUpsOpen },
-  { header: h('Tình nguyện viên hoạt động', 'Active volunteers'), kind: 'count', value: (r) => r.activeVolunteers },
-  { header: h('Buổi tập huấn', 'Sessions held'), kind: 'count', value: (r) => r.sessionsHeld },
-  { header: h('Người tham dự', 'Participants'), kind: 'count', value: (r) => r.participants },
-  ...TRAINED.map(([gender, band, vi, en]) => ({
-    header: h(`Đã tập huấn: ${vi}`, `Trained: ${en}`),
-    kind: 'count' as const,
-    value: (r: CoverageRow) => r.trained.find((t) => t.gender === gender && t.ageBand === band)?.people ?? 0,
-  })),
+  ...SHOWN.flatMap((m): ColumnSpec[] => {
+    const column: ColumnSpec = { header: m.row.header, kind: 'count', value: (r) => figureOf(r, m) };
+    return 'field' in m.row && m.row.field === 'householdsReachedToDate' ? [column, COVERAGE_PERCENT] : [column];
+  }),
   { header: h('Số liệu ước tính theo tỷ lệ', 'Apportioned'), kind: 'flag', value: (r) => r.apportioned },
 ];
 

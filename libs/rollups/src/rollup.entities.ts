@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CoverageExport } from './coverage-export.entity';
 import { RollupCheck } from './rollup-check.entity';
-import { MEASURES } from './measures';
+import { MEASURES, SESSION_RECORDS } from './measures';
 
 /**
  * What one valid assistance entry counts for (see facts.ts): written by the projector, read for days and small units.
@@ -78,13 +78,11 @@ export class RollupSessionFact {
   @Column({ type: 'date' })
   day: string;
 
-  @Column({ type: 'int' })
-  participants: number;
-
-  /** Trained by gender and age band: female under 35, 35–59, 60+, then male. */
-  @Column({ type: 'int', array: true })
-  trained: number[];
 }
+
+// What a held session records for the measures that read it (participants, trained by gender and age band...): one int
+// column per entry of SESSION_RECORDS, named after its measure.
+for (const { column } of SESSION_RECORDS) Column({ type: 'int', name: column })(RollupSessionFact.prototype, column);
 
 /** The key of a cell (and of a mapped cell): a unit, a grain and its bucket, a basis. */
 abstract class CellKeyColumns {

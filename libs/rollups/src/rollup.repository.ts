@@ -2,40 +2,13 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { ASSIST_SERVICES, ServiceOutcome } from '@cdtg/assists';
+import { ServiceOutcome } from '@cdtg/assists';
 import { CellKey } from './cell-deltas';
-import { ActivityState, EntryFact, EntryState, SessionFact, VolunteerFact } from './facts';
-import { add, Basis, countsIn, ENTRY_MEASURES, FLAG, GRAIN_FLAG, MEASURES, Vector, zero } from './measures';
+import { ActivityState, EntryFact, EntryState, SessionFact, sessionFactOf, VolunteerFact } from './facts';
+import { add, Basis, countsIn, followsBasis, MEASURES, MEASURE_SOURCES, measuresSql, SESSION_RECORDS, SOURCES, Vector, zero } from './measures';
 import { StoredGrain } from './periods';
 
 const q = (name: string) => `"${name}"`;
-
-/** SQL that turns entry facts into the measure columns (households by the flag of `grain`). */
-function entryMeasuresSql(grain: StoredGrain | 'D', basis: Basis): Record<string, string> {
-  const flags = basis === Basis.All ? 'f.a_flags' : 'f.v_flags';
-  const counted = `(${flags} & 1)`;
-  const out: Record<string, string> = {
-    households: `sum(((${flags} & ${GRAIN_FLAG[grain]}) <> 0)::int)::int`,
-    households_ever: `sum(((${flags} & ${FLAG.ever}) <> 0)::int)::int`,
-    entries: `sum(${counted})::int`,
-    entries_verified: `sum(${counted} * (f.v_flags & 1))::int`,
-    follow_ups_net: `sum(${basis === Basis.All ? 'f.a_net' : 'f.v_net'})::int`,
-  };
-  ASSIST_SERVICES.forEach((s, i) => {
-    out[`done_${s}`] = `sum(${counted} * ((f.done_bits >> ${i}) & 1))::int`;
-    out[`follow_up_${s}`] = `sum(${counted} * ((f.follow_up_bits >> ${i}) & 1))::int`;
-  });
-  return out;
-}
-
-function volunteerMeasuresSql(grain: StoredGrain | 'D'): Record<string, string> {
-  return { volunteers: `sum(((f.flags & ${GRAIN_FLAG[grain]}) <> 0)::int)::int`, volunteers_ever: `sum(((f.flags & ${FLAG.ever}) <> 0)::int)::int` };
-}
-
-function sessionMeasuresSql(): Record<string, string> {
-  const bands = ['trained_female_under_35', 'trained_female_35_59', 'trained_female_60_plus', 'trained_male_under_35', 'trained_male_35_59', 'trained_male_60_plus'];
-  return { sessions_held: 'count(*)::int', participants: 'sum(f.participants)::int', ...Object.fromEntries(bands.map((b, i) => [b, `sum(f.trained[${i + 1}])::int`])) };
-}
 
 /** A SQL expression for the bucket of grain `grain` holding day column `day`. */
 export function bucketSql(grain: StoredGrain | 'D', day: string): string {
@@ -222,25 +195,23 @@ export class RollupRepository {
   }
 
   async sessionFacts(manager: EntityManager, ids: string[]): Promise<SessionFact[]> {
-    const rows = (await manager.query(`SELECT session_id, unit_id, day::text AS day, participants, trained FROM rollup_session_fact WHERE session_id = ANY($1::uuid[])`, [ids])) as {
-      session_id: string;
-      unit_id: string;
-      day: string;
-      participants: number;
-      trained: number[];
-    }[];
-    return rows.map((r) => ({ sessionId: r.session_id, unitId: r.unit_id, day: r.day, participants: r.participants, trained: r.trained as SessionFact['trained'] }));
+    const rows = (await manager.query(
+      `SELECT session_id, unit_id, day::text AS day, ${SESSION_RECORDS.map((r) => q(r.column)).join(', ')} FROM rollup_session_fact WHERE session_id = ANY($1::uuid[])`,
+      [ids],
+    )) as Record<string, unknown>[];
+    return rows.map(sessionFactOf);
   }
 
   async writeSessionFacts(manager: EntityManager, upsert: SessionFact[], remove: string[]): Promise<void> {
     if (remove.length) await manager.query(`DELETE FROM rollup_session_fact WHERE session_id = ANY($1::uuid[])`, [remove]);
     if (!upsert.length) return;
+    const columns = SESSION_RECORDS.map((r) => q(r.column));
     await manager.query(
-      `INSERT INTO rollup_session_fact (session_id, unit_id, day, participants, trained)
-       SELECT x."sessionId", x."unitId", x.day, x.participants, ARRAY(SELECT jsonb_array_elements_text(x.trained)::int)
-         FROM jsonb_to_recordset($1::jsonb) AS x("sessionId" uuid, "unitId" uuid, day date, participants int, trained jsonb)
-       ON CONFLICT (session_id) DO UPDATE SET unit_id = EXCLUDED.unit_id, day = EXCLUDED.day, participants = EXCLUDED.participants, trained = EXCLUDED.trained`,
-      [JSON.stringify(upsert)],
+      `INSERT INTO rollup_session_fact (session_id, unit_id, day, ${columns.join(', ')})
+       SELECT x."sessionId", x."unitId", x.day, ${columns.map((c) => `x.${c}`).join(', ')}
+         FROM jsonb_to_recordset($1::jsonb) AS x("sessionId" uuid, "unitId" uuid, day date, ${columns.map((c) => `${c} int`).join(', ')})
+       ON CONFLICT (session_id) DO UPDATE SET unit_id = EXCLUDED.unit_id, day = EXCLUDED.day, ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
+      [JSON.stringify(upsert.map(({ records, ...key }) => ({ ...key, ...records })))],
     );
   }
 
@@ -463,11 +434,7 @@ export class RollupRepository {
     const rows = await this.prepared(
       snapshot,
       `WITH src AS MATERIALIZED (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS s(source_id, unit_id))
-       ${select(entryMeasuresSql(grain, basis), 'rollup_entry_fact')}
-       UNION ALL
-       ${select(volunteerMeasuresSql(grain), 'rollup_volunteer_fact')}
-       UNION ALL
-       ${select(sessionMeasuresSql(), 'rollup_session_fact')}`,
+       ${MEASURE_SOURCES.map((source) => select(measuresSql(source, grain, basis), SOURCES[source].table)).join('\n       UNION ALL\n       ')}`,
       [pairs.map((p) => p[0]), pairs.map((p) => p[1]), from, to],
       'array',
     );
@@ -527,7 +494,7 @@ export class RollupRepository {
 
   /** The sum of a measure over rows `x` of both bases: an entry measure from the asked basis (`param`), the others from basis 0. */
   private basisSum(basis: Basis, measure: string, param: string): string {
-    return basis === Basis.All ? `sum(x.${q(measure)})` : `sum(CASE WHEN x.basis = ${ENTRY_MEASURES.has(measure) ? param : '0'} THEN x.${q(measure)} END)`;
+    return basis === Basis.All ? `sum(x.${q(measure)})` : `sum(CASE WHEN x.basis = ${followsBasis(measure) ? param : '0'} THEN x.${q(measure)} END)`;
   }
 
   /** Entry measures come from the asked basis, sessions and volunteers from basis 0 (they have no verification). */
@@ -546,5 +513,3 @@ export class RollupRepository {
     return out;
   }
 }
-
-export { entryMeasuresSql, volunteerMeasuresSql, sessionMeasuresSql };

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ActivityState, SessionFact } from './facts';
+import { ActivityState, SessionFact, sessionFactOf } from './facts';
+import { SESSION_RECORDS_SQL } from './measures';
 
 /**
  * What the rollups read of training sessions: a session counts once it is held with its attendance logged, on the
@@ -10,18 +11,11 @@ import { ActivityState, SessionFact } from './facts';
 export class SessionSource {
   async heldSessions(manager: EntityManager, ids: string[]): Promise<SessionFact[]> {
     const rows = (await manager.query(
-      `SELECT id, unit_id, (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text AS day, participants_total,
-              female_under_35, female_35_59, female_60_plus, male_under_35, male_35_59, male_60_plus
+      `SELECT id AS session_id, unit_id, (starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text AS day, ${SESSION_RECORDS_SQL}
          FROM training_session WHERE id = ANY($1::uuid[]) AND status = 'held' AND attendance_logged_at IS NOT NULL`,
       [ids],
     )) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      sessionId: r.id as string,
-      unitId: r.unit_id as string,
-      day: r.day as string,
-      participants: Number(r.participants_total ?? 0),
-      trained: [r.female_under_35, r.female_35_59, r.female_60_plus, r.male_under_35, r.male_35_59, r.male_60_plus].map((n) => Number(n ?? 0)) as SessionFact['trained'],
-    }));
+    return rows.map(sessionFactOf);
   }
 
   async activitiesOfMembers(manager: EntityManager, ids: string[]): Promise<ActivityState[]> {

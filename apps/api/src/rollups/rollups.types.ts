@@ -2,7 +2,7 @@ import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from '@
 import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AssistService } from '@cdtg/assists';
 import { Language } from '@cdtg/notifications';
-import { Basis, CoverageLevel, CoverageSource, ExportFormat, ExportStatus, Period } from '@cdtg/rollups';
+import { Basis, CoverageLevel, CoverageSource, ExportFormat, ExportStatus, MeasureGroup, Period, SHOWN } from '@cdtg/rollups';
 import { AdminUnitType } from '../geography/geography.types';
 
 registerEnumType(Period, { name: 'Period', description: 'Days, ISO weeks, months, quarters and years in Asia/Ho_Chi_Minh; Cumulative: from the beginning to the end of the range' });
@@ -69,39 +69,18 @@ export class CoverageRowType {
   @Field(() => Float, { nullable: true, description: 'Households of the unit (the denominator) as of the end of the period; null when unknown' })
   households: number | null;
 
-  @Field(() => Float, { description: 'Distinct households helped in the period' })
-  householdsReached: number;
-
-  @Field(() => Float, { description: 'Distinct households helped from the beginning to the end of the period' })
-  householdsReachedToDate: number;
-
   @Field(() => Float, { nullable: true, description: 'householdsReachedToDate / households × 100' })
   coveragePercent: number | null;
-
-  @Field(() => Float)
-  entries: number;
-
-  @Field(() => Float)
-  entriesVerified: number;
-
-  @Field(() => [ServiceCountType])
-  services: ServiceCountType[];
-
-  @Field(() => Float, { description: 'Services left for a follow-up and not yet settled, at the end of the period' })
-  followUpsOpen: number;
-
-  @Field(() => Float, { description: 'Distinct members who helped a household or worked at a held session' })
-  activeVolunteers: number;
-
-  @Field(() => Float)
-  sessionsHeld: number;
-
-  @Field(() => Float)
-  participants: number;
-
-  @Field(() => [TrainedCountType])
-  trained: TrainedCountType[];
 }
+
+/** The item type of each group of figures of a row (a new group of measures needs one). */
+const GROUP_TYPES: Record<MeasureGroup, () => [typeof ServiceCountType | typeof TrainedCountType]> = { services: () => [ServiceCountType], trained: () => [TrainedCountType] };
+
+// A Float field per measure shown on its own, and a list field per group: declared from the measure registry.
+for (const { row } of SHOWN) {
+  if ('field' in row) Field(() => Float, row.description ? { description: row.description } : {})(CoverageRowType.prototype, row.field);
+}
+for (const group of Object.keys(GROUP_TYPES) as MeasureGroup[]) Field(GROUP_TYPES[group])(CoverageRowType.prototype, group);
 
 @ObjectType('CoverageReport')
 export class CoverageReportType {
