@@ -17,7 +17,7 @@ const COVERAGE = `query($code: String!, $level: CoverageLevel!, $period: Period!
   coverage(unitCode: $code, level: $level, period: $period, from: $from, to: $to, geographyAsOf: $geo, basis: $basis) {
     geographyAsOf source asOf { eventId pendingEvents }
     rows { unit { code name } periodStart periodEnd apportioned households householdsReached householdsReachedToDate coveragePercent entries entriesVerified
-           followUpsOpen activeVolunteers sessionsHeld participants services { service done followUp } trained { gender ageBand people } } } }`;
+           followUpsOpen activeVolunteers sessionsHeld participants practicalStepsCompleted services { service done followUp } trained { gender ageBand people } } } }`;
 
 type Row = {
   unit: { code: string; name: string };
@@ -34,6 +34,7 @@ type Row = {
   activeVolunteers: number;
   sessionsHeld: number;
   participants: number;
+  practicalStepsCompleted: number;
   services: { service: string; done: number; followUp: number }[];
   trained: { gender: string; ageBand: string; people: number }[];
 };
@@ -213,13 +214,13 @@ describe('coverage rollups across the 2025 reform', () => {
     await officer.gql(`mutation($id: UUID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`, { id: assigned.data!.assignMember.id });
     // The session took place on 2026-10-20 (moved into the past directly: a new plan must be in the future).
     await t.db.query(`UPDATE training_session SET starts_at = '2026-10-20T01:00:00Z', ends_at = '2026-10-20T03:00:00Z' WHERE id = $1`, [sessionId]);
-    const logged = await officer.gql(`mutation($id: UUID!) { logAttendance(sessionId: $id, input: { femaleUnder35: 3, female35To59: 4, female60Plus: 5, maleUnder35: 1, male35To59: 2, male60Plus: 6, total: 22 }) { status } }`, {
+    const logged = await officer.gql(`mutation($id: UUID!) { logAttendance(sessionId: $id, input: { femaleUnder35: 3, female35To59: 4, female60Plus: 5, maleUnder35: 1, male35To59: 2, male60Plus: 6, total: 22, practicalSteps: [{ topic: "vneid", completed: 9 }] }) { status } }`, {
       id: sessionId,
     });
     expect(logged.errors).toBeUndefined();
     await settled();
     const month = (await report({ code: '20209', level: 'Commune', period: 'Month', from: '2026-10-01', to: '2026-10-31' }, officer)).rows[0];
-    expect(month).toMatchObject({ sessionsHeld: 1, participants: 22, activeVolunteers: 2 });
+    expect(month).toMatchObject({ sessionsHeld: 1, participants: 22, activeVolunteers: 2, practicalStepsCompleted: 9 });
     expect(month.trained.find((x) => x.gender === 'male' && x.ageBand === '60_plus')!.people).toBe(6);
     expect((await t.app.get(RebuildService).run('verify')).consistent).toBe(true);
   });
@@ -270,6 +271,8 @@ describe('coverage rollups across the 2025 reform', () => {
     expect(thanhKhe.getCell(6).value).toBe(2); // households reached in October 2026 (H5 voided)
     expect(thanhKhe.getCell(6).numFmt).toBe('#,##0.###');
     expect(thanhKhe.getCell(3).value).toEqual(new Date('2026-10-01T00:00:00Z'));
+    const practical = (sheet.getRow(1).values as unknown[]).indexOf('Bước thực hành đã hoàn thành');
+    expect(thanhKhe.getCell(practical).value).toBe(9); // the session of 20 October 2026 (a measure added through the registry)
     expect(xlsx.rows).toBe(sheet.rowCount - 1);
 
     const csv = await make('Csv');

@@ -3,6 +3,7 @@ import { createDataSource } from '@cdtg/database';
 import { loadDemoActivity, loadDemoCity, seedDemoSessions } from '@cdtg/demo';
 import { ProjectorService, RebuildService, RollupRepository, SessionSource } from '@cdtg/rollups';
 import { DATA_MODEL } from '@cdtg/runtime';
+import { PracticalSteps1796502204875 } from '../../libs/database/src/migrations/1796502204875-practical-steps';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 /**
@@ -80,5 +81,53 @@ describe('rollups: the incremental projection equals the rebuild', () => {
     expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`))[0].n).toBe(0);
     const report = await new RebuildService(dataSource).run('verify');
     expect(report).toMatchObject({ consistent: true, entryFacts: { different: 0 }, volunteerFacts: { different: 0 }, cells: { different: 0 }, mappedCells: { different: 0 }, treeCells: { different: 0 } });
+  }, 120_000);
+
+  it('counts a measure added through the registry alone (practical steps) as a recount from the sessions; its migration fills what is stored', async () => {
+    // Per commune-or-higher unit, grain and bucket: the steps of held sessions in its subtree, straight from training_session.
+    const recount = () =>
+      db.query<{ key: string; n: number }>(
+        `SELECT k.id || '/' || g.grain || '/' || g.bucket AS key, sum(p.value::int)::int AS n
+           FROM training_session s JOIN admin_unit u ON u.id = s.unit_id
+           JOIN admin_unit k ON u.path LIKE k.path || '%' AND k.kind IN ('commune', 'special_zone', 'district', 'province')
+          CROSS JOIN LATERAL jsonb_each_text(s.practical_completions) p
+          CROSS JOIN LATERAL (VALUES ('M', date_trunc('month', s.starts_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text), ('A', '1900-01-01')) g(grain, bucket)
+          WHERE s.status = 'held' AND s.attendance_logged_at IS NOT NULL
+          GROUP BY 1 ORDER BY 1`,
+      );
+    const stored = () =>
+      db.query<{ key: string; n: number }>(
+        `SELECT unit_id || '/' || grain || '/' || bucket AS key, practical_steps AS n FROM rollup_cell WHERE basis = 0 AND grain IN ('M', 'A') AND practical_steps <> 0 ORDER BY 1`,
+      );
+    // One more held session, in a ward merged by the 2025 reform (before it): its steps reach today's tree through mapped cells.
+    const [old] = await db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE kind = 'commune' AND valid_to < '2025-07-01' ORDER BY code LIMIT 1`);
+    await db.query(`CREATE TEMP TABLE s AS SELECT * FROM training_session WHERE status = 'held' LIMIT 1`);
+    const [session] = await db.query<{ id: string }>(
+      `UPDATE s SET id = gen_random_uuid(), unit_id = $1, starts_at = '2025-03-10T01:00:00Z', ends_at = '2025-03-10T03:00:00Z', attendance_logged_at = '2025-03-10T04:00:00Z',
+                    practical_completions = '{"vneid": 7, "digital_literacy": 5}' RETURNING id`,
+      [old.id],
+    );
+    await db.query(`INSERT INTO training_session SELECT * FROM s`);
+    const projector = new ProjectorService(dataSource, new RollupRepository(dataSource), new SessionSource());
+    await dataSource.transaction((manager) => projector.project(manager, { households: [], members: [], sessions: [session.id] }));
+    expect((await recount()).length).toBeGreaterThan(4);
+    expect(await stored()).toEqual(await recount());
+    expect((await db.query<{ n: number }>(`SELECT sum(practical_steps)::float8 AS n FROM rollup_mapped_cell WHERE grain = 'A' AND basis = 0`))[0].n).not.toBe(0);
+    const rebuild = new RebuildService(dataSource);
+    expect(await rebuild.run('verify')).toMatchObject({ consistent: true, sessionFacts: { different: 0 }, cells: { different: 0 }, mappedCells: { different: 0 }, treeCells: { different: 0 } });
+
+    // Its migration, on what is stored: cells filled from the session facts; mapped and tree cells refilled by the next check.
+    const migration = new PracticalSteps1796502204875();
+    const runner = dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await stored()).toEqual(await recount());
+    expect((await db.query<{ stale: boolean }>(`SELECT stale FROM rollup_geography`))[0].stale).toBe(true);
+    expect(await rebuild.run('verify')).toMatchObject({ consistent: true, remapped: true, differences: 0 });
+    expect(await rebuild.run('verify')).toMatchObject({ consistent: true, remapped: false, mappedCells: { different: 0 }, treeCells: { different: 0 } });
   }, 120_000);
 });

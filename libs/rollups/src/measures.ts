@@ -215,6 +215,12 @@ export const MEASURE_LIST = [
       }),
     ),
   ),
+  /** Practical steps completed at held sessions: per topic, the participants who did its step (VNeID activated on the spot...). */
+  recorded('practical_steps', `coalesce((SELECT sum(p.value::int) FROM jsonb_each_text(practical_completions) AS p), 0)::int`, {
+    field: 'practicalStepsCompleted',
+    description: "Practical steps completed at held sessions: per topic, the participants who completed its step (one who completed two topics' steps counts twice)",
+    header: h('Bước thực hành đã hoàn thành', 'Practical steps completed'),
+  }),
 ];
 
 type Declaration = (typeof MEASURE_LIST)[number];
