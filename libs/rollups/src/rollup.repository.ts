@@ -43,7 +43,7 @@ const toVector = (row: Record<string, unknown>): Vector => MEASURES.map((m) => N
 
 /**
  * Every measure of a row as one comma-separated text, from the SQL expression of each (`expression`): the driver
- * makes a string and a property of every field, and for a few hundred rows of 29 measures that cost more than the
+ * makes a string and a property of every field, and for a few hundred rows of some thirty measures that cost more than the
  * statement. `unpack` reads it back.
  */
 const packed = (expression: (measure: string) => string) => `concat_ws(',', ${MEASURES.map((m) => `coalesce(${expression(m)}, 0)`).join(', ')})`;
