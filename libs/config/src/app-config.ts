@@ -214,14 +214,14 @@ export class AppConfig {
   @Max(10_000, { message: 'must be a whole number between 1 and 10000' })
   SIGNIN_MAX_FAILURES_PER_ADDRESS = 30;
 
-  /** GraphQL requests allowed per signed-in user per minute (0 turns the limit off). */
+  /** GraphQL requests allowed per signed-in user per minute, at most a sixth of it (rounded up) per 10 seconds (0 turns the limit off). */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number between 0 and 1000000' })
   @Min(0, { message: 'must be a whole number between 0 and 1000000' })
   @Max(1_000_000, { message: 'must be a whole number between 0 and 1000000' })
   RATE_LIMIT_PER_USER = 600;
 
-  /** GraphQL requests allowed per client address per minute (0 turns the limit off). */
+  /** GraphQL requests allowed per client address per minute, at most a sixth of it (rounded up) per 10 seconds (0 turns the limit off). */
   @Transform(toInt)
   @IsInt({ message: 'must be a whole number between 0 and 1000000' })
   @Min(0, { message: 'must be a whole number between 0 and 1000000' })
