@@ -5,7 +5,7 @@ import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner
 import { Role } from '@cdtg/access';
 import { loadDemoCity } from '@cdtg/demo';
 import { JobHandlerRegistry, jobIdOf, JobName } from '@cdtg/queue';
-import { formatVietnamTime, vietnamDate } from '@cdtg/sessions';
+import { formatVietnamTime, vietnamDate } from '@cdtg/time';
 import { eventually, GqlResponse, startTestApp, TestApp } from '../support/app';
 import { CaughtMail, TestSmtpServer } from '../support/smtp';
 import { REDIS_URL } from '../support/test-env';

@@ -43,8 +43,8 @@ export function foldLine(line: string): string {
  * An iCalendar document (METHOD:PUBLISH: events to add to a calendar, not meeting requests), with CRLF line ends
  * and folded lines. Times are written in UTC; calendar apps show them in the reader's zone.
  */
-export function icsCalendar(events: CalendarEvent[], options: { name: string; now?: Date }): string {
-  const stamp = utc(options.now ?? new Date());
+export function icsCalendar(events: CalendarEvent[], options: { name: string; now: Date }): string {
+  const stamp = utc(options.now);
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
