@@ -1,3 +1,5 @@
+import { VIETNAM_TZ } from '@cdtg/time';
+
 /** One event of an iCalendar (RFC 5545) document. */
 export interface CalendarEvent {
   uid: string;
@@ -52,7 +54,7 @@ export function icsCalendar(events: CalendarEvent[], options: { name: string; no
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
     `X-WR-CALNAME:${escapeText(options.name)}`,
-    'X-WR-TIMEZONE:Asia/Ho_Chi_Minh',
+    `X-WR-TIMEZONE:${VIETNAM_TZ}`,
     'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
     'X-PUBLISHED-TTL:PT1H',
   ];
