@@ -17,6 +17,19 @@ export default tseslint.config(
     },
   },
   {
+    // What time it is comes from the injected Clock (libs/time), so that tests can set it. Durations may read Date.now().
+    // libs/rollups and apps/api/src/rollups: still on the machine's clock, until they take the Clock.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['apps/web/**', 'libs/time/**', 'libs/rollups/**', 'apps/api/src/rollups/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='forwardRef']", message: 'No forwardRef cycles: move the shared concept down a layer.' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read the time from the injected Clock (@cdtg/time): clock.now(), clock.today().' },
+      ],
+    },
+  },
+  {
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     ignores: ['libs/config/**'],
     rules: {

@@ -3,6 +3,7 @@ import { INestApplication, Module } from '@nestjs/common';
 import { AuthService } from '@cdtg/accounts';
 import { loadConfig } from '@cdtg/config';
 import { CoreModule, createApp } from '@cdtg/runtime';
+import { TimeModule } from '@cdtg/time';
 import { DataSource } from 'typeorm';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
@@ -36,7 +37,7 @@ export async function startBenchApp(databaseUrl: string, options: { worker: bool
     },
   );
 
-  @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), ApiModule, ...(options.worker ? [WorkerModule] : [])] })
+  @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), TimeModule.forRoot(), ApiModule, ...(options.worker ? [WorkerModule] : [])] })
   class BenchAppModule {}
 
   const app = await createApp({ module: BenchAppModule });

@@ -7,7 +7,7 @@ import { EVERYTHING } from '@cdtg/access';
 import { createDataSource } from '@cdtg/database';
 import { DirectoryImportService, DirectoryService } from '@cdtg/directory';
 import { Basis, CoverageLevel, CoverageService, Period, RebuildService } from '@cdtg/rollups';
-import { todayInVietnam } from '@cdtg/geography';
+import { systemClock } from '@cdtg/time';
 import { DATA_MODEL, runMigrations } from '@cdtg/runtime';
 import { startBenchApp } from './bench-app';
 import { coldStartScenario } from './cold-start';
@@ -91,7 +91,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     if (wanted('coverage')) {
       options.log('1–2. coverage from the rollups vs GROUP BY');
       results.push(...(await coverageScenarios(ds, coverage, places, options.runs, load.warmupMs)));
-      const today = todayInVietnam();
+      const today = systemClock.today();
       await explainWhile(ds, explainDir, 'coverage-province-communes-to-date', () =>
         coverage.coverage(EVERYTHING, { unitCode: places.province, level: CoverageLevel.Commune, period: Period.Cumulative, to: today, geographyAsOf: today, basis: Basis.All }),
       );

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { EVERYTHING } from '@cdtg/access';
 import { DirectoryImportKind, DirectoryImportService, DirectoryService } from '@cdtg/directory';
-import { todayInVietnam } from '@cdtg/geography';
+import { systemClock } from '@cdtg/time';
 import { Basis, CoverageLevel, CoverageService, Period, RebuildReport, RebuildService } from '@cdtg/rollups';
 import { BenchApp } from './bench-app';
 import { measure, measurePair, summarise, Timing } from './stats';
@@ -75,7 +75,7 @@ export async function coverageScenarios(dataSource: DataSource, coverage: Covera
   const child = (code: string, asOf: string) => `c.parent_id = (SELECT id FROM admin_unit WHERE code = '${code}' AND COALESCE(valid_from, '-infinity') <= '${asOf}'::date AND COALESCE(valid_to, 'infinity') >= '${asOf}'::date)`;
   const base = { period: Period.Cumulative, to: places.today, basis: Basis.All };
   // To date: up to today (the data ends on places.today), the department's Monday question. Answered from the mapped cells.
-  const today = todayInVietnam();
+  const today = systemClock.today();
   await run(
     `1. coverage to date of a province's communes (${places.province})`,
     { ...base, to: today, unitCode: places.province, level: CoverageLevel.Commune, geographyAsOf: today },

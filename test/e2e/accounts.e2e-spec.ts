@@ -24,6 +24,7 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     t = await startTestApp({ env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://cdtg.danang.test' } });
     await loadDemoCity(t.app.get(DataSource));
   }, 60_000);
+  afterEach(() => t?.clock.release());
   afterAll(async () => {
     await t?.close();
     await smtp?.stop();
@@ -99,6 +100,9 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     // Another account from the same address is not locked by it.
     const other = await createUser(t, { email: 'other@cdtg.test', role: Role.GroupLead, groupId: await anyGroupId(t) });
     expect((await t.anonymous(SIGN_IN, { email: other.email, password: other.password })).errors).toBeUndefined();
+    // A minute later (the application's clock, not a wait) the account signs in again.
+    t.clock.advance(61_000);
+    expect((await t.anonymous(SIGN_IN, { email: user.email, password: user.password })).errors).toBeUndefined();
   });
 
   it('signs in with an e-mailed link (in English for an English speaker), once', async () => {
@@ -115,6 +119,11 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     expect((await t.anonymous<{ signInWithLink: Auth }>(USE, { t: token })).data!.signInWithLink.user.email).toBe('guest@cdtg.test');
     expect((await t.anonymous(USE, { t: token })).errors![0].extensions!.code).toBe('UNAUTHENTICATED');
     expect(smtp.to('no-account@cdtg.test')).toHaveLength(0);
+    // A link works for 15 minutes: 16 minutes on (the application's clock), an unused one is refused.
+    await t.anonymous(`mutation { requestSignInLink(email: "guest@cdtg.test") }`);
+    const [, late] = await mailTo('guest@cdtg.test', 2);
+    t.clock.advance(16 * 60_000);
+    expect((await t.anonymous(USE, { t: tokenIn(late.parsed.text!)! })).errors![0]).toMatchObject({ message: expect.stringContaining('expired'), extensions: { code: 'UNAUTHENTICATED' } });
   });
 
   it('resets a forgotten password by e-mail and ends every other session', async () => {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { loadDemoCity } from '@cdtg/demo';
-import { todayInVietnam } from '@cdtg/geography';
+import { addDays, startOfVietnamDay, systemClock, TestClock } from '@cdtg/time';
 import { startTestApp, TestApp } from '../support/app';
 import { runDirectoryImport } from '../support/directory-import';
 
@@ -14,7 +14,8 @@ describe('directory: field data that stays true', () => {
   let otherGroupId: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { REDIS_URL: '' } });
+    // The last second of today in Vietnam, held still: the test and the server agree on "today" whenever it runs.
+    t = await startTestApp({ env: { REDIS_URL: '' }, clock: new TestClock(new Date(startOfVietnamDay(addDays(systemClock.today(), 1)).getTime() - 1000)) });
     await loadDemoCity(t.app.get(DataSource));
     const res = await t.gql<{ unit: { id: string } }>(`{ unit(code: "20209-01", asOf: "2025-08-01") { id } }`);
     unitId = res.data!.unit.id;
@@ -43,9 +44,9 @@ describe('directory: field data that stays true', () => {
 
     const ok = await t.gql<{ createMember: { id: string; joinedOn: string; active: boolean } }>(
       `mutation($g: UUID!, $d: String!) { createMember(input: { groupId: $g, fullName: "Người Hôm Nay", phone: "0339 100 002", joinedOn: $d }) { id joinedOn active } }`,
-      { g: groupId, d: todayInVietnam() },
+      { g: groupId, d: t.clock.today() },
     );
-    expect(ok.data!.createMember).toMatchObject({ joinedOn: todayInVietnam(), active: true }); // today is not the future
+    expect(ok.data!.createMember).toMatchObject({ joinedOn: t.clock.today(), active: true }); // today is not the future
     const id = ok.data!.createMember.id;
     const move = await t.gql(`mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, on: "2099-01-01" }) { id } }`, { m: id, g: otherGroupId });
     expect(refusal(move)).toEqual({ code: 'BAD_USER_INPUT', paths: ['input.on'] });
@@ -111,7 +112,7 @@ describe('directory: field data that stays true', () => {
       `SELECT m.full_name, m.phone, to_char(m.joined_on, 'YYYY-MM-DD') AS joined_on, ms.role FROM member m JOIN membership ms ON ms.member_id = m.id AND ms.to_date IS NULL
         WHERE m.phone LIKE '+8433920000%' ORDER BY m.phone`,
     );
-    const today = todayInVietnam();
+    const today = t.clock.today();
     expect(stored).toEqual([
       { full_name: 'Hồ Thị Một', phone: '+84339200001', joined_on: '2025-04-03', role: 'leader' },
       { full_name: 'Hồ Văn Hai', phone: '+84339200002', joined_on: '2025-03-05', role: 'deputy' },

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Role } from '@cdtg/access';
 import { loadDemoCity, seedDemoSessions } from '@cdtg/demo';
-import { vietnamDate } from '@cdtg/sessions';
 import { findPersonalNumbers } from '@cdtg/text';
+import { vietnamDate } from '@cdtg/time';
 import { GqlResponse, startTestApp, TestApp } from '../support/app';
 import { createUser, TestUser } from '../support/users';
 
@@ -43,7 +43,7 @@ describe("citizens' ID and phone numbers in free text", () => {
     t = await startTestApp({ env: { REDIS_URL: '' } });
     const dataSource = t.app.get(DataSource);
     await loadDemoCity(dataSource);
-    await seedDemoSessions(dataSource);
+    await seedDemoSessions(dataSource, t.clock.now());
 
     const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(`{ groups(first: 1, filter: { unitCode: "20242" }) { edges { node { id } } } }`);
     groupId = groups.data!.groups.edges[0].node.id;

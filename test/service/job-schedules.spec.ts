@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { createDataSource } from '@cdtg/database';
 import { JobSchedules, jobIdOf, JobName, OutboxService, QueueDriver } from '@cdtg/queue';
 import { DATA_MODEL } from '@cdtg/runtime';
+import { TestClock } from '@cdtg/time';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 describe('job schedules without Redis (the in-process driver of npm start)', () => {
@@ -17,10 +18,12 @@ describe('job schedules without Redis (the in-process driver of npm start)', () 
   });
 
   it('writes the next occurrence to the outbox once, as a delayed row the relay runs when it is due (late after a stop)', async () => {
-    const schedules = new JobSchedules(dataSource, new OutboxService(), { kind: 'sync' } as QueueDriver);
-    const now = new Date('2026-11-25T03:00:00Z'); // a Wednesday
-    await schedules.planNextOccurrences(now);
-    await schedules.planNextOccurrences(now); // every minute, and at every start: still one row
+    const clock = new TestClock('2026-11-25T03:00:00Z'); // a Wednesday
+    const schedules = new JobSchedules(dataSource, new OutboxService(), { kind: 'sync' } as QueueDriver, clock);
+    const now = clock.now();
+    await schedules.planNextOccurrences();
+    clock.advance(60_000);
+    await schedules.planNextOccurrences(); // every minute, and at every start: still one row
     const rows = await db.query<{ job_name: string; job_id: string; run_at: Date; status: string }>(`SELECT job_name, job_id, run_at, status FROM outbox_message ORDER BY run_at`);
     expect(rows).toEqual([
       // The nightly rollup check, 02:30 in Vietnam; the weekly agenda and the department digest, Monday 07:00 and 07:30.

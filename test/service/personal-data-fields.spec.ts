@@ -4,7 +4,7 @@ import { AssistCorrectionService, checkEntry, EntryContext } from '@cdtg/assists
 import { DirectoryService } from '@cdtg/directory';
 import { DomainError, ErrorCode } from '@cdtg/errors';
 import { AssignmentService, AttendanceService, SessionService } from '@cdtg/sessions';
-import { vietnamDate } from '@cdtg/sessions';
+import { TestClock, vietnamDate } from '@cdtg/time';
 
 /**
  * Every free-text field that may hold a citizen's data refuses a national ID or phone number, naming the field, before
@@ -26,10 +26,12 @@ const actor = { userId: '00000000-0000-4000-8000-000000000001', label: 'test' };
 const ID = '00000000-0000-4000-8000-0000000000aa';
 const CCCD = 'Chủ hộ CCCD 048.095.001.234';
 const PHONE = 'gọi lại ０９０５ １２３ ４５６';
-const inDays = (n: number) => vietnamDate(new Date(Date.now() + n * 86_400_000));
+/** Not a dependency with effects: a fixed time, so every run asks the same questions. */
+const clock = new TestClock('2026-11-20T02:00:00Z');
+const inDays = (n: number) => vietnamDate(new Date(clock.now().getTime() + n * 86_400_000));
 
 const sessions = () =>
-  new SessionService(unreachable('dataSource'), unreachable('repository'), unreachable('directory'), { validate: async (codes: string[]) => codes } as never, unreachable('notices'), unreachable('audit'), unreachable('changes'));
+  new SessionService(unreachable('dataSource'), unreachable('repository'), unreachable('directory'), { validate: async (codes: string[]) => codes } as never, unreachable('notices'), unreachable('audit'), unreachable('changes'), clock);
 const plan = (overrides: Record<string, unknown>) =>
   sessions().plan(actor, { groupId: ID, unitId: ID, title: 'Kích hoạt VNeID', topics: ['vneid'], startsAt: `${inDays(5)}T08:00`, endsAt: `${inDays(5)}T10:00`, place: 'Nhà văn hóa tổ 5', capacity: 30, ...overrides });
 
@@ -57,15 +59,15 @@ const FIELDS: [string, () => unknown, (string | number)[]][] = [
   ['cancellation reason', () => sessions().cancel(actor, ID, `Chủ nhà báo bận, ${PHONE}`), ['reason']],
   [
     'attendance note',
-    () => new AttendanceService(unreachable('dataSource'), unreachable('repository'), unreachable('audit'), unreachable('changes')).log(actor, ID, { femaleUnder35: 1, female35To59: 0, female60Plus: 0, maleUnder35: 0, male35To59: 0, male60Plus: 0, note: CCCD }),
+    () => new AttendanceService(unreachable('dataSource'), unreachable('repository'), unreachable('audit'), unreachable('changes'), clock).log(actor, ID, { femaleUnder35: 1, female35To59: 0, female60Plus: 0, maleUnder35: 0, male35To59: 0, male60Plus: 0, note: CCCD }),
     ['input', 'note'],
   ],
-  ['withdrawal reason', () => new AssignmentService(unreachable('dataSource'), unreachable('repository'), unreachable('sessions'), unreachable('topics'), unreachable('notices'), unreachable('audit'), unreachable('changes')).withdraw(actor, ID, PHONE), ['reason']],
-  ['decline reason', () => new AssignmentService(unreachable('dataSource'), unreachable('repository'), unreachable('sessions'), unreachable('topics'), unreachable('notices'), unreachable('audit'), unreachable('changes')).respond(actor, ID, { accept: false, reason: `Bận, gọi ${PHONE}` }), ['input', 'reason']],
-  ['member full name', () => new DirectoryService(unreachable('dataSource'), unreachable('repository'), unreachable('geography'), unreachable('audit'), unreachable('access')).memberFields({ fullName: 'Nguyễn Văn An 201 234 567', phone: '0905 400 001' }), ['input', 'fullName']],
-  ['member full name in a CSV row', () => new DirectoryService(unreachable('dataSource'), unreachable('repository'), unreachable('geography'), unreachable('audit'), unreachable('access')).memberFields({ fullName: 'Nguyễn Văn An 201 234 567', phone: '0905 400 001' }, 'row', new Set()), ['row', 'fullName']],
-  ['group name', () => new DirectoryService(unreachable('dataSource'), unreachable('repository'), unreachable('geography'), unreachable('audit'), unreachable('access')).groupFields({ name: `Tổ CNSCĐ liên hệ ${PHONE}` }), ['input', 'name']],
-  ['grant revocation reason', () => new UsersService(unreachable('dataSource'), unreachable('auth'), unreachable('grants'), unreachable('notifications'), unreachable('audit'), unreachable('access')).revokeGrant(actor as Actor, ID, `Nghỉ việc, ${PHONE}`), ['reason']],
+  ['withdrawal reason', () => new AssignmentService(unreachable('dataSource'), unreachable('repository'), unreachable('sessions'), unreachable('topics'), unreachable('notices'), unreachable('audit'), unreachable('changes'), clock).withdraw(actor, ID, PHONE), ['reason']],
+  ['decline reason', () => new AssignmentService(unreachable('dataSource'), unreachable('repository'), unreachable('sessions'), unreachable('topics'), unreachable('notices'), unreachable('audit'), unreachable('changes'), clock).respond(actor, ID, { accept: false, reason: `Bận, gọi ${PHONE}` }), ['input', 'reason']],
+  ['member full name', () => new DirectoryService(unreachable('dataSource'), unreachable('repository'), unreachable('geography'), unreachable('audit'), unreachable('access'), clock).memberFields({ fullName: 'Nguyễn Văn An 201 234 567', phone: '0905 400 001' }), ['input', 'fullName']],
+  ['member full name in a CSV row', () => new DirectoryService(unreachable('dataSource'), unreachable('repository'), unreachable('geography'), unreachable('audit'), unreachable('access'), clock).memberFields({ fullName: 'Nguyễn Văn An 201 234 567', phone: '0905 400 001' }, 'row', new Set()), ['row', 'fullName']],
+  ['group name', () => new DirectoryService(unreachable('dataSource'), unreachable('repository'), unreachable('geography'), unreachable('audit'), unreachable('access'), clock).groupFields({ name: `Tổ CNSCĐ liên hệ ${PHONE}` }), ['input', 'name']],
+  ['grant revocation reason', () => new UsersService(unreachable('dataSource'), unreachable('auth'), unreachable('grants'), unreachable('notifications'), unreachable('audit'), unreachable('access'), clock).revokeGrant(actor as Actor, ID, `Nghỉ việc, ${PHONE}`), ['reason']],
 ];
 
 describe("free-text fields refuse citizens' ID and phone numbers", () => {
@@ -77,7 +79,7 @@ describe("free-text fields refuse citizens' ID and phone numbers", () => {
   });
 
   it('assistance entry notes (logged and amended entries go through checkEntry)', () => {
-    const ctx: EntryContext = { group: { id: ID, status: 'active', dissolvedOn: null }, units: new Map(), memberships: new Map(), sessions: new Map(), now: new Date() };
+    const ctx: EntryContext = { group: { id: ID, status: 'active', dissolvedOn: null }, units: new Map(), memberships: new Map(), sessions: new Map(), now: clock.now() };
     const checked = checkEntry({ clientId: 'client-0001', unitId: ID, services: [], volunteerIds: [], occurredAt: '2026-01-01T08:00', note: CCCD }, ctx, ['input', 'entries', 4]);
     expect('problems' in checked && checked.problems.filter((p) => p.path.at(-1) === 'note')).toEqual([{ path: ['input', 'entries', 4, 'note'], message: expect.stringContaining('national ID number') }]);
   });
@@ -85,6 +87,6 @@ describe("free-text fields refuse citizens' ID and phone numbers", () => {
   it('lets ordinary text through to the next step', async () => {
     // The same calls with clean text get past the check and reach their first dependency.
     await expect(sessions().cancel(actor, ID, 'Mưa bão, dời sang 15/12/2025 lúc 08:00; 12 hộ đăng ký')).rejects.toThrow('dataSource.transaction was reached');
-    await expect(new AttendanceService(unreachable('dataSource'), unreachable('repository'), unreachable('audit'), unreachable('changes')).log(actor, ID, { femaleUnder35: 1, female35To59: 0, female60Plus: 0, maleUnder35: 0, male35To59: 0, male60Plus: 0, note: 'Thu 1.500.000 đ; 25 người, 2 hộ' })).rejects.toThrow('was reached');
+    await expect(new AttendanceService(unreachable('dataSource'), unreachable('repository'), unreachable('audit'), unreachable('changes'), clock).log(actor, ID, { femaleUnder35: 1, female35To59: 0, female60Plus: 0, maleUnder35: 0, male35To59: 0, male60Plus: 0, note: 'Thu 1.500.000 đ; 25 người, 2 hộ' })).rejects.toThrow('was reached');
   });
 });

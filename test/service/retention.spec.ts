@@ -4,6 +4,7 @@ import { createDataSource } from '@cdtg/database';
 import { ProcessedRowsPurge } from '@cdtg/queue';
 import { RollupRepository } from '@cdtg/rollups';
 import { DATA_MODEL } from '@cdtg/runtime';
+import { TestClock } from '@cdtg/time';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 /**
@@ -21,7 +22,7 @@ describe('retention of processed change events and finished outbox rows', () => 
   beforeAll(async () => {
     db = await createTestDatabase();
     dataSource = await createDataSource(db.url, DATA_MODEL, 2).initialize();
-    purge = new ProcessedRowsPurge(dataSource, loadConfig({})); // 7 days
+    purge = new ProcessedRowsPurge(dataSource, loadConfig({}), new TestClock(now)); // 7 days
   });
   afterAll(async () => {
     await dataSource?.destroy();

@@ -4,6 +4,7 @@ import { INestApplication, Module } from '@nestjs/common';
 import request from 'supertest';
 import { loadConfig } from '@cdtg/config';
 import { CoreModule, createApp } from '@cdtg/runtime';
+import { TestClock, TimeModule } from '@cdtg/time';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { Role } from '@cdtg/access';
@@ -17,6 +18,8 @@ export interface TestAppOptions {
   /** Also run the worker (relay + processors) in this process. Default true. */
   worker?: boolean;
   db?: TestDatabase;
+  /** The application's clock (default: a TestClock that follows the machine until the test sets it). */
+  clock?: TestClock;
 }
 
 export interface TestApp {
@@ -24,6 +27,8 @@ export interface TestApp {
   db: TestDatabase;
   url: string;
   queuePrefix: string;
+  /** What time it is for the application: `t.clock.set(…)` instead of waiting for a time to come. */
+  clock: TestClock;
   /** A GraphQL request as the test administrator (created on first use); pass headers to act otherwise. */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResponse<T>>;
   /** A GraphQL request with no credentials. */
@@ -41,6 +46,7 @@ export interface GqlResponse<T> {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
   const queuePrefix = `t${randomBytes(4).toString('hex')}`;
+  const clock = options.clock ?? new TestClock();
   const config = loadConfig(
     {},
     {
@@ -62,7 +68,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   );
 
   @Module({
-    imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), ApiModule, ...(options.worker === false ? [] : [WorkerModule])],
+    imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), TimeModule.forRoot(clock), ApiModule, ...(options.worker === false ? [] : [WorkerModule])],
   })
   class TestAppModule {}
 
@@ -80,6 +86,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     db,
     url,
     queuePrefix,
+    clock,
     async gql<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
       admin ??= createUser(testApp, { email: 'quan.tri@cdtg.test', role: Role.Admin });
       return send<T>(query, variables, headers ?? { authorization: `Bearer ${(await admin).accessToken}` });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { configOrExit, CoreModule, createApp, exitOnSignals, requireDatabase, runMigrations } from '@cdtg/runtime';
+import { TimeModule } from '@cdtg/time';
 import { ApiModule } from './api.module';
 
 /** The API alone (production, Docker): needs DATABASE_URL; migrates on start under a lock. */
@@ -10,7 +11,7 @@ async function main(): Promise<void> {
   const url = await requireDatabase(config, 'the API alone needs a database; `npm start` runs everything with an embedded one');
   await runMigrations(url);
 
-  @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), ApiModule] })
+  @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), TimeModule.forRoot(), ApiModule] })
   class ApiAppModule {}
 
   const app = await createApp({ module: ApiAppModule });

@@ -5,6 +5,7 @@ import { WorkerModule } from '../../worker/src/worker.module';
 import { createDataSource } from '@cdtg/database';
 import { DEMO_PASSWORD, DemoAccount, DemoActivityReport, DemoCityReport, loadDemoActivity, loadDemoCity, seedDemoAccounts, seedDemoSessions } from '@cdtg/demo';
 import { configOrExit, DATA_MODEL, CoreModule, createApp, exitOnSignals, fail, requireDatabase, resolveDevelopmentServices, runMigrations } from '@cdtg/runtime';
+import { TimeModule } from '@cdtg/time';
 
 /**
  * `npm start`: API and worker in one process, with development fallbacks for whatever is not configured
@@ -12,13 +13,13 @@ import { configOrExit, DATA_MODEL, CoreModule, createApp, exitOnSignals, fail, r
  * API + worker together and refuses every fallback.
  */
 async function main(): Promise<void> {
-  const started = Date.now();
+  const started = Date.now(); // a duration, for the start-up line
   const { config, stop, notes } = await resolveDevelopmentServices(configOrExit()).catch((error: Error) => fail(error.message));
   const url = await requireDatabase(config, 'unexpected: no database resolved');
   const applied = await runMigrations(url);
   const demo = config.demoCity ? await loadDemo(url, config.isProduction ? null : config.PASSWORD_HASH_MEMORY_KIB) : null;
 
-  @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), ApiModule, WorkerModule] })
+  @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), TimeModule.forRoot(), ApiModule, WorkerModule] })
   class StandaloneModule {}
 
   const app = await createApp({ module: StandaloneModule });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { configOrExit, CoreModule, createApp, exitOnSignals, fail, requireDatabase } from '@cdtg/runtime';
+import { TimeModule } from '@cdtg/time';
 import { WorkerModule } from './worker.module';
 
 /** The worker alone (production, Docker): relay + BullMQ processors, health on WORKER_PORT. */
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   await requireDatabase(config, 'the worker needs the database the API uses');
   if (!config.REDIS_URL) fail('REDIS_URL is not set (the worker consumes BullMQ queues; `npm start` runs jobs in process without Redis)');
 
-  @Module({ imports: [CoreModule.forRoot(config, { app: 'worker', readinessRequiresRedis: true }), WorkerModule] })
+  @Module({ imports: [CoreModule.forRoot(config, { app: 'worker', readinessRequiresRedis: true }), TimeModule.forRoot(), WorkerModule] })
   class WorkerAppModule {}
 
   const app = await createApp({ module: WorkerAppModule });

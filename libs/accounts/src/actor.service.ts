@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor, ActorGrant } from '@cdtg/access';
 import { DomainError, ErrorCode } from '@cdtg/errors';
-import { todayInVietnam } from '@cdtg/geography';
+import { Clock, vietnamDate } from '@cdtg/time';
 import { AuthService } from './auth.service';
 import { GrantsService } from './grants.service';
 
@@ -22,6 +22,7 @@ export class ActorService {
     private readonly dataSource: DataSource,
     private readonly auth: AuthService,
     private readonly grants: GrantsService,
+    private readonly clock: Clock,
   ) {}
 
   async actorFor(accessToken: string): Promise<Actor> {
@@ -63,6 +64,7 @@ export class ActorService {
   }
 
   private async load(userId: string, sessionId: string): Promise<ActorRow | null> {
+    const now = this.clock.now();
     const rows = (await this.dataSource.query(
       `SELECT u.email,
               COALESCE(json_agg(json_build_object(
@@ -74,9 +76,9 @@ export class ActorService {
          JOIN user_account u ON u.id = s.user_id AND u.status = 'active'
          LEFT JOIN role_grant g ON g.user_id = u.id AND g.revoked_at IS NULL
          LEFT JOIN admin_unit a ON a.id = g.unit_id
-        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > now()
+        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $4::timestamptz
         GROUP BY u.id`,
-      [sessionId, userId, todayInVietnam()],
+      [sessionId, userId, vietnamDate(now), now],
     )) as ActorRow[];
     return rows[0] ?? null;
   }

@@ -5,6 +5,7 @@ import { AuditService, SYSTEM_ACTOR } from '@cdtg/audit';
 import { AppConfig } from '@cdtg/config';
 import { DomainError, ErrorCode } from '@cdtg/errors';
 import { Language, NotificationService } from '@cdtg/notifications';
+import { Clock } from '@cdtg/time';
 import { AuthSession, RefreshToken, SignInMethod } from './auth-session.entity';
 import { OneTimeToken, TokenPurpose } from './one-time-token.entity';
 import { AccessTokenCodec, argon2idHasher, checkPasswordRules, normaliseEmail, PasswordHasher, randomToken, tokenHash } from './secrets';
@@ -61,10 +62,11 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly notifications: NotificationService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {
     this.hasher = argon2idHasher(config.PASSWORD_HASH_MEMORY_KIB);
-    this.tokens = new AccessTokenCodec(config.authSecret, config.ACCESS_TOKEN_TTL_SECONDS);
-    this.limits = new SignInLimits(config);
+    this.tokens = new AccessTokenCodec(config.authSecret, config.ACCESS_TOKEN_TTL_SECONDS, clock);
+    this.limits = new SignInLimits(config, clock);
   }
 
   async signIn(emailInput: string, password: string, client: ClientInfo): Promise<SignedIn> {
@@ -104,7 +106,7 @@ export class AuthService {
       }
       const session = await manager.getRepository(AuthSession).findOne({ where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
       const user = session ? await manager.getRepository(UserAccount).findOneBy({ id: session.userId }) : null;
-      if (!session || !user || session.revokedAt || session.expiresAt.getTime() <= Date.now() || user.status !== AccountStatus.Active) return 'ended' as const;
+      if (!session || !user || session.revokedAt || session.expiresAt.getTime() <= this.clock.now().getTime() || user.status !== AccountStatus.Active) return 'ended' as const;
       return this.issue(manager, user, session);
     });
     if (outcome === 'reused') throw new DomainError(ErrorCode.Unauthenticated, 'This refresh token was already used; the session has been ended for safety. Sign in again');
@@ -182,7 +184,7 @@ export class AuthService {
   async issueOneTimeToken(manager: EntityManager, userId: string, purpose: TokenPurpose): Promise<{ link: string; expiresAt: Date; dedupeKey: string }> {
     const token = randomToken();
     const id = randomUUID();
-    const expiresAt = new Date(Date.now() + TOKEN_LIFETIME_MINUTES[purpose] * 60_000);
+    const expiresAt = new Date(this.clock.now().getTime() + TOKEN_LIFETIME_MINUTES[purpose] * 60_000);
     await manager.query(`UPDATE one_time_token SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [userId, purpose]);
     await manager.insert(OneTimeToken, { id, userId, purpose, tokenHash: tokenHash(token), expiresAt });
     return { link: `${this.config.publicUrl}${LINK_PATHS[purpose]}?token=${token}`, expiresAt, dedupeKey: `${purpose}:${id}` };
@@ -237,10 +239,10 @@ export class AuthService {
         .setLock('pessimistic_write')
         .where('t.token_hash = :hash AND t.purpose = :purpose', { hash: tokenHash(token), purpose })
         .getOne();
-      const valid = !!row && !row.usedAt && row.expiresAt.getTime() > Date.now();
+      const valid = !!row && !row.usedAt && row.expiresAt.getTime() > this.clock.now().getTime();
       await this.limits.record(manager, null, client.address, AttemptKind.Token, valid);
       if (!valid) return null;
-      await manager.update(OneTimeToken, row.id, { usedAt: new Date() });
+      await manager.update(OneTimeToken, row.id, { usedAt: this.clock.now() });
       const user = await manager.getRepository(UserAccount).findOne({ where: { id: row.userId }, lock: { mode: 'pessimistic_write' } });
       return user ? then(manager, user) : null;
     });
@@ -249,9 +251,9 @@ export class AuthService {
   }
 
   private async startSession(manager: EntityManager, user: UserAccount, method: SignInMethod, client: ClientInfo): Promise<SignedIn> {
-    const expiresAt = new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
+    const expiresAt = new Date(this.clock.now().getTime() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
     const session = await manager.save(manager.create(AuthSession, { userId: user.id, method, expiresAt, address: client.address, userAgent: client.userAgent?.slice(0, 300) ?? null }));
-    await manager.update(UserAccount, user.id, { lastSignInAt: new Date() });
+    await manager.update(UserAccount, user.id, { lastSignInAt: this.clock.now() });
     return this.issue(manager, user, session);
   }
 

@@ -3,7 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Anchor, Role, ROLE_SCOPE } from '@cdtg/access';
 import { AuditActor, AuditService, SYSTEM_ACTOR } from '@cdtg/audit';
 import { DomainError, ErrorCode } from '@cdtg/errors';
-import { GeographyService, todayInVietnam } from '@cdtg/geography';
+import { GeographyService } from '@cdtg/geography';
+import { Clock } from '@cdtg/time';
 import { RoleGrant } from './role-grant.entity';
 
 /** A role and where it applies, as a client asks for it. */
@@ -35,6 +36,7 @@ export class GrantsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly geography: GeographyService,
+    private readonly clock: Clock,
   ) {}
 
   /** Checks the shape of each grant input (the right kind of scope for the role) and finds its unit or group. */
@@ -87,7 +89,7 @@ export class GrantsService {
 
   async revoke(manager: EntityManager, actor: AuditActor, grant: RoleGrant, reason: string): Promise<RoleGrant> {
     if (grant.revokedAt) return grant;
-    await manager.update(RoleGrant, grant.id, { revokedAt: new Date(), revokedReason: reason });
+    await manager.update(RoleGrant, grant.id, { revokedAt: this.clock.now(), revokedReason: reason });
     const after = await manager.getRepository(RoleGrant).findOneByOrFail({ id: grant.id });
     await this.audit.record(manager, actor, { operation: 'grant.revoke', objectType: 'user', objectId: grant.userId, before: grant, after, ...(await this.anchorsOf([grant]))[0] });
     return after;
@@ -133,7 +135,7 @@ export class GrantsService {
              JOIN reorganisation r ON r.id = l.reorganisation_id AND r.effective_date <= $1::date
             WHERE g.revoked_at IS NULL AND ($2::uuid IS NULL OR g.user_id = $2::uuid)
             GROUP BY g.id`,
-          [todayInVietnam(), filter.userId ?? null],
+          [this.clock.today(), filter.userId ?? null],
         )) as { id: string; targets: string[] }[];
         let count = 0;
         for (const row of rows) {
@@ -150,7 +152,7 @@ export class GrantsService {
               unitId,
             });
           }
-          await manager.update(RoleGrant, grant.id, { revokedAt: new Date(), revokedReason: 'reorganisation' });
+          await manager.update(RoleGrant, grant.id, { revokedAt: this.clock.now(), revokedReason: 'reorganisation' });
           count++;
         }
         return count;

@@ -1,17 +1,25 @@
+import { TestClock } from '@cdtg/time';
 import { AccessTokenCodec, argon2idHasher, checkPasswordRules, normaliseEmail } from './secrets';
 
 describe('access tokens', () => {
-  const codec = new AccessTokenCodec('k'.repeat(40), 900);
+  const clock = new TestClock();
+  const codec = new AccessTokenCodec('k'.repeat(40), 900, clock);
 
   it('round-trips and expires', () => {
-    const { token } = codec.sign('u1', 's1', 1_000_000);
-    expect(codec.verify(token, 1_000_000)).toMatchObject({ sub: 'u1', sid: 's1' });
-    expect(codec.verify(token, 1_000_000 + 901_000)).toBeNull();
+    clock.set(new Date(1_000_000));
+    const { token, expiresAt } = codec.sign('u1', 's1');
+    expect(expiresAt.getTime()).toBe(1_900_000);
+    expect(codec.verify(token)).toMatchObject({ sub: 'u1', sid: 's1' });
+    clock.advance(899_000);
+    expect(codec.verify(token)).toMatchObject({ sub: 'u1', sid: 's1' });
+    clock.advance(2_000);
+    expect(codec.verify(token)).toBeNull();
+    clock.release();
   });
 
   it('refuses a token signed with another key or altered', () => {
     const { token } = codec.sign('u1', 's1');
-    expect(new AccessTokenCodec('x'.repeat(40), 900).verify(token)).toBeNull();
+    expect(new AccessTokenCodec('x'.repeat(40), 900, clock).verify(token)).toBeNull();
     const [h, , s] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ sub: 'admin', sid: 's1', iat: 0, exp: 9e9 })).toString('base64url');
     expect(codec.verify(`${h}.${forged}.${s}`)).toBeNull();

@@ -3,6 +3,7 @@ import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 import { argon2id, argon2Verify } from 'hash-wasm';
 import { DomainError } from '@cdtg/errors';
+import { Clock } from '@cdtg/time';
 
 /** A random secret for links and refresh tokens: 256 bits, URL-safe. */
 export const randomToken = (): string => randomBytes(32).toString('base64url');
@@ -102,9 +103,10 @@ export class AccessTokenCodec {
   constructor(
     private readonly secret: string,
     private readonly ttlSeconds: number,
+    private readonly clock: Clock,
   ) {}
 
-  sign(userId: string, sessionId: string, now = Date.now()): { token: string; expiresAt: Date } {
+  sign(userId: string, sessionId: string, now = this.clock.now().getTime()): { token: string; expiresAt: Date } {
     const iat = Math.floor(now / 1000);
     const claims: AccessClaims = { sub: userId, sid: sessionId, iat, exp: iat + this.ttlSeconds };
     const body = `${HEADER}.${b64(claims)}`;
@@ -112,7 +114,7 @@ export class AccessTokenCodec {
   }
 
   /** The claims of a valid, unexpired token; null otherwise. */
-  verify(token: string, now = Date.now()): AccessClaims | null {
+  verify(token: string, now = this.clock.now().getTime()): AccessClaims | null {
     const parts = token.split('.');
     if (parts.length !== 3 || parts[0] !== HEADER) return null;
     const expected = Buffer.from(this.mac(`${parts[0]}.${parts[1]}`));

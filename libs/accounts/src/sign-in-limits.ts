@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { DomainError, ErrorCode } from '@cdtg/errors';
+import { Clock } from '@cdtg/time';
 import { AttemptKind } from './sign-in-attempt.entity';
 
 const WINDOW_SECONDS = 60;
@@ -8,12 +9,16 @@ const WINDOW_SECONDS = 60;
 /**
  * Rate limits on signing in, kept in PostgreSQL so that every API instance shares them: failed attempts per account
  * and per client address within a minute, and e-mail link requests per address. Called under the account's
- * advisory lock, so concurrent attempts cannot slip past the count.
+ * advisory lock, so concurrent attempts cannot slip past the count. Attempts are stamped and counted by the Clock.
  */
 export class SignInLimits {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
 
   async check(manager: EntityManager, email: string | null, address: string): Promise<void> {
+    const now = this.clock.now();
     const [row] = (await manager.query(
       `SELECT
          count(*) FILTER (WHERE email = $1 AND NOT succeeded AND kind = 'password')::int AS account_failures,
@@ -21,25 +26,26 @@ export class SignInLimits {
          count(*) FILTER (WHERE address = $2 AND (NOT succeeded OR kind IN ('link_request', 'reset_request')))::int AS address_count,
          min(at) FILTER (WHERE address = $2 AND (NOT succeeded OR kind IN ('link_request', 'reset_request'))) AS address_oldest
        FROM sign_in_attempt
-       WHERE at > now() - make_interval(secs => $3) AND (email = $1 OR address = $2)`,
-      [email, address, WINDOW_SECONDS],
+       WHERE at > $4::timestamptz - make_interval(secs => $3) AND (email = $1 OR address = $2)`,
+      [email, address, WINDOW_SECONDS, now],
     )) as { account_failures: number; account_oldest: Date | null; address_count: number; address_oldest: Date | null }[];
     if (email && row.account_failures >= this.config.SIGNIN_MAX_FAILURES_PER_ACCOUNT) {
-      throw limited('Too many failed sign-in attempts for this account', row.account_oldest);
+      throw limited('Too many failed sign-in attempts for this account', row.account_oldest, now);
     }
     if (row.address_count >= this.config.SIGNIN_MAX_FAILURES_PER_ADDRESS) {
-      throw limited('Too many sign-in attempts from this address', row.address_oldest);
+      throw limited('Too many sign-in attempts from this address', row.address_oldest, now);
     }
   }
 
   async record(manager: EntityManager, email: string | null, address: string, kind: AttemptKind, succeeded: boolean): Promise<void> {
-    await manager.query(`INSERT INTO sign_in_attempt (email, address, kind, succeeded) VALUES ($1, $2, $3, $4)`, [email, address, kind, succeeded]);
+    const now = this.clock.now();
+    await manager.query(`INSERT INTO sign_in_attempt (email, address, kind, succeeded, at) VALUES ($1, $2, $3, $4, $5)`, [email, address, kind, succeeded, now]);
     // Keep the record a month; pruning rides on writes (cheap with the time index, rare by chance).
-    if (Math.random() < 0.01) await manager.query(`DELETE FROM sign_in_attempt WHERE at < now() - interval '30 days'`);
+    if (Math.random() < 0.01) await manager.query(`DELETE FROM sign_in_attempt WHERE at < $1::timestamptz - interval '30 days'`, [now]);
   }
 }
 
-function limited(message: string, oldest: Date | null): DomainError {
-  const retry = oldest ? Math.max(1, Math.ceil(WINDOW_SECONDS - (Date.now() - new Date(oldest).getTime()) / 1000)) : WINDOW_SECONDS;
+function limited(message: string, oldest: Date | null, now: Date): DomainError {
+  const retry = oldest ? Math.max(1, Math.ceil(WINDOW_SECONDS - (now.getTime() - new Date(oldest).getTime()) / 1000)) : WINDOW_SECONDS;
   return new DomainError(ErrorCode.RateLimited, `${message}; try again in ${retry} seconds`, [], retry);
 }

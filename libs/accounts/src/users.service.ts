@@ -6,8 +6,8 @@ import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/databa
 import { DomainError } from '@cdtg/errors';
 import { Language, NotificationService } from '@cdtg/notifications';
 import { activeMemberSql, currentMembershipSql } from '@cdtg/directory';
-import { todayInVietnam } from '@cdtg/geography';
 import { assertNoPersonalNumbers, escapeLike, foldVietnamese, tidyName } from '@cdtg/text';
+import { Clock } from '@cdtg/time';
 import { AuthService } from './auth.service';
 import { GrantsService, ResolvedGrant } from './grants.service';
 import { TokenPurpose } from './one-time-token.entity';
@@ -38,6 +38,7 @@ export class UsersService {
     private readonly notifications: NotificationService,
     private readonly audit: AuditService,
     private readonly access: AccessService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -203,7 +204,7 @@ export class UsersService {
       `SELECT m.id, g.id AS group_id, g.unit_id FROM member m
          LEFT JOIN membership ms ON ms.member_id = m.id AND ${currentMembershipSql('ms', '$2::date')} LEFT JOIN volunteer_group g ON g.id = ms.group_id
         WHERE m.id = $1 AND ${activeMemberSql('m', '$2::date')}`,
-      [memberId, todayInVietnam()],
+      [memberId, this.clock.today()],
     )) as { id: string; group_id: string | null; unit_id: string | null }[];
     // Outside the actor's scope is refused exactly like a member that does not exist.
     if (!member || !(await this.access.covers(actor.scope(Permission.ManageAccounts), [{ unitId: member.unit_id, groupId: member.group_id }]))) {

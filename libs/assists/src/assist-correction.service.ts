@@ -3,9 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { DomainError } from '@cdtg/errors';
-import { vietnamIso } from '@cdtg/geography';
 import { ChangeFeed } from '@cdtg/queue';
 import { assertNoPersonalNumbers, tidyName } from '@cdtg/text';
+import { formatVietnamTime } from '@cdtg/time';
 import { EntryStatus, MAX_BATCH } from './assist.enums';
 import { AssistEntry } from './assist-entry.entity';
 import { AssistRepository } from './assist.repository';
@@ -23,7 +23,7 @@ const snapshot = (e: AssistEntry) => ({
   services: e.services,
   volunteerIds: e.volunteerIds,
   sessionId: e.sessionId,
-  occurredAt: vietnamIso(e.occurredAt),
+  occurredAt: formatVietnamTime(e.occurredAt),
   note: e.note,
   status: e.status,
   voidReason: e.voidReason,

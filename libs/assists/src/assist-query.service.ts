@@ -3,7 +3,8 @@ import { DataScope, EVERYTHING } from '@cdtg/access';
 import { AuditEvent, AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
-import { GeographyService, isIsoDate } from '@cdtg/geography';
+import { GeographyService } from '@cdtg/geography';
+import { requireIsoDate } from '@cdtg/time';
 import { AssistOutcome, AssistService, EntryStatus, MAX_BATCH } from './assist.enums';
 import { AssistEntry } from './assist-entry.entity';
 import { AssistRepository } from './assist.repository';
@@ -34,7 +35,7 @@ export class AssistQueryService {
   /** Entries in scope, newest first. */
   async list(access: DataScope, filter: EntryFilter, page: PageRequest): Promise<Page<AssistEntry>> {
     for (const field of ['from', 'to'] as const) {
-      if (filter[field] && !isIsoDate(filter[field]!)) throw DomainError.invalid(['filter', field], 'must be a date written YYYY-MM-DD');
+      if (filter[field]) requireIsoDate(filter[field]!, ['filter', field]);
     }
     const unit = filter.unitCode ? await this.geography.unitByCode(filter.unitCode, filter.asOf) : null;
     return this.repository.list(

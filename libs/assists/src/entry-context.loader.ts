@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '@cdtg/errors';
+import { Clock } from '@cdtg/time';
 import { AssistRepository } from './assist.repository';
 import { EntryContext, EntryInput } from './entry-rules';
 
 /** Loads, in a few queries, what the entry rules need to check a batch of entries for one group. */
 @Injectable()
 export class EntryContextLoader {
-  constructor(private readonly repository: AssistRepository) {}
+  constructor(
+    private readonly repository: AssistRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async load(manager: EntityManager, groupId: string, inputs: Pick<EntryInput, 'unitId' | 'volunteerIds' | 'sessionId'>[], field = 'input.groupId'): Promise<EntryContext & { groupUnitId: string }> {
     const group = await this.repository.group(manager, groupId);
@@ -23,7 +27,7 @@ export class EntryContextLoader {
       units: unitIds.length ? await this.repository.unitsInArea(manager, groupId, unitIds) : new Map(),
       memberships: memberIds.length ? await this.repository.membershipPeriods(manager, groupId, memberIds) : new Map(),
       sessions: sessionIds.length ? await this.repository.sessionsOfGroup(manager, groupId, sessionIds) : new Map(),
-      now: new Date(),
+      now: this.clock.now(),
     };
   }
 }

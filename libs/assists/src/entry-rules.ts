@@ -1,6 +1,6 @@
 import { FieldProblem } from '@cdtg/errors';
-import { isIsoDate, parseVietnamTime, vietnamDate } from '@cdtg/geography';
 import { personalNumberProblems, tidyName } from '@cdtg/text';
+import { isIsoDate, parseVietnamTime, vietnamDate } from '@cdtg/time';
 import { ASSIST_SERVICES, AssistOutcome, AssistService, FollowUpReason, ServiceOutcome } from './assist.enums';
 import { HouseholdIdentity, identityProblem } from './household-key';
 

@@ -4,8 +4,9 @@ import { AccessService, DataScope, restrictToScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { SqlBuilder } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
-import { GeographyService, ImportReport, isIsoDate, parseVietnameseDate, unitScopeCte } from '@cdtg/geography';
+import { GeographyService, ImportReport, unitScopeCte } from '@cdtg/geography';
 import { CsvFormatError, readCsv } from '@cdtg/text';
+import { parseVietnameseDate, requireIsoDate } from '@cdtg/time';
 
 const UNIT_KINDS = ['residential_group', 'commune', 'special_zone'];
 const MAX_HOUSEHOLDS = 1_000_000;
@@ -34,7 +35,7 @@ export class HouseholdCountService {
   async set(actor: AuditActor, unitId: string, asOf: string, households: number): Promise<HouseholdCountRow> {
     const unit = await this.geography.unitById(unitId);
     if (!UNIT_KINDS.includes(unit.kind)) throw DomainError.invalid('input.unitId', 'must be a residential group, commune or special zone');
-    if (!isIsoDate(asOf)) throw DomainError.invalid('input.asOf', 'must be a date written YYYY-MM-DD');
+    requireIsoDate(asOf, 'input.asOf');
     if (!Number.isInteger(households) || households < 0 || households > MAX_HOUSEHOLDS) throw DomainError.invalid('input.households', `must be a whole number from 0 to ${MAX_HOUSEHOLDS}`);
     await this.dataSource.transaction((manager) => this.write(manager, actor, 'household-count.set', [{ unitId, asOf, households }]));
     const [row] = (await this.dataSource.query(`SELECT updated_by, updated_at FROM household_count WHERE unit_id = $1 AND as_of = $2`, [unitId, asOf])) as { updated_by: string; updated_at: Date }[];

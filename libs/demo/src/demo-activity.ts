@@ -11,8 +11,8 @@
  */
 import { DataSource } from 'typeorm';
 import { AssistOutcome, ASSIST_SERVICES, AssistService, FollowUpReason } from '@cdtg/assists';
-import { addDays, todayInVietnam } from '@cdtg/geography';
 import { RebuildService } from '@cdtg/rollups';
+import { addDays, systemClock } from '@cdtg/time';
 import { insertRows } from './demo-city';
 import { between, choose, dayBetween, mulberry32, pick, Weighted } from './random';
 
@@ -40,7 +40,7 @@ export interface DemoActivityReport {
 export async function loadDemoActivity(dataSource: DataSource, options: { seed?: number; until?: string; share?: number } = {}): Promise<DemoActivityReport> {
   const started = Date.now();
   const random = mulberry32(options.seed ?? 20251001);
-  const until = options.until ?? addDays(todayInVietnam(), -1);
+  const until = options.until ?? addDays(systemClock.today(), -1);
   const written = await dataSource.transaction(async (manager) => {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('cdtg:demo-activity'))`);
     if ((await manager.query(`SELECT 1 FROM assist_entry LIMIT 1`)).length) return null;

@@ -7,8 +7,8 @@
 import { DataSource } from 'typeorm';
 import { accessUnitsCte } from '@cdtg/access';
 import { AuditService } from '@cdtg/audit';
-import { parseVietnamTime, vietnamDate } from '@cdtg/sessions';
 import { foldVietnamese } from '@cdtg/text';
+import { requireVietnamTime, systemClock, vietnamDate } from '@cdtg/time';
 import { DEMO_ACTOR, insertRows } from './demo-city';
 import { between, mulberry32 } from './random';
 
@@ -16,7 +16,7 @@ const WARD_CODE = '20242';
 const GROUPS = 8;
 const NOTE = 'Dữ liệu mẫu (synthetic) – buổi tập huấn do trình tạo dữ liệu demo sinh ra';
 
-export async function seedDemoSessions(dataSource: DataSource, now = new Date(), seed = 20251124): Promise<number> {
+export async function seedDemoSessions(dataSource: DataSource, now = systemClock.now(), seed = 20251124): Promise<number> {
   const random = mulberry32(seed);
   return dataSource.transaction(async (manager) => {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('cdtg:demo-sessions'))`);
@@ -38,7 +38,7 @@ export async function seedDemoSessions(dataSource: DataSource, now = new Date(),
         `SELECT m.id, m.skills FROM membership ms JOIN member m ON m.id = ms.member_id WHERE ms.group_id = $1 AND ms.to_date IS NULL AND m.left_on IS NULL ORDER BY ms.role, m.name_search`,
         [group.id],
       )) as { id: string; skills: string[] }[];
-      const at = (days: number, time: string) => parseVietnamTime(`${vietnamDate(new Date(now.getTime() + days * 86_400_000))}T${time}`, 'demo');
+      const at = (days: number, time: string) => requireVietnamTime(`${vietnamDate(new Date(now.getTime() + days * 86_400_000))}T${time}`, 'demo');
       const venue = `Nhà văn hóa ${place.name}`;
       // Held last week, with attendance.
       const held = crypto.randomUUID();

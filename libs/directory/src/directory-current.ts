@@ -1,5 +1,3 @@
-import { todayInVietnam } from '@cdtg/geography';
-
 /*
  * What "active" and "current" mean, everywhere the directory (and what reads it) decides it: started and not ended.
  *
@@ -16,12 +14,12 @@ import { todayInVietnam } from '@cdtg/geography';
  */
 
 /** True when the member has joined by `today` (Asia/Ho_Chi_Minh) and has not left. */
-export function isActiveMember(member: { joinedOn: string; leftOn: string | null }, today = todayInVietnam()): boolean {
+export function isActiveMember(member: { joinedOn: string; leftOn: string | null }, today: string): boolean {
   return member.leftOn === null && member.joinedOn <= today;
 }
 
 /** True when the membership has begun by `today` (Asia/Ho_Chi_Minh) and is open. */
-export function isCurrentMembership(membership: { fromDate: string; toDate: string | null }, today = todayInVietnam()): boolean {
+export function isCurrentMembership(membership: { fromDate: string; toDate: string | null }, today: string): boolean {
   return membership.toDate === null && membership.fromDate <= today;
 }
 

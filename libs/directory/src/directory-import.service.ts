@@ -3,9 +3,9 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessService, DataScope, EVERYTHING } from '@cdtg/access';
 import { AuditActor, AuditEntry, AuditService } from '@cdtg/audit';
 import { DomainError, ErrorCode } from '@cdtg/errors';
-import { addDays, parseVietnameseDate, todayInVietnam } from '@cdtg/geography';
 import { JobName, OutboxService } from '@cdtg/queue';
 import { CsvFormatError, foldVietnamese, isScientificNotation, normaliseSpreadsheetPhone, readCsv } from '@cdtg/text';
+import { addDays, Clock, parseVietnameseDate } from '@cdtg/time';
 import { parseAffiliation, parseGender, parseGroupStatus, parseRole } from './csv-vocabulary';
 import { DirectoryImport, DirectoryImportKind, DirectoryImportStatus } from './directory-import.entity';
 import { DirectoryService, PHONE_UNAVAILABLE } from './directory.service';
@@ -44,6 +44,7 @@ export class DirectoryImportService {
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly access: AccessService,
+    private readonly clock: Clock,
   ) {}
 
   /** Queues an import. `scope` is where the actor may manage the directory; rows outside it are refused. */
@@ -201,7 +202,7 @@ export class DirectoryImportService {
     );
     // A phone number already used by an active member elsewhere: that member may only be changed by whoever manages them.
     const reachable = await this.allowedGroups(scope, [...existing.values()].flatMap((e) => (e.group_id ? [{ id: e.group_id, unitId: e.group_unit_id }] : [])));
-    const today = todayInVietnam();
+    const today = this.clock.today();
     const newMembers: Member[] = [];
     const newMemberships: Partial<Membership>[] = [];
     const audit: AuditEntry[] = [];
@@ -255,7 +256,7 @@ export class DirectoryImportService {
       `SELECT DISTINCT ON (code) code, id FROM admin_unit WHERE code = ANY($1)
         ORDER BY code, (COALESCE(valid_from, '-infinity'::date) <= $2::date AND COALESCE(valid_to, 'infinity'::date) >= $2::date) DESC,
                  COALESCE(valid_to, 'infinity'::date) DESC`,
-      [[...new Set(codes)], todayInVietnam()],
+      [[...new Set(codes)], this.clock.today()],
     )) as { code: string; id: string }[];
     return new Map(rows.map((r) => [r.code, r.id]));
   }

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DataScope, restrictToScope } from '@cdtg/access';
 import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
-import { filterByUnit, todayInVietnam, UnitScope } from '@cdtg/geography';
+import { filterByUnit, UnitScope } from '@cdtg/geography';
 
 export type { UnitScope };
 import { escapeLike } from '@cdtg/text';
+import { Clock } from '@cdtg/time';
 import { Affiliation, GroupStatus, MemberRole } from './directory.enums';
 import { activeMemberSql, currentMembershipSql } from './directory-current';
 import { Member } from './member.entity';
@@ -45,7 +46,10 @@ export interface MemberRow extends Member {
 /** Every SQL statement of the directory: lists with keyset pagination, filters pushed into SQL, batch loads. */
 @Injectable()
 export class DirectoryRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   async listGroups(query: GroupQuery, page: PageRequest): Promise<Page<VolunteerGroup>> {
     const sql = new SqlBuilder();
@@ -63,7 +67,7 @@ export class DirectoryRepository {
     filterByUnit(sql, query.scope, 'g.unit_id');
     if (query.groupId) sql.where.push(`ms.group_id = ${sql.param(query.groupId)}::uuid`);
     // Active: joined by today and not left (see directory-current.ts).
-    if (query.active !== undefined) sql.where.push(`${query.active ? '' : 'NOT '}${activeMemberSql('m', `${sql.param(todayInVietnam())}::date`)}`);
+    if (query.active !== undefined) sql.where.push(`${query.active ? '' : 'NOT '}${activeMemberSql('m', `${sql.param(this.clock.today())}::date`)}`);
     if (query.role) sql.where.push(`ms.role = ${sql.param(query.role)}`);
     if (query.skill) sql.where.push(`${sql.param(query.skill)} = ANY(m.skills)`);
     if (query.affiliation) sql.where.push(`m.affiliation = ${sql.param(query.affiliation)}`);
@@ -109,7 +113,7 @@ export class DirectoryRepository {
     return this.dataSource
       .getRepository(Membership)
       .createQueryBuilder('ms')
-      .where(`ms.group_id = ANY(:groupIds) AND ${currentMembershipSql('ms', ':today')}`, { groupIds, today: todayInVietnam() })
+      .where(`ms.group_id = ANY(:groupIds) AND ${currentMembershipSql('ms', ':today')}`, { groupIds, today: this.clock.today() })
       .orderBy(`CASE ms.role WHEN 'leader' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END`)
       .addOrderBy('ms.from_date')
       .getMany();

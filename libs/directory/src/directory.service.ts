@@ -4,8 +4,9 @@ import { AccessService, DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
 import { DomainError, FieldProblem } from '@cdtg/errors';
-import { addDays, GeographyService, isIsoDate, todayInVietnam } from '@cdtg/geography';
+import { GeographyService } from '@cdtg/geography';
 import { foldVietnamese, normaliseVietnamesePhone, personalNumberProblems, tidyName } from '@cdtg/text';
+import { addDays, Clock, ISO_DATE_HINT, isIsoDate } from '@cdtg/time';
 import { Affiliation, Gender, GroupStatus, MIN_GROUP_MEMBERS, MemberRole } from './directory.enums';
 import { DirectoryRepository, MemberRow, UnitScope } from './directory.repository';
 import { Member } from './member.entity';
@@ -60,6 +61,7 @@ export class DirectoryService {
     private readonly geography: GeographyService,
     private readonly audit: AuditService,
     private readonly access: AccessService,
+    private readonly clock: Clock,
   ) {}
 
   /** The unit-subtree scope of a list filter, or undefined for no unit filter. */
@@ -173,7 +175,7 @@ export class DirectoryService {
       group.status = status;
       if (status === GroupStatus.Dissolved) {
         // Dissolving takes effect now (status and memberships change at once), so its date is today or earlier.
-        group.dissolvedOn = this.date(on ?? todayInVietnam(), 'on', { past: true })!;
+        group.dissolvedOn = this.date(on ?? this.clock.today(), 'on', { past: true })!;
         await manager.query(`UPDATE membership SET to_date = $2 WHERE group_id = $1 AND to_date IS NULL`, [id, group.dissolvedOn]);
       }
       await manager.getRepository(VolunteerGroup).save(group);
@@ -188,7 +190,7 @@ export class DirectoryService {
     return this.write(async (manager) => {
       const group = await this.lockedGroup(manager, groupId);
       if (group.status === GroupStatus.Dissolved) throw DomainError.invalid('input.groupId', 'the group is dissolved');
-      const member = manager.getRepository(Member).create({ ...fields, joinedOn: fields.joinedOn ?? todayInVietnam(), leftOn: null });
+      const member = manager.getRepository(Member).create({ ...fields, joinedOn: fields.joinedOn ?? this.clock.today(), leftOn: null });
       await manager.getRepository(Member).insert(member);
       const membership = { groupId, memberId: member.id, role, fromDate: member.joinedOn, toDate: null };
       await manager.getRepository(Membership).insert(membership);
@@ -216,7 +218,7 @@ export class DirectoryService {
   async moveMember(actor: AuditActor, memberId: string, groupId: string, role: MemberRole, on?: string | null): Promise<Member> {
     // A move takes effect when recorded (the current membership closes now), so it may be backdated, never scheduled:
     // a later first day would leave the member in no group until then.
-    const day = this.date(on ?? todayInVietnam(), 'input.on', { past: true })!;
+    const day = this.date(on ?? this.clock.today(), 'input.on', { past: true })!;
     return this.write(async (manager) => {
       const member = await manager.getRepository(Member).findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
       if (!member) throw DomainError.notFound('Member');
@@ -247,7 +249,7 @@ export class DirectoryService {
   /** The member leaves (on a date): no longer active, membership closed; the phone number is free again. */
   async deactivateMember(actor: AuditActor, memberId: string, on?: string | null): Promise<Member> {
     // Leaving takes effect when recorded (inactive at once, the phone number free again): today or earlier.
-    const day = this.date(on ?? todayInVietnam(), 'on', { past: true })!;
+    const day = this.date(on ?? this.clock.today(), 'on', { past: true })!;
     return this.write(async (manager) => {
       const member = await manager.getRepository(Member).findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
       if (!member) throw DomainError.notFound('Member');
@@ -282,7 +284,8 @@ export class DirectoryService {
     if (!phone) problem('phone', 'must be a Vietnamese phone number, e.g. 0912 345 678 or +84 912 345 678');
     const email = input.email ? input.email.trim().toLowerCase() : null;
     if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problem('email', 'must be an e-mail address');
-    const thisYear = Number(todayInVietnam().slice(0, 4));
+    const today = this.clock.today();
+    const thisYear = Number(today.slice(0, 4));
     if (input.birthYear !== undefined && input.birthYear !== null && (!Number.isInteger(input.birthYear) || input.birthYear < thisYear - 100 || input.birthYear > thisYear - 10)) {
       problem('birthYear', `must be a year between ${thisYear - 100} and ${thisYear - 10}`);
     }
@@ -293,7 +296,7 @@ export class DirectoryService {
       if (unknown.length) problem('skills', `unknown skill(s): ${unknown.join(', ')}; see the skills query`);
     }
     // Joining is a past event: a member who "joins" next month would count as active today.
-    const joinedProblem = dateProblem(input.joinedOn, { past: true, stored: stored?.joinedOn });
+    const joinedProblem = dateProblem(input.joinedOn, today, { past: true, stored: stored?.joinedOn });
     if (joinedProblem) problem('joinedOn', joinedProblem);
     if (problems.length) throw problems.length === 1 ? DomainError.invalid(problems[0].path, problems[0].message) : DomainError.invalidFields(problems);
     return {
@@ -316,7 +319,7 @@ export class DirectoryService {
     if (name.length < 2 || name.length > 200) problems.push({ path: [...prefix.split('.'), 'name'], message: 'must be 2-200 characters' });
     if (name !== stored?.name) problems.push(...personalNumberProblems([...prefix.split('.'), 'name'], name));
     // The founding decision is one already taken: not after today.
-    const decisionProblem = dateProblem(input.decisionDate, { past: true, stored: stored?.decisionDate });
+    const decisionProblem = dateProblem(input.decisionDate, this.clock.today(), { past: true, stored: stored?.decisionDate });
     if (decisionProblem) problems.push({ path: [...prefix.split('.'), 'decisionDate'], message: decisionProblem });
     if (problems.length) throw problems.length === 1 ? DomainError.invalid(problems[0].path, problems[0].message) : DomainError.invalidFields(problems);
     return {
@@ -329,7 +332,7 @@ export class DirectoryService {
 
   /** A day written YYYY-MM-DD, or null; with `past`, not after today in Vietnam unless it is the value already `stored`. */
   private date(value: string | null | undefined, field: string, options: { past?: boolean; stored?: string | null } = {}): string | null {
-    const problem = dateProblem(value, options);
+    const problem = dateProblem(value, this.clock.today(), options);
     if (problem) throw DomainError.invalid(field, problem);
     return value || null;
   }
@@ -375,10 +378,9 @@ export class DirectoryService {
  * directory acts on them at once, so a future one would make the record untrue until then. A value already stored
  * (written before this rule) is left as it is, so editing another field of such a record still works.
  */
-function dateProblem(value: string | null | undefined, { past = false, stored }: { past?: boolean; stored?: string | null }): string | null {
+function dateProblem(value: string | null | undefined, today: string, { past = false, stored }: { past?: boolean; stored?: string | null }): string | null {
   if (value === null || value === undefined || value === '') return null;
-  if (!isIsoDate(value)) return 'must be a date written YYYY-MM-DD';
-  const today = todayInVietnam();
+  if (!isIsoDate(value)) return ISO_DATE_HINT;
   if (past && value !== stored && value > today) return `cannot be after today (${today} in Vietnam)`;
   return null;
 }

@@ -3,8 +3,8 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { DomainError } from '@cdtg/errors';
 import { CsvFormatError, readCsv, tidyName, writeCsv } from '@cdtg/text';
+import { addDays, isIsoDate, periodCovers, periodsOverlap } from '@cdtg/time';
 import { AdminUnit, UnitKind } from './admin-unit.entity';
-import { addDays, isIsoDate, periodCovers, periodsOverlap } from './dates';
 import { emptyReport, ImportReport, RowProblem } from './import-report';
 import { Reorganisation, ReorganisationKind, ReorganisationLink, ShareKind } from './reorganisation.entity';
 

@@ -1,19 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@cdtg/errors';
+import { Clock, requireIsoDate } from '@cdtg/time';
 import { AdminUnit, UnitKind } from './admin-unit.entity';
 import { AdminUnitRepository, UnitLink } from './admin-unit.repository';
-import { isIsoDate, todayInVietnam } from './dates';
 import { unitNotFound } from './geography.errors';
 
 /** Questions about the administrative tree, each as of a date (default: today in Vietnam). */
 @Injectable()
 export class GeographyService {
-  constructor(private readonly units: AdminUnitRepository) {}
+  constructor(
+    private readonly units: AdminUnitRepository,
+    private readonly clock: Clock,
+  ) {}
 
   asOf(date?: string | null, field = 'asOf'): string {
-    if (date === undefined || date === null) return todayInVietnam();
-    if (!isIsoDate(date)) throw DomainError.invalid(field, 'must be a date written YYYY-MM-DD');
-    return date;
+    if (date === undefined || date === null) return this.clock.today();
+    return requireIsoDate(date, field);
   }
 
   async unitByCode(code: string, asOf?: string | null): Promise<AdminUnit> {

@@ -1,6 +1,6 @@
 export * from './admin-unit.entity';
 export * from './admin-unit.repository';
-export * from './dates';
+export * from './rollups-dates';
 export * from './geography-import.service';
 export * from './geography.module';
 export * from './geography.service';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
+import { Clock } from '@cdtg/time';
 import { EmailMessage } from './email-message.entity';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
 import { ParamSeal } from './sealed-params';
@@ -19,6 +20,7 @@ export class MailDeliveryService {
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
+    private readonly clock: Clock,
   ) {
     this.seal = new ParamSeal(config.authSecret);
   }
@@ -44,7 +46,7 @@ export class MailDeliveryService {
           attachments: rendered.attachments,
         });
         // A sent link must not stay readable in the database: its secret parameters are cleared.
-        await manager.update(EmailMessage, email.id, { status: 'sent', sentAt: new Date(), messageId, attempts: email.attempts + 1, lastError: null });
+        await manager.update(EmailMessage, email.id, { status: 'sent', sentAt: this.clock.now(), messageId, attempts: email.attempts + 1, lastError: null });
         const secrets = (SECRET_PARAMS[email.template] ?? []) as string[];
         if (secrets.length) {
           const cleared = { ...email.params, ...Object.fromEntries(secrets.map((k) => [k, '[sent]'])) };

@@ -41,6 +41,7 @@ class FileTransport implements MailTransport {
 
   async send(message: SendMailOptions): Promise<string> {
     const info = (await this.transporter.sendMail(message)) as { message: Buffer };
+    // eslint-disable-next-line no-restricted-syntax -- a file name on the machine's clock, not a rule
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(message.messageId ?? Date.now()).replace(/[^a-zA-Z0-9-]/g, '')}.eml`;
     const path = join(this.dir, name);
     writeFileSync(path, info.message);

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { JobName, OutboxService } from '@cdtg/queue';
+import { Clock } from '@cdtg/time';
 import { ParamSeal } from './sealed-params';
 import { EmailTemplates, EmailTemplateName } from './templates';
 import { Language } from './language';
@@ -27,6 +28,7 @@ export class NotificationService {
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     config: AppConfig,
+    private readonly clock: Clock,
   ) {
     this.seal = new ParamSeal(config.authSecret);
   }
@@ -40,7 +42,7 @@ export class NotificationService {
         to,
         language,
         template: 'test',
-        params: { requestedAt: new Date().toISOString() },
+        params: { requestedAt: this.clock.now().toISOString() },
         dedupeKey: `test:${randomUUID()}`,
       });
       return id!;

@@ -1,3 +1,5 @@
+import { VIETNAM_TZ } from '@cdtg/time';
+
 /** Every BullMQ queue. One queue per kind of work, so a slow kind cannot starve another. */
 export enum QueueName {
   Mail = 'mail',
@@ -57,13 +59,13 @@ export interface JobSchedule {
 
 export const JOB_SCHEDULES: readonly JobSchedule[] = [
   // Each volunteer's week ahead, Monday 07:00 Vietnam time.
-  { id: 'weekly-agenda', job: JobName.WeeklyAgenda, pattern: '0 7 * * 1', tz: 'Asia/Ho_Chi_Minh' },
+  { id: 'weekly-agenda', job: JobName.WeeklyAgenda, pattern: '0 7 * * 1', tz: VIETNAM_TZ },
   // The department's coverage digest of the week just ended, Monday 07:30 Vietnam time.
-  { id: 'weekly-digest', job: JobName.WeeklyDigest, pattern: '30 7 * * 1', tz: 'Asia/Ho_Chi_Minh' },
+  { id: 'weekly-digest', job: JobName.WeeklyDigest, pattern: '30 7 * * 1', tz: VIETNAM_TZ },
   // Every night the rollups are recounted from raw records and compared with the incremental tables (no lock).
-  { id: 'rollup-check', job: JobName.RollupCheck, pattern: '30 2 * * *', tz: 'Asia/Ho_Chi_Minh' },
+  { id: 'rollup-check', job: JobName.RollupCheck, pattern: '30 2 * * *', tz: VIETNAM_TZ },
   // Every night, processed change events and finished outbox rows older than QUEUE_RETENTION_DAYS are deleted.
-  { id: 'purge-processed', job: JobName.PurgeProcessed, pattern: '0 4 * * *', tz: 'Asia/Ho_Chi_Minh' },
+  { id: 'purge-processed', job: JobName.PurgeProcessed, pattern: '0 4 * * *', tz: VIETNAM_TZ },
 ];
 
 export const ALL_JOB_NAMES = Object.values(JobName);

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CronExpressionParser } from 'cron-parser';
 import { DataSource } from 'typeorm';
+import { Clock } from '@cdtg/time';
 import { BullmqDriver } from './drivers/bullmq.driver';
 import { QUEUE_DRIVER, QueueDriver } from './drivers/queue-driver';
 import { JOB_SCHEDULES, JobSchedule } from './job-names';
@@ -32,6 +33,7 @@ export class JobSchedules implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     @Inject(QUEUE_DRIVER) private readonly driver: QueueDriver,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -44,7 +46,7 @@ export class JobSchedules implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /** Writes the next occurrence of each schedule to the outbox unless it is already there (in-process driver). */
-  async planNextOccurrences(now = new Date()): Promise<void> {
+  async planNextOccurrences(now = this.clock.now()): Promise<void> {
     for (const schedule of JOB_SCHEDULES) {
       const at = nextOccurrence(schedule.pattern, schedule.tz, now);
       const key = `${schedule.id}:${at.toISOString()}`;

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
+import { Clock } from '@cdtg/time';
 
 /** Rows deleted per statement: each statement is its own short transaction, so no lock is held for long. */
 export const PURGE_BATCH = 10_000;
@@ -35,10 +36,11 @@ export class ProcessedRowsPurge {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
-  async purge(now: Date = new Date(), batch = PURGE_BATCH): Promise<PurgeReport> {
-    const started = Date.now();
+  async purge(now: Date = this.clock.now(), batch = PURGE_BATCH): Promise<PurgeReport> {
+    const started = Date.now(); // a duration, for the log
     const before = new Date(now.getTime() - this.config.QUEUE_RETENTION_DAYS * 86_400_000);
     let statements = 0;
     const drain = async (sql: string, params: unknown[]): Promise<number> => {

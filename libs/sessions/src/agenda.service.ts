@@ -2,15 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DataScope } from '@cdtg/access';
 import { DomainError } from '@cdtg/errors';
-import { addDays, isIsoDate } from '@cdtg/geography';
 import { Language, NotificationService } from '@cdtg/notifications';
 import { icsCalendar } from './icalendar';
 import { sessionEvent, sessionFacts } from './session-calendar';
 import { SessionAssignment } from './session-assignment.entity';
 import { SessionRepository } from './session.repository';
 import { SessionStatus } from './sessions.enums';
-import { startOfVietnamDay, vietnamDate, vietnamWeekStart } from './session-times';
 import { SignedLinks } from '@cdtg/access';
+import { addDays, Clock, requireIsoDate, startOfVietnamDay, vietnamWeekStart } from '@cdtg/time';
 import { TrainingSession } from './training-session.entity';
 import { TrainingTopicService } from './training-topic.service';
 
@@ -52,6 +51,7 @@ export class AgendaService {
     private readonly topics: TrainingTopicService,
     private readonly notifications: NotificationService,
     private readonly links: SignedLinks,
+    private readonly clock: Clock,
   ) {}
 
   /** The member an account is (volunteers and leads), if any. */
@@ -79,7 +79,7 @@ export class AgendaService {
    * that hold them update. Null when there is no such member, or the feed no longer answers (the member left their
    * group, or their account was disabled): checked on every use.
    */
-  async calendarFeed(memberId: string, now = new Date()): Promise<string | null> {
+  async calendarFeed(memberId: string, now = this.clock.now()): Promise<string | null> {
     const contact = await this.repository.memberContact(memberId);
     if (!contact?.feedActive) return null;
     const assignments = await this.repository.memberAssignments({ memberId, from: new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000), to: new Date(now.getTime() + FEED_FUTURE_DAYS * 86_400_000) });
@@ -116,7 +116,7 @@ export class AgendaService {
    * so a job that runs twice (or late, the same week) sends each member one e-mail. Members in chunks of 200, each
    * chunk one transaction.
    */
-  async sendWeeklyAgenda(now = new Date()): Promise<number> {
+  async sendWeeklyAgenda(now = this.clock.now()): Promise<number> {
     const to = new Date(now.getTime() + 7 * 86_400_000);
     const weekOf = vietnamWeekStart(now);
     let after: string | null = null;
@@ -168,10 +168,8 @@ export class AgendaService {
 
   /** [from, to] as Vietnam dates (default today and 30 days on), as a half-open range of instants. */
   private window(from?: string | null, to?: string | null): { from: Date; to: Date } {
-    const first = from ?? vietnamDate(new Date());
-    const last = to ?? addDays(first, DEFAULT_DAYS);
-    if (!isIsoDate(first)) throw DomainError.invalid('from', 'must be a date written YYYY-MM-DD');
-    if (!isIsoDate(last)) throw DomainError.invalid('to', 'must be a date written YYYY-MM-DD');
+    const first = from ? requireIsoDate(from, 'from') : this.clock.today();
+    const last = to ? requireIsoDate(to, 'to') : addDays(first, DEFAULT_DAYS);
     if (last < first) throw DomainError.invalid('to', 'must not be before from');
     if (addDays(first, MAX_DAYS) < last) throw DomainError.invalid('to', `must be within ${MAX_DAYS} days of from`);
     return { from: startOfVietnamDay(first), to: startOfVietnamDay(addDays(last, 1)) };

@@ -6,12 +6,12 @@ import { GroupStatus } from '@cdtg/directory';
 import { DomainError } from '@cdtg/errors';
 import { ChangeFeed } from '@cdtg/queue';
 import { assertNoPersonalNumbers, tidyName } from '@cdtg/text';
+import { Clock, formatVietnamTime, vietnamDate } from '@cdtg/time';
 import { SessionAssignment } from './session-assignment.entity';
 import { SessionNotices } from './session-notices.service';
 import { SessionRepository } from './session.repository';
 import { SessionService } from './session.service';
 import { AssignmentRole, AssignmentStatus, SessionStatus } from './sessions.enums';
-import { formatVietnamTime, vietnamDate } from './session-times';
 import { rankSuggestions, Suggestion } from './suggestions';
 import { TrainingSession } from './training-session.entity';
 import { TrainingTopicService } from './training-topic.service';
@@ -38,6 +38,7 @@ export class AssignmentService {
     private readonly notices: SessionNotices,
     private readonly audit: AuditService,
     private readonly changes: ChangeFeed,
+    private readonly clock: Clock,
   ) {}
 
   assignmentsOfSessions(sessionIds: readonly string[]): Promise<SessionAssignment[]> {
@@ -139,7 +140,7 @@ export class AssignmentService {
       const allowed = assignment.status === AssignmentStatus.Pending || (assignment.status === AssignmentStatus.Accepted && next === AssignmentStatus.Declined);
       if (!allowed) throw DomainError.conflict(`the assignment is ${assignment.status}; ask the ward officer to assign you again`, 'input.assignmentId');
       const before = assignment.status;
-      Object.assign(assignment, { status: next, reason: response.accept ? null : reason, respondedAt: new Date(), respondedBy: actor.userId });
+      Object.assign(assignment, { status: next, reason: response.accept ? null : reason, respondedAt: this.clock.now(), respondedBy: actor.userId });
       await manager.getRepository(SessionAssignment).save(assignment);
       await this.audit.record(manager, actor, {
         operation: response.accept ? 'assignment.accept' : 'assignment.decline',
@@ -181,7 +182,7 @@ export class AssignmentService {
   }
 
   private notStarted(session: TrainingSession, field: string): void {
-    if (session.startsAt.getTime() <= Date.now()) throw DomainError.conflict('the session has already started', field);
+    if (session.startsAt.getTime() <= this.clock.now().getTime()) throw DomainError.conflict('the session has already started', field);
   }
 
   /** The assignment and its session, both locked (session first, as every writer does). */

@@ -4,9 +4,9 @@ import { AuditActor, AuditService } from '@cdtg/audit';
 import { DomainError } from '@cdtg/errors';
 import { ChangeFeed } from '@cdtg/queue';
 import { assertNoPersonalNumbers } from '@cdtg/text';
+import { Clock, formatVietnamTime } from '@cdtg/time';
 import { SessionRepository } from './session.repository';
 import { SessionStatus } from './sessions.enums';
-import { formatVietnamTime } from './session-times';
 import { TrainingSession } from './training-session.entity';
 
 /** Participants by gender and age band (the six cells), the total, and practical steps completed per topic. */
@@ -45,6 +45,7 @@ export class AttendanceService {
     private readonly repository: SessionRepository,
     private readonly audit: AuditService,
     private readonly changes: ChangeFeed,
+    private readonly clock: Clock,
   ) {}
 
   async log(actor: AuditActor, sessionId: string, input: AttendanceInput): Promise<TrainingSession> {
@@ -59,7 +60,7 @@ export class AttendanceService {
       const session = await this.repository.lockedSession(manager, sessionId);
       if (!session) throw DomainError.notFound('Session');
       if (session.status === SessionStatus.Cancelled) throw DomainError.conflict('the session was cancelled; there is no attendance to log', 'sessionId');
-      if (session.startsAt.getTime() > Date.now()) throw DomainError.invalid('sessionId', `the session has not started yet (${formatVietnamTime(session.startsAt)})`);
+      if (session.startsAt.getTime() > this.clock.now().getTime()) throw DomainError.invalid('sessionId', `the session has not started yet (${formatVietnamTime(session.startsAt)})`);
       const practical: Record<string, number> = {};
       (input.practicalSteps ?? []).forEach((step, i) => {
         const field = `input.practicalSteps.${i}`;
@@ -76,7 +77,7 @@ export class AttendanceService {
         participantsTotal: total,
         practicalCompletions: practical,
         attendanceNote: note,
-        attendanceLoggedAt: new Date(),
+        attendanceLoggedAt: this.clock.now(),
         status: SessionStatus.Held,
       });
       await manager.getRepository(TrainingSession).save(session);

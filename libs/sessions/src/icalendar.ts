@@ -1,3 +1,5 @@
+import { VIETNAM_TZ } from '@cdtg/time';
+
 /** One event of an iCalendar (RFC 5545) document. */
 export interface CalendarEvent {
   uid: string;
@@ -43,8 +45,8 @@ export function foldLine(line: string): string {
  * An iCalendar document (METHOD:PUBLISH: events to add to a calendar, not meeting requests), with CRLF line ends
  * and folded lines. Times are written in UTC; calendar apps show them in the reader's zone.
  */
-export function icsCalendar(events: CalendarEvent[], options: { name: string; now?: Date }): string {
-  const stamp = utc(options.now ?? new Date());
+export function icsCalendar(events: CalendarEvent[], options: { name: string; now: Date }): string {
+  const stamp = utc(options.now);
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -52,7 +54,7 @@ export function icsCalendar(events: CalendarEvent[], options: { name: string; no
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
     `X-WR-CALNAME:${escapeText(options.name)}`,
-    'X-WR-TIMEZONE:Asia/Ho_Chi_Minh',
+    `X-WR-TIMEZONE:${VIETNAM_TZ}`,
     'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
     'X-PUBLISHED-TTL:PT1H',
   ];

@@ -4,7 +4,6 @@ export * from './training-session.entity';
 export * from './session-schedule.entity';
 export * from './session-assignment.entity';
 export * from './notice-preference.entity';
-export * from './session-times';
 export * from './icalendar';
 export * from './suggestions';
 export * from './training-topic.service';

@@ -7,6 +7,7 @@ import { sessionEvent, sessionFacts } from './session-calendar';
 import { Recipient, SessionRepository } from './session.repository';
 import { SessionStatus } from './sessions.enums';
 import { SignedLinks } from '@cdtg/access';
+import { Clock } from '@cdtg/time';
 import { TrainingSession } from './training-session.entity';
 import { TrainingTopicService } from './training-topic.service';
 
@@ -38,6 +39,7 @@ export class SessionNotices {
     private readonly outbox: OutboxService,
     private readonly links: SignedLinks,
     private readonly topics: TrainingTopicService,
+    private readonly clock: Clock,
   ) {}
 
   assigned(manager: EntityManager, session: TrainingSession, assignmentIds: string[], assignedBy: string): Promise<void> {
@@ -65,7 +67,7 @@ export class SessionNotices {
   async planReminder(manager: EntityManager, session: TrainingSession, previousStartsAt?: Date): Promise<void> {
     if (previousStartsAt) await this.outbox.cancel(manager, JobName.SessionReminder, reminderKey(session.id, previousStartsAt));
     const runAt = new Date(session.startsAt.getTime() - REMINDER_LEAD_MS);
-    if (session.status !== SessionStatus.Planned || runAt.getTime() <= Date.now()) return;
+    if (session.status !== SessionStatus.Planned || runAt.getTime() <= this.clock.now().getTime()) return;
     await this.outbox.enqueue(manager, JobName.SessionReminder, { sessionId: session.id, startsAt: session.startsAt.toISOString() }, { jobKey: reminderKey(session.id, session.startsAt), runAt, aggregate: `session:${session.id}` });
   }
 
@@ -108,7 +110,7 @@ export class SessionNotices {
     for (const r of recipients) {
       const language = r.language === 'en' ? Language.en : Language.vi;
       const facts = sessionFacts(session, names, this.topics.names(catalogue, session.topics, language));
-      const ics = icsCalendar([sessionEvent(session, facts, language, cancelledForReader)], { name: session.title });
+      const ics = icsCalendar([sessionEvent(session, facts, language, cancelledForReader)], { name: session.title, now: this.clock.now() });
       const params = { ...facts, memberName: r.fullName, role: r.role, calendarUrl: this.links.calendarFeedUrl(r.memberId), ics, ...extra(r) } as unknown as EmailTemplates[T];
       await this.notifications.queueEmail(manager, { to: r.email!, language, template, params, dedupeKey: dedupeKey(r) });
     }

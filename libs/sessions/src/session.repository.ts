@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DataScope, restrictToScope } from '@cdtg/access';
 import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
-import { filterByUnit, todayInVietnam, UnitScope } from '@cdtg/geography';
+import { filterByUnit, UnitScope } from '@cdtg/geography';
 import { activeMemberSql, currentMembershipSql } from '@cdtg/directory';
 import { escapeLike } from '@cdtg/text';
+import { Clock } from '@cdtg/time';
 import { SessionAssignment } from './session-assignment.entity';
 import { SessionSchedule } from './session-schedule.entity';
 import { ACTIVE_ASSIGNMENT_STATUSES, SessionStatus } from './sessions.enums';
@@ -68,7 +69,10 @@ const recipientJoins = `JOIN member m ON m.id = a.member_id LEFT JOIN user_accou
 /** Every SQL statement about sessions and assignments. */
 @Injectable()
 export class SessionRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   async listSessions(query: SessionQuery, page: PageRequest): Promise<Page<TrainingSession>> {
     const sql = new SqlBuilder();
@@ -80,7 +84,7 @@ export class SessionRepository {
     if (query.topic) sql.where.push(`${sql.param(query.topic)} = ANY(s.topics)`);
     if (query.status) sql.where.push(`s.status = ${sql.param(query.status)}`);
     if (query.search) sql.where.push(`s.title_search LIKE ${sql.param(`%${escapeLike(query.search)}%`)}`);
-    if (query.attendanceDue !== undefined) sql.where.push(`${query.attendanceDue ? '' : 'NOT '}(s.status = 'planned' AND s.ends_at < now())`);
+    if (query.attendanceDue !== undefined) sql.where.push(`${query.attendanceDue ? '' : 'NOT '}(s.status = 'planned' AND s.ends_at < ${sql.param(this.clock.now())}::timestamptz)`);
     const key = `to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
     return keysetPage(this.dataSource, sql, { select: 's.*', from: 'training_session s', key, id: 's.id', descending: query.sort === 'latest' }, page, (r) =>
       hydrate(this.dataSource, TrainingSession, r),
@@ -170,7 +174,7 @@ export class SessionRepository {
   async currentGroupOf(manager: EntityManager, memberId: string): Promise<{ groupId: string; status: string } | null> {
     const [row] = (await manager.query(
       `SELECT g.id AS "groupId", g.status FROM membership ms JOIN volunteer_group g ON g.id = ms.group_id WHERE ms.member_id = $1 AND ${currentMembershipSql('ms', '$2::date')}`,
-      [memberId, todayInVietnam()],
+      [memberId, this.clock.today()],
     )) as { groupId: string; status: string }[];
     return row ?? null;
   }
@@ -207,7 +211,7 @@ export class SessionRepository {
               (${activeMemberSql('m', '$2::date')} AND EXISTS (SELECT 1 FROM membership ms WHERE ms.member_id = m.id AND ${currentMembershipSql('ms', '$2::date')})
                 AND COALESCE(u.status, 'active') <> 'disabled') AS "feedActive"
          FROM member m LEFT JOIN user_account u ON u.member_id = m.id LEFT JOIN member_notice_preference p ON p.member_id = m.id WHERE m.id = $1`,
-      [memberId, todayInVietnam()],
+      [memberId, this.clock.today()],
     )) as { id: string; fullName: string; email: string | null; language: 'vi' | 'en'; weeklyAgenda: boolean; feedActive: boolean }[];
     return row ?? null;
   }
@@ -253,7 +257,7 @@ export class SessionRepository {
     restrictToScope(sql, access, { unit: 'g.unit_id', group: 'g.id' });
     filterByUnit(sql, area, 'g.unit_id');
     const sessionId = sql.param(session.id);
-    const today = sql.param(todayInVietnam());
+    const today = sql.param(this.clock.today());
     sql.where.push(
       // Active today: joined and not left, in a membership that has begun (libs/directory directory-current.ts).
       `${activeMemberSql('m', `${today}::date`)} AND ms.from_date <= ${today}::date`,
@@ -265,7 +269,7 @@ export class SessionRepository {
     );
     return this.dataSource.query(
       `${sql.with}SELECT m.id AS "memberId", m.full_name AS "fullName", m.skills, g.id AS "groupId", g.unit_id AS "unitId",
-              (SELECT count(*)::int FROM session_assignment r WHERE r.member_id = m.id AND r.status IN ${ACTIVE} AND r.assigned_at >= now() - interval '30 days') AS recent
+              (SELECT count(*)::int FROM session_assignment r WHERE r.member_id = m.id AND r.status IN ${ACTIVE} AND r.assigned_at >= ${sql.param(this.clock.now())}::timestamptz - interval '30 days') AS recent
          FROM member m JOIN membership ms ON ms.member_id = m.id AND ms.to_date IS NULL JOIN volunteer_group g ON g.id = ms.group_id
         WHERE ${sql.where.join(' AND ')}
         ORDER BY m.id LIMIT ${sql.param(limit)}`,

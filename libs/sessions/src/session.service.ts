@@ -5,14 +5,14 @@ import { AuditActor, AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
 import { DirectoryService, GroupStatus } from '@cdtg/directory';
 import { DomainError } from '@cdtg/errors';
-import { addDays, isIsoDate, UnitKind } from '@cdtg/geography';
+import { UnitKind } from '@cdtg/geography';
 import { ChangeFeed } from '@cdtg/queue';
 import { assertNoPersonalNumbers, foldVietnamese, tidyName } from '@cdtg/text';
+import { addDays, Clock, formatVietnamTime, requireIsoDate, requireVietnamTime, startOfVietnamDay, vietnamDate } from '@cdtg/time';
 import { SessionNotices } from './session-notices.service';
 import { SessionSchedule } from './session-schedule.entity';
 import { SessionRepository } from './session.repository';
 import { SessionAudience, SessionStatus } from './sessions.enums';
-import { formatVietnamTime, parseVietnamTime, startOfVietnamDay, vietnamDate } from './session-times';
 import { TrainingSession } from './training-session.entity';
 import { TrainingTopicService } from './training-topic.service';
 
@@ -86,6 +86,7 @@ export class SessionService {
     private readonly notices: SessionNotices,
     private readonly audit: AuditService,
     private readonly changes: ChangeFeed,
+    private readonly clock: Clock,
   ) {}
 
   async list(access: DataScope, filter: SessionListFilter, page: PageRequest): Promise<Page<TrainingSession>> {
@@ -94,8 +95,8 @@ export class SessionService {
         access,
         scope: await this.directory.scope(filter.unitCode, filter.asOf),
         groupId: filter.groupId ?? undefined,
-        from: filter.from ? startOfVietnamDay(this.date(filter.from, 'filter.from')) : undefined,
-        to: filter.to ? startOfVietnamDay(addDays(this.date(filter.to, 'filter.to'), 1)) : undefined,
+        from: filter.from ? startOfVietnamDay(requireIsoDate(filter.from, 'filter.from')) : undefined,
+        to: filter.to ? startOfVietnamDay(addDays(requireIsoDate(filter.to, 'filter.to'), 1)) : undefined,
         topic: filter.topic ?? undefined,
         status: filter.status ?? undefined,
         search: filter.search ? foldVietnamese(filter.search) : undefined,
@@ -121,7 +122,7 @@ export class SessionService {
   }
 
   /** Planned sessions whose end has passed: the lead should log attendance (or the session be cancelled). */
-  attendanceDue(session: TrainingSession, now = new Date()): boolean {
+  attendanceDue(session: TrainingSession, now = this.clock.now()): boolean {
     return session.status === SessionStatus.Planned && session.endsAt.getTime() < now.getTime();
   }
 
@@ -203,7 +204,7 @@ export class SessionService {
       const { startsAt, endsAt } = timeGiven
         ? this.times(patch.startsAt ?? formatVietnamTime(session.startsAt), patch.endsAt ?? formatVietnamTime(session.endsAt), 'input', keepDuration)
         : { startsAt: session.startsAt, endsAt: session.endsAt };
-      if (!timeGiven && session.startsAt.getTime() <= Date.now()) throw DomainError.invalid('input.startsAt', 'the session has already started; give a new time');
+      if (!timeGiven && session.startsAt.getTime() <= this.clock.now().getTime()) throw DomainError.invalid('input.startsAt', 'the session has already started; give a new time');
       const place = patch.place ? this.placeText(patch.place, 'input.place') : session.place;
       const coordinates =
         patch.latitude !== undefined || patch.longitude !== undefined
@@ -257,7 +258,7 @@ export class SessionService {
     assertNoPersonalNumbers('reason', reason);
     return this.dataSource.transaction(async (manager) => {
       const session = await this.lockedPlanned(manager, id);
-      Object.assign(session, { status: SessionStatus.Cancelled, cancelReason: reason, cancelledAt: new Date() });
+      Object.assign(session, { status: SessionStatus.Cancelled, cancelReason: reason, cancelledAt: this.clock.now() });
       await manager.getRepository(TrainingSession).save(session);
       await this.audit.record(manager, actor, { operation: 'session.cancel', objectType: 'session', objectId: id, before: { status: SessionStatus.Planned }, after: { status: session.status, reason }, unitId: session.unitId, groupId: session.groupId });
       const assigned = await this.repository.activeAssignmentIds(manager, id);
@@ -309,9 +310,9 @@ export class SessionService {
   }
 
   private times(startText: string, endText: string, prefix: string, keepDurationMs?: number): { startsAt: Date; endsAt: Date } {
-    const startsAt = parseVietnamTime(startText, `${prefix}.startsAt`);
-    const endsAt = keepDurationMs === undefined ? parseVietnamTime(endText, `${prefix}.endsAt`) : new Date(startsAt.getTime() + keepDurationMs);
-    if (startsAt.getTime() <= Date.now()) throw DomainError.invalid(`${prefix}.startsAt`, 'must be in the future');
+    const startsAt = requireVietnamTime(startText, `${prefix}.startsAt`);
+    const endsAt = keepDurationMs === undefined ? requireVietnamTime(endText, `${prefix}.endsAt`) : new Date(startsAt.getTime() + keepDurationMs);
+    if (startsAt.getTime() <= this.clock.now().getTime()) throw DomainError.invalid(`${prefix}.startsAt`, 'must be in the future');
     if (endsAt.getTime() <= startsAt.getTime()) throw DomainError.invalid(`${prefix}.endsAt`, 'must be after the start');
     if (endsAt.getTime() - startsAt.getTime() > MAX_SESSION_HOURS * 3600_000) throw DomainError.invalid(`${prefix}.endsAt`, `must be within ${MAX_SESSION_HOURS} hours of the start`);
     return { startsAt, endsAt };
@@ -353,11 +354,6 @@ export class SessionService {
     if (lat !== null && (lat < -90 || lat > 90)) throw DomainError.invalid(`${prefix}.latitude`, 'must be between -90 and 90');
     if (lon !== null && (lon < -180 || lon > 180)) throw DomainError.invalid(`${prefix}.longitude`, 'must be between -180 and 180');
     return { latitude: lat, longitude: lon };
-  }
-
-  private date(value: string, field: string): string {
-    if (!isIsoDate(value)) throw DomainError.invalid(field, 'must be a date written YYYY-MM-DD');
-    return value;
   }
 
   /** What the audit log keeps of a session (no attendance: that has its own entries). */

@@ -1,42 +1,7 @@
-import { DomainError } from '@cdtg/errors';
 import { AppConfig } from '@cdtg/config';
 import { escapeText, foldLine, icsCalendar } from './icalendar';
-import { formatVietnamTime, parseVietnamTime, startOfVietnamDay, vietnamDate, vietnamWeekStart } from './session-times';
 import { SignedLinks } from '@cdtg/access';
 import { explainSuggestion, rankSuggestions, scoreSuggestion, SuggestionFacts } from './suggestions';
-
-const invalid = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    return (error as DomainError).fields;
-  }
-  throw new Error('expected a DomainError');
-};
-
-describe('session times (Asia/Ho_Chi_Minh in, UTC stored)', () => {
-  it('reads local times and ISO times with an offset', () => {
-    expect(parseVietnamTime('2026-12-05T08:00', 'f').toISOString()).toBe('2026-12-05T01:00:00.000Z');
-    expect(parseVietnamTime('2026-12-05 08:00:30', 'f').toISOString()).toBe('2026-12-05T01:00:30.000Z');
-    expect(parseVietnamTime('2026-12-05T08:00:00+07:00', 'f').toISOString()).toBe('2026-12-05T01:00:00.000Z');
-    expect(parseVietnamTime('2026-12-05T01:00:00Z', 'f').toISOString()).toBe('2026-12-05T01:00:00.000Z');
-  });
-
-  it('names the field and the reason for anything else', () => {
-    expect(invalid(() => parseVietnamTime('05/12/2026 08:00', 'input.startsAt'))).toEqual([{ path: ['input', 'startsAt'], message: expect.stringContaining('2026-12-05T08:00') }]);
-    expect(invalid(() => parseVietnamTime('2026-02-30T08:00', 'input.startsAt'))).toEqual([{ path: ['input', 'startsAt'], message: 'is not a real date and time' }]);
-    expect(invalid(() => parseVietnamTime('2026-12-05T24:00', 'x'))).toEqual([{ path: ['x'], message: 'is not a real date and time' }]);
-  });
-
-  it('shows times, dates and weeks in Vietnam', () => {
-    const lateEvening = new Date('2026-12-06T17:30:00Z'); // Monday 00:30 in Vietnam
-    expect(formatVietnamTime(lateEvening)).toBe('2026-12-07T00:30:00+07:00');
-    expect(vietnamDate(lateEvening)).toBe('2026-12-07');
-    expect(vietnamWeekStart(lateEvening)).toBe('2026-12-07');
-    expect(vietnamWeekStart(new Date('2026-12-06T16:59:00Z'))).toBe('2026-11-30'); // still Sunday there
-    expect(startOfVietnamDay('2026-12-07').toISOString()).toBe('2026-12-06T17:00:00.000Z');
-  });
-});
 
 describe('iCalendar', () => {
   it('escapes text and folds long lines without splitting a Vietnamese character', () => {

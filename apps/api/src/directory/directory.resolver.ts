@@ -2,6 +2,7 @@ import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } f
 import { UUID } from '../graphql/uuid.scalar';
 import { DirectoryImportService, DirectoryService, GroupStatus, isActiveMember, isCurrentMembership, Member, Membership, VolunteerGroup } from '@cdtg/directory';
 import { AdminUnit } from '@cdtg/geography';
+import { Clock } from '@cdtg/time';
 import { Actor, DataScope, Permission } from '@cdtg/access';
 import { Allow, CurrentActor, Scope } from '../access/access.decorators';
 import { on } from '../access/targets';
@@ -143,6 +144,7 @@ export class MemberResolver {
   constructor(
     private readonly directory: DirectoryService,
     private readonly loaders: LoaderFactory,
+    private readonly clock: Clock,
   ) {}
 
   @Query(() => MemberConnection, { description: 'Members in your scope, filtered and sorted, with cursor pagination (first ≤ 100)' })
@@ -186,12 +188,13 @@ export class MemberResolver {
   /** Joined by today and not left (directory-current.ts). */
   @ResolveField(() => Boolean)
   active(@Parent() member: Member): boolean {
-    return isActiveMember(member);
+    return isActiveMember(member, this.clock.today());
   }
 
   @ResolveField(() => GroupMemberType, { nullable: true, description: 'The current group and role' })
   async current(@Parent() member: Member, @Context() ctx: Ctx): Promise<Membership | null> {
-    return (await this.loaders.of(ctx).memberHistory.load(member.id)).find((m) => isCurrentMembership(m)) ?? null;
+    const today = this.clock.today();
+    return (await this.loaders.of(ctx).memberHistory.load(member.id)).find((m) => isCurrentMembership(m, today)) ?? null;
   }
 
   @ResolveField(() => [MembershipRecordType], { description: 'Every group the member has been in, newest first' })

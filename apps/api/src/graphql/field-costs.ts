@@ -1,4 +1,5 @@
 import { MAX_COVERAGE_BUCKETS } from '@cdtg/rollups';
+import { systemClock } from '@cdtg/time';
 
 /**
  * What the expensive root fields cost in the complexity estimate, in points. One point is what a cheap field costs
@@ -78,8 +79,11 @@ const UNITS_AT_LEVEL: Record<string, number> = { province: 34, district: 20, com
 const POINTS_PER_CELL = 2;
 const POINTS_PER_TREND_PERIOD = 3;
 
-/** How many periods of `period` the range from…to spans (1 for Cumulative or a range that does not parse). */
-export function periodsInRange(period: unknown, from: unknown, to: unknown, today = new Date().toISOString().slice(0, 10)): number {
+/**
+ * How many periods of `period` the range from…to spans (1 for Cumulative or a range that does not parse); `to` defaults
+ * to today in Vietnam, as the coverage questions' own default does. The system clock: a price, not a rule.
+ */
+export function periodsInRange(period: unknown, from: unknown, to: unknown, today = systemClock.today()): number {
   const end = typeof to === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(to) ? to : today;
   const start = typeof from === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(from) ? from : end;
   const days = Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000);

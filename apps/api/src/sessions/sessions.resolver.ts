@@ -9,7 +9,6 @@ import {
   AssignmentService,
   AttendanceService,
   explainSuggestion,
-  formatVietnamTime,
   MyAgenda,
   SessionAssignment,
   SessionService,
@@ -18,6 +17,7 @@ import {
   TrainingTopic,
   TrainingTopicService,
 } from '@cdtg/sessions';
+import { formatVietnamTime } from '@cdtg/time';
 import { Allow, CurrentActor, Scope, SignedIn } from '../access/access.decorators';
 import { on } from '../access/targets';
 import { toConnection } from '../common/connection';

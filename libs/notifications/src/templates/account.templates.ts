@@ -1,3 +1,4 @@
+import { VIETNAM_TZ } from '@cdtg/time';
 import { Language } from '../language';
 import { button, escapeHtml, layout, RenderedEmail } from './layout';
 
@@ -10,7 +11,7 @@ const ROLE_LABELS: Record<string, Record<Language, string>> = {
 };
 
 const when = (iso: string, language: Language) =>
-  new Date(iso).toLocaleString(language === Language.vi ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
+  new Date(iso).toLocaleString(language === Language.vi ? 'vi-VN' : 'en-GB', { timeZone: VIETNAM_TZ, dateStyle: 'short', timeStyle: 'short' });
 
 export interface InvitationParams {
   displayName: string;

@@ -1,3 +1,4 @@
+import { VIETNAM_TZ } from '@cdtg/time';
 import { Language } from '../language';
 import { button, escapeHtml, layout, RenderedEmail } from './layout';
 
@@ -62,7 +63,7 @@ const ANSWERS: Record<string, Record<Language, string>> = {
   accepted: { vi: 'đã nhận lời', en: 'accepted' },
 };
 
-const TZ = 'Asia/Ho_Chi_Minh';
+const TZ = VIETNAM_TZ;
 const locale = (language: Language) => (language === Language.vi ? 'vi-VN' : 'en-GB');
 const clock = (iso: string, language: Language) => new Intl.DateTimeFormat(locale(language), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: TZ }).format(new Date(iso));
 const day = (iso: string, language: Language) =>

@@ -1,3 +1,4 @@
+import { VIETNAM_TZ } from '@cdtg/time';
 import { Language } from '../language';
 import { layout, RenderedEmail } from './layout';
 
@@ -7,7 +8,7 @@ export interface TestEmailParams {
 
 /** Sent by an operator to check that mail delivery works end to end. */
 export function testEmail(language: Language, params: TestEmailParams): RenderedEmail {
-  const at = new Date(params.requestedAt).toLocaleString(language === Language.vi ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' });
+  const at = new Date(params.requestedAt).toLocaleString(language === Language.vi ? 'vi-VN' : 'en-GB', { timeZone: VIETNAM_TZ });
   return language === Language.vi
     ? layout(language, 'Thư kiểm tra từ hệ thống cdtg', [
         { text: 'Xin chào,' },

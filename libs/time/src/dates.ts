@@ -1,9 +1,8 @@
-const VIETNAM_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** Today's date in Asia/Ho_Chi_Minh, as YYYY-MM-DD: the default "as of" of every geography question. */
-export function todayInVietnam(now = new Date()): string {
-  return VIETNAM_DAY.format(now);
-}
+/*
+ * Calendar days, written YYYY-MM-DD. A day is a day in Vietnam (Asia/Ho_Chi_Minh) wherever the product names one;
+ * these functions only count and compare days, so they hold for any calendar day.
+ */
+import { DomainError } from '@cdtg/errors';
 
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isIsoDate(value: string): boolean {
@@ -12,10 +11,24 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
+export const ISO_DATE_HINT = 'must be a date written YYYY-MM-DD';
+
+/** The date itself when it is a real date written YYYY-MM-DD; otherwise a clear error naming `field`. */
+export function requireIsoDate(value: string, field: string | (string | number)[]): string {
+  if (!isIsoDate(value)) throw DomainError.invalid(field, ISO_DATE_HINT);
+  return value;
+}
+
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
+}
+
+/** Monday of the ISO week of a day. */
+export function weekStart(day: string): string {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+  return addDays(day, -((weekday + 6) % 7));
 }
 
 /** Inclusive periods, null meaning unbounded. */
@@ -29,36 +42,6 @@ export function periodsOverlap(a: { from: string | null; to: string | null }, b:
 
 export function periodCovers(outer: { from: string | null; to: string | null }, inner: { from: string | null; to: string | null }): boolean {
   return (outer.from ?? '0000-01-01') <= (inner.from ?? '0000-01-01') && (outer.to ?? '9999-12-31') >= (inner.to ?? '9999-12-31');
-}
-
-/** Vietnam has no daylight saving: Asia/Ho_Chi_Minh is UTC+07:00 all year. */
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
-
-/**
- * A moment written by a person or a phone: local time in Asia/Ho_Chi_Minh without an offset ("2026-11-20T09:30",
- * seconds optional), or ISO 8601 with Z or an offset. Returns null for anything else.
- */
-export function parseVietnamTime(value: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value.trim());
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s = '0', ms = '0', zone] = m;
-  if (!isIsoDate(`${y}-${mo}-${d}`) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
-  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0')));
-  if (!zone) return new Date(utc - VIETNAM_OFFSET_MS);
-  if (zone === 'Z') return new Date(utc);
-  const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
-  const offset = (Number(z[2]) * 60 + Number(z[3])) * 60_000 * (z[1] === '+' ? 1 : -1);
-  return Number(z[2]) > 14 ? null : new Date(utc - offset);
-}
-
-/** The calendar date of a moment in Asia/Ho_Chi_Minh, as YYYY-MM-DD. */
-export function vietnamDate(moment: Date): string {
-  return new Date(moment.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** A moment shown in Asia/Ho_Chi_Minh as "2026-11-20T09:30:00+07:00". */
-export function vietnamIso(moment: Date): string {
-  return `${new Date(moment.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 19)}+07:00`;
 }
 
 /**
