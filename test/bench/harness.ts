@@ -161,7 +161,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-/** The results as a Markdown table (printed, and pasted into the README). */
+/** The results as a Markdown table (printed, and pasted into docs/benchmarks.md). */
 export function table(report: BenchReport): string {
   const cell = (t: Result['ours'] | undefined, unit: string) =>
     !t ? '' : 'value' in t ? `${fmt(t.value, unit === 'statements' ? 0 : 1)}` : `${fmt(t.median, 2)} / ${fmt(t.p95, 2)}`;

@@ -29,7 +29,7 @@ export const FAIRNESS_POINTS = 20;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /**
- * The one scoring formula (0–100), explained in the README:
+ * The one scoring formula (0–100), explained in docs/sessions.md:
  *   skills    50 × (topic skills the member has) / (topic skills the session needs)
  *   locality  30 when the member's group is the session's group or serves the unit it is held in, else 10
  *             (every candidate is from the session's commune)

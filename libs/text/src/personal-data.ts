@@ -66,7 +66,7 @@ export function findPersonalNumbers(text: string): PersonalNumberKind[] {
   return (['national-id', 'phone'] as const).filter((k) => kinds.has(k));
 }
 
-/** What a refused field is told (the existing wording, which clients and the README show). */
+/** What a refused field is told (the existing wording, which clients and docs/households.md show). */
 export const PERSONAL_NUMBER_MESSAGES: Record<PersonalNumberKind, string> = {
   'national-id': "looks like it holds a national ID number; citizens' ID numbers must not be recorded",
   phone: "looks like it holds a phone number; citizens' phone numbers must not be recorded",
