@@ -132,7 +132,7 @@ describe('coverage: one answer, one snapshot', () => {
     // The rebuild sets the mapped geography (today's tree), so that tree cells and mapped cells answer too.
     await new RebuildService(dataSource).run('repair');
     repository = new RollupRepository(dataSource);
-    coverage = new CoverageService(repository, new GeographyService(new AdminUnitRepository(dataSource), systemClock), new GeographyMapService(dataSource), new AccessService(dataSource));
+    coverage = new CoverageService(repository, new GeographyService(new AdminUnitRepository(dataSource), systemClock), new GeographyMapService(dataSource), new AccessService(dataSource), systemClock);
     projector = new ProjectorService(dataSource, new RollupRepository(dataSource), new SessionSource());
     for (let i = 0; i < 6; i++) await logOne();
   }, 120_000);

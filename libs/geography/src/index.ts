@@ -1,6 +1,5 @@
 export * from './admin-unit.entity';
 export * from './admin-unit.repository';
-export * from './rollups-dates';
 export * from './geography-import.service';
 export * from './geography.module';
 export * from './geography.service';

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, LessThan } from 'typeorm';
 import { DataScope, SignedLinks } from '@cdtg/access';
 import { DomainError } from '@cdtg/errors';
+import { Clock } from '@cdtg/time';
 import { Language } from '@cdtg/notifications';
 import { JobName, OutboxService } from '@cdtg/queue';
 import { CoverageExport, ExportStatus } from './coverage-export.entity';
@@ -28,6 +29,7 @@ export class CoverageExportService {
     private readonly coverage: CoverageService,
     private readonly outbox: OutboxService,
     private readonly links: SignedLinks,
+    private readonly clock: Clock,
   ) {}
 
   async request(userId: string | null, scope: DataScope, query: CoverageQuery, format: ExportFormat, language: Language): Promise<CoverageExport> {
@@ -68,7 +70,7 @@ export class CoverageExportService {
   }
 
   /** A link to download a ready export, valid for an hour. */
-  downloadUrl(row: CoverageExport, now = Date.now()): { url: string; expiresAt: Date } | null {
+  downloadUrl(row: CoverageExport, now = this.clock.now().getTime()): { url: string; expiresAt: Date } | null {
     if (row.status !== ExportStatus.Ready) return null;
     const expires = Math.floor(now / 1000) + DOWNLOAD_LINK_SECONDS;
     return { url: this.links.exportDownloadUrl(row.id, expires), expiresAt: new Date(expires * 1000) };
@@ -82,7 +84,7 @@ export class CoverageExportService {
    */
   async download(id: string, expires: string, signature: string, ownerMayRead: (ownerId: string, madeIn: DataScope) => Promise<boolean>): Promise<ReportFile | null> {
     const seconds = Number(expires);
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) || !Number.isInteger(seconds) || seconds * 1000 < Date.now()) return null;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) || !Number.isInteger(seconds) || seconds * 1000 < this.clock.now().getTime()) return null;
     if (!this.links.verify('export-download', `${id}.${seconds}`, signature)) return null;
     const [row] = (await this.dataSource.query(`SELECT requested_by, scope, filename, content_type, content FROM coverage_export WHERE id = $1 AND status = 'ready'`, [id])) as {
       requested_by: string | null;
@@ -97,7 +99,7 @@ export class CoverageExportService {
 
   /** Drops exports older than a week (the nightly check calls it). */
   async purge(): Promise<number> {
-    const result = await this.dataSource.getRepository(CoverageExport).delete({ createdAt: LessThan(new Date(Date.now() - KEEP_DAYS * 86_400_000)) });
+    const result = await this.dataSource.getRepository(CoverageExport).delete({ createdAt: LessThan(new Date(this.clock.now().getTime() - KEEP_DAYS * 86_400_000)) });
     if (result.affected) this.logger.log(`Dropped ${result.affected} old export(s)`);
     return result.affected ?? 0;
   }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AccessService, coversPath, DataScope } from '@cdtg/access';
 import { CLOCK_SKEW_MS } from '@cdtg/assists';
 import { DomainError } from '@cdtg/errors';
-import { addDays, AdminUnit, GeographyService, isIsoDate, todayInVietnam, UnitKind, vietnamDate } from '@cdtg/geography';
+import { AdminUnit, GeographyService, UnitKind } from '@cdtg/geography';
+import { addDays, Clock, requireIsoDate, vietnamDate } from '@cdtg/time';
 import { GeographyMap } from './geography-map';
 import { GeographyMapService, GeographyTree } from './geography-map.service';
 import { HouseholdTrees } from './household-trees';
@@ -114,6 +115,7 @@ export class CoverageService {
     private readonly geography: GeographyService,
     private readonly maps: GeographyMapService,
     private readonly access: AccessService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -122,7 +124,7 @@ export class CoverageService {
    */
   async plan(scope: DataScope, query: CoverageQuery, tree?: GeographyTree) {
     tree ??= await this.maps.current();
-    const today = todayInVietnam();
+    const today = this.clock.today();
     const day = this.date(query.geographyAsOf, 'geographyAsOf') ?? today;
     const to = this.date(query.to, 'to') ?? today;
     const from = this.date(query.from, 'from') ?? to;
@@ -203,7 +205,7 @@ export class CoverageService {
         eventId: freshness.eventId,
         at: freshness.at,
         pendingEvents: freshness.pending,
-        lagSeconds: freshness.oldestPendingAt ? Math.max(0, (Date.now() - new Date(freshness.oldestPendingAt).getTime()) / 1000) : 0,
+        lagSeconds: freshness.oldestPendingAt ? Math.max(0, (this.clock.now().getTime() - new Date(freshness.oldestPendingAt).getTime()) / 1000) : 0,
       },
     };
     return { report, treeVersion: freshness.treeVersion, tree };
@@ -218,7 +220,7 @@ export class CoverageService {
 
   /** One unit's measures per bucket of the period: a trend. */
   async trend(scope: DataScope, query: Omit<CoverageQuery, 'level'>): Promise<CoverageReport> {
-    const day = this.date(query.geographyAsOf, 'geographyAsOf') ?? todayInVietnam();
+    const day = this.date(query.geographyAsOf, 'geographyAsOf') ?? this.clock.today();
     const unit = (await this.maps.current()).unitByCode(query.unitCode, day) ?? (await this.geography.unitByCode(query.unitCode, day));
     const level = (Object.keys(LEVEL_KINDS) as CoverageLevel[]).find((l) => LEVEL_KINDS[l].includes(unit.kind as UnitKind))!;
     return this.coverage(scope, { ...query, level });
@@ -328,7 +330,7 @@ export class CoverageService {
     const grain = storedGrain(period);
     if (!grain || !targets.every((t) => CELL_KINDS.has(t.kind))) return null;
     const end = buckets[0].end;
-    const latest = vietnamDate(new Date(Date.now() + CLOCK_SKEW_MS));
+    const latest = vietnamDate(new Date(this.clock.now().getTime() + CLOCK_SKEW_MS));
     const monthEnd = addDays(nextBucket(Period.Month, monthStart(end)), -1);
     if (end < monthEnd && end < latest) return null;
     let geography = await this.mappedGeography(snapshot);
@@ -444,7 +446,7 @@ export class CoverageService {
   /** The root must be in the reader's scope: directly, as an older unit that went into it, or wholly inside a granted unit. */
   private async authorize(scope: DataScope, root: AdminUnit, tree: GeographyTree): Promise<void> {
     if (coversPath(scope, root.path) || (await this.access.covers(scope, [{ unitId: root.id }]))) return;
-    const map = tree.forDay(todayInVietnam());
+    const map = tree.forDay(this.clock.today());
     const granted = scope.unitPaths.map((p) => p.split('/').filter(Boolean).at(-1)!);
     if (granted.some((g) => map.contains(g, root.id))) return;
     throw DomainError.forbidden();
@@ -452,7 +454,6 @@ export class CoverageService {
 
   private date(value: string | null | undefined, field: string): string | null {
     if (value === undefined || value === null) return null;
-    if (!isIsoDate(value)) throw DomainError.invalid(field, 'must be a date written YYYY-MM-DD');
-    return value;
+    return requireIsoDate(value, field);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { addDays, AdminUnit } from '@cdtg/geography';
+import { AdminUnit } from '@cdtg/geography';
+import { addDays } from '@cdtg/time';
 import { GeographyMap, MapLink, MapUnit, TreeIndex } from './geography-map';
 import { HouseholdCount, HouseholdTrees } from './household-trees';
 

@@ -1,4 +1,4 @@
-import { addDays } from '@cdtg/geography';
+import { addDays, weekStart } from '@cdtg/time';
 
 /** The periods rollups answer for. Days are calendar days in Asia/Ho_Chi_Minh (YYYY-MM-DD). */
 export enum Period {
@@ -25,11 +25,7 @@ export interface Bucket {
 const pad = (n: number) => String(n).padStart(2, '0');
 const parts = (day: string) => day.split('-').map(Number) as [number, number, number];
 
-/** Monday of the ISO week of a day. */
-export function weekStart(day: string): string {
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay(); // 0 = Sunday
-  return addDays(day, -((weekday + 6) % 7));
-}
+export { weekStart };
 
 export function monthStart(day: string): string {
   const [y, m] = parts(day);

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ASSIST_SERVICES } from '@cdtg/assists';
 import { basesOf, Basis, FLAG, MEASURES, MEASURE_SOURCES, measuresSql, SESSION_RECORDS, SESSION_RECORDS_SQL, SOURCES } from './measures';
-import { todayInVietnam } from '@cdtg/geography';
+import { Clock, systemClock } from '@cdtg/time';
 import { GeographyMapService } from './geography-map.service';
 import { CELL_KINDS, CELL_KINDS_SQL } from './cell-kinds';
 import { ROLLUP_LOCK } from './projector.service';
@@ -115,10 +115,11 @@ export class RebuildService {
     private readonly maps: GeographyMapService = new GeographyMapService(dataSource),
     private readonly repository: RollupRepository = new RollupRepository(dataSource),
     private readonly checks: RollupCheckRepository = new RollupCheckRepository(dataSource),
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async run(mode: 'verify' | 'repair', options: { origin?: RollupCheckOrigin } = {}): Promise<RebuildReport> {
-    const startedAt = new Date();
+    const startedAt = this.clock.now();
     const started = Date.now();
     let lockedMs = 0;
     let remapped = false;
@@ -177,7 +178,7 @@ export class RebuildService {
       mode,
       origin: report.origin,
       startedAt,
-      finishedAt: new Date(),
+      finishedAt: this.clock.now(),
       consistent,
       repaired,
       differences: report.differences,
@@ -397,7 +398,7 @@ export class RebuildService {
    * uses), times its facts summed per bucket.
    */
   private async buildMappedCells(manager: EntityManager, facts: 'rb_' | ''): Promise<{ day: string; signature: string }> {
-    const day = todayInVietnam();
+    const day = this.clock.today();
     await this.maps.reload();
     const map = await this.maps.forDay(day);
     const old = (await manager.query(

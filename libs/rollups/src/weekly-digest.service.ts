@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DataScope } from '@cdtg/access';
-import { addDays, vietnamDate } from '@cdtg/geography';
+import { addDays, Clock, vietnamDate } from '@cdtg/time';
 import { Language, NotificationService } from '@cdtg/notifications';
 import { CoverageLevel, ExportFormat } from './coverage-query';
 import { CoverageService } from './coverage.service';
@@ -29,9 +29,10 @@ export class WeeklyDigestService {
     private readonly coverage: CoverageService,
     private readonly notifications: NotificationService,
     private readonly checks: RollupCheckRepository,
+    private readonly clock: Clock,
   ) {}
 
-  async send(asOf = new Date()): Promise<number> {
+  async send(asOf = this.clock.now()): Promise<number> {
     const thisWeek = weekStart(vietnamDate(asOf));
     const start = addDays(thisWeek, -7);
     const end = addDays(thisWeek, -1);
