@@ -5,7 +5,7 @@ import { Language } from '@cdtg/notifications';
 import { Basis, CoverageLevel, CoverageSource, ExportFormat, ExportStatus, Period } from '@cdtg/rollups';
 import { AdminUnitType } from '../geography/geography.types';
 
-registerEnumType(Period, { name: 'Period', description: 'Days, ISO weeks, months, quarters and years in Asia/Ho_Chi_Minh; Cumulative: from the beginning to the end of the range' });
+registerEnumType(Period, { name: 'Period', description: 'Days, ISO weeks, months, quarters and years in Asia/Ho_Chi_Minh; CUMULATIVE: from the beginning to the end of the range' });
 registerEnumType(CoverageLevel, { name: 'CoverageLevel' });
 registerEnumType(CoverageSource, { name: 'CoverageSource', description: 'How an answer was computed' });
 registerEnumType(Basis, { name: 'CountBasis', description: 'All valid entries, or only those verified by a ward officer' });
@@ -130,7 +130,7 @@ export class CoverageReportType {
   asOf: FreshnessType;
 
   @Field(() => CoverageSource, {
-    description: 'MappedCells: read from the cells of the units and what older units add to them (one row per unit and period); Sources: summed from the cells and facts of every unit of any period that maps in (days, residential groups, other trees, or before the nightly rebuild maps a changed tree)',
+    description: 'MAPPED_CELLS: read from the cells of the units and what older units add to them (one row per unit and period); SOURCES: summed from the cells and facts of every unit of any period that maps in (days, residential groups, other trees, or before the nightly rebuild maps a changed tree)',
   })
   source: CoverageSource;
 
