@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, ObjectType, PickType, registerEnumType } from '@nestjs/graphql';
 import { UUID } from '../graphql/uuid.scalar';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
@@ -91,17 +91,13 @@ export class SignInInput {
   password: string;
 }
 
+/** A password set from an e-mailed link: the password under the rules of signing in. */
 @InputType()
-export class TokenPasswordInput {
+export class TokenPasswordInput extends PickType(SignInInput, ['password'] as const) {
   @Field({ description: 'The token from the e-mailed link' })
   @IsString()
   @MaxLength(200)
   token: string;
-
-  @Field()
-  @IsString()
-  @MaxLength(200)
-  password: string;
 }
 
 @InputType()

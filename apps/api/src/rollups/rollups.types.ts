@@ -1,4 +1,4 @@
-import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, Float, ID, Int, ObjectType, PickType, registerEnumType } from '@nestjs/graphql';
 import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AssistService } from '@cdtg/assists';
 import { Language } from '@cdtg/notifications';
@@ -176,30 +176,13 @@ export class CoverageArgs extends CoverageTrendArgs {
   level: CoverageLevel;
 }
 
+/** The unit, level, tree and basis of a coverage question; `to` is a day here, not the end of a range. */
 @ArgsType()
-export class LowestCoverageArgs {
-  @Field()
-  @IsString()
-  @MaxLength(30)
-  unitCode: string;
-
-  @Field(() => CoverageLevel)
-  @IsEnum(CoverageLevel)
-  level: CoverageLevel;
-
+export class LowestCoverageArgs extends PickType(CoverageArgs, ['unitCode', 'level', 'geographyAsOf', 'basis'] as const) {
   @Field(() => String, { nullable: true, description: 'Coverage to date as of this day (default: today)' })
   @IsOptional()
   @Matches(DATE, DATE_MESSAGE)
   to?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
-  geographyAsOf?: string | null;
-
-  @Field(() => Basis, { defaultValue: Basis.All })
-  @IsEnum(Basis)
-  basis: Basis = Basis.All;
 
   @Field(() => Int, { defaultValue: 5, description: 'How many units, at most 100' })
   @IsInt()
