@@ -135,7 +135,7 @@ const batchOf = (plan: { groupId: string; memberId: string; unitId: string }, si
     clientId: randomUUID(),
     household: { address: `${i + 1} Đường Thử ${randomUUID().slice(0, 8)}`, headName: `Hộ Thử ${randomUUID().slice(0, 6)}` },
     unitId: plan.unitId,
-    services: [{ service: 'VneidLevel2', outcome: 'Done' }],
+    services: [{ service: 'VNEID_LEVEL_2', outcome: 'DONE' }],
     volunteerIds: [plan.memberId],
     occurredAt: `${day}T09:00`,
   }));

@@ -46,7 +46,7 @@ describe('web console in Chromium', () => {
     const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(`{ groups(first: 1, filter: { unitCode: "20242" }) { edges { node { id } } } }`);
     groupId = groups.data!.groups.edges[0].node.id;
     const children = await t.gql<{ unitChildren: { id: string; kind: string }[] }>(`{ unitChildren(code: "20242") { id kind } }`);
-    const placeId = children.data!.unitChildren.find((u) => u.kind === 'ResidentialGroup')!.id;
+    const placeId = children.data!.unitChildren.find((u) => u.kind === 'RESIDENTIAL_GROUP')!.id;
     const member = async (fullName: string, phone: string) => {
       const res = await t.gql<{ createMember: { id: string } }>(`mutation($input: CreateMemberInput!) { createMember(input: $input) { id } }`, { input: { groupId, fullName, phone, skills: ['vneid', 'online_safety'] } });
       expect(res.errors).toBeUndefined();
@@ -56,14 +56,14 @@ describe('web console in Chromium', () => {
     await member('Nguyễn Thị Hoa', '0905 700 002');
     const plan = async (title: string, from: string, to: string) => {
       const res = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
-        input: { groupId, unitId: placeId, title, topics: ['vneid', 'online_safety'], startsAt: `${day(2)}T${from}`, endsAt: `${day(2)}T${to}`, place: 'Nhà văn hóa tổ 5, 12 Lê Duẩn', capacity: 40, audience: ['Elderly'] },
+        input: { groupId, unitId: placeId, title, topics: ['vneid', 'online_safety'], startsAt: `${day(2)}T${from}`, endsAt: `${day(2)}T${to}`, place: 'Nhà văn hóa tổ 5, 12 Lê Duẩn', capacity: 40, audience: ['ELDERLY'] },
       });
       expect(res.errors).toBeUndefined();
       return res.data!.planSession.id;
     };
     sessionId = await plan('Kích hoạt VNeID cho người cao tuổi', '08:00', '10:00');
     const other = await plan('An toàn trên mạng cho phụ huynh', '09:00', '11:00');
-    const assigned = await t.gql(`mutation($input: AssignMemberInput!) { assignMember(input: $input) { id } }`, { input: { sessionId: other, memberId: busy.id, role: 'Trainer' } });
+    const assigned = await t.gql(`mutation($input: AssignMemberInput!) { assignMember(input: $input) { id } }`, { input: { sessionId: other, memberId: busy.id, role: 'TRAINER' } });
     expect(assigned.errors).toBeUndefined();
 
     lead = await createUser(t, { email: 'totruong.web@cdtg.test', role: Role.GroupLead, groupId, displayName: 'Tổ trưởng' });
@@ -109,7 +109,7 @@ describe('web console in Chromium', () => {
     const add = async (n: number) => {
       await page.locator('input[name=address]').fill(`${n} Hà Huy Tập, tổ 5`);
       await page.locator('input[name=headName]').fill(`Nguyễn Văn Thử ${n}`);
-      await page.locator('input[name=service-VneidAccount]').check();
+      await page.locator('input[name=service-VNEID_ACCOUNT]').check();
       if (n === 1) await page.locator('input[name=volunteer]').first().check(); // kept for the next entries
       await page.getByRole('button', { name: 'Lưu phiếu' }).click();
       await page.locator(`li.entry >> text=Nguyễn Văn Thử ${n}`).waitFor();
@@ -178,7 +178,7 @@ describe('web console in Chromium', () => {
     await curve.waitFor({ state: 'attached', timeout: 45_000 });
     expect(await curve.getAttribute('d')).toMatch(/^M[\d.,]+L[\d.,]+/); // a line through at least two points
 
-    await page.locator('select[name=level]').selectOption('District');
+    await page.locator('select[name=level]').selectOption('DISTRICT');
     await page.getByText('Sau sắp xếp 2025 không còn cấp quận/huyện').waitFor();
     await page.locator('input[name=geography][value=before]').check();
     await page.getByTestId('report-unit').filter({ hasText: '30/06/2025' }).waitFor();

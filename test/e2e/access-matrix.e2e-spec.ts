@@ -89,7 +89,7 @@ const assistEntry = (p: PlaceObjects) => ({
   clientId: randomUUID(),
   household: { address: `${Math.floor(Math.random() * 999) + 1} Trần Phú, tổ 3`, headName: 'Phạm Thị Hoa' },
   unitId: p.unitId,
-  services: [{ service: 'VneidLevel2', outcome: 'Done' }],
+  services: [{ service: 'VNEID_LEVEL_2', outcome: 'DONE' }],
   volunteerIds: [p.memberId],
   occurredAt: new Date(Date.now() - 60_000).toISOString(),
 });
@@ -106,7 +106,7 @@ const CASES: Record<string, Case> = {
   requestPasswordReset: { rule: 'public', doc: `mutation { requestPasswordReset(email: "nobody@cdtg.test") }` },
   resetPassword: { rule: 'public', doc: `mutation { resetPassword(input: { token: "not-a-real-link-token-000000000000", password: "Mật khẩu đủ dài 2026" }) { accessToken } }` },
   me: { rule: 'signed-in', doc: `{ me { id grants { role } } }` },
-  updateMyProfile: { rule: 'signed-in', doc: `mutation { updateMyProfile(input: { language: vi }) { id } }` },
+  updateMyProfile: { rule: 'signed-in', doc: `mutation { updateMyProfile(input: { language: VI }) { id } }` },
   changePassword: { rule: 'signed-in', doc: `mutation { changePassword(input: { currentPassword: "not-my-password", newPassword: "Mật khẩu mới đủ dài" }) }` },
   signOut: { rule: 'signed-in', doc: `mutation { signOut }` },
 
@@ -143,7 +143,7 @@ const CASES: Record<string, Case> = {
     vars: (_, p) => ({ u: p.unitId, n: `Tổ mới ${Math.random().toString(36).slice(2)}` }),
   },
   updateGroup: { rule: manageDirectory, doc: `mutation($id: UUID!) { updateGroup(id: $id, input: { decisionNumber: "01/QĐ" }) { id } }`, vars: (_, p) => ({ id: p.groupId }) },
-  setGroupStatus: { rule: manageDirectory, doc: `mutation($id: UUID!) { setGroupStatus(id: $id, status: Active) { id } }`, vars: (_, p) => ({ id: p.groupId }) },
+  setGroupStatus: { rule: manageDirectory, doc: `mutation($id: UUID!) { setGroupStatus(id: $id, status: ACTIVE) { id } }`, vars: (_, p) => ({ id: p.groupId }) },
   createMember: {
     rule: manageDirectory,
     doc: `mutation($g: UUID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử mới", phone: $phone }) { id } }`,
@@ -152,13 +152,13 @@ const CASES: Record<string, Case> = {
   updateMember: { rule: manageDirectory, doc: `mutation($id: UUID!) { updateMember(id: $id, input: { birthYear: 1990 }) { id } }`, vars: (_, p) => ({ id: p.memberId }) },
   moveMember: {
     rule: manageDirectory,
-    doc: `mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: Member }) { id } }`,
+    doc: `mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: MEMBER }) { id } }`,
     vars: async (w, p) => ({ m: await w.freshMember(p), g: p.groupId }),
   },
   deactivateMember: { rule: manageDirectory, doc: `mutation($id: UUID!) { deactivateMember(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshMember(p) }) },
   importDirectoryCsv: {
     rule: { in: [Role.Admin, Role.WardOfficer], out: [Role.Admin, Role.WardOfficer] }, // no target: rows outside are refused row by row
-    doc: `mutation { importDirectoryCsv(input: { kind: Groups, csv: "unit_code,name\\n" }) { id } }`,
+    doc: `mutation { importDirectoryCsv(input: { kind: GROUPS, csv: "unit_code,name\\n" }) { id } }`,
   },
   directoryImport: { rule: adminOnly, doc: `query($id: UUID!) { directoryImport(id: $id) { id } }`, vars: (_, p) => ({ id: p.importId }) }, // others: only their own imports
 
@@ -171,16 +171,16 @@ const CASES: Record<string, Case> = {
   user: { rule: manageAccounts, doc: `query($id: UUID!) { user(id: $id) { id grants { role } } }`, vars: (_, p) => ({ id: p.userId }) },
   inviteUser: {
     rule: manageAccounts,
-    doc: `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Tình nguyện viên mới", grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
+    doc: `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Tình nguyện viên mới", grants: [{ role: VOLUNTEER, groupId: $g }] }) { id } }`,
     vars: (_, p) => ({ e: `moi-${Math.random().toString(36).slice(2)}@cdtg.test`, g: p.groupId }),
   },
   grantRoles: {
     rule: manageAccounts,
-    doc: `mutation($u: UUID!, $g: UUID!) { grantRoles(userId: $u, grants: [{ role: GroupLead, groupId: $g }]) { id } }`,
+    doc: `mutation($u: UUID!, $g: UUID!) { grantRoles(userId: $u, grants: [{ role: GROUP_LEAD, groupId: $g }]) { id } }`,
     vars: (_, p) => ({ u: p.userId, g: p.groupId }),
   },
   revokeGrant: { rule: manageAccounts, doc: `mutation($id: UUID!) { revokeGrant(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshGrant(p) }) },
-  setUserStatus: { rule: manageAccounts, doc: `mutation($id: UUID!) { setUserStatus(id: $id, status: Disabled) { id } }`, vars: (_, p) => ({ id: p.userId }) },
+  setUserStatus: { rule: manageAccounts, doc: `mutation($id: UUID!) { setUserStatus(id: $id, status: DISABLED) { id } }`, vars: (_, p) => ({ id: p.userId }) },
 
   // Household assistance log
   assistEntries: {
@@ -253,7 +253,7 @@ const CASES: Record<string, Case> = {
   },
   assignMember: {
     rule: assignMembers,
-    doc: `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Supporter }) { id } }`,
+    doc: `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: SUPPORTER }) { id } }`,
     vars: async (w, p) => ({ s: p.sessionId, m: await w.freshMember(p) }),
   },
   withdrawAssignment: { rule: assignMembers, doc: `mutation($id: UUID!) { withdrawAssignment(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshAssignment(p) }) },
@@ -272,17 +272,17 @@ const CASES: Record<string, Case> = {
   // Coverage rollups
   coverage: {
     rule: readCoverage,
-    doc: `query($c: String!) { coverage(unitCode: $c, level: Commune, period: Cumulative) { rows { householdsReached } } }`,
+    doc: `query($c: String!) { coverage(unitCode: $c, level: COMMUNE, period: CUMULATIVE) { rows { householdsReached } } }`,
     vars: (_, p) => ({ c: p.unitCode }),
   },
-  lowestCoverage: { rule: readCoverage, doc: `query($c: String!) { lowestCoverage(unitCode: $c, level: Commune) { rows { coveragePercent } } }`, vars: (_, p) => ({ c: p.unitCode }) },
+  lowestCoverage: { rule: readCoverage, doc: `query($c: String!) { lowestCoverage(unitCode: $c, level: COMMUNE) { rows { coveragePercent } } }`, vars: (_, p) => ({ c: p.unitCode }) },
   exportCoverage: {
     rule: readCoverage,
-    doc: `mutation($c: String!) { exportCoverage(unitCode: $c, level: Commune, period: Month, format: Csv) { id } }`,
+    doc: `mutation($c: String!) { exportCoverage(unitCode: $c, level: COMMUNE, period: MONTH, format: CSV) { id } }`,
     vars: (_, p) => ({ c: p.unitCode }),
   },
   coverageExport: { rule: adminOnly, doc: `query($id: UUID!) { coverageExport(id: $id) { id status } }`, vars: (_, p) => ({ id: p.exportId }) }, // others: only their own exports
-  coverageTrend: { rule: readCoverage, doc: `query($c: String!) { coverageTrend(unitCode: $c, period: Month) { rows { entries } } }`, vars: (_, p) => ({ c: p.unitCode }) },
+  coverageTrend: { rule: readCoverage, doc: `query($c: String!) { coverageTrend(unitCode: $c, period: MONTH) { rows { entries } } }`, vars: (_, p) => ({ c: p.unitCode }) },
 
   // Audit
   auditEvents: {
@@ -312,27 +312,27 @@ const entryRejected = (field: string) => (d: Record<string, unknown>) => {
 const REFERENCES: Record<string, Reference> = {
   'moveMember: a member inside into a group outside': {
     roles: [Role.WardOfficer],
-    doc: `mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: Member }) { id } }`,
+    doc: `mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: MEMBER }) { id } }`,
     vars: async (w, inside, outside) => ({ m: await w.freshMember(inside), g: outside.groupId }),
   },
   'moveMember: a member outside into a group inside': {
     roles: [Role.WardOfficer],
-    doc: `mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: Member }) { id } }`,
+    doc: `mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: MEMBER }) { id } }`,
     vars: async (w, inside, outside) => ({ m: await w.freshMember(outside), g: inside.groupId }),
   },
   'inviteUser: as a member outside': {
     roles: [Role.Department, Role.WardOfficer],
-    doc: `mutation($e: String!, $g: UUID!, $m: UUID!) { inviteUser(input: { email: $e, displayName: "Mạo danh", memberId: $m, grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
+    doc: `mutation($e: String!, $g: UUID!, $m: UUID!) { inviteUser(input: { email: $e, displayName: "Mạo danh", memberId: $m, grants: [{ role: VOLUNTEER, groupId: $g }] }) { id } }`,
     vars: async (w, inside, outside) => ({ e: `mao-danh-${Math.random().toString(36).slice(2)}@cdtg.test`, g: inside.groupId, m: await w.freshMember(outside) }),
   },
   'inviteUser: the address of a pending invitee outside': {
     roles: [Role.Department, Role.WardOfficer],
-    doc: `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Chiếm", grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
+    doc: `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Chiếm", grants: [{ role: VOLUNTEER, groupId: $g }] }) { id } }`,
     vars: (_, inside, outside) => ({ e: `kiem-thu-${outside.unitCode}@cdtg.test`, g: inside.groupId }),
   },
   'grantRoles: a user outside, a group inside': {
     roles: [Role.Department, Role.WardOfficer],
-    doc: `mutation($u: UUID!, $g: UUID!) { grantRoles(userId: $u, grants: [{ role: Volunteer, groupId: $g }]) { id } }`,
+    doc: `mutation($u: UUID!, $g: UUID!) { grantRoles(userId: $u, grants: [{ role: VOLUNTEER, groupId: $g }]) { id } }`,
     vars: (_, inside, outside) => ({ u: outside.userId, g: inside.groupId }),
   },
   'logAssists: a household living outside': {
@@ -388,12 +388,12 @@ const REFERENCES: Record<string, Reference> = {
   },
   'assignMember: a session inside, a member outside': {
     roles: [Role.WardOfficer],
-    doc: `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Supporter }) { id } }`,
+    doc: `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: SUPPORTER }) { id } }`,
     vars: async (w, inside, outside) => ({ s: inside.sessionId, m: await w.freshMember(outside) }),
   },
   'assignMember: a session outside, a member inside': {
     roles: [Role.WardOfficer],
-    doc: `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Supporter }) { id } }`,
+    doc: `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: SUPPORTER }) { id } }`,
     vars: async (w, inside, outside) => ({ s: outside.sessionId, m: await w.freshMember(inside) }),
   },
 };
@@ -441,25 +441,25 @@ describe('access matrix: every operation × every role × inside and outside its
       const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`, { u: unitId, n: `Tổ kiểm thử ${unitCode}` });
       const groupId = group.data!.createGroup.id;
       const member = await t.gql<{ createMember: { id: string } }>(
-        `mutation($g: UUID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử", phone: $phone, role: Leader }) { id } }`,
+        `mutation($g: UUID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử", phone: $phone, role: LEADER }) { id } }`,
         { g: groupId, phone: freshPhone() },
       );
       const user = await t.gql<{ inviteUser: { id: string } }>(
-        `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Người dùng kiểm thử", grants: [{ role: Volunteer, groupId: $g }] }) { id } }`,
+        `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Người dùng kiểm thử", grants: [{ role: VOLUNTEER, groupId: $g }] }) { id } }`,
         { e: `kiem-thu-${unitCode}@cdtg.test`, g: groupId },
       );
-      const started = await t.gql<{ importDirectoryCsv: { id: string } }>(`mutation { importDirectoryCsv(input: { kind: Groups, csv: "unit_code,name\\n" }) { id } }`);
+      const started = await t.gql<{ importDirectoryCsv: { id: string } }>(`mutation { importDirectoryCsv(input: { kind: GROUPS, csv: "unit_code,name\\n" }) { id } }`);
       const memberId = member.data!.createMember.id;
       const base = { unitCode, unitId, groupId, memberId, userId: user.data!.inviteUser.id, importId: started.data!.importDirectoryCsv.id };
       const session = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
         input: sessionInput({ ...base, sessionId: '', assignmentId: '', entryId: '', clientId: '', exportId: '' }, `Buổi kiểm thử ${unitCode}`),
       });
       const sessionId = session.data!.planSession.id;
-      const assigned = await t.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Trainer }) { id } }`, { s: sessionId, m: memberId });
+      const assigned = await t.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: TRAINER }) { id } }`, { s: sessionId, m: memberId });
       const e = assistEntry({ ...base, sessionId, assignmentId: '', entryId: '', clientId: '', exportId: '' });
       const logged = await t.gql<{ logAssists: { entries: { entryId: string }[] } }>(LOG_ASSISTS, { input: { groupId, entries: [e] } });
       await t.gql(`mutation($u: UUID!) { setHouseholdCount(input: { unitId: $u, asOf: "2026-01-01", households: 1000 }) { households } }`, { u: unitId });
-      const exported = await t.gql<{ exportCoverage: { id: string } }>(`mutation($c: String!) { exportCoverage(unitCode: $c, level: Commune, period: Month, format: Csv) { id } }`, { c: unitCode });
+      const exported = await t.gql<{ exportCoverage: { id: string } }>(`mutation($c: String!) { exportCoverage(unitCode: $c, level: COMMUNE, period: MONTH, format: CSV) { id } }`, { c: unitCode });
       return {
         ...base,
         sessionId,
@@ -485,7 +485,7 @@ describe('access matrix: every operation × every role × inside and outside its
       },
       freshGrant: async (p) => {
         const user = await t.gql<{ inviteUser: { grants: { id: string }[] } }>(
-          `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Tạm", grants: [{ role: Volunteer, groupId: $g }] }) { grants { id } } }`,
+          `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Tạm", grants: [{ role: VOLUNTEER, groupId: $g }] }) { grants { id } } }`,
           { e: `tam-${Math.random().toString(36).slice(2)}@cdtg.test`, g: p.groupId },
         );
         return user.data!.inviteUser.grants[0].id;
@@ -501,7 +501,7 @@ describe('access matrix: every operation × every role × inside and outside its
         return id;
       },
       freshAssignment: async (p) => {
-        const res = await t.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Assistant }) { id } }`, {
+        const res = await t.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: ASSISTANT }) { id } }`, {
           s: p.sessionId,
           m: await w.freshMember(p),
         });

@@ -34,10 +34,10 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
 
   it('an invitation arrives by e-mail in Vietnamese, its link sets the password once, and sign-in works', async () => {
     const invited = await t.gql<{ inviteUser: { id: string; status: string } }>(
-      `mutation { inviteUser(input: { email: "Hoa.Tran@Example.vn", displayName: "Trần Thị Hoa", grants: [{ role: WardOfficer, unitCode: "20194" }] }) { id status } }`,
+      `mutation { inviteUser(input: { email: "Hoa.Tran@Example.vn", displayName: "Trần Thị Hoa", grants: [{ role: WARD_OFFICER, unitCode: "20194" }] }) { id status } }`,
     );
     expect(invited.errors).toBeUndefined();
-    expect(invited.data!.inviteUser.status).toBe('Invited');
+    expect(invited.data!.inviteUser.status).toBe('INVITED');
 
     const [mail] = await mailTo('hoa.tran@example.vn');
     expect(mail.parsed.subject).toBe('Lời mời tham gia hệ thống Tổ công nghệ số cộng đồng');
@@ -63,7 +63,7 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     expect(again.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
 
     const me = await t.anonymous<{ me: { email: string; grants: { role: string; unit: { code: string } }[] } }>(ME, undefined, bearer(accepted.data!.acceptInvitation.accessToken));
-    expect(me.data!.me).toMatchObject({ email: 'hoa.tran@example.vn', grants: [{ role: 'WardOfficer', unit: { code: '20194' } }] });
+    expect(me.data!.me).toMatchObject({ email: 'hoa.tran@example.vn', grants: [{ role: 'WARD_OFFICER', unit: { code: '20194' } }] });
 
     const signedIn = await t.anonymous<{ signIn: Auth }>(SIGN_IN, { email: 'HOA.TRAN@example.vn ', password: 'Hải Vân xanh 2026' });
     expect(signedIn.data!.signIn.user.email).toBe('hoa.tran@example.vn');
@@ -107,8 +107,8 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
 
   it('signs in with an e-mailed link (in English for an English speaker), once', async () => {
     const user = await createUser(t, { email: 'guest@cdtg.test', role: Role.Department, unitCode: '48' });
-    await t.gql(`mutation { updateMyProfile(input: { language: en }) { id } }`);
-    await t.anonymous(`mutation { updateMyProfile(input: { language: en }) { id } }`, undefined, user.headers);
+    await t.gql(`mutation { updateMyProfile(input: { language: EN }) { id } }`);
+    await t.anonymous(`mutation { updateMyProfile(input: { language: EN }) { id } }`, undefined, user.headers);
     const unknown = await t.anonymous<{ requestSignInLink: boolean }>(`mutation { requestSignInLink(email: "no-account@cdtg.test") }`);
     expect(unknown.data!.requestSignInLink).toBe(true); // no hint whether the address has an account
     await t.anonymous(`mutation { requestSignInLink(email: "guest@cdtg.test") }`);
@@ -146,15 +146,15 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     const officer = await createUser(t, { email: 'phuong@cdtg.test', role: Role.WardOfficer, unitCode: '20194' });
     const invite = (as: typeof department, role: string, scope: string) =>
       as.gql<{ inviteUser: { id: string } }>(`mutation { inviteUser(input: { email: "${Math.random().toString(36).slice(2)}@cdtg.test", displayName: "Người mới", grants: [{ role: ${role}, ${scope} }] }) { id } }`);
-    expect((await invite(department, 'WardOfficer', 'unitCode: "20197"')).errors).toBeUndefined();
-    expect((await invite(department, 'Department', 'unitCode: "48"')).errors![0].extensions!.code).toBe('FORBIDDEN');
-    expect((await invite(officer, 'WardOfficer', 'unitCode: "20194"')).errors![0].extensions!.code).toBe('FORBIDDEN');
-    const bad = await invite(officer, 'GroupLead', 'unitCode: "20194"');
+    expect((await invite(department, 'WARD_OFFICER', 'unitCode: "20197"')).errors).toBeUndefined();
+    expect((await invite(department, 'DEPARTMENT', 'unitCode: "48"')).errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect((await invite(officer, 'WARD_OFFICER', 'unitCode: "20194"')).errors![0].extensions!.code).toBe('FORBIDDEN');
+    const bad = await invite(officer, 'GROUP_LEAD', 'unitCode: "20194"');
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'grants', 0, 'groupId'] }] });
 
     // The department disables the officer: the officer's very next request is refused.
-    const disabled = await department.gql(`mutation($id: UUID!) { setUserStatus(id: $id, status: Disabled) { status } }`, { id: officer.id });
-    expect(disabled.data).toEqual({ setUserStatus: { status: 'Disabled' } });
+    const disabled = await department.gql(`mutation($id: UUID!) { setUserStatus(id: $id, status: DISABLED) { status } }`, { id: officer.id });
+    expect(disabled.data).toEqual({ setUserStatus: { status: 'DISABLED' } });
     expect((await officer.gql(ME)).errors![0].extensions!.code).toBe('UNAUTHENTICATED');
     // And it is in the department's audit log, which the officer could never read.
     const audit = await department.gql<{ auditEvents: { edges: { node: { operation: string; actorLabel: string } }[] } }>(
@@ -168,14 +168,14 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     const [old] = await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = '20195' AND valid_to = '2025-06-30'`); // Phường Hòa Hiệp Nam
     const officer = await createUser(t, { email: 'hoahiepnam@cdtg.test', role: Role.WardOfficer, unitId: old.id });
     const me = await officer.gql<{ me: { grants: { role: string; unit: { code: string; validFrom: string } }[] } }>(ME);
-    expect(me.data!.me.grants).toEqual([{ role: 'WardOfficer', unit: { code: '20194', validFrom: '2025-07-01' } }]); // Phường Hải Vân
+    expect(me.data!.me.grants).toEqual([{ role: 'WARD_OFFICER', unit: { code: '20194', validFrom: '2025-07-01' } }]); // Phường Hải Vân
     const [event] = await t.db.query<{ actor_label: string; before: { unitId: string } }>(`SELECT actor_label, before FROM audit_event WHERE operation = 'grant.follow-reorganisation' AND object_id = $1`, [officer.id]);
     expect(event).toMatchObject({ actor_label: 'system', before: { unitId: old.id } });
   });
 
   it("refuses, row by row, a ward officer's CSV rows outside the ward; they can follow their own import", async () => {
     const officer = await createUser(t, { email: 'nhap@cdtg.test', role: Role.WardOfficer, unitCode: '20194' });
-    const started = await officer.gql<{ importDirectoryCsv: { id: string } }>(`mutation($csv: String!) { importDirectoryCsv(input: { kind: Groups, csv: $csv }) { id } }`, {
+    const started = await officer.gql<{ importDirectoryCsv: { id: string } }>(`mutation($csv: String!) { importDirectoryCsv(input: { kind: GROUPS, csv: $csv }) { id } }`, {
       csv: 'unit_code,name\n20194,Tổ CNSCĐ Hải Vân nhập\n20197,Tổ CNSCĐ Liên Chiểu nhập\n',
     });
     const id = started.data!.importDirectoryCsv.id;
@@ -184,7 +184,7 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
         `query($id: UUID!) { directoryImport(id: $id) { status created errors { line field message } } }`,
         { id },
       );
-      return res.data?.directoryImport.status === 'Completed' && res.data.directoryImport;
+      return res.data?.directoryImport.status === 'COMPLETED' && res.data.directoryImport;
     });
     expect(done.created).toBe(1);
     expect(done.errors).toEqual([{ line: 3, field: 'unit_code', message: 'is outside the area you manage' }]);

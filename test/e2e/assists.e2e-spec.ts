@@ -41,7 +41,7 @@ describe('the household assistance log', () => {
     clientId: randomUUID(),
     household: { address: `${Math.floor(Math.random() * 900) + 1} Lê Lợi, tổ 1`, headName: `Hộ thử ${randomUUID().slice(0, 8)}` },
     unitId: p.unitId,
-    services: [{ service: 'VneidAccount', outcome: 'Done' }],
+    services: [{ service: 'VNEID_ACCOUNT', outcome: 'DONE' }],
     volunteerIds: [p.memberId],
     occurredAt: '2026-11-20T09:30',
     ...overrides,
@@ -177,13 +177,13 @@ describe('the household assistance log', () => {
     const phone = entry(a, { note: 'Gọi lại số 0905.123.456' });
     const money = entry(a, { note: 'Thanh toán 1.500.000 đ qua ví điện tử' });
     const future = entry(a, { occurredAt: '2031-01-01T08:00' });
-    const followUp = entry(a, { services: [{ service: 'VneidLevel2', outcome: 'FollowUp' }] });
+    const followUp = entry(a, { services: [{ service: 'VNEID_LEVEL_2', outcome: 'FOLLOW_UP' }] });
     const stranger = entry(a, { volunteerIds: [b.memberId] });
     const oldUnit = entry(a, { occurredAt: '2025-05-01T08:00' }); // the new residential group did not exist yet
     const res = await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [good, idNumber, phone, money, future, followUp, stranger, oldUnit] } });
     expect(res.errors).toBeUndefined();
     const out = res.data!.logAssists.entries;
-    expect(out.map((e) => e.outcome)).toEqual(['Created', 'Rejected', 'Rejected', 'Created', 'Rejected', 'Rejected', 'Rejected', 'Rejected']);
+    expect(out.map((e) => e.outcome)).toEqual(['CREATED', 'REJECTED', 'REJECTED', 'CREATED', 'REJECTED', 'REJECTED', 'REJECTED', 'REJECTED']);
     expect(out[1].problems).toEqual([{ path: ['input', 'entries', '1', 'note'], message: expect.stringContaining('national ID number') }]);
     expect(out[2].problems).toEqual([{ path: ['input', 'entries', '2', 'note'], message: expect.stringContaining('phone number') }]);
     expect(out[4].problems[0]).toMatchObject({ path: ['input', 'entries', '4', 'occurredAt'], message: 'is in the future' });
@@ -216,7 +216,7 @@ describe('the household assistance log', () => {
   });
 
   it('amends, verifies and voids entries with history; a lead cannot verify', async () => {
-    const e = entry(a, { services: [{ service: 'PortalAccount', outcome: 'FollowUp', reason: 'MissingDocuments' }] });
+    const e = entry(a, { services: [{ service: 'PORTAL_ACCOUNT', outcome: 'FOLLOW_UP', reason: 'MISSING_DOCUMENTS' }] });
     const id = (await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [e] } })).data!.logAssists.entries[0].entryId!;
     const verify = `mutation($ids: [UUID!]!) { verifyAssistEntries(ids: $ids) { id verified } }`;
     expect((await lead.gql(verify, { ids: [id] })).errors![0].extensions!.code).toBe('FORBIDDEN');
@@ -225,11 +225,11 @@ describe('the household assistance log', () => {
     expect(verified.data!.verifyAssistEntries).toEqual([{ id, verified: true }]);
 
     const amended = await lead.gql<{ amendAssistEntry: { version: number; verified: boolean; services: { service: string; outcome: string }[] } }>(
-      `mutation($id: UUID!) { amendAssistEntry(id: $id, input: { services: [{ service: PortalAccount, outcome: Done }], reason: "Đã bổ sung giấy tờ" }) { version verified services { service outcome } } }`,
+      `mutation($id: UUID!) { amendAssistEntry(id: $id, input: { services: [{ service: PORTAL_ACCOUNT, outcome: DONE }], reason: "Đã bổ sung giấy tờ" }) { version verified services { service outcome } } }`,
       { id },
     );
     expect(amended.errors).toBeUndefined();
-    expect(amended.data!.amendAssistEntry).toEqual({ version: 2, verified: false, services: [{ service: 'PortalAccount', outcome: 'Done' }] });
+    expect(amended.data!.amendAssistEntry).toEqual({ version: 2, verified: false, services: [{ service: 'PORTAL_ACCOUNT', outcome: 'DONE' }] });
     const badAmend = await lead.gql(`mutation($id: UUID!) { amendAssistEntry(id: $id, input: { note: "CMND 201234567", reason: "ghi chú" }) { id } }`, { id });
     expect(badAmend.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'note'] }] });
 
@@ -237,11 +237,11 @@ describe('the household assistance log', () => {
       `mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "Ghi trùng với phiếu khác") { status voidReason history { operation actorLabel } } }`,
       { id },
     );
-    expect(voided.data!.voidAssistEntry).toMatchObject({ status: 'Voided', voidReason: 'Ghi trùng với phiếu khác' });
+    expect(voided.data!.voidAssistEntry).toMatchObject({ status: 'VOIDED', voidReason: 'Ghi trùng với phiếu khác' });
     expect(voided.data!.voidAssistEntry.history.map((h) => h.operation)).toEqual(['assist.void', 'assist.amend', 'assist.verify']);
     const amendVoided = await lead.gql(`mutation($id: UUID!) { amendAssistEntry(id: $id, input: { note: "x", reason: "thử lại" }) { id } }`, { id });
     expect(amendVoided.errors![0].extensions!.code).toBe('CONFLICT');
-    const listed = await officer.gql<{ assistEntries: { totalCount: number } }>(`{ assistEntries(first: 1, filter: { status: Voided, unitCode: "20209" }) { totalCount } }`);
+    const listed = await officer.gql<{ assistEntries: { totalCount: number } }>(`{ assistEntries(first: 1, filter: { status: VOIDED, unitCode: "20209" }) { totalCount } }`);
     expect(listed.data!.assistEntries.totalCount).toBe(1);
   });
 

@@ -25,7 +25,7 @@ describe('directory: field data that stays true', () => {
   });
   afterAll(async () => t?.close());
 
-  const runImport = (kind: 'Groups' | 'Members', csv: string) => runDirectoryImport(t, kind, csv);
+  const runImport = (kind: 'GROUPS' | 'MEMBERS', csv: string) => runDirectoryImport(t, kind, csv);
 
   const refusal = (res: { errors?: { extensions?: { code?: string; fields?: { path: (string | number)[] }[] } }[] }) => ({
     code: res.errors?.[0]?.extensions?.code,
@@ -52,13 +52,13 @@ describe('directory: field data that stays true', () => {
     expect(refusal(move)).toEqual({ code: 'BAD_USER_INPUT', paths: ['input.on'] });
     const leave = await t.gql(`mutation($id: UUID!) { deactivateMember(id: $id, on: "2099-01-01") { id } }`, { id });
     expect(refusal(leave)).toEqual({ code: 'BAD_USER_INPUT', paths: ['on'] });
-    const dissolve = await t.gql(`mutation($id: UUID!) { setGroupStatus(id: $id, status: Dissolved, on: "2099-01-01") { id } }`, { id: otherGroupId });
+    const dissolve = await t.gql(`mutation($id: UUID!) { setGroupStatus(id: $id, status: DISSOLVED, on: "2099-01-01") { id } }`, { id: otherGroupId });
     expect(refusal(dissolve)).toEqual({ code: 'BAD_USER_INPUT', paths: ['on'] });
 
     const state = await t.gql<{ member: { active: boolean; leftOn: string | null; current: { group: { id: string } } } }>(`query($id: UUID!) { member(id: $id) { active leftOn current { group { id } } } }`, { id });
     expect(state.data!.member).toEqual({ active: true, leftOn: null, current: { group: { id: groupId } } });
     const other = await t.gql<{ group: { status: string } }>(`query($id: UUID!) { group(id: $id) { status } }`, { id: otherGroupId });
-    expect(other.data!.group.status).toBe('Active');
+    expect(other.data!.group.status).toBe('ACTIVE');
   });
 
   it('reports every bad field of createMember at once', async () => {
@@ -89,8 +89,8 @@ describe('directory: field data that stays true', () => {
 
   it('imports a CSV as Excel (vi-VN) saves it: BOM, semicolons, CRLF, day/month/year dates, phones turned into numbers', async () => {
     const groups = ['unit_code;name;decision_number;decision_date;status', '20209-02;Tổ Excel Thanh Khê;7/QĐ-UBND;15/03/2025;Hoạt động', '20209-02;Tổ Excel Thanh Khê B;;1.4.2025;'].join('\r\n');
-    const g = await runImport('Groups', `\uFEFF${groups}\r\n`);
-    expect(g).toMatchObject({ status: 'Completed', created: 2, errors: [] });
+    const g = await runImport('GROUPS', `\uFEFF${groups}\r\n`);
+    expect(g).toMatchObject({ status: 'COMPLETED', created: 2, errors: [] });
     const decided = await t.db.query<{ name: string; decision_date: string }>(`SELECT name, to_char(decision_date, 'YYYY-MM-DD') AS decision_date FROM volunteer_group WHERE name LIKE 'Tổ Excel%' ORDER BY name`);
     expect(decided).toEqual([
       { name: 'Tổ Excel Thanh Khê', decision_date: '2025-03-15' },
@@ -106,8 +106,8 @@ describe('directory: field data that stays true', () => {
       "20209-02;Tổ Excel Thanh Khê;Hồ Thị Năm;'0339\u00a0200\u00a0005;;;;;;;15.03.2025", // apostrophe, NBSP
       '20209-02;Tổ Excel Thanh Khê;Hồ Văn Sáu;０３３９２００００６;;;;;;;', // full-width digits
     ].join('\r\n');
-    const m = await runImport('Members', `\uFEFF${members}\r\n`);
-    expect(m).toMatchObject({ status: 'Completed', totalRows: 6, created: 6, errors: [] });
+    const m = await runImport('MEMBERS', `\uFEFF${members}\r\n`);
+    expect(m).toMatchObject({ status: 'COMPLETED', totalRows: 6, created: 6, errors: [] });
     const stored = await t.db.query<{ full_name: string; phone: string; joined_on: string; role: string }>(
       `SELECT m.full_name, m.phone, to_char(m.joined_on, 'YYYY-MM-DD') AS joined_on, ms.role FROM member m JOIN membership ms ON ms.member_id = m.id AND ms.to_date IS NULL
         WHERE m.phone LIKE '+8433920000%' ORDER BY m.phone`,
@@ -122,7 +122,7 @@ describe('directory: field data that stays true', () => {
       { full_name: 'Hồ Văn Sáu', phone: '+84339200006', joined_on: today, role: 'member' },
     ]);
     // The same file again: the same people (phones read the same way), nothing changes.
-    expect(await runImport('Members', `\uFEFF${members}\r\n`)).toMatchObject({ created: 0, updated: 0, unchanged: 6, errors: [] });
+    expect(await runImport('MEMBERS', `\uFEFF${members}\r\n`)).toMatchObject({ created: 0, updated: 0, unchanged: 6, errors: [] });
   });
 
   it('reports every problem of a row, writes no row with a problem, and refuses a future or impossible joined_on', async () => {
@@ -135,8 +135,8 @@ describe('directory: field data that stays true', () => {
       '20209-02,Tổ Excel Thanh Khê,Số Bị Cắt,"3,393E+08",,,,,,,', // Excel rounded the number
       '20209-02,Tổ Excel Thanh Khê,Đúng Hết,0339300006,,,,,,,15/03/2025',
     ].join('\n');
-    const m = await runImport('Members', members);
-    expect(m).toMatchObject({ status: 'Completed', totalRows: 6, created: 1 });
+    const m = await runImport('MEMBERS', members);
+    expect(m).toMatchObject({ status: 'COMPLETED', totalRows: 6, created: 1 });
     expect(m.errors.map((e) => [e.line, e.field])).toEqual([
       [2, 'role'],
       [2, 'gender'],
@@ -152,7 +152,7 @@ describe('directory: field data that stays true', () => {
     expect(written).toEqual([{ full_name: 'Đúng Hết' }]);
 
     const groups = ['unit_code,name,decision_number,decision_date,status', '99999-99,X,1,2099-01-01,Giải thể', '20209-02,Tổ Quyết Định Sau,1,01/01/2099,'].join('\n');
-    const g = await runImport('Groups', groups);
+    const g = await runImport('GROUPS', groups);
     expect(g.errors.map((e) => [e.line, e.field])).toEqual([
       [2, 'unit_code'],
       [2, 'name'],

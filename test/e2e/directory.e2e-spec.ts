@@ -19,7 +19,7 @@ describe('directory: groups and members over GraphQL', () => {
   });
   afterAll(async () => t?.close());
 
-  const runImport = (kind: 'Groups' | 'Members', csv: string) => runDirectoryImport(t, kind, csv);
+  const runImport = (kind: 'GROUPS' | 'MEMBERS', csv: string) => runDirectoryImport(t, kind, csv);
 
   it('creates a group and members; normalises phones; refuses a duplicate active phone naming the field', async () => {
     const group = await t.gql<{ createGroup: { id: string; warnings: string[]; unit: { code: string } } }>(
@@ -29,12 +29,12 @@ describe('directory: groups and members over GraphQL', () => {
     expect(group.errors).toBeUndefined();
     expect(group.data!.createGroup.warnings).toEqual(['NO_LEADER', 'NO_DEPUTY', 'FEWER_THAN_7_MEMBERS']);
     const groupId = group.data!.createGroup.id;
-    const add = (fullName: string, phone: string, role = 'Member') =>
+    const add = (fullName: string, phone: string, role = 'MEMBER') =>
       t.gql<{ createMember: { id: string; phone: string } }>(
         `mutation($input: CreateMemberInput!) { createMember(input: $input) { id phone fullName } }`,
-        { input: { groupId, role, fullName, phone, skills: ['vneid'], affiliation: 'YouthUnion', gender: 'Female', birthYear: 2001 } },
+        { input: { groupId, role, fullName, phone, skills: ['vneid'], affiliation: 'YOUTH_UNION', gender: 'FEMALE', birthYear: 2001 } },
       );
-    const leader = await add('Trần Thị Thu Hằng', '0905 111 222', 'Leader');
+    const leader = await add('Trần Thị Thu Hằng', '0905 111 222', 'LEADER');
     expect(leader.data!.createMember.phone).toBe('+84905111222');
     const dup = await add('Lê Văn Tám', '+84 905 111 222');
     expect(dup.errors![0].extensions).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'phone'] }] });
@@ -48,7 +48,7 @@ describe('directory: groups and members over GraphQL', () => {
       { id: groupId },
     );
     expect(check.data!.group.warnings).toEqual(['NO_DEPUTY', 'FEWER_THAN_7_MEMBERS']);
-    expect(check.data!.group.members).toEqual([{ role: 'Leader', member: { fullName: 'Trần Thị Thu Hằng' } }]);
+    expect(check.data!.group.members).toEqual([{ role: 'LEADER', member: { fullName: 'Trần Thị Thu Hằng' } }]);
     const audit = await t.db.query<{ operation: string }>(`SELECT operation FROM audit_event WHERE object_id IN ($1, $2) ORDER BY id`, [groupId, leader.data!.createMember.id]);
     expect(audit.map((a) => a.operation)).toEqual(['group.create', 'member.create']);
   });
@@ -58,15 +58,15 @@ describe('directory: groups and members over GraphQL', () => {
     const [a, b] = groups.data!.groups.edges.map((e) => e.node.id);
     const m = await t.gql<{ createMember: { id: string } }>(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Phan Đình Giót", phone: "0935 777 888", joinedOn: "2025-09-01" }) { id } }`, { g: a });
     const id = m.data!.createMember.id;
-    await t.gql(`mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: Deputy, on: "2025-10-01" }) { id } }`, { m: id, g: b });
+    await t.gql(`mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: DEPUTY, on: "2025-10-01" }) { id } }`, { m: id, g: b });
     const hist = await t.gql<{ member: { current: { role: string; group: { id: string } }; history: { role: string; fromDate: string; toDate: string | null; group: { id: string } }[] } }>(
       `query($id: UUID!) { member(id: $id) { current { role group { id } } history { role fromDate toDate group { id } } } }`,
       { id },
     );
-    expect(hist.data!.member.current).toEqual({ role: 'Deputy', group: { id: b } });
+    expect(hist.data!.member.current).toEqual({ role: 'DEPUTY', group: { id: b } });
     expect(hist.data!.member.history).toEqual([
-      { role: 'Deputy', fromDate: '2025-10-01', toDate: null, group: { id: b } },
-      { role: 'Member', fromDate: '2025-09-01', toDate: '2025-09-30', group: { id: a } },
+      { role: 'DEPUTY', fromDate: '2025-10-01', toDate: null, group: { id: b } },
+      { role: 'MEMBER', fromDate: '2025-09-01', toDate: '2025-09-30', group: { id: a } },
     ]);
     const left = await t.gql<{ deactivateMember: { leftOn: string; active: boolean } }>(`mutation($id: UUID!) { deactivateMember(id: $id, on: "2025-11-01") { leftOn active } }`, { id });
     expect(left.data!.deactivateMember).toEqual({ leftOn: '2025-11-01', active: false });
@@ -119,8 +119,8 @@ describe('directory: groups and members over GraphQL', () => {
       '20209-03;Tổ ngày sai;1;2025-02-30;', // bad date
       '20209-02;TỔ CÔNG NGHỆ SỐ THANH KHÊ 2A;;;', // the same group again (case/diacritics folded)
     ].join('\n');
-    const g = await runImport('Groups', '\uFEFF' + groups);
-    expect(g).toMatchObject({ status: 'Completed', totalRows: 5, processedRows: 5, created: 2, updated: 0, unchanged: 0 });
+    const g = await runImport('GROUPS', '\uFEFF' + groups);
+    expect(g).toMatchObject({ status: 'COMPLETED', totalRows: 5, processedRows: 5, created: 2, updated: 0, unchanged: 0 });
     expect(g.errors.map((e) => [e.line, e.field])).toEqual([
       [4, 'unit_code'],
       [5, 'decision_date'],
@@ -139,8 +139,8 @@ describe('directory: groups and members over GraphQL', () => {
       '20209-02,Tổ công nghệ số Thanh Khê 2A,Năm Sai,0901234008,,,19x0,,,,', // bad year
       '20209-02,Tổ công nghệ số Thanh Khê 2A,"=cmd|\' /C calc\'!A0",0901234009,,,,,,,', // a formula is just a name here
     ].join('\n');
-    const m = await runImport('Members', members);
-    expect(m).toMatchObject({ status: 'Completed', totalRows: 9, created: 4, updated: 0, unchanged: 0 });
+    const m = await runImport('MEMBERS', members);
+    expect(m).toMatchObject({ status: 'COMPLETED', totalRows: 9, created: 4, updated: 0, unchanged: 0 });
     expect(m.errors.map((e) => [e.line, e.field])).toEqual([
       [5, 'phone'],
       [6, 'group_name'],
@@ -159,11 +159,11 @@ describe('directory: groups and members over GraphQL', () => {
     ]);
 
     const before = await t.db.query(`SELECT count(*) FROM audit_event`);
-    expect(await runImport('Groups', groups)).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
-    expect(await runImport('Members', members)).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
+    expect(await runImport('GROUPS', groups)).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+    expect(await runImport('MEMBERS', members)).toMatchObject({ created: 0, updated: 0, unchanged: 4 });
     expect(await t.db.query(`SELECT count(*) FROM audit_event`)).toEqual(before);
 
-    const broken = await runImport('Members', 'name,phone\nA,1\n');
-    expect(broken).toMatchObject({ status: 'Failed', failure: expect.stringContaining('missing column(s): unit_code, group_name, full_name') });
+    const broken = await runImport('MEMBERS', 'name,phone\nA,1\n');
+    expect(broken).toMatchObject({ status: 'FAILED', failure: expect.stringContaining('missing column(s): unit_code, group_name, full_name') });
   });
 });

@@ -52,7 +52,7 @@ describe('foundation: API over HTTP, outbox, worker, SMTP', () => {
 
   it('keeps accepting writes while Redis is unreachable and delivers exactly one e-mail once it is back', async () => {
     await proxy.cut();
-    const res = await t.gql<{ sendTestEmail: { id: string } }>(SEND, { input: { to: 'ngoc.anh@example.vn', language: 'vi' } });
+    const res = await t.gql<{ sendTestEmail: { id: string } }>(SEND, { input: { to: 'ngoc.anh@example.vn', language: 'VI' } });
     expect(res.errors).toBeUndefined();
     const id = res.data!.sendTestEmail.id;
 
@@ -78,7 +78,7 @@ describe('foundation: API over HTTP, outbox, worker, SMTP', () => {
   });
 
   it('writes English e-mails for English users', async () => {
-    await t.gql(SEND, { input: { to: 'visitor@example.com', language: 'en' } });
+    await t.gql(SEND, { input: { to: 'visitor@example.com', language: 'EN' } });
     const [mail] = await eventually(() => smtp.to('visitor@example.com').length > 0 && smtp.to('visitor@example.com'));
     expect(mail.parsed.subject).toBe('Test message from cdtg');
   });

@@ -46,8 +46,8 @@ describe('geography: the 2025 reform of Đà Nẵng over GraphQL', () => {
     );
     expect(res.data!.unit.name).toBe('Xã Hòa Liên');
     expect(res.data!.unit.successors).toEqual([
-      { unit: { code: '20194', name: 'Phường Hải Vân' }, share: 'Partial', fraction: 0.5, fractionEstimated: true },
-      { unit: { code: '20197', name: 'Phường Liên Chiểu' }, share: 'Partial', fraction: 0.5, fractionEstimated: true },
+      { unit: { code: '20194', name: 'Phường Hải Vân' }, share: 'PARTIAL', fraction: 0.5, fractionEstimated: true },
+      { unit: { code: '20197', name: 'Phường Liên Chiểu' }, share: 'PARTIAL', fraction: 0.5, fractionEstimated: true },
     ]);
     const back = await t.gql<{ unit: { predecessors: { unit: { code: string } }[] } }>(`{ unit(code: "20194") { predecessors { unit { code } } } }`);
     expect(back.data!.unit.predecessors.map((p) => p.unit.code).sort()).toEqual(['20194', '20195', '20293', '20296']);
@@ -58,11 +58,11 @@ describe('geography: the 2025 reform of Đà Nẵng over GraphQL', () => {
     const before = await t.gql<Sub>(`{ unitSubtree(code: "48", asOf: "2025-06-30") { code kind } }`);
     const after = await t.gql<Sub>(`{ unitSubtree(code: "48", asOf: "2025-07-01") { code kind } }`);
     const count = (rows: { kind: string }[], kind: string) => rows.filter((r) => r.kind === kind).length;
-    expect(count(before.data!.unitSubtree, 'District')).toBe(8);
-    expect(count(before.data!.unitSubtree, 'Commune')).toBe(47);
-    expect(count(after.data!.unitSubtree, 'District')).toBe(0);
-    expect(count(after.data!.unitSubtree, 'Commune')).toBe(93);
-    expect(count(after.data!.unitSubtree, 'SpecialZone')).toBe(1);
+    expect(count(before.data!.unitSubtree, 'DISTRICT')).toBe(8);
+    expect(count(before.data!.unitSubtree, 'COMMUNE')).toBe(47);
+    expect(count(after.data!.unitSubtree, 'DISTRICT')).toBe(0);
+    expect(count(after.data!.unitSubtree, 'COMMUNE')).toBe(93);
+    expect(count(after.data!.unitSubtree, 'SPECIAL_ZONE')).toBe(1);
     // Quảng Nam's communes are in the new Đà Nẵng.
     expect(after.data!.unitSubtree.some((u) => u.code === '20965')).toBe(true);
     const anc = await t.gql<{ unit: { ancestors: { code: string }[] } }>(`{ unit(code: "20296", asOf: "2025-01-01") { ancestors { code } } }`);

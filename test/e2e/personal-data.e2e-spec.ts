@@ -48,7 +48,7 @@ describe("citizens' ID and phone numbers in free text", () => {
     const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(`{ groups(first: 1, filter: { unitCode: "20242" }) { edges { node { id } } } }`);
     groupId = groups.data!.groups.edges[0].node.id;
     const children = await t.gql<{ unitChildren: { id: string; kind: string }[] }>(`{ unitChildren(code: "20242") { id kind } }`);
-    placeId = children.data!.unitChildren.find((u) => u.kind === 'ResidentialGroup')!.id;
+    placeId = children.data!.unitChildren.find((u) => u.kind === 'RESIDENTIAL_GROUP')!.id;
     lead = await createUser(t, { email: 'totruong.haichau@cdtg.test', role: Role.GroupLead, groupId });
 
     const [row] = await t.db.query<{ group_id: string; member_id: string }>(
@@ -104,7 +104,7 @@ describe("citizens' ID and phone numbers in free text", () => {
     expect(before).toEqual({ status: 'planned', attendance_note: null, participants_total: null });
     expect(await t.db.query(`SELECT 1 FROM audit_event WHERE object_id = $1 AND operation LIKE 'session.attendance%'`, [planned])).toHaveLength(0);
     const logged = await lead.gql<{ logAttendance: { status: string; attendance: { note: string } } }>(ATTENDANCE, { id: planned, input: { ...cells, note: '17 người, 3 người trên 80 tuổi' } });
-    expect(logged.data).toEqual({ logAttendance: { status: 'Held', attendance: { note: '17 người, 3 người trên 80 tuổi' } } });
+    expect(logged.data).toEqual({ logAttendance: { status: 'HELD', attendance: { note: '17 người, 3 người trên 80 tuổi' } } });
 
     const toCancel = (await plan()).data!.planSession.id;
     expect(refusal(await lead.gql(CANCEL, { id: toCancel, reason: `Chủ nhà bận, ${PHONE}` }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['reason']] });
@@ -117,10 +117,10 @@ describe("citizens' ID and phone numbers in free text", () => {
     const logged = await assistLead.gql<{ logAssists: { entries: { entryId: string; outcome: string }[] } }>(LOG, {
       input: {
         groupId: assists.groupId,
-        entries: [{ clientId, household: { address: '15 Lê Lợi, tổ 1', headName: 'Trần Văn Bảy' }, unitId: assists.unitId, services: [{ service: 'VneidAccount', outcome: 'Done' }], volunteerIds: [assists.memberId], occurredAt: '2026-11-20T09:30', note: 'Đã hướng dẫn 2 người' }],
+        entries: [{ clientId, household: { address: '15 Lê Lợi, tổ 1', headName: 'Trần Văn Bảy' }, unitId: assists.unitId, services: [{ service: 'VNEID_ACCOUNT', outcome: 'DONE' }], volunteerIds: [assists.memberId], occurredAt: '2026-11-20T09:30', note: 'Đã hướng dẫn 2 người' }],
       },
     });
-    expect(logged.data!.logAssists.entries[0].outcome).toBe('Created');
+    expect(logged.data!.logAssists.entries[0].outcome).toBe('CREATED');
     const id = logged.data!.logAssists.entries[0].entryId;
 
     expect(refusal(await assistLead.gql(AMEND, { id, input: { note: 'Đã hướng dẫn 3 người', reason: `Sai số người; ${CCCD}` } }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['input', 'reason']] });

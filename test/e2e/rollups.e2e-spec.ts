@@ -61,7 +61,7 @@ describe('coverage rollups across the 2025 reform', () => {
   };
   /** Waits until every change written so far is counted (the worker consumes the events through BullMQ). */
   const settled = () => eventually(async () => (await t.db.query<{ n: string }>(`SELECT count(*) AS n FROM change_event WHERE processed_at IS NULL`))[0].n === '0', 20_000);
-  const entry = (unitId: string, household: Record<string, string>, occurredAt: string, services: Record<string, string>[] = [{ service: 'VneidAccount', outcome: 'Done' }], volunteer = memberId) => ({
+  const entry = (unitId: string, household: Record<string, string>, occurredAt: string, services: Record<string, string>[] = [{ service: 'VNEID_ACCOUNT', outcome: 'DONE' }], volunteer = memberId) => ({
     clientId: randomUUID(),
     household,
     unitId,
@@ -95,11 +95,11 @@ describe('coverage rollups across the 2025 reform', () => {
     const batch = [
       // Before the reform, under the old residential group: households H1, H2, H3 (H1 twice in May).
       entry(oldUnitId, { address: '1 Hà Huy Tập', headName: 'Hộ Một' }, '2025-05-10T08:00'),
-      entry(oldUnitId, { address: '1 Ha Huy Tap', headName: 'HO MOT' }, '2025-05-20T08:00', [{ service: 'VneidLevel2', outcome: 'FollowUp', reason: 'NoSmartphone' }]),
+      entry(oldUnitId, { address: '1 Ha Huy Tap', headName: 'HO MOT' }, '2025-05-20T08:00', [{ service: 'VNEID_LEVEL_2', outcome: 'FOLLOW_UP', reason: 'NO_SMARTPHONE' }]),
       entry(oldUnitId, { address: '2 Hà Huy Tập', headName: 'Hộ Hai' }, '2025-06-02T08:00'),
       entry(oldUnitId, { address: '3 Hà Huy Tập', headName: 'Hộ Ba' }, '2025-06-03T08:00'),
       // After it, under the new residential group: H1 again (settling its follow-up) and H4; and one at the new commune's level: H5.
-      entry(newUnitId, { address: 'số 1 Hà Huy Tập', headName: 'ông Hộ Một' }, '2026-10-05T08:00', [{ service: 'VneidLevel2', outcome: 'Done' }]),
+      entry(newUnitId, { address: 'số 1 Hà Huy Tập', headName: 'ông Hộ Một' }, '2026-10-05T08:00', [{ service: 'VNEID_LEVEL_2', outcome: 'DONE' }]),
       entry(newUnitId, { address: '4 Hà Huy Tập', headName: 'Hộ Bốn' }, '2026-10-06T08:00'),
     ];
     // A ward-level group of one of the five old wards merged into Phường Thanh Khê logs H5 at the new commune's level.
@@ -123,13 +123,13 @@ describe('coverage rollups across the 2025 reform', () => {
   });
 
   it('answers the same question in the tree after the reform and before it, and the figures add up', async () => {
-    const after = await report({ code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-20', geo: '2026-11-20' });
+    const after = await report({ code: '48', level: 'COMMUNE', period: 'CUMULATIVE', to: '2026-11-20', geo: '2026-11-20' });
     const thanhKhe = after.rows.find((r) => r.unit.code === '20209')!;
     // Households: the counts of the commune's own (post-reform) units come first; the old wards' are for the old tree.
     expect(thanhKhe).toMatchObject({ householdsReached: 5, householdsReachedToDate: 5, entries: 7, activeVolunteers: 2, followUpsOpen: 0, apportioned: false, households: 40, coveragePercent: 12.5 });
     expect(sum(after.rows, (r) => r.householdsReached)).toBe(5);
 
-    const before = await report({ code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-20', geo: '2025-06-30' });
+    const before = await report({ code: '48', level: 'COMMUNE', period: 'CUMULATIVE', to: '2026-11-20', geo: '2025-06-30' });
     expect(before.geographyAsOf).toBe('2025-06-30');
     const xuanHa = before.rows.find((r) => r.unit.code === '20209')!;
     expect(xuanHa.unit.name).toBe('Phường Xuân Hà');
@@ -141,12 +141,12 @@ describe('coverage rollups across the 2025 reform', () => {
     expect(sum(before.rows, (r) => r.householdsReached)).toBe(5);
     expect(sum(before.rows, (r) => r.entries)).toBe(7);
 
-    const districts = await report({ code: '48', level: 'District', period: 'Cumulative', to: '2026-11-20', geo: '2025-06-30' });
+    const districts = await report({ code: '48', level: 'DISTRICT', period: 'CUMULATIVE', to: '2026-11-20', geo: '2025-06-30' });
     expect(districts.rows.find((r) => r.unit.code === '491')!.householdsReached).toBe(5); // Quận Thanh Khê holds all five old wards
   });
 
   it('takes a household count imported just now into the very next answer (the tree in memory follows its version)', async () => {
-    const question = { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-30', geo: '2026-11-30' };
+    const question = { code: '48', level: 'COMMUNE', period: 'CUMULATIVE', to: '2026-11-30', geo: '2026-11-30' };
     const thanhKhe = async () => (await report(question)).rows.find((r) => r.unit.code === '20209')!;
     expect(await thanhKhe()).toMatchObject({ households: 40, coveragePercent: 12.5 });
     const [rg] = await t.db.query<{ code: string }>(`SELECT code FROM admin_unit WHERE id = $1`, [newUnitId]);
@@ -160,15 +160,15 @@ describe('coverage rollups across the 2025 reform', () => {
   });
 
   it('counts distinct households per period, follow-ups open over time, and a trend in the old tree', async () => {
-    const months = await report({ code: '20209', level: 'Commune', period: 'Month', from: '2025-05-01', to: '2025-07-31', geo: '2025-06-30' });
+    const months = await report({ code: '20209', level: 'COMMUNE', period: 'MONTH', from: '2025-05-01', to: '2025-07-31', geo: '2025-06-30' });
     expect(months.rows.map((r) => [r.periodStart, r.householdsReached, r.householdsReachedToDate, r.followUpsOpen, r.entries])).toEqual([
       ['2025-05-01', 1, 1, 1, 2],
       ['2025-06-01', 2, 3, 1, 2],
       ['2025-07-01', 0, 3, 1, 0],
     ]);
-    const weeks = await report({ code: '20209', level: 'Commune', period: 'Week', from: '2026-10-05', to: '2026-10-11' });
+    const weeks = await report({ code: '20209', level: 'COMMUNE', period: 'WEEK', from: '2026-10-05', to: '2026-10-11' });
     expect(weeks.rows[0]).toMatchObject({ periodStart: '2026-10-05', periodEnd: '2026-10-11', householdsReached: 3, householdsReachedToDate: 5, followUpsOpen: 0 });
-    const days = await report({ code: '20209', level: 'ResidentialGroup', period: 'Day', from: '2026-10-05', to: '2026-10-06' });
+    const days = await report({ code: '20209', level: 'RESIDENTIAL_GROUP', period: 'DAY', from: '2026-10-05', to: '2026-10-06' });
     const rg = days.rows.filter((r) => r.householdsReached > 0);
     expect(rg.map((r) => [r.periodStart, r.householdsReached, r.householdsReachedToDate])).toEqual([
       ['2026-10-05', 1, 3], // H1 again (first reached in May 2025 under the old residential group)
@@ -178,15 +178,15 @@ describe('coverage rollups across the 2025 reform', () => {
   });
 
   it('drops a voided entry and counts verified entries separately; the full rebuild agrees with the incremental tables', async () => {
-    const base = { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-20' };
+    const base = { code: '48', level: 'COMMUNE', period: 'CUMULATIVE', to: '2026-11-20' };
     await t.gql(`mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "Trùng với phiếu khác") { id } }`, { id: entryIds[6] }); // H5
     await t.gql(`mutation($ids: [UUID!]!) { verifyAssistEntries(ids: $ids) { id } }`, { ids: entryIds.slice(0, 2) }); // H1 in May
     await settled();
     const all = (await report(base)).rows.find((r) => r.unit.code === '20209')!;
     expect(all).toMatchObject({ householdsReached: 4, entries: 6, entriesVerified: 2 });
-    const verified = (await report({ ...base, basis: 'Verified' })).rows.find((r) => r.unit.code === '20209')!;
+    const verified = (await report({ ...base, basis: 'VERIFIED' })).rows.find((r) => r.unit.code === '20209')!;
     expect(verified).toMatchObject({ householdsReached: 1, entries: 2, entriesVerified: 2, followUpsOpen: 1 });
-    expect(verified.services.find((s) => s.service === 'VneidLevel2')).toEqual({ service: 'VneidLevel2', done: 0, followUp: 1 });
+    expect(verified.services.find((s) => s.service === 'VNEID_LEVEL_2')).toEqual({ service: 'VNEID_LEVEL_2', done: 0, followUp: 1 });
 
     const check = await t.app.get(RebuildService).run('verify');
     expect(check).toMatchObject({ consistent: true, repaired: false });
@@ -202,12 +202,12 @@ describe('coverage rollups across the 2025 reform', () => {
   it('counts held sessions, people trained and the volunteers who worked at them', async () => {
     const planned = await officer.gql<{ planSession: { id: string } }>(
       `mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`,
-      { input: { groupId, unitId: newUnitId, title: 'Kích hoạt VNeID mức 2', topics: ['vneid'], startsAt: '2027-01-05T08:00', endsAt: '2027-01-05T10:00', place: 'Nhà văn hóa tổ 1', capacity: 40, audience: ['Residents'] } },
+      { input: { groupId, unitId: newUnitId, title: 'Kích hoạt VNeID mức 2', topics: ['vneid'], startsAt: '2027-01-05T08:00', endsAt: '2027-01-05T10:00', place: 'Nhà văn hóa tổ 1', capacity: 40, audience: ['RESIDENTS'] } },
     );
     expect(planned.errors).toBeUndefined();
     const sessionId = planned.data!.planSession.id;
     const helper = (await t.db.query<{ member_id: string }>(`SELECT member_id FROM membership WHERE group_id = $1 AND to_date IS NULL AND member_id <> $2 LIMIT 1`, [groupId, memberId]))[0];
-    const assigned = await officer.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Trainer }) { id } }`, {
+    const assigned = await officer.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: TRAINER }) { id } }`, {
       s: sessionId,
       m: helper.member_id,
     });
@@ -219,40 +219,40 @@ describe('coverage rollups across the 2025 reform', () => {
     });
     expect(logged.errors).toBeUndefined();
     await settled();
-    const month = (await report({ code: '20209', level: 'Commune', period: 'Month', from: '2026-10-01', to: '2026-10-31' }, officer)).rows[0];
+    const month = (await report({ code: '20209', level: 'COMMUNE', period: 'MONTH', from: '2026-10-01', to: '2026-10-31' }, officer)).rows[0];
     expect(month).toMatchObject({ sessionsHeld: 1, participants: 22, activeVolunteers: 2, practicalStepsCompleted: 9 });
     expect(month.trained.find((x) => x.gender === 'male' && x.ageBand === '60_plus')!.people).toBe(6);
     expect((await t.app.get(RebuildService).run('verify')).consistent).toBe(true);
   });
 
   it('keeps coverage within the reader’s scope, in either tree', async () => {
-    const denied = await officer.gql<Report>(COVERAGE, { code: '48', level: 'Commune', period: 'Cumulative' });
+    const denied = await officer.gql<Report>(COVERAGE, { code: '48', level: 'COMMUNE', period: 'CUMULATIVE' });
     expect(denied.errors![0].extensions!.code).toBe('FORBIDDEN');
-    const otherWard = await officer.gql<Report>(COVERAGE, { code: '20242', level: 'ResidentialGroup', period: 'Cumulative' });
+    const otherWard = await officer.gql<Report>(COVERAGE, { code: '20242', level: 'RESIDENTIAL_GROUP', period: 'CUMULATIVE' });
     expect(otherWard.errors![0].extensions!.code).toBe('FORBIDDEN');
     // An old ward merged into the officer's commune is theirs to read in the old tree; the department reads old Quảng Nam.
-    expect((await report({ code: '20207', level: 'ResidentialGroup', period: 'Cumulative', geo: '2025-06-30' }, officer)).rows.length).toBeGreaterThan(0);
-    expect((await report({ code: '49', level: 'District', period: 'Cumulative', geo: '2025-06-30' })).rows.length).toBeGreaterThan(10);
+    expect((await report({ code: '20207', level: 'RESIDENTIAL_GROUP', period: 'CUMULATIVE', geo: '2025-06-30' }, officer)).rows.length).toBeGreaterThan(0);
+    expect((await report({ code: '49', level: 'DISTRICT', period: 'CUMULATIVE', geo: '2025-06-30' })).rows.length).toBeGreaterThan(10);
     const lead = await createUser(t, { email: 'totruong.rollups@cdtg.test', role: Role.GroupLead, groupId });
-    expect((await lead.gql(COVERAGE, { code: '20209', level: 'Commune', period: 'Cumulative' })).errors![0].extensions!.code).toBe('FORBIDDEN');
-    const bad = await department.gql(COVERAGE, { code: '48', level: 'Commune', period: 'Day', from: '2020-01-01', to: '2026-01-01' });
+    expect((await lead.gql(COVERAGE, { code: '20209', level: 'COMMUNE', period: 'CUMULATIVE' })).errors![0].extensions!.code).toBe('FORBIDDEN');
+    const bad = await department.gql(COVERAGE, { code: '48', level: 'COMMUNE', period: 'DAY', from: '2020-01-01', to: '2026-01-01' });
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['from'] }] });
   });
 
   it('exports the same table as XLSX and CSV through a queued job and a signed, expiring link', async () => {
-    const EXPORT = `mutation($format: ExportFormat!) { exportCoverage(unitCode: "48", level: Commune, period: Month, from: "2026-10-01", to: "2026-10-31", format: $format) { id status } }`;
+    const EXPORT = `mutation($format: ExportFormat!) { exportCoverage(unitCode: "48", level: COMMUNE, period: MONTH, from: "2026-10-01", to: "2026-10-31", format: $format) { id status } }`;
     const POLL = `query($id: UUID!) { coverageExport(id: $id) { status filename rows downloadUrl downloadExpiresAt failure } }`;
     type Polled = { coverageExport: { status: string; filename: string; rows: number; downloadUrl: string; failure: string | null } };
     const make = async (format: string) => {
       const started = await department.gql<{ exportCoverage: { id: string; status: string } }>(EXPORT, { format });
-      expect(started.data!.exportCoverage.status).toBe('Queued');
+      expect(started.data!.exportCoverage.status).toBe('QUEUED');
       const id = started.data!.exportCoverage.id;
       return eventually(async () => {
         const polled = (await department.gql<Polled>(POLL, { id })).data!.coverageExport;
-        return polled.status === 'Ready' && { id, ...polled };
+        return polled.status === 'READY' && { id, ...polled };
       });
     };
-    const xlsx = await make('Xlsx');
+    const xlsx = await make('XLSX');
     expect(xlsx.filename).toMatch(/^bao-phu-thanh-pho-da-nang-month-2026-10-31\.xlsx$/);
     const file = await request(xlsx.downloadUrl.replace(/^https?:\/\/[^/]+/, t.url)).get('').buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
@@ -275,7 +275,7 @@ describe('coverage rollups across the 2025 reform', () => {
     expect(thanhKhe.getCell(practical).value).toBe(9); // the session of 20 October 2026 (a measure added through the registry)
     expect(xlsx.rows).toBe(sheet.rowCount - 1);
 
-    const csv = await make('Csv');
+    const csv = await make('CSV');
     const text = await request(csv.downloadUrl.replace(/^https?:\/\/[^/]+/, t.url)).get('');
     expect(text.text.startsWith('\uFEFFMã đơn vị,Đơn vị,Từ ngày')).toBe(true);
     expect(text.text).toContain('20209,Phường Thanh Khê,2026-10-01,2026-10-31');
@@ -286,7 +286,7 @@ describe('coverage rollups across the 2025 reform', () => {
     expect((await request(expired).get('')).status).toBe(404);
     // Only the asker reads the export; a question outside the scope is refused when asked.
     expect((await officer.gql(POLL, { id: xlsx.id })).errors![0].extensions!.code).toBe('FORBIDDEN');
-    expect((await officer.gql(EXPORT, { format: 'Csv' })).errors![0].extensions!.code).toBe('FORBIDDEN');
+    expect((await officer.gql(EXPORT, { format: 'CSV' })).errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 
   it('sends the department a weekly digest with the lowest-coverage communes and the table attached, once', async () => {
@@ -350,15 +350,15 @@ describe('coverage rollups across the 2025 reform', () => {
     // "To date" up to a month's end: up to today it would come from the sources in the last 10 minutes of a Vietnamese
     // day (an entry may be stamped that far ahead), and this test must not depend on the hour it runs.
     const questions = [
-      { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-30' },
+      { code: '48', level: 'COMMUNE', period: 'CUMULATIVE', to: '2026-11-30' },
       // Ending after the latest day a record can have: all time is the stock (no later buckets are read).
-      { code: '48', level: 'Commune', period: 'Cumulative', to: '2099-12-31' },
-      { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-10-31' },
-      { code: '48', level: 'Commune', period: 'Cumulative', to: '2026-11-30', basis: 'Verified' },
-      { code: '48', level: 'Province', period: 'Cumulative', to: '2026-11-30' },
-      { code: '48', level: 'Commune', period: 'Month', from: '2025-04-01', to: '2026-10-31' },
-      { code: '20209', level: 'Commune', period: 'Quarter', from: '2025-01-01', to: '2026-12-31' },
-      { code: '20209', level: 'Commune', period: 'Year', from: '2024-01-01', to: '2026-12-31', basis: 'Verified' },
+      { code: '48', level: 'COMMUNE', period: 'CUMULATIVE', to: '2099-12-31' },
+      { code: '48', level: 'COMMUNE', period: 'CUMULATIVE', to: '2026-10-31' },
+      { code: '48', level: 'COMMUNE', period: 'CUMULATIVE', to: '2026-11-30', basis: 'VERIFIED' },
+      { code: '48', level: 'PROVINCE', period: 'CUMULATIVE', to: '2026-11-30' },
+      { code: '48', level: 'COMMUNE', period: 'MONTH', from: '2025-04-01', to: '2026-10-31' },
+      { code: '20209', level: 'COMMUNE', period: 'QUARTER', from: '2025-01-01', to: '2026-12-31' },
+      { code: '20209', level: 'COMMUNE', period: 'YEAR', from: '2024-01-01', to: '2026-12-31', basis: 'VERIFIED' },
     ];
     const answers = async () => {
       const out: { source: string; rows: Row[] }[] = [];
@@ -368,12 +368,12 @@ describe('coverage rollups across the 2025 reform', () => {
     const compare = async () => {
       // Through the mapped cells (the last rebuild set their geography to today's tree)…
       const fromCells = await answers();
-      expect(fromCells.map((a) => a.source)).toEqual(questions.map(() => 'MappedCells'));
+      expect(fromCells.map((a) => a.source)).toEqual(questions.map(() => 'MAPPED_CELLS'));
       // …and through the sources' cells and facts, with the mapped geography made unrecognisable.
       const [{ signature }] = await t.db.query<{ signature: string }>(`SELECT signature FROM rollup_geography`);
       await t.db.query(`UPDATE rollup_geography SET signature = 'none'`);
       const fromSources = await answers();
-      expect(fromSources.map((a) => a.source)).toEqual(questions.map(() => 'Sources'));
+      expect(fromSources.map((a) => a.source)).toEqual(questions.map(() => 'SOURCES'));
       expect(fromCells.map((a) => a.rows)).toEqual(fromSources.map((a) => a.rows));
       await t.db.query(`UPDATE rollup_geography SET signature = $1`, [signature]);
       return fromCells.map((a) => a.rows);
@@ -386,13 +386,13 @@ describe('coverage rollups across the 2025 reform', () => {
     const reached = before[0].find((r) => r.unit.code === '20209')!.householdsReached;
     expect(reached).toBeGreaterThanOrEqual(4);
     // Days, residential groups and the old tree are answered from the sources.
-    expect((await report({ code: '20209', level: 'ResidentialGroup', period: 'Cumulative' })).source).toBe('Sources');
-    expect((await report({ code: '48', level: 'Commune', period: 'Cumulative', geo: '2025-06-30' })).source).toBe('Sources');
+    expect((await report({ code: '20209', level: 'RESIDENTIAL_GROUP', period: 'CUMULATIVE' })).source).toBe('SOURCES');
+    expect((await report({ code: '48', level: 'COMMUNE', period: 'CUMULATIVE', geo: '2025-06-30' })).source).toBe('SOURCES');
 
     // More records in the old residential group (before the reform) and the new one: the projector keeps the mapped cells.
     const more = [
       entry(oldUnitId, { address: '6 Hà Huy Tập', headName: 'Hộ Sáu' }, '2025-03-03T08:00'),
-      entry(oldUnitId, { address: '2 Hà Huy Tập', headName: 'Hộ Hai' }, '2025-06-20T08:00', [{ service: 'PortalAccount', outcome: 'FollowUp', reason: 'NoSmartphone' }]),
+      entry(oldUnitId, { address: '2 Hà Huy Tập', headName: 'Hộ Hai' }, '2025-06-20T08:00', [{ service: 'PORTAL_ACCOUNT', outcome: 'FOLLOW_UP', reason: 'NO_SMARTPHONE' }]),
       entry(newUnitId, { address: '7 Hà Huy Tập', headName: 'Hộ Bảy' }, '2026-10-08T08:00'),
     ];
     const res = await t.gql<{ logAssists: { created: number } }>(LOG, { input: { groupId, entries: more } });
@@ -415,12 +415,12 @@ describe('coverage rollups across the 2025 reform', () => {
     await t.db.query(`UPDATE reorganisation_link SET fraction = fraction / 2 WHERE id = $1`, [link.id]);
     const [{ version: versionAfter }] = await t.db.query<{ version: string }>(`SELECT version FROM geography_version`);
     expect(Number(versionAfter)).toBe(Number(versionBefore) + 1);
-    await eventually(async () => (await report(questions[0])).source === 'Sources', 15_000);
+    await eventually(async () => (await report(questions[0])).source === 'SOURCES', 15_000);
     await t.gql(LOG, { input: { groupId, entries: [entry(oldUnitId, { address: '8 Hà Huy Tập', headName: 'Hộ Tám' }, '2025-04-04T08:00')] } });
     await settled();
     expect((await t.db.query<{ stale: boolean }>(`SELECT stale FROM rollup_geography`))[0].stale).toBe(true);
     expect(await t.app.get(RebuildService).run('verify')).toMatchObject({ consistent: true, geography: { moved: true } });
-    expect((await report(questions[0])).source).toBe('MappedCells');
+    expect((await report(questions[0])).source).toBe('MAPPED_CELLS');
     await t.db.query(`UPDATE reorganisation_link SET fraction = $2 WHERE id = $1`, [link.id, link.fraction]);
   });
 
@@ -452,18 +452,18 @@ describe('coverage rollups across the 2025 reform', () => {
     await settled();
     expect(await t.app.get(RebuildService).run('verify')).toMatchObject({ consistent: true }); // maps the cells in today's tree again
     const flags = (r: { rows: Row[] }) => r.rows.map((x) => [x.periodStart, x.apportioned]);
-    const ask = (code: string, period: string, from: string, to: string, geo?: string, level = 'Commune') => report({ code, level, period, from, to, geo });
+    const ask = (code: string, period: string, from: string, to: string, geo?: string, level = 'COMMUNE') => report({ code, level, period, from, to, geo });
 
     // Today's tree: Hải Vân holds half of what was logged at Hòa Liên's own level (from 2025-06-20 on, in its "to date").
-    const hvDays = await ask('20194', 'Day', '2025-06-01', '2025-08-31');
+    const hvDays = await ask('20194', 'DAY', '2025-06-01', '2025-08-31');
     expect(flags({ rows: hvDays.rows.filter((r) => r.periodStart >= '2025-06-19' && r.periodStart <= '2025-06-21') })).toEqual([
       ['2025-06-19', false],
       ['2025-06-20', true],
       ['2025-06-21', true],
     ]);
     expect(hvDays.rows.find((r) => r.periodStart === '2025-06-20')!.householdsReached).toBe(0.5);
-    const hvMonths = await ask('20194', 'Month', '2025-05-01', '2025-08-31');
-    expect(hvMonths.source).toBe('MappedCells');
+    const hvMonths = await ask('20194', 'MONTH', '2025-05-01', '2025-08-31');
+    expect(hvMonths.source).toBe('MAPPED_CELLS');
     expect(flags(hvMonths)).toEqual([
       ['2025-05-01', false],
       ['2025-06-01', true],
@@ -471,24 +471,24 @@ describe('coverage rollups across the 2025 reform', () => {
       ['2025-08-01', true],
     ]);
     expect(hvMonths.rows[1].householdsReached).toBe(1.5); // half of the household at Hòa Liên's level, all of the one in its residential group
-    expect(flags(await ask('20194', 'Quarter', '2025-01-01', '2025-09-30'))).toEqual([
+    expect(flags(await ask('20194', 'QUARTER', '2025-01-01', '2025-09-30'))).toEqual([
       ['2025-01-01', false],
       ['2025-04-01', true],
       ['2025-07-01', true],
     ]);
-    const lc = (await ask('20197', 'Month', '2025-06-01', '2025-06-30')).rows[0];
+    const lc = (await ask('20197', 'MONTH', '2025-06-01', '2025-06-30')).rows[0];
     expect(lc).toMatchObject({ apportioned: true, householdsReached: 0.5 });
     // Units taken whole are never apportioned: the city holds all of Hòa Liên; Thanh Khê took whole wards.
-    expect((await report({ code: '48', level: 'Province', period: 'Cumulative', to: '2026-11-30' })).rows[0].apportioned).toBe(false);
-    expect(flags(await ask('20209', 'Month', '2025-05-01', '2025-08-31')).every(([, a]) => a === false)).toBe(true);
+    expect((await report({ code: '48', level: 'PROVINCE', period: 'CUMULATIVE', to: '2026-11-30' })).rows[0].apportioned).toBe(false);
+    expect(flags(await ask('20209', 'MONTH', '2025-05-01', '2025-08-31')).every(([, a]) => a === false)).toBe(true);
 
     // The tree before the reform: Hòa Liên is whole before its split, and gets a share of what Hải Vân logged at its own level.
     const before = '2025-06-30';
-    const hlDays = await ask('20296', 'Day', '2025-06-01', '2025-08-31', before);
+    const hlDays = await ask('20296', 'DAY', '2025-06-01', '2025-08-31', before);
     expect(hlDays.rows.filter((r) => r.periodStart <= '2025-08-04').every((r) => !r.apportioned)).toBe(true);
     expect(hlDays.rows.find((r) => r.periodStart === '2025-06-20')).toMatchObject({ householdsReached: 1, apportioned: false });
     expect(hlDays.rows.find((r) => r.periodStart === '2025-08-05')!.apportioned).toBe(true);
-    const hlMonths = await ask('20296', 'Month', '2025-05-01', '2025-08-31', before);
+    const hlMonths = await ask('20296', 'MONTH', '2025-05-01', '2025-08-31', before);
     expect(flags(hlMonths)).toEqual([
       ['2025-05-01', false],
       ['2025-06-01', false],
@@ -496,33 +496,33 @@ describe('coverage rollups across the 2025 reform', () => {
       ['2025-08-01', true],
     ]);
     expect(hlMonths.rows[1].householdsReached).toBe(2);
-    expect(flags(await ask('20296', 'Quarter', '2025-01-01', '2025-09-30', before))).toEqual([
+    expect(flags(await ask('20296', 'QUARTER', '2025-01-01', '2025-09-30', before))).toEqual([
       ['2025-01-01', false],
       ['2025-04-01', false],
       ['2025-07-01', true],
     ]);
     // The old districts: nothing apportioned in March 2025, nor in the second quarter (Hòa Liên was whole then).
-    for (const [period, from, to] of [['Month', '2025-03-01', '2025-03-31'], ['Quarter', '2025-04-01', '2025-06-30']]) {
-      const districts = await ask('48', period, from, to, before, 'District');
+    for (const [period, from, to] of [['MONTH', '2025-03-01', '2025-03-31'], ['QUARTER', '2025-04-01', '2025-06-30']]) {
+      const districts = await ask('48', period, from, to, before, 'DISTRICT');
       expect(districts.rows.length).toBeGreaterThanOrEqual(5);
       expect(districts.rows.filter((r) => r.apportioned)).toEqual([]);
     }
 
     // Day, month and quarter answers agree: a month is apportioned exactly when one of its days is, a quarter when one of its months is.
     const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
-    for (const [days, months] of [[hvDays, await ask('20194', 'Month', '2025-06-01', '2025-08-31')], [hlDays, await ask('20296', 'Month', '2025-06-01', '2025-08-31', before)]]) {
+    for (const [days, months] of [[hvDays, await ask('20194', 'MONTH', '2025-06-01', '2025-08-31')], [hlDays, await ask('20296', 'MONTH', '2025-06-01', '2025-08-31', before)]]) {
       for (const m of months.rows) expect([m.periodStart, m.apportioned]).toEqual([m.periodStart, days.rows.some((d) => monthOf(d.periodStart) === m.periodStart && d.apportioned)]);
     }
-    const quarterMonths = await ask('20194', 'Month', '2025-04-01', '2025-09-30');
-    const quarters = await ask('20194', 'Quarter', '2025-04-01', '2025-09-30');
+    const quarterMonths = await ask('20194', 'MONTH', '2025-04-01', '2025-09-30');
+    const quarters = await ask('20194', 'QUARTER', '2025-04-01', '2025-09-30');
     for (const q of quarters.rows) expect(q.apportioned).toBe(quarterMonths.rows.some((m) => m.periodStart >= q.periodStart && m.periodStart <= q.periodEnd && m.apportioned));
 
     // The same flags from the mapped cells and from the sources' facts.
     const [{ signature }] = await t.db.query<{ signature: string }>(`SELECT signature FROM rollup_geography`);
     await t.db.query(`UPDATE rollup_geography SET signature = 'none'`);
     try {
-      const fromSources = await ask('20194', 'Month', '2025-05-01', '2025-08-31');
-      expect(fromSources.source).toBe('Sources');
+      const fromSources = await ask('20194', 'MONTH', '2025-05-01', '2025-08-31');
+      expect(fromSources.source).toBe('SOURCES');
       expect(fromSources.rows).toEqual(hvMonths.rows);
     } finally {
       await t.db.query(`UPDATE rollup_geography SET signature = $1`, [signature]);

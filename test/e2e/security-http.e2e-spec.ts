@@ -31,8 +31,8 @@ function expectNothingLeaks(text: string): void {
   expect(text).not.toMatch(/stack/i);
 }
 
-const TREND = `coverageTrend(unitCode: "48", period: Month, from: "2025-07-01", to: "2025-09-30") { source rows { periodStart householdsReached } }`;
-const EXPORT = `exportCoverage(unitCode: "48", level: Commune, period: Cumulative, format: Csv) { id status }`;
+const TREND = `coverageTrend(unitCode: "48", period: MONTH, from: "2025-07-01", to: "2025-09-30") { source rows { periodStart householdsReached } }`;
+const EXPORT = `exportCoverage(unitCode: "48", level: COMMUNE, period: CUMULATIVE, format: CSV) { id status }`;
 const aliased = (count: number, field: string) => Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join('\n');
 
 describe('security over HTTP: errors outside GraphQL, query cost (test mode)', () => {
@@ -78,7 +78,7 @@ describe('security over HTTP: errors outside GraphQL, query cost (test mode)', (
     expect(trend.data!.coverageTrend.rows).toHaveLength(3);
     const exported = await t.gql<{ exportCoverage: { status: string } }>(`mutation { ${EXPORT} }`);
     expect(exported.errors).toBeUndefined();
-    expect(exported.data!.exportCoverage.status).toBe('Queued');
+    expect(exported.data!.exportCoverage.status).toBe('QUEUED');
   });
 
   it('refuses 1,000 aliased coverageTrend before running any', async () => {
@@ -123,9 +123,9 @@ describe('security over HTTP in production', () => {
     const field = await t.anonymous(`{ mee { id } }`);
     expect(field.errors![0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
     expect(field.errors![0].message).toContain('Cannot query field "mee"');
-    const variable = await t.anonymous(`query($p: Period!) { coverageTrend(unitCode: "48", period: $p) { source } }`, { p: 'Mont' });
+    const variable = await t.anonymous(`query($p: Period!) { coverageTrend(unitCode: "48", period: $p) { source } }`, { p: 'MONT' });
     expect(variable.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
-    const argument = await t.anonymous(`{ coverageTrend(unitCode: "48", perod: Month) { source } }`);
+    const argument = await t.anonymous(`{ coverageTrend(unitCode: "48", perod: MONTH) { source } }`);
     for (const res of [field, variable, argument]) expect(JSON.stringify(res.errors)).not.toContain('Did you mean');
   });
 

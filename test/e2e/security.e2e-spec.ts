@@ -87,14 +87,14 @@ describe('security: write paths, references, links and tokens stay inside their 
     (await t.db.query<{ role: string }>(`SELECT g.role FROM role_grant g JOIN user_account u ON u.id = g.user_id WHERE u.email = $1 AND g.revoked_at IS NULL ORDER BY g.role`, [email])).map((r) => r.role);
 
   it("refuses to re-invite someone else's pending invitee (even an ADMIN one): nothing changes and the first link still works", async () => {
-    const invited = await t.gql(INVITE, { input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Quản trị mới', grants: [{ role: 'Admin' }] } });
+    const invited = await t.gql(INVITE, { input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Quản trị mới', grants: [{ role: 'ADMIN' }] } });
     expect(invited.errors).toBeUndefined();
     const firstLink = await linkFor('quan-tri.moi@cdtg.test');
 
-    const takeover = await officerA.gql(INVITE, { input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Kẻ chiếm quyền', language: 'en', grants: [{ role: 'Volunteer', groupId: A.groupId }] } });
+    const takeover = await officerA.gql(INVITE, { input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Kẻ chiếm quyền', language: 'EN', grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] } });
     expect(takeover.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'email'] }] });
     // The department may manage ward officers, but not an ADMIN grant: refused too.
-    expect(codeOf(await department.gql(INVITE, { input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Sở', grants: [{ role: 'WardOfficer', unitCode: '20194' }] } }))).toBe('CONFLICT');
+    expect(codeOf(await department.gql(INVITE, { input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Sở', grants: [{ role: 'WARD_OFFICER', unitCode: '20194' }] } }))).toBe('CONFLICT');
 
     const [row] = await t.db.query<{ display_name: string; language: string }>(`SELECT display_name, language FROM user_account WHERE email = 'quan-tri.moi@cdtg.test'`);
     expect(row).toEqual({ display_name: 'Quản trị mới', language: 'vi' });
@@ -107,13 +107,13 @@ describe('security: write paths, references, links and tokens stay inside their 
 
   it('lets the inviter, or whoever manages every grant the invitee holds, send the invitation again, keeping every grant', async () => {
     const email = 'tnv.moi@cdtg.test';
-    expect((await officerA.gql(INVITE, { input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'Volunteer', groupId: A.groupId }] } })).errors).toBeUndefined();
+    expect((await officerA.gql(INVITE, { input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] } })).errors).toBeUndefined();
     // The inviter again, with one more grant: both kept, a new link.
-    expect((await officerA.gql(INVITE, { input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'GroupLead', groupId: A.groupId }] } })).errors).toBeUndefined();
+    expect((await officerA.gql(INVITE, { input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'GROUP_LEAD', groupId: A.groupId }] } })).errors).toBeUndefined();
     expect(await grantsOf(email)).toEqual(['GROUP_LEAD', 'VOLUNTEER']);
     // Another ward's officer may not; the department over both wards may.
-    expect(codeOf(await officerB.gql(INVITE, { input: { email, displayName: 'Khác', grants: [{ role: 'Volunteer', groupId: B.groupId }] } }))).toBe('CONFLICT');
-    const again = await department.gql<{ inviteUser: { grants: { role: string }[] } }>(INVITE, { input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'Volunteer', groupId: B.groupId }] } });
+    expect(codeOf(await officerB.gql(INVITE, { input: { email, displayName: 'Khác', grants: [{ role: 'VOLUNTEER', groupId: B.groupId }] } }))).toBe('CONFLICT');
+    const again = await department.gql<{ inviteUser: { grants: { role: string }[] } }>(INVITE, { input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'VOLUNTEER', groupId: B.groupId }] } });
     expect(again.errors).toBeUndefined();
     expect(await grantsOf(email)).toEqual(['GROUP_LEAD', 'VOLUNTEER', 'VOLUNTEER']);
     // Only the last link works.
@@ -123,20 +123,20 @@ describe('security: write paths, references, links and tokens stay inside their 
   });
 
   it("binds an invited account only to a member in the inviter's scope, and a member to one account", async () => {
-    const other = await officerA.gql(INVITE, { input: { email: 'gia-mao@cdtg.test', displayName: 'Giả mạo', memberId: B.memberId, grants: [{ role: 'Volunteer', groupId: A.groupId }] } });
+    const other = await officerA.gql(INVITE, { input: { email: 'gia-mao@cdtg.test', displayName: 'Giả mạo', memberId: B.memberId, grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] } });
     expect(codeOf(other)).toBe('FORBIDDEN');
     expect(await t.db.query(`SELECT 1 FROM user_account WHERE email = 'gia-mao@cdtg.test'`)).toHaveLength(0);
 
-    const own = await officerA.gql(INVITE, { input: { email: 'thanh-vien.a@cdtg.test', displayName: 'Nguyễn Văn Á', memberId: A.memberId, grants: [{ role: 'Volunteer', groupId: A.groupId }] } });
+    const own = await officerA.gql(INVITE, { input: { email: 'thanh-vien.a@cdtg.test', displayName: 'Nguyễn Văn Á', memberId: A.memberId, grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] } });
     expect(own.errors).toBeUndefined();
-    const second = await officerA.gql(INVITE, { input: { email: 'nick-thu-hai@cdtg.test', displayName: 'Á', memberId: A.memberId, grants: [{ role: 'Volunteer', groupId: A.groupId }] } });
+    const second = await officerA.gql(INVITE, { input: { email: 'nick-thu-hai@cdtg.test', displayName: 'Á', memberId: A.memberId, grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] } });
     expect(second.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'memberId'] }] });
   });
 
   it('parses every id once: the spellings PostgreSQL accepts are one id, and do not slip past the access rule', async () => {
     const log = async (groupId: string, memberId: string, unitId: string) => {
       const res = await t.gql<{ logAssists: { entries: { entryId: string }[] } }>(LOG, {
-        input: { groupId, entries: [{ clientId: randomUUID(), household: { address: `${++phones} Nguyễn Tất Thành`, headName: 'Lê Văn Hộ' }, unitId, services: [{ service: 'VneidLevel2', outcome: 'Done' }], volunteerIds: [memberId], occurredAt: new Date(Date.now() - 60_000).toISOString() }] },
+        input: { groupId, entries: [{ clientId: randomUUID(), household: { address: `${++phones} Nguyễn Tất Thành`, headName: 'Lê Văn Hộ' }, unitId, services: [{ service: 'VNEID_LEVEL_2', outcome: 'DONE' }], volunteerIds: [memberId], occurredAt: new Date(Date.now() - 60_000).toISOString() }] },
       });
       return res.data!.logAssists.entries[0].entryId;
     };
@@ -166,7 +166,7 @@ describe('security: write paths, references, links and tokens stay inside their 
       clientId: randomUUID(),
       household: { address: `${++phones} Hoàng Văn Thái`, headName: 'Phan Thị Lan' },
       unitId: A.unitId,
-      services: [{ service: 'VneidLevel2', outcome: 'Done' }],
+      services: [{ service: 'VNEID_LEVEL_2', outcome: 'DONE' }],
       volunteerIds: [A.memberId],
       sessionId,
       occurredAt: new Date(Date.now() - 60_000).toISOString(),
@@ -208,21 +208,21 @@ describe('security: write paths, references, links and tokens stay inside their 
     const user = await createUser(t, { email: 'co-tai-khoan@cdtg.test', role: Role.Volunteer, groupId: A.groupId });
     await t.db.query(`UPDATE user_account SET member_id = $1 WHERE id = $2`, [withAccount, user.id]);
     expect((await feed(withAccount)).status).toBe(200);
-    expect((await officerA.gql(`mutation($id: UUID!) { setUserStatus(id: $id, status: Disabled) { id } }`, { id: user.id })).errors).toBeUndefined();
+    expect((await officerA.gql(`mutation($id: UUID!) { setUserStatus(id: $id, status: DISABLED) { id } }`, { id: user.id })).errors).toBeUndefined();
     const refused = await feed(withAccount);
     expect(refused.status).toBe(404);
     expect(refused.text).not.toContain('BEGIN:VCALENDAR');
 
     // An export asked for by an officer, downloaded, then the officer is disabled.
     const officer = await createUser(t, { email: 'xuat-file@cdtg.test', role: Role.WardOfficer, unitCode: '20194' });
-    const asked = await officer.gql<{ exportCoverage: { id: string } }>(`mutation { exportCoverage(unitCode: "20194", level: Commune, period: Month, format: Csv) { id } }`);
+    const asked = await officer.gql<{ exportCoverage: { id: string } }>(`mutation { exportCoverage(unitCode: "20194", level: COMMUNE, period: MONTH, format: CSV) { id } }`);
     const url = await eventually(async () => {
       const res = await officer.gql<{ coverageExport: { status: string; downloadUrl: string | null } }>(`query($id: UUID!) { coverageExport(id: $id) { status downloadUrl } }`, { id: asked.data!.exportCoverage.id });
-      return res.data?.coverageExport.status === 'Ready' && res.data.coverageExport.downloadUrl;
+      return res.data?.coverageExport.status === 'READY' && res.data.coverageExport.downloadUrl;
     });
     const path = url.replace(/^https?:\/\/[^/]+/, '');
     expect((await request(t.url).get(path)).status).toBe(200);
-    await t.gql(`mutation($id: UUID!) { setUserStatus(id: $id, status: Disabled) { id } }`, { id: officer.id });
+    await t.gql(`mutation($id: UUID!) { setUserStatus(id: $id, status: DISABLED) { id } }`, { id: officer.id });
     expect((await request(t.url).get(path)).status).toBe(404);
   });
 

@@ -76,7 +76,7 @@ describe('sessions: a worker killed mid-send', () => {
         p: `0912 500 00${i}`,
         e: `tnv${i}@example.vn`,
       });
-      const assigned = await t.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: Trainer }) { id } }`, {
+      const assigned = await t.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: TRAINER }) { id } }`, {
         s: session.data!.planSession.id,
         m: member.data!.createMember.id,
       });

@@ -50,7 +50,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(`{ groups(first: 1, filter: { unitCode: "20242" }) { edges { node { id } } } }`);
     groupId = groups.data!.groups.edges[0].node.id;
     const children = await t.gql<{ unitChildren: { id: string; kind: string }[] }>(`{ unitChildren(code: "20242") { id kind } }`);
-    placeId = children.data!.unitChildren.find((u) => u.kind === 'ResidentialGroup')!.id;
+    placeId = children.data!.unitChildren.find((u) => u.kind === 'RESIDENTIAL_GROUP')!.id;
 
     const add = async (g: string, fullName: string, phone: string, email: string | null, skills: string[]) => {
       const res = await t.gql<{ createMember: { id: string } }>(`mutation($input: CreateMemberInput!) { createMember(input: $input) { id } }`, {
@@ -91,7 +91,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
         endsAt: `${day(10)}T10:00`,
         place: 'Nhà văn hóa tổ 5, 12 Lê Duẩn',
         capacity: 40,
-        audience: ['Elderly'],
+        audience: ['ELDERLY'],
         ...overrides,
       },
     });
@@ -115,7 +115,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(await t.db.query(`SELECT 1 FROM training_session`)).toHaveLength(0);
 
     const session = await plan({ startsAt: `${day(12)}T14:30`, endsAt: `${day(12)}T16:30`, title: 'Bình dân học vụ số cho tiểu thương chợ Hàn' });
-    expect(session).toMatchObject({ status: 'Planned', version: 1, startsAt: `${day(12)}T14:30:00+07:00`, endsAt: `${day(12)}T16:30:00+07:00`, unit: { code: expect.any(String) }, topics: [{ code: 'vneid' }, { code: 'online_safety' }] });
+    expect(session).toMatchObject({ status: 'PLANNED', version: 1, startsAt: `${day(12)}T14:30:00+07:00`, endsAt: `${day(12)}T16:30:00+07:00`, unit: { code: expect.any(String) }, topics: [{ code: 'vneid' }, { code: 'online_safety' }] });
     const [row] = await t.db.query<{ starts_at: Date; group_id: string; unit_id: string; status: string }>(`SELECT starts_at, group_id, unit_id, status FROM training_session WHERE id = $1`, [session.id]);
     expect(row.starts_at.toISOString()).toBe(utcOf(`${day(12)}T14:30`).toISOString()); // stored in UTC
     // An ISO time with an offset is taken as written.
@@ -123,7 +123,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(iso.startsAt).toBe(`${day(13)}T08:00:00+07:00`);
     // Found by unit subtree (new commune, group founded under an old ward), date range, topic, status, folded title.
     const list = await officer.gql<{ sessions: { totalCount: number; edges: { node: { id: string } }[] } }>(
-      `query($from: String!, $to: String!) { sessions(first: 20, filter: { unitCode: "20242", from: $from, to: $to, topic: "vneid", status: Planned, search: "binh dan hoc vu" }) { totalCount edges { node { id } } } }`,
+      `query($from: String!, $to: String!) { sessions(first: 20, filter: { unitCode: "20242", from: $from, to: $to, topic: "vneid", status: PLANNED, search: "binh dan hoc vu" }) { totalCount edges { node { id } } } }`,
       { from: day(12), to: day(12) },
     );
     expect(list.data!.sessions.edges.map((e) => e.node.id)).toEqual([session.id]);
@@ -133,9 +133,9 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
 
   it('assigns a member: an e-mail in their language arrives with the session as an .ics attachment', async () => {
     const session = await plan({ title: 'Hướng dẫn cài VNeID, thanh toán số' });
-    const res = await officer.gql<{ assignMember: { id: string; status: string; memberName: string } }>(ASSIGN, { s: session.id, m: members.an, role: 'Trainer' });
+    const res = await officer.gql<{ assignMember: { id: string; status: string; memberName: string } }>(ASSIGN, { s: session.id, m: members.an, role: 'TRAINER' });
     expect(res.errors).toBeUndefined();
-    expect(res.data!.assignMember).toMatchObject({ status: 'Pending', memberName: 'Nguyễn Văn An' });
+    expect(res.data!.assignMember).toMatchObject({ status: 'PENDING', memberName: 'Nguyễn Văn An' });
     const id = res.data!.assignMember.id;
 
     const [mail] = await eventually(() => smtp.messages.filter((m) => dedupeKey(m) === `assignment:${id}`).length === 1 && smtp.messages.filter((m) => dedupeKey(m) === `assignment:${id}`));
@@ -152,8 +152,8 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(calendar).toContain('STATUS:CONFIRMED');
 
     // The volunteer with an English account gets English, at the account's address; a member without any address gets nothing.
-    const dung = await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.dung, role: 'Assistant' });
-    const chi = await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.chi, role: 'Supporter' });
+    const dung = await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.dung, role: 'ASSISTANT' });
+    const chi = await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.chi, role: 'SUPPORTER' });
     const [english] = await eventually(() => smtp.to('dung@example.vn').length === 1 && smtp.to('dung@example.vn'));
     expect(english.parsed.subject).toMatch(/^Assignment: /);
     expect(english.parsed.text).toContain('Your role: Assistant');
@@ -173,29 +173,29 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     const first = await plan({ startsAt: `${day(20)}T08:00`, endsAt: `${day(20)}T10:00`, title: 'Buổi sáng' });
     const overlapping = await plan({ startsAt: `${day(20)}T09:30`, endsAt: `${day(20)}T11:00`, title: 'Buổi chồng giờ' });
     const after = await plan({ startsAt: `${day(20)}T10:00`, endsAt: `${day(20)}T11:00`, title: 'Buổi nối tiếp' });
-    expect((await officer.gql(ASSIGN, { s: first.id, m: members.binh, role: 'Trainer' })).errors).toBeUndefined();
+    expect((await officer.gql(ASSIGN, { s: first.id, m: members.binh, role: 'TRAINER' })).errors).toBeUndefined();
 
-    const twice = await officer.gql(ASSIGN, { s: overlapping.id, m: members.binh, role: 'Assistant' });
+    const twice = await officer.gql(ASSIGN, { s: overlapping.id, m: members.binh, role: 'ASSISTANT' });
     expect(errorOf(twice)).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'memberId'] }] });
     expect(twice.errors![0].message).toContain('Trần Thị Bình is already assigned to "Buổi sáng"');
     // Back to back is not an overlap.
-    expect((await officer.gql(ASSIGN, { s: after.id, m: members.binh, role: 'Assistant' })).errors).toBeUndefined();
+    expect((await officer.gql(ASSIGN, { s: after.id, m: members.binh, role: 'ASSISTANT' })).errors).toBeUndefined();
 
-    const secondTrainer = await officer.gql(ASSIGN, { s: first.id, m: members.an, role: 'Trainer' });
+    const secondTrainer = await officer.gql(ASSIGN, { s: first.id, m: members.an, role: 'TRAINER' });
     expect(errorOf(secondTrainer)).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'role'] }] });
 
     await t.gql(`mutation($id: UUID!) { deactivateMember(id: $id) { id } }`, { id: members.chi });
-    const inactive = await officer.gql(ASSIGN, { s: first.id, m: members.chi, role: 'Supporter' });
+    const inactive = await officer.gql(ASSIGN, { s: first.id, m: members.chi, role: 'SUPPORTER' });
     expect(errorOf(inactive)).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'memberId'] }] });
     expect(inactive.errors![0].message).toContain('inactive');
 
-    const outside = await officer.gql(ASSIGN, { s: first.id, m: members.other, role: 'Supporter' });
+    const outside = await officer.gql(ASSIGN, { s: first.id, m: members.other, role: 'SUPPORTER' });
     expect(outside.errors![0]).toMatchObject({ message: 'You do not have access to this', extensions: { code: 'FORBIDDEN' } });
 
     // Moving a session onto a time an assigned member is busy is refused too.
     const clash = await lead.gql(RESCHEDULE, { id: overlapping.id, input: { startsAt: `${day(20)}T10:00` } });
     expect(clash.errors).toBeUndefined(); // nobody is assigned to it
-    expect((await officer.gql(ASSIGN, { s: overlapping.id, m: members.an, role: 'Trainer' })).errors).toBeUndefined();
+    expect((await officer.gql(ASSIGN, { s: overlapping.id, m: members.an, role: 'TRAINER' })).errors).toBeUndefined();
     const busy = await lead.gql(RESCHEDULE, { id: overlapping.id, input: { startsAt: `${day(10)}T09:00` } });
     expect(errorOf(busy)).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'startsAt'] }] });
     expect(busy.errors![0].message).toContain('Nguyễn Văn An is assigned to');
@@ -203,7 +203,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
 
   it('reschedule: one change notice per member, history kept, and the reminder moves; a retried reminder sends once', async () => {
     const session = await plan({ startsAt: `${day(30)}T08:00`, endsAt: `${day(30)}T10:00`, title: 'Buổi sẽ dời lịch' });
-    const a = (await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.an, role: 'Trainer' })).data!.assignMember.id;
+    const a = (await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.an, role: 'TRAINER' })).data!.assignMember.id;
     const oldStart = utcOf(`${day(30)}T08:00`).toISOString();
     const oldJob = jobIdOf(JobName.SessionReminder, `${session.id}:${oldStart}`);
     const delayed = await eventually(async () => queue.getJob(oldJob));
@@ -257,14 +257,14 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
 
   it('cancel: a notice to each member, the reminder removed, and the session can no longer change', async () => {
     const session = await plan({ startsAt: `${day(40)}T08:00`, endsAt: `${day(40)}T09:00`, title: 'Buổi sẽ hủy' });
-    const a = (await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.binh, role: 'Assistant' })).data!.assignMember.id;
+    const a = (await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.binh, role: 'ASSISTANT' })).data!.assignMember.id;
     const start = utcOf(`${day(40)}T08:00`).toISOString();
     const job = jobIdOf(JobName.SessionReminder, `${session.id}:${start}`);
     await eventually(async () => queue.getJob(job));
 
     expect(errorOf(await lead.gql(`mutation($id: UUID!) { cancelSession(id: $id, reason: "") { id } }`, { id: session.id }))).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['reason'] }] });
     const cancelled = await lead.gql<{ cancelSession: { status: string; cancelReason: string } }>(`mutation($id: UUID!) { cancelSession(id: $id, reason: "Mưa bão, mất điện") { status cancelReason } }`, { id: session.id });
-    expect(cancelled.data!.cancelSession).toEqual({ status: 'Cancelled', cancelReason: 'Mưa bão, mất điện' });
+    expect(cancelled.data!.cancelSession).toEqual({ status: 'CANCELLED', cancelReason: 'Mưa bão, mất điện' });
 
     const [notice] = await eventually(() => mailsWith(`session-cancelled:${a}`).length === 1 && mailsWith(`session-cancelled:${a}`));
     expect(notice.parsed.subject).toContain('Hủy buổi tập huấn: Buổi sẽ hủy');
@@ -277,15 +277,15 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(mailsWith(`reminder:${a}:`)).toHaveLength(0);
 
     expect(errorOf(await lead.gql(RESCHEDULE, { id: session.id, input: { place: 'Nơi khác' } }))).toMatchObject({ code: 'CONFLICT' });
-    expect(errorOf(await officer.gql(ASSIGN, { s: session.id, m: members.an, role: 'Supporter' }))).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'sessionId'] }] });
+    expect(errorOf(await officer.gql(ASSIGN, { s: session.id, m: members.an, role: 'SUPPORTER' }))).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'sessionId'] }] });
     const events = await t.db.query<{ members: string[] }>(`SELECT members FROM change_event WHERE $1 = ANY(sessions) ORDER BY id DESC LIMIT 1`, [session.id]);
     expect(events[0].members).toEqual([members.binh]);
   });
 
   it('a volunteer sees their agenda, accepts or declines with a reason; the officer sees the answer; others\' assignments are not found', async () => {
     const session = await plan({ startsAt: `${day(15)}T15:00`, endsAt: `${day(15)}T17:00`, title: 'Buổi cho tình nguyện viên' });
-    const mine = (await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.dung, role: 'Supporter' })).data!.assignMember.id;
-    const theirs = (await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.an, role: 'Trainer' })).data!.assignMember.id;
+    const mine = (await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.dung, role: 'SUPPORTER' })).data!.assignMember.id;
+    const theirs = (await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.an, role: 'TRAINER' })).data!.assignMember.id;
 
     const agenda = await volunteer.gql<{ myAgenda: { calendarFeedUrl: string; weeklyAgendaSubscribed: boolean; member: { fullName: string }; assignments: { id: string; session: { title: string; groupName: string; group: null; assignments: { id: string }[] } }[] } }>(
       `{ myAgenda { calendarFeedUrl weeklyAgendaSubscribed member { fullName } assignments { id session { title groupName group { id } assignments { id } } } } }`,
@@ -301,19 +301,19 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     const RESPOND = `mutation($id: UUID!, $accept: Boolean!, $reason: String) { respondToAssignment(input: { assignmentId: $id, accept: $accept, reason: $reason }) { status reason } }`;
     expect(errorOf(await volunteer.gql(RESPOND, { id: mine, accept: false }))).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'reason'] }] });
     expect(errorOf(await volunteer.gql(RESPOND, { id: theirs, accept: true }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect((await volunteer.gql(RESPOND, { id: mine, accept: true })).data).toEqual({ respondToAssignment: { status: 'Accepted', reason: null } });
-    expect((await volunteer.gql(RESPOND, { id: mine, accept: false, reason: 'Bận đưa con đi khám bệnh' })).data).toEqual({ respondToAssignment: { status: 'Declined', reason: 'Bận đưa con đi khám bệnh' } });
+    expect((await volunteer.gql(RESPOND, { id: mine, accept: true })).data).toEqual({ respondToAssignment: { status: 'ACCEPTED', reason: null } });
+    expect((await volunteer.gql(RESPOND, { id: mine, accept: false, reason: 'Bận đưa con đi khám bệnh' })).data).toEqual({ respondToAssignment: { status: 'DECLINED', reason: 'Bận đưa con đi khám bệnh' } });
     // An officer records an answer given by phone.
     const recorded = await officer.gql(`mutation($id: UUID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`, { id: theirs });
-    expect(recorded.data).toEqual({ recordAssignmentResponse: { status: 'Accepted' } });
+    expect(recorded.data).toEqual({ recordAssignmentResponse: { status: 'ACCEPTED' } });
 
     const seen = await officer.gql<{ session: { assignments: { memberName: string; status: string; reason: string | null; member: { phone: string } | null }[] } }>(
       `query($id: UUID!) { session(id: $id) { assignments { memberName status reason member { phone } } } }`,
       { id: session.id },
     );
     expect(seen.data!.session.assignments).toEqual([
-      { memberName: 'Nguyễn Văn An', status: 'Accepted', reason: null, member: { phone: '+84905400001' } },
-      { memberName: 'Phạm Minh Dũng', status: 'Declined', reason: 'Bận đưa con đi khám bệnh', member: { phone: '+84905400004' } },
+      { memberName: 'Nguyễn Văn An', status: 'ACCEPTED', reason: null, member: { phone: '+84905400001' } },
+      { memberName: 'Phạm Minh Dũng', status: 'DECLINED', reason: 'Bận đưa con đi khám bệnh', member: { phone: '+84905400004' } },
     ]);
     const officerAgenda = await officer.gql<{ memberAgenda: { id: string }[] }>(`query($m: UUID!) { memberAgenda(memberId: $m) { id } }`, { m: members.an });
     expect(officerAgenda.data!.memberAgenda.map((x) => x.id)).toContain(theirs);
@@ -335,7 +335,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     const logged = await lead.gql(LOG, { id: session.id, input: { ...input, total: 36 } });
     expect(logged.data).toEqual({
       logAttendance: {
-        status: 'Held',
+        status: 'HELD',
         attendanceDue: false,
         attendance: { female: { under35: 3, from35To59: 5, age60Plus: 12 }, male: { age60Plus: 9 }, total: 36, unclassified: 2, practicalSteps: [{ topicCode: 'vneid', completed: 18 }] },
       },
@@ -355,7 +355,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
 
   it('suggests free members of the commune, ranked by skills, nearness and fairness, and explains each score', async () => {
     const session = await plan({ startsAt: `${day(50)}T08:00`, endsAt: `${day(50)}T10:00`, title: 'Buổi cần gợi ý', topics: ['vneid', 'public_services'] });
-    const Q = `query($s: UUID!) { sessionSuggestions(sessionId: $s, first: 50) { score skillPoints localityPoints fairnessPoints matchedSkills recentAssignments member { id fullName } vi: explanation en: explanation(language: en) } }`;
+    const Q = `query($s: UUID!) { sessionSuggestions(sessionId: $s, first: 50) { score skillPoints localityPoints fairnessPoints matchedSkills recentAssignments member { id fullName } vi: explanation en: explanation(language: EN) } }`;
     type S = { score: number; skillPoints: number; localityPoints: number; fairnessPoints: number; matchedSkills: string[]; recentAssignments: number; member: { id: string; fullName: string }; vi: string; en: string };
     const res = await officer.gql<{ sessionSuggestions: S[] }>(Q, { s: session.id });
     expect(res.errors).toBeUndefined();
@@ -374,7 +374,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
 
     // Once An is busy at that time, An is no longer suggested.
     const same = await plan({ startsAt: `${day(50)}T09:00`, endsAt: `${day(50)}T11:00`, title: 'Buổi cùng giờ' });
-    await officer.gql(ASSIGN, { s: same.id, m: members.an, role: 'Trainer' });
+    await officer.gql(ASSIGN, { s: same.id, m: members.an, role: 'TRAINER' });
     const again = await officer.gql<{ sessionSuggestions: S[] }>(Q, { s: session.id });
     expect(again.data!.sessionSuggestions.map((x) => x.member.id)).not.toContain(members.an);
   });
@@ -405,8 +405,8 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(next.getUTCHours()).toBe(0); // …07:00 in Vietnam is 00:00 UTC
 
     const soon = await plan({ startsAt: `${day(2)}T08:00`, endsAt: `${day(2)}T09:00`, title: 'Buổi trong tuần' });
-    await officer.gql(ASSIGN, { s: soon.id, m: members.binh, role: 'Trainer' });
-    await officer.gql(ASSIGN, { s: soon.id, m: members.an, role: 'Assistant' });
+    await officer.gql(ASSIGN, { s: soon.id, m: members.binh, role: 'TRAINER' });
+    await officer.gql(ASSIGN, { s: soon.id, m: members.an, role: 'ASSISTANT' });
 
     // Bình unsubscribes through the link of an earlier weekly e-mail: GET shows a page, POST changes the choice.
     const registry = t.app.get(JobHandlerRegistry);

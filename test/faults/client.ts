@@ -47,7 +47,7 @@ export interface Entry {
   note?: string;
 }
 
-const SERVICES = ['VneidAccount', 'VneidLevel2', 'PortalAccount', 'OnlineApplication', 'CashlessPayment', 'EhealthRecord'];
+const SERVICES = ['VNEID_ACCOUNT', 'VNEID_LEVEL_2', 'PORTAL_ACCOUNT', 'ONLINE_APPLICATION', 'CASHLESS_PAYMENT', 'EHEALTH_RECORD'];
 const STREETS = ['Lê Lợi', 'Hùng Vương', 'Trần Phú', 'Nguyễn Văn Linh', 'Hà Huy Tập', 'Điện Biên Phủ'];
 
 /** A valid entry; households repeat (1 in 3) so the rollups count distinct households, not entries. */
@@ -58,7 +58,7 @@ export function makeEntry(place: Place, i: number): Entry {
     clientId: randomUUID(),
     household: { address: `${house} ${STREETS[house % STREETS.length]}, tổ ${1 + (house % 9)}`, headName: `Hộ ${house}` },
     unitId: place.unitId,
-    services: [{ service: SERVICES[i % SERVICES.length], outcome: i % 7 === 0 ? 'FollowUp' : 'Done', ...(i % 7 === 0 ? { reason: 'NoSmartphone' } : {}) }],
+    services: [{ service: SERVICES[i % SERVICES.length], outcome: i % 7 === 0 ? 'FOLLOW_UP' : 'DONE', ...(i % 7 === 0 ? { reason: 'NO_SMARTPHONE' } : {}) }],
     volunteerIds: [place.memberId],
     occurredAt: `2026-11-${String(day).padStart(2, '0')}T${String(7 + (i % 10)).padStart(2, '0')}:30`,
   };
@@ -126,7 +126,7 @@ export class RetryingClient {
       LOG_ASSISTS,
       { input: { groupId, entries } },
     );
-    for (const e of data.logAssists.entries) if (e.outcome !== 'Rejected') this.ledger.acknowledged.add(e.clientId);
+    for (const e of data.logAssists.entries) if (e.outcome !== 'REJECTED') this.ledger.acknowledged.add(e.clientId);
     this.ledger.created += data.logAssists.created;
     this.ledger.alreadyStored += data.logAssists.alreadyStored;
     this.ledger.rejected += data.logAssists.rejected;

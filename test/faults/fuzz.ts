@@ -222,14 +222,14 @@ export async function fuzzFixture(t: TestApp): Promise<string[]> {
   const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ Thử Mờ" }) { id } }`, { u: unit.id });
   const groupId = group.data!.createGroup.id;
   const member = await t.gql<{ createMember: { id: string } }>(
-    `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Phạm Văn Mờ", phone: "0912 700 001", joinedOn: "2026-01-05", role: Leader }) { id } }`,
+    `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Phạm Văn Mờ", phone: "0912 700 001", joinedOn: "2026-01-05", role: LEADER }) { id } }`,
     { g: groupId },
   );
   const memberId = member.data!.createMember.id;
   await t.gql(`mutation($input: LogAssistsInput!) { logAssists(input: $input) { created } }`, {
     input: {
       groupId,
-      entries: [{ clientId: 'fuzz-fixture-1', household: { code: 'HK-0001' }, unitId: unit.id, services: [{ service: 'VneidAccount', outcome: 'Done' }], volunteerIds: [memberId], occurredAt: '2026-11-02T09:00' }],
+      entries: [{ clientId: 'fuzz-fixture-1', household: { code: 'HK-0001' }, unitId: unit.id, services: [{ service: 'VNEID_ACCOUNT', outcome: 'DONE' }], volunteerIds: [memberId], occurredAt: '2026-11-02T09:00' }],
     },
   });
   const start = new Date(Date.now() + 5 * 86_400_000);

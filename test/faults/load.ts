@@ -25,7 +25,7 @@ export interface LoadResult {
 }
 
 const READ = `query { groups(first: 20) { totalCount edges { node { id name } } } }`;
-const COVERAGE = `query { coverage(unitCode: "97", level: Commune, period: Month, from: "2026-09-01", to: "2026-11-30") { rows { unit { code } householdsReached entries } asOf { pendingEvents } } }`;
+const COVERAGE = `query { coverage(unitCode: "97", level: COMMUNE, period: MONTH, from: "2026-09-01", to: "2026-11-30") { rows { unit { code } householdsReached entries } asOf { pendingEvents } } }`;
 const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created alreadyStored rejected entries { clientId outcome } } }`;
 
 function percentile(sorted: number[], p: number): number {
@@ -85,7 +85,7 @@ export async function runLoad(cluster: Cluster, place: Place, options: LoadOptio
           }
           if (sent?.kind === 'write') {
             const parsed = JSON.parse(body) as { data: { logAssists: { entries: { clientId: string; outcome: string }[] } } };
-            for (const e of parsed.data.logAssists.entries) if (e.outcome !== 'Rejected') ledger.acknowledged.add(e.clientId);
+            for (const e of parsed.data.logAssists.entries) if (e.outcome !== 'REJECTED') ledger.acknowledged.add(e.clientId);
           }
         },
       },

@@ -48,7 +48,7 @@ export async function makePlace(cluster: Cluster, client: RetryingClient): Promi
   const [unit] = await cluster.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = '97001'`);
   const group = await client.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ công nghệ số Chịu Lỗi" }) { id } }`, { u: unit.id });
   const member = await client.gql<{ createMember: { id: string } }>(
-    `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Lê Thị Bền", phone: "0912 600 001", joinedOn: "2026-01-05", role: Leader }) { id } }`,
+    `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Lê Thị Bền", phone: "0912 600 001", joinedOn: "2026-01-05", role: LEADER }) { id } }`,
     { g: group.data!.createGroup.id },
   );
   if (!member.data) throw new Error(`member not created: ${JSON.stringify(member.errors)}`);

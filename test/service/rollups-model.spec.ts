@@ -12,7 +12,7 @@ import { startTestApp, TestApp } from '../support/app';
  */
 
 const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { entries { clientId entryId outcome } } }`;
-const SERVICES = ['VneidAccount', 'VneidLevel2', 'PortalAccount', 'CashlessPayment'] as const;
+const SERVICES = ['VNEID_ACCOUNT', 'VNEID_LEVEL_2', 'PORTAL_ACCOUNT', 'CASHLESS_PAYMENT'] as const;
 const HOUSEHOLDS = ['12 Lê Lợi / Nguyễn Văn An', '14 Lê Lợi / Trần Thị Bình', '3 Hùng Vương / Lê Văn Cường', '7 Trần Phú / Phạm Thị Dung', 'code:HK480011'];
 
 type Action =
@@ -96,7 +96,7 @@ describe('rollups, model-based: any sequence of writes and projections ends equa
           clientId: randomUUID(),
           household: identity(a.household),
           unitId: unit.id,
-          services: [{ service: SERVICES[a.service], outcome: a.followUp ? 'FollowUp' : 'Done', ...(a.followUp ? { reason: 'MissingDocuments' } : {}) }],
+          services: [{ service: SERVICES[a.service], outcome: a.followUp ? 'FOLLOW_UP' : 'DONE', ...(a.followUp ? { reason: 'MISSING_DOCUMENTS' } : {}) }],
           volunteerIds: [members[a.volunteer]],
           occurredAt: `${addDays(today, -a.daysAgo)}T09:00`,
         };
@@ -109,7 +109,7 @@ describe('rollups, model-based: any sequence of writes and projections ends equa
         if (!sent.length) return;
         const again = sent[a.pick % sent.length];
         const res = await t.gql<{ logAssists: { entries: { outcome: string }[] } }>(LOG, { input: { groupId, entries: [again.input] } });
-        expect(res.data!.logAssists.entries[0].outcome).toBe('AlreadyStored');
+        expect(res.data!.logAssists.entries[0].outcome).toBe('ALREADY_STORED');
         return;
       }
       case 'amend':

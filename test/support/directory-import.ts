@@ -15,14 +15,14 @@ export type ImportProgress = {
 };
 
 /** Starts a directory CSV import as the test administrator and waits until it has completed or failed. */
-export async function runDirectoryImport(t: TestApp, kind: 'Groups' | 'Members', csv: string): Promise<ImportProgress> {
+export async function runDirectoryImport(t: TestApp, kind: 'GROUPS' | 'MEMBERS', csv: string): Promise<ImportProgress> {
   const started = await t.gql<{ importDirectoryCsv: { id: string } }>(IMPORT, { kind, csv });
   if (started.errors) throw new Error(`importDirectoryCsv refused: ${JSON.stringify(started.errors)}`);
   const id = started.data!.importDirectoryCsv.id;
   return eventually(
     async () => {
       const p = (await t.gql<{ directoryImport: ImportProgress }>(PROGRESS, { id })).data!.directoryImport;
-      return (p.status === 'Completed' || p.status === 'Failed') && p;
+      return (p.status === 'COMPLETED' || p.status === 'FAILED') && p;
     },
     30_000,
     100,

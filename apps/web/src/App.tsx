@@ -6,7 +6,7 @@ import { OfficerHome } from './officer/OfficerHome';
 import { ApiError, currentSession, gql, onSessionChange, setSession } from './lib/api';
 import { useOnline } from './lib/hooks';
 import { useI18n } from './lib/i18n';
-import { ME_QUERY, screensOf, type Me, type Screen } from './lib/me';
+import { ME_QUERY, screensOf, withCurrentRoles, type Me, type Screen } from './lib/me';
 import { navigate, useLocation } from './lib/router';
 import { ErrorBox } from './lib/ui';
 
@@ -64,7 +64,8 @@ function Home({ path }: { path: string }) {
   const { t } = useI18n();
   const [me, setMe] = useState<Me | null>(() => {
     try {
-      return JSON.parse(localStorage.getItem(ME_CACHE) ?? 'null') as Me | null;
+      const cached = JSON.parse(localStorage.getItem(ME_CACHE) ?? 'null') as Me | null;
+      return cached && withCurrentRoles(cached);
     } catch {
       return null;
     }

@@ -172,7 +172,7 @@ export class UsersResolver {
     @Args('status', { type: () => AccountStatus }) status: AccountStatus,
     @CurrentActor() actor: Actor,
   ): Promise<UserAccount> {
-    if (status === AccountStatus.Invited) throw DomainError.invalid('status', 'must be Active or Disabled');
+    if (status === AccountStatus.Invited) throw DomainError.invalid('status', 'must be ACTIVE or DISABLED');
     return this.users.setStatus(actor, id, status);
   }
 

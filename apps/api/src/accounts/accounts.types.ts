@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, ObjectType, PickType, registerEnumType } from '@nestjs/graphql';
 import { UUID } from '../graphql/uuid.scalar';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
@@ -7,10 +7,10 @@ import { AccountStatus } from '@cdtg/accounts';
 import { Language } from '@cdtg/notifications';
 import { Connection, PageArgs } from '../common/connection';
 
-registerEnumType(Role, { name: 'Role', description: 'Admin (everything), Department (a province), WardOfficer (a commune and below), GroupLead and Volunteer (a group)' });
+registerEnumType(Role, { name: 'Role', description: 'ADMIN (everything), DEPARTMENT (a province), WARD_OFFICER (a commune and below), GROUP_LEAD and VOLUNTEER (a group)' });
 registerEnumType(AccountStatus, { name: 'AccountStatus' });
 
-@ObjectType('Grant', { description: 'A role bound to a scope: a unit with its subtree, a group, or (Admin) everything' })
+@ObjectType('Grant', { description: 'A role bound to a scope: a unit with its subtree, a group, or (ADMIN) everything' })
 export class GrantType {
   @Field(() => ID)
   id: string;
@@ -91,17 +91,13 @@ export class SignInInput {
   password: string;
 }
 
+/** A password set from an e-mailed link: the password under the rules of signing in. */
 @InputType()
-export class TokenPasswordInput {
+export class TokenPasswordInput extends PickType(SignInInput, ['password'] as const) {
   @Field({ description: 'The token from the e-mailed link' })
   @IsString()
   @MaxLength(200)
   token: string;
-
-  @Field()
-  @IsString()
-  @MaxLength(200)
-  password: string;
 }
 
 @InputType()
@@ -132,13 +128,13 @@ export class GrantInputType {
   @IsEnum(Role)
   role: Role;
 
-  @Field(() => String, { nullable: true, description: 'Department and WardOfficer: the code of the unit (in force today)' })
+  @Field(() => String, { nullable: true, description: 'DEPARTMENT and WARD_OFFICER: the code of the unit (in force today)' })
   @IsOptional()
   @IsString()
   @MaxLength(20)
   unitCode?: string | null;
 
-  @Field(() => UUID, { nullable: true, description: 'GroupLead and Volunteer: the group' })
+  @Field(() => UUID, { nullable: true, description: 'GROUP_LEAD and VOLUNTEER: the group' })
   @IsOptional()
   @IsUUID('all', { message: 'must be a group id' })
   groupId?: string | null;

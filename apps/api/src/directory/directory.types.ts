@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, OmitType, PartialType, registerEnumType } from '@nestjs/graphql';
 import { UUID } from '../graphql/uuid.scalar';
 import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, Max, IsInt, IsBoolean } from 'class-validator';
 import { Affiliation, DirectoryImportKind, DirectoryImportStatus, Gender, GroupStatus, MemberRole } from '@cdtg/directory';
@@ -265,25 +265,9 @@ export class CreateGroupInput {
   decisionDate?: string | null;
 }
 
+/** The fields of CreateGroupInput but the unit, each optional (the rules stay). */
 @InputType()
-export class UpdateGroupInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  decisionNumber?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
-  decisionDate?: string | null;
-}
+export class UpdateGroupInput extends PartialType(OmitType(CreateGroupInput, ['unitId'] as const)) {}
 
 @InputType()
 export class MemberFieldsInput {
@@ -344,16 +328,9 @@ export class CreateMemberInput extends MemberFieldsInput {
   role: MemberRole = MemberRole.Member;
 }
 
+/** The fields of MemberFieldsInput but the joining day (a move records it), each optional (the rules stay). */
 @InputType()
-export class UpdateMemberInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(100) fullName?: string | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(30) phone?: string | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(254) email?: string | null;
-  @Field(() => Gender, { nullable: true }) @IsOptional() @IsEnum(Gender) gender?: Gender | null;
-  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1900) @Max(2100) birthYear?: number | null;
-  @Field(() => Affiliation, { nullable: true }) @IsOptional() @IsEnum(Affiliation) affiliation?: Affiliation | null;
-  @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) skills?: string[] | null;
-}
+export class UpdateMemberInput extends PartialType(OmitType(MemberFieldsInput, ['joinedOn'] as const)) {}
 
 @InputType()
 export class MoveMemberInput {

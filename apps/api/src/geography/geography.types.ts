@@ -3,7 +3,7 @@ import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, Matches, MaxLength
 import { ShareKind, UnitKind } from '@cdtg/geography';
 
 registerEnumType(UnitKind, { name: 'UnitKind' });
-registerEnumType(ShareKind, { name: 'ShareKind', description: 'full: the whole old unit; partial: the old unit was split' });
+registerEnumType(ShareKind, { name: 'ShareKind', description: 'FULL: the whole old unit; PARTIAL: the old unit was split' });
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 

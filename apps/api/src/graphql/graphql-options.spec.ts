@@ -15,7 +15,7 @@ describe('GraphQL options', () => {
 
   it('hides "Did you mean" suggestions in production only', () => {
     const validation = new GraphQLError('Cannot query field "mee" on type "Query". Did you mean "me"?', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
-    const coercion = new GraphQLError('Variable "$p" got invalid value "Dayy"; Value "Dayy" does not exist in "Period" enum. Did you mean the enum value "Day" or "Days"?', {
+    const coercion = new GraphQLError('Variable "$p" got invalid value "DAYY"; Value "DAYY" does not exist in "Period" enum. Did you mean the enum value "DAY" or "DAYS"?', {
       extensions: { code: 'BAD_USER_INPUT' },
     });
     const prod = graphqlOptions(loadConfig(production));
@@ -23,7 +23,7 @@ describe('GraphQL options', () => {
     expect(prod.hideSchemaDetailsFromClientErrors).toBe(true);
     expect(dev.hideSchemaDetailsFromClientErrors).toBe(false);
     expect(prod.formatError!(validation.toJSON(), validation)).toMatchObject({ message: 'Cannot query field "mee" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
-    expect(prod.formatError!(coercion.toJSON(), coercion).message).toBe('Variable "$p" got invalid value "Dayy"; Value "Dayy" does not exist in "Period" enum.');
+    expect(prod.formatError!(coercion.toJSON(), coercion).message).toBe('Variable "$p" got invalid value "DAYY"; Value "DAYY" does not exist in "Period" enum.');
     expect(dev.formatError!(validation.toJSON(), validation).message).toContain('Did you mean "me"?');
   });
 

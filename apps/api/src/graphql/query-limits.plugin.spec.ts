@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import {
   DocumentNode,
   getNamedType,
@@ -19,7 +17,7 @@ import {
   validate,
 } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
-import { API_RESOLVERS } from '../resolvers';
+import { buildApiGraphqlSchema } from '../schema-sdl';
 import { FIELD_COSTS, MAX_ALIASES, MAX_ALIASES_EXPENSIVE } from './field-costs';
 import { aliasProblem, ESTIMATORS, operationDepth } from './query-limits.plugin';
 
@@ -27,8 +25,8 @@ import { aliasProblem, ESTIMATORS, operationDepth } from './query-limits.plugin'
 const MAX_DEPTH = 12;
 const MAX_COMPLEXITY = 20_000;
 
-const TREND = `coverageTrend(unitCode: "48", period: Month, from: "2025-03-01") { source }`;
-const EXPORT = `exportCoverage(unitCode: "48", level: Commune, period: Month, format: Csv) { id }`;
+const TREND = `coverageTrend(unitCode: "48", period: MONTH, from: "2025-03-01") { source }`;
+const EXPORT = `exportCoverage(unitCode: "48", level: COMMUNE, period: MONTH, format: CSV) { id }`;
 const aliased = (count: number, field: string, prefix = 'a') => Array.from({ length: count }, (_, i) => `${prefix}${i}: ${field}`).join('\n');
 
 /** Placeholder values for an operation's variables (the estimate coerces them; only `first` changes a cost). */
@@ -81,14 +79,7 @@ function webDocuments(): { file: string; text: string }[] {
 describe('query limits', () => {
   let schema: GraphQLSchema;
 
-  beforeAll(async () => {
-    const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
-    try {
-      schema = await app.get(GraphQLSchemaFactory).create(API_RESOLVERS);
-    } finally {
-      await app.close();
-    }
-  });
+  beforeAll(async () => (schema = await buildApiGraphqlSchema()));
 
   const problem = (query: string) => aliasProblem(schema, parse(query))?.message ?? null;
   const cost = (query: string, variables: Record<string, unknown> = {}) => getComplexity({ schema, query: parse(query), variables, estimators: ESTIMATORS });
@@ -138,24 +129,24 @@ describe('query limits', () => {
     expect(cost(`mutation { ${aliased(2000, EXPORT)} }`)).toBeGreaterThan(MAX_COMPLEXITY);
     expect(cost(`{ ${TREND} }`)).toBe(FIELD_COSTS['Query.coverageTrend'] + 1);
     // A list keeps its items: lowestCoverage(first: 8) with a row of 3 fields = 3,000 + 8 × (1 + 10 × 3).
-    expect(cost(`{ lowestCoverage(unitCode: "48", level: Commune, first: 8) { rows { entries households coveragePercent } } }`)).toBe(FIELD_COSTS['Query.lowestCoverage'] + 8 * 31);
+    expect(cost(`{ lowestCoverage(unitCode: "48", level: COMMUNE, first: 8) { rows { entries households coveragePercent } } }`)).toBe(FIELD_COSTS['Query.lowestCoverage'] + 8 * 31);
     // Unpriced fields are as before.
     expect(cost(`{ version me { id } }`)).toBe(3);
   });
 
   it('prices a coverage question by the cells it asks for: units at the level × periods in the range', () => {
     const coverage = (args: string) => cost(`{ coverage(unitCode: "48", ${args}) { source } }`);
-    expect(coverage('level: Commune, period: Cumulative')).toBe(FIELD_COSTS['Query.coverage'] + 1);
+    expect(coverage('level: COMMUNE, period: CUMULATIVE')).toBe(FIELD_COSTS['Query.coverage'] + 1);
     // The city's communes by week over 70 weeks (3.5 s measured): alone under the budget, twice over it.
-    const weekly = coverage('level: Commune, period: Week, from: "2025-07-01", to: "2026-11-01"');
+    const weekly = coverage('level: COMMUNE, period: WEEK, from: "2025-07-01", to: "2026-11-01"');
     expect(weekly).toBeGreaterThan(10_000);
-    expect(cost(`{ a: coverage(unitCode: "48", level: Commune, period: Week, from: "2025-07-01", to: "2026-11-01") { source } b: coverage(unitCode: "48", level: Commune, period: Week, from: "2025-07-01", to: "2026-11-01") { source } }`)).toBeGreaterThan(MAX_COMPLEXITY);
+    expect(cost(`{ a: coverage(unitCode: "48", level: COMMUNE, period: WEEK, from: "2025-07-01", to: "2026-11-01") { source } b: coverage(unitCode: "48", level: COMMUNE, period: WEEK, from: "2025-07-01", to: "2026-11-01") { source } }`)).toBeGreaterThan(MAX_COMPLEXITY);
     // Every residential group of a city, by month over two years: refused at the gate.
-    expect(coverage('level: ResidentialGroup, period: Month, from: "2024-12-01", to: "2026-11-30"')).toBeGreaterThan(MAX_COMPLEXITY);
-    expect(cost(`{ coverageTrend(unitCode: "48", period: Day, from: "2025-10-01", to: "2026-11-04") { source } }`)).toBeGreaterThan(1_000);
+    expect(coverage('level: RESIDENTIAL_GROUP, period: MONTH, from: "2024-12-01", to: "2026-11-30"')).toBeGreaterThan(MAX_COMPLEXITY);
+    expect(cost(`{ coverageTrend(unitCode: "48", period: DAY, from: "2025-10-01", to: "2026-11-04") { source } }`)).toBeGreaterThan(1_000);
     // A range longer than the domain allows (400 periods) passes the gate at its table price: the domain refuses it
     // at once, naming `from`.
-    expect(coverage('level: Commune, period: Day, from: "2020-01-01", to: "2026-01-01"')).toBe(FIELD_COSTS['Query.coverage'] + 1);
+    expect(coverage('level: COMMUNE, period: DAY, from: "2020-01-01", to: "2026-01-01"')).toBe(FIELD_COSTS['Query.coverage'] + 1);
   });
 
   it('keeps every document of the web console within the limits', () => {

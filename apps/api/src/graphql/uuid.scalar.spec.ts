@@ -1,7 +1,5 @@
-import { NestFactory } from '@nestjs/core';
-import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { getNamedType, GraphQLSchema, isInputObjectType, isObjectType } from 'graphql';
-import { API_RESOLVERS } from '../resolvers';
+import { buildApiGraphqlSchema } from '../schema-sdl';
 import { canonicalUuid, UUID } from './uuid.scalar';
 
 describe('UUID scalar: one parse of every id at the boundary', () => {
@@ -19,11 +17,7 @@ describe('UUID scalar: one parse of every id at the boundary', () => {
   });
 
   let schema: GraphQLSchema;
-  beforeAll(async () => {
-    const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
-    schema = await app.get(GraphQLSchemaFactory).create(API_RESOLVERS);
-    await app.close();
-  });
+  beforeAll(async () => (schema = await buildApiGraphqlSchema()));
 
   const ID_NAME = /^(id|ids)$|[a-z](Id|Ids)$/;
   /**

@@ -1,11 +1,11 @@
-import { ArgsType, Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, Float, ID, Int, ObjectType, PickType, registerEnumType } from '@nestjs/graphql';
 import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { AssistService } from '@cdtg/assists';
 import { Language } from '@cdtg/notifications';
 import { Basis, CoverageLevel, CoverageSource, ExportFormat, ExportStatus, MeasureGroup, Period, SHOWN } from '@cdtg/rollups';
 import { AdminUnitType } from '../geography/geography.types';
 
-registerEnumType(Period, { name: 'Period', description: 'Days, ISO weeks, months, quarters and years in Asia/Ho_Chi_Minh; Cumulative: from the beginning to the end of the range' });
+registerEnumType(Period, { name: 'Period', description: 'Days, ISO weeks, months, quarters and years in Asia/Ho_Chi_Minh; CUMULATIVE: from the beginning to the end of the range' });
 registerEnumType(CoverageLevel, { name: 'CoverageLevel' });
 registerEnumType(CoverageSource, { name: 'CoverageSource', description: 'How an answer was computed' });
 registerEnumType(Basis, { name: 'CountBasis', description: 'All valid entries, or only those verified by a ward officer' });
@@ -109,7 +109,7 @@ export class CoverageReportType {
   asOf: FreshnessType;
 
   @Field(() => CoverageSource, {
-    description: 'MappedCells: read from the cells of the units and what older units add to them (one row per unit and period); Sources: summed from the cells and facts of every unit of any period that maps in (days, residential groups, other trees, or before the nightly rebuild maps a changed tree)',
+    description: 'MAPPED_CELLS: read from the cells of the units and what older units add to them (one row per unit and period); SOURCES: summed from the cells and facts of every unit of any period that maps in (days, residential groups, other trees, or before the nightly rebuild maps a changed tree)',
   })
   source: CoverageSource;
 
@@ -155,30 +155,13 @@ export class CoverageArgs extends CoverageTrendArgs {
   level: CoverageLevel;
 }
 
+/** The unit, level, tree and basis of a coverage question; `to` is a day here, not the end of a range. */
 @ArgsType()
-export class LowestCoverageArgs {
-  @Field()
-  @IsString()
-  @MaxLength(30)
-  unitCode: string;
-
-  @Field(() => CoverageLevel)
-  @IsEnum(CoverageLevel)
-  level: CoverageLevel;
-
+export class LowestCoverageArgs extends PickType(CoverageArgs, ['unitCode', 'level', 'geographyAsOf', 'basis'] as const) {
   @Field(() => String, { nullable: true, description: 'Coverage to date as of this day (default: today)' })
   @IsOptional()
   @Matches(DATE, DATE_MESSAGE)
   to?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
-  geographyAsOf?: string | null;
-
-  @Field(() => Basis, { defaultValue: Basis.All })
-  @IsEnum(Basis)
-  basis: Basis = Basis.All;
 
   @Field(() => Int, { defaultValue: 5, description: 'How many units, at most 100' })
   @IsInt()

@@ -140,7 +140,7 @@ export class SessionResolver {
     };
   }
 
-  @ResolveField(() => Boolean, { description: 'Planned and ended: attendance should be logged (or the session cancelled)' })
+  @ResolveField(() => Boolean, { description: 'PLANNED and ended: attendance should be logged (or the session cancelled)' })
   attendanceDue(@Parent() session: TrainingSession): boolean {
     return this.sessionService.attendanceDue(session);
   }

@@ -2,9 +2,9 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/gra
 import { AssignmentRole, AssignmentStatus, SessionAudience, SessionStatus } from '@cdtg/sessions';
 import { Connection } from '../common/connection';
 
-registerEnumType(SessionStatus, { name: 'SessionStatus', description: 'Planned → Held (attendance logged) or Cancelled (with a reason)' });
+registerEnumType(SessionStatus, { name: 'SessionStatus', description: 'PLANNED → HELD (attendance logged) or CANCELLED (with a reason)' });
 registerEnumType(AssignmentRole, { name: 'AssignmentRole' });
-registerEnumType(AssignmentStatus, { name: 'AssignmentStatus', description: 'Pending → Accepted or Declined (by the member); Withdrawn (by an officer)' });
+registerEnumType(AssignmentStatus, { name: 'AssignmentStatus', description: 'PENDING → ACCEPTED or DECLINED (by the member); WITHDRAWN (by an officer)' });
 registerEnumType(SessionAudience, { name: 'SessionAudience' });
 
 export const LOCAL_TIME_DESCRIPTION = 'Vietnam time (Asia/Ho_Chi_Minh) with its offset, e.g. 2026-12-05T08:00:00+07:00';

@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs
 import { IsEmail, IsEnum, IsOptional, MaxLength } from 'class-validator';
 import { Language } from '@cdtg/notifications';
 
-registerEnumType(Language, { name: 'Language', description: 'Language of e-mails and messages: vi (default) or en' });
+registerEnumType(Language, { name: 'Language', description: 'Language of e-mails and messages: VI (default) or EN' });
 
 @ObjectType({ description: 'Whether this API can do its work right now' })
 export class Health {

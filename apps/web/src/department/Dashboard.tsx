@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContai
 import { gql, sameOrigin } from '../lib/api';
 import { describeError } from '../lib/errors';
 import { useQuery, vietnamToday } from '../lib/hooks';
-import { useI18n, type MessageKey } from '../lib/i18n';
+import { API_LANGUAGE, useI18n, type MessageKey } from '../lib/i18n';
 import type { Me } from '../lib/me';
 import { ErrorBox, Notice } from '../lib/ui';
 
@@ -39,8 +39,8 @@ const LOWEST = `query($unitCode: String!, $to: String, $geographyAsOf: String, $
 const TREND = `query(${ARGS}, $period: Period!) {
   coverageTrend(unitCode: $unitCode, period: $period, from: $from, to: $to, geographyAsOf: $geographyAsOf, basis: $basis) { ${REPORT} } }`;
 
-type Level = 'District' | 'Commune';
-type Period = 'Month' | 'Quarter' | 'Year' | 'Cumulative';
+type Level = 'DISTRICT' | 'COMMUNE';
+type Period = 'MONTH' | 'QUARTER' | 'YEAR' | 'CUMULATIVE';
 type SortKey = 'name' | 'households' | 'householdsReached' | 'householdsReachedToDate' | 'coveragePercent' | 'entries' | 'sessionsHeld' | 'activeVolunteers' | 'followUpsOpen';
 export const BEFORE_REFORM = '2025-06-30';
 
@@ -56,14 +56,14 @@ const fmt = (n: number | null, digits = 0) => (n === null ? '–' : n.toLocaleSt
 /** The department's coverage dashboard: table, bar chart, trend, lowest units, exports. */
 export function Dashboard({ me }: { me: Me }) {
   const { t, language } = useI18n();
-  const home = me.grants.find((g) => g.role === 'Department' && g.unit)?.unit;
+  const home = me.grants.find((g) => g.role === 'DEPARTMENT' && g.unit)?.unit;
   const [unitCode, setUnitCode] = useState(home?.code ?? '');
-  const [level, setLevel] = useState<Level>('Commune');
-  const [period, setPeriod] = useState<Period>('Cumulative');
+  const [level, setLevel] = useState<Level>('COMMUNE');
+  const [period, setPeriod] = useState<Period>('CUMULATIVE');
   const [from, setFrom] = useState(() => monthsBack(vietnamToday(), 5));
   const [to, setTo] = useState(vietnamToday());
   const [geography, setGeography] = useState<'after' | 'before'>('after');
-  const [basis, setBasis] = useState<'All' | 'Verified'>('All');
+  const [basis, setBasis] = useState<'ALL' | 'VERIFIED'>('ALL');
   const [shown, setShown] = useState<string>('');
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'coveragePercent', desc: false });
 
@@ -72,7 +72,7 @@ export function Dashboard({ me }: { me: Me }) {
   // One request at a time (table, then lowest, then trend): rollup queries are heavy; the table matters most.
   const lowest = useQuery<{ lowestCoverage: { rows: Row[] } }>(LOWEST, { unitCode, to, geographyAsOf: args.geographyAsOf, basis, level }, !unitCode || data.loading);
   // The trend by month over ranges up to a year, by quarter beyond.
-  const trendPeriod = from < monthsBack(to, 11) ? 'Quarter' : 'Month';
+  const trendPeriod = from < monthsBack(to, 11) ? 'QUARTER' : 'MONTH';
   const trendData = useQuery<{ coverageTrend: Report }>(TREND, { ...args, period: trendPeriod }, !unitCode || data.loading || lowest.loading);
   const report = data.data?.coverage;
   const periods = useMemo(() => [...new Set(report?.rows.map((r) => r.periodStart) ?? [])].sort(), [report]);
@@ -116,16 +116,16 @@ export function Dashboard({ me }: { me: Me }) {
         <label>
           {t('dash.level')}
           <select name="level" value={level} onChange={(e) => setLevel(e.target.value as Level)}>
-            <option value="Commune">{t('dash.levelCommune')}</option>
-            <option value="District">{t('dash.levelDistrict')}</option>
+            <option value="COMMUNE">{t('dash.levelCommune')}</option>
+            <option value="DISTRICT">{t('dash.levelDistrict')}</option>
           </select>
         </label>
         <label>
           {t('dash.period')}
           <select name="period" value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
-            {(['Month', 'Quarter', 'Year', 'Cumulative'] as const).map((p) => (
+            {(['MONTH', 'QUARTER', 'YEAR', 'CUMULATIVE'] as const).map((p) => (
               <option key={p} value={p}>
-                {t(`dash.period${p}`)}
+                {t(`dash.period.${p}`)}
               </option>
             ))}
           </select>
@@ -151,9 +151,9 @@ export function Dashboard({ me }: { me: Me }) {
         </fieldset>
         <label>
           {t('dash.basis')}
-          <select name="basis" value={basis} onChange={(e) => setBasis(e.target.value as 'All' | 'Verified')}>
-            <option value="All">{t('dash.basisAll')}</option>
-            <option value="Verified">{t('dash.basisVerified')}</option>
+          <select name="basis" value={basis} onChange={(e) => setBasis(e.target.value as 'ALL' | 'VERIFIED')}>
+            <option value="ALL">{t('dash.basisAll')}</option>
+            <option value="VERIFIED">{t('dash.basisVerified')}</option>
           </select>
         </label>
       </div>
@@ -179,10 +179,10 @@ export function Dashboard({ me }: { me: Me }) {
               </label>
             )}
             <span className="spacer" />
-            <ExportButtons args={{ ...args, level, period, language }} />
+            <ExportButtons args={{ ...args, level, period, language: API_LANGUAGE[language] }} />
           </div>
           <p className="muted small">{t('dash.freshness', { at: report.asOf.at ? new Date(report.asOf.at).toLocaleString(language === 'vi' ? 'vi-VN' : 'en-GB') : '–', pending: report.asOf.pendingEvents })}</p>
-          {level === 'District' && geography === 'after' && report.rows.length === 0 && <Notice>{t('dash.noDistricts')}</Notice>}
+          {level === 'DISTRICT' && geography === 'after' && report.rows.length === 0 && <Notice>{t('dash.noDistricts')}</Notice>}
           <div className="charts">
             <figure className="card chart">
               <figcaption>{t('dash.chart')}</figcaption>
@@ -277,7 +277,7 @@ function ExportButtons({ args }: { args: Record<string, unknown> }) {
   const [state, setState] = useState<{ busy: boolean; message: string | null; failed: boolean }>({ busy: false, message: null, failed: false });
   const alive = useRef(true);
   useEffect(() => () => void (alive.current = false), []);
-  const run = async (format: 'Csv' | 'Xlsx') => {
+  const run = async (format: 'CSV' | 'XLSX') => {
     setState({ busy: true, message: t('dash.exporting'), failed: false });
     try {
       const started = await gql<{ exportCoverage: { id: string } }>(
@@ -291,8 +291,8 @@ function ExportButtons({ args }: { args: Record<string, unknown> }) {
           `query($id: UUID!) { coverageExport(id: $id) { status downloadUrl filename rows failure } }`,
           { id: started.exportCoverage.id },
         );
-        if (e.status === 'Failed') return setState({ busy: false, message: t('dash.exportFailed', { reason: e.failure ?? '' }), failed: true });
-        if (e.status === 'Ready' && e.downloadUrl) {
+        if (e.status === 'FAILED') return setState({ busy: false, message: t('dash.exportFailed', { reason: e.failure ?? '' }), failed: true });
+        if (e.status === 'READY' && e.downloadUrl) {
           const link = document.createElement('a');
           link.href = sameOrigin(e.downloadUrl);
           link.download = e.filename ?? '';
@@ -308,10 +308,10 @@ function ExportButtons({ args }: { args: Record<string, unknown> }) {
   };
   return (
     <div className="row wrap exports">
-      <button type="button" onClick={() => void run('Csv')} disabled={state.busy}>
+      <button type="button" onClick={() => void run('CSV')} disabled={state.busy}>
         {t('dash.exportCsv')}
       </button>
-      <button type="button" className="primary" onClick={() => void run('Xlsx')} disabled={state.busy}>
+      <button type="button" className="primary" onClick={() => void run('XLSX')} disabled={state.busy}>
         {t('dash.exportXlsx')}
       </button>
       {state.message && (

@@ -8,8 +8,8 @@ import { ErrorBox, Notice, Tabs } from '../lib/ui';
 import { Attendance } from './Attendance';
 import { enqueue, listEntries, onQueueChange, removeEntries, syncPending, type AssistInput, type QueuedEntry } from './queue';
 
-export const SERVICES = ['VneidAccount', 'VneidLevel2', 'PortalAccount', 'OnlineApplication', 'CashlessPayment', 'EhealthRecord', 'Other'] as const;
-export const REASONS = ['MissingDocuments', 'NoSmartphone', 'NoSignal', 'Declined', 'Other'] as const;
+export const SERVICES = ['VNEID_ACCOUNT', 'VNEID_LEVEL_2', 'PORTAL_ACCOUNT', 'ONLINE_APPLICATION', 'CASHLESS_PAYMENT', 'EHEALTH_RECORD', 'OTHER'] as const;
+export const REASONS = ['MISSING_DOCUMENTS', 'NO_SMARTPHONE', 'NO_SIGNAL', 'DECLINED', 'OTHER'] as const;
 
 interface Setup {
   groupId: string;
@@ -51,7 +51,7 @@ function cachedSetup(groupId: string): Setup | null {
 
 export function LeadHome({ me }: { me: Me }) {
   const { t } = useI18n();
-  const groups = me.grants.filter((g) => g.role === 'GroupLead' && g.groupId).map((g) => ({ id: g.groupId!, name: g.group?.name ?? g.groupId! }));
+  const groups = me.grants.filter((g) => g.role === 'GROUP_LEAD' && g.groupId).map((g) => ({ id: g.groupId!, name: g.group?.name ?? g.groupId! }));
   const [groupId, setGroupId] = useState(groups[0]?.id ?? '');
   const [tab, setTab] = useState<'assist' | 'attendance'>('assist');
   return (
@@ -197,7 +197,7 @@ function AssistLog({ groupId }: { groupId: string }) {
   );
 }
 
-type ServiceState = Record<string, { on: boolean; outcome: 'Done' | 'FollowUp'; reason: string }>;
+type ServiceState = Record<string, { on: boolean; outcome: 'DONE' | 'FOLLOW_UP'; reason: string }>;
 
 function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: AssistInput | null; onSaved(input: Omit<AssistInput, 'clientId'>, label: string): Promise<void> }) {
   const { t } = useI18n();
@@ -210,7 +210,7 @@ function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: Assist
     Object.fromEntries(
       SERVICES.map((s) => {
         const given = initial?.services.find((x) => x.service === s);
-        return [s, { on: !!given, outcome: given?.outcome ?? 'Done', reason: given?.reason ?? '' }];
+        return [s, { on: !!given, outcome: given?.outcome ?? 'DONE', reason: given?.reason ?? '' }];
       }),
     ),
   );
@@ -225,7 +225,7 @@ function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: Assist
     setSaved(false);
     const chosen = SERVICES.filter((s) => services[s].on);
     const household = code.trim() ? { code: code.trim() } : { address: address.trim(), headName: headName.trim() };
-    const missing = !code.trim() && !(address.trim() && headName.trim()) ? t('lead.needHousehold') : chosen.length === 0 ? t('lead.needService') : volunteers.length === 0 ? t('lead.needVolunteer') : chosen.some((s) => services[s].outcome === 'FollowUp' && !services[s].reason) ? t('lead.needReason') : null;
+    const missing = !code.trim() && !(address.trim() && headName.trim()) ? t('lead.needHousehold') : chosen.length === 0 ? t('lead.needService') : volunteers.length === 0 ? t('lead.needVolunteer') : chosen.some((s) => services[s].outcome === 'FOLLOW_UP' && !services[s].reason) ? t('lead.needReason') : null;
     setProblem(missing);
     if (missing) return;
     localStorage.setItem(stickyKey, JSON.stringify(volunteers));
@@ -234,7 +234,7 @@ function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: Assist
       {
         household,
         unitId,
-        services: chosen.map((s) => ({ service: s, outcome: services[s].outcome, ...(services[s].outcome === 'FollowUp' ? { reason: services[s].reason } : {}) })),
+        services: chosen.map((s) => ({ service: s, outcome: services[s].outcome, ...(services[s].outcome === 'FOLLOW_UP' ? { reason: services[s].reason } : {}) })),
         volunteerIds: volunteers,
         occurredAt,
         ...(note.trim() ? { note: note.trim() } : {}),
@@ -245,7 +245,7 @@ function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: Assist
     setAddress('');
     setHeadName('');
     setNote('');
-    setServices((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, { ...v, on: false, outcome: 'Done', reason: '' }])));
+    setServices((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, { ...v, on: false, outcome: 'DONE', reason: '' }])));
     setOccurredAt(vietnamNowLocal());
     setSaved(true);
   };
@@ -289,11 +289,11 @@ function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: Assist
             </label>
             {services[s].on && (
               <div className="row wrap">
-                <select aria-label={`${t(`service.${s}`)}: ${t('common.status')}`} value={services[s].outcome} onChange={(e) => setServices({ ...services, [s]: { ...services[s], outcome: e.target.value as 'Done' | 'FollowUp' } })}>
-                  <option value="Done">{t('lead.done')}</option>
-                  <option value="FollowUp">{t('lead.followUp')}</option>
+                <select aria-label={`${t(`service.${s}`)}: ${t('common.status')}`} value={services[s].outcome} onChange={(e) => setServices({ ...services, [s]: { ...services[s], outcome: e.target.value as 'DONE' | 'FOLLOW_UP' } })}>
+                  <option value="DONE">{t('lead.done')}</option>
+                  <option value="FOLLOW_UP">{t('lead.followUp')}</option>
                 </select>
-                {services[s].outcome === 'FollowUp' && (
+                {services[s].outcome === 'FOLLOW_UP' && (
                   <select aria-label={t('lead.reason')} value={services[s].reason} onChange={(e) => setServices({ ...services, [s]: { ...services[s], reason: e.target.value } })}>
                     <option value="">{t('lead.reason')}…</option>
                     {REASONS.map((r) => (

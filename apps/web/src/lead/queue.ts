@@ -1,8 +1,9 @@
 import { ApiError, gql, type FieldProblem } from '../lib/api';
+import { currentServiceNames } from '../lib/enum-names';
 
 /**
  * The phone's queue of assistance entries (IndexedDB). Each entry gets its client id when it is written; sync sends
- * the pending ones through logAssists (re-sending is harmless: the server answers AlreadyStored for a known id) and
+ * the pending ones through logAssists (re-sending is harmless: the server answers ALREADY_STORED for a known id) and
  * keeps each answer: synced (with the stored entry's id) or rejected (with every problem). Once an entry is synced
  * its household details are dropped from the phone; only a short label stays.
  */
@@ -11,7 +12,7 @@ export interface AssistInput {
   clientId: string;
   household: { code?: string; address?: string; headName?: string };
   unitId: string;
-  services: { service: string; outcome: 'Done' | 'FollowUp'; reason?: string }[];
+  services: { service: string; outcome: 'DONE' | 'FOLLOW_UP'; reason?: string }[];
   volunteerIds: string[];
   occurredAt: string;
   note?: string;
@@ -66,8 +67,14 @@ export function onQueueChange(listener: () => void): () => void {
 }
 const changed = () => listeners.forEach((l) => l());
 
-export async function listEntries(groupId: string): Promise<QueuedEntry[]> {
+/** Every entry on the phone; those written before the API renamed its enum values get the new names. */
+async function readAll(): Promise<QueuedEntry[]> {
   const all = ((await tx('readonly', (s) => s.getAll() as IDBRequest<QueuedEntry[]>)) ?? []) as QueuedEntry[];
+  return all.map((e) => (e.input ? { ...e, input: { ...e.input, services: currentServiceNames(e.input.services) } } : e));
+}
+
+export async function listEntries(groupId: string): Promise<QueuedEntry[]> {
+  const all = await readAll();
   return all.filter((e) => e.groupId === groupId).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
@@ -101,7 +108,7 @@ export async function removeEntries(clientIds: string[]): Promise<void> {
 }
 
 const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created alreadyStored rejected entries { clientId outcome entryId problems { path message } } } }`;
-type LogResult = { logAssists: { entries: { clientId: string; outcome: 'Created' | 'AlreadyStored' | 'Rejected'; entryId: string | null; problems: FieldProblem[] }[] } };
+type LogResult = { logAssists: { entries: { clientId: string; outcome: 'CREATED' | 'ALREADY_STORED' | 'REJECTED'; entryId: string | null; problems: FieldProblem[] }[] } };
 const BATCH = 100;
 
 let running: Promise<SyncReport> | null = null;
@@ -124,7 +131,7 @@ export function syncPending(): Promise<SyncReport> {
 
 async function doSync(): Promise<SyncReport> {
   const report: SyncReport = { sent: 0, synced: 0, rejected: 0, error: null };
-  const all = ((await tx('readonly', (s) => s.getAll() as IDBRequest<QueuedEntry[]>)) ?? []) as QueuedEntry[];
+  const all = await readAll();
   const pending = all.filter((e) => e.status === 'pending' && e.input).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const byGroup = new Map<string, QueuedEntry[]>();
   for (const entry of pending) byGroup.set(entry.groupId, [...(byGroup.get(entry.groupId) ?? []), entry]);
@@ -166,7 +173,7 @@ async function doSync(): Promise<SyncReport> {
         batch.map((e): QueuedEntry => {
           const r = results.get(e.clientId);
           if (!r) return e;
-          if (r.outcome === 'Rejected') {
+          if (r.outcome === 'REJECTED') {
             report.rejected++;
             return { ...e, status: 'rejected', problems: r.problems, lastError: null };
           }

@@ -1,3 +1,5 @@
+import { currentEnumName } from './enum-names';
+
 export interface Unit {
   id: string;
   code: string;
@@ -6,7 +8,7 @@ export interface Unit {
 }
 
 export interface GrantView {
-  role: 'Admin' | 'Department' | 'WardOfficer' | 'GroupLead' | 'Volunteer';
+  role: 'ADMIN' | 'DEPARTMENT' | 'WARD_OFFICER' | 'GROUP_LEAD' | 'VOLUNTEER';
   unit: Unit | null;
   groupId: string | null;
   group: { id: string; name: string } | null;
@@ -22,15 +24,20 @@ export interface Me {
 
 export const ME_QUERY = `query { me { id displayName email memberId grants { role groupId unit { id code name } group { id name } } } }`;
 
+/** The account kept on the phone for offline use, with roles named as the API names them now. */
+export function withCurrentRoles(me: Me): Me {
+  return { ...me, grants: me.grants.map((g) => ({ ...g, role: currentEnumName(g.role) as GrantView['role'] })) };
+}
+
 export type Screen = 'lead' | 'officer' | 'department' | 'agenda';
 
 /** The screens a user's grants open, in the order of the navigation. */
 export function screensOf(me: Me): Screen[] {
   const roles = new Set(me.grants.map((g) => g.role));
   const screens: Screen[] = [];
-  if (roles.has('GroupLead')) screens.push('lead');
-  if (roles.has('WardOfficer') || roles.has('Admin')) screens.push('officer');
-  if (roles.has('Department') || roles.has('Admin')) screens.push('department');
-  if (me.memberId || roles.has('Volunteer')) screens.push('agenda');
+  if (roles.has('GROUP_LEAD')) screens.push('lead');
+  if (roles.has('WARD_OFFICER') || roles.has('ADMIN')) screens.push('officer');
+  if (roles.has('DEPARTMENT') || roles.has('ADMIN')) screens.push('department');
+  if (me.memberId || roles.has('VOLUNTEER')) screens.push('agenda');
   return screens;
 }

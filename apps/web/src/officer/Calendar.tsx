@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { gql } from '../lib/api';
 import { describeError } from '../lib/errors';
 import { useQuery, vietnamToday } from '../lib/hooks';
-import { useI18n } from '../lib/i18n';
+import { API_LANGUAGE, useI18n } from '../lib/i18n';
 import { ErrorBox } from '../lib/ui';
 
 interface SessionRow {
@@ -65,7 +65,7 @@ export function Calendar({ unitCode }: { unitCode: string }) {
                   <strong>{s.title}</strong>
                   <span className={`badge ${s.status.toLowerCase()}`}>{tx(`status.${s.status}`)}</span>
                   <span className="muted">
-                    {s.groupName} · {s.place} · {s.assignments.filter((a) => a.status === 'Pending' || a.status === 'Accepted').length} {t('officer.assignments').toLowerCase()}
+                    {s.groupName} · {s.place} · {s.assignments.filter((a) => a.status === 'PENDING' || a.status === 'ACCEPTED').length} {t('officer.assignments').toLowerCase()}
                   </span>
                 </button>
                 {open === s.id && <SessionPanel session={s} unitCode={unitCode} onChanged={list.reload} />}
@@ -83,16 +83,16 @@ interface Suggestion {
   member: { id: string; fullName: string; current: { group: { name: string } | null } | null };
 }
 
-const ROLES = ['Trainer', 'Assistant', 'Supporter'] as const;
+const ROLES = ['TRAINER', 'ASSISTANT', 'SUPPORTER'] as const;
 
 function SessionPanel({ session, unitCode, onChanged }: { session: SessionRow; unitCode: string; onChanged(): void }) {
   const { t, tx, language } = useI18n();
   const suggestions = useQuery<{ sessionSuggestions: Suggestion[] }>(
     `query($id: UUID!, $lang: Language!) { sessionSuggestions(sessionId: $id, first: 8) { score explanation(language: $lang) member { id fullName current { group { name } } } } }`,
-    { id: session.id, lang: language, n: session.assignments.length },
-    session.status !== 'Planned',
+    { id: session.id, lang: API_LANGUAGE[language], n: session.assignments.length },
+    session.status !== 'PLANNED',
   );
-  const [role, setRole] = useState<(typeof ROLES)[number]>('Assistant');
+  const [role, setRole] = useState<(typeof ROLES)[number]>('ASSISTANT');
   const [search, setSearch] = useState('');
   const found = useQuery<{ members: { edges: { node: { id: string; fullName: string; current: { group: { name: string } | null } | null } }[] } }>(
     `query($filter: MemberFilter) { members(first: 8, filter: $filter) { edges { node { id fullName current { group { name } } } } } }`,
@@ -151,7 +151,7 @@ function SessionPanel({ session, unitCode, onChanged }: { session: SessionRow; u
               {a.memberName} · {tx(`role.${a.role}`)} · <span className={`badge ${a.status.toLowerCase()}`}>{tx(`status.${a.status}`)}</span>
               {a.reason ? <span className="muted"> ({a.reason})</span> : null}
             </span>
-            {session.status === 'Planned' && (a.status === 'Pending' || a.status === 'Accepted') && (
+            {session.status === 'PLANNED' && (a.status === 'PENDING' || a.status === 'ACCEPTED') && (
               <button type="button" className="link" onClick={() => void withdraw(a.id)}>
                 {t('officer.withdraw')}
               </button>
@@ -160,7 +160,7 @@ function SessionPanel({ session, unitCode, onChanged }: { session: SessionRow; u
         ))}
       </ul>
       <ErrorBox error={error} />
-      {session.status === 'Planned' && (
+      {session.status === 'PLANNED' && (
         <>
           <label>
             {t('common.role')}

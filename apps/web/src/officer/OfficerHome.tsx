@@ -12,7 +12,7 @@ type Tab = 'directory' | 'import' | 'calendar' | 'verify';
 /** The ward officer's screens, limited to the ward of their grant (an admin types a unit code). */
 export function OfficerHome({ me }: { me: Me }) {
   const { t } = useI18n();
-  const wards = me.grants.filter((g) => g.role === 'WardOfficer' && g.unit).map((g) => g.unit!);
+  const wards = me.grants.filter((g) => g.role === 'WARD_OFFICER' && g.unit).map((g) => g.unit!);
   const [unitCode, setUnitCode] = useState(wards[0]?.code ?? '');
   const [tab, setTab] = useState<Tab>('directory');
   return (
@@ -120,7 +120,7 @@ function Directory({ unitCode }: { unitCode: string }) {
           <input type="search" placeholder={t('common.search')} aria-label={`${t('officer.groups')}: ${t('common.search')}`} value={groupSearch} onChange={(e) => setGroupSearch(e.target.value)} />
           <select aria-label={t('common.status')} value={groupStatus} onChange={(e) => setGroupStatus(e.target.value)}>
             <option value="">{t('common.all')}</option>
-            {['Active', 'Suspended', 'Dissolved'].map((s) => (
+            {['ACTIVE', 'SUSPENDED', 'DISSOLVED'].map((s) => (
               <option key={s} value={s}>
                 {tx(`status.${s}`)}
               </option>
@@ -144,7 +144,7 @@ function Directory({ unitCode }: { unitCode: string }) {
                   <button type="button" className="link">
                     {g.name}
                   </button>
-                  {g.status !== 'Active' && <span className="badge">{tx(`status.${g.status}`)}</span>}
+                  {g.status !== 'ACTIVE' && <span className="badge">{tx(`status.${g.status}`)}</span>}
                 </td>
                 <td>{g.unit.name}</td>
                 <td className="num">{g.memberCount}</td>
@@ -167,7 +167,7 @@ function Directory({ unitCode }: { unitCode: string }) {
           <input type="search" placeholder={t('common.search')} aria-label={`${t('officer.members')}: ${t('common.search')}`} value={memberSearch} onChange={(e) => setMemberSearch(e.target.value)} />
           <select aria-label={t('common.role')} value={memberRole} onChange={(e) => setMemberRole(e.target.value)}>
             <option value="">{t('common.all')}</option>
-            {['Leader', 'Deputy', 'Member'].map((r) => (
+            {['LEADER', 'DEPUTY', 'MEMBER'].map((r) => (
               <option key={r} value={r}>
                 {tx(`role.${r}`)}
               </option>
@@ -228,7 +228,7 @@ const IMPORT_FIELDS = 'id status processedRows totalRows created updated unchang
 /** CSV import of groups or members: a queued job, polled until done, with every bad row shown. */
 function ImportCsv() {
   const { t } = useI18n();
-  const [kind, setKind] = useState<'Groups' | 'Members'>('Members');
+  const [kind, setKind] = useState<'GROUPS' | 'MEMBERS'>('MEMBERS');
   const [csv, setCsv] = useState('');
   const [state, setState] = useState<ImportState | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -239,7 +239,7 @@ function ImportCsv() {
       try {
         const data = await gql<{ directoryImport: ImportState }>(`query($id: UUID!) { directoryImport(id: $id) { ${IMPORT_FIELDS} } }`, { id });
         setState(data.directoryImport);
-        if (data.directoryImport.status === 'Queued' || data.directoryImport.status === 'Running') poll(id);
+        if (data.directoryImport.status === 'QUEUED' || data.directoryImport.status === 'RUNNING') poll(id);
       } catch (e) {
         setError(e);
       }
@@ -261,12 +261,12 @@ function ImportCsv() {
     <form className="stack card" onSubmit={submit}>
       <label>
         {t('officer.importKind')}
-        <select value={kind} onChange={(e) => setKind(e.target.value as 'Groups' | 'Members')}>
-          <option value="Members">{t('officer.importMembers')}</option>
-          <option value="Groups">{t('officer.importGroups')}</option>
+        <select value={kind} onChange={(e) => setKind(e.target.value as 'GROUPS' | 'MEMBERS')}>
+          <option value="MEMBERS">{t('officer.importMembers')}</option>
+          <option value="GROUPS">{t('officer.importGroups')}</option>
         </select>
       </label>
-      <p className="muted mono">{kind === 'Groups' ? 'unit_code,name,decision_number,decision_date,status' : 'unit_code,group_name,full_name,phone,email,gender,birth_year,affiliation,skills,role,joined_on'}</p>
+      <p className="muted mono">{kind === 'GROUPS' ? 'unit_code,name,decision_number,decision_date,status' : 'unit_code,group_name,full_name,phone,email,gender,birth_year,affiliation,skills,role,joined_on'}</p>
       <label>
         {t('officer.importFile')}
         <input type="file" accept=".csv,text/csv" onChange={(e) => void e.target.files?.[0]?.text().then(setCsv)} />
@@ -276,13 +276,13 @@ function ImportCsv() {
         <textarea rows={6} className="mono" value={csv} onChange={(e) => setCsv(e.target.value)} />
       </label>
       <ErrorBox error={error} />
-      <button type="submit" className="primary" disabled={!csv.trim() || state?.status === 'Running' || state?.status === 'Queued'}>
+      <button type="submit" className="primary" disabled={!csv.trim() || state?.status === 'RUNNING' || state?.status === 'QUEUED'}>
         {t('officer.importStart')}
       </button>
       {state && (
         <div className="stack" data-testid="import-report">
           <p>{t('officer.importProgress', { done: state.processedRows, total: state.totalRows, created: state.created, updated: state.updated, unchanged: state.unchanged })}</p>
-          {state.status === 'Completed' && <Notice>{t('officer.importDone')}</Notice>}
+          {state.status === 'COMPLETED' && <Notice>{t('officer.importDone')}</Notice>}
           {state.failure && <div className="error">{t('officer.importFailed', { reason: state.failure })}</div>}
           {state.errors.length > 0 && (
             <>

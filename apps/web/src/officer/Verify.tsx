@@ -18,7 +18,7 @@ const ENTRIES = `query($filter: AssistEntryFilter) { assistEntries(first: 50, fi
 /** The ward's unverified assistance entries; verify one, some or all shown. */
 export function Verify({ unitCode }: { unitCode: string }) {
   const { t, tx } = useI18n();
-  const list = useQuery<{ assistEntries: { totalCount: number; edges: { node: EntryRow }[] } }>(ENTRIES, { filter: { unitCode, verified: false, status: 'Valid' } });
+  const list = useQuery<{ assistEntries: { totalCount: number; edges: { node: EntryRow }[] } }>(ENTRIES, { filter: { unitCode, verified: false, status: 'VALID' } });
   const [selected, setSelected] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -64,7 +64,7 @@ export function Verify({ unitCode }: { unitCode: string }) {
                 {r.household.maskedLabel}
                 <div className="muted small">{r.unit.name}</div>
               </td>
-              <td>{r.services.map((s) => `${tx(`service.${s.service}`)} (${s.outcome === 'Done' ? t('lead.done') : t('lead.followUp')})`).join(', ')}</td>
+              <td>{r.services.map((s) => `${tx(`service.${s.service}`)} (${s.outcome === 'DONE' ? t('lead.done') : t('lead.followUp')})`).join(', ')}</td>
               <td>
                 {r.group?.name ?? ''}
                 <div className="muted small">{r.volunteers.map((v) => v.fullName).join(', ')}</div>
