@@ -43,12 +43,16 @@ describe('web console in Chromium', () => {
     await loadDemoActivity(dataSource, { share: 0.3 });
 
     // A group of Phường Hải Châu (20242), two of its members, and two overlapping sessions tomorrow+1.
-    const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(`{ groups(first: 1, filter: { unitCode: "20242" }) { edges { node { id } } } }`);
+    const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(
+      `{ groups(first: 1, filter: { unitCode: "20242" }) { edges { node { id } } } }`,
+    );
     groupId = groups.data!.groups.edges[0].node.id;
     const children = await t.gql<{ unitChildren: { id: string; kind: string }[] }>(`{ unitChildren(code: "20242") { id kind } }`);
     const placeId = children.data!.unitChildren.find((u) => u.kind === 'RESIDENTIAL_GROUP')!.id;
     const member = async (fullName: string, phone: string) => {
-      const res = await t.gql<{ createMember: { id: string } }>(`mutation($input: CreateMemberInput!) { createMember(input: $input) { id } }`, { input: { groupId, fullName, phone, skills: ['vneid', 'online_safety'] } });
+      const res = await t.gql<{ createMember: { id: string } }>(`mutation($input: CreateMemberInput!) { createMember(input: $input) { id } }`, {
+        input: { groupId, fullName, phone, skills: ['vneid', 'online_safety'] },
+      });
       expect(res.errors).toBeUndefined();
       return res.data!.createMember.id;
     };
@@ -56,14 +60,26 @@ describe('web console in Chromium', () => {
     await member('Nguyễn Thị Hoa', '0905 700 002');
     const plan = async (title: string, from: string, to: string) => {
       const res = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
-        input: { groupId, unitId: placeId, title, topics: ['vneid', 'online_safety'], startsAt: `${day(2)}T${from}`, endsAt: `${day(2)}T${to}`, place: 'Nhà văn hóa tổ 5, 12 Lê Duẩn', capacity: 40, audience: ['ELDERLY'] },
+        input: {
+          groupId,
+          unitId: placeId,
+          title,
+          topics: ['vneid', 'online_safety'],
+          startsAt: `${day(2)}T${from}`,
+          endsAt: `${day(2)}T${to}`,
+          place: 'Nhà văn hóa tổ 5, 12 Lê Duẩn',
+          capacity: 40,
+          audience: ['ELDERLY'],
+        },
       });
       expect(res.errors).toBeUndefined();
       return res.data!.planSession.id;
     };
     sessionId = await plan('Kích hoạt VNeID cho người cao tuổi', '08:00', '10:00');
     const other = await plan('An toàn trên mạng cho phụ huynh', '09:00', '11:00');
-    const assigned = await t.gql(`mutation($input: AssignMemberInput!) { assignMember(input: $input) { id } }`, { input: { sessionId: other, memberId: busy.id, role: 'TRAINER' } });
+    const assigned = await t.gql(`mutation($input: AssignMemberInput!) { assignMember(input: $input) { id } }`, {
+      input: { sessionId: other, memberId: busy.id, role: 'TRAINER' },
+    });
     expect(assigned.errors).toBeUndefined();
 
     lead = await createUser(t, { email: 'totruong.web@cdtg.test', role: Role.GroupLead, groupId, displayName: 'Tổ trưởng' });

@@ -78,8 +78,7 @@ interface Case {
   listed?: (data: Record<string, unknown>, p: PlaceObjects) => boolean;
 }
 
-const ids = (data: Record<string, unknown>, field: string) =>
-  ((data[field] as { edges: { node: { id: string } }[] }).edges ?? []).map((e) => e.node.id);
+const ids = (data: Record<string, unknown>, field: string) => ((data[field] as { edges: { node: { id: string } }[] }).edges ?? []).map((e) => e.node.id);
 
 const LOG_ASSISTS = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { entries { entryId problems { message } } } }`;
 const LOG_ASSISTS_RESULT = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created entries { entryId problems { path message } } } }`;
@@ -102,9 +101,15 @@ const CASES: Record<string, Case> = {
   refreshSession: { rule: 'public', doc: `mutation { refreshSession(refreshToken: "not-a-real-refresh-token-0000000000") { accessToken } }` },
   requestSignInLink: { rule: 'public', doc: `mutation { requestSignInLink(email: "nobody@cdtg.test") }` },
   signInWithLink: { rule: 'public', doc: `mutation { signInWithLink(token: "not-a-real-link-token-000000000000") { accessToken } }` },
-  acceptInvitation: { rule: 'public', doc: `mutation { acceptInvitation(input: { token: "not-a-real-link-token-000000000000", password: "Mật khẩu đủ dài 2026" }) { accessToken } }` },
+  acceptInvitation: {
+    rule: 'public',
+    doc: `mutation { acceptInvitation(input: { token: "not-a-real-link-token-000000000000", password: "Mật khẩu đủ dài 2026" }) { accessToken } }`,
+  },
   requestPasswordReset: { rule: 'public', doc: `mutation { requestPasswordReset(email: "nobody@cdtg.test") }` },
-  resetPassword: { rule: 'public', doc: `mutation { resetPassword(input: { token: "not-a-real-link-token-000000000000", password: "Mật khẩu đủ dài 2026" }) { accessToken } }` },
+  resetPassword: {
+    rule: 'public',
+    doc: `mutation { resetPassword(input: { token: "not-a-real-link-token-000000000000", password: "Mật khẩu đủ dài 2026" }) { accessToken } }`,
+  },
   me: { rule: 'signed-in', doc: `{ me { id grants { role } } }` },
   updateMyProfile: { rule: 'signed-in', doc: `mutation { updateMyProfile(input: { language: VI }) { id } }` },
   changePassword: { rule: 'signed-in', doc: `mutation { changePassword(input: { currentPassword: "not-my-password", newPassword: "Mật khẩu mới đủ dài" }) }` },
@@ -121,7 +126,10 @@ const CASES: Record<string, Case> = {
 
   // Geography and operations (admin)
   importUnits: { rule: adminOnly, doc: `mutation { importUnits(input: { csv: "code,name,kind,type,parent_code,valid_from,valid_to\\n" }) { created } }` },
-  importReorganisations: { rule: adminOnly, doc: `mutation { importReorganisations(input: { csv: "effective_date,old_code,old_name,new_code,new_name,share\\n" }) { created } }` },
+  importReorganisations: {
+    rule: adminOnly,
+    doc: `mutation { importReorganisations(input: { csv: "effective_date,old_code,old_name,new_code,new_name,share\\n" }) { created } }`,
+  },
   sendTestEmail: { rule: adminOnly, doc: `mutation { sendTestEmail(input: { to: "ops@cdtg.test" }) { id } }` },
 
   // Directory
@@ -142,20 +150,36 @@ const CASES: Record<string, Case> = {
     doc: `mutation($u: UUID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`,
     vars: (_, p) => ({ u: p.unitId, n: `Tổ mới ${Math.random().toString(36).slice(2)}` }),
   },
-  updateGroup: { rule: manageDirectory, doc: `mutation($id: UUID!) { updateGroup(id: $id, input: { decisionNumber: "01/QĐ" }) { id } }`, vars: (_, p) => ({ id: p.groupId }) },
-  setGroupStatus: { rule: manageDirectory, doc: `mutation($id: UUID!) { setGroupStatus(id: $id, status: ACTIVE) { id } }`, vars: (_, p) => ({ id: p.groupId }) },
+  updateGroup: {
+    rule: manageDirectory,
+    doc: `mutation($id: UUID!) { updateGroup(id: $id, input: { decisionNumber: "01/QĐ" }) { id } }`,
+    vars: (_, p) => ({ id: p.groupId }),
+  },
+  setGroupStatus: {
+    rule: manageDirectory,
+    doc: `mutation($id: UUID!) { setGroupStatus(id: $id, status: ACTIVE) { id } }`,
+    vars: (_, p) => ({ id: p.groupId }),
+  },
   createMember: {
     rule: manageDirectory,
     doc: `mutation($g: UUID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử mới", phone: $phone }) { id } }`,
     vars: (_, p) => ({ g: p.groupId, phone: freshPhone() }),
   },
-  updateMember: { rule: manageDirectory, doc: `mutation($id: UUID!) { updateMember(id: $id, input: { birthYear: 1990 }) { id } }`, vars: (_, p) => ({ id: p.memberId }) },
+  updateMember: {
+    rule: manageDirectory,
+    doc: `mutation($id: UUID!) { updateMember(id: $id, input: { birthYear: 1990 }) { id } }`,
+    vars: (_, p) => ({ id: p.memberId }),
+  },
   moveMember: {
     rule: manageDirectory,
     doc: `mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: MEMBER }) { id } }`,
     vars: async (w, p) => ({ m: await w.freshMember(p), g: p.groupId }),
   },
-  deactivateMember: { rule: manageDirectory, doc: `mutation($id: UUID!) { deactivateMember(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshMember(p) }) },
+  deactivateMember: {
+    rule: manageDirectory,
+    doc: `mutation($id: UUID!) { deactivateMember(id: $id) { id } }`,
+    vars: async (w, p) => ({ id: await w.freshMember(p) }),
+  },
   importDirectoryCsv: {
     rule: { in: [Role.Admin, Role.WardOfficer], out: [Role.Admin, Role.WardOfficer] }, // no target: rows outside are refused row by row
     doc: `mutation { importDirectoryCsv(input: { kind: GROUPS, csv: "unit_code,name\\n" }) { id } }`,
@@ -205,8 +229,16 @@ const CASES: Record<string, Case> = {
     doc: `mutation($id: UUID!) { amendAssistEntry(id: $id, input: { note: "Đã kiểm tra lại", reason: "bổ sung ghi chú" }) { id } }`,
     vars: (_, p) => ({ id: p.entryId }),
   },
-  voidAssistEntry: { rule: logAssists, doc: `mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "ghi nhầm") { id } }`, vars: async (w, p) => ({ id: await w.freshEntry(p) }) },
-  verifyAssistEntries: { rule: verifyAssists, doc: `mutation($ids: [UUID!]!) { verifyAssistEntries(ids: $ids) { id } }`, vars: (_, p) => ({ ids: [p.entryId] }) },
+  voidAssistEntry: {
+    rule: logAssists,
+    doc: `mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "ghi nhầm") { id } }`,
+    vars: async (w, p) => ({ id: await w.freshEntry(p) }),
+  },
+  verifyAssistEntries: {
+    rule: verifyAssists,
+    doc: `mutation($ids: [UUID!]!) { verifyAssistEntries(ids: $ids) { id } }`,
+    vars: (_, p) => ({ ids: [p.entryId] }),
+  },
   householdCounts: {
     rule: manageCounts,
     doc: `query($c: String!) { householdCounts(unitCode: $c) { households } }`,
@@ -230,22 +262,38 @@ const CASES: Record<string, Case> = {
     doc: `{ sessions(first: 100, filter: { search: "Buổi kiểm thử" }) { edges { node { id assignments { id member { id } } } } } }`,
     listed: (d, p) => ids(d, 'sessions').includes(p.sessionId),
   },
-  session: { rule: readSessions, doc: `query($id: UUID!) { session(id: $id) { id group { id } assignments { id member { id } } } }`, vars: (_, p) => ({ id: p.sessionId }) },
+  session: {
+    rule: readSessions,
+    doc: `query($id: UUID!) { session(id: $id) { id group { id } assignments { id member { id } } } }`,
+    vars: (_, p) => ({ id: p.sessionId }),
+  },
   memberAgenda: { rule: readSessions, doc: `query($m: UUID!) { memberAgenda(memberId: $m) { id session { id } } }`, vars: (_, p) => ({ m: p.memberId }) },
   myAgenda: { rule: 'signed-in', doc: `{ myAgenda { calendarFeedUrl assignments { id } } }` },
-  sessionSuggestions: { rule: assignMembers, doc: `query($s: UUID!) { sessionSuggestions(sessionId: $s) { score member { id } } }`, vars: (_, p) => ({ s: p.sessionId }) },
+  sessionSuggestions: {
+    rule: assignMembers,
+    doc: `query($s: UUID!) { sessionSuggestions(sessionId: $s) { score member { id } } }`,
+    vars: (_, p) => ({ s: p.sessionId }),
+  },
   planSession: {
     rule: manageSessions,
     doc: `mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`,
     vars: (_, p) => ({ input: sessionInput(p, 'Buổi mới') }),
   },
-  updateSessionDetails: { rule: manageSessions, doc: `mutation($id: UUID!) { updateSessionDetails(id: $id, input: { notes: "Mang theo CCCD" }) { id } }`, vars: (_, p) => ({ id: p.sessionId }) },
+  updateSessionDetails: {
+    rule: manageSessions,
+    doc: `mutation($id: UUID!) { updateSessionDetails(id: $id, input: { notes: "Mang theo CCCD" }) { id } }`,
+    vars: (_, p) => ({ id: p.sessionId }),
+  },
   rescheduleSession: {
     rule: manageSessions,
     doc: `mutation($id: UUID!) { rescheduleSession(id: $id, input: { place: "Hội trường UBND", reason: "Đổi chỗ" }) { id } }`,
     vars: async (w, p) => ({ id: await w.freshSession(p) }),
   },
-  cancelSession: { rule: manageSessions, doc: `mutation($id: UUID!) { cancelSession(id: $id, reason: "Trùng lịch") { id } }`, vars: async (w, p) => ({ id: await w.freshSession(p) }) },
+  cancelSession: {
+    rule: manageSessions,
+    doc: `mutation($id: UUID!) { cancelSession(id: $id, reason: "Trùng lịch") { id } }`,
+    vars: async (w, p) => ({ id: await w.freshSession(p) }),
+  },
   logAttendance: {
     rule: manageSessions,
     doc: `mutation($id: UUID!) { logAttendance(sessionId: $id, input: { femaleUnder35: 1, female35To59: 2, female60Plus: 3, maleUnder35: 0, male35To59: 1, male60Plus: 2 }) { status } }`,
@@ -256,7 +304,11 @@ const CASES: Record<string, Case> = {
     doc: `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: SUPPORTER }) { id } }`,
     vars: async (w, p) => ({ s: p.sessionId, m: await w.freshMember(p) }),
   },
-  withdrawAssignment: { rule: assignMembers, doc: `mutation($id: UUID!) { withdrawAssignment(id: $id) { id } }`, vars: async (w, p) => ({ id: await w.freshAssignment(p) }) },
+  withdrawAssignment: {
+    rule: assignMembers,
+    doc: `mutation($id: UUID!) { withdrawAssignment(id: $id) { id } }`,
+    vars: async (w, p) => ({ id: await w.freshAssignment(p) }),
+  },
   recordAssignmentResponse: {
     rule: assignMembers,
     doc: `mutation($id: UUID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`,
@@ -275,14 +327,22 @@ const CASES: Record<string, Case> = {
     doc: `query($c: String!) { coverage(unitCode: $c, level: COMMUNE, period: CUMULATIVE) { rows { householdsReached } } }`,
     vars: (_, p) => ({ c: p.unitCode }),
   },
-  lowestCoverage: { rule: readCoverage, doc: `query($c: String!) { lowestCoverage(unitCode: $c, level: COMMUNE) { rows { coveragePercent } } }`, vars: (_, p) => ({ c: p.unitCode }) },
+  lowestCoverage: {
+    rule: readCoverage,
+    doc: `query($c: String!) { lowestCoverage(unitCode: $c, level: COMMUNE) { rows { coveragePercent } } }`,
+    vars: (_, p) => ({ c: p.unitCode }),
+  },
   exportCoverage: {
     rule: readCoverage,
     doc: `mutation($c: String!) { exportCoverage(unitCode: $c, level: COMMUNE, period: MONTH, format: CSV) { id } }`,
     vars: (_, p) => ({ c: p.unitCode }),
   },
   coverageExport: { rule: adminOnly, doc: `query($id: UUID!) { coverageExport(id: $id) { id status } }`, vars: (_, p) => ({ id: p.exportId }) }, // others: only their own exports
-  coverageTrend: { rule: readCoverage, doc: `query($c: String!) { coverageTrend(unitCode: $c, period: MONTH) { rows { entries } } }`, vars: (_, p) => ({ c: p.unitCode }) },
+  coverageTrend: {
+    rule: readCoverage,
+    doc: `query($c: String!) { coverageTrend(unitCode: $c, period: MONTH) { rows { entries } } }`,
+    vars: (_, p) => ({ c: p.unitCode }),
+  },
 
   // Audit
   auditEvents: {
@@ -323,7 +383,11 @@ const REFERENCES: Record<string, Reference> = {
   'inviteUser: as a member outside': {
     roles: [Role.Department, Role.WardOfficer],
     doc: `mutation($e: String!, $g: UUID!, $m: UUID!) { inviteUser(input: { email: $e, displayName: "Mạo danh", memberId: $m, grants: [{ role: VOLUNTEER, groupId: $g }] }) { id } }`,
-    vars: async (w, inside, outside) => ({ e: `mao-danh-${Math.random().toString(36).slice(2)}@cdtg.test`, g: inside.groupId, m: await w.freshMember(outside) }),
+    vars: async (w, inside, outside) => ({
+      e: `mao-danh-${Math.random().toString(36).slice(2)}@cdtg.test`,
+      g: inside.groupId,
+      m: await w.freshMember(outside),
+    }),
   },
   'inviteUser: the address of a pending invitee outside': {
     roles: [Role.Department, Role.WardOfficer],
@@ -406,7 +470,16 @@ let sessionCount = 0;
 function sessionInput(p: PlaceObjects, title: string) {
   const start = new Date(Date.now() + 7 * 86_400_000 + ++sessionCount * 3 * 3600_000);
   const end = new Date(start.getTime() + 3600_000);
-  return { groupId: p.groupId, unitId: p.unitId, title: `${title} ${sessionCount}`, topics: ['vneid'], startsAt: start.toISOString(), endsAt: end.toISOString(), place: 'Nhà văn hóa', capacity: 30 };
+  return {
+    groupId: p.groupId,
+    unitId: p.unitId,
+    title: `${title} ${sessionCount}`,
+    topics: ['vneid'],
+    startsAt: start.toISOString(),
+    endsAt: end.toISOString(),
+    place: 'Nhà văn hóa',
+    capacity: 30,
+  };
 }
 
 /** What the caller got: allowed, refused (FORBIDDEN), or not signed in. Anything else (500s) fails the test. */
@@ -438,7 +511,10 @@ describe('access matrix: every operation × every role × inside and outside its
     const place = async (unitCode: string): Promise<PlaceObjects> => {
       const unit = await t.gql<{ unit: { id: string } }>(`query($c: String!) { unit(code: $c) { id } }`, { c: unitCode });
       const unitId = unit.data!.unit.id;
-      const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`, { u: unitId, n: `Tổ kiểm thử ${unitCode}` });
+      const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`, {
+        u: unitId,
+        n: `Tổ kiểm thử ${unitCode}`,
+      });
       const groupId = group.data!.createGroup.id;
       const member = await t.gql<{ createMember: { id: string } }>(
         `mutation($g: UUID!, $phone: String!) { createMember(input: { groupId: $g, fullName: "Người kiểm thử", phone: $phone, role: LEADER }) { id } }`,
@@ -448,18 +524,26 @@ describe('access matrix: every operation × every role × inside and outside its
         `mutation($e: String!, $g: UUID!) { inviteUser(input: { email: $e, displayName: "Người dùng kiểm thử", grants: [{ role: VOLUNTEER, groupId: $g }] }) { id } }`,
         { e: `kiem-thu-${unitCode}@cdtg.test`, g: groupId },
       );
-      const started = await t.gql<{ importDirectoryCsv: { id: string } }>(`mutation { importDirectoryCsv(input: { kind: GROUPS, csv: "unit_code,name\\n" }) { id } }`);
+      const started = await t.gql<{ importDirectoryCsv: { id: string } }>(
+        `mutation { importDirectoryCsv(input: { kind: GROUPS, csv: "unit_code,name\\n" }) { id } }`,
+      );
       const memberId = member.data!.createMember.id;
       const base = { unitCode, unitId, groupId, memberId, userId: user.data!.inviteUser.id, importId: started.data!.importDirectoryCsv.id };
       const session = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
         input: sessionInput({ ...base, sessionId: '', assignmentId: '', entryId: '', clientId: '', exportId: '' }, `Buổi kiểm thử ${unitCode}`),
       });
       const sessionId = session.data!.planSession.id;
-      const assigned = await t.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: TRAINER }) { id } }`, { s: sessionId, m: memberId });
+      const assigned = await t.gql<{ assignMember: { id: string } }>(
+        `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: TRAINER }) { id } }`,
+        { s: sessionId, m: memberId },
+      );
       const e = assistEntry({ ...base, sessionId, assignmentId: '', entryId: '', clientId: '', exportId: '' });
       const logged = await t.gql<{ logAssists: { entries: { entryId: string }[] } }>(LOG_ASSISTS, { input: { groupId, entries: [e] } });
       await t.gql(`mutation($u: UUID!) { setHouseholdCount(input: { unitId: $u, asOf: "2026-01-01", households: 1000 }) { households } }`, { u: unitId });
-      const exported = await t.gql<{ exportCoverage: { id: string } }>(`mutation($c: String!) { exportCoverage(unitCode: $c, level: COMMUNE, period: MONTH, format: CSV) { id } }`, { c: unitCode });
+      const exported = await t.gql<{ exportCoverage: { id: string } }>(
+        `mutation($c: String!) { exportCoverage(unitCode: $c, level: COMMUNE, period: MONTH, format: CSV) { id } }`,
+        { c: unitCode },
+      );
       return {
         ...base,
         sessionId,
@@ -495,16 +579,22 @@ describe('access matrix: every operation × every role × inside and outside its
         return res.data!.logAssists.entries[0].entryId;
       },
       freshSession: async (p, past = false) => {
-        const res = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, { input: sessionInput(p, 'Buổi tạm') });
+        const res = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
+          input: sessionInput(p, 'Buổi tạm'),
+        });
         const id = res.data!.planSession.id;
-        if (past) await t.db.query(`UPDATE training_session SET starts_at = now() - interval '1 day', ends_at = now() - interval '23 hours' WHERE id = $1`, [id]);
+        if (past)
+          await t.db.query(`UPDATE training_session SET starts_at = now() - interval '1 day', ends_at = now() - interval '23 hours' WHERE id = $1`, [id]);
         return id;
       },
       freshAssignment: async (p) => {
-        const res = await t.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: ASSISTANT }) { id } }`, {
-          s: p.sessionId,
-          m: await w.freshMember(p),
-        });
+        const res = await t.gql<{ assignMember: { id: string } }>(
+          `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: ASSISTANT }) { id } }`,
+          {
+            s: p.sessionId,
+            m: await w.freshMember(p),
+          },
+        );
         return res.data!.assignMember.id;
       },
     };
@@ -526,45 +616,53 @@ describe('access matrix: every operation × every role × inside and outside its
   const names = Object.keys(CASES).sort((a, b) => Number(a === 'signOut') - Number(b === 'signOut')); // signOut ends the session: last
   const callers: Caller[] = ['anonymous', ...ALL_ROLES];
 
-  it.each(callers)('enforces every rule for %s', async (caller) => {
-    const table: string[] = [];
-    for (const name of names) {
-      const c = CASES[name];
-      const places: Place[] = typeof c.rule === 'string' ? ['in'] : ['in', 'out'];
-      for (const place of places) {
-        const p = place === 'in' ? w.places.A : caller === 'anonymous' ? w.places.B : w.outside(caller);
-        const vars = c.vars ? await c.vars(w, p) : undefined;
-        const res = caller === 'anonymous' ? await w.t.anonymous(c.doc, vars) : await actors.get(caller)!.gql(c.doc, vars);
-        const got = outcome(res, c, p);
-        const expected =
-          c.rule === 'public'
-            ? 'allow'
-            : caller === 'anonymous'
-              ? 'unauthenticated'
-              : c.rule === 'signed-in'
-                ? 'allow'
-                : c.rule[place].includes(caller)
+  it.each(callers)(
+    'enforces every rule for %s',
+    async (caller) => {
+      const table: string[] = [];
+      for (const name of names) {
+        const c = CASES[name];
+        const places: Place[] = typeof c.rule === 'string' ? ['in'] : ['in', 'out'];
+        for (const place of places) {
+          const p = place === 'in' ? w.places.A : caller === 'anonymous' ? w.places.B : w.outside(caller);
+          const vars = c.vars ? await c.vars(w, p) : undefined;
+          const res = caller === 'anonymous' ? await w.t.anonymous(c.doc, vars) : await actors.get(caller)!.gql(c.doc, vars);
+          const got = outcome(res, c, p);
+          const expected =
+            c.rule === 'public'
+              ? 'allow'
+              : caller === 'anonymous'
+                ? 'unauthenticated'
+                : c.rule === 'signed-in'
                   ? 'allow'
-                  : 'deny';
-        if (got !== expected) table.push(`${name} (${place}): expected ${expected}, got ${got} ${JSON.stringify(res.errors ?? res.data).slice(0, 200)}`);
+                  : c.rule[place].includes(caller)
+                    ? 'allow'
+                    : 'deny';
+          if (got !== expected) table.push(`${name} (${place}): expected ${expected}, got ${got} ${JSON.stringify(res.errors ?? res.data).slice(0, 200)}`);
+        }
       }
-    }
-    expect(table).toEqual([]);
-  }, 120_000);
+      expect(table).toEqual([]);
+    },
+    120_000,
+  );
 
-  it.each([Role.Department, Role.WardOfficer, Role.GroupLead])('refuses %s every write that names an object outside its scope through a second id', async (role) => {
-    const wrong: string[] = [];
-    let tried = 0;
-    for (const [name, ref] of Object.entries(REFERENCES)) {
-      if (!ref.roles.includes(role)) continue;
-      tried++;
-      const res = await actors.get(role)!.gql(ref.doc, await ref.vars(w, w.places.A, w.outside(role)));
-      const codes = (res.errors ?? []).map((e) => e.extensions?.code);
-      expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
-      const refused = codes.length > 0 ? res.data === null || Object.values(res.data).every((v) => v === null) : !!ref.rejected?.(res.data ?? {});
-      if (!refused) wrong.push(`${name}: not refused ${JSON.stringify(res.errors ?? res.data).slice(0, 200)}`);
-    }
-    expect(tried).toBeGreaterThan(0);
-    expect(wrong).toEqual([]);
-  }, 120_000);
+  it.each([Role.Department, Role.WardOfficer, Role.GroupLead])(
+    'refuses %s every write that names an object outside its scope through a second id',
+    async (role) => {
+      const wrong: string[] = [];
+      let tried = 0;
+      for (const [name, ref] of Object.entries(REFERENCES)) {
+        if (!ref.roles.includes(role)) continue;
+        tried++;
+        const res = await actors.get(role)!.gql(ref.doc, await ref.vars(w, w.places.A, w.outside(role)));
+        const codes = (res.errors ?? []).map((e) => e.extensions?.code);
+        expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
+        const refused = codes.length > 0 ? res.data === null || Object.values(res.data).every((v) => v === null) : !!ref.rejected?.(res.data ?? {});
+        if (!refused) wrong.push(`${name}: not refused ${JSON.stringify(res.errors ?? res.data).slice(0, 200)}`);
+      }
+      expect(tried).toBeGreaterThan(0);
+      expect(wrong).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -48,7 +48,9 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     // The link is not kept readable in the database once sent.
     // (The worker commits "sent" just after the SMTP server has the message: wait for the commit.)
     const stored = await eventually(async () => {
-      const [row] = await t.db.query<{ params: { link: string }; status: string }>(`SELECT params, status FROM email_message WHERE template = 'invitation' AND to_address = 'hoa.tran@example.vn'`);
+      const [row] = await t.db.query<{ params: { link: string }; status: string }>(
+        `SELECT params, status FROM email_message WHERE template = 'invitation' AND to_address = 'hoa.tran@example.vn'`,
+      );
       return row?.status === 'sent' && row;
     });
     expect(stored.params.link).toBe('[sent]');
@@ -62,7 +64,11 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     const again = await t.anonymous(ACCEPT, { t: token });
     expect(again.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
 
-    const me = await t.anonymous<{ me: { email: string; grants: { role: string; unit: { code: string } }[] } }>(ME, undefined, bearer(accepted.data!.acceptInvitation.accessToken));
+    const me = await t.anonymous<{ me: { email: string; grants: { role: string; unit: { code: string } }[] } }>(
+      ME,
+      undefined,
+      bearer(accepted.data!.acceptInvitation.accessToken),
+    );
     expect(me.data!.me).toMatchObject({ email: 'hoa.tran@example.vn', grants: [{ role: 'WARD_OFFICER', unit: { code: '20194' } }] });
 
     const signedIn = await t.anonymous<{ signIn: Auth }>(SIGN_IN, { email: 'HOA.TRAN@example.vn ', password: 'Hải Vân xanh 2026' });
@@ -123,7 +129,10 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     await t.anonymous(`mutation { requestSignInLink(email: "guest@cdtg.test") }`);
     const [, late] = await mailTo('guest@cdtg.test', 2);
     t.clock.advance(16 * 60_000);
-    expect((await t.anonymous(USE, { t: tokenIn(late.parsed.text!)! })).errors![0]).toMatchObject({ message: expect.stringContaining('expired'), extensions: { code: 'UNAUTHENTICATED' } });
+    expect((await t.anonymous(USE, { t: tokenIn(late.parsed.text!)! })).errors![0]).toMatchObject({
+      message: expect.stringContaining('expired'),
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('resets a forgotten password by e-mail and ends every other session', async () => {
@@ -145,7 +154,9 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     const department = await createUser(t, { email: 'so@cdtg.test', role: Role.Department, unitCode: '48' });
     const officer = await createUser(t, { email: 'phuong@cdtg.test', role: Role.WardOfficer, unitCode: '20194' });
     const invite = (as: typeof department, role: string, scope: string) =>
-      as.gql<{ inviteUser: { id: string } }>(`mutation { inviteUser(input: { email: "${Math.random().toString(36).slice(2)}@cdtg.test", displayName: "Người mới", grants: [{ role: ${role}, ${scope} }] }) { id } }`);
+      as.gql<{ inviteUser: { id: string } }>(
+        `mutation { inviteUser(input: { email: "${Math.random().toString(36).slice(2)}@cdtg.test", displayName: "Người mới", grants: [{ role: ${role}, ${scope} }] }) { id } }`,
+      );
     expect((await invite(department, 'WARD_OFFICER', 'unitCode: "20197"')).errors).toBeUndefined();
     expect((await invite(department, 'DEPARTMENT', 'unitCode: "48"')).errors![0].extensions!.code).toBe('FORBIDDEN');
     expect((await invite(officer, 'WARD_OFFICER', 'unitCode: "20194"')).errors![0].extensions!.code).toBe('FORBIDDEN');
@@ -169,15 +180,21 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
     const officer = await createUser(t, { email: 'hoahiepnam@cdtg.test', role: Role.WardOfficer, unitId: old.id });
     const me = await officer.gql<{ me: { grants: { role: string; unit: { code: string; validFrom: string } }[] } }>(ME);
     expect(me.data!.me.grants).toEqual([{ role: 'WARD_OFFICER', unit: { code: '20194', validFrom: '2025-07-01' } }]); // Phường Hải Vân
-    const [event] = await t.db.query<{ actor_label: string; before: { unitId: string } }>(`SELECT actor_label, before FROM audit_event WHERE operation = 'grant.follow-reorganisation' AND object_id = $1`, [officer.id]);
+    const [event] = await t.db.query<{ actor_label: string; before: { unitId: string } }>(
+      `SELECT actor_label, before FROM audit_event WHERE operation = 'grant.follow-reorganisation' AND object_id = $1`,
+      [officer.id],
+    );
     expect(event).toMatchObject({ actor_label: 'system', before: { unitId: old.id } });
   });
 
   it("refuses, row by row, a ward officer's CSV rows outside the ward; they can follow their own import", async () => {
     const officer = await createUser(t, { email: 'nhap@cdtg.test', role: Role.WardOfficer, unitCode: '20194' });
-    const started = await officer.gql<{ importDirectoryCsv: { id: string } }>(`mutation($csv: String!) { importDirectoryCsv(input: { kind: GROUPS, csv: $csv }) { id } }`, {
-      csv: 'unit_code,name\n20194,Tổ CNSCĐ Hải Vân nhập\n20197,Tổ CNSCĐ Liên Chiểu nhập\n',
-    });
+    const started = await officer.gql<{ importDirectoryCsv: { id: string } }>(
+      `mutation($csv: String!) { importDirectoryCsv(input: { kind: GROUPS, csv: $csv }) { id } }`,
+      {
+        csv: 'unit_code,name\n20194,Tổ CNSCĐ Hải Vân nhập\n20197,Tổ CNSCĐ Liên Chiểu nhập\n',
+      },
+    );
     const id = started.data!.importDirectoryCsv.id;
     const done = await eventually(async () => {
       const res = await officer.gql<{ directoryImport: { status: string; created: number; errors: { line: number; field: string; message: string }[] } }>(
@@ -193,7 +210,9 @@ describe('accounts: invitations, sign-in, refresh tokens, limits, scoped managem
   });
 
   it('bounds operations: depth, cost, page size', async () => {
-    const deep = await t.gql(`{ groups { edges { node { unit { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { name } } } } } } } } } } } } } } }`);
+    const deep = await t.gql(
+      `{ groups { edges { node { unit { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { name } } } } } } } } } } } } } } }`,
+    );
     expect(deep.errors![0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX' } });
     expect(deep.errors![0].message).toContain('levels deep');
     const costly = await t.gql(`{ a: groups(first: 100) { edges { node { members { member { history { group { members { member { fullName } } } } } } } } } }`);
@@ -223,7 +242,9 @@ describe('accounts: request limits per user and per address, request size', () =
     expect(anonymous.status).toBe(429); // the address has used up its 8 as well
     expect(Number(anonymous.headers['retry-after'])).toBeGreaterThan(0);
 
-    const big = await request(t.url).post('/graphql').send({ query: `{ version }`, variables: { pad: 'x'.repeat(5000) } });
+    const big = await request(t.url)
+      .post('/graphql')
+      .send({ query: `{ version }`, variables: { pad: 'x'.repeat(5000) } });
     expect(big.status).toBe(413);
   });
 });

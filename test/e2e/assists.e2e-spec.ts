@@ -9,7 +9,14 @@ import { createUser, TestUser } from '../support/users';
 
 const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created alreadyStored rejected entries { clientId outcome entryId problems { path message } } } }`;
 
-type LogResult = { logAssists: { created: number; alreadyStored: number; rejected: number; entries: { clientId: string; outcome: string; entryId: string | null; problems: { path: string[]; message: string }[] }[] } };
+type LogResult = {
+  logAssists: {
+    created: number;
+    alreadyStored: number;
+    rejected: number;
+    entries: { clientId: string; outcome: string; entryId: string | null; problems: { path: string[]; message: string }[] }[];
+  };
+};
 
 interface Place {
   groupId: string;
@@ -69,7 +76,10 @@ describe('the household assistance log', () => {
     const ids = entries.map((e) => e.clientId);
     const [{ count }] = await t.db.query<{ count: string }>(`SELECT count(*) FROM assist_entry WHERE client_id = ANY($1)`, [ids]);
     expect(Number(count)).toBe(500);
-    const [{ households }] = await t.db.query<{ households: string }>(`SELECT count(DISTINCT household_id) AS households FROM assist_entry WHERE client_id = ANY($1)`, [ids]);
+    const [{ households }] = await t.db.query<{ households: string }>(
+      `SELECT count(DISTINCT household_id) AS households FROM assist_entry WHERE client_id = ANY($1)`,
+      [ids],
+    );
     expect(Number(households)).toBe(500);
 
     // Two phones sending the same new batch at the same moment: each entry is stored once.
@@ -77,7 +87,9 @@ describe('the household assistance log', () => {
     const [x, y] = await Promise.all([0, 1].map(() => lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: racing } })));
     expect(x.data!.logAssists.created + y.data!.logAssists.created).toBe(100);
     expect(x.data!.logAssists.alreadyStored + y.data!.logAssists.alreadyStored).toBe(100);
-    const [{ raced }] = await t.db.query<{ raced: string }>(`SELECT count(*) AS raced FROM assist_entry WHERE client_id = ANY($1)`, [racing.map((e) => e.clientId)]);
+    const [{ raced }] = await t.db.query<{ raced: string }>(`SELECT count(*) AS raced FROM assist_entry WHERE client_id = ANY($1)`, [
+      racing.map((e) => e.clientId),
+    ]);
     expect(Number(raced)).toBe(100);
 
     // The phone asks what is stored; every accepted write told the rollups which households to count.
@@ -90,8 +102,14 @@ describe('the household assistance log', () => {
 
   it('counts one household when two groups log it in one place with different spelling, diacritics and case; stores no clear identifier', async () => {
     // A second group serving the same residential group.
-    const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ công nghệ số thứ hai" }) { id } }`, { u: a.unitId });
-    const member = await t.gql<{ createMember: { id: string } }>(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Lê Thị Hai", phone: "0905 777 001" }) { id } }`, { g: group.data!.createGroup.id });
+    const group = await t.gql<{ createGroup: { id: string } }>(
+      `mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ công nghệ số thứ hai" }) { id } }`,
+      { u: a.unitId },
+    );
+    const member = await t.gql<{ createMember: { id: string } }>(
+      `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Lê Thị Hai", phone: "0905 777 001" }) { id } }`,
+      { g: group.data!.createGroup.id },
+    );
     const second: Place = { groupId: group.data!.createGroup.id, memberId: member.data!.createMember.id, unitId: a.unitId };
     const one = entry(a, { household: { address: 'Số 12 Lê Lợi, Tổ 5, P. Thanh Khê, TP Đà Nẵng', headName: 'ông Nguyễn Văn An' } });
     const now = new Date(Date.now() - 60_000).toISOString(); // the second group's member joined today
@@ -108,7 +126,9 @@ describe('the household assistance log', () => {
     expect(of(other.clientId).household_id).not.toBe(of(one.clientId).household_id);
     expect(of(one.clientId).masked_label).toBe('Ng… V… A…, tổ 1');
     // Neither the address nor the name is stored anywhere in clear.
-    const dump = JSON.stringify(await t.db.query(`SELECT h.*, k.*, e.* FROM household h JOIN household_key k ON k.household_id = h.id JOIN assist_entry e ON e.household_id = h.id`));
+    const dump = JSON.stringify(
+      await t.db.query(`SELECT h.*, k.*, e.* FROM household h JOIN household_key k ON k.household_id = h.id JOIN assist_entry e ON e.household_id = h.id`),
+    );
     expect(dump).not.toMatch(/l[eê] l[ợo]i|nguy[eễ]n v[aă]n an/i);
     const keyed = await t.db.query<{ hash: string }>(`SELECT hash FROM household_key WHERE household_id = $1`, [of(one.clientId).household_id]);
     expect(keyed).toHaveLength(1);
@@ -125,7 +145,12 @@ describe('the household assistance log', () => {
     expect((await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [here, before] } })).data!.logAssists.created).toBe(2);
     expect((await officer.gql<LogResult>(LOG, { input: { groupId: b.groupId, entries: [there] } })).data!.logAssists.created).toBe(1);
     const household = async (clientId: string) =>
-      (await t.db.query<{ household_id: string; place_id: string }>(`SELECT e.household_id, h.place_id FROM assist_entry e JOIN household h ON h.id = e.household_id WHERE e.client_id = $1`, [clientId]))[0];
+      (
+        await t.db.query<{ household_id: string; place_id: string }>(
+          `SELECT e.household_id, h.place_id FROM assist_entry e JOIN household h ON h.id = e.household_id WHERE e.client_id = $1`,
+          [clientId],
+        )
+      )[0];
     expect((await household(here.clientId)).household_id).toBe((await household(before.clientId)).household_id);
     expect((await household(here.clientId)).household_id).not.toBe((await household(there.clientId)).household_id);
     // The place is the residential group's earliest version.
@@ -164,10 +189,15 @@ describe('the household assistance log', () => {
     const again = [entry(a, { household: identity }), entry(b, { household: identity })];
     await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [again[0]] } });
     await officer.gql<LogResult>(LOG, { input: { groupId: b.groupId, entries: [again[1]] } });
-    const found = await t.db.query<{ household_id: string }>(`SELECT household_id FROM assist_entry WHERE client_id = ANY($1) ORDER BY client_id = $2 DESC`, [again.map((e) => e.clientId), again[0].clientId]);
+    const found = await t.db.query<{ household_id: string }>(`SELECT household_id FROM assist_entry WHERE client_id = ANY($1) ORDER BY client_id = $2 DESC`, [
+      again.map((e) => e.clientId),
+      again[0].clientId,
+    ]);
     expect(found.map((f) => f.household_id)).toEqual([px.household_id, py.household_id]);
     // The rollups were told to recount both.
-    const told = await t.db.query(`SELECT 1 FROM change_event WHERE households @> $1::uuid[] AND cardinality(households) = 2`, [[px.household_id, py.household_id]]);
+    const told = await t.db.query(`SELECT 1 FROM change_event WHERE households @> $1::uuid[] AND cardinality(households) = 2`, [
+      [px.household_id, py.household_id],
+    ]);
     expect(told).toHaveLength(1);
   });
 
@@ -241,25 +271,38 @@ describe('the household assistance log', () => {
     expect(voided.data!.voidAssistEntry.history.map((h) => h.operation)).toEqual(['assist.void', 'assist.amend', 'assist.verify']);
     const amendVoided = await lead.gql(`mutation($id: UUID!) { amendAssistEntry(id: $id, input: { note: "x", reason: "thử lại" }) { id } }`, { id });
     expect(amendVoided.errors![0].extensions!.code).toBe('CONFLICT');
-    const listed = await officer.gql<{ assistEntries: { totalCount: number } }>(`{ assistEntries(first: 1, filter: { status: VOIDED, unitCode: "20209" }) { totalCount } }`);
+    const listed = await officer.gql<{ assistEntries: { totalCount: number } }>(
+      `{ assistEntries(first: 1, filter: { status: VOIDED, unitCode: "20209" }) { totalCount } }`,
+    );
     expect(listed.data!.assistEntries.totalCount).toBe(1);
   });
 
   it('imports household counts with a report per row, refusing rows outside the officer’s ward', async () => {
-    const csv = ['unit_code,as_of,households', '20209-01,2026-01-01,412', '20209-02,2026-01-01,388', '20200-01,2026-01-01,500', '20209-03,2026-13-01,10', '20209-04,2026-01-01,-5'].join('\n');
-    const res = await officer.gql<{ importHouseholdCounts: { created: number; updated: number; unchanged: number; errors: { line: number; field: string }[] } }>(
-      `mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { created updated unchanged errors { line field message } } }`,
-      { csv },
-    );
+    const csv = [
+      'unit_code,as_of,households',
+      '20209-01,2026-01-01,412',
+      '20209-02,2026-01-01,388',
+      '20200-01,2026-01-01,500',
+      '20209-03,2026-13-01,10',
+      '20209-04,2026-01-01,-5',
+    ].join('\n');
+    const res = await officer.gql<{
+      importHouseholdCounts: { created: number; updated: number; unchanged: number; errors: { line: number; field: string }[] };
+    }>(`mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { created updated unchanged errors { line field message } } }`, { csv });
     expect(res.data!.importHouseholdCounts).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
     expect(res.data!.importHouseholdCounts.errors.map((e) => [e.line, e.field])).toEqual([
       [4, 'unit_code'],
       [5, 'as_of'],
       [6, 'households'],
     ]);
-    const again = await officer.gql<{ importHouseholdCounts: { unchanged: number } }>(`mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { unchanged } }`, { csv });
+    const again = await officer.gql<{ importHouseholdCounts: { unchanged: number } }>(
+      `mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { unchanged } }`,
+      { csv },
+    );
     expect(again.data!.importHouseholdCounts.unchanged).toBe(2);
-    const counts = await officer.gql<{ householdCounts: { households: number; unit: { code: string } }[] }>(`{ householdCounts(unitCode: "20209") { households unit { code } } }`);
+    const counts = await officer.gql<{ householdCounts: { households: number; unit: { code: string } }[] }>(
+      `{ householdCounts(unitCode: "20209") { households unit { code } } }`,
+    );
     expect(counts.data!.householdCounts.map((c) => [c.unit.code, c.households]).sort()).toEqual([
       ['20209-01', 412],
       ['20209-02', 388],

@@ -4,8 +4,6 @@ import { addDays, startOfVietnamDay, systemClock, TestClock } from '@cdtg/time';
 import { startTestApp, TestApp } from '../support/app';
 import { runDirectoryImport } from '../support/directory-import';
 
-
-
 /** Issue 19: dates that describe the past are not in the future, "active" means started and not ended, and the CSV import reads what Excel (vi-VN) saves. */
 describe('directory: field data that stays true', () => {
   let t: TestApp;
@@ -19,7 +17,11 @@ describe('directory: field data that stays true', () => {
     await loadDemoCity(t.app.get(DataSource));
     const res = await t.gql<{ unit: { id: string } }>(`{ unit(code: "20209-01", asOf: "2025-08-01") { id } }`);
     unitId = res.data!.unit.id;
-    const create = (name: string) => t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`, { u: unitId, n: name });
+    const create = (name: string) =>
+      t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`, {
+        u: unitId,
+        n: name,
+      });
     groupId = (await create('Tổ ngày thật 1')).data!.createGroup.id;
     otherGroupId = (await create('Tổ ngày thật 2')).data!.createGroup.id;
   });
@@ -33,11 +35,16 @@ describe('directory: field data that stays true', () => {
   });
 
   it('refuses dates after today where they describe the past, naming the field', async () => {
-    const member = await t.gql(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Người Tương Lai", phone: "0339 100 001", joinedOn: "2099-01-01" }) { id } }`, { g: groupId });
+    const member = await t.gql(
+      `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Người Tương Lai", phone: "0339 100 001", joinedOn: "2099-01-01" }) { id } }`,
+      { g: groupId },
+    );
     expect(refusal(member)).toEqual({ code: 'BAD_USER_INPUT', paths: ['input.joinedOn'] });
     expect(await t.db.query(`SELECT 1 FROM member WHERE phone = '+84339100001'`)).toEqual([]);
 
-    const group = await t.gql(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ quyết định sau", decisionDate: "2099-01-01" }) { id } }`, { u: unitId });
+    const group = await t.gql(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ quyết định sau", decisionDate: "2099-01-01" }) { id } }`, {
+      u: unitId,
+    });
     expect(refusal(group)).toEqual({ code: 'BAD_USER_INPUT', paths: ['input.decisionDate'] });
     const update = await t.gql(`mutation($id: UUID!) { updateGroup(id: $id, input: { decisionDate: "2099-01-01" }) { id } }`, { id: groupId });
     expect(refusal(update)).toEqual({ code: 'BAD_USER_INPUT', paths: ['input.decisionDate'] });
@@ -48,50 +55,76 @@ describe('directory: field data that stays true', () => {
     );
     expect(ok.data!.createMember).toMatchObject({ joinedOn: t.clock.today(), active: true }); // today is not the future
     const id = ok.data!.createMember.id;
-    const move = await t.gql(`mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, on: "2099-01-01" }) { id } }`, { m: id, g: otherGroupId });
+    const move = await t.gql(`mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, on: "2099-01-01" }) { id } }`, {
+      m: id,
+      g: otherGroupId,
+    });
     expect(refusal(move)).toEqual({ code: 'BAD_USER_INPUT', paths: ['input.on'] });
     const leave = await t.gql(`mutation($id: UUID!) { deactivateMember(id: $id, on: "2099-01-01") { id } }`, { id });
     expect(refusal(leave)).toEqual({ code: 'BAD_USER_INPUT', paths: ['on'] });
     const dissolve = await t.gql(`mutation($id: UUID!) { setGroupStatus(id: $id, status: DISSOLVED, on: "2099-01-01") { id } }`, { id: otherGroupId });
     expect(refusal(dissolve)).toEqual({ code: 'BAD_USER_INPUT', paths: ['on'] });
 
-    const state = await t.gql<{ member: { active: boolean; leftOn: string | null; current: { group: { id: string } } } }>(`query($id: UUID!) { member(id: $id) { active leftOn current { group { id } } } }`, { id });
+    const state = await t.gql<{ member: { active: boolean; leftOn: string | null; current: { group: { id: string } } } }>(
+      `query($id: UUID!) { member(id: $id) { active leftOn current { group { id } } } }`,
+      { id },
+    );
     expect(state.data!.member).toEqual({ active: true, leftOn: null, current: { group: { id: groupId } } });
     const other = await t.gql<{ group: { status: string } }>(`query($id: UUID!) { group(id: $id) { status } }`, { id: otherGroupId });
     expect(other.data!.group.status).toBe('ACTIVE');
   });
 
   it('reports every bad field of createMember at once', async () => {
-    const res = await t.gql(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "X", phone: "12345", joinedOn: "2099-01-01" }) { id } }`, { g: groupId });
+    const res = await t.gql(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "X", phone: "12345", joinedOn: "2099-01-01" }) { id } }`, {
+      g: groupId,
+    });
     expect(refusal(res)).toEqual({ code: 'BAD_USER_INPUT', paths: ['input.fullName', 'input.phone', 'input.joinedOn'] });
   });
 
   it('does not count a member or membership that starts after today as active or current (data written before the rule)', async () => {
-    const made = await t.gql<{ createMember: { id: string } }>(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Trần Sắp Vào", phone: "0339 100 003" }) { id } }`, { g: groupId });
+    const made = await t.gql<{ createMember: { id: string } }>(
+      `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Trần Sắp Vào", phone: "0339 100 003" }) { id } }`,
+      { g: groupId },
+    );
     const id = made.data!.createMember.id;
     await t.db.query(`UPDATE member SET joined_on = '2099-01-01' WHERE id = $1`, [id]);
     await t.db.query(`UPDATE membership SET from_date = '2099-01-01' WHERE member_id = $1`, [id]);
 
     const state = await t.gql<{ member: { active: boolean; current: unknown } }>(`query($id: UUID!) { member(id: $id) { active current { role } } }`, { id });
     expect(state.data!.member).toEqual({ active: false, current: null });
-    const group = await t.gql<{ group: { memberCount: number; members: { member: { id: string } }[] } }>(`query($id: UUID!) { group(id: $id) { memberCount members { member { id } } } }`, { id: groupId });
+    const group = await t.gql<{ group: { memberCount: number; members: { member: { id: string } }[] } }>(
+      `query($id: UUID!) { group(id: $id) { memberCount members { member { id } } } }`,
+      { id: groupId },
+    );
     expect(group.data!.group.members.map((m) => m.member.id)).not.toContain(id);
     const list = (active: boolean) =>
-      t.gql<{ members: { edges: { node: { id: string } }[] } }>(`query($g: UUID!, $a: Boolean) { members(first: 100, filter: { groupId: $g, active: $a }) { edges { node { id } } } }`, { g: groupId, a: active });
+      t.gql<{ members: { edges: { node: { id: string } }[] } }>(
+        `query($g: UUID!, $a: Boolean) { members(first: 100, filter: { groupId: $g, active: $a }) { edges { node { id } } } }`,
+        { g: groupId, a: active },
+      );
     expect((await list(true)).data!.members.edges.map((e) => e.node.id)).not.toContain(id);
     expect((await list(false)).data!.members.edges.map((e) => e.node.id)).toContain(id);
 
     // The stored date is left as it is: editing another field still works.
-    const renamed = await t.gql<{ updateMember: { fullName: string; joinedOn: string } }>(`mutation($id: UUID!) { updateMember(id: $id, input: { fullName: "Trần Sắp Vào Tổ" }) { fullName joinedOn } }`, { id });
+    const renamed = await t.gql<{ updateMember: { fullName: string; joinedOn: string } }>(
+      `mutation($id: UUID!) { updateMember(id: $id, input: { fullName: "Trần Sắp Vào Tổ" }) { fullName joinedOn } }`,
+      { id },
+    );
     expect(renamed.errors).toBeUndefined();
     expect(renamed.data!.updateMember).toEqual({ fullName: 'Trần Sắp Vào Tổ', joinedOn: '2099-01-01' });
   });
 
   it('imports a CSV as Excel (vi-VN) saves it: BOM, semicolons, CRLF, day/month/year dates, phones turned into numbers', async () => {
-    const groups = ['unit_code;name;decision_number;decision_date;status', '20209-02;Tổ Excel Thanh Khê;7/QĐ-UBND;15/03/2025;Hoạt động', '20209-02;Tổ Excel Thanh Khê B;;1.4.2025;'].join('\r\n');
+    const groups = [
+      'unit_code;name;decision_number;decision_date;status',
+      '20209-02;Tổ Excel Thanh Khê;7/QĐ-UBND;15/03/2025;Hoạt động',
+      '20209-02;Tổ Excel Thanh Khê B;;1.4.2025;',
+    ].join('\r\n');
     const g = await runImport('GROUPS', `\uFEFF${groups}\r\n`);
     expect(g).toMatchObject({ status: 'COMPLETED', created: 2, errors: [] });
-    const decided = await t.db.query<{ name: string; decision_date: string }>(`SELECT name, to_char(decision_date, 'YYYY-MM-DD') AS decision_date FROM volunteer_group WHERE name LIKE 'Tổ Excel%' ORDER BY name`);
+    const decided = await t.db.query<{ name: string; decision_date: string }>(
+      `SELECT name, to_char(decision_date, 'YYYY-MM-DD') AS decision_date FROM volunteer_group WHERE name LIKE 'Tổ Excel%' ORDER BY name`,
+    );
     expect(decided).toEqual([
       { name: 'Tổ Excel Thanh Khê', decision_date: '2025-03-15' },
       { name: 'Tổ Excel Thanh Khê B', decision_date: '2025-04-01' },
@@ -148,10 +181,14 @@ describe('directory: field data that stays true', () => {
     ]);
     expect(m.errors[3].message).toContain('after today');
     expect(m.errors[6].message).toContain('scientific notation');
-    const written = await t.db.query<{ full_name: string }>(`SELECT full_name FROM member WHERE phone LIKE '+8433930000%' OR full_name IN ('Ba Lỗi', 'Số Bị Cắt')`);
+    const written = await t.db.query<{ full_name: string }>(
+      `SELECT full_name FROM member WHERE phone LIKE '+8433930000%' OR full_name IN ('Ba Lỗi', 'Số Bị Cắt')`,
+    );
     expect(written).toEqual([{ full_name: 'Đúng Hết' }]);
 
-    const groups = ['unit_code,name,decision_number,decision_date,status', '99999-99,X,1,2099-01-01,Giải thể', '20209-02,Tổ Quyết Định Sau,1,01/01/2099,'].join('\n');
+    const groups = ['unit_code,name,decision_number,decision_date,status', '99999-99,X,1,2099-01-01,Giải thể', '20209-02,Tổ Quyết Định Sau,1,01/01/2099,'].join(
+      '\n',
+    );
     const g = await runImport('GROUPS', groups);
     expect(g.errors.map((e) => [e.line, e.field])).toEqual([
       [2, 'unit_code'],
@@ -169,8 +206,16 @@ describe('directory: field data that stays true', () => {
       { csv: '\uFEFFunit_code;as_of;households\r\n20209-01;15/03/2026;412\r\n20209-02;31/02/2026;-5\r\n' },
     );
     expect(res.errors).toBeUndefined();
-    expect(res.data!.importHouseholdCounts).toEqual({ created: 1, errors: [{ line: 3, field: 'as_of' }, { line: 3, field: 'households' }] });
-    const stored = await t.db.query(`SELECT c.households FROM household_count c JOIN admin_unit u ON u.id = c.unit_id WHERE u.code = '20209-01' AND c.as_of = '2026-03-15'`);
+    expect(res.data!.importHouseholdCounts).toEqual({
+      created: 1,
+      errors: [
+        { line: 3, field: 'as_of' },
+        { line: 3, field: 'households' },
+      ],
+    });
+    const stored = await t.db.query(
+      `SELECT c.households FROM household_count c JOIN admin_unit u ON u.id = c.unit_id WHERE u.code = '20209-01' AND c.as_of = '2026-03-15'`,
+    );
     expect(stored).toEqual([{ households: 412 }]);
   });
 });

@@ -5,8 +5,6 @@ import { foldVietnamese } from '@cdtg/text';
 import { startTestApp, TestApp } from '../support/app';
 import { runDirectoryImport } from '../support/directory-import';
 
-
-
 describe('directory: groups and members over GraphQL', () => {
   let t: TestApp;
   let unitId: string;
@@ -30,17 +28,19 @@ describe('directory: groups and members over GraphQL', () => {
     expect(group.data!.createGroup.warnings).toEqual(['NO_LEADER', 'NO_DEPUTY', 'FEWER_THAN_7_MEMBERS']);
     const groupId = group.data!.createGroup.id;
     const add = (fullName: string, phone: string, role = 'MEMBER') =>
-      t.gql<{ createMember: { id: string; phone: string } }>(
-        `mutation($input: CreateMemberInput!) { createMember(input: $input) { id phone fullName } }`,
-        { input: { groupId, role, fullName, phone, skills: ['vneid'], affiliation: 'YOUTH_UNION', gender: 'FEMALE', birthYear: 2001 } },
-      );
+      t.gql<{ createMember: { id: string; phone: string } }>(`mutation($input: CreateMemberInput!) { createMember(input: $input) { id phone fullName } }`, {
+        input: { groupId, role, fullName, phone, skills: ['vneid'], affiliation: 'YOUTH_UNION', gender: 'FEMALE', birthYear: 2001 },
+      });
     const leader = await add('Trần Thị Thu Hằng', '0905 111 222', 'LEADER');
     expect(leader.data!.createMember.phone).toBe('+84905111222');
     const dup = await add('Lê Văn Tám', '+84 905 111 222');
     expect(dup.errors![0].extensions).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'phone'] }] });
     const bad = await add('Lê Văn Tám', '12345');
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'phone'] }] });
-    const badSkill = await t.gql(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Ngô Bảo Châu", phone: "0905333444", skills: ["juggling"] }) { id } }`, { g: groupId });
+    const badSkill = await t.gql(
+      `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Ngô Bảo Châu", phone: "0905333444", skills: ["juggling"] }) { id } }`,
+      { g: groupId },
+    );
     expect(badSkill.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'skills'] }] });
 
     const check = await t.gql<{ group: { warnings: string[]; members: { role: string; member: { fullName: string } }[] } }>(
@@ -49,26 +49,36 @@ describe('directory: groups and members over GraphQL', () => {
     );
     expect(check.data!.group.warnings).toEqual(['NO_DEPUTY', 'FEWER_THAN_7_MEMBERS']);
     expect(check.data!.group.members).toEqual([{ role: 'LEADER', member: { fullName: 'Trần Thị Thu Hằng' } }]);
-    const audit = await t.db.query<{ operation: string }>(`SELECT operation FROM audit_event WHERE object_id IN ($1, $2) ORDER BY id`, [groupId, leader.data!.createMember.id]);
+    const audit = await t.db.query<{ operation: string }>(`SELECT operation FROM audit_event WHERE object_id IN ($1, $2) ORDER BY id`, [
+      groupId,
+      leader.data!.createMember.id,
+    ]);
     expect(audit.map((a) => a.operation)).toEqual(['group.create', 'member.create']);
   });
 
   it('moves a member between groups keeping history, and frees the phone when a member leaves', async () => {
-    const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(`{ groups(first: 2, filter: { unitCode: "20209" }) { edges { node { id } } } }`);
+    const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(
+      `{ groups(first: 2, filter: { unitCode: "20209" }) { edges { node { id } } } }`,
+    );
     const [a, b] = groups.data!.groups.edges.map((e) => e.node.id);
-    const m = await t.gql<{ createMember: { id: string } }>(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Phan Đình Giót", phone: "0935 777 888", joinedOn: "2025-09-01" }) { id } }`, { g: a });
+    const m = await t.gql<{ createMember: { id: string } }>(
+      `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Phan Đình Giót", phone: "0935 777 888", joinedOn: "2025-09-01" }) { id } }`,
+      { g: a },
+    );
     const id = m.data!.createMember.id;
     await t.gql(`mutation($m: UUID!, $g: UUID!) { moveMember(input: { memberId: $m, groupId: $g, role: DEPUTY, on: "2025-10-01" }) { id } }`, { m: id, g: b });
-    const hist = await t.gql<{ member: { current: { role: string; group: { id: string } }; history: { role: string; fromDate: string; toDate: string | null; group: { id: string } }[] } }>(
-      `query($id: UUID!) { member(id: $id) { current { role group { id } } history { role fromDate toDate group { id } } } }`,
-      { id },
-    );
+    const hist = await t.gql<{
+      member: { current: { role: string; group: { id: string } }; history: { role: string; fromDate: string; toDate: string | null; group: { id: string } }[] };
+    }>(`query($id: UUID!) { member(id: $id) { current { role group { id } } history { role fromDate toDate group { id } } } }`, { id });
     expect(hist.data!.member.current).toEqual({ role: 'DEPUTY', group: { id: b } });
     expect(hist.data!.member.history).toEqual([
       { role: 'DEPUTY', fromDate: '2025-10-01', toDate: null, group: { id: b } },
       { role: 'MEMBER', fromDate: '2025-09-01', toDate: '2025-09-30', group: { id: a } },
     ]);
-    const left = await t.gql<{ deactivateMember: { leftOn: string; active: boolean } }>(`mutation($id: UUID!) { deactivateMember(id: $id, on: "2025-11-01") { leftOn active } }`, { id });
+    const left = await t.gql<{ deactivateMember: { leftOn: string; active: boolean } }>(
+      `mutation($id: UUID!) { deactivateMember(id: $id, on: "2025-11-01") { leftOn active } }`,
+      { id },
+    );
     expect(left.data!.deactivateMember).toEqual({ leftOn: '2025-11-01', active: false });
     const again = await t.gql(`mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Người Mới", phone: "0935777888" }) { id } }`, { g: a });
     expect(again.errors).toBeUndefined();
@@ -94,7 +104,8 @@ describe('directory: groups and members over GraphQL', () => {
   });
 
   it('loads nested fields with the same number of SQL statements for 10 and 50 groups (no N+1)', async () => {
-    const query = (n: number) => `{ groups(first: ${n}, filter: { unitCode: "48", asOf: "2025-06-30" }) { edges { node { name unit { name parent { name } } memberCount warnings members { role member { fullName current { group { name } } } } } } } }`;
+    const query = (n: number) =>
+      `{ groups(first: ${n}, filter: { unitCode: "48", asOf: "2025-06-30" }) { edges { node { name unit { name parent { name } } memberCount warnings members { role member { fullName current { group { name } } } } } } } }`;
     const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
     const count = async (n: number) => {
       spy.mockClear();

@@ -19,7 +19,12 @@ describe('fuzzing every mutation', () => {
     const ids = await fuzzFixture(t);
     // A fixed seed keeps npm test repeatable (FUZZ_SEED to vary it); npm run test:faults draws a new one each run.
     const report = await fuzzMutations(t, ids, Number(process.env.FUZZ_RUNS ?? 4), Number(process.env.FUZZ_SEED ?? 20261123));
-    process.stdout.write(`\n${formatTable(`Fuzzing: ${report.mutations} mutations, ${report.calls} calls, ${report.successes} successes`, Object.entries(report.codes).map(([code, calls]) => ({ code, calls })))}\n`);
+    process.stdout.write(
+      `\n${formatTable(
+        `Fuzzing: ${report.mutations} mutations, ${report.calls} calls, ${report.successes} successes`,
+        Object.entries(report.codes).map(([code, calls]) => ({ code, calls })),
+      )}\n`,
+    );
     expect(report.mutations).toBeGreaterThan(30);
   }, 240_000);
 });

@@ -33,7 +33,9 @@ describe('geography: the 2025 reform of Đà Nẵng over GraphQL', () => {
     expect(reformAgain.data!.importReorganisations).toMatchObject({ created: 0, updated: 0, unchanged: 283, errors: [] });
 
     // Codes are reused across the reform: 20194 is two different units.
-    const versions = await t.gql<{ unitVersions: { name: string; validFrom: string | null; validTo: string | null }[] }>(`{ unitVersions(code: "20194") { name validFrom validTo } }`);
+    const versions = await t.gql<{ unitVersions: { name: string; validFrom: string | null; validTo: string | null }[] }>(
+      `{ unitVersions(code: "20194") { name validFrom validTo } }`,
+    );
     expect(versions.data!.unitVersions).toEqual([
       { name: 'Phường Hòa Hiệp Bắc', validFrom: null, validTo: '2025-06-30' },
       { name: 'Phường Hải Vân', validFrom: '2025-07-01', validTo: null },
@@ -41,9 +43,9 @@ describe('geography: the 2025 reform of Đà Nẵng over GraphQL', () => {
   });
 
   it('answers what old commune 20296 (Xã Hòa Liên, split) is now: both successors with their shares', async () => {
-    const res = await t.gql<{ unit: { name: string; successors: { unit: { code: string; name: string }; share: string; fraction: number; fractionEstimated: boolean }[] } }>(
-      `{ unit(code: "20296", asOf: "2025-06-30") { name successors { unit { code name } share fraction fractionEstimated } } }`,
-    );
+    const res = await t.gql<{
+      unit: { name: string; successors: { unit: { code: string; name: string }; share: string; fraction: number; fractionEstimated: boolean }[] };
+    }>(`{ unit(code: "20296", asOf: "2025-06-30") { name successors { unit { code name } share fraction fractionEstimated } } }`);
     expect(res.data!.unit.name).toBe('Xã Hòa Liên');
     expect(res.data!.unit.successors).toEqual([
       { unit: { code: '20194', name: 'Phường Hải Vân' }, share: 'PARTIAL', fraction: 0.5, fractionEstimated: true },
@@ -116,10 +118,10 @@ describe('geography: the 2025 reform of Đà Nẵng over GraphQL', () => {
 });
 
 /** The reform file as published before the correction of 2026-12-05: old 20669 also partly into new 20242. */
-const FAULTY_REFORM = REFORM.replace('2025-07-01,20669,Xã Phước Ninh,20669,Xã Quế Phước,full', '2025-07-01,20669,Xã Phước Ninh,20669,Xã Quế Phước,partial').replace(
-  /\r?\n/,
-  (eol) => `${eol}2025-07-01,20669,Xã Phước Ninh,20242,Phường Hải Châu,partial${eol}`,
-);
+const FAULTY_REFORM = REFORM.replace(
+  '2025-07-01,20669,Xã Phước Ninh,20669,Xã Quế Phước,full',
+  '2025-07-01,20669,Xã Phước Ninh,20669,Xã Quế Phước,partial',
+).replace(/\r?\n/, (eol) => `${eol}2025-07-01,20669,Xã Phước Ninh,20242,Phường Hải Châu,partial${eol}`);
 
 describe('geography: a corrected reference file converges an existing database (20669 Xã Phước Ninh)', () => {
   const EXPORT = `{ exportReorganisationsCsv }`;
@@ -140,7 +142,12 @@ describe('geography: a corrected reference file converges an existing database (
     return { t, officer: officer.id, oldPhuocNinh: oldPhuocNinh.id, haiChauPath: haiChau.path };
   }
   const grantedCodes = async (t: TestApp, userId: string) =>
-    (await t.db.query<{ code: string }>(`SELECT a.code FROM role_grant g JOIN admin_unit a ON a.id = g.unit_id WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY a.code`, [userId])).map((r) => r.code);
+    (
+      await t.db.query<{ code: string }>(
+        `SELECT a.code FROM role_grant g JOIN admin_unit a ON a.id = g.unit_id WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY a.code`,
+        [userId],
+      )
+    ).map((r) => r.code);
   async function expectCorrected(f: Faulty, expected: string): Promise<void> {
     expect((await f.t.gql<{ exportReorganisationsCsv: string }>(EXPORT)).data!.exportReorganisationsCsv).toBe(expected);
     expect(await f.t.app.get(AccessService).covers({ all: false, unitPaths: [f.haiChauPath], groupIds: [] }, [{ unitId: f.oldPhuocNinh }])).toBe(false);
@@ -167,7 +174,11 @@ describe('geography: a corrected reference file converges an existing database (
       const audited = await f.t.db.query(`SELECT 1 FROM audit_event WHERE operation = 'reorganisation.correct'`);
       expect(audited).toHaveLength(2);
       // And once more: nothing changes.
-      expect((await f.t.gql<{ importReorganisations: Report }>(IMPORT_REFORM, { csv: REFORM })).data!.importReorganisations).toMatchObject({ created: 0, updated: 0, unchanged: 283 });
+      expect((await f.t.gql<{ importReorganisations: Report }>(IMPORT_REFORM, { csv: REFORM })).data!.importReorganisations).toMatchObject({
+        created: 0,
+        updated: 0,
+        unchanged: 283,
+      });
     } finally {
       await f.t.close();
     }

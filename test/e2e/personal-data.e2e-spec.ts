@@ -28,7 +28,11 @@ const CMND = 'CMND cũ 201.234.567';
 const PHONE = 'gọi lại chị Lan 0905\u00a0123\u00a0456';
 
 const day = (n: number) => vietnamDate(new Date(Date.now() + n * 86_400_000));
-const refusal = (res: GqlResponse<unknown>) => ({ data: res.data, code: res.errors?.[0]?.extensions?.code, fields: res.errors?.[0]?.extensions?.fields?.map((f) => f.path) });
+const refusal = (res: GqlResponse<unknown>) => ({
+  data: res.data,
+  code: res.errors?.[0]?.extensions?.code,
+  fields: res.errors?.[0]?.extensions?.fields?.map((f) => f.path),
+});
 
 describe("citizens' ID and phone numbers in free text", () => {
   let t: TestApp;
@@ -45,7 +49,9 @@ describe("citizens' ID and phone numbers in free text", () => {
     await loadDemoCity(dataSource);
     await seedDemoSessions(dataSource, t.clock.now());
 
-    const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(`{ groups(first: 1, filter: { unitCode: "20242" }) { edges { node { id } } } }`);
+    const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(
+      `{ groups(first: 1, filter: { unitCode: "20242" }) { edges { node { id } } } }`,
+    );
     groupId = groups.data!.groups.edges[0].node.id;
     const children = await t.gql<{ unitChildren: { id: string; kind: string }[] }>(`{ unitChildren(code: "20242") { id kind } }`);
     placeId = children.data!.unitChildren.find((u) => u.kind === 'RESIDENTIAL_GROUP')!.id;
@@ -63,7 +69,17 @@ describe("citizens' ID and phone numbers in free text", () => {
 
   async function plan(overrides: Record<string, unknown> = {}) {
     return lead.gql<{ planSession: { id: string } }>(PLAN, {
-      input: { groupId, unitId: placeId, title: `Kích hoạt VNeID ${++seq}`, topics: ['vneid'], startsAt: `${day(7)}T08:00`, endsAt: `${day(7)}T10:00`, place: 'Nhà văn hóa tổ 5, 12 Lê Duẩn', capacity: 30, ...overrides },
+      input: {
+        groupId,
+        unitId: placeId,
+        title: `Kích hoạt VNeID ${++seq}`,
+        topics: ['vneid'],
+        startsAt: `${day(7)}T08:00`,
+        endsAt: `${day(7)}T10:00`,
+        place: 'Nhà văn hóa tổ 5, 12 Lê Duẩn',
+        capacity: 30,
+        ...overrides,
+      },
     });
   }
 
@@ -89,7 +105,11 @@ describe("citizens' ID and phone numbers in free text", () => {
     const ok = await plan({ notes: 'Mang CCCD bản gốc. Hẹn 15/12/2025 lúc 8:00; 20 hộ, lệ phí 50.000 đ' });
     expect(ok.errors).toBeUndefined();
     const id = ok.data!.planSession.id;
-    expect(refusal(await lead.gql(UPDATE, { id, input: { notes: `Đổi: ${CCCD}` } }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['input', 'notes']] });
+    expect(refusal(await lead.gql(UPDATE, { id, input: { notes: `Đổi: ${CCCD}` } }))).toEqual({
+      data: null,
+      code: 'BAD_USER_INPUT',
+      fields: [['input', 'notes']],
+    });
     const [row] = await t.db.query<{ notes: string }>(`SELECT notes FROM training_session WHERE id = $1`, [id]);
     expect(row.notes).toBe('Mang CCCD bản gốc. Hẹn 15/12/2025 lúc 8:00; 20 hộ, lệ phí 50.000 đ');
   });
@@ -98,17 +118,37 @@ describe("citizens' ID and phone numbers in free text", () => {
     const planned = (await plan()).data!.planSession.id;
     await t.db.query(`UPDATE training_session SET starts_at = now() - interval '26 hours', ends_at = now() - interval '24 hours' WHERE id = $1`, [planned]);
     const cells = { femaleUnder35: 2, female35To59: 3, female60Plus: 5, maleUnder35: 1, male35To59: 2, male60Plus: 4 };
-    expect(refusal(await lead.gql(ATTENDANCE, { id: planned, input: { ...cells, note: `Cụ bà không có điện thoại, con trai ${PHONE}` } }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['input', 'note']] });
-    expect(refusal(await lead.gql(ATTENDANCE, { id: planned, input: { ...cells, note: `Ghi nhận ${CCCD}` } }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['input', 'note']] });
-    const [before] = await t.db.query<{ status: string; attendance_note: string | null; participants_total: number | null }>(`SELECT status, attendance_note, participants_total FROM training_session WHERE id = $1`, [planned]);
+    expect(refusal(await lead.gql(ATTENDANCE, { id: planned, input: { ...cells, note: `Cụ bà không có điện thoại, con trai ${PHONE}` } }))).toEqual({
+      data: null,
+      code: 'BAD_USER_INPUT',
+      fields: [['input', 'note']],
+    });
+    expect(refusal(await lead.gql(ATTENDANCE, { id: planned, input: { ...cells, note: `Ghi nhận ${CCCD}` } }))).toEqual({
+      data: null,
+      code: 'BAD_USER_INPUT',
+      fields: [['input', 'note']],
+    });
+    const [before] = await t.db.query<{ status: string; attendance_note: string | null; participants_total: number | null }>(
+      `SELECT status, attendance_note, participants_total FROM training_session WHERE id = $1`,
+      [planned],
+    );
     expect(before).toEqual({ status: 'planned', attendance_note: null, participants_total: null });
     expect(await t.db.query(`SELECT 1 FROM audit_event WHERE object_id = $1 AND operation LIKE 'session.attendance%'`, [planned])).toHaveLength(0);
-    const logged = await lead.gql<{ logAttendance: { status: string; attendance: { note: string } } }>(ATTENDANCE, { id: planned, input: { ...cells, note: '17 người, 3 người trên 80 tuổi' } });
+    const logged = await lead.gql<{ logAttendance: { status: string; attendance: { note: string } } }>(ATTENDANCE, {
+      id: planned,
+      input: { ...cells, note: '17 người, 3 người trên 80 tuổi' },
+    });
     expect(logged.data).toEqual({ logAttendance: { status: 'HELD', attendance: { note: '17 người, 3 người trên 80 tuổi' } } });
 
     const toCancel = (await plan()).data!.planSession.id;
-    expect(refusal(await lead.gql(CANCEL, { id: toCancel, reason: `Chủ nhà bận, ${PHONE}` }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['reason']] });
-    const [row] = await t.db.query<{ status: string; cancel_reason: string | null }>(`SELECT status, cancel_reason FROM training_session WHERE id = $1`, [toCancel]);
+    expect(refusal(await lead.gql(CANCEL, { id: toCancel, reason: `Chủ nhà bận, ${PHONE}` }))).toEqual({
+      data: null,
+      code: 'BAD_USER_INPUT',
+      fields: [['reason']],
+    });
+    const [row] = await t.db.query<{ status: string; cancel_reason: string | null }>(`SELECT status, cancel_reason FROM training_session WHERE id = $1`, [
+      toCancel,
+    ]);
     expect(row).toEqual({ status: 'planned', cancel_reason: null });
   });
 
@@ -117,16 +157,37 @@ describe("citizens' ID and phone numbers in free text", () => {
     const logged = await assistLead.gql<{ logAssists: { entries: { entryId: string; outcome: string }[] } }>(LOG, {
       input: {
         groupId: assists.groupId,
-        entries: [{ clientId, household: { address: '15 Lê Lợi, tổ 1', headName: 'Trần Văn Bảy' }, unitId: assists.unitId, services: [{ service: 'VNEID_ACCOUNT', outcome: 'DONE' }], volunteerIds: [assists.memberId], occurredAt: '2026-11-20T09:30', note: 'Đã hướng dẫn 2 người' }],
+        entries: [
+          {
+            clientId,
+            household: { address: '15 Lê Lợi, tổ 1', headName: 'Trần Văn Bảy' },
+            unitId: assists.unitId,
+            services: [{ service: 'VNEID_ACCOUNT', outcome: 'DONE' }],
+            volunteerIds: [assists.memberId],
+            occurredAt: '2026-11-20T09:30',
+            note: 'Đã hướng dẫn 2 người',
+          },
+        ],
       },
     });
     expect(logged.data!.logAssists.entries[0].outcome).toBe('CREATED');
     const id = logged.data!.logAssists.entries[0].entryId;
 
-    expect(refusal(await assistLead.gql(AMEND, { id, input: { note: 'Đã hướng dẫn 3 người', reason: `Sai số người; ${CCCD}` } }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['input', 'reason']] });
-    expect(refusal(await assistLead.gql(AMEND, { id, input: { note: `Đã hướng dẫn, ${PHONE}`, reason: 'Bổ sung ghi chú' } }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['input', 'note']] });
+    expect(refusal(await assistLead.gql(AMEND, { id, input: { note: 'Đã hướng dẫn 3 người', reason: `Sai số người; ${CCCD}` } }))).toEqual({
+      data: null,
+      code: 'BAD_USER_INPUT',
+      fields: [['input', 'reason']],
+    });
+    expect(refusal(await assistLead.gql(AMEND, { id, input: { note: `Đã hướng dẫn, ${PHONE}`, reason: 'Bổ sung ghi chú' } }))).toEqual({
+      data: null,
+      code: 'BAD_USER_INPUT',
+      fields: [['input', 'note']],
+    });
     expect(refusal(await assistLead.gql(VOID, { id, reason: `Ghi trùng, ${CMND}` }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['reason']] });
-    const [row] = await t.db.query<{ version: number; note: string; status: string; void_reason: string | null }>(`SELECT version, note, status, void_reason FROM assist_entry WHERE id = $1`, [id]);
+    const [row] = await t.db.query<{ version: number; note: string; status: string; void_reason: string | null }>(
+      `SELECT version, note, status, void_reason FROM assist_entry WHERE id = $1`,
+      [id],
+    );
     expect(row).toEqual({ version: 1, note: 'Đã hướng dẫn 2 người', status: 'valid', void_reason: null });
     expect(await t.db.query(`SELECT 1 FROM audit_event WHERE object_id = $1 AND operation IN ('assist.amend', 'assist.void')`, [id])).toHaveLength(0);
 

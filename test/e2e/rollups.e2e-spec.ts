@@ -60,8 +60,15 @@ describe('coverage rollups across the 2025 reform', () => {
     return res.data!.coverage;
   };
   /** Waits until every change written so far is counted (the worker consumes the events through BullMQ). */
-  const settled = () => eventually(async () => (await t.db.query<{ n: string }>(`SELECT count(*) AS n FROM change_event WHERE processed_at IS NULL`))[0].n === '0', 20_000);
-  const entry = (unitId: string, household: Record<string, string>, occurredAt: string, services: Record<string, string>[] = [{ service: 'VNEID_ACCOUNT', outcome: 'DONE' }], volunteer = memberId) => ({
+  const settled = () =>
+    eventually(async () => (await t.db.query<{ n: string }>(`SELECT count(*) AS n FROM change_event WHERE processed_at IS NULL`))[0].n === '0', 20_000);
+  const entry = (
+    unitId: string,
+    household: Record<string, string>,
+    occurredAt: string,
+    services: Record<string, string>[] = [{ service: 'VNEID_ACCOUNT', outcome: 'DONE' }],
+    volunteer = memberId,
+  ) => ({
     clientId: randomUUID(),
     household,
     unitId,
@@ -95,7 +102,9 @@ describe('coverage rollups across the 2025 reform', () => {
     const batch = [
       // Before the reform, under the old residential group: households H1, H2, H3 (H1 twice in May).
       entry(oldUnitId, { address: '1 Hà Huy Tập', headName: 'Hộ Một' }, '2025-05-10T08:00'),
-      entry(oldUnitId, { address: '1 Ha Huy Tap', headName: 'HO MOT' }, '2025-05-20T08:00', [{ service: 'VNEID_LEVEL_2', outcome: 'FOLLOW_UP', reason: 'NO_SMARTPHONE' }]),
+      entry(oldUnitId, { address: '1 Ha Huy Tap', headName: 'HO MOT' }, '2025-05-20T08:00', [
+        { service: 'VNEID_LEVEL_2', outcome: 'FOLLOW_UP', reason: 'NO_SMARTPHONE' },
+      ]),
       entry(oldUnitId, { address: '2 Hà Huy Tập', headName: 'Hộ Hai' }, '2025-06-02T08:00'),
       entry(oldUnitId, { address: '3 Hà Huy Tập', headName: 'Hộ Ba' }, '2025-06-03T08:00'),
       // After it, under the new residential group: H1 again (settling its follow-up) and H4; and one at the new commune's level: H5.
@@ -111,7 +120,9 @@ describe('coverage rollups across the 2025 reform', () => {
       [groupId, batch],
       [ward.group_id, [entry(newCommuneId, { address: '5 Hà Huy Tập', headName: 'Hộ Năm' }, '2026-10-07T08:00', undefined, ward.member_id)]],
     ] as const) {
-      const res = await t.gql<{ logAssists: { created: number; entries: { entryId: string; problems: unknown[] }[] } }>(LOG, { input: { groupId: group, entries } });
+      const res = await t.gql<{ logAssists: { created: number; entries: { entryId: string; problems: unknown[] }[] } }>(LOG, {
+        input: { groupId: group, entries },
+      });
       expect(res.data!.logAssists.entries.flatMap((e) => e.problems)).toEqual([]);
       entryIds.push(...res.data!.logAssists.entries.map((e) => e.entryId));
     }
@@ -126,7 +137,16 @@ describe('coverage rollups across the 2025 reform', () => {
     const after = await report({ code: '48', level: 'COMMUNE', period: 'CUMULATIVE', to: '2026-11-20', geo: '2026-11-20' });
     const thanhKhe = after.rows.find((r) => r.unit.code === '20209')!;
     // Households: the counts of the commune's own (post-reform) units come first; the old wards' are for the old tree.
-    expect(thanhKhe).toMatchObject({ householdsReached: 5, householdsReachedToDate: 5, entries: 7, activeVolunteers: 2, followUpsOpen: 0, apportioned: false, households: 40, coveragePercent: 12.5 });
+    expect(thanhKhe).toMatchObject({
+      householdsReached: 5,
+      householdsReachedToDate: 5,
+      entries: 7,
+      activeVolunteers: 2,
+      followUpsOpen: 0,
+      apportioned: false,
+      households: 40,
+      coveragePercent: 12.5,
+    });
     expect(sum(after.rows, (r) => r.householdsReached)).toBe(5);
 
     const before = await report({ code: '48', level: 'COMMUNE', period: 'CUMULATIVE', to: '2026-11-20', geo: '2025-06-30' });
@@ -150,9 +170,12 @@ describe('coverage rollups across the 2025 reform', () => {
     const thanhKhe = async () => (await report(question)).rows.find((r) => r.unit.code === '20209')!;
     expect(await thanhKhe()).toMatchObject({ households: 40, coveragePercent: 12.5 });
     const [rg] = await t.db.query<{ code: string }>(`SELECT code FROM admin_unit WHERE id = $1`, [newUnitId]);
-    const imported = await t.gql<{ importHouseholdCounts: { created: number } }>(`mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { created } }`, {
-      csv: `unit_code,as_of,households\n${rg.code},2026-11-25,80\n`,
-    });
+    const imported = await t.gql<{ importHouseholdCounts: { created: number } }>(
+      `mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { created } }`,
+      {
+        csv: `unit_code,as_of,households\n${rg.code},2026-11-25,80\n`,
+      },
+    );
     expect(imported.data!.importHouseholdCounts.created).toBe(1);
     expect(await thanhKhe()).toMatchObject({ households: 80, coveragePercent: 6.3 });
     // A question that ends before the new count still takes the one in force then.
@@ -167,7 +190,13 @@ describe('coverage rollups across the 2025 reform', () => {
       ['2025-07-01', 0, 3, 1, 0],
     ]);
     const weeks = await report({ code: '20209', level: 'COMMUNE', period: 'WEEK', from: '2026-10-05', to: '2026-10-11' });
-    expect(weeks.rows[0]).toMatchObject({ periodStart: '2026-10-05', periodEnd: '2026-10-11', householdsReached: 3, householdsReachedToDate: 5, followUpsOpen: 0 });
+    expect(weeks.rows[0]).toMatchObject({
+      periodStart: '2026-10-05',
+      periodEnd: '2026-10-11',
+      householdsReached: 3,
+      householdsReachedToDate: 5,
+      followUpsOpen: 0,
+    });
     const days = await report({ code: '20209', level: 'RESIDENTIAL_GROUP', period: 'DAY', from: '2026-10-05', to: '2026-10-06' });
     const rg = days.rows.filter((r) => r.householdsReached > 0);
     expect(rg.map((r) => [r.periodStart, r.householdsReached, r.householdsReachedToDate])).toEqual([
@@ -200,23 +229,45 @@ describe('coverage rollups across the 2025 reform', () => {
   });
 
   it('counts held sessions, people trained and the volunteers who worked at them', async () => {
-    const planned = await officer.gql<{ planSession: { id: string } }>(
-      `mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`,
-      { input: { groupId, unitId: newUnitId, title: 'Kích hoạt VNeID mức 2', topics: ['vneid'], startsAt: '2027-01-05T08:00', endsAt: '2027-01-05T10:00', place: 'Nhà văn hóa tổ 1', capacity: 40, audience: ['RESIDENTS'] } },
-    );
+    const planned = await officer.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
+      input: {
+        groupId,
+        unitId: newUnitId,
+        title: 'Kích hoạt VNeID mức 2',
+        topics: ['vneid'],
+        startsAt: '2027-01-05T08:00',
+        endsAt: '2027-01-05T10:00',
+        place: 'Nhà văn hóa tổ 1',
+        capacity: 40,
+        audience: ['RESIDENTS'],
+      },
+    });
     expect(planned.errors).toBeUndefined();
     const sessionId = planned.data!.planSession.id;
-    const helper = (await t.db.query<{ member_id: string }>(`SELECT member_id FROM membership WHERE group_id = $1 AND to_date IS NULL AND member_id <> $2 LIMIT 1`, [groupId, memberId]))[0];
-    const assigned = await officer.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: TRAINER }) { id } }`, {
-      s: sessionId,
-      m: helper.member_id,
+    const helper = (
+      await t.db.query<{ member_id: string }>(`SELECT member_id FROM membership WHERE group_id = $1 AND to_date IS NULL AND member_id <> $2 LIMIT 1`, [
+        groupId,
+        memberId,
+      ])
+    )[0];
+    const assigned = await officer.gql<{ assignMember: { id: string } }>(
+      `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: TRAINER }) { id } }`,
+      {
+        s: sessionId,
+        m: helper.member_id,
+      },
+    );
+    await officer.gql(`mutation($id: UUID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`, {
+      id: assigned.data!.assignMember.id,
     });
-    await officer.gql(`mutation($id: UUID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`, { id: assigned.data!.assignMember.id });
     // The session took place on 2026-10-20 (moved into the past directly: a new plan must be in the future).
     await t.db.query(`UPDATE training_session SET starts_at = '2026-10-20T01:00:00Z', ends_at = '2026-10-20T03:00:00Z' WHERE id = $1`, [sessionId]);
-    const logged = await officer.gql(`mutation($id: UUID!) { logAttendance(sessionId: $id, input: { femaleUnder35: 3, female35To59: 4, female60Plus: 5, maleUnder35: 1, male35To59: 2, male60Plus: 6, total: 22, practicalSteps: [{ topic: "vneid", completed: 9 }] }) { status } }`, {
-      id: sessionId,
-    });
+    const logged = await officer.gql(
+      `mutation($id: UUID!) { logAttendance(sessionId: $id, input: { femaleUnder35: 3, female35To59: 4, female60Plus: 5, maleUnder35: 1, male35To59: 2, male60Plus: 6, total: 22, practicalSteps: [{ topic: "vneid", completed: 9 }] }) { status } }`,
+      {
+        id: sessionId,
+      },
+    );
     expect(logged.errors).toBeUndefined();
     await settled();
     const month = (await report({ code: '20209', level: 'COMMUNE', period: 'MONTH', from: '2026-10-01', to: '2026-10-31' }, officer)).rows[0];
@@ -254,11 +305,14 @@ describe('coverage rollups across the 2025 reform', () => {
     };
     const xlsx = await make('XLSX');
     expect(xlsx.filename).toMatch(/^bao-phu-thanh-pho-da-nang-month-2026-10-31\.xlsx$/);
-    const file = await request(xlsx.downloadUrl.replace(/^https?:\/\/[^/]+/, t.url)).get('').buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const file = await request(xlsx.downloadUrl.replace(/^https?:\/\/[^/]+/, t.url))
+      .get('')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(file.status).toBe(200);
     expect(file.headers['content-disposition']).toContain('attachment');
     const book = new ExcelJS.Workbook();
@@ -315,7 +369,8 @@ describe('coverage rollups across the 2025 reform', () => {
       expect(scheduler).toMatchObject({ pattern: '30 2 * * *', tz: 'Asia/Ho_Chi_Minh' });
       expect(scheduler!.template?.opts?.attempts).toBe(1);
       const cell = async () =>
-        (await t.db.query<{ households: number }>(`SELECT households FROM rollup_cell WHERE grain = 'A' AND basis = 0 AND unit_id = $1`, [newCommuneId]))[0].households;
+        (await t.db.query<{ households: number }>(`SELECT households FROM rollup_cell WHERE grain = 'A' AND basis = 0 AND unit_id = $1`, [newCommuneId]))[0]
+          .households;
       const households = await cell();
       await t.db.query(`UPDATE rollup_cell SET households = households + 5 WHERE grain = 'A' AND basis = 0 AND unit_id = $1`, [newCommuneId]);
       // The job as the scheduler makes it, on the reports queue (handed over through the outbox here).
@@ -392,7 +447,9 @@ describe('coverage rollups across the 2025 reform', () => {
     // More records in the old residential group (before the reform) and the new one: the projector keeps the mapped cells.
     const more = [
       entry(oldUnitId, { address: '6 Hà Huy Tập', headName: 'Hộ Sáu' }, '2025-03-03T08:00'),
-      entry(oldUnitId, { address: '2 Hà Huy Tập', headName: 'Hộ Hai' }, '2025-06-20T08:00', [{ service: 'PORTAL_ACCOUNT', outcome: 'FOLLOW_UP', reason: 'NO_SMARTPHONE' }]),
+      entry(oldUnitId, { address: '2 Hà Huy Tập', headName: 'Hộ Hai' }, '2025-06-20T08:00', [
+        { service: 'PORTAL_ACCOUNT', outcome: 'FOLLOW_UP', reason: 'NO_SMARTPHONE' },
+      ]),
       entry(newUnitId, { address: '7 Hà Huy Tập', headName: 'Hộ Bảy' }, '2026-10-08T08:00'),
     ];
     const res = await t.gql<{ logAssists: { created: number } }>(LOG, { input: { groupId, entries: more } });
@@ -502,7 +559,10 @@ describe('coverage rollups across the 2025 reform', () => {
       ['2025-07-01', true],
     ]);
     // The old districts: nothing apportioned in March 2025, nor in the second quarter (Hòa Liên was whole then).
-    for (const [period, from, to] of [['MONTH', '2025-03-01', '2025-03-31'], ['QUARTER', '2025-04-01', '2025-06-30']]) {
+    for (const [period, from, to] of [
+      ['MONTH', '2025-03-01', '2025-03-31'],
+      ['QUARTER', '2025-04-01', '2025-06-30'],
+    ]) {
       const districts = await ask('48', period, from, to, before, 'DISTRICT');
       expect(districts.rows.length).toBeGreaterThanOrEqual(5);
       expect(districts.rows.filter((r) => r.apportioned)).toEqual([]);
@@ -510,12 +570,17 @@ describe('coverage rollups across the 2025 reform', () => {
 
     // Day, month and quarter answers agree: a month is apportioned exactly when one of its days is, a quarter when one of its months is.
     const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
-    for (const [days, months] of [[hvDays, await ask('20194', 'MONTH', '2025-06-01', '2025-08-31')], [hlDays, await ask('20296', 'MONTH', '2025-06-01', '2025-08-31', before)]]) {
-      for (const m of months.rows) expect([m.periodStart, m.apportioned]).toEqual([m.periodStart, days.rows.some((d) => monthOf(d.periodStart) === m.periodStart && d.apportioned)]);
+    for (const [days, months] of [
+      [hvDays, await ask('20194', 'MONTH', '2025-06-01', '2025-08-31')],
+      [hlDays, await ask('20296', 'MONTH', '2025-06-01', '2025-08-31', before)],
+    ]) {
+      for (const m of months.rows)
+        expect([m.periodStart, m.apportioned]).toEqual([m.periodStart, days.rows.some((d) => monthOf(d.periodStart) === m.periodStart && d.apportioned)]);
     }
     const quarterMonths = await ask('20194', 'MONTH', '2025-04-01', '2025-09-30');
     const quarters = await ask('20194', 'QUARTER', '2025-04-01', '2025-09-30');
-    for (const q of quarters.rows) expect(q.apportioned).toBe(quarterMonths.rows.some((m) => m.periodStart >= q.periodStart && m.periodStart <= q.periodEnd && m.apportioned));
+    for (const q of quarters.rows)
+      expect(q.apportioned).toBe(quarterMonths.rows.some((m) => m.periodStart >= q.periodStart && m.periodStart <= q.periodEnd && m.apportioned));
 
     // The same flags from the mapped cells and from the sources' facts.
     const [{ signature }] = await t.db.query<{ signature: string }>(`SELECT signature FROM rollup_geography`);

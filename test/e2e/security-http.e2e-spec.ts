@@ -44,7 +44,9 @@ describe('security over HTTP: errors outside GraphQL, query cost (test mode)', (
   afterAll(async () => t?.close());
 
   it('answers a body above MAX_REQUEST_BYTES with 413 JSON, not an HTML stack trace', async () => {
-    const res = await request(t.url).post('/graphql').send({ query: '{ version }', variables: { pad: 'x'.repeat(1_100_000) } });
+    const res = await request(t.url)
+      .post('/graphql')
+      .send({ query: '{ version }', variables: { pad: 'x'.repeat(1_100_000) } });
     expectJsonError(res, 413, 'PAYLOAD_TOO_LARGE');
     expect((JSON.parse(res.text) as ErrorBody).errors![0].message).toContain('1000000 bytes');
   });
@@ -56,8 +58,16 @@ describe('security over HTTP: errors outside GraphQL, query cost (test mode)', (
   });
 
   it('answers Express-level refusals as JSON: unsupported charset or encoding, unknown routes, URIs that do not decode', async () => {
-    expectJsonError(await request(t.url).post('/graphql').set('content-type', 'application/json; charset=klingon-1').send('{"query":"{ version }"}'), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectJsonError(await request(t.url).post('/graphql').set({ 'content-type': 'application/json', 'content-encoding': 'bogus' }).send('{}'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectJsonError(
+      await request(t.url).post('/graphql').set('content-type', 'application/json; charset=klingon-1').send('{"query":"{ version }"}'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expectJsonError(
+      await request(t.url).post('/graphql').set({ 'content-type': 'application/json', 'content-encoding': 'bogus' }).send('{}'),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     expectJsonError(await request(t.url).post('/no-such-route').send({ a: 1 }), 404, 'NOT_FOUND');
     expectJsonError(await request(t.url).patch('/calendar/x.ics').send({}), 404, 'NOT_FOUND');
     expectJsonError(await request(t.url).get('/exports/%E0%A4%A'), 400, 'BAD_USER_INPUT');
@@ -91,7 +101,8 @@ describe('security over HTTP: errors outside GraphQL, query cost (test mode)', (
   });
 
   it('refuses 2,000 aliased exportCoverage: no export is created, no job queued', async () => {
-    const count = async () => (await t.db.query<{ n: string }>(`SELECT (SELECT count(*) FROM coverage_export) + (SELECT count(*) FROM outbox_message) AS n`))[0].n;
+    const count = async () =>
+      (await t.db.query<{ n: string }>(`SELECT (SELECT count(*) FROM coverage_export) + (SELECT count(*) FROM outbox_message) AS n`))[0].n;
     const before = await count();
     const res = await t.gql(`mutation { ${aliased(2000, EXPORT)} }`);
     expect(res.status).toBe(400);
@@ -102,7 +113,9 @@ describe('security over HTTP: errors outside GraphQL, query cost (test mode)', (
   });
 
   it('refuses a handful of aliases of an expensive field spread over fragments', async () => {
-    const res = await t.gql(`query { a0: ${TREND} ...F ... on Query { a1: ${TREND} a2: ${TREND} } } fragment F on Query { b0: ${TREND} b1: ${TREND} b2: ${TREND} }`);
+    const res = await t.gql(
+      `query { a0: ${TREND} ...F ... on Query { a1: ${TREND} a2: ${TREND} } } fragment F on Query { b0: ${TREND} b1: ${TREND} b2: ${TREND} }`,
+    );
     expect(res.errors![0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX' });
     expect(res.errors![0].message).toContain('Query.coverageTrend 6 times');
   });
@@ -130,7 +143,13 @@ describe('security over HTTP in production', () => {
   });
 
   it('answers errors outside GraphQL as JSON, as in the other modes', async () => {
-    expectJsonError(await request(t.url).post('/graphql').send({ query: '{ version }', variables: { pad: 'x'.repeat(5000) } }), 413, 'PAYLOAD_TOO_LARGE');
+    expectJsonError(
+      await request(t.url)
+        .post('/graphql')
+        .send({ query: '{ version }', variables: { pad: 'x'.repeat(5000) } }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     expectJsonError(await request(t.url).post('/graphql').set('content-type', 'application/json').send('{"query": '), 400, 'BAD_USER_INPUT');
     expectJsonError(await request(t.url).put('/health/ready').send({}), 404, 'NOT_FOUND');
     expect((await request(t.url).get('/health/live')).body).toEqual({ status: 'ok' });

@@ -52,7 +52,12 @@ describe('security: write paths, references, links and tokens stay inside their 
     await loadDemoCity(t.app.get(DataSource));
     const unit = async (code: string) => (await t.gql<{ unit: { id: string } }>(`query($c: String!) { unit(code: $c) { id } }`, { c: code })).data!.unit.id;
     const group = async (unitId: string, name: string) =>
-      (await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`, { u: unitId, n: name })).data!.createGroup.id;
+      (
+        await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!, $n: String!) { createGroup(input: { unitId: $u, name: $n }) { id } }`, {
+          u: unitId,
+          n: name,
+        })
+      ).data!.createGroup.id;
     A.unitId = await unit('20194');
     B.unitId = await unit('20197');
     A.groupId = await group(A.unitId, 'Tổ an ninh A');
@@ -60,7 +65,16 @@ describe('security: write paths, references, links and tokens stay inside their 
     A.memberId = await addMember(A.groupId, 'Nguyễn Văn Á');
     B.memberId = await addMember(B.groupId, 'Trần Thị Bê');
     const planned = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
-      input: { groupId: B.groupId, unitId: B.unitId, title: 'Buổi của phường B', topics: ['vneid'], startsAt: new Date(Date.now() + 5 * 86_400_000).toISOString(), endsAt: new Date(Date.now() + 5 * 86_400_000 + 3_600_000).toISOString(), place: 'Nhà văn hóa', capacity: 30 },
+      input: {
+        groupId: B.groupId,
+        unitId: B.unitId,
+        title: 'Buổi của phường B',
+        topics: ['vneid'],
+        startsAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
+        endsAt: new Date(Date.now() + 5 * 86_400_000 + 3_600_000).toISOString(),
+        place: 'Nhà văn hóa',
+        capacity: 30,
+      },
     });
     B.sessionId = planned.data!.planSession.id;
     officerA = await createUser(t, { email: 'can-bo.a@cdtg.test', role: Role.WardOfficer, unitCode: '20194' });
@@ -74,29 +88,46 @@ describe('security: write paths, references, links and tokens stay inside their 
   });
 
   async function addMember(groupId: string, fullName: string, number = phone()): Promise<string> {
-    const res = await t.gql<{ createMember: { id: string } }>(`mutation($g: UUID!, $n: String!, $p: String!) { createMember(input: { groupId: $g, fullName: $n, phone: $p }) { id } }`, {
-      g: groupId,
-      n: fullName,
-      p: number,
-    });
+    const res = await t.gql<{ createMember: { id: string } }>(
+      `mutation($g: UUID!, $n: String!, $p: String!) { createMember(input: { groupId: $g, fullName: $n, phone: $p }) { id } }`,
+      {
+        g: groupId,
+        n: fullName,
+        p: number,
+      },
+    );
     expect(res.errors).toBeUndefined();
     return res.data!.createMember.id;
   }
-  const linkFor = async (address: string, count = 1) => tokenIn((await eventually(() => smtp.to(address).length >= count && smtp.to(address), 20_000))[count - 1].parsed.text!)!;
+  const linkFor = async (address: string, count = 1) =>
+    tokenIn((await eventually(() => smtp.to(address).length >= count && smtp.to(address), 20_000))[count - 1].parsed.text!)!;
   const grantsOf = async (email: string) =>
-    (await t.db.query<{ role: string }>(`SELECT g.role FROM role_grant g JOIN user_account u ON u.id = g.user_id WHERE u.email = $1 AND g.revoked_at IS NULL ORDER BY g.role`, [email])).map((r) => r.role);
+    (
+      await t.db.query<{ role: string }>(
+        `SELECT g.role FROM role_grant g JOIN user_account u ON u.id = g.user_id WHERE u.email = $1 AND g.revoked_at IS NULL ORDER BY g.role`,
+        [email],
+      )
+    ).map((r) => r.role);
 
   it("refuses to re-invite someone else's pending invitee (even an ADMIN one): nothing changes and the first link still works", async () => {
     const invited = await t.gql(INVITE, { input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Quản trị mới', grants: [{ role: 'ADMIN' }] } });
     expect(invited.errors).toBeUndefined();
     const firstLink = await linkFor('quan-tri.moi@cdtg.test');
 
-    const takeover = await officerA.gql(INVITE, { input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Kẻ chiếm quyền', language: 'EN', grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] } });
+    const takeover = await officerA.gql(INVITE, {
+      input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Kẻ chiếm quyền', language: 'EN', grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] },
+    });
     expect(takeover.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'email'] }] });
     // The department may manage ward officers, but not an ADMIN grant: refused too.
-    expect(codeOf(await department.gql(INVITE, { input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Sở', grants: [{ role: 'WARD_OFFICER', unitCode: '20194' }] } }))).toBe('CONFLICT');
+    expect(
+      codeOf(
+        await department.gql(INVITE, { input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Sở', grants: [{ role: 'WARD_OFFICER', unitCode: '20194' }] } }),
+      ),
+    ).toBe('CONFLICT');
 
-    const [row] = await t.db.query<{ display_name: string; language: string }>(`SELECT display_name, language FROM user_account WHERE email = 'quan-tri.moi@cdtg.test'`);
+    const [row] = await t.db.query<{ display_name: string; language: string }>(
+      `SELECT display_name, language FROM user_account WHERE email = 'quan-tri.moi@cdtg.test'`,
+    );
     expect(row).toEqual({ display_name: 'Quản trị mới', language: 'vi' });
     expect(await grantsOf('quan-tri.moi@cdtg.test')).toEqual(['ADMIN']);
     await new Promise((r) => setTimeout(r, 300));
@@ -107,13 +138,19 @@ describe('security: write paths, references, links and tokens stay inside their 
 
   it('lets the inviter, or whoever manages every grant the invitee holds, send the invitation again, keeping every grant', async () => {
     const email = 'tnv.moi@cdtg.test';
-    expect((await officerA.gql(INVITE, { input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] } })).errors).toBeUndefined();
+    expect(
+      (await officerA.gql(INVITE, { input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] } })).errors,
+    ).toBeUndefined();
     // The inviter again, with one more grant: both kept, a new link.
-    expect((await officerA.gql(INVITE, { input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'GROUP_LEAD', groupId: A.groupId }] } })).errors).toBeUndefined();
+    expect(
+      (await officerA.gql(INVITE, { input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'GROUP_LEAD', groupId: A.groupId }] } })).errors,
+    ).toBeUndefined();
     expect(await grantsOf(email)).toEqual(['GROUP_LEAD', 'VOLUNTEER']);
     // Another ward's officer may not; the department over both wards may.
     expect(codeOf(await officerB.gql(INVITE, { input: { email, displayName: 'Khác', grants: [{ role: 'VOLUNTEER', groupId: B.groupId }] } }))).toBe('CONFLICT');
-    const again = await department.gql<{ inviteUser: { grants: { role: string }[] } }>(INVITE, { input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'VOLUNTEER', groupId: B.groupId }] } });
+    const again = await department.gql<{ inviteUser: { grants: { role: string }[] } }>(INVITE, {
+      input: { email, displayName: 'Tình nguyện viên', grants: [{ role: 'VOLUNTEER', groupId: B.groupId }] },
+    });
     expect(again.errors).toBeUndefined();
     expect(await grantsOf(email)).toEqual(['GROUP_LEAD', 'VOLUNTEER', 'VOLUNTEER']);
     // Only the last link works.
@@ -123,20 +160,38 @@ describe('security: write paths, references, links and tokens stay inside their 
   });
 
   it("binds an invited account only to a member in the inviter's scope, and a member to one account", async () => {
-    const other = await officerA.gql(INVITE, { input: { email: 'gia-mao@cdtg.test', displayName: 'Giả mạo', memberId: B.memberId, grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] } });
+    const other = await officerA.gql(INVITE, {
+      input: { email: 'gia-mao@cdtg.test', displayName: 'Giả mạo', memberId: B.memberId, grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] },
+    });
     expect(codeOf(other)).toBe('FORBIDDEN');
     expect(await t.db.query(`SELECT 1 FROM user_account WHERE email = 'gia-mao@cdtg.test'`)).toHaveLength(0);
 
-    const own = await officerA.gql(INVITE, { input: { email: 'thanh-vien.a@cdtg.test', displayName: 'Nguyễn Văn Á', memberId: A.memberId, grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] } });
+    const own = await officerA.gql(INVITE, {
+      input: { email: 'thanh-vien.a@cdtg.test', displayName: 'Nguyễn Văn Á', memberId: A.memberId, grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] },
+    });
     expect(own.errors).toBeUndefined();
-    const second = await officerA.gql(INVITE, { input: { email: 'nick-thu-hai@cdtg.test', displayName: 'Á', memberId: A.memberId, grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] } });
+    const second = await officerA.gql(INVITE, {
+      input: { email: 'nick-thu-hai@cdtg.test', displayName: 'Á', memberId: A.memberId, grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] },
+    });
     expect(second.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'memberId'] }] });
   });
 
   it('parses every id once: the spellings PostgreSQL accepts are one id, and do not slip past the access rule', async () => {
     const log = async (groupId: string, memberId: string, unitId: string) => {
       const res = await t.gql<{ logAssists: { entries: { entryId: string }[] } }>(LOG, {
-        input: { groupId, entries: [{ clientId: randomUUID(), household: { address: `${++phones} Nguyễn Tất Thành`, headName: 'Lê Văn Hộ' }, unitId, services: [{ service: 'VNEID_LEVEL_2', outcome: 'DONE' }], volunteerIds: [memberId], occurredAt: new Date(Date.now() - 60_000).toISOString() }] },
+        input: {
+          groupId,
+          entries: [
+            {
+              clientId: randomUUID(),
+              household: { address: `${++phones} Nguyễn Tất Thành`, headName: 'Lê Văn Hộ' },
+              unitId,
+              services: [{ service: 'VNEID_LEVEL_2', outcome: 'DONE' }],
+              volunteerIds: [memberId],
+              occurredAt: new Date(Date.now() - 60_000).toISOString(),
+            },
+          ],
+        },
       });
       return res.data!.logAssists.entries[0].entryId;
     };
@@ -177,7 +232,9 @@ describe('security: write paths, references, links and tokens stay inside their 
     expect(res.errors).toBeUndefined();
     expect(res.data!.logAssists.created).toBe(0);
     for (const e of res.data!.logAssists.entries) expect(e.problems).toEqual([expect.objectContaining({ path: expect.arrayContaining(['sessionId']) })]);
-    await expect(t.db.query(`UPDATE assist_entry SET session_id = $1 WHERE id = (SELECT id FROM assist_entry LIMIT 1)`, [randomUUID()])).rejects.toThrow(/foreign key/);
+    await expect(t.db.query(`UPDATE assist_entry SET session_id = $1 WHERE id = (SELECT id FROM assist_entry LIMIT 1)`, [randomUUID()])).rejects.toThrow(
+      /foreign key/,
+    );
   });
 
   it('keeps link tokens out of the database and out of headers: rows name the token, never hold it', async () => {
@@ -215,9 +272,14 @@ describe('security: write paths, references, links and tokens stay inside their 
 
     // An export asked for by an officer, downloaded, then the officer is disabled.
     const officer = await createUser(t, { email: 'xuat-file@cdtg.test', role: Role.WardOfficer, unitCode: '20194' });
-    const asked = await officer.gql<{ exportCoverage: { id: string } }>(`mutation { exportCoverage(unitCode: "20194", level: COMMUNE, period: MONTH, format: CSV) { id } }`);
+    const asked = await officer.gql<{ exportCoverage: { id: string } }>(
+      `mutation { exportCoverage(unitCode: "20194", level: COMMUNE, period: MONTH, format: CSV) { id } }`,
+    );
     const url = await eventually(async () => {
-      const res = await officer.gql<{ coverageExport: { status: string; downloadUrl: string | null } }>(`query($id: UUID!) { coverageExport(id: $id) { status downloadUrl } }`, { id: asked.data!.exportCoverage.id });
+      const res = await officer.gql<{ coverageExport: { status: string; downloadUrl: string | null } }>(
+        `query($id: UUID!) { coverageExport(id: $id) { status downloadUrl } }`,
+        { id: asked.data!.exportCoverage.id },
+      );
       return res.data?.coverageExport.status === 'READY' && res.data.coverageExport.downloadUrl;
     });
     const path = url.replace(/^https?:\/\/[^/]+/, '');
@@ -226,7 +288,7 @@ describe('security: write paths, references, links and tokens stay inside their 
     expect((await request(t.url).get(path)).status).toBe(404);
   });
 
-  it("does not tell an officer whether a phone number belongs to an active member outside their area", async () => {
+  it('does not tell an officer whether a phone number belongs to an active member outside their area', async () => {
     const [{ phone: theirs }] = await t.db.query<{ phone: string }>(`SELECT phone FROM member WHERE id = $1`, [B.memberId]);
     const [{ phone: ours }] = await t.db.query<{ phone: string }>(`SELECT phone FROM member WHERE id = $1`, [A.memberId]);
     const CREATE = `mutation($g: UUID!, $p: String!) { createMember(input: { groupId: $g, fullName: "Người mới", phone: $p }) { id } }`;

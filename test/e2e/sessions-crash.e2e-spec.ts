@@ -60,26 +60,45 @@ describe('sessions: a worker killed mid-send', () => {
     expect(units.data).toEqual({ importUnits: { created: 2 } });
     const unit = await t.gql<{ unit: { id: string } }>(`{ unit(code: "96001") { id } }`);
     const unitId = unit.data!.unit.id;
-    const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ công nghệ số Thử Nghiệm" }) { id } }`, { u: unitId });
+    const group = await t.gql<{ createGroup: { id: string } }>(
+      `mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ công nghệ số Thử Nghiệm" }) { id } }`,
+      { u: unitId },
+    );
     const groupId = group.data!.createGroup.id;
     const start = new Date(Date.now() + 5 * 86_400_000);
     const session = await t.gql<{ planSession: { id: string } }>(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
-      input: { groupId, unitId, title: 'Buổi thử sự cố', topics: ['vneid'], startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3600_000).toISOString(), place: 'Hội trường', capacity: 30, trainerSlots: 3 },
+      input: {
+        groupId,
+        unitId,
+        title: 'Buổi thử sự cố',
+        topics: ['vneid'],
+        startsAt: start.toISOString(),
+        endsAt: new Date(start.getTime() + 3600_000).toISOString(),
+        place: 'Hội trường',
+        capacity: 30,
+        trainerSlots: 3,
+      },
     });
     expect(session.errors).toBeUndefined();
     const names = ['Hồ Thị Hạnh', 'Đặng Văn Hùng', 'Bùi Thị Lan'];
     const keys: string[] = [];
     for (const [i, fullName] of names.entries()) {
-      const member = await t.gql<{ createMember: { id: string } }>(`mutation($g: UUID!, $n: String!, $p: String!, $e: String!) { createMember(input: { groupId: $g, fullName: $n, phone: $p, email: $e }) { id } }`, {
-        g: groupId,
-        n: fullName,
-        p: `0912 500 00${i}`,
-        e: `tnv${i}@example.vn`,
-      });
-      const assigned = await t.gql<{ assignMember: { id: string } }>(`mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: TRAINER }) { id } }`, {
-        s: session.data!.planSession.id,
-        m: member.data!.createMember.id,
-      });
+      const member = await t.gql<{ createMember: { id: string } }>(
+        `mutation($g: UUID!, $n: String!, $p: String!, $e: String!) { createMember(input: { groupId: $g, fullName: $n, phone: $p, email: $e }) { id } }`,
+        {
+          g: groupId,
+          n: fullName,
+          p: `0912 500 00${i}`,
+          e: `tnv${i}@example.vn`,
+        },
+      );
+      const assigned = await t.gql<{ assignMember: { id: string } }>(
+        `mutation($s: UUID!, $m: UUID!) { assignMember(input: { sessionId: $s, memberId: $m, role: TRAINER }) { id } }`,
+        {
+          s: session.data!.planSession.id,
+          m: member.data!.createMember.id,
+        },
+      );
       keys.push(`assignment:${assigned.data!.assignMember.id}`);
     }
     // Written, not sent: no worker runs yet.

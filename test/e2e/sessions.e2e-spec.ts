@@ -47,7 +47,9 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     queue = new Queue('sessions', { connection: { url: REDIS_URL }, prefix: t.queuePrefix });
 
     // A group of Phường Hải Châu (founded under a pre-2025 unit: sessions are held in the new commune).
-    const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(`{ groups(first: 1, filter: { unitCode: "20242" }) { edges { node { id } } } }`);
+    const groups = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(
+      `{ groups(first: 1, filter: { unitCode: "20242" }) { edges { node { id } } } }`,
+    );
     groupId = groups.data!.groups.edges[0].node.id;
     const children = await t.gql<{ unitChildren: { id: string; kind: string }[] }>(`{ unitChildren(code: "20242") { id kind } }`);
     placeId = children.data!.unitChildren.find((u) => u.kind === 'RESIDENTIAL_GROUP')!.id;
@@ -63,7 +65,9 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     members.binh = await add(groupId, 'Trần Thị Bình', '0905 400 002', 'binh@example.vn', ['online_payment']);
     members.chi = await add(groupId, 'Lê Thị Chi', '0905 400 003', null, ['vneid']);
     members.dung = await add(groupId, 'Phạm Minh Dũng', '0905 400 004', null, ['vneid']);
-    const elsewhere = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(`{ groups(first: 1, filter: { unitCode: "20194" }) { edges { node { id } } } }`);
+    const elsewhere = await t.gql<{ groups: { edges: { node: { id: string } }[] } }>(
+      `{ groups(first: 1, filter: { unitCode: "20194" }) { edges { node { id } } } }`,
+    );
     members.other = await add(elsewhere.data!.groups.edges[0].node.id, 'Võ Văn Khác', '0905 400 005', 'khac@example.vn', ['vneid']);
 
     officer = await createUser(t, { email: 'phuong.haichau@cdtg.test', role: Role.WardOfficer, unitCode: '20242', displayName: 'Cán bộ phường Hải Châu' });
@@ -103,20 +107,56 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
 
   it('plans a session in Vietnam time and refuses bad times, topics and places naming the field', async () => {
     const bad = async (input: Record<string, unknown>) =>
-      errorOf(await lead.gql(PLAN, { input: { groupId, unitId: placeId, title: 'Buổi thử', topics: ['vneid'], startsAt: `${day(5)}T08:00`, endsAt: `${day(5)}T10:00`, place: 'Nhà văn hóa', capacity: 20, ...input } }));
-    expect(await bad({ endsAt: `${day(5)}T07:00` })).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'endsAt'], message: 'must be after the start' }] });
-    expect(await bad({ startsAt: `${day(-1)}T08:00`, endsAt: `${day(-1)}T09:00` })).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'startsAt'], message: 'must be in the future' }] });
+      errorOf(
+        await lead.gql(PLAN, {
+          input: {
+            groupId,
+            unitId: placeId,
+            title: 'Buổi thử',
+            topics: ['vneid'],
+            startsAt: `${day(5)}T08:00`,
+            endsAt: `${day(5)}T10:00`,
+            place: 'Nhà văn hóa',
+            capacity: 20,
+            ...input,
+          },
+        }),
+      );
+    expect(await bad({ endsAt: `${day(5)}T07:00` })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ path: ['input', 'endsAt'], message: 'must be after the start' }],
+    });
+    expect(await bad({ startsAt: `${day(-1)}T08:00`, endsAt: `${day(-1)}T09:00` })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ path: ['input', 'startsAt'], message: 'must be in the future' }],
+    });
     expect(await bad({ startsAt: '05/12/2026 08:00' })).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'startsAt'] }] });
-    expect(await bad({ startsAt: `${day(5)}T25:00` })).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'startsAt'], message: 'is not a real date and time' }] });
+    expect(await bad({ startsAt: `${day(5)}T25:00` })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ path: ['input', 'startsAt'], message: 'is not a real date and time' }],
+    });
     expect(await bad({ topics: ['juggling'] })).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'topics'] }] });
     const otherCommune = await t.gql<{ unit: { id: string } }>(`{ unit(code: "20194") { id } }`);
     // A group lead reaches any place through the group; the place must still lie in the group's commune.
-    expect(await bad({ unitId: otherCommune.data!.unit.id })).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'unitId'], message: 'must lie in the commune the group works in' }] });
+    expect(await bad({ unitId: otherCommune.data!.unit.id })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ path: ['input', 'unitId'], message: 'must lie in the commune the group works in' }],
+    });
     expect(await t.db.query(`SELECT 1 FROM training_session`)).toHaveLength(0);
 
     const session = await plan({ startsAt: `${day(12)}T14:30`, endsAt: `${day(12)}T16:30`, title: 'Bình dân học vụ số cho tiểu thương chợ Hàn' });
-    expect(session).toMatchObject({ status: 'PLANNED', version: 1, startsAt: `${day(12)}T14:30:00+07:00`, endsAt: `${day(12)}T16:30:00+07:00`, unit: { code: expect.any(String) }, topics: [{ code: 'vneid' }, { code: 'online_safety' }] });
-    const [row] = await t.db.query<{ starts_at: Date; group_id: string; unit_id: string; status: string }>(`SELECT starts_at, group_id, unit_id, status FROM training_session WHERE id = $1`, [session.id]);
+    expect(session).toMatchObject({
+      status: 'PLANNED',
+      version: 1,
+      startsAt: `${day(12)}T14:30:00+07:00`,
+      endsAt: `${day(12)}T16:30:00+07:00`,
+      unit: { code: expect.any(String) },
+      topics: [{ code: 'vneid' }, { code: 'online_safety' }],
+    });
+    const [row] = await t.db.query<{ starts_at: Date; group_id: string; unit_id: string; status: string }>(
+      `SELECT starts_at, group_id, unit_id, status FROM training_session WHERE id = $1`,
+      [session.id],
+    );
     expect(row.starts_at.toISOString()).toBe(utcOf(`${day(12)}T14:30`).toISOString()); // stored in UTC
     // An ISO time with an offset is taken as written.
     const iso = await plan({ startsAt: `${day(13)}T01:00:00Z`, endsAt: `${day(13)}T02:00:00Z` });
@@ -133,12 +173,18 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
 
   it('assigns a member: an e-mail in their language arrives with the session as an .ics attachment', async () => {
     const session = await plan({ title: 'Hướng dẫn cài VNeID, thanh toán số' });
-    const res = await officer.gql<{ assignMember: { id: string; status: string; memberName: string } }>(ASSIGN, { s: session.id, m: members.an, role: 'TRAINER' });
+    const res = await officer.gql<{ assignMember: { id: string; status: string; memberName: string } }>(ASSIGN, {
+      s: session.id,
+      m: members.an,
+      role: 'TRAINER',
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data!.assignMember).toMatchObject({ status: 'PENDING', memberName: 'Nguyễn Văn An' });
     const id = res.data!.assignMember.id;
 
-    const [mail] = await eventually(() => smtp.messages.filter((m) => dedupeKey(m) === `assignment:${id}`).length === 1 && smtp.messages.filter((m) => dedupeKey(m) === `assignment:${id}`));
+    const [mail] = await eventually(
+      () => smtp.messages.filter((m) => dedupeKey(m) === `assignment:${id}`).length === 1 && smtp.messages.filter((m) => dedupeKey(m) === `assignment:${id}`),
+    );
     expect(mail.to).toEqual(['an@example.vn']);
     expect(mail.parsed.subject).toContain('Phân công tập huấn: Hướng dẫn cài VNeID, thanh toán số');
     expect(mail.parsed.text).toContain('Vai trò của bạn: Giảng viên');
@@ -147,7 +193,12 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(mail.parsed.html).toContain('<table');
     const calendar = ics(mail);
     expect(calendar).toContain(`UID:session-${session.id}@cdtg`);
-    expect(calendar).toContain(`DTSTART:${utcOf(`${day(10)}T08:00`).toISOString().replace(/[-:]/g, '').replace('.000', '')}`);
+    expect(calendar).toContain(
+      `DTSTART:${utcOf(`${day(10)}T08:00`)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace('.000', '')}`,
+    );
     expect(calendar).toContain('SUMMARY:Hướng dẫn cài VNeID\\, thanh toán số');
     expect(calendar).toContain('STATUS:CONFIRMED');
 
@@ -163,13 +214,15 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
 
     // The member's signed link is kept out of the stored e-mail once sent.
     const stored = await eventually(async () => {
-      const [row] = await t.db.query<{ params: { calendarUrl: string }; status: string }>(`SELECT params, status FROM email_message WHERE dedupe_key = $1`, [`assignment:${id}`]);
+      const [row] = await t.db.query<{ params: { calendarUrl: string }; status: string }>(`SELECT params, status FROM email_message WHERE dedupe_key = $1`, [
+        `assignment:${id}`,
+      ]);
       return row?.status === 'sent' && row;
     });
     expect(stored.params.calendarUrl).toBe('[sent]');
   });
 
-  it('refuses double-booking, a full trainer slot, an inactive member and a member outside the officer\'s scope', async () => {
+  it("refuses double-booking, a full trainer slot, an inactive member and a member outside the officer's scope", async () => {
     const first = await plan({ startsAt: `${day(20)}T08:00`, endsAt: `${day(20)}T10:00`, title: 'Buổi sáng' });
     const overlapping = await plan({ startsAt: `${day(20)}T09:30`, endsAt: `${day(20)}T11:00`, title: 'Buổi chồng giờ' });
     const after = await plan({ startsAt: `${day(20)}T10:00`, endsAt: `${day(20)}T11:00`, title: 'Buổi nối tiếp' });
@@ -209,7 +262,9 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     const delayed = await eventually(async () => queue.getJob(oldJob));
     expect(Math.abs(delayed.timestamp + delayed.delay - (Date.parse(oldStart) - 24 * 3600_000))).toBeLessThan(1000);
 
-    const moved = await lead.gql<{ rescheduleSession: { version: number; startsAt: string; endsAt: string; history: { version: number; startsAt: string; reason: string | null }[] } }>(RESCHEDULE, {
+    const moved = await lead.gql<{
+      rescheduleSession: { version: number; startsAt: string; endsAt: string; history: { version: number; startsAt: string; reason: string | null }[] };
+    }>(RESCHEDULE, {
       id: session.id,
       input: { startsAt: `${day(31)}T14:00`, reason: 'Trùng lịch họp tổ dân phố' },
     });
@@ -262,8 +317,14 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     const job = jobIdOf(JobName.SessionReminder, `${session.id}:${start}`);
     await eventually(async () => queue.getJob(job));
 
-    expect(errorOf(await lead.gql(`mutation($id: UUID!) { cancelSession(id: $id, reason: "") { id } }`, { id: session.id }))).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['reason'] }] });
-    const cancelled = await lead.gql<{ cancelSession: { status: string; cancelReason: string } }>(`mutation($id: UUID!) { cancelSession(id: $id, reason: "Mưa bão, mất điện") { status cancelReason } }`, { id: session.id });
+    expect(errorOf(await lead.gql(`mutation($id: UUID!) { cancelSession(id: $id, reason: "") { id } }`, { id: session.id }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ path: ['reason'] }],
+    });
+    const cancelled = await lead.gql<{ cancelSession: { status: string; cancelReason: string } }>(
+      `mutation($id: UUID!) { cancelSession(id: $id, reason: "Mưa bão, mất điện") { status cancelReason } }`,
+      { id: session.id },
+    );
     expect(cancelled.data!.cancelSession).toEqual({ status: 'CANCELLED', cancelReason: 'Mưa bão, mất điện' });
 
     const [notice] = await eventually(() => mailsWith(`session-cancelled:${a}`).length === 1 && mailsWith(`session-cancelled:${a}`));
@@ -277,17 +338,27 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(mailsWith(`reminder:${a}:`)).toHaveLength(0);
 
     expect(errorOf(await lead.gql(RESCHEDULE, { id: session.id, input: { place: 'Nơi khác' } }))).toMatchObject({ code: 'CONFLICT' });
-    expect(errorOf(await officer.gql(ASSIGN, { s: session.id, m: members.an, role: 'SUPPORTER' }))).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'sessionId'] }] });
+    expect(errorOf(await officer.gql(ASSIGN, { s: session.id, m: members.an, role: 'SUPPORTER' }))).toMatchObject({
+      code: 'CONFLICT',
+      fields: [{ path: ['input', 'sessionId'] }],
+    });
     const events = await t.db.query<{ members: string[] }>(`SELECT members FROM change_event WHERE $1 = ANY(sessions) ORDER BY id DESC LIMIT 1`, [session.id]);
     expect(events[0].members).toEqual([members.binh]);
   });
 
-  it('a volunteer sees their agenda, accepts or declines with a reason; the officer sees the answer; others\' assignments are not found', async () => {
+  it("a volunteer sees their agenda, accepts or declines with a reason; the officer sees the answer; others' assignments are not found", async () => {
     const session = await plan({ startsAt: `${day(15)}T15:00`, endsAt: `${day(15)}T17:00`, title: 'Buổi cho tình nguyện viên' });
     const mine = (await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.dung, role: 'SUPPORTER' })).data!.assignMember.id;
     const theirs = (await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.an, role: 'TRAINER' })).data!.assignMember.id;
 
-    const agenda = await volunteer.gql<{ myAgenda: { calendarFeedUrl: string; weeklyAgendaSubscribed: boolean; member: { fullName: string }; assignments: { id: string; session: { title: string; groupName: string; group: null; assignments: { id: string }[] } }[] } }>(
+    const agenda = await volunteer.gql<{
+      myAgenda: {
+        calendarFeedUrl: string;
+        weeklyAgendaSubscribed: boolean;
+        member: { fullName: string };
+        assignments: { id: string; session: { title: string; groupName: string; group: null; assignments: { id: string }[] } }[];
+      };
+    }>(
       `{ myAgenda { calendarFeedUrl weeklyAgendaSubscribed member { fullName } assignments { id session { title groupName group { id } assignments { id } } } } }`,
     );
     expect(agenda.errors).toBeUndefined();
@@ -299,18 +370,24 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(agenda.data!.myAgenda.calendarFeedUrl).toMatch(new RegExp(`^https://cdtg.danang.test/calendar/${members.dung}\\.ics\\?sig=`));
 
     const RESPOND = `mutation($id: UUID!, $accept: Boolean!, $reason: String) { respondToAssignment(input: { assignmentId: $id, accept: $accept, reason: $reason }) { status reason } }`;
-    expect(errorOf(await volunteer.gql(RESPOND, { id: mine, accept: false }))).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'reason'] }] });
+    expect(errorOf(await volunteer.gql(RESPOND, { id: mine, accept: false }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ path: ['input', 'reason'] }],
+    });
     expect(errorOf(await volunteer.gql(RESPOND, { id: theirs, accept: true }))).toMatchObject({ code: 'NOT_FOUND' });
     expect((await volunteer.gql(RESPOND, { id: mine, accept: true })).data).toEqual({ respondToAssignment: { status: 'ACCEPTED', reason: null } });
-    expect((await volunteer.gql(RESPOND, { id: mine, accept: false, reason: 'Bận đưa con đi khám bệnh' })).data).toEqual({ respondToAssignment: { status: 'DECLINED', reason: 'Bận đưa con đi khám bệnh' } });
+    expect((await volunteer.gql(RESPOND, { id: mine, accept: false, reason: 'Bận đưa con đi khám bệnh' })).data).toEqual({
+      respondToAssignment: { status: 'DECLINED', reason: 'Bận đưa con đi khám bệnh' },
+    });
     // An officer records an answer given by phone.
-    const recorded = await officer.gql(`mutation($id: UUID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`, { id: theirs });
+    const recorded = await officer.gql(`mutation($id: UUID!) { recordAssignmentResponse(input: { assignmentId: $id, accept: true }) { status } }`, {
+      id: theirs,
+    });
     expect(recorded.data).toEqual({ recordAssignmentResponse: { status: 'ACCEPTED' } });
 
-    const seen = await officer.gql<{ session: { assignments: { memberName: string; status: string; reason: string | null; member: { phone: string } | null }[] } }>(
-      `query($id: UUID!) { session(id: $id) { assignments { memberName status reason member { phone } } } }`,
-      { id: session.id },
-    );
+    const seen = await officer.gql<{
+      session: { assignments: { memberName: string; status: string; reason: string | null; member: { phone: string } | null }[] };
+    }>(`query($id: UUID!) { session(id: $id) { assignments { memberName status reason member { phone } } } }`, { id: session.id });
     expect(seen.data!.session.assignments).toEqual([
       { memberName: 'Nguyễn Văn An', status: 'ACCEPTED', reason: null, member: { phone: '+84905400001' } },
       { memberName: 'Phạm Minh Dũng', status: 'DECLINED', reason: 'Bận đưa con đi khám bệnh', member: { phone: '+84905400004' } },
@@ -322,26 +399,46 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
   it('logs attendance after the session (planned → held) and audits corrections', async () => {
     const session = await plan({ title: 'Buổi đã diễn ra', startsAt: `${day(3)}T08:00`, endsAt: `${day(3)}T10:00` });
     const LOG = `mutation($id: UUID!, $input: AttendanceInput!) { logAttendance(sessionId: $id, input: $input) { status attendanceDue attendance { female { under35 from35To59 age60Plus } male { age60Plus } total unclassified practicalSteps { topicCode completed } } } }`;
-    const input = { femaleUnder35: 3, female35To59: 5, female60Plus: 12, maleUnder35: 1, male35To59: 4, male60Plus: 9, practicalSteps: [{ topic: 'vneid', completed: 18 }] };
+    const input = {
+      femaleUnder35: 3,
+      female35To59: 5,
+      female60Plus: 12,
+      maleUnder35: 1,
+      male35To59: 4,
+      male60Plus: 9,
+      practicalSteps: [{ topic: 'vneid', completed: 18 }],
+    };
     expect(errorOf(await lead.gql(LOG, { id: session.id, input }))).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['sessionId'] }] }); // not started yet
 
     // Time passes: the session took place yesterday.
     await t.db.query(`UPDATE training_session SET starts_at = now() - interval '26 hours', ends_at = now() - interval '24 hours' WHERE id = $1`, [session.id]);
-    const due = await lead.gql<{ sessions: { edges: { node: { id: string } }[] } }>(`{ sessions(first: 50, filter: { attendanceDue: true }) { edges { node { id } } } }`);
+    const due = await lead.gql<{ sessions: { edges: { node: { id: string } }[] } }>(
+      `{ sessions(first: 50, filter: { attendanceDue: true }) { edges { node { id } } } }`,
+    );
     expect(due.data!.sessions.edges.map((e) => e.node.id)).toContain(session.id);
 
     expect(errorOf(await lead.gql(LOG, { id: session.id, input: { ...input, total: 10 } }))).toMatchObject({ fields: [{ path: ['input', 'total'] }] });
-    expect(errorOf(await lead.gql(LOG, { id: session.id, input: { ...input, practicalSteps: [{ topic: 'ehealth', completed: 1 }] } }))).toMatchObject({ fields: [{ path: ['input', 'practicalSteps', '0', 'topic'] }] });
+    expect(errorOf(await lead.gql(LOG, { id: session.id, input: { ...input, practicalSteps: [{ topic: 'ehealth', completed: 1 }] } }))).toMatchObject({
+      fields: [{ path: ['input', 'practicalSteps', '0', 'topic'] }],
+    });
     const logged = await lead.gql(LOG, { id: session.id, input: { ...input, total: 36 } });
     expect(logged.data).toEqual({
       logAttendance: {
         status: 'HELD',
         attendanceDue: false,
-        attendance: { female: { under35: 3, from35To59: 5, age60Plus: 12 }, male: { age60Plus: 9 }, total: 36, unclassified: 2, practicalSteps: [{ topicCode: 'vneid', completed: 18 }] },
+        attendance: {
+          female: { under35: 3, from35To59: 5, age60Plus: 12 },
+          male: { age60Plus: 9 },
+          total: 36,
+          unclassified: 2,
+          practicalSteps: [{ topicCode: 'vneid', completed: 18 }],
+        },
       },
     });
     await lead.gql(LOG, { id: session.id, input: { ...input, female60Plus: 13 } });
-    const [row] = await t.db.query(`SELECT status, female_60_plus, participants_total, practical_completions FROM training_session WHERE id = $1`, [session.id]);
+    const [row] = await t.db.query(`SELECT status, female_60_plus, participants_total, practical_completions FROM training_session WHERE id = $1`, [
+      session.id,
+    ]);
     expect(row).toEqual({ status: 'held', female_60_plus: 13, participants_total: 35, practical_completions: { vneid: 18 } });
     const audit = await t.db.query<{ operation: string; before: Record<string, unknown> | null; after: Record<string, unknown> }>(
       `SELECT operation, before, after FROM audit_event WHERE object_id = $1 AND operation LIKE 'session.attendance%' ORDER BY id`,
@@ -356,7 +453,17 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
   it('suggests free members of the commune, ranked by skills, nearness and fairness, and explains each score', async () => {
     const session = await plan({ startsAt: `${day(50)}T08:00`, endsAt: `${day(50)}T10:00`, title: 'Buổi cần gợi ý', topics: ['vneid', 'public_services'] });
     const Q = `query($s: UUID!) { sessionSuggestions(sessionId: $s, first: 50) { score skillPoints localityPoints fairnessPoints matchedSkills recentAssignments member { id fullName } vi: explanation en: explanation(language: EN) } }`;
-    type S = { score: number; skillPoints: number; localityPoints: number; fairnessPoints: number; matchedSkills: string[]; recentAssignments: number; member: { id: string; fullName: string }; vi: string; en: string };
+    type S = {
+      score: number;
+      skillPoints: number;
+      localityPoints: number;
+      fairnessPoints: number;
+      matchedSkills: string[];
+      recentAssignments: number;
+      member: { id: string; fullName: string };
+      vi: string;
+      en: string;
+    };
     const res = await officer.gql<{ sessionSuggestions: S[] }>(Q, { s: session.id });
     expect(res.errors).toBeUndefined();
     const list = res.data!.sessionSuggestions;
@@ -411,7 +518,11 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     // Bình unsubscribes through the link of an earlier weekly e-mail: GET shows a page, POST changes the choice.
     const registry = t.app.get(JobHandlerRegistry);
     await registry.run(JobName.WeeklyAgenda, {}, { jobId: 'week-1', attempt: 1 });
-    const [first] = await eventually(() => smtp.to('binh@example.vn').filter((m) => dedupeKey(m).startsWith('weekly-agenda:')).length === 1 && smtp.to('binh@example.vn').filter((m) => dedupeKey(m).startsWith('weekly-agenda:')));
+    const [first] = await eventually(
+      () =>
+        smtp.to('binh@example.vn').filter((m) => dedupeKey(m).startsWith('weekly-agenda:')).length === 1 &&
+        smtp.to('binh@example.vn').filter((m) => dedupeKey(m).startsWith('weekly-agenda:')),
+    );
     expect(first.parsed.subject).toMatch(/^Lịch tập huấn tuần từ/);
     expect(first.parsed.text).toContain('Buổi trong tuần');
     const header = (key: string) => first.parsed.headerLines.find((h) => h.key === key)?.line.replace(/^[^:]+:\s*/, '');

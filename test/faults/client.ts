@@ -122,10 +122,9 @@ export class RetryingClient {
 
   async logAssists(groupId: string, entries: Entry[]): Promise<void> {
     for (const e of entries) this.ledger.sent.add(e.clientId);
-    const data = await this.untilAnswered<{ logAssists: { created: number; alreadyStored: number; rejected: number; entries: { clientId: string; outcome: string }[] } }>(
-      LOG_ASSISTS,
-      { input: { groupId, entries } },
-    );
+    const data = await this.untilAnswered<{
+      logAssists: { created: number; alreadyStored: number; rejected: number; entries: { clientId: string; outcome: string }[] };
+    }>(LOG_ASSISTS, { input: { groupId, entries } });
     for (const e of data.logAssists.entries) if (e.outcome !== 'REJECTED') this.ledger.acknowledged.add(e.clientId);
     this.ledger.created += data.logAssists.created;
     this.ledger.alreadyStored += data.logAssists.alreadyStored;

@@ -205,7 +205,9 @@ export class Cluster {
         const left = await this.query(
           `SELECT id, job_name, job_id, status, attempts, run_at, available_at, dispatched_at, last_error FROM outbox_message WHERE status IN ('pending', 'failed') AND run_at <= now() ORDER BY id LIMIT 5`,
         ).catch((error: Error) => error.message);
-        throw new Error(`not drained within ${timeoutMs} ms: ${JSON.stringify(last)}\noutbox rows left: ${JSON.stringify(left)}\n${await this.failedReasons()}\n${this.recentLogs()}`);
+        throw new Error(
+          `not drained within ${timeoutMs} ms: ${JSON.stringify(last)}\noutbox rows left: ${JSON.stringify(left)}\n${await this.failedReasons()}\n${this.recentLogs()}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -14,7 +14,12 @@ describe('fuzzing (full)', () => {
   it('every mutation: typed errors or successes only, nothing written on an error', async () => {
     const ids = await fuzzFixture(t);
     const report = await fuzzMutations(t, ids, Number(process.env.FUZZ_RUNS ?? 40));
-    process.stdout.write(`\n${formatTable(`Fuzzing (full): ${report.mutations} mutations, ${report.calls} calls, ${report.successes} successes`, Object.entries(report.codes).map(([code, calls]) => ({ code, calls })))}\n`);
+    process.stdout.write(
+      `\n${formatTable(
+        `Fuzzing (full): ${report.mutations} mutations, ${report.calls} calls, ${report.successes} successes`,
+        Object.entries(report.codes).map(([code, calls]) => ({ code, calls })),
+      )}\n`,
+    );
   }, 3_600_000);
 });
 

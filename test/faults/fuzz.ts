@@ -31,7 +31,7 @@ export const HOSTILE_STRINGS = [
   '\u202eevil\u202c',
   '\ud800',
   "'; DROP TABLE member; --",
-  '=cmd|\' /C calc\'!A0',
+  "=cmd|' /C calc'!A0",
   '+84 905 123 456',
   '079095012345',
   '0000-00-00',
@@ -56,11 +56,7 @@ const hostileString = fc.oneof(
 );
 const hostileInt = fc.oneof(fc.integer(), fc.constantFrom(0, -1, 1, 500, 501, 2_147_483_647, -2_147_483_648));
 /** Values of another type than the one declared: GraphQL must refuse them before any resolver runs. */
-const wrongType = fc.oneof(
-  fc.constantFrom(2 ** 53 + 2, 1e308, -1e308, 3.5, true, {}, [], [null], { $where: '1' }),
-  fc.string({ maxLength: 5 }),
-  fc.integer(),
-);
+const wrongType = fc.oneof(fc.constantFrom(2 ** 53 + 2, 1e308, -1e308, 3.5, true, {}, [], [null], { $where: '1' }), fc.string({ maxLength: 5 }), fc.integer());
 
 /** A value for a GraphQL input type: mostly well-typed but hostile, sometimes null, sometimes of another type. */
 export function valueOf(type: GraphQLInputType, ids: string[], depth = 0): fc.Arbitrary<unknown> {
@@ -72,7 +68,11 @@ export function valueOf(type: GraphQLInputType, ids: string[], depth = 0): fc.Ar
 
 function typedValue(type: GraphQLInputType, ids: string[], depth: number): fc.Arbitrary<unknown> {
   if (type instanceof GraphQLList) return fc.array(valueOf(type.ofType as GraphQLInputType, ids, depth + 1), { maxLength: depth > 1 ? 1 : 3 });
-  if (type instanceof GraphQLEnumType) return fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...type.getValues().map((v) => v.name)) }, { weight: 1, arbitrary: fc.constantFrom('UNKNOWN_VALUE', 'vi ', '') });
+  if (type instanceof GraphQLEnumType)
+    return fc.oneof(
+      { weight: 5, arbitrary: fc.constantFrom(...type.getValues().map((v) => v.name)) },
+      { weight: 1, arbitrary: fc.constantFrom('UNKNOWN_VALUE', 'vi ', '') },
+    );
   if (type instanceof GraphQLInputObjectType) {
     if (depth > 4) return fc.constant({});
     const fields = Object.values(type.getFields());
@@ -102,7 +102,12 @@ function typedValue(type: GraphQLInputType, ids: string[], depth: number): fc.Ar
       return fc.boolean();
     default:
       // DateTime, JSON and other custom scalars: anything.
-      return fc.oneof(hostileString, hostileInt, fc.constant({ a: [1, '\u0000'] }), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()));
+      return fc.oneof(
+        hostileString,
+        hostileInt,
+        fc.constant({ a: [1, '\u0000'] }),
+        fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      );
   }
 }
 
@@ -171,7 +176,13 @@ function documentFor(field: GraphQLField<unknown, unknown>): string {
  * or a typed GraphQL error, never an internal error or an HTTP 5xx; and an answer that is an error wrote nothing.
  * With a worker running, pass `settle` (wait for the queue to drain): no job may change row counts behind its back.
  */
-export async function fuzzMutations(t: TestApp, ids: string[], runs: number, seed?: number, options: { settle?: () => Promise<void> } = {}): Promise<FuzzReport> {
+export async function fuzzMutations(
+  t: TestApp,
+  ids: string[],
+  runs: number,
+  seed?: number,
+  options: { settle?: () => Promise<void> } = {},
+): Promise<FuzzReport> {
   // With a worker running, jobs write rows too: the counts are taken once the queue has settled.
   const rowCounts = async (app: TestApp) => {
     await options.settle?.();
@@ -219,7 +230,9 @@ export async function fuzzFixture(t: TestApp): Promise<string[]> {
     csv: 'code,name,kind,type,parent_code,valid_from,valid_to\n98,Tỉnh Thử Mờ,province,Tỉnh,,2025-07-01,\n98001,Phường Thử Mờ,commune,Phường,98,2025-07-01,\n',
   });
   const [unit] = await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = '98001'`);
-  const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ Thử Mờ" }) { id } }`, { u: unit.id });
+  const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ Thử Mờ" }) { id } }`, {
+    u: unit.id,
+  });
   const groupId = group.data!.createGroup.id;
   const member = await t.gql<{ createMember: { id: string } }>(
     `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Phạm Văn Mờ", phone: "0912 700 001", joinedOn: "2026-01-05", role: LEADER }) { id } }`,
@@ -229,12 +242,31 @@ export async function fuzzFixture(t: TestApp): Promise<string[]> {
   await t.gql(`mutation($input: LogAssistsInput!) { logAssists(input: $input) { created } }`, {
     input: {
       groupId,
-      entries: [{ clientId: 'fuzz-fixture-1', household: { code: 'HK-0001' }, unitId: unit.id, services: [{ service: 'VNEID_ACCOUNT', outcome: 'DONE' }], volunteerIds: [memberId], occurredAt: '2026-11-02T09:00' }],
+      entries: [
+        {
+          clientId: 'fuzz-fixture-1',
+          household: { code: 'HK-0001' },
+          unitId: unit.id,
+          services: [{ service: 'VNEID_ACCOUNT', outcome: 'DONE' }],
+          volunteerIds: [memberId],
+          occurredAt: '2026-11-02T09:00',
+        },
+      ],
     },
   });
   const start = new Date(Date.now() + 5 * 86_400_000);
   await t.gql(`mutation($input: PlanSessionInput!) { planSession(input: $input) { id } }`, {
-    input: { groupId, unitId: unit.id, title: 'Buổi thử mờ', topics: ['vneid'], startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3600_000).toISOString(), place: 'Nhà văn hóa', capacity: 20, trainerSlots: 2 },
+    input: {
+      groupId,
+      unitId: unit.id,
+      title: 'Buổi thử mờ',
+      topics: ['vneid'],
+      startsAt: start.toISOString(),
+      endsAt: new Date(start.getTime() + 3600_000).toISOString(),
+      place: 'Nhà văn hóa',
+      capacity: 20,
+      trainerSlots: 2,
+    },
   });
   const rows = await t.db.query<{ id: string }>(
     `SELECT id::text FROM admin_unit WHERE code LIKE '98%' UNION ALL SELECT id::text FROM volunteer_group UNION ALL SELECT id::text FROM member

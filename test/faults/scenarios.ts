@@ -46,7 +46,10 @@ export async function makePlace(cluster: Cluster, client: RetryingClient): Promi
   });
   if (units.data?.importUnits.created !== 2) throw new Error(`units not imported: ${JSON.stringify(units)}`);
   const [unit] = await cluster.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = '97001'`);
-  const group = await client.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ công nghệ số Chịu Lỗi" }) { id } }`, { u: unit.id });
+  const group = await client.gql<{ createGroup: { id: string } }>(
+    `mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ công nghệ số Chịu Lỗi" }) { id } }`,
+    { u: unit.id },
+  );
   const member = await client.gql<{ createMember: { id: string } }>(
     `mutation($g: UUID!) { createMember(input: { groupId: $g, fullName: "Lê Thị Bền", phone: "0912 600 001", joinedOn: "2026-01-05", role: LEADER }) { id } }`,
     { g: group.data!.createGroup.id },
@@ -70,7 +73,9 @@ export function startWorkload(cluster: Cluster, place: Place, size: ScenarioSize
     () => cluster.apiUrl,
     () => cluster.token,
   );
-  const batches: Entry[][] = Array.from({ length: size.batches }, (_, b) => Array.from({ length: size.batchSize }, (_, i) => makeEntry(place, b * size.batchSize + i)));
+  const batches: Entry[][] = Array.from({ length: size.batches }, (_, b) =>
+    Array.from({ length: size.batchSize }, (_, i) => makeEntry(place, b * size.batchSize + i)),
+  );
   let answered = 0;
   let inFlight = 0;
   const sends = batches.flatMap((batch) => Array.from({ length: copies }, () => batch));
@@ -95,7 +100,14 @@ export function startWorkload(cluster: Cluster, place: Place, size: ScenarioSize
 }
 
 /** After the work and the fault: waits for the queues to drain, then checks every guarantee and returns the counts. */
-export async function verify(cluster: Cluster, scenario: string, ledger: ClientLedger, tag: string, started: number, settleMs = 120_000): Promise<ScenarioResult> {
+export async function verify(
+  cluster: Cluster,
+  scenario: string,
+  ledger: ClientLedger,
+  tag: string,
+  started: number,
+  settleMs = 120_000,
+): Promise<ScenarioResult> {
   let drained = true;
   try {
     await cluster.settle(settleMs);
@@ -110,7 +122,9 @@ export async function verify(cluster: Cluster, scenario: string, ledger: ClientL
        FROM assist_entry e WHERE e.client_id = ANY($1)`,
     [sent],
   );
-  const storedIds = new Set((await cluster.query<{ client_id: string }>(`SELECT client_id FROM assist_entry WHERE client_id = ANY($1)`, [sent])).map((r) => r.client_id));
+  const storedIds = new Set(
+    (await cluster.query<{ client_id: string }>(`SELECT client_id FROM assist_entry WHERE client_id = ANY($1)`, [sent])).map((r) => r.client_id),
+  );
   const missing = [...ledger.acknowledged].filter((id) => !storedIds.has(id)).length;
   // Every e-mail row of this scenario was delivered: its Message-ID arrived at the SMTP server (at least once).
   const emails = await cluster.query<{ id: string; status: string }>(`SELECT id, status FROM email_message WHERE to_address LIKE $1`, [`${tag}.%`]);
@@ -214,7 +228,13 @@ export async function runScenario(cluster: Cluster, place: Place, name: string, 
   });
   if (faultOutcome.status === 'rejected') throw faultOutcome.reason;
   const result = await verify(cluster, name, work.client.ledger, tag, started);
-  if (result.internalErrors > 0) result.internalMessages.push(...cluster.unexpectedErrors().slice(-3).map((l) => l.slice(0, 1500)));
+  if (result.internalErrors > 0)
+    result.internalMessages.push(
+      ...cluster
+        .unexpectedErrors()
+        .slice(-3)
+        .map((l) => l.slice(0, 1500)),
+    );
   return result;
 }
 

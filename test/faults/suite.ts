@@ -17,7 +17,13 @@ export function faultSuite(label: string, size: ScenarioSize, timeoutMs: number,
 
     beforeAll(async () => {
       cluster = await new Cluster().start();
-      place = await makePlace(cluster, new RetryingClient(() => cluster.apiUrl, () => cluster.token));
+      place = await makePlace(
+        cluster,
+        new RetryingClient(
+          () => cluster.apiUrl,
+          () => cluster.token,
+        ),
+      );
     }, 120_000);
 
     afterAll(async () => {
@@ -37,7 +43,9 @@ export function faultSuite(label: string, size: ScenarioSize, timeoutMs: number,
           drained: r.drained ? 'yes' : 'NO',
           s: r.seconds,
         }));
-        process.stdout.write(`\n${formatTable(`Fault scenarios (${label}): ${size.batches} batches × ${size.batchSize} entries each, ${size.emails} e-mails`, table)}\n\n`);
+        process.stdout.write(
+          `\n${formatTable(`Fault scenarios (${label}): ${size.batches} batches × ${size.batchSize} entries each, ${size.emails} e-mails`, table)}\n\n`,
+        );
       }
       await cluster?.stop();
     }, 60_000);

@@ -23,7 +23,15 @@ describe('benchmark harness (tiny scale)', () => {
   });
 
   it('runs every scenario and writes its results and plans', async () => {
-    const report = await runBench({ scale: 'tiny', runs: 2, serverUrl: adminUrl(process.env.CDTG_TEST_SERVER_URL!), redisUrl: REDIS_URL, outDir, database, log: () => undefined });
+    const report = await runBench({
+      scale: 'tiny',
+      runs: 2,
+      serverUrl: adminUrl(process.env.CDTG_TEST_SERVER_URL!),
+      redisUrl: REDIS_URL,
+      outDir,
+      database,
+      log: () => undefined,
+    });
     expect(report.generation.entries).toBeGreaterThan(1_000);
     const scenarios = report.results.map((r) => r.scenario.split(' ')[0]);
     expect(scenarios).toEqual(expect.arrayContaining(['1.', '1b.', '2.', '2b.', '3.', '4.', '5.', '6.', '7.', '8.', '8b.', '9.', '9b.']));
@@ -33,7 +41,11 @@ describe('benchmark harness (tiny scale)', () => {
     expect(report.results.filter((r) => r.scenario.startsWith('5.')).every((r) => r.met)).toBe(true);
     expect(table(report)).toContain('| 1. coverage to date');
     expect(JSON.parse(readFileSync(join(outDir, 'results-tiny.json'), 'utf8')).results).toHaveLength(report.results.length);
-    expect(readdirSync(join(outDir, 'explain-tiny'))).toEqual(['coverage-commune-residential-groups.txt', 'coverage-province-communes-to-date.txt', 'coverage-province-communes.txt']);
+    expect(readdirSync(join(outDir, 'explain-tiny'))).toEqual([
+      'coverage-commune-residential-groups.txt',
+      'coverage-province-communes-to-date.txt',
+      'coverage-province-communes.txt',
+    ]);
     // The plans include the prepared statements (to date up to today is read from the tree cells in one of them).
     expect(readFileSync(join(outDir, 'explain-tiny', 'coverage-province-communes-to-date.txt'), 'utf8')).toContain('FROM rollup_tree_cell');
   }, 300_000);

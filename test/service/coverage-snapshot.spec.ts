@@ -5,7 +5,17 @@ import { AssistOutcome, AssistService } from '@cdtg/assists';
 import { createDataSource } from '@cdtg/database';
 import { loadDemoCity } from '@cdtg/demo';
 import { AdminUnitRepository, GeographyService } from '@cdtg/geography';
-import { CoverageLevel, CoverageQuery, CoverageReport, CoverageService, Period, ProjectorService, RebuildService, RollupRepository, SessionSource } from '@cdtg/rollups';
+import {
+  CoverageLevel,
+  CoverageQuery,
+  CoverageReport,
+  CoverageService,
+  Period,
+  ProjectorService,
+  RebuildService,
+  RollupRepository,
+  SessionSource,
+} from '@cdtg/rollups';
 import { DATA_MODEL } from '@cdtg/runtime';
 import { systemClock } from '@cdtg/time';
 import { GeographyMapService } from '../../libs/rollups/src/geography-map.service';
@@ -36,12 +46,30 @@ describe('coverage: one answer, one snapshot', () => {
   // Questions of every shape: tree cells (to date up to today), mapped cells (months; to date up to a month's end),
   // the sources (to date up to a past day inside a month: all time less the later buckets; days; residential groups).
   const questions: { name: string; ask: () => Promise<CoverageReport> }[] = [
-    { name: 'communes to today', ask: () => coverage.coverage(EVERYTHING, { unitCode: '48', level: CoverageLevel.Commune, period: Period.Cumulative, to: '2099-12-31' }) },
-    { name: 'communes to a month end', ask: () => coverage.coverage(EVERYTHING, { unitCode: '48', level: CoverageLevel.Commune, period: Period.Cumulative, to: '2026-10-31' }) },
-    { name: 'communes by month', ask: () => coverage.coverage(EVERYTHING, { unitCode: '48', level: CoverageLevel.Commune, period: Period.Month, from: '2025-05-01', to: '2026-10-31' }) },
-    { name: 'communes to a past day', ask: () => coverage.coverage(EVERYTHING, { unitCode: '48', level: CoverageLevel.Commune, period: Period.Cumulative, to: '2026-10-12' }) },
-    { name: 'days', ask: () => coverage.coverage(EVERYTHING, { unitCode: '20209', level: CoverageLevel.Commune, period: Period.Day, from: '2026-10-08', to: '2026-10-16' }) },
-    { name: 'residential groups', ask: () => coverage.coverage(EVERYTHING, { unitCode: '20209', level: CoverageLevel.ResidentialGroup, period: Period.Cumulative, to: '2099-12-31' }) },
+    {
+      name: 'communes to today',
+      ask: () => coverage.coverage(EVERYTHING, { unitCode: '48', level: CoverageLevel.Commune, period: Period.Cumulative, to: '2099-12-31' }),
+    },
+    {
+      name: 'communes to a month end',
+      ask: () => coverage.coverage(EVERYTHING, { unitCode: '48', level: CoverageLevel.Commune, period: Period.Cumulative, to: '2026-10-31' }),
+    },
+    {
+      name: 'communes by month',
+      ask: () => coverage.coverage(EVERYTHING, { unitCode: '48', level: CoverageLevel.Commune, period: Period.Month, from: '2025-05-01', to: '2026-10-31' }),
+    },
+    {
+      name: 'communes to a past day',
+      ask: () => coverage.coverage(EVERYTHING, { unitCode: '48', level: CoverageLevel.Commune, period: Period.Cumulative, to: '2026-10-12' }),
+    },
+    {
+      name: 'days',
+      ask: () => coverage.coverage(EVERYTHING, { unitCode: '20209', level: CoverageLevel.Commune, period: Period.Day, from: '2026-10-08', to: '2026-10-16' }),
+    },
+    {
+      name: 'residential groups',
+      ask: () => coverage.coverage(EVERYTHING, { unitCode: '20209', level: CoverageLevel.ResidentialGroup, period: Period.Cumulative, to: '2099-12-31' }),
+    },
     { name: 'lowest', ask: () => coverage.lowest(EVERYTHING, { unitCode: '48', level: CoverageLevel.Commune, to: '2026-10-12' }, 1000) },
     { name: 'trend', ask: () => coverage.trend(EVERYTHING, { unitCode: '20209', period: Period.Week, from: '2026-09-28', to: '2026-10-25' }) },
   ];
@@ -67,9 +95,19 @@ describe('coverage: one answer, one snapshot', () => {
       const [entry] = (await m.query(
         `INSERT INTO assist_entry (client_id, group_id, unit_id, household_id, services, volunteer_ids, occurred_at, occurred_on)
          VALUES ($1, $2, $3, $4, $5, '{}', $6, $7) RETURNING id`,
-        [`snapshot-${n}`, groupId, unitId, householdId, JSON.stringify([{ service: AssistService.VneidAccount, outcome: AssistOutcome.Done, reason: null }]), `${day}T09:00:00+07:00`, day],
+        [
+          `snapshot-${n}`,
+          groupId,
+          unitId,
+          householdId,
+          JSON.stringify([{ service: AssistService.VneidAccount, outcome: AssistOutcome.Done, reason: null }]),
+          `${day}T09:00:00+07:00`,
+          day,
+        ],
       )) as { id: string }[];
-      const [event] = (await m.query(`INSERT INTO change_event (households) VALUES ($1::uuid[]) RETURNING id::text AS id`, [[householdId]])) as { id: string }[];
+      const [event] = (await m.query(`INSERT INTO change_event (households) VALUES ($1::uuid[]) RETURNING id::text AS id`, [[householdId]])) as {
+        id: string;
+      }[];
       await m.query(`INSERT INTO test_snapshot_log (event_id, entry_id) VALUES ($1, $2)`, [event.id, entry.id]);
       return event.id;
     });
@@ -103,11 +141,19 @@ describe('coverage: one answer, one snapshot', () => {
   /** Every row of the answer equals the recount at its own asOf. */
   const check = async (name: string, report: CoverageReport) => {
     const counted = await recount(report.asOf.eventId);
-    const got = report.rows.map((r) => ({ unit: r.unit.code, start: r.periodStart, entries: r.entries, householdsReached: r.householdsReached, householdsReachedToDate: r.householdsReachedToDate }));
+    const got = report.rows.map((r) => ({
+      unit: r.unit.code,
+      start: r.periodStart,
+      entries: r.entries,
+      householdsReached: r.householdsReached,
+      householdsReachedToDate: r.householdsReachedToDate,
+    }));
     const want = report.rows.map((r) => {
       const start = r.periodStart === '1900-01-01' ? '0000-01-01' : r.periodStart;
       const inThanhKhe = r.unit.code === '20209' || r.unit.code.startsWith('20209-') || r.unit.code === '48';
-      const figures = inThanhKhe ? counted.figures(start, r.periodEnd, r.unit.code.includes('-') ? r.unit.code : undefined) : { entries: 0, householdsReached: 0, householdsReachedToDate: 0 };
+      const figures = inThanhKhe
+        ? counted.figures(start, r.periodEnd, r.unit.code.includes('-') ? r.unit.code : undefined)
+        : { entries: 0, householdsReached: 0, householdsReachedToDate: 0 };
       return { unit: r.unit.code, start: r.periodStart, ...figures };
     });
     expect({ question: name, asOf: report.asOf.eventId, rows: got }).toEqual({ question: name, asOf: report.asOf.eventId, rows: want });
@@ -132,7 +178,13 @@ describe('coverage: one answer, one snapshot', () => {
     // The rebuild sets the mapped geography (today's tree), so that tree cells and mapped cells answer too.
     await new RebuildService(dataSource).run('repair');
     repository = new RollupRepository(dataSource);
-    coverage = new CoverageService(repository, new GeographyService(new AdminUnitRepository(dataSource), systemClock), new GeographyMapService(dataSource), new AccessService(dataSource), systemClock);
+    coverage = new CoverageService(
+      repository,
+      new GeographyService(new AdminUnitRepository(dataSource), systemClock),
+      new GeographyMapService(dataSource),
+      new AccessService(dataSource),
+      systemClock,
+    );
     projector = new ProjectorService(dataSource, new RollupRepository(dataSource), new SessionSource());
     for (let i = 0; i < 6; i++) await logOne();
   }, 120_000);
@@ -204,7 +256,9 @@ describe('coverage: one answer, one snapshot', () => {
     await expect(coverage.coverage(EVERYTHING, q)).rejects.toThrow('lost');
     expect((await coverage.coverage(EVERYTHING, q)).rows).toEqual(a.rows);
     expect(pool.idleCount).toBe(pool.totalCount);
-    const open = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`);
+    const open = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
     expect(open[0].n).toBe(0);
   });
 });

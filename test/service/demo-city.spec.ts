@@ -38,8 +38,12 @@ describe('demo city (Đà Nẵng, synthetic population)', () => {
     expect(await count(`SELECT count(*) AS n FROM volunteer_group`)).toBe(report.groups);
     expect(await count(`SELECT count(*) AS n FROM member`)).toBe(report.members);
     // Both versions of every residential group: one to 2025-06-30, one from 2025-07-01.
-    expect(await count(`SELECT count(*) AS n FROM admin_unit WHERE kind = 'residential_group' AND valid_to = '2025-06-30' AND valid_from IS NULL`)).toBe(report.residentialGroups);
-    expect(await count(`SELECT count(*) AS n FROM admin_unit WHERE kind = 'residential_group' AND valid_from = '2025-07-01' AND valid_to IS NULL`)).toBe(report.residentialGroups);
+    expect(await count(`SELECT count(*) AS n FROM admin_unit WHERE kind = 'residential_group' AND valid_to = '2025-06-30' AND valid_from IS NULL`)).toBe(
+      report.residentialGroups,
+    );
+    expect(await count(`SELECT count(*) AS n FROM admin_unit WHERE kind = 'residential_group' AND valid_from = '2025-07-01' AND valid_to IS NULL`)).toBe(
+      report.residentialGroups,
+    );
     // The reform itself was imported.
     expect(await count(`SELECT count(*) AS n FROM reorganisation WHERE decision = 'Nghị quyết 1659/NQ-UBTVQH15'`)).toBeGreaterThan(0);
   });
@@ -86,10 +90,16 @@ describe('demo city (Đà Nẵng, synthetic population)', () => {
   });
 
   it('gives every member one open membership and every group a leader and a deputy', async () => {
-    expect(await count(`SELECT count(*) AS n FROM member m WHERE (SELECT count(*) FROM membership s WHERE s.member_id = m.id AND s.to_date IS NULL) <> 1`)).toBe(0);
+    expect(
+      await count(`SELECT count(*) AS n FROM member m WHERE (SELECT count(*) FROM membership s WHERE s.member_id = m.id AND s.to_date IS NULL) <> 1`),
+    ).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM membership`)).toBe(report.members);
     for (const role of ['leader', 'deputy'])
-      expect(await count(`SELECT count(*) AS n FROM volunteer_group g WHERE (SELECT count(*) FROM membership s WHERE s.group_id = g.id AND s.role = $1) <> 1`, [role])).toBe(0);
+      expect(
+        await count(`SELECT count(*) AS n FROM volunteer_group g WHERE (SELECT count(*) FROM membership s WHERE s.group_id = g.id AND s.role = $1) <> 1`, [
+          role,
+        ]),
+      ).toBe(0);
     // Some groups fall short of the guidance of 7; some are above it.
     const sizes = await db.query<{ small: string; large: string }>(
       `SELECT count(*) FILTER (WHERE n < 7) AS small, count(*) FILTER (WHERE n >= 7) AS large
@@ -115,7 +125,16 @@ describe('demo city (Đà Nẵng, synthetic population)', () => {
     expect(new Set(members.map((m) => m.phone)).size).toBe(members.length);
     expect(members.filter((m) => normaliseVietnamesePhone(m.phone) !== m.phone)).toEqual([]);
     expect(members.filter((m) => /[ễạảăâđêôơưịữốởầ]/i.test(m.full_name)).length).toBeGreaterThan(members.length / 2);
-    expect(members.every((m) => m.name_search === m.name_search.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase())).toBe(true);
+    expect(
+      members.every(
+        (m) =>
+          m.name_search ===
+          m.name_search
+            .normalize('NFD')
+            .replace(/[\u0300-\u036f]/g, '')
+            .toLowerCase(),
+      ),
+    ).toBe(true);
     expect(members.every((m) => m.birth_year >= 1960 && m.birth_year <= 2007)).toBe(true);
     expect(members.every((m) => m.skills.length >= 1 && m.skills.length <= 3)).toBe(true);
     const withEmail = members.filter((m) => m.email).length / members.length;

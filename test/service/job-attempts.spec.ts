@@ -5,7 +5,20 @@ import { SyncDriver } from '../../libs/queue/src/drivers/sync.driver';
 import { REDIS_URL } from '../support/test-env';
 
 const message = (id: string, jobName: JobName): OutboxMessage =>
-  ({ id, jobName, payload: {}, jobId: null, aggregate: null, runAt: new Date(), status: 'pending', attempts: 0, availableAt: new Date(), lastError: null, createdAt: new Date(), dispatchedAt: null }) as OutboxMessage;
+  ({
+    id,
+    jobName,
+    payload: {},
+    jobId: null,
+    aggregate: null,
+    runAt: new Date(),
+    status: 'pending',
+    attempts: 0,
+    availableAt: new Date(),
+    lastError: null,
+    createdAt: new Date(),
+    dispatchedAt: null,
+  }) as OutboxMessage;
 
 /**
  * Attempts are set per job: the nightly rollup check has one (a failed check waits for the next night or an operator,

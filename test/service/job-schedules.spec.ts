@@ -24,14 +24,36 @@ describe('job schedules without Redis (the in-process driver of npm start)', () 
     await schedules.planNextOccurrences();
     clock.advance(60_000);
     await schedules.planNextOccurrences(); // every minute, and at every start: still one row
-    const rows = await db.query<{ job_name: string; job_id: string; run_at: Date; status: string }>(`SELECT job_name, job_id, run_at, status FROM outbox_message ORDER BY run_at`);
+    const rows = await db.query<{ job_name: string; job_id: string; run_at: Date; status: string }>(
+      `SELECT job_name, job_id, run_at, status FROM outbox_message ORDER BY run_at`,
+    );
     expect(rows).toEqual([
       // The nightly rollup check, 02:30 in Vietnam; the weekly agenda and the department digest, Monday 07:00 and 07:30.
-      { job_name: JobName.RollupCheck, job_id: jobIdOf(JobName.RollupCheck, 'rollup-check:2026-11-25T19:30:00.000Z'), run_at: new Date('2026-11-25T19:30:00Z'), status: 'pending' },
+      {
+        job_name: JobName.RollupCheck,
+        job_id: jobIdOf(JobName.RollupCheck, 'rollup-check:2026-11-25T19:30:00.000Z'),
+        run_at: new Date('2026-11-25T19:30:00Z'),
+        status: 'pending',
+      },
       // The retention purge of processed change events and finished outbox rows, 04:00 in Vietnam.
-      { job_name: JobName.PurgeProcessed, job_id: jobIdOf(JobName.PurgeProcessed, 'purge-processed:2026-11-25T21:00:00.000Z'), run_at: new Date('2026-11-25T21:00:00Z'), status: 'pending' },
-      { job_name: JobName.WeeklyAgenda, job_id: jobIdOf(JobName.WeeklyAgenda, 'weekly-agenda:2026-11-30T00:00:00.000Z'), run_at: new Date('2026-11-30T00:00:00Z'), status: 'pending' },
-      { job_name: JobName.WeeklyDigest, job_id: jobIdOf(JobName.WeeklyDigest, 'weekly-digest:2026-11-30T00:30:00.000Z'), run_at: new Date('2026-11-30T00:30:00Z'), status: 'pending' },
+      {
+        job_name: JobName.PurgeProcessed,
+        job_id: jobIdOf(JobName.PurgeProcessed, 'purge-processed:2026-11-25T21:00:00.000Z'),
+        run_at: new Date('2026-11-25T21:00:00Z'),
+        status: 'pending',
+      },
+      {
+        job_name: JobName.WeeklyAgenda,
+        job_id: jobIdOf(JobName.WeeklyAgenda, 'weekly-agenda:2026-11-30T00:00:00.000Z'),
+        run_at: new Date('2026-11-30T00:00:00Z'),
+        status: 'pending',
+      },
+      {
+        job_name: JobName.WeeklyDigest,
+        job_id: jobIdOf(JobName.WeeklyDigest, 'weekly-digest:2026-11-30T00:30:00.000Z'),
+        run_at: new Date('2026-11-30T00:30:00Z'),
+        status: 'pending',
+      },
     ]);
     // A delayed row is not backlog until it is due (asked at the test's own time: the real clock has passed these days).
     expect(await new OutboxService().backlog(dataSource.manager, now)).toMatchObject({ pending: 0, failed: 0 });

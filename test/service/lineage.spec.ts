@@ -19,13 +19,23 @@ describe('lineage roots: the place of a unit', () => {
       '96003-01,Tổ dân phố 1,residential_group,Tổ dân phố,96003,2025-07-01,',
     ].join('\n');
     expect((await t.gql<{ importUnits: { errors: unknown[] } }>(IMPORT_UNITS, { csv: units })).data!.importUnits.errors).toEqual([]);
-    const reform = ['effective_date,old_code,old_name,new_code,new_name,share', '2025-07-01,96001-01,,96003-01,,full', '2025-07-01,96001,,96003,,full', '2025-07-01,96002,,96003,,full'].join('\n');
+    const reform = [
+      'effective_date,old_code,old_name,new_code,new_name,share',
+      '2025-07-01,96001-01,,96003-01,,full',
+      '2025-07-01,96001,,96003,,full',
+      '2025-07-01,96002,,96003,,full',
+    ].join('\n');
     expect((await t.gql<{ importReorganisations: { errors: unknown[] } }>(IMPORT_REFORM, { csv: reform })).data!.importReorganisations.errors).toEqual([]);
   });
   afterAll(async () => t?.close());
 
   const id = async (code: string, from: string | null) =>
-    (await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = $1 AND valid_from IS NOT DISTINCT FROM $2::date`, [code, from === null ? '2020-01-01' : from]))[0].id;
+    (
+      await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = $1 AND valid_from IS NOT DISTINCT FROM $2::date`, [
+        code,
+        from === null ? '2020-01-01' : from,
+      ])
+    )[0].id;
 
   it('follows a re-parented residential group back to its first version; a merge starts a new place', async () => {
     const manager = t.app.get(DataSource).manager;
@@ -40,7 +50,11 @@ describe('lineage roots: the place of a unit', () => {
     const manager = t.app.get(DataSource).manager;
     const [oldGroup, newGroup] = [await id('96001-01', null), await id('96003-01', '2025-07-01')];
     // The corrected file: the old residential group went partly into the new one (and partly elsewhere).
-    const corrected = ['effective_date,old_code,old_name,new_code,new_name,share', '2025-07-01,96001-01,,96003-01,,partial', '2025-07-01,96001-01,,96003,,partial'].join('\n');
+    const corrected = [
+      'effective_date,old_code,old_name,new_code,new_name,share',
+      '2025-07-01,96001-01,,96003-01,,partial',
+      '2025-07-01,96001-01,,96003,,partial',
+    ].join('\n');
     const res = await t.gql<{ importReorganisations: { updated: number; created: number } }>(IMPORT_REFORM, { csv: corrected });
     expect(res.data!.importReorganisations).toMatchObject({ updated: 1, created: 1 });
     expect((await lineageRoots(manager, [newGroup])).get(newGroup)).toBe(oldGroup);

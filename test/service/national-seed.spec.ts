@@ -27,9 +27,15 @@ describe('synthetic national seed (tiny scale)', () => {
     expect(report.skipped).toBe(false);
     expect(report.units).toBe(2 + 10 + 40);
     expect(await count(`SELECT count(*) AS n FROM admin_unit`)).toBe(52);
-    expect(await count(`SELECT count(*) AS n FROM admin_unit WHERE kind = 'province' AND code IN ('P01', 'P02') AND type_word IN ('Tỉnh', 'Thành phố')`)).toBe(2);
+    expect(await count(`SELECT count(*) AS n FROM admin_unit WHERE kind = 'province' AND code IN ('P01', 'P02') AND type_word IN ('Tỉnh', 'Thành phố')`)).toBe(
+      2,
+    );
     expect(await count(`SELECT count(*) AS n FROM admin_unit WHERE kind = 'commune' AND code ~ '^P0[12]C00[1-5]$' AND type_word IN ('Xã', 'Phường')`)).toBe(10);
-    expect(await count(`SELECT count(*) AS n FROM admin_unit WHERE kind = 'residential_group' AND code ~ '^P0[12]C00[1-5]R0[1-4]$' AND type_word IN ('Thôn', 'Tổ dân phố')`)).toBe(40);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM admin_unit WHERE kind = 'residential_group' AND code ~ '^P0[12]C00[1-5]R0[1-4]$' AND type_word IN ('Thôn', 'Tổ dân phố')`,
+      ),
+    ).toBe(40);
     expect(await count(`SELECT count(*) AS n FROM admin_unit WHERE synthetic AND valid_from = '2025-07-01' AND valid_to IS NULL`)).toBe(52);
   });
 
@@ -42,8 +48,12 @@ describe('synthetic national seed (tiny scale)', () => {
       ),
     ).toBe(50);
     // Kinds follow depth, and every commune has its residential groups.
-    expect(await count(`SELECT count(*) AS n FROM admin_unit u JOIN admin_unit p ON p.id = u.parent_id WHERE u.kind = 'commune' AND p.kind = 'province'`)).toBe(10);
-    expect(await count(`SELECT count(*) AS n FROM admin_unit u JOIN admin_unit p ON p.id = u.parent_id WHERE u.kind = 'residential_group' AND p.kind = 'commune'`)).toBe(40);
+    expect(await count(`SELECT count(*) AS n FROM admin_unit u JOIN admin_unit p ON p.id = u.parent_id WHERE u.kind = 'commune' AND p.kind = 'province'`)).toBe(
+      10,
+    );
+    expect(
+      await count(`SELECT count(*) AS n FROM admin_unit u JOIN admin_unit p ON p.id = u.parent_id WHERE u.kind = 'residential_group' AND p.kind = 'commune'`),
+    ).toBe(40);
   });
 
   it('writes a volunteer group per residential group and per commune, each with a few members', async () => {
@@ -55,7 +65,11 @@ describe('synthetic national seed (tiny scale)', () => {
     expect(report.members).toBeLessThanOrEqual(200);
     expect(await count(`SELECT count(*) AS n FROM member`)).toBe(report.members);
     // Every group has a leader and 2–4 people.
-    expect(await count(`SELECT count(*) AS n FROM (SELECT group_id FROM membership GROUP BY group_id HAVING count(*) BETWEEN 2 AND 4 AND count(*) FILTER (WHERE role = 'leader') = 1) g`)).toBe(50);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM (SELECT group_id FROM membership GROUP BY group_id HAVING count(*) BETWEEN 2 AND 4 AND count(*) FILTER (WHERE role = 'leader') = 1) g`,
+      ),
+    ).toBe(50);
   });
 
   it('gives every member exactly one open membership and a unique phone', async () => {

@@ -46,7 +46,11 @@ describe('request limits', () => {
     // rate-limiter-flexible's fixed window alone (the old limiter's kind): 6 per 6 seconds.
     const lone = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:lone`, points: 6, duration: 6 });
     const ours = () => limiter.hit('client').then((v) => v.allowed);
-    const theirs = () => lone.consume('client').then(() => true, () => false);
+    const theirs = () =>
+      lone.consume('client').then(
+        () => true,
+        () => false,
+      );
 
     // One request opens both windows; the client then waits for the end of the window and sends all it can, and
     // again just after the window has ended.
@@ -155,7 +159,12 @@ describe('request limits', () => {
       expect(seconds).toBeGreaterThanOrEqual(1);
       expect(seconds).toBeLessThanOrEqual(10);
       expect(limited.body).toEqual({
-        errors: [{ message: `Too many requests for this account (limit 12 a minute, 2 in 10 seconds); retry in ${seconds} seconds`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds } }],
+        errors: [
+          {
+            message: `Too many requests for this account (limit 12 a minute, 2 in 10 seconds); retry in ${seconds} seconds`,
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds },
+          },
+        ],
       });
 
       // User b from the same address has a count of its own; the address has now had 5.
@@ -174,7 +183,12 @@ describe('request limits', () => {
 
       const keys = await redis.keys(`${prefix}:rl:*`);
       expect(keys).toEqual(
-        expect.arrayContaining([`${prefix}:rl:addr:60s:10.0.0.1`, `${prefix}:rl:addr:10s:10.0.0.2`, `${prefix}:rl:user:60s:${a}`, `${prefix}:rl:user:10s:${b}`]),
+        expect.arrayContaining([
+          `${prefix}:rl:addr:60s:10.0.0.1`,
+          `${prefix}:rl:addr:10s:10.0.0.2`,
+          `${prefix}:rl:user:60s:${a}`,
+          `${prefix}:rl:user:10s:${b}`,
+        ]),
       );
       expect(await redis.get(`${prefix}:rl:user:60s:user-c-${prefix}`)).toBe('1');
     });

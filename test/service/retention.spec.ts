@@ -104,15 +104,25 @@ describe('retention of processed change events and finished outbox rows', () => 
     // With enough rows for the planner to prefer an index over a sequential scan of a tiny table.
     await events(5_000, 30, 30);
     await db.query(`ANALYZE change_event`);
-    const plan = (await db.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN SELECT id FROM change_event WHERE processed_at IS NOT NULL AND processed_at < now() - interval '7 days' AND id < 100000 ORDER BY processed_at LIMIT 10000`,
-    )).map((r) => r['QUERY PLAN']).join('\n');
+    const plan = (
+      await db.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT id FROM change_event WHERE processed_at IS NOT NULL AND processed_at < now() - interval '7 days' AND id < 100000 ORDER BY processed_at LIMIT 10000`,
+      )
+    )
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
     expect(plan).toContain('change_event_processed_idx');
-    await db.query(`INSERT INTO outbox_message (job_name, payload, status, created_at) SELECT 'mail.send', '{}', 'done', now() - interval '30 days' FROM generate_series(1, 5000)`);
+    await db.query(
+      `INSERT INTO outbox_message (job_name, payload, status, created_at) SELECT 'mail.send', '{}', 'done', now() - interval '30 days' FROM generate_series(1, 5000)`,
+    );
     await db.query(`ANALYZE outbox_message`);
-    const outboxPlan = (await db.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN SELECT id FROM outbox_message WHERE status IN ('done', 'cancelled') AND created_at < now() - interval '7 days' ORDER BY created_at LIMIT 10000`,
-    )).map((r) => r['QUERY PLAN']).join('\n');
+    const outboxPlan = (
+      await db.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT id FROM outbox_message WHERE status IN ('done', 'cancelled') AND created_at < now() - interval '7 days' ORDER BY created_at LIMIT 10000`,
+      )
+    )
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
     expect(outboxPlan).toContain('outbox_message_finished_idx');
     expect(await purge.purge(now)).toMatchObject({ changeEvents: 5_000, outboxMessages: 5_000 });
   });

@@ -50,7 +50,8 @@ describe('rollups: the nightly check neither blocks projections nor repairs', ()
     }
     return ids;
   };
-  const pendingOf = async (ids: string[]) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM change_event WHERE id = ANY($1::bigint[]) AND processed_at IS NULL`, [ids]))[0].n;
+  const pendingOf = async (ids: string[]) =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM change_event WHERE id = ANY($1::bigint[]) AND processed_at IS NULL`, [ids]))[0].n;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -81,8 +82,9 @@ describe('rollups: the nightly check neither blocks projections nor repairs', ()
     await hold.client.query(`LOCK TABLE training_session IN ACCESS EXCLUSIVE MODE`);
     let finished = false;
     const check = rebuild.run('verify').finally(() => (finished = true));
-    const waiting = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'training_session'::regclass AND NOT granted`))[0].n > 0;
-    for (const deadline = Date.now() + 30_000; !(await waiting()); ) {
+    const waiting = async () =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'training_session'::regclass AND NOT granted`))[0].n > 0;
+    for (const deadline = Date.now() + 30_000; !(await waiting());) {
       if (Date.now() > deadline || finished) throw new Error('the check never reached the held table');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -124,13 +126,20 @@ describe('rollups: the nightly check neither blocks projections nor repairs', ()
     expect(first.check).toMatchObject({ consistent: false, repaired: false, differences: 1, origin: 'schedule', cells: { different: 1 } });
     expect(first.check.cells.samples).toEqual([expect.stringMatching(new RegExp(`^changed ${cell.unit_id}/A/`))]);
     // Not repaired: the corrupted value is still there for an operator to look at.
-    expect((await db.query<{ households: number }>(`SELECT households FROM rollup_cell WHERE unit_id = $1 AND grain = 'A' AND basis = 0`, [cell.unit_id]))[0].households).toBe(cell.households + 7);
+    expect(
+      (await db.query<{ households: number }>(`SELECT households FROM rollup_cell WHERE unit_id = $1 AND grain = 'A' AND basis = 0`, [cell.unit_id]))[0]
+        .households,
+    ).toBe(cell.households + 7);
     // Stored, for health endpoints, operators and the weekly digest.
     const stored = await checks().get(first.check.id);
     expect(stored).toMatchObject({ mode: 'verify', origin: 'schedule', consistent: false, repaired: false, differences: 1 });
     expect(stored!.report).toMatchObject({ cells: { different: 1, samples: first.check.cells.samples } });
     expect(await latestRollupCheck(dataSource)).toMatchObject({ id: first.check.id, consistent: false, repaired: false });
-    expect(await checks().digest(new Date())).toMatchObject({ latest: { id: first.check.id, consistent: false }, withDifferences: week.withDifferences + 1, repairs: week.repairs });
+    expect(await checks().digest(new Date())).toMatchObject({
+      latest: { id: first.check.id, consistent: false },
+      withDifferences: week.withDifferences + 1,
+      repairs: week.repairs,
+    });
 
     // With automatic repair off, a second check reports again and repairs nothing.
     const reportOnly = new RollupCheckService(rebuild, checks(), loadConfig({ ROLLUP_AUTO_REPAIR: 'false' }));
@@ -141,14 +150,21 @@ describe('rollups: the nightly check neither blocks projections nor repairs', ()
     expect(second.check).toMatchObject({ consistent: false, differences: 1 });
     expect(second.repair).toMatchObject({ mode: 'repair', origin: 'auto-repair', consistent: false, repaired: true, cells: { different: 1 } });
     expect(second.repair!.lockedMs).toBeGreaterThan(0);
-    expect((await db.query<{ households: number }>(`SELECT households FROM rollup_cell WHERE unit_id = $1 AND grain = 'A' AND basis = 0`, [cell.unit_id]))[0].households).toBe(cell.households);
+    expect(
+      (await db.query<{ households: number }>(`SELECT households FROM rollup_cell WHERE unit_id = $1 AND grain = 'A' AND basis = 0`, [cell.unit_id]))[0]
+        .households,
+    ).toBe(cell.households);
     expect((await checks().latest(4)).map((c) => [c.mode, c.origin, c.consistent, c.repaired])).toEqual([
       ['repair', 'auto-repair', false, true],
       ['verify', 'schedule', false, false],
       ['verify', 'schedule', false, false],
       ['verify', 'schedule', false, false],
     ]);
-    expect(await checks().digest(new Date())).toMatchObject({ latest: { mode: 'repair', repaired: true }, withDifferences: week.withDifferences + 4, repairs: week.repairs + 1 });
+    expect(await checks().digest(new Date())).toMatchObject({
+      latest: { mode: 'repair', repaired: true },
+      withDifferences: week.withDifferences + 4,
+      repairs: week.repairs + 1,
+    });
 
     // After a repair, one new difference is reported and left alone again (the check before it was the repair).
     await db.query(`UPDATE rollup_cell SET households = households + 1 WHERE unit_id = $1 AND grain = 'A' AND basis = 0`, [cell.unit_id]);

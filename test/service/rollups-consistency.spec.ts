@@ -34,7 +34,8 @@ describe('rollups: the incremental projection equals the rebuild', () => {
   it('projects every household, member and session from scratch to the same facts and cells', async () => {
     const rebuild = new RebuildService(dataSource);
     expect((await rebuild.run('verify')).consistent).toBe(true);
-    for (const table of ['rollup_entry_fact', 'rollup_volunteer_fact', 'rollup_session_fact', 'rollup_cell', 'rollup_mapped_cell', 'rollup_tree_cell']) await db.query(`DELETE FROM ${table}`);
+    for (const table of ['rollup_entry_fact', 'rollup_volunteer_fact', 'rollup_session_fact', 'rollup_cell', 'rollup_mapped_cell', 'rollup_tree_cell'])
+      await db.query(`DELETE FROM ${table}`);
     expect((await rebuild.run('verify')).consistent).toBe(false);
 
     const projector = new ProjectorService(dataSource, new RollupRepository(dataSource), new SessionSource());
@@ -48,26 +49,36 @@ describe('rollups: the incremental projection equals the rebuild', () => {
       );
     }
     const report = await rebuild.run('verify');
-    expect(report).toMatchObject({ consistent: true, entryFacts: { different: 0 }, volunteerFacts: { different: 0 }, sessionFacts: { different: 0 }, cells: { different: 0 }, mappedCells: { different: 0 }, treeCells: { different: 0 } });
+    expect(report).toMatchObject({
+      consistent: true,
+      entryFacts: { different: 0 },
+      volunteerFacts: { different: 0 },
+      sessionFacts: { different: 0 },
+      cells: { different: 0 },
+      mappedCells: { different: 0 },
+      treeCells: { different: 0 },
+    });
     expect(report.cells.stored).toBeGreaterThan(1_000);
     expect(report.mappedCells.stored).toBeGreaterThan(100);
     expect(report.treeCells.stored).toBeGreaterThan(10); // the communes of the new city with activity, and the city
   }, 120_000);
 
   it('applies pending change events in batches: one job takes many events, the others find theirs applied', async () => {
-    for (const table of ['rollup_entry_fact', 'rollup_volunteer_fact', 'rollup_session_fact', 'rollup_cell', 'rollup_mapped_cell', 'rollup_tree_cell']) await db.query(`DELETE FROM ${table}`);
+    for (const table of ['rollup_entry_fact', 'rollup_volunteer_fact', 'rollup_session_fact', 'rollup_cell', 'rollup_mapped_cell', 'rollup_tree_cell'])
+      await db.query(`DELETE FROM ${table}`);
     const households = (await db.query<{ id: string }>(`SELECT DISTINCT household_id AS id FROM assist_entry ORDER BY 1`)).map((r) => r.id);
-    const members = (await db.query<{ id: string }>(`SELECT DISTINCT unnest(volunteer_ids) AS id FROM assist_entry UNION SELECT member_id FROM session_assignment`)).map((r) => r.id);
+    const members = (
+      await db.query<{ id: string }>(`SELECT DISTINCT unnest(volunteer_ids) AS id FROM assist_entry UNION SELECT member_id FROM session_assignment`)
+    ).map((r) => r.id);
     const sessions = (await db.query<{ id: string }>(`SELECT id FROM training_session`)).map((r) => r.id);
     // Events as the API writes them: 20 households a batch; the members and sessions in the first few.
     const eventIds: string[] = [];
     for (let i = 0; i < households.length; i += 20) {
       const k = i / 20;
-      const [row] = await db.query<{ id: string }>(`INSERT INTO change_event (households, members, sessions) VALUES ($1::uuid[], $2::uuid[], $3::uuid[]) RETURNING id`, [
-        households.slice(i, i + 20),
-        members.slice(k * 20, k * 20 + 20),
-        k === 0 ? sessions : [],
-      ]);
+      const [row] = await db.query<{ id: string }>(
+        `INSERT INTO change_event (households, members, sessions) VALUES ($1::uuid[], $2::uuid[], $3::uuid[]) RETURNING id`,
+        [households.slice(i, i + 20), members.slice(k * 20, k * 20 + 20), k === 0 ? sessions : []],
+      );
       eventIds.push(row.id);
     }
     expect(eventIds.length).toBeGreaterThan(100);
@@ -80,7 +91,14 @@ describe('rollups: the incremental projection equals the rebuild', () => {
     expect(outcomes.applied).toBeLessThanOrEqual(Math.ceil(eventIds.length / 50));
     expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`))[0].n).toBe(0);
     const report = await new RebuildService(dataSource).run('verify');
-    expect(report).toMatchObject({ consistent: true, entryFacts: { different: 0 }, volunteerFacts: { different: 0 }, cells: { different: 0 }, mappedCells: { different: 0 }, treeCells: { different: 0 } });
+    expect(report).toMatchObject({
+      consistent: true,
+      entryFacts: { different: 0 },
+      volunteerFacts: { different: 0 },
+      cells: { different: 0 },
+      mappedCells: { different: 0 },
+      treeCells: { different: 0 },
+    });
   }, 120_000);
 
   it('counts a measure added through the registry alone (practical steps) as a recount from the sessions; its migration fills what is stored', async () => {
@@ -112,9 +130,17 @@ describe('rollups: the incremental projection equals the rebuild', () => {
     await dataSource.transaction((manager) => projector.project(manager, { households: [], members: [], sessions: [session.id] }));
     expect((await recount()).length).toBeGreaterThan(4);
     expect(await stored()).toEqual(await recount());
-    expect((await db.query<{ n: number }>(`SELECT sum(practical_steps)::float8 AS n FROM rollup_mapped_cell WHERE grain = 'A' AND basis = 0`))[0].n).not.toBe(0);
+    expect((await db.query<{ n: number }>(`SELECT sum(practical_steps)::float8 AS n FROM rollup_mapped_cell WHERE grain = 'A' AND basis = 0`))[0].n).not.toBe(
+      0,
+    );
     const rebuild = new RebuildService(dataSource);
-    expect(await rebuild.run('verify')).toMatchObject({ consistent: true, sessionFacts: { different: 0 }, cells: { different: 0 }, mappedCells: { different: 0 }, treeCells: { different: 0 } });
+    expect(await rebuild.run('verify')).toMatchObject({
+      consistent: true,
+      sessionFacts: { different: 0 },
+      cells: { different: 0 },
+      mappedCells: { different: 0 },
+      treeCells: { different: 0 },
+    });
 
     // Its migration, on what is stored: cells filled from the session facts; mapped and tree cells refilled by the next check.
     const migration = new PracticalSteps1796502204875();

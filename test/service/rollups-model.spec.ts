@@ -25,7 +25,18 @@ type Action =
   | { kind: 'reorganise'; unit: number };
 
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('log' as const), household: fc.nat(HOUSEHOLDS.length - 1), unit: fc.nat(5), service: fc.nat(SERVICES.length - 1), followUp: fc.boolean(), daysAgo: fc.nat(40), volunteer: fc.nat(1) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('log' as const),
+      household: fc.nat(HOUSEHOLDS.length - 1),
+      unit: fc.nat(5),
+      service: fc.nat(SERVICES.length - 1),
+      followUp: fc.boolean(),
+      daysAgo: fc.nat(40),
+      volunteer: fc.nat(1),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('resend' as const), pick: fc.nat(1000) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('amend' as const), pick: fc.nat(1000), household: fc.nat(HOUSEHOLDS.length - 1) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('verify' as const), pick: fc.nat(1000), verified: fc.boolean() }) },
@@ -55,7 +66,11 @@ describe('rollups, model-based: any sequence of writes and projections ends equa
   beforeAll(async () => {
     // No worker: the test decides when (and in which order) change events are applied.
     t = await startTestApp({ worker: false, env: { REDIS_URL: '' } });
-    const csv = ['code,name,kind,type,parent_code,valid_from,valid_to', '97,Tỉnh Mô Hình,province,Tỉnh,,2020-01-01,', '97001,Phường Mô Hình,commune,Phường,97,2020-01-01,']
+    const csv = [
+      'code,name,kind,type,parent_code,valid_from,valid_to',
+      '97,Tỉnh Mô Hình,province,Tỉnh,,2020-01-01,',
+      '97001,Phường Mô Hình,commune,Phường,97,2020-01-01,',
+    ]
       .concat([1, 2, 3].map((n) => `97001-0${n},Tổ dân phố ${n},residential_group,Tổ dân phố,97001,2020-01-01,`))
       .join('\n');
     const imported = await t.gql<{ importUnits: { created: number } }>(`mutation($csv: String!) { importUnits(input: { csv: $csv }) { created } }`, { csv });
@@ -65,15 +80,20 @@ describe('rollups, model-based: any sequence of writes and projections ends equa
       units.push({ code, id: u.id, from: '2020-01-01', to: null });
     }
     const [commune] = await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = '97001'`);
-    const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ mô hình" }) { id } }`, { u: commune.id });
+    const group = await t.gql<{ createGroup: { id: string } }>(`mutation($u: UUID!) { createGroup(input: { unitId: $u, name: "Tổ mô hình" }) { id } }`, {
+      u: commune.id,
+    });
     groupId = group.data!.createGroup.id;
     members = [];
     for (const [i, name] of ['Võ Văn Một', 'Đỗ Thị Hai'].entries()) {
-      const m = await t.gql<{ createMember: { id: string } }>(`mutation($g: UUID!, $p: String!, $n: String!) { createMember(input: { groupId: $g, fullName: $n, phone: $p, joinedOn: "2024-01-01" }) { id } }`, {
-        g: groupId,
-        p: `0912 88${String(i).padStart(4, '0')}`,
-        n: name,
-      });
+      const m = await t.gql<{ createMember: { id: string } }>(
+        `mutation($g: UUID!, $p: String!, $n: String!) { createMember(input: { groupId: $g, fullName: $n, phone: $p, joinedOn: "2024-01-01" }) { id } }`,
+        {
+          g: groupId,
+          p: `0912 88${String(i).padStart(4, '0')}`,
+          n: name,
+        },
+      );
       members.push(m.data!.createMember.id);
     }
   }, 60_000);
@@ -85,7 +105,8 @@ describe('rollups, model-based: any sequence of writes and projections ends equa
     const [address, headName] = h.split(' / ');
     return { address, headName };
   };
-  const pendingEvents = async () => (await t.db.query<{ id: string }>(`SELECT id::text FROM change_event WHERE processed_at IS NULL ORDER BY id`)).map((r) => r.id);
+  const pendingEvents = async () =>
+    (await t.db.query<{ id: string }>(`SELECT id::text FROM change_event WHERE processed_at IS NULL ORDER BY id`)).map((r) => r.id);
 
   async function run(a: Action): Promise<void> {
     const projector = t.app.get(ProjectorService);
@@ -113,13 +134,31 @@ describe('rollups, model-based: any sequence of writes and projections ends equa
         return;
       }
       case 'amend':
-        if (sent.length) expectDone('amend', await t.gql(`mutation($id: UUID!, $h: HouseholdInput!) { amendAssistEntry(id: $id, input: { household: $h, reason: "sửa hộ" }) { id } }`, { id: sent[a.pick % sent.length].entryId, h: identity(a.household) }));
+        if (sent.length)
+          expectDone(
+            'amend',
+            await t.gql(`mutation($id: UUID!, $h: HouseholdInput!) { amendAssistEntry(id: $id, input: { household: $h, reason: "sửa hộ" }) { id } }`, {
+              id: sent[a.pick % sent.length].entryId,
+              h: identity(a.household),
+            }),
+          );
         return;
       case 'verify':
-        if (sent.length) expectDone('verify', await t.gql(`mutation($ids: [UUID!]!, $v: Boolean!) { verifyAssistEntries(ids: $ids, verified: $v) { id } }`, { ids: [sent[a.pick % sent.length].entryId], v: a.verified }));
+        if (sent.length)
+          expectDone(
+            'verify',
+            await t.gql(`mutation($ids: [UUID!]!, $v: Boolean!) { verifyAssistEntries(ids: $ids, verified: $v) { id } }`, {
+              ids: [sent[a.pick % sent.length].entryId],
+              v: a.verified,
+            }),
+          );
         return;
       case 'void':
-        if (sent.length) expectDone('void', await t.gql(`mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "ghi nhầm") { id } }`, { id: sent[a.pick % sent.length].entryId }));
+        if (sent.length)
+          expectDone(
+            'void',
+            await t.gql(`mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "ghi nhầm") { id } }`, { id: sent[a.pick % sent.length].entryId }),
+          );
         return;
       case 'project': {
         // Some pending events now, in another order than written; two projectors at once when asked.
@@ -138,10 +177,16 @@ describe('rollups, model-based: any sequence of writes and projections ends equa
         if (unit.from > end) return;
         const n = ++reorganisations;
         const csv = `code,name,kind,type,parent_code,valid_from,valid_to\n${unit.code},Tổ dân phố ${unit.code.slice(-2)},residential_group,Tổ dân phố,97001,${unit.from},${end}\n${unit.code},Tổ dân phố ${unit.code.slice(-2)} mới ${n},residential_group,Tổ dân phố,97001,${day},\n`;
-        const units1 = await t.gql<{ importUnits: { errors: { message: string }[] } }>(`mutation($csv: String!) { importUnits(input: { csv: $csv }) { errors { message } } }`, { csv });
+        const units1 = await t.gql<{ importUnits: { errors: { message: string }[] } }>(
+          `mutation($csv: String!) { importUnits(input: { csv: $csv }) { errors { message } } }`,
+          { csv },
+        );
         expect(units1.data!.importUnits.errors).toEqual([]);
         const reform = `effective_date,old_code,old_name,new_code,new_name,share\n${day},${unit.code},,${unit.code},,full\n`;
-        const linked = await t.gql<{ importReorganisations: { errors: { message: string }[] } }>(`mutation($csv: String!) { importReorganisations(input: { csv: $csv }) { errors { message } } }`, { csv: reform });
+        const linked = await t.gql<{ importReorganisations: { errors: { message: string }[] } }>(
+          `mutation($csv: String!) { importReorganisations(input: { csv: $csv }) { errors { message } } }`,
+          { csv: reform },
+        );
         expect(linked.data!.importReorganisations.errors).toEqual([]);
         unit.to = end;
         const [fresh] = await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code = $1 AND valid_from = $2`, [unit.code, day]);

@@ -116,7 +116,9 @@ describe('table ownership', () => {
         }
       }
     }
-    const undeclared = [...found].filter(([pair]) => !CROSS_LIB_SQL.has(pair)).map(([pair, files]) => `${pair} (owned by ${owner.get(pair.split(' -> ')[1])}; in ${[...files].join(', ')})`);
+    const undeclared = [...found]
+      .filter(([pair]) => !CROSS_LIB_SQL.has(pair))
+      .map(([pair, files]) => `${pair} (owned by ${owner.get(pair.split(' -> ')[1])}; in ${[...files].join(', ')})`);
     expect(undeclared).toEqual([]);
     const stale = [...CROSS_LIB_SQL].filter((pair) => !found.has(pair));
     expect(stale).toEqual([]);

@@ -68,7 +68,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   );
 
   @Module({
-    imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), TimeModule.forRoot(clock), ApiModule, ...(options.worker === false ? [] : [WorkerModule])],
+    imports: [
+      CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }),
+      TimeModule.forRoot(clock),
+      ApiModule,
+      ...(options.worker === false ? [] : [WorkerModule]),
+    ],
   })
   class TestAppModule {}
 

@@ -23,7 +23,10 @@ export function runNode(script: string, env: Record<string, string>, timeoutMs =
 }
 
 /** Starts a long-running entry point; `output` accumulates stdout and stderr. */
-export function startNode(script: string, env: Record<string, string>): { child: ChildProcess; output: () => string; stop(signal?: NodeJS.Signals): Promise<number | null> } {
+export function startNode(
+  script: string,
+  env: Record<string, string>,
+): { child: ChildProcess; output: () => string; stop(signal?: NodeJS.Signals): Promise<number | null> } {
   const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -80,7 +83,10 @@ export async function signInAsAdmin(databaseUrl: string, apiUrl: string, email =
   await client.connect();
   try {
     const hash = await argon2idHasher(8192).hash(password);
-    const { rows } = await client.query(`INSERT INTO user_account (email, display_name, name_search, password_hash, status) VALUES ($1, 'Admin', 'admin', $2, 'active') RETURNING id`, [email, hash]);
+    const { rows } = await client.query(
+      `INSERT INTO user_account (email, display_name, name_search, password_hash, status) VALUES ($1, 'Admin', 'admin', $2, 'active') RETURNING id`,
+      [email, hash],
+    );
     await client.query(`INSERT INTO role_grant (user_id, role) VALUES ($1, 'ADMIN')`, [rows[0].id]);
   } finally {
     await client.end();
@@ -88,7 +94,10 @@ export async function signInAsAdmin(databaseUrl: string, apiUrl: string, email =
   const res = await fetch(`${apiUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'mutation($e: String!, $p: String!) { signIn(input: { email: $e, password: $p }) { accessToken } }', variables: { e: email, p: password } }),
+    body: JSON.stringify({
+      query: 'mutation($e: String!, $p: String!) { signIn(input: { email: $e, password: $p }) { accessToken } }',
+      variables: { e: email, p: password },
+    }),
   });
   const body = (await res.json()) as { data?: { signIn: { accessToken: string } }; errors?: unknown };
   if (!body.data) throw new Error(`admin sign-in failed: ${JSON.stringify(body.errors)}`);

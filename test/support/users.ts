@@ -42,10 +42,17 @@ export async function createUser(t: TestApp, spec: UserSpec): Promise<TestUser> 
   )) as { id: string }[];
   let unitId = spec.unitId ?? null;
   if (!unitId && spec.unitCode) {
-    const [unit] = (await dataSource.query(`SELECT id FROM admin_unit WHERE code = $1 ORDER BY valid_to DESC NULLS FIRST LIMIT 1`, [spec.unitCode])) as { id: string }[];
+    const [unit] = (await dataSource.query(`SELECT id FROM admin_unit WHERE code = $1 ORDER BY valid_to DESC NULLS FIRST LIMIT 1`, [spec.unitCode])) as {
+      id: string;
+    }[];
     unitId = unit.id;
   }
-  await dataSource.query(`INSERT INTO role_grant (user_id, role, unit_id, group_id) VALUES ($1, $2, $3, $4)`, [user.id, spec.role, unitId, spec.groupId ?? null]);
+  await dataSource.query(`INSERT INTO role_grant (user_id, role, unit_id, group_id) VALUES ($1, $2, $3, $4)`, [
+    user.id,
+    spec.role,
+    unitId,
+    spec.groupId ?? null,
+  ]);
   const res = await t.anonymous<{ signIn: { accessToken: string; refreshToken: string } }>(
     `mutation($email: String!, $password: String!) { signIn(input: { email: $email, password: $password }) { accessToken refreshToken } }`,
     { email: spec.email, password },

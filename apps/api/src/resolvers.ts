@@ -8,4 +8,13 @@ import { SessionResolvers } from './sessions/sessions.resolver';
 import { SystemResolver } from './system/system.resolver';
 
 /** Every resolver of the public API: provided by ApiModule and used to print schema.graphql. */
-export const API_RESOLVERS = [SystemResolver, GeographyResolver, ...DirectoryResolvers, ...AccountResolvers, AuditResolver, ...AssistResolvers, ...SessionResolvers, ...RollupResolvers];
+export const API_RESOLVERS = [
+  SystemResolver,
+  GeographyResolver,
+  ...DirectoryResolvers,
+  ...AccountResolvers,
+  AuditResolver,
+  ...AssistResolvers,
+  ...SessionResolvers,
+  ...RollupResolvers,
+];

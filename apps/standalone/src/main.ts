@@ -4,7 +4,17 @@ import { ApiModule } from '../../api/src/api.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { createDataSource } from '@cdtg/database';
 import { DEMO_PASSWORD, DemoAccount, DemoActivityReport, DemoCityReport, loadDemoActivity, loadDemoCity, seedDemoAccounts, seedDemoSessions } from '@cdtg/demo';
-import { configOrExit, DATA_MODEL, CoreModule, createApp, exitOnSignals, fail, requireDatabase, resolveDevelopmentServices, runMigrations } from '@cdtg/runtime';
+import {
+  configOrExit,
+  DATA_MODEL,
+  CoreModule,
+  createApp,
+  exitOnSignals,
+  fail,
+  requireDatabase,
+  resolveDevelopmentServices,
+  runMigrations,
+} from '@cdtg/runtime';
 import { TimeModule } from '@cdtg/time';
 
 /**
@@ -52,7 +62,10 @@ async function main(): Promise<void> {
  * The Đà Nẵng demo city, once, into an empty database (DEMO_CITY=false turns it off), and outside production one
  * account per kind of user with a published password.
  */
-async function loadDemo(url: string, passwordMemoryKiB: number | null): Promise<DemoCityReport & { sessions: number; activity: DemoActivityReport; accounts: DemoAccount[] | null }> {
+async function loadDemo(
+  url: string,
+  passwordMemoryKiB: number | null,
+): Promise<DemoCityReport & { sessions: number; activity: DemoActivityReport; accounts: DemoAccount[] | null }> {
   const dataSource = await createDataSource(url, DATA_MODEL, 2).initialize();
   try {
     const city = await loadDemoCity(dataSource);

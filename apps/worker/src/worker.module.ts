@@ -18,6 +18,16 @@ import { WeeklyDigestHandler } from './handlers/weekly-digest.handler';
 /** Job handlers, the outbox relay and the BullMQ workers. Needs CoreModule beside it. */
 @Module({
   imports: [QueueConsumerModule.forRoot(), NotificationsModule, AuditModule, DirectoryModule, RollupsModule, SessionsModule],
-  providers: [SendEmailHandler, DirectoryImportHandler, ProjectChangesHandler, SessionReminderHandler, WeeklyAgendaHandler, CoverageExportHandler, WeeklyDigestHandler, RollupCheckHandler, PurgeProcessedHandler],
+  providers: [
+    SendEmailHandler,
+    DirectoryImportHandler,
+    ProjectChangesHandler,
+    SessionReminderHandler,
+    WeeklyAgendaHandler,
+    CoverageExportHandler,
+    WeeklyDigestHandler,
+    RollupCheckHandler,
+    PurgeProcessedHandler,
+  ],
 })
 export class WorkerModule {}

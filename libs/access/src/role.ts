@@ -55,7 +55,16 @@ export const ROLE_SCOPE: Record<Role, ScopeKind> = {
 /** The access matrix: which permissions each role has within its scope. The only table of its kind. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   [Role.Admin]: Object.values(Permission),
-  [Role.Department]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ManageAccounts, Permission.ReadAudit, Permission.ReadAssists, Permission.ManageHouseholdCounts, Permission.ReadSessions, Permission.ReadCoverage],
+  [Role.Department]: [
+    Permission.ReadReference,
+    Permission.ReadDirectory,
+    Permission.ManageAccounts,
+    Permission.ReadAudit,
+    Permission.ReadAssists,
+    Permission.ManageHouseholdCounts,
+    Permission.ReadSessions,
+    Permission.ReadCoverage,
+  ],
   [Role.WardOfficer]: [
     Permission.ReadReference,
     Permission.ReadDirectory,
@@ -70,7 +79,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.AssignMembers,
     Permission.ReadCoverage,
   ],
-  [Role.GroupLead]: [Permission.ReadReference, Permission.ReadDirectory, Permission.ReadAssists, Permission.LogAssists, Permission.ReadSessions, Permission.ManageSessions],
+  [Role.GroupLead]: [
+    Permission.ReadReference,
+    Permission.ReadDirectory,
+    Permission.ReadAssists,
+    Permission.LogAssists,
+    Permission.ReadSessions,
+    Permission.ManageSessions,
+  ],
   // A volunteer's own assignments and agenda need no permission: they are reached through their account (SignedIn).
   [Role.Volunteer]: [Permission.ReadReference],
 };

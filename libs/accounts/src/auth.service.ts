@@ -106,10 +106,12 @@ export class AuthService {
       }
       const session = await manager.getRepository(AuthSession).findOne({ where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
       const user = session ? await manager.getRepository(UserAccount).findOneBy({ id: session.userId }) : null;
-      if (!session || !user || session.revokedAt || session.expiresAt.getTime() <= this.clock.now().getTime() || user.status !== AccountStatus.Active) return 'ended' as const;
+      if (!session || !user || session.revokedAt || session.expiresAt.getTime() <= this.clock.now().getTime() || user.status !== AccountStatus.Active)
+        return 'ended' as const;
       return this.issue(manager, user, session);
     });
-    if (outcome === 'reused') throw new DomainError(ErrorCode.Unauthenticated, 'This refresh token was already used; the session has been ended for safety. Sign in again');
+    if (outcome === 'reused')
+      throw new DomainError(ErrorCode.Unauthenticated, 'This refresh token was already used; the session has been ended for safety. Sign in again');
     if (outcome === 'unknown') throw new DomainError(ErrorCode.Unauthenticated, 'Unknown refresh token; sign in again');
     if (outcome === 'ended') throw new DomainError(ErrorCode.Unauthenticated, 'The session has ended; sign in again');
     return outcome;
@@ -142,10 +144,15 @@ export class AuthService {
       if (user.status === AccountStatus.Disabled) return null;
       checkPasswordRules(password, user.email);
       const name = displayName?.trim();
-      if (displayName !== undefined && displayName !== null && (!name || name.length > 120)) throw DomainError.invalid('displayName', 'must be 1 to 120 characters');
+      if (displayName !== undefined && displayName !== null && (!name || name.length > 120))
+        throw DomainError.invalid('displayName', 'must be 1 to 120 characters');
       const patch = { passwordHash: await this.hasher.hash(password), status: AccountStatus.Active, ...(name ? { displayName: name } : {}) };
       await manager.update(UserAccount, user.id, patch);
-      await this.audit.record(manager, { userId: user.id, label: user.email }, { operation: 'account.activate', objectType: 'user', objectId: user.id, before: { status: user.status }, after: { status: AccountStatus.Active } });
+      await this.audit.record(
+        manager,
+        { userId: user.id, label: user.email },
+        { operation: 'account.activate', objectType: 'user', objectId: user.id, before: { status: user.status }, after: { status: AccountStatus.Active } },
+      );
       return this.startSession(manager, { ...user, ...patch }, SignInMethod.Invitation, client);
     });
   }
@@ -165,10 +172,14 @@ export class AuthService {
   async changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const user = await manager.getRepository(UserAccount).findOne({ where: { id: userId }, lock: { mode: 'pessimistic_write' } });
-      if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, String(current ?? '')))) throw DomainError.invalid('currentPassword', 'is not your current password');
+      if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, String(current ?? ''))))
+        throw DomainError.invalid('currentPassword', 'is not your current password');
       checkPasswordRules(next, user.email, 'newPassword');
       await manager.update(UserAccount, user.id, { passwordHash: await this.hasher.hash(next) });
-      await manager.query(`UPDATE auth_session SET revoked_at = now(), revoked_reason = 'password-changed' WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`, [userId, sessionId]);
+      await manager.query(
+        `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'password-changed' WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`,
+        [userId, sessionId],
+      );
       await this.audit.record(manager, { userId, label: user.email }, { operation: 'account.password-change', objectType: 'user', objectId: userId });
     });
   }
@@ -193,13 +204,17 @@ export class AuthService {
   /** Revokes sessions (one, or all of a user) and returns how many were still active. */
   async revokeSessions(manager: EntityManager, which: { sessionId: string } | { userId: string }, reason: string): Promise<number> {
     const [column, value] = 'sessionId' in which ? ['id', which.sessionId] : ['user_id', which.userId];
-    const result = (await manager.query(`UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE ${column} = $1 AND revoked_at IS NULL RETURNING id, user_id`, [value, reason])) as [
-      { id: string; user_id: string }[],
-      number,
-    ];
+    const result = (await manager.query(
+      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE ${column} = $1 AND revoked_at IS NULL RETURNING id, user_id`,
+      [value, reason],
+    )) as [{ id: string; user_id: string }[], number];
     const rows = result[0];
     if (rows.length) {
-      await this.audit.record(manager, SYSTEM_ACTOR, rows.map((r) => ({ operation: 'session.revoke', objectType: 'session', objectId: r.id, after: { userId: r.user_id, reason } })));
+      await this.audit.record(
+        manager,
+        SYSTEM_ACTOR,
+        rows.map((r) => ({ operation: 'session.revoke', objectType: 'session', objectId: r.id, after: { userId: r.user_id, reason } })),
+      );
     }
     return rows.length;
   }
@@ -229,7 +244,12 @@ export class AuthService {
   }
 
   /** Uses a one-time token exactly once (row lock), then runs `then`; a wrong token counts as a failed attempt. */
-  private async redeem(token: string, purpose: TokenPurpose, client: ClientInfo, then: (manager: EntityManager, user: UserAccount) => Promise<SignedIn | null>): Promise<SignedIn> {
+  private async redeem(
+    token: string,
+    purpose: TokenPurpose,
+    client: ClientInfo,
+    then: (manager: EntityManager, user: UserAccount) => Promise<SignedIn | null>,
+  ): Promise<SignedIn> {
     if (typeof token !== 'string' || token.length < 20 || token.length > 200) throw DomainError.invalid('token', 'is not a valid link token');
     const outcome = await this.dataSource.transaction(async (manager) => {
       await this.limits.check(manager, null, client.address);
@@ -252,7 +272,9 @@ export class AuthService {
 
   private async startSession(manager: EntityManager, user: UserAccount, method: SignInMethod, client: ClientInfo): Promise<SignedIn> {
     const expiresAt = new Date(this.clock.now().getTime() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
-    const session = await manager.save(manager.create(AuthSession, { userId: user.id, method, expiresAt, address: client.address, userAgent: client.userAgent?.slice(0, 300) ?? null }));
+    const session = await manager.save(
+      manager.create(AuthSession, { userId: user.id, method, expiresAt, address: client.address, userAgent: client.userAgent?.slice(0, 300) ?? null }),
+    );
     await manager.update(UserAccount, user.id, { lastSignInAt: this.clock.now() });
     return this.issue(manager, user, session);
   }
@@ -261,6 +283,13 @@ export class AuthService {
     const refreshToken = randomToken();
     await manager.insert(RefreshToken, { sessionId: session.id, tokenHash: tokenHash(refreshToken) });
     const access = this.tokens.sign(user.id, session.id);
-    return { user, sessionId: session.id, accessToken: access.token, accessTokenExpiresAt: access.expiresAt, refreshToken, refreshTokenExpiresAt: session.expiresAt };
+    return {
+      user,
+      sessionId: session.id,
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken,
+      refreshTokenExpiresAt: session.expiresAt,
+    };
   }
 }

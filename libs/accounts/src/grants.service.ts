@@ -62,8 +62,19 @@ export class GrantsService {
         out.push({ role: input.role, unitId: unit.id, groupId: null, anchor: { unitId: unit.id }, scopeName: unit.name, missing: false });
       } else {
         if (!input.groupId || input.unitCode) throw DomainError.invalid([...path, 'groupId'], `is required for ${input.role} (and unitCode must be empty)`);
-        const [group] = (await this.dataSource.query(`SELECT id, name, unit_id FROM volunteer_group WHERE id = $1`, [input.groupId])) as { id: string; name: string; unit_id: string }[];
-        out.push({ role: input.role, unitId: null, groupId: input.groupId, anchor: { unitId: group?.unit_id ?? null, groupId: input.groupId }, scopeName: group?.name ?? null, missing: !group });
+        const [group] = (await this.dataSource.query(`SELECT id, name, unit_id FROM volunteer_group WHERE id = $1`, [input.groupId])) as {
+          id: string;
+          name: string;
+          unit_id: string;
+        }[];
+        out.push({
+          role: input.role,
+          unitId: null,
+          groupId: input.groupId,
+          anchor: { unitId: group?.unit_id ?? null, groupId: input.groupId },
+          scopeName: group?.name ?? null,
+          missing: !group,
+        });
       }
     }
     return out;
@@ -80,9 +91,16 @@ export class GrantsService {
         [userId, g.role, g.unitId, g.groupId, actor.userId],
       )) as { id: string }[];
       if (!rows.length) continue;
-      const grant = (await manager.getRepository(RoleGrant).findOneByOrFail({ id: rows[0].id }));
+      const grant = await manager.getRepository(RoleGrant).findOneByOrFail({ id: rows[0].id });
       added.push(grant);
-      await this.audit.record(manager, actor, { operation: 'grant.add', objectType: 'user', objectId: userId, after: grant, unitId: g.anchor.unitId, groupId: g.groupId });
+      await this.audit.record(manager, actor, {
+        operation: 'grant.add',
+        objectType: 'user',
+        objectId: userId,
+        after: grant,
+        unitId: g.anchor.unitId,
+        groupId: g.groupId,
+      });
     }
     return added;
   }
@@ -91,7 +109,14 @@ export class GrantsService {
     if (grant.revokedAt) return grant;
     await manager.update(RoleGrant, grant.id, { revokedAt: this.clock.now(), revokedReason: reason });
     const after = await manager.getRepository(RoleGrant).findOneByOrFail({ id: grant.id });
-    await this.audit.record(manager, actor, { operation: 'grant.revoke', objectType: 'user', objectId: grant.userId, before: grant, after, ...(await this.anchorsOf([grant]))[0] });
+    await this.audit.record(manager, actor, {
+      operation: 'grant.revoke',
+      objectType: 'user',
+      objectId: grant.userId,
+      before: grant,
+      after,
+      ...(await this.anchorsOf([grant]))[0],
+    });
     return after;
   }
 
@@ -112,7 +137,9 @@ export class GrantsService {
   /** The units (and groups) grants apply to, in order, with one query: for access checks and the audit log. */
   async anchorsOf(grants: RoleGrant[]): Promise<{ unitId: string | null; groupId: string | null }[]> {
     const groupIds = [...new Set(grants.flatMap((g) => (g.groupId ? [g.groupId] : [])))];
-    const rows = groupIds.length ? ((await this.dataSource.query(`SELECT id, unit_id FROM volunteer_group WHERE id = ANY($1::uuid[])`, [groupIds])) as { id: string; unit_id: string }[]) : [];
+    const rows = groupIds.length
+      ? ((await this.dataSource.query(`SELECT id, unit_id FROM volunteer_group WHERE id = ANY($1::uuid[])`, [groupIds])) as { id: string; unit_id: string }[])
+      : [];
     const unitOf = new Map(rows.map((r) => [r.id, r.unit_id]));
     return grants.map((g) => (g.groupId ? { unitId: unitOf.get(g.groupId) ?? null, groupId: g.groupId } : { unitId: g.unitId, groupId: null }));
   }
@@ -142,7 +169,11 @@ export class GrantsService {
           const grant = await manager.getRepository(RoleGrant).findOne({ where: { id: row.id }, lock: { mode: 'pessimistic_write' } });
           if (!grant || grant.revokedAt) continue; // moved by a concurrent run
           for (const unitId of row.targets) {
-            await manager.query(`INSERT INTO role_grant (user_id, role, unit_id, granted_by) VALUES ($1, $2, $3, NULL) ON CONFLICT DO NOTHING`, [grant.userId, grant.role, unitId]);
+            await manager.query(`INSERT INTO role_grant (user_id, role, unit_id, granted_by) VALUES ($1, $2, $3, NULL) ON CONFLICT DO NOTHING`, [
+              grant.userId,
+              grant.role,
+              unitId,
+            ]);
             await this.audit.record(manager, SYSTEM_ACTOR, {
               operation: 'grant.follow-reorganisation',
               objectType: 'user',

@@ -9,9 +9,12 @@ import { UserAccount } from './user-account.entity';
  * GROUP_LEAD and VOLUNTEER to a group. Revoked grants stay for the record.
  */
 @Entity('role_grant')
-@Check('role_grant_scope_check', `(role = 'ADMIN' AND unit_id IS NULL AND group_id IS NULL)
+@Check(
+  'role_grant_scope_check',
+  `(role = 'ADMIN' AND unit_id IS NULL AND group_id IS NULL)
   OR (role IN ('DEPARTMENT', 'WARD_OFFICER') AND unit_id IS NOT NULL AND group_id IS NULL)
-  OR (role IN ('GROUP_LEAD', 'VOLUNTEER') AND group_id IS NOT NULL AND unit_id IS NULL)`)
+  OR (role IN ('GROUP_LEAD', 'VOLUNTEER') AND group_id IS NOT NULL AND unit_id IS NULL)`,
+)
 @Index('role_grant_user_idx', ['userId'], { where: 'revoked_at IS NULL' })
 @Index('role_grant_unit_idx', ['unitId'], { where: 'revoked_at IS NULL' })
 @Index('role_grant_group_idx', ['groupId'], { where: 'revoked_at IS NULL' })

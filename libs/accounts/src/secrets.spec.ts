@@ -38,7 +38,19 @@ describe('password and e-mail rules', () => {
   const TOO_COMMON = 'password: is too common or easy to guess; use a longer phrase of several words';
 
   it('refuses common passwords, digit runs and keyboard walks from the zxcvbn-ts lists, in any case', () => {
-    for (const password of ['1234567890', 'password12', 'qwertyuiop', 'PASSWORD12', 'QwertyUiop', '0987654321', 'abcdefghij', '1qaz2wsx3edc', 'iloveyou12', 'P@ssw0rd2026', 'matkhau123']) {
+    for (const password of [
+      '1234567890',
+      'password12',
+      'qwertyuiop',
+      'PASSWORD12',
+      'QwertyUiop',
+      '0987654321',
+      'abcdefghij',
+      '1qaz2wsx3edc',
+      'iloveyou12',
+      'P@ssw0rd2026',
+      'matkhau123',
+    ]) {
       expect(() => checkPasswordRules(password, null)).toThrow(TOO_COMMON);
     }
   });

@@ -24,7 +24,8 @@ export interface PasswordHasher {
 export function argon2idHasher(memoryKiB: number): PasswordHasher {
   const params = `m=${memoryKiB},t=2,p=1`;
   return {
-    hash: (password) => argon2id({ password, salt: randomBytes(16), parallelism: 1, iterations: 2, memorySize: memoryKiB, hashLength: 32, outputType: 'encoded' }),
+    hash: (password) =>
+      argon2id({ password, salt: randomBytes(16), parallelism: 1, iterations: 2, memorySize: memoryKiB, hashLength: 32, outputType: 'encoded' }),
     verify: (hash, password) => argon2Verify({ password, hash }).catch(() => false),
     needsRehash: (hash) => !hash.startsWith(`$argon2id$v=19$${params}$`),
   };
@@ -49,7 +50,11 @@ const MIN_STRENGTH_SCORE = 3;
 const TOO_COMMON = 'is too common or easy to guess; use a longer phrase of several words';
 
 /** Lower-cased letters and digits only: "Lan.Nguyen" and "lan nguyen" fold to the same "lannguyen". */
-const fold = (value: string) => value.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+const fold = (value: string) =>
+  value
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
 
 /**
  * The password rules, one place: 10 to 200 characters, not one repeated character, not containing the e-mail address
@@ -81,7 +86,9 @@ const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
 /** Trimmed and lower-cased; a clear error when it is not an address. */
 export function normaliseEmail(email: string, field = 'email'): string {
-  const value = String(email ?? '').trim().toLowerCase();
+  const value = String(email ?? '')
+    .trim()
+    .toLowerCase();
   if (value.length > 254 || !EMAIL.test(value)) throw DomainError.invalid(field, 'must be an e-mail address, e.g. ten@example.vn');
   return value;
 }

@@ -39,7 +39,13 @@ export class SignInLimits {
 
   async record(manager: EntityManager, email: string | null, address: string, kind: AttemptKind, succeeded: boolean): Promise<void> {
     const now = this.clock.now();
-    await manager.query(`INSERT INTO sign_in_attempt (email, address, kind, succeeded, at) VALUES ($1, $2, $3, $4, $5)`, [email, address, kind, succeeded, now]);
+    await manager.query(`INSERT INTO sign_in_attempt (email, address, kind, succeeded, at) VALUES ($1, $2, $3, $4, $5)`, [
+      email,
+      address,
+      kind,
+      succeeded,
+      now,
+    ]);
     // Keep the record a month; pruning rides on writes (cheap with the time index, rare by chance).
     if (Math.random() < 0.01) await manager.query(`DELETE FROM sign_in_attempt WHERE at < $1::timestamptz - interval '30 days'`, [now]);
   }

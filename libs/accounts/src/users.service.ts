@@ -55,7 +55,8 @@ export class UsersService {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sign-in:${email}`]);
       let user = await manager.getRepository(UserAccount).findOneBy({ email });
-      if (user && user.status !== AccountStatus.Invited) throw DomainError.conflict('this address already has an account; grant it a role instead', 'input.email');
+      if (user && user.status !== AccountStatus.Invited)
+        throw DomainError.conflict('this address already has an account; grant it a role instead', 'input.email');
       if (user) await this.mayInviteAgain(actor, user);
       const fields = {
         displayName,
@@ -72,14 +73,26 @@ export class UsersService {
         user = manager.getRepository(UserAccount).create({ email, ...fields, status: AccountStatus.Invited, passwordHash: null });
         await manager.getRepository(UserAccount).insert(user);
       }
-      await this.audit.record(manager, actor, { operation: 'user.invite', objectType: 'user', objectId: user.id, after: { email, ...fields }, unitId: grants[0]?.anchor.unitId ?? null });
+      await this.audit.record(manager, actor, {
+        operation: 'user.invite',
+        objectType: 'user',
+        objectId: user.id,
+        after: { email, ...fields },
+        unitId: grants[0]?.anchor.unitId ?? null,
+      });
       await this.grants.add(manager, actor, user.id, grants);
       const { link, expiresAt, dedupeKey } = await this.auth.issueOneTimeToken(manager, user.id, TokenPurpose.Invitation);
       await this.notifications.queueEmail(manager, {
         to: email,
         language: user.language,
         template: 'invitation',
-        params: { displayName, invitedBy: actor.label, grants: grants.map((g) => ({ role: g.role, scope: g.scopeName })), link, expiresAt: expiresAt.toISOString() },
+        params: {
+          displayName,
+          invitedBy: actor.label,
+          grants: grants.map((g) => ({ role: g.role, scope: g.scopeName })),
+          link,
+          expiresAt: expiresAt.toISOString(),
+        },
         dedupeKey,
       });
       return user;
@@ -110,7 +123,8 @@ export class UsersService {
     return this.dataSource.transaction(async (manager) => {
       const user = await this.locked(manager, userId);
       if (user.status === status) return user;
-      if (status === AccountStatus.Active && !user.passwordHash) throw DomainError.invalid('status', 'the invitation has not been accepted yet; invite again instead');
+      if (status === AccountStatus.Active && !user.passwordHash)
+        throw DomainError.invalid('status', 'the invitation has not been accepted yet; invite again instead');
       await manager.update(UserAccount, user.id, { status });
       if (status === AccountStatus.Disabled) await this.auth.revokeSessions(manager, { userId }, 'account-disabled');
       await this.audit.record(manager, actor, {
@@ -165,7 +179,9 @@ export class UsersService {
     }
     if (filter.status) sql.where.push(`u.status = ${sql.param(filter.status)}`);
     if (filter.search) sql.where.push(`u.name_search LIKE ${sql.param(`%${escapeLike(foldVietnamese(filter.search))}%`)}`);
-    return keysetPage(this.dataSource, sql, { select: 'u.*', from: 'user_account u', key: 'u.name_search', id: 'u.id' }, page, (r) => hydrate(this.dataSource, UserAccount, r));
+    return keysetPage(this.dataSource, sql, { select: 'u.*', from: 'user_account u', key: 'u.name_search', id: 'u.id' }, page, (r) =>
+      hydrate(this.dataSource, UserAccount, r),
+    );
   }
 
   /** The active grants of a user with their anchors, for access checks on the user as a whole. */
@@ -194,8 +210,13 @@ export class UsersService {
   private async mayInviteAgain(actor: Actor, user: UserAccount): Promise<void> {
     if (user.invitedBy === actor.userId) return;
     const held = await this.grants.activeOf([user.id]);
-    const manages = held.every((g) => actor.mayGrant(g.role)) && (await this.access.covers(actor.scope(Permission.ManageAccounts), await this.grants.anchorsOf(held)));
-    if (!manages) throw DomainError.conflict('this address has a pending invitation from someone else, with roles you do not manage; ask them or the department to send it again', 'input.email');
+    const manages =
+      held.every((g) => actor.mayGrant(g.role)) && (await this.access.covers(actor.scope(Permission.ManageAccounts), await this.grants.anchorsOf(held)));
+    if (!manages)
+      throw DomainError.conflict(
+        'this address has a pending invitation from someone else, with roles you do not manage; ask them or the department to send it again',
+        'input.email',
+      );
   }
 
   private async memberId(manager: EntityManager, actor: Actor, memberId: string | null | undefined, userId: string | undefined): Promise<string | null> {
@@ -210,7 +231,9 @@ export class UsersService {
     if (!member || !(await this.access.covers(actor.scope(Permission.ManageAccounts), [{ unitId: member.unit_id, groupId: member.group_id }]))) {
       throw DomainError.invalid('input.memberId', 'no active member in your scope has this id');
     }
-    const [taken] = (await manager.query(`SELECT id FROM user_account WHERE member_id = $1 AND id IS DISTINCT FROM $2::uuid`, [memberId, userId ?? null])) as { id: string }[];
+    const [taken] = (await manager.query(`SELECT id FROM user_account WHERE member_id = $1 AND id IS DISTINCT FROM $2::uuid`, [memberId, userId ?? null])) as {
+      id: string;
+    }[];
     if (taken) throw DomainError.conflict('this member already has an account', 'input.memberId');
     return memberId;
   }

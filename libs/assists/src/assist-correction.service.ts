@@ -87,7 +87,15 @@ export class AssistCorrectionService {
         version: entry.version + 1,
       });
       await manager.getRepository(AssistEntry).save(entry);
-      await this.audit.record(manager, actor, { operation: 'assist.amend', objectType: 'assist_entry', objectId: id, before: { ...before, reason: null }, after: { ...snapshot(entry), reason }, unitId: entry.unitId, groupId: entry.groupId });
+      await this.audit.record(manager, actor, {
+        operation: 'assist.amend',
+        objectType: 'assist_entry',
+        objectId: id,
+        before: { ...before, reason: null },
+        after: { ...snapshot(entry), reason },
+        unitId: entry.unitId,
+        groupId: entry.groupId,
+      });
       await this.changes.emit(manager, { households: [before.householdId, householdId], members: [...before.volunteerIds, ...entry.volunteerIds] });
       return entry;
     });
@@ -102,7 +110,15 @@ export class AssistCorrectionService {
       const before = snapshot(entry);
       Object.assign(entry, { status: EntryStatus.Voided, voidReason: reason, version: entry.version + 1 });
       await manager.getRepository(AssistEntry).save(entry);
-      await this.audit.record(manager, actor, { operation: 'assist.void', objectType: 'assist_entry', objectId: id, before, after: { ...snapshot(entry), reason }, unitId: entry.unitId, groupId: entry.groupId });
+      await this.audit.record(manager, actor, {
+        operation: 'assist.void',
+        objectType: 'assist_entry',
+        objectId: id,
+        before,
+        after: { ...snapshot(entry), reason },
+        unitId: entry.unitId,
+        groupId: entry.groupId,
+      });
       await this.changes.emit(manager, { households: [entry.householdId], members: entry.volunteerIds });
       return entry;
     });
@@ -119,7 +135,11 @@ export class AssistCorrectionService {
       const changed = await this.repository.setVerified(manager, access, unique, actor.userId, verified);
       if (!changed.length) return;
       const operation = verified ? 'assist.verify' : 'assist.unverify';
-      await this.audit.record(manager, actor, changed.map((c) => ({ operation, objectType: 'assist_entry', objectId: c.id, after: { verified }, unitId: c.unit_id, groupId: c.group_id })));
+      await this.audit.record(
+        manager,
+        actor,
+        changed.map((c) => ({ operation, objectType: 'assist_entry', objectId: c.id, after: { verified }, unitId: c.unit_id, groupId: c.group_id })),
+      );
       await this.changes.emit(manager, { households: changed.map((c) => c.household_id) });
     });
     // Only what the actor may see, whatever the access rule let through.

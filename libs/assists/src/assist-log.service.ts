@@ -49,9 +49,15 @@ export class AssistLogService {
   ) {}
 
   async log(actor: AuditActor, groupId: string, inputs: EntryInput[]): Promise<BatchResult> {
-    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_BATCH) throw DomainError.invalid('input.entries', `must hold 1-${MAX_BATCH} entries`);
+    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_BATCH)
+      throw DomainError.invalid('input.entries', `must hold 1-${MAX_BATCH} entries`);
     const results = await this.dataSource.transaction(async (manager) => {
-      const out: EntryResult[] = inputs.map((i) => ({ clientId: typeof i?.clientId === 'string' ? i.clientId : '', outcome: EntryOutcome.Rejected, entryId: null, problems: [] }));
+      const out: EntryResult[] = inputs.map((i) => ({
+        clientId: typeof i?.clientId === 'string' ? i.clientId : '',
+        outcome: EntryOutcome.Rejected,
+        entryId: null,
+        problems: [],
+      }));
 
       // Re-sent entries first: a stored client id is answered as stored, whatever the entry looks like today.
       const known = new Map((await this.repository.byClientIds(manager, out.map((r) => r.clientId).filter(Boolean))).map((s) => [s.clientId, s]));
@@ -59,11 +65,16 @@ export class AssistLogService {
       inputs.forEach((input, index) => {
         const stored = known.get(out[index].clientId);
         if (!stored) return fresh.push({ index, input });
-        if (stored.groupId !== groupId) out[index].problems = [{ path: ['input', 'entries', index, 'clientId'], message: 'is already used by an entry of another group' }];
+        if (stored.groupId !== groupId)
+          out[index].problems = [{ path: ['input', 'entries', index, 'clientId'], message: 'is already used by an entry of another group' }];
         else Object.assign(out[index], { outcome: EntryOutcome.AlreadyStored, entryId: stored.id });
       });
 
-      const context = await this.contexts.load(manager, groupId, fresh.map((f) => f.input));
+      const context = await this.contexts.load(
+        manager,
+        groupId,
+        fresh.map((f) => f.input),
+      );
       const accepted: { index: number; draft: EntryDraft }[] = [];
       const firstIndex = new Map<string, number>();
       const repeats: { index: number; of: number }[] = []; // the same client id twice in one batch: one entry
@@ -78,7 +89,10 @@ export class AssistLogService {
       }
       if (accepted.length === 0) return out;
 
-      const householdIds = await this.keyring.resolve(manager, accepted.map((a) => ({ identity: a.draft.household!, unit: a.draft.unit })));
+      const householdIds = await this.keyring.resolve(
+        manager,
+        accepted.map((a) => ({ identity: a.draft.household!, unit: a.draft.unit })),
+      );
       const drafts = accepted.map((a, i) => ({ ...a.draft, householdId: householdIds[i] }));
       const inserted = await this.repository.insertEntries(manager, groupId, actor.userId, drafts);
       // A client id inserted meanwhile by a concurrent request of the same batch is stored all the same.
@@ -87,12 +101,17 @@ export class AssistLogService {
       for (const { index, draft } of accepted) {
         const id = inserted.get(draft.clientId);
         if (id) Object.assign(out[index], { outcome: EntryOutcome.Created, entryId: id });
-        else if (racedIds.get(draft.clientId)?.groupId === groupId) Object.assign(out[index], { outcome: EntryOutcome.AlreadyStored, entryId: racedIds.get(draft.clientId)!.id });
+        else if (racedIds.get(draft.clientId)?.groupId === groupId)
+          Object.assign(out[index], { outcome: EntryOutcome.AlreadyStored, entryId: racedIds.get(draft.clientId)!.id });
         else out[index].problems = [{ path: ['input', 'entries', index, 'clientId'], message: 'is already used by an entry of another group' }];
       }
       for (const { index, of } of repeats) {
         const first = out[of];
-        Object.assign(out[index], { outcome: first.outcome === EntryOutcome.Rejected ? EntryOutcome.Rejected : EntryOutcome.AlreadyStored, entryId: first.entryId, problems: first.problems });
+        Object.assign(out[index], {
+          outcome: first.outcome === EntryOutcome.Rejected ? EntryOutcome.Rejected : EntryOutcome.AlreadyStored,
+          entryId: first.entryId,
+          problems: first.problems,
+        });
       }
 
       const created = drafts.filter((d) => inserted.has(d.clientId));

@@ -60,7 +60,9 @@ export class AssistRepository {
          FROM admin_unit u WHERE u.id = ANY($2::uuid[])`,
       [groupId, unitIds],
     )) as { id: string; kind: string; name: string; type_word: string; valid_from: string | null; valid_to: string | null; in_area: boolean }[];
-    return new Map(rows.map((r) => [r.id, { id: r.id, kind: r.kind, name: r.name, typeWord: r.type_word, validFrom: r.valid_from, validTo: r.valid_to, inArea: r.in_area }]));
+    return new Map(
+      rows.map((r) => [r.id, { id: r.id, kind: r.kind, name: r.name, typeWord: r.type_word, validFrom: r.valid_from, validTo: r.valid_to, inArea: r.in_area }]),
+    );
   }
 
   /** Every period each of the members spent in the group. */
@@ -76,16 +78,26 @@ export class AssistRepository {
 
   /** The sessions among `sessionIds` that the group runs, with their status. */
   async sessionsOfGroup(manager: EntityManager, groupId: string, sessionIds: string[]): Promise<Map<string, { status: string }>> {
-    const rows = (await manager.query(`SELECT id, status FROM training_session WHERE group_id = $1 AND id = ANY($2::uuid[])`, [groupId, sessionIds])) as { id: string; status: string }[];
+    const rows = (await manager.query(`SELECT id, status FROM training_session WHERE group_id = $1 AND id = ANY($2::uuid[])`, [groupId, sessionIds])) as {
+      id: string;
+      status: string;
+    }[];
     return new Map(rows.map((r) => [r.id, { status: r.status }]));
   }
 
   async byClientIds(manager: EntityManager, clientIds: string[]): Promise<StoredClientId[]> {
-    return (await manager.query(`SELECT id, client_id AS "clientId", group_id AS "groupId" FROM assist_entry WHERE client_id = ANY($1::text[])`, [clientIds])) as StoredClientId[];
+    return (await manager.query(`SELECT id, client_id AS "clientId", group_id AS "groupId" FROM assist_entry WHERE client_id = ANY($1::text[])`, [
+      clientIds,
+    ])) as StoredClientId[];
   }
 
   /** Inserts the entries whose client id is new; returns the stored ones (client id → entry id). */
-  async insertEntries(manager: EntityManager, groupId: string, submittedBy: string | null, drafts: (EntryDraft & { householdId: string })[]): Promise<Map<string, string>> {
+  async insertEntries(
+    manager: EntityManager,
+    groupId: string,
+    submittedBy: string | null,
+    drafts: (EntryDraft & { householdId: string })[],
+  ): Promise<Map<string, string>> {
     const rows = drafts.map((d) => ({
       client_id: d.clientId,
       unit_id: d.unit.id,
@@ -132,7 +144,13 @@ export class AssistRepository {
   }
 
   /** Sets or clears verification on the valid entries among `ids` that lie in `access`; returns the entries changed. */
-  async setVerified(manager: EntityManager, access: DataScope, ids: string[], verifiedBy: string | null, verified: boolean): Promise<{ id: string; household_id: string; unit_id: string; group_id: string }[]> {
+  async setVerified(
+    manager: EntityManager,
+    access: DataScope,
+    ids: string[],
+    verifiedBy: string | null,
+    verified: boolean,
+  ): Promise<{ id: string; household_id: string; unit_id: string; group_id: string }[]> {
     const sql = new SqlBuilder();
     sql.where.push(`e.id = ANY(${sql.param(ids)}::uuid[])`, `e.status = 'valid'`, verified ? 'e.verified_at IS NULL' : 'e.verified_at IS NOT NULL');
     restrictToScope(sql, access, { unit: 'e.unit_id', group: 'e.group_id' });
@@ -159,13 +177,16 @@ export class AssistRepository {
     if (query.householdId) sql.where.push(`e.household_id = ${sql.param(query.householdId)}::uuid`);
     if (query.from) sql.where.push(`e.occurred_on >= ${sql.param(query.from)}::date`);
     if (query.to) sql.where.push(`e.occurred_on <= ${sql.param(query.to)}::date`);
-    if (query.service && query.outcome) sql.where.push(`e.services @> ${sql.param(JSON.stringify([{ service: query.service, outcome: query.outcome }]))}::jsonb`);
+    if (query.service && query.outcome)
+      sql.where.push(`e.services @> ${sql.param(JSON.stringify([{ service: query.service, outcome: query.outcome }]))}::jsonb`);
     else if (query.service) sql.where.push(`e.services @> ${sql.param(JSON.stringify([{ service: query.service }]))}::jsonb`);
     else if (query.outcome) sql.where.push(`e.services @> ${sql.param(JSON.stringify([{ outcome: query.outcome }]))}::jsonb`);
     if (query.status) sql.where.push(`e.status = ${sql.param(query.status)}`);
     if (query.verified !== undefined) sql.where.push(query.verified ? 'e.verified_at IS NOT NULL' : 'e.verified_at IS NULL');
     const key = `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
-    return keysetPage(this.dataSource, sql, { select: 'e.*', from: 'assist_entry e', key, id: 'e.id', descending: true }, page, (r) => hydrate(this.dataSource, AssistEntry, r));
+    return keysetPage(this.dataSource, sql, { select: 'e.*', from: 'assist_entry e', key, id: 'e.id', descending: true }, page, (r) =>
+      hydrate(this.dataSource, AssistEntry, r),
+    );
   }
 
   /** The client ids among `clientIds` that are stored in entries inside `access`. */
@@ -173,7 +194,10 @@ export class AssistRepository {
     const sql = new SqlBuilder();
     sql.where.push(`e.client_id = ANY(${sql.param(clientIds)}::text[])`);
     restrictToScope(sql, access, { unit: 'e.unit_id', group: 'e.group_id' });
-    const rows = (await this.dataSource.query(`${sql.with}SELECT e.client_id FROM assist_entry e WHERE ${sql.where.join(' AND ')} ORDER BY e.client_id`, sql.params)) as { client_id: string }[];
+    const rows = (await this.dataSource.query(
+      `${sql.with}SELECT e.client_id FROM assist_entry e WHERE ${sql.where.join(' AND ')} ORDER BY e.client_id`,
+      sql.params,
+    )) as { client_id: string }[];
     return rows.map((r) => r.client_id);
   }
 }

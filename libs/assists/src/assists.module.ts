@@ -11,7 +11,16 @@ import { HouseholdRekeyService } from './household-rekey.service';
 
 @Module({
   imports: [GeographyModule],
-  providers: [AssistRepository, EntryContextLoader, HouseholdKeyring, AssistLogService, AssistCorrectionService, AssistQueryService, HouseholdCountService, HouseholdRekeyService],
+  providers: [
+    AssistRepository,
+    EntryContextLoader,
+    HouseholdKeyring,
+    AssistLogService,
+    AssistCorrectionService,
+    AssistQueryService,
+    HouseholdCountService,
+    HouseholdRekeyService,
+  ],
   exports: [AssistLogService, AssistCorrectionService, AssistQueryService, HouseholdCountService, HouseholdRekeyService],
 })
 export class AssistsModule {}

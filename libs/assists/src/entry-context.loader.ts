@@ -13,13 +13,20 @@ export class EntryContextLoader {
     private readonly clock: Clock,
   ) {}
 
-  async load(manager: EntityManager, groupId: string, inputs: Pick<EntryInput, 'unitId' | 'volunteerIds' | 'sessionId'>[], field = 'input.groupId'): Promise<EntryContext & { groupUnitId: string }> {
+  async load(
+    manager: EntityManager,
+    groupId: string,
+    inputs: Pick<EntryInput, 'unitId' | 'volunteerIds' | 'sessionId'>[],
+    field = 'input.groupId',
+  ): Promise<EntryContext & { groupUnitId: string }> {
     const group = await this.repository.group(manager, groupId);
     if (!group) throw DomainError.invalid(field, 'is not a group');
     if (group.status === 'dissolved' && !group.dissolved_on) throw DomainError.invalid(field, 'the group is dissolved');
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     const unitIds = [...new Set(inputs.map((i) => i.unitId).filter((id) => typeof id === 'string' && uuid.test(id)))];
-    const memberIds = [...new Set(inputs.flatMap((i) => (Array.isArray(i.volunteerIds) ? i.volunteerIds : [])).filter((id) => typeof id === 'string' && uuid.test(id)))];
+    const memberIds = [
+      ...new Set(inputs.flatMap((i) => (Array.isArray(i.volunteerIds) ? i.volunteerIds : [])).filter((id) => typeof id === 'string' && uuid.test(id))),
+    ];
     const sessionIds = [...new Set(inputs.map((i) => i.sessionId).filter((id): id is string => typeof id === 'string' && uuid.test(id)))];
     return {
       group: { id: group.id, status: group.status, dissolvedOn: group.dissolved_on },

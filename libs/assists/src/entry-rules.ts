@@ -117,7 +117,8 @@ export function checkEntry(
   volunteers.forEach((id, i) => {
     const periods = UUID.test(id) ? ctx.memberships.get(id) : undefined;
     if (!periods) bad(['volunteerIds', i], 'is not a member of the group');
-    else if (occurredOn && !periods.some((p) => p.from <= occurredOn && (p.to === null || p.to >= occurredOn))) bad(['volunteerIds', i], `was not a member of the group on ${occurredOn}`);
+    else if (occurredOn && !periods.some((p) => p.from <= occurredOn && (p.to === null || p.to >= occurredOn)))
+      bad(['volunteerIds', i], `was not a member of the group on ${occurredOn}`);
   });
 
   const sessionId = input.sessionId ?? null;
@@ -137,5 +138,17 @@ export function checkEntry(
   }
 
   if (problems.length) return { problems };
-  return { draft: { clientId: input.clientId, household: input.household, unit: unit!, services, volunteerIds: volunteers, sessionId, occurredAt: occurredAt!, occurredOn: occurredOn!, note } };
+  return {
+    draft: {
+      clientId: input.clientId,
+      household: input.household,
+      unit: unit!,
+      services,
+      volunteerIds: volunteers,
+      sessionId,
+      occurredAt: occurredAt!,
+      occurredOn: occurredOn!,
+      note,
+    },
+  };
 }

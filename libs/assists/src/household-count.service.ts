@@ -36,9 +36,13 @@ export class HouseholdCountService {
     const unit = await this.geography.unitById(unitId);
     if (!UNIT_KINDS.includes(unit.kind)) throw DomainError.invalid('input.unitId', 'must be a residential group, commune or special zone');
     requireIsoDate(asOf, 'input.asOf');
-    if (!Number.isInteger(households) || households < 0 || households > MAX_HOUSEHOLDS) throw DomainError.invalid('input.households', `must be a whole number from 0 to ${MAX_HOUSEHOLDS}`);
+    if (!Number.isInteger(households) || households < 0 || households > MAX_HOUSEHOLDS)
+      throw DomainError.invalid('input.households', `must be a whole number from 0 to ${MAX_HOUSEHOLDS}`);
     await this.dataSource.transaction((manager) => this.write(manager, actor, 'household-count.set', [{ unitId, asOf, households }]));
-    const [row] = (await this.dataSource.query(`SELECT updated_by, updated_at FROM household_count WHERE unit_id = $1 AND as_of = $2`, [unitId, asOf])) as { updated_by: string; updated_at: Date }[];
+    const [row] = (await this.dataSource.query(`SELECT updated_by, updated_at FROM household_count WHERE unit_id = $1 AND as_of = $2`, [unitId, asOf])) as {
+      updated_by: string;
+      updated_at: Date;
+    }[];
     return { unitId, asOf, households, updatedBy: row.updated_by, updatedAt: row.updated_at };
   }
 
@@ -73,11 +77,15 @@ export class HouseholdCountService {
       const placed = wellFormed.flatMap((row, i) => {
         const unit = unitOf.get(i);
         if (!unit) report.errors.push({ line: row.line, field: 'unit_code', message: `no unit ${row.code} is valid on ${row.asOf}` });
-        else if (!UNIT_KINDS.includes(unit.kind)) report.errors.push({ line: row.line, field: 'unit_code', message: 'must be a residential group, commune or special zone' });
+        else if (!UNIT_KINDS.includes(unit.kind))
+          report.errors.push({ line: row.line, field: 'unit_code', message: 'must be a residential group, commune or special zone' });
         else return [{ ...row, unitId: unit.id }];
         return [];
       });
-      const inScope = await this.access.inScope(scope, placed.map((r) => ({ unitId: r.unitId })));
+      const inScope = await this.access.inScope(
+        scope,
+        placed.map((r) => ({ unitId: r.unitId })),
+      );
       const latest = new Map<string, (typeof placed)[number]>();
       placed.forEach((row, i) => {
         if (!inScope[i]) report.errors.push({ line: row.line, field: 'unit_code', message: 'is outside your scope' });

@@ -1,4 +1,13 @@
-import { householdHash, identityProblem, placedHash, keyMaterial, maskedLabel, normaliseAddress, normaliseHeadName, normaliseHouseholdCode } from './household-key';
+import {
+  householdHash,
+  identityProblem,
+  placedHash,
+  keyMaterial,
+  maskedLabel,
+  normaliseAddress,
+  normaliseHeadName,
+  normaliseHouseholdCode,
+} from './household-key';
 
 describe('household keys', () => {
   it.each([
@@ -22,7 +31,10 @@ describe('household keys', () => {
     expect(identityProblem({ address: 'Lê Lợi', headName: 'Nguyễn Văn An' })?.[0]).toBe('address');
     expect(identityProblem({ address: '12 Lê Lợi', headName: '' })?.[0]).toBe('headName');
     expect(identityProblem({})?.[0]).toBe('code');
-    expect(keyMaterial({ address: '12 Lê Lợi, tổ 5', headName: 'Nguyễn Văn An' })).toEqual({ kind: 'address', material: 'address|12 le loi to 5|nguyen van an' });
+    expect(keyMaterial({ address: '12 Lê Lợi, tổ 5', headName: 'Nguyễn Văn An' })).toEqual({
+      kind: 'address',
+      material: 'address|12 le loi to 5|nguyen van an',
+    });
   });
 
   it('hashes with a versioned secret: different secrets, different hashes; nothing of the input shows', () => {

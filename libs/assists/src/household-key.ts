@@ -33,19 +33,29 @@ const TITLES = /^(?:ong|ba|anh|chi|co|chu|bac|cu|em)\s+/;
 
 /** Folds an address: no diacritics or case, punctuation as spaces, common abbreviations unified, ward/city dropped. */
 export function normaliseAddress(address: string): string {
-  let text = foldVietnamese(address).replace(/[^a-z0-9/ ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  let text = foldVietnamese(address)
+    .replace(/[^a-z0-9/ ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   text = text.replace(/\b([a-z]{1,4})(\d)/g, '$1 $2'); // "k12/5" → "k 12/5"
   for (const [pattern, replacement] of ADDRESS_WORDS) text = text.replace(pattern, replacement);
   return text.replace(ADMIN_TAIL, '').replace(/\s+/g, ' ').trim();
 }
 
 export function normaliseHeadName(name: string): string {
-  return foldVietnamese(name).replace(/[^a-z ]+/g, ' ').replace(/\s+/g, ' ').trim().replace(TITLES, '');
+  return foldVietnamese(name)
+    .replace(/[^a-z ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(TITLES, '');
 }
 
 /** A household code (mã hộ): letters and digits only, upper case. */
 export function normaliseHouseholdCode(code: string): string {
-  return code.normalize('NFKC').toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return code
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
 }
 
 /** The problem with an identity, as [field, message], or null when it identifies a household. */
@@ -63,7 +73,7 @@ export function identityProblem(identity: HouseholdIdentity): [string, string] |
     return ['address', 'must hold the house number and street or hamlet (up to 300 characters)'];
   }
   const name = normaliseHeadName(identity.headName ?? '');
-  if (name.length < 2 || (identity.headName ?? '').length > 100) return ['headName', 'must be the head of household\'s full name (2-100 characters)'];
+  if (name.length < 2 || (identity.headName ?? '').length > 100) return ['headName', "must be the head of household's full name (2-100 characters)"];
   return null;
 }
 

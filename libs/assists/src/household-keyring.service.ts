@@ -25,13 +25,19 @@ export class HouseholdKeyring {
   async resolve(manager: EntityManager, claims: HouseholdClaim[]): Promise<string[]> {
     const secrets = this.config.householdSecrets;
     const [current] = secrets;
-    const roots = await lineageRoots(manager, claims.map((c) => c.unit.id));
+    const roots = await lineageRoots(
+      manager,
+      claims.map((c) => c.unit.id),
+    );
     const prepared = claims.map((claim) => {
       const { kind, material } = keyMaterial(claim.identity);
       const place = kind === HouseholdKeyKind.Address ? (roots.get(claim.unit.id) ?? claim.unit.id) : null;
       return { claim, kind, place, hashes: secrets.map((s) => householdHash(material, s, place)) };
     });
-    const found = await this.find(manager, prepared.flatMap((p) => p.hashes));
+    const found = await this.find(
+      manager,
+      prepared.flatMap((p) => p.hashes),
+    );
 
     // New households: one per distinct current hash. The key row is inserted first (its primary key settles races
     // between concurrent batches); a household row is written only for keys this statement inserted. Keys go in hash
@@ -41,7 +47,14 @@ export class HouseholdKeyring {
     if (missing.size) {
       const rows = [...missing.entries()]
         .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([hash, p]) => ({ id: crypto.randomUUID(), hash, kind: p.kind, label: maskedLabel(p.claim.identity, p.claim.unit), unit: p.claim.unit.id, place: p.place }));
+        .map(([hash, p]) => ({
+          id: crypto.randomUUID(),
+          hash,
+          kind: p.kind,
+          label: maskedLabel(p.claim.identity, p.claim.unit),
+          unit: p.claim.unit.id,
+          place: p.place,
+        }));
       await manager.query(
         `WITH fresh AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, hash text, kind text, label text, unit uuid, place uuid)),
               keys AS (INSERT INTO household_key (hash, household_id, key_version) SELECT hash, id, $2 FROM fresh ORDER BY hash ON CONFLICT (hash) DO NOTHING RETURNING household_id)
@@ -72,7 +85,10 @@ export class HouseholdKeyring {
   }
 
   private async find(manager: EntityManager, hashes: string[]): Promise<Map<string, string>> {
-    const rows = (await manager.query(`SELECT hash, household_id FROM household_key WHERE hash = ANY($1::text[])`, [hashes])) as { hash: string; household_id: string }[];
+    const rows = (await manager.query(`SELECT hash, household_id FROM household_key WHERE hash = ANY($1::text[])`, [hashes])) as {
+      hash: string;
+      household_id: string;
+    }[];
     return new Map(rows.map((r) => [r.hash, r.household_id]));
   }
 }

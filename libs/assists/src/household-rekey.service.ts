@@ -69,7 +69,10 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
         GROUP BY e.household_id, e.unit_id, u.name, u.type_word ORDER BY first`,
       [ids],
     )) as { household_id: string; unit_id: string; first: Date; name: string; type_word: string }[];
-    const keys = (await manager.query(`SELECT hash, household_id FROM household_key WHERE household_id = ANY($1::uuid[])`, [ids])) as { hash: string; household_id: string }[];
+    const keys = (await manager.query(`SELECT hash, household_id FROM household_key WHERE household_id = ANY($1::uuid[])`, [ids])) as {
+      hash: string;
+      household_id: string;
+    }[];
     const roots = await lineageRoots(manager, [...households.map((h) => h.first_unit_id), ...seen.map((s) => s.unit_id)]);
     const rootOf = (unitId: string) => roots.get(unitId) ?? unitId;
     const secrets = this.config.householdSecrets;
@@ -103,8 +106,17 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
         }
         const first = target.units[0];
         const label = h.masked_label.replace(/, [^,]*$/, `, ${placeLabel({ name: first.name, typeWord: first.type_word })}`);
-        await manager.query(`INSERT INTO household (id, kind, masked_label, first_unit_id, place_id) VALUES ($1, 'address', $2, $3, $4)`, [target.id, label, first.unit_id, place]);
-        await manager.query(`UPDATE assist_entry SET household_id = $1 WHERE household_id = $2 AND unit_id = ANY($3::uuid[])`, [target.id, h.id, target.units.map((u) => u.unit_id)]);
+        await manager.query(`INSERT INTO household (id, kind, masked_label, first_unit_id, place_id) VALUES ($1, 'address', $2, $3, $4)`, [
+          target.id,
+          label,
+          first.unit_id,
+          place,
+        ]);
+        await manager.query(`UPDATE assist_entry SET household_id = $1 WHERE household_id = $2 AND unit_id = ANY($3::uuid[])`, [
+          target.id,
+          h.id,
+          target.units.map((u) => u.unit_id),
+        ]);
         changed.push(h.id, target.id);
         audit.push({
           operation: 'household.split-by-place',
@@ -123,7 +135,9 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
       `INSERT INTO household_key (hash, household_id, key_version) SELECT x.hash, x.id, x.version FROM jsonb_to_recordset($1::jsonb) AS x(hash text, id uuid, version int) ORDER BY x.hash ON CONFLICT (hash) DO NOTHING`,
       [JSON.stringify(placedKeys)],
     );
-    await manager.query(`UPDATE household h SET place_id = x.place FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, place uuid) WHERE h.id = x.id`, [JSON.stringify(placeOf)]);
+    await manager.query(`UPDATE household h SET place_id = x.place FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, place uuid) WHERE h.id = x.id`, [
+      JSON.stringify(placeOf),
+    ]);
     if (audit.length) await this.audit.record(manager, SYSTEM_ACTOR, audit);
     if (changed.length) await this.changes.emit(manager, { households: changed });
     return { placed: households.length, split };

@@ -46,7 +46,9 @@ export class AuditService {
     if (filter.objectId) sql.where.push(`e.object_id = ${sql.param(filter.objectId)}`);
     if (filter.actorId) sql.where.push(`e.actor_id = ${sql.param(filter.actorId)}::uuid`);
     if (filter.operation) {
-      sql.where.push(filter.operation.endsWith('.') ? `starts_with(e.operation, ${sql.param(filter.operation)})` : `e.operation = ${sql.param(filter.operation)}`);
+      sql.where.push(
+        filter.operation.endsWith('.') ? `starts_with(e.operation, ${sql.param(filter.operation)})` : `e.operation = ${sql.param(filter.operation)}`,
+      );
     }
     if (filter.from) sql.where.push(`e.at >= ${sql.param(filter.from)}::timestamptz`);
     if (filter.to) sql.where.push(`e.at < ${sql.param(filter.to)}::timestamptz`);

@@ -41,17 +41,33 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /DATABASE_URL is required when NODE_ENV=production.*REDIS_URL is required.*AUTH_SECRET is required.*HOUSEHOLD_KEYS is required.*SMTP_URL is required/,
     );
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25', HOUSEHOLD_KEYS: `2:${KEY_2},1:${KEY_1}` };
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db:5432/cdtg',
+      REDIS_URL: 'redis://r:6379',
+      SMTP_URL: 'smtp://m:25',
+      HOUSEHOLD_KEYS: `2:${KEY_2},1:${KEY_1}`,
+    };
     expect(() => loadConfig({ ...production, AUTH_SECRET: 'short' })).toThrow(/AUTH_SECRET must be at least 32 characters/);
     const config = loadConfig({ ...production, AUTH_SECRET: SECRET });
     expect(config.introspection).toBe(false);
     expect(config.authSecret).toBe(SECRET);
-    expect(config.householdSecrets).toEqual([{ version: 2, secret: KEY_2 }, { version: 1, secret: KEY_1 }]);
+    expect(config.householdSecrets).toEqual([
+      { version: 2, secret: KEY_2 },
+      { version: 1, secret: KEY_1 },
+    ]);
     expect(() => loadConfig({ ...production, AUTH_SECRET: SECRET, HOUSEHOLD_KEYS: '2:short' })).toThrow(/HOUSEHOLD_KEYS must be version:secret pairs/);
   });
 
   describe('production secrets', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25', AUTH_SECRET: SECRET, HOUSEHOLD_KEYS: `2:${KEY_2},1:${KEY_1}` };
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db:5432/cdtg',
+      REDIS_URL: 'redis://r:6379',
+      SMTP_URL: 'smtp://m:25',
+      AUTH_SECRET: SECRET,
+      HOUSEHOLD_KEYS: `2:${KEY_2},1:${KEY_1}`,
+    };
     // The development values, as the development config resolves them (the fallbacks when nothing is set).
     const development = loadConfig({});
     const DEV_AUTH = development.authSecret;
@@ -80,8 +96,12 @@ describe('loadConfig', () => {
 
     it('refuses any HOUSEHOLD_KEYS secret that is the published development key, naming its version', () => {
       expect(refusal({ HOUSEHOLD_KEYS: `1:${DEV_HOUSEHOLD}` })).toContain('HOUSEHOLD_KEYS secret of version 1 is or contains a published development key');
-      expect(refusal({ HOUSEHOLD_KEYS: `3:${KEY_2},2:${DEV_HOUSEHOLD}x,1:${KEY_1}` })).toMatch(/HOUSEHOLD_KEYS secret of version 2 is or contains a published development key/);
-      expect(refusal({ HOUSEHOLD_KEYS: `2:${KEY_2},1:${DEV_AUTH}` })).toContain('HOUSEHOLD_KEYS secret of version 1 is or contains a published development key');
+      expect(refusal({ HOUSEHOLD_KEYS: `3:${KEY_2},2:${DEV_HOUSEHOLD}x,1:${KEY_1}` })).toMatch(
+        /HOUSEHOLD_KEYS secret of version 2 is or contains a published development key/,
+      );
+      expect(refusal({ HOUSEHOLD_KEYS: `2:${KEY_2},1:${DEV_AUTH}` })).toContain(
+        'HOUSEHOLD_KEYS secret of version 1 is or contains a published development key',
+      );
     });
 
     it('refuses short and obviously weak secrets', () => {
@@ -92,12 +112,16 @@ describe('loadConfig', () => {
       expect(refusal({ HOUSEHOLD_KEYS: `2:${KEY_2},1:${'o'.repeat(32)}` })).toContain('HOUSEHOLD_KEYS secret of version 1 is too weak');
       expect(refusal({ HOUSEHOLD_KEYS: `2:${KEY_2.slice(0, 31)}` })).toContain('HOUSEHOLD_KEYS must be version:secret pairs');
       // Every problem at once, on one line.
-      expect(refusal({ AUTH_SECRET: DEV_AUTH, HOUSEHOLD_KEYS: `1:${'h'.repeat(40)}` })).toMatch(/AUTH_SECRET is or contains.*; HOUSEHOLD_KEYS secret of version 1 is too weak/);
+      expect(refusal({ AUTH_SECRET: DEV_AUTH, HOUSEHOLD_KEYS: `1:${'h'.repeat(40)}` })).toMatch(
+        /AUTH_SECRET is or contains.*; HOUSEHOLD_KEYS secret of version 1 is too weak/,
+      );
     });
 
     it('accepts generated secrets (openssl rand -base64 48, -hex 32) and keeps the development fallbacks outside production', () => {
       expect(loadConfig({ ...production, AUTH_SECRET: 'u3Jd9+Qm1x/ZkP0aTqV7rS2nLw8YcH4e6bGfA5oXiN3tKzRyM1sD0pEvW9hUjB2l' }).authSecret).toHaveLength(64);
-      expect(loadConfig({ ...production, HOUSEHOLD_KEYS: '1:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }).householdSecrets).toHaveLength(1);
+      expect(loadConfig({ ...production, HOUSEHOLD_KEYS: '1:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }).householdSecrets).toHaveLength(
+        1,
+      );
       expect(development.authSecret).toBe(DEV_AUTH);
       expect(loadConfig({ NODE_ENV: 'test', AUTH_SECRET: 'x'.repeat(48) }).authSecret).toBe('x'.repeat(48));
     });
@@ -106,7 +130,13 @@ describe('loadConfig', () => {
   it('never prints a secret or a password in a start-up error', () => {
     let message = '';
     try {
-      loadConfig({ AUTH_SECRET: 'tooshort-secret-value', HOUSEHOLD_KEYS: '1:hunter2-but-short', DATABASE_URL: 'postgresql://cdtg:s3cr3t-pw@db:5432', REDIS_URL: 'redis//:r3dis-pw@r:6379', SMTP_URL: 'smtp:/u:m4il-pw@m:25' });
+      loadConfig({
+        AUTH_SECRET: 'tooshort-secret-value',
+        HOUSEHOLD_KEYS: '1:hunter2-but-short',
+        DATABASE_URL: 'postgresql://cdtg:s3cr3t-pw@db:5432',
+        REDIS_URL: 'redis//:r3dis-pw@r:6379',
+        SMTP_URL: 'smtp:/u:m4il-pw@m:25',
+      });
     } catch (error) {
       message = (error as Error).message;
     }
@@ -131,7 +161,7 @@ describe('loadConfig', () => {
     expect(hidePasswords('Tổ công nghệ số <no-reply@cdtg.local>')).toBe('Tổ công nghệ số <no-reply@cdtg.local>');
   });
 
-  it('reads the retention of processed queue rows and the rollup check\'s repair policy', () => {
+  it("reads the retention of processed queue rows and the rollup check's repair policy", () => {
     expect(loadConfig({})).toMatchObject({ QUEUE_RETENTION_DAYS: 7, rollupAutoRepair: true });
     expect(loadConfig({ QUEUE_RETENTION_DAYS: '30', ROLLUP_AUTO_REPAIR: 'false' })).toMatchObject({ QUEUE_RETENTION_DAYS: 30, rollupAutoRepair: false });
     expect(() => loadConfig({ QUEUE_RETENTION_DAYS: '0' })).toThrow('QUEUE_RETENTION_DAYS must be days between 1 and 3650 (got "0")');

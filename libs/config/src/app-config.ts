@@ -183,7 +183,9 @@ export class AppConfig {
    */
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^\d{1,4}:[^,:\s]{32,}(,\d{1,4}:[^,:\s]{32,})*$/, { message: 'must be version:secret pairs separated by commas, current first, each secret at least 32 characters, e.g. 2:…,1:…' })
+  @Matches(/^\d{1,4}:[^,:\s]{32,}(,\d{1,4}:[^,:\s]{32,})*$/, {
+    message: 'must be version:secret pairs separated by commas, current first, each secret at least 32 characters, e.g. 2:…,1:…',
+  })
   HOUSEHOLD_KEYS?: string;
 
   /** Lifetime of an access token. */
@@ -311,7 +313,17 @@ const DEVELOPMENT_AUTH_SECRET = 'cdtg-development-only-auth-secret-do-not-use-in
 /** The household key of development and tests: published here, so production refuses to run with it. */
 const DEVELOPMENT_HOUSEHOLD_KEYS = '1:cdtg-development-only-household-key-do-not-use';
 
-const KEYS = Object.keys(new AppConfig()).concat(['PUBLIC_URL', 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'GRAPHQL_INTROSPECTION', 'DEMO_CITY', 'AUTH_SECRET', 'HOUSEHOLD_KEYS', 'ROLLUP_AUTO_REPAIR']);
+const KEYS = Object.keys(new AppConfig()).concat([
+  'PUBLIC_URL',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'SMTP_URL',
+  'GRAPHQL_INTROSPECTION',
+  'DEMO_CITY',
+  'AUTH_SECRET',
+  'HOUSEHOLD_KEYS',
+  'ROLLUP_AUTO_REPAIR',
+]);
 
 /** Reads, converts and validates the environment. Throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): AppConfig {
@@ -385,9 +397,7 @@ function printedValue(variable: string, value: string): string {
  * password, secret, token or key query parameters.
  */
 export function hidePasswords(value: string): string {
-  return value
-    .replace(/(^|\/)([^\s/:@]*:)(?!\/\/).*@/, '$1$2***@')
-    .replace(/([?&;][^=&;\s]*(?:pass|secret|token|key)[^=&;\s]*=)[^&;\s]*/gi, '$1***');
+  return value.replace(/(^|\/)([^\s/:@]*:)(?!\/\/).*@/, '$1$2***@').replace(/([?&;][^=&;\s]*(?:pass|secret|token|key)[^=&;\s]*=)[^&;\s]*/gi, '$1***');
 }
 
 /** A copy of a URL safe to print: the password is replaced by ***. */

@@ -35,7 +35,9 @@ export async function keysetPage<T extends { id: string }>(
   page: PageRequest,
   map: (row: Record<string, unknown>) => T,
 ): Promise<Page<T>> {
-  const [{ count }] = (await dataSource.query(`${sql.with}SELECT count(*)::int AS count FROM ${q.from} ${whereOf(sql.where)}`, sql.params)) as { count: number }[];
+  const [{ count }] = (await dataSource.query(`${sql.with}SELECT count(*)::int AS count FROM ${q.from} ${whereOf(sql.where)}`, sql.params)) as {
+    count: number;
+  }[];
   const clauses = [...sql.where];
   if (page.after) {
     const [k, id] = decodeCursor(page.after);

@@ -21,7 +21,11 @@ export async function seedDemoAccounts(dataSource: DataSource, passwordMemoryKiB
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('cdtg:demo-accounts'))`);
     if ((await manager.query(`SELECT 1 FROM user_account LIMIT 1`)).length) return null;
     const [city] = (await manager.query(`SELECT id FROM admin_unit WHERE code = '48' AND valid_to IS NULL`)) as { id: string }[];
-    const [ward] = (await manager.query(`SELECT id, name, path FROM admin_unit WHERE code = '20242' AND valid_to IS NULL`)) as { id: string; name: string; path: string }[];
+    const [ward] = (await manager.query(`SELECT id, name, path FROM admin_unit WHERE code = '20242' AND valid_to IS NULL`)) as {
+      id: string;
+      name: string;
+      path: string;
+    }[];
     if (!city || !ward) return null;
     // A group the ward officer can see (its unit may be a pre-reform version whose territory is now in the ward).
     const [group] = (await manager.query(
@@ -40,8 +44,12 @@ export async function seedDemoAccounts(dataSource: DataSource, passwordMemoryKiB
       { email: 'admin@cdtg.local', name: 'Quản trị hệ thống', role: 'ADMIN', unitId: null, groupId: null, scope: 'toàn hệ thống' },
       { email: 'so@cdtg.local', name: 'Cán bộ Sở Khoa học và Công nghệ', role: 'DEPARTMENT', unitId: city.id, groupId: null, scope: 'Thành phố Đà Nẵng' },
       { email: 'phuong@cdtg.local', name: 'Cán bộ phường Hải Châu', role: 'WARD_OFFICER', unitId: ward.id, groupId: null, scope: ward.name },
-      ...(group ? [{ email: 'totruong@cdtg.local', name: 'Tổ trưởng tổ công nghệ số', role: 'GROUP_LEAD', unitId: null, groupId: group.id, scope: group.name }] : []),
-      ...(group && member ? [{ email: 'tnv@cdtg.local', name: member.full_name, role: 'VOLUNTEER', unitId: null, groupId: group.id, scope: group.name, memberId: member.id }] : []),
+      ...(group
+        ? [{ email: 'totruong@cdtg.local', name: 'Tổ trưởng tổ công nghệ số', role: 'GROUP_LEAD', unitId: null, groupId: group.id, scope: group.name }]
+        : []),
+      ...(group && member
+        ? [{ email: 'tnv@cdtg.local', name: member.full_name, role: 'VOLUNTEER', unitId: null, groupId: group.id, scope: group.name, memberId: member.id }]
+        : []),
     ] as { email: string; name: string; role: string; unitId: string | null; groupId: string | null; scope: string; memberId?: string }[];
     for (const a of accounts) {
       const [user] = (await manager.query(

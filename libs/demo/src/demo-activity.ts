@@ -83,7 +83,10 @@ export async function loadDemoActivity(dataSource: DataSource, options: { seed?:
           const open = followUp && v === 0;
           const services = [{ service, outcome: open ? AssistOutcome.FollowUp : AssistOutcome.Done, reason: open ? choose(random, REASONS) : null }];
           if (random() < 0.3) {
-            const extra = choose(random, ASSIST_SERVICES.filter((s) => s !== service && s !== AssistService.Other));
+            const extra = choose(
+              random,
+              ASSIST_SERVICES.filter((s) => s !== service && s !== AssistService.Other),
+            );
             services.push({ service: extra, outcome: AssistOutcome.Done, reason: null });
           }
           const at = new Date(`${day}T${String(between(random, 7, 19)).padStart(2, '0')}:${String(between(random, 0, 59)).padStart(2, '0')}:00+07:00`);
@@ -105,7 +108,12 @@ export async function loadDemoActivity(dataSource: DataSource, options: { seed?:
     await insertRows(manager, 'household_count', ['unit_id', 'as_of', 'households', 'updated_by'], counts);
     await insertRows(manager, 'household', ['id', 'kind', 'masked_label', 'first_unit_id', 'place_id'], households);
     await insertRows(manager, 'household_key', ['hash', 'household_id', 'key_version'], keys);
-    await insertRows(manager, 'assist_entry', ['client_id', 'group_id', 'unit_id', 'household_id', 'services', 'volunteer_ids', 'occurred_at', 'occurred_on', 'verified_at'], entries);
+    await insertRows(
+      manager,
+      'assist_entry',
+      ['client_id', 'group_id', 'unit_id', 'household_id', 'services', 'volunteer_ids', 'occurred_at', 'occurred_on', 'verified_at'],
+      entries,
+    );
     return { households: households.length, entries: entries.length };
   });
   if (!written) return { skipped: true, households: 0, entries: 0, ms: Date.now() - started };

@@ -143,7 +143,12 @@ async function generatePopulation(manager: EntityManager, random: Random) {
       residential.push({ id: oldId, name, commune });
     }
   }
-  await insertRows(manager, 'admin_unit', ['id', 'code', 'name', 'type_word', 'kind', 'parent_id', 'path', 'depth', 'valid_from', 'valid_to', 'synthetic'], unitRows);
+  await insertRows(
+    manager,
+    'admin_unit',
+    ['id', 'code', 'name', 'type_word', 'kind', 'parent_id', 'path', 'depth', 'valid_from', 'valid_to', 'synthetic'],
+    unitRows,
+  );
   await manager.query(`INSERT INTO reorganisation (id, effective_date, kind, decision) VALUES ($1, $2, 'reparent', $3)`, [
     reorganisationId,
     REFORM_DATE,
@@ -180,11 +185,27 @@ async function generatePopulation(manager: EntityManager, random: Random) {
       const id = crypto.randomUUID();
       const person = makePerson(random, memberRows.length + 1, () => uniqueMobile(random, phones));
       const joined = seat < 2 ? group.founded : dayBetween(random, group.founded, OLD_END);
-      memberRows.push([id, person.fullName, foldVietnamese(person.fullName), person.phone, person.email, person.gender, person.birthYear, person.affiliation, person.skills, joined]);
+      memberRows.push([
+        id,
+        person.fullName,
+        foldVietnamese(person.fullName),
+        person.phone,
+        person.email,
+        person.gender,
+        person.birthYear,
+        person.affiliation,
+        person.skills,
+        joined,
+      ]);
       membershipRows.push([group.id, id, seat === 0 ? 'leader' : seat === 1 ? 'deputy' : 'member', joined]);
     }
   }
-  await insertRows(manager, 'member', ['id', 'full_name', 'name_search', 'phone', 'email', 'gender', 'birth_year', 'affiliation', 'skills', 'joined_on'], memberRows);
+  await insertRows(
+    manager,
+    'member',
+    ['id', 'full_name', 'name_search', 'phone', 'email', 'gender', 'birth_year', 'affiliation', 'skills', 'joined_on'],
+    memberRows,
+  );
   await insertRows(manager, 'membership', ['group_id', 'member_id', 'role', 'from_date'], membershipRows);
 
   return { reorganisationId, counts: { residentialGroups: residential.length, groups: groups.length, members: memberRows.length } };
@@ -209,7 +230,13 @@ function withoutTypeWord(unit: UnitRef): string {
 
 /** People per residential-level group, leader and deputy included: many fall short of the guidance. */
 const GROUP_SIZES: Weighted<number>[] = [
-  [3, 12], [4, 22], [5, 27], [6, 19], [7, 12], [8, 6], [9, 2],
+  [3, 12],
+  [4, 22],
+  [5, 27],
+  [6, 19],
+  [7, 12],
+  [8, 6],
+  [9, 2],
 ];
 
 // ---------------------------------------------------------------------------------------------------------------

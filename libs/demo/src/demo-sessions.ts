@@ -28,7 +28,10 @@ export async function seedDemoSessions(dataSource: DataSource, now = systemClock
        SELECT g.id, g.name FROM volunteer_group g WHERE g.unit_id IN (SELECT id FROM access_units) AND g.status = 'active' ORDER BY g.name LIMIT ${GROUPS}`,
       [[ward.path]],
     )) as { id: string; name: string }[];
-    const places = (await manager.query(`SELECT id, name FROM admin_unit WHERE parent_id = $1 AND valid_to IS NULL AND kind = 'residential_group' ORDER BY code`, [ward.id])) as { id: string; name: string }[];
+    const places = (await manager.query(
+      `SELECT id, name FROM admin_unit WHERE parent_id = $1 AND valid_to IS NULL AND kind = 'residential_group' ORDER BY code`,
+      [ward.id],
+    )) as { id: string; name: string }[];
     const sessions: unknown[][] = [];
     const schedules: unknown[][] = [];
     const assignments: unknown[][] = [];
@@ -45,12 +48,51 @@ export async function seedDemoSessions(dataSource: DataSource, now = systemClock
       const cells = Array.from({ length: 6 }, () => between(random, 0, 9));
       const total = cells.reduce((a, b) => a + b, 0) + between(random, 0, 2);
       const title = `Hướng dẫn kích hoạt VNeID và Bình dân học vụ số – ${place.name}`;
-      sessions.push([held, group.id, place.id, title, foldVietnamese(title), NOTE, ['vneid', 'digital_literacy'], at(-(i + 2), '08:00'), at(-(i + 2), '10:00'), venue, 40, 'held', ...cells, total, JSON.stringify({ vneid: Math.floor(total * 0.6) }), at(-(i + 2), '10:30')]);
+      sessions.push([
+        held,
+        group.id,
+        place.id,
+        title,
+        foldVietnamese(title),
+        NOTE,
+        ['vneid', 'digital_literacy'],
+        at(-(i + 2), '08:00'),
+        at(-(i + 2), '10:00'),
+        venue,
+        40,
+        'held',
+        ...cells,
+        total,
+        JSON.stringify({ vneid: Math.floor(total * 0.6) }),
+        at(-(i + 2), '10:30'),
+      ]);
       schedules.push([held, 1, at(-(i + 2), '08:00'), at(-(i + 2), '10:00'), venue, place.id]);
       // Planned for the coming days, with a trainer (skilled in VNeID when someone is) and an assistant.
       const planned = crypto.randomUUID();
       const next = `Thanh toán không dùng tiền mặt cho tiểu thương – ${place.name}`;
-      sessions.push([planned, group.id, place.id, next, foldVietnamese(next), NOTE, ['online_payment', 'online_safety'], at(i + 2, '14:00'), at(i + 2, '16:00'), venue, 30, 'planned', null, null, null, null, null, null, null, null, null]);
+      sessions.push([
+        planned,
+        group.id,
+        place.id,
+        next,
+        foldVietnamese(next),
+        NOTE,
+        ['online_payment', 'online_safety'],
+        at(i + 2, '14:00'),
+        at(i + 2, '16:00'),
+        venue,
+        30,
+        'planned',
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+      ]);
       schedules.push([planned, 1, at(i + 2, '14:00'), at(i + 2, '16:00'), venue, place.id]);
       const trainer = members.find((m) => m.skills.includes('online_payment')) ?? members[0];
       const assistant = members.find((m) => m !== trainer);
@@ -60,12 +102,40 @@ export async function seedDemoSessions(dataSource: DataSource, now = systemClock
     await insertRows(
       manager,
       'training_session',
-      ['id', 'group_id', 'unit_id', 'title', 'title_search', 'notes', 'topics', 'starts_at', 'ends_at', 'place', 'capacity', 'status', 'female_under_35', 'female_35_59', 'female_60_plus', 'male_under_35', 'male_35_59', 'male_60_plus', 'participants_total', 'practical_completions', 'attendance_logged_at'],
+      [
+        'id',
+        'group_id',
+        'unit_id',
+        'title',
+        'title_search',
+        'notes',
+        'topics',
+        'starts_at',
+        'ends_at',
+        'place',
+        'capacity',
+        'status',
+        'female_under_35',
+        'female_35_59',
+        'female_60_plus',
+        'male_under_35',
+        'male_35_59',
+        'male_60_plus',
+        'participants_total',
+        'practical_completions',
+        'attendance_logged_at',
+      ],
       sessions,
     );
     await insertRows(manager, 'training_session_schedule', ['session_id', 'version', 'starts_at', 'ends_at', 'place', 'unit_id'], schedules);
     await insertRows(manager, 'session_assignment', ['session_id', 'member_id', 'role', 'status'], assignments);
-    await new AuditService(dataSource).record(manager, DEMO_ACTOR, { operation: 'demo.sessions', objectType: 'session', objectId: WARD_CODE, after: { synthetic: true, sessions: sessions.length, assignments: assignments.length }, unitId: ward.id });
+    await new AuditService(dataSource).record(manager, DEMO_ACTOR, {
+      operation: 'demo.sessions',
+      objectType: 'session',
+      objectId: WARD_CODE,
+      after: { synthetic: true, sessions: sessions.length, assignments: assignments.length },
+      unitId: ward.id,
+    });
     return sessions.length;
   });
 }

@@ -47,8 +47,30 @@ interface Shape {
 const SHAPES: Record<NationalScale, Shape> = {
   // 34 × ~97 ≈ 3,300 communes; × ~19.5 ≈ 64,000 residential groups; + ~3.4 commune-level groups a commune ≈ 75,000
   // volunteer groups; × ~4.7 ≈ 350,000 members.
-  national: { provinces: 34, communes: [80, 114], residential: [17, 22], communeGroups: [2, 5], groupSizes: [[3, 14], [4, 28], [5, 30], [6, 18], [7, 10]] },
-  tiny: { provinces: 2, communes: [5, 5], residential: [4, 4], communeGroups: [1, 1], groupSizes: [[2, 1], [3, 2], [4, 1]] },
+  national: {
+    provinces: 34,
+    communes: [80, 114],
+    residential: [17, 22],
+    communeGroups: [2, 5],
+    groupSizes: [
+      [3, 14],
+      [4, 28],
+      [5, 30],
+      [6, 18],
+      [7, 10],
+    ],
+  },
+  tiny: {
+    provinces: 2,
+    communes: [5, 5],
+    residential: [4, 4],
+    communeGroups: [1, 1],
+    groupSizes: [
+      [2, 1],
+      [3, 2],
+      [4, 1],
+    ],
+  },
 };
 
 const VALID_FROM = '2025-07-01';
@@ -86,17 +108,44 @@ interface Unit {
 }
 
 const UNIT_COLUMNS: Column[] = [
-  ['id', 'uuid'], ['code', 'text'], ['name', 'text'], ['type_word', 'text'], ['kind', 'text'], ['parent_id', 'uuid'],
-  ['path', 'text'], ['depth', 'int'], ['valid_from', 'date'], ['synthetic', 'boolean'],
+  ['id', 'uuid'],
+  ['code', 'text'],
+  ['name', 'text'],
+  ['type_word', 'text'],
+  ['kind', 'text'],
+  ['parent_id', 'uuid'],
+  ['path', 'text'],
+  ['depth', 'int'],
+  ['valid_from', 'date'],
+  ['synthetic', 'boolean'],
 ];
 const GROUP_COLUMNS: Column[] = [
-  ['id', 'uuid'], ['name', 'text'], ['name_search', 'text'], ['unit_id', 'uuid'], ['decision_number', 'text'], ['decision_date', 'date'], ['status', 'text'],
+  ['id', 'uuid'],
+  ['name', 'text'],
+  ['name_search', 'text'],
+  ['unit_id', 'uuid'],
+  ['decision_number', 'text'],
+  ['decision_date', 'date'],
+  ['status', 'text'],
 ];
 const MEMBER_COLUMNS: Column[] = [
-  ['id', 'uuid'], ['full_name', 'text'], ['name_search', 'text'], ['phone', 'text'], ['email', 'text'], ['gender', 'text'],
-  ['birth_year', 'int'], ['affiliation', 'text'], ['skills', 'text[]'], ['joined_on', 'date'],
+  ['id', 'uuid'],
+  ['full_name', 'text'],
+  ['name_search', 'text'],
+  ['phone', 'text'],
+  ['email', 'text'],
+  ['gender', 'text'],
+  ['birth_year', 'int'],
+  ['affiliation', 'text'],
+  ['skills', 'text[]'],
+  ['joined_on', 'date'],
 ];
-const MEMBERSHIP_COLUMNS: Column[] = [['group_id', 'uuid'], ['member_id', 'uuid'], ['role', 'text'], ['from_date', 'date']];
+const MEMBERSHIP_COLUMNS: Column[] = [
+  ['group_id', 'uuid'],
+  ['member_id', 'uuid'],
+  ['role', 'text'],
+  ['from_date', 'date'],
+];
 
 async function generate(manager: EntityManager, shape: Shape, random: Random) {
   const units = new Batch(manager, 'admin_unit', UNIT_COLUMNS);
@@ -111,7 +160,7 @@ async function generate(manager: EntityManager, shape: Shape, random: Random) {
 
   // The tree: units go in first (groups reference them), parents before children.
   for (let p = 1; p <= shape.provinces; p++) {
-    const city = p <= Math.ceil(shape.provinces * 6 / 34);
+    const city = p <= Math.ceil((shape.provinces * 6) / 34);
     const provinceType = city ? 'Thành phố' : 'Tỉnh';
     const provincePlace = uniquePlace(random, usedPlaces);
     const province = { id: crypto.randomUUID(), code: `P${pad(p, 2)}`, name: `${provinceType} ${provincePlace}`, place: provincePlace };
@@ -168,7 +217,18 @@ async function generate(manager: EntityManager, shape: Shape, random: Random) {
       const person = makePerson(random, ++serial, () => phone);
       const joined = seat < 2 ? group.founded : dayBetween(random, group.founded, JOINED_UNTIL);
       memberships.push([group.id, id, seat === 0 ? 'leader' : seat === 1 ? 'deputy' : 'member', joined]);
-      await members.add([id, person.fullName, foldVietnamese(person.fullName), person.phone, person.email, person.gender, person.birthYear, person.affiliation, person.skills, joined]);
+      await members.add([
+        id,
+        person.fullName,
+        foldVietnamese(person.fullName),
+        person.phone,
+        person.email,
+        person.gender,
+        person.birthYear,
+        person.affiliation,
+        person.skills,
+        joined,
+      ]);
     }
   }
   await members.flush();
@@ -207,9 +267,7 @@ class Batch {
       const rows = this.rows;
       this.rows = [];
       // unnest flattens a text[][] into text, so an array column travels as one literal per row ('{a,b}') and is cast.
-      const params = this.columns.map(([, type], i) =>
-        type.endsWith('[]') ? rows.map((row) => arrayLiteral(row[i] as string[])) : rows.map((row) => row[i]),
-      );
+      const params = this.columns.map(([, type], i) => (type.endsWith('[]') ? rows.map((row) => arrayLiteral(row[i] as string[])) : rows.map((row) => row[i])));
       const names = this.columns.map(([name]) => name);
       const casts = this.columns.map(([, type], i) => `$${i + 1}::${type.endsWith('[]') ? 'text' : type}[]`);
       const selects = this.columns.map(([name, type]) => (type.endsWith('[]') ? `${name}::${type}` : name));
@@ -232,9 +290,46 @@ function arrayLiteral(items: string[]): string {
 // Places and people
 
 const PLACE_SYLLABLES = [
-  'An', 'Bình', 'Phú', 'Hòa', 'Tân', 'Long', 'Thạnh', 'Đông', 'Tây', 'Nam', 'Bắc', 'Hưng', 'Thuận', 'Phước', 'Mỹ',
-  'Vĩnh', 'Quang', 'Xuân', 'Hiệp', 'Lộc', 'Trung', 'Sơn', 'Hải', 'Thành', 'Minh', 'Khánh', 'Hà', 'Lâm', 'Thới', 'Định',
-  'Phong', 'Điền', 'Thủy', 'Cát', 'Yên', 'Kim', 'Ngọc', 'Hồng', 'Đức', 'Gia',
+  'An',
+  'Bình',
+  'Phú',
+  'Hòa',
+  'Tân',
+  'Long',
+  'Thạnh',
+  'Đông',
+  'Tây',
+  'Nam',
+  'Bắc',
+  'Hưng',
+  'Thuận',
+  'Phước',
+  'Mỹ',
+  'Vĩnh',
+  'Quang',
+  'Xuân',
+  'Hiệp',
+  'Lộc',
+  'Trung',
+  'Sơn',
+  'Hải',
+  'Thành',
+  'Minh',
+  'Khánh',
+  'Hà',
+  'Lâm',
+  'Thới',
+  'Định',
+  'Phong',
+  'Điền',
+  'Thủy',
+  'Cát',
+  'Yên',
+  'Kim',
+  'Ngọc',
+  'Hồng',
+  'Đức',
+  'Gia',
 ];
 
 /** A two-syllable place name not yet in `used` (gives up on uniqueness after a few tries: names may repeat). */
@@ -250,7 +345,6 @@ function uniquePlace(random: Random, used: Set<string>): string {
   used.add(name);
   return name;
 }
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // Seeded randomness

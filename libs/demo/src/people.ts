@@ -4,31 +4,149 @@ import { between, choose, pick, Random, Weighted } from './random';
 /** Synthetic Vietnamese volunteers for the generators: names with diacritics, affiliation-shaped gender and age. */
 
 const FAMILY_NAMES: Weighted<string>[] = [
-  ['Nguyễn', 30], ['Trần', 11], ['Lê', 10], ['Phạm', 6], ['Huỳnh', 6], ['Hoàng', 3], ['Phan', 5], ['Vũ', 2], ['Võ', 6],
-  ['Đặng', 2], ['Bùi', 2], ['Đỗ', 2], ['Hồ', 3], ['Ngô', 2], ['Dương', 1], ['Lý', 1], ['Đoàn', 2], ['Trương', 2],
-  ['Mai', 1], ['Lương', 1], ['Đinh', 1], ['Thái', 1],
+  ['Nguyễn', 30],
+  ['Trần', 11],
+  ['Lê', 10],
+  ['Phạm', 6],
+  ['Huỳnh', 6],
+  ['Hoàng', 3],
+  ['Phan', 5],
+  ['Vũ', 2],
+  ['Võ', 6],
+  ['Đặng', 2],
+  ['Bùi', 2],
+  ['Đỗ', 2],
+  ['Hồ', 3],
+  ['Ngô', 2],
+  ['Dương', 1],
+  ['Lý', 1],
+  ['Đoàn', 2],
+  ['Trương', 2],
+  ['Mai', 1],
+  ['Lương', 1],
+  ['Đinh', 1],
+  ['Thái', 1],
 ];
 const MIDDLE_FEMALE = ['Thị', 'Thị', 'Thị', 'Ngọc', 'Thanh', 'Thu', 'Minh', 'Kim', 'Bích', 'Mỹ', 'Hồng', 'Phương'];
 const MIDDLE_MALE = ['Văn', 'Văn', 'Hữu', 'Minh', 'Quốc', 'Đức', 'Thanh', 'Công', 'Ngọc', 'Xuân', 'Tấn', 'Anh'];
 const GIVEN_FEMALE = [
-  'An', 'Anh', 'Châu', 'Diệu', 'Giang', 'Hà', 'Hạnh', 'Hằng', 'Hoa', 'Hương', 'Huyền', 'Lan', 'Linh', 'Loan', 'Mai', 'My',
-  'Ngân', 'Nga', 'Nhung', 'Oanh', 'Phương', 'Quyên', 'Tâm', 'Thảo', 'Thủy', 'Trang', 'Trâm', 'Uyên', 'Vân', 'Vy', 'Yến',
+  'An',
+  'Anh',
+  'Châu',
+  'Diệu',
+  'Giang',
+  'Hà',
+  'Hạnh',
+  'Hằng',
+  'Hoa',
+  'Hương',
+  'Huyền',
+  'Lan',
+  'Linh',
+  'Loan',
+  'Mai',
+  'My',
+  'Ngân',
+  'Nga',
+  'Nhung',
+  'Oanh',
+  'Phương',
+  'Quyên',
+  'Tâm',
+  'Thảo',
+  'Thủy',
+  'Trang',
+  'Trâm',
+  'Uyên',
+  'Vân',
+  'Vy',
+  'Yến',
 ];
 const GIVEN_MALE = [
-  'An', 'Bảo', 'Bình', 'Cường', 'Đạt', 'Dũng', 'Duy', 'Hải', 'Hiếu', 'Hòa', 'Hùng', 'Huy', 'Khánh', 'Khoa', 'Lâm', 'Long',
-  'Minh', 'Nam', 'Nghĩa', 'Phong', 'Phúc', 'Quân', 'Quang', 'Sơn', 'Tài', 'Thắng', 'Thành', 'Trung', 'Tuấn', 'Việt', 'Vinh',
+  'An',
+  'Bảo',
+  'Bình',
+  'Cường',
+  'Đạt',
+  'Dũng',
+  'Duy',
+  'Hải',
+  'Hiếu',
+  'Hòa',
+  'Hùng',
+  'Huy',
+  'Khánh',
+  'Khoa',
+  'Lâm',
+  'Long',
+  'Minh',
+  'Nam',
+  'Nghĩa',
+  'Phong',
+  'Phúc',
+  'Quân',
+  'Quang',
+  'Sơn',
+  'Tài',
+  'Thắng',
+  'Thành',
+  'Trung',
+  'Tuấn',
+  'Việt',
+  'Vinh',
 ];
 const AFFILIATIONS: Weighted<string>[] = [
-  ['youth_union', 42], ['womens_union', 14], ['police', 9], ['veterans', 6], ['school', 12], ['enterprise', 7], ['other', 10],
+  ['youth_union', 42],
+  ['womens_union', 14],
+  ['police', 9],
+  ['veterans', 6],
+  ['school', 12],
+  ['enterprise', 7],
+  ['other', 10],
 ];
 const SKILLS: Weighted<string>[] = [
-  ['vneid', 30], ['public_services', 25], ['online_payment', 15], ['digital_literacy', 14], ['online_safety', 10], ['ehealth', 8], ['ecommerce', 6],
+  ['vneid', 30],
+  ['public_services', 25],
+  ['online_payment', 15],
+  ['digital_literacy', 14],
+  ['online_safety', 10],
+  ['ehealth', 8],
+  ['ecommerce', 6],
 ];
 
 // Mobile prefixes in use (Viettel, VinaPhone, MobiFone, Vietnamobile).
 const MOBILE_PREFIXES = [
-  '090', '091', '093', '094', '096', '097', '098', '032', '033', '034', '035', '036', '037', '038', '039',
-  '070', '076', '077', '078', '079', '081', '082', '083', '084', '085', '086', '088', '089', '052', '056', '058',
+  '090',
+  '091',
+  '093',
+  '094',
+  '096',
+  '097',
+  '098',
+  '032',
+  '033',
+  '034',
+  '035',
+  '036',
+  '037',
+  '038',
+  '039',
+  '070',
+  '076',
+  '077',
+  '078',
+  '079',
+  '081',
+  '082',
+  '083',
+  '084',
+  '085',
+  '086',
+  '088',
+  '089',
+  '052',
+  '056',
+  '058',
 ];
 
 /** A mobile number not in `used` (added to it), on a real prefix. */
@@ -45,22 +163,28 @@ export function makePerson(random: Random, serial: number, phoneOf: () => string
   const affiliation = pick(random, AFFILIATIONS);
   const roll = random();
   const gender =
-    affiliation === 'womens_union' ? 'female'
-    : affiliation === 'police' ? (roll < 0.85 ? 'male' : 'female')
-    : affiliation === 'veterans' ? (roll < 0.8 ? 'male' : 'female')
-    : roll < 0.005 ? 'other'
-    : roll < 0.5 ? 'female'
-    : 'male';
+    affiliation === 'womens_union'
+      ? 'female'
+      : affiliation === 'police'
+        ? roll < 0.85
+          ? 'male'
+          : 'female'
+        : affiliation === 'veterans'
+          ? roll < 0.8
+            ? 'male'
+            : 'female'
+          : roll < 0.005
+            ? 'other'
+            : roll < 0.5
+              ? 'female'
+              : 'male';
   const female = gender === 'female' || (gender === 'other' && random() < 0.5);
   const family = pick(random, FAMILY_NAMES);
   const middle = choose(random, female ? MIDDLE_FEMALE : MIDDLE_MALE);
   const given = choose(random, female ? GIVEN_FEMALE : GIVEN_MALE);
   const fullName = `${family} ${middle} ${given}`;
   const [from, to] =
-    affiliation === 'youth_union' ? [1990, 2007]
-    : affiliation === 'veterans' ? [1960, 1978]
-    : affiliation === 'school' ? [1975, 2005]
-    : [1965, 2000];
+    affiliation === 'youth_union' ? [1990, 2007] : affiliation === 'veterans' ? [1960, 1978] : affiliation === 'school' ? [1975, 2005] : [1965, 2000];
   const phone = phoneOf();
   const email = random() < 0.4 ? `${foldVietnamese(`${given}.${family}`).replace(/ /g, '')}${serial}@example.vn` : null;
   const skills = new Set<string>();

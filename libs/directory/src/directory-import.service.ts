@@ -51,7 +51,9 @@ export class DirectoryImportService {
   async start(actor: AuditActor, scope: DataScope, kind: DirectoryImportKind, csv: string): Promise<DirectoryImport> {
     if (Buffer.byteLength(csv) > MAX_BYTES) throw DomainError.invalid('csv', 'is larger than 20 MB; split the file');
     return this.dataSource.transaction(async (manager) => {
-      const job = manager.getRepository(DirectoryImport).create({ kind, csv, actorId: actor.userId, actorLabel: actor.label, scope: scope.all ? null : scope, status: DirectoryImportStatus.Queued });
+      const job = manager
+        .getRepository(DirectoryImport)
+        .create({ kind, csv, actorId: actor.userId, actorLabel: actor.label, scope: scope.all ? null : scope, status: DirectoryImportStatus.Queued });
       await manager.getRepository(DirectoryImport).insert(job);
       await this.outbox.enqueue(manager, JobName.DirectoryImport, { importId: job.id }, { aggregate: `directory_import:${job.id}`, jobKey: job.id });
       return job;
@@ -74,7 +76,8 @@ export class DirectoryImportService {
     try {
       const table = readCsv(job.csv);
       const missing = REQUIRED[job.kind].filter((c) => !table.header.includes(c));
-      if (missing.length) throw new CsvFormatError(`missing column(s): ${missing.join(', ')}; expected ${(job.kind === 'groups' ? GROUP_COLUMNS : MEMBER_COLUMNS).join(',')}`);
+      if (missing.length)
+        throw new CsvFormatError(`missing column(s): ${missing.join(', ')}; expected ${(job.kind === 'groups' ? GROUP_COLUMNS : MEMBER_COLUMNS).join(',')}`);
       rows = table.rows;
     } catch (error) {
       if (!(error instanceof CsvFormatError)) throw error;
@@ -85,7 +88,8 @@ export class DirectoryImportService {
     for (let start = job.processedRows; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);
       await this.dataSource.transaction(async (manager) => {
-        const counts = job.kind === DirectoryImportKind.Groups ? await this.groupChunk(manager, chunk, actor, scope) : await this.memberChunk(manager, chunk, actor, scope);
+        const counts =
+          job.kind === DirectoryImportKind.Groups ? await this.groupChunk(manager, chunk, actor, scope) : await this.memberChunk(manager, chunk, actor, scope);
         await manager.query(
           `UPDATE directory_import SET processed_rows = $2, created = created + $3, updated = updated + $4, unchanged = unchanged + $5,
                   errors = errors || $6::jsonb, updated_at = now() WHERE id = $1`,
@@ -97,11 +101,22 @@ export class DirectoryImportService {
     this.logger.log(`import ${id} (${job.kind}) completed: ${rows.length} rows`);
   }
 
-  private async groupChunk(manager: EntityManager, rows: { line: number; values: Record<string, string> }[], actor: AuditActor, scope: DataScope): Promise<Counts> {
+  private async groupChunk(
+    manager: EntityManager,
+    rows: { line: number; values: Record<string, string> }[],
+    actor: AuditActor,
+    scope: DataScope,
+  ): Promise<Counts> {
     const counts: Counts = { created: 0, updated: 0, unchanged: 0, errors: [] };
-    const units = await this.unitsByCode(manager, rows.map((r) => r.values.unit_code));
+    const units = await this.unitsByCode(
+      manager,
+      rows.map((r) => r.values.unit_code),
+    );
     const allowed = await this.allowedUnits(scope, [...units.values()]);
-    const existing = await this.groupsByKey(manager, rows.map((r) => ({ code: r.values.unit_code, name: r.values.name })));
+    const existing = await this.groupsByKey(
+      manager,
+      rows.map((r) => ({ code: r.values.unit_code, name: r.values.name })),
+    );
     const audit: AuditEntry[] = [];
     const seen = new Map<string, number>();
     for (const { line, values: v } of rows) {
@@ -111,9 +126,12 @@ export class DirectoryImportService {
       else if (!allowed.has(unitId)) problems.push({ line, field: 'unit_code', message: 'is outside the area you manage' });
       const decisionDate = v.decision_date ? parseVietnameseDate(v.decision_date) : null;
       if (v.decision_date && !decisionDate) problems.push({ line, field: 'decision_date', message: DATE_MESSAGE });
-      const fields = await check(problems, line, () => this.directory.groupFields({ name: v.name, decisionNumber: v.decision_number || null, decisionDate }, 'row'));
+      const fields = await check(problems, line, () =>
+        this.directory.groupFields({ name: v.name, decisionNumber: v.decision_number || null, decisionDate }, 'row'),
+      );
       const status = v.status ? parseGroupStatus(v.status) : GroupStatus.Active;
-      if (!status || status === GroupStatus.Dissolved) problems.push({ line, field: 'status', message: 'must be active or suspended (dissolve a group in the app, with its date)' });
+      if (!status || status === GroupStatus.Dissolved)
+        problems.push({ line, field: 'status', message: 'must be active or suspended (dissolve a group in the app, with its date)' });
       const key = `${v.unit_code}|${fields?.nameSearch}`;
       if (fields && seen.has(key)) problems.push({ line, field: 'name', message: `the same group is already on line ${seen.get(key)}` });
       if (problems.length || !unitId || !fields || !status) {
@@ -128,7 +146,12 @@ export class DirectoryImportService {
           await manager.getRepository(VolunteerGroup).insert(created);
           audit.push({ operation: 'group.import', objectType: 'group', objectId: created.id, after: created, unitId: created.unitId, groupId: created.id });
           counts.created++;
-        } else if (group.name === fields.name && group.decisionNumber === fields.decisionNumber && group.decisionDate === fields.decisionDate && group.status === status) {
+        } else if (
+          group.name === fields.name &&
+          group.decisionNumber === fields.decisionNumber &&
+          group.decisionDate === fields.decisionDate &&
+          group.status === status
+        ) {
           counts.unchanged++;
         } else if (group.status === GroupStatus.Dissolved) {
           throw DomainError.invalid('name', 'this group is dissolved');
@@ -147,9 +170,17 @@ export class DirectoryImportService {
     return counts;
   }
 
-  private async memberChunk(manager: EntityManager, rows: { line: number; values: Record<string, string> }[], actor: AuditActor, scope: DataScope): Promise<Counts> {
+  private async memberChunk(
+    manager: EntityManager,
+    rows: { line: number; values: Record<string, string> }[],
+    actor: AuditActor,
+    scope: DataScope,
+  ): Promise<Counts> {
     const counts: Counts = { created: 0, updated: 0, unchanged: 0, errors: [] };
-    const groups = await this.groupsByKey(manager, rows.map((r) => ({ code: r.values.unit_code, name: r.values.group_name })));
+    const groups = await this.groupsByKey(
+      manager,
+      rows.map((r) => ({ code: r.values.unit_code, name: r.values.group_name })),
+    );
     const allowed = await this.allowedGroups(scope, [...groups.values()]);
     const valid: { line: number; fields: Awaited<ReturnType<DirectoryService['memberFields']>>; group: VolunteerGroup; role: MemberRole }[] = [];
     const seenPhones = new Map<string, number>();
@@ -172,11 +203,26 @@ export class DirectoryImportService {
       const joinedOn = v.joined_on ? parseVietnameseDate(v.joined_on) : null;
       if (v.joined_on && !joinedOn) problem('joined_on', DATE_MESSAGE);
       const phone = v.phone ? normaliseSpreadsheetPhone(v.phone) : null;
-      if (!phone && isScientificNotation(v.phone ?? '')) problem('phone', 'was shortened by the spreadsheet (scientific notation); format the column as Text and enter the numbers again');
-      const skills = v.skills ? v.skills.split(/[|;,]/).map((s) => s.trim()).filter(Boolean) : [];
+      if (!phone && isScientificNotation(v.phone ?? ''))
+        problem('phone', 'was shortened by the spreadsheet (scientific notation); format the column as Text and enter the numbers again');
+      const skills = v.skills
+        ? v.skills
+            .split(/[|;,]/)
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [];
       const fields = await check(problems, line, () =>
         this.directory.memberFields(
-          { fullName: v.full_name, phone: phone ?? v.phone, email: v.email || null, gender: gender ?? null, birthYear, affiliation: affiliation ?? null, skills, joinedOn },
+          {
+            fullName: v.full_name,
+            phone: phone ?? v.phone,
+            email: v.email || null,
+            gender: gender ?? null,
+            birthYear,
+            affiliation: affiliation ?? null,
+            skills,
+            joinedOn,
+          },
           'row',
           knownSkills,
         ),
@@ -197,16 +243,33 @@ export class DirectoryImportService {
              LEFT JOIN volunteer_group g ON g.id = ms.group_id
             WHERE m.left_on IS NULL AND m.phone = ANY($1)`,
           [valid.map((v) => v.fields.phone)],
-        )) as { id: string; phone: string; membership_id: string | null; group_id: string | null; group_unit_id: string | null; role: MemberRole | null; from_date: string | null }[]
+        )) as {
+          id: string;
+          phone: string;
+          membership_id: string | null;
+          group_id: string | null;
+          group_unit_id: string | null;
+          role: MemberRole | null;
+          from_date: string | null;
+        }[]
       ).map((r) => [r.phone, r]),
     );
     // A phone number already used by an active member elsewhere: that member may only be changed by whoever manages them.
-    const reachable = await this.allowedGroups(scope, [...existing.values()].flatMap((e) => (e.group_id ? [{ id: e.group_id, unitId: e.group_unit_id }] : [])));
+    const reachable = await this.allowedGroups(
+      scope,
+      [...existing.values()].flatMap((e) => (e.group_id ? [{ id: e.group_id, unitId: e.group_unit_id }] : [])),
+    );
     const today = this.clock.today();
     const newMembers: Member[] = [];
     const newMemberships: Partial<Membership>[] = [];
     const audit: AuditEntry[] = [];
-    const current: Member[] = existing.size ? await manager.getRepository(Member).createQueryBuilder('m').where('m.id = ANY(:ids)', { ids: [...existing.values()].map((e) => e.id) }).getMany() : [];
+    const current: Member[] = existing.size
+      ? await manager
+          .getRepository(Member)
+          .createQueryBuilder('m')
+          .where('m.id = ANY(:ids)', { ids: [...existing.values()].map((e) => e.id) })
+          .getMany()
+      : [];
     const byId = new Map(current.map((m) => [m.id, m]));
     for (const row of valid) {
       const found = existing.get(row.fields.phone);
@@ -214,7 +277,14 @@ export class DirectoryImportService {
         const member = manager.getRepository(Member).create({ ...row.fields, joinedOn: row.fields.joinedOn ?? today, leftOn: null, id: crypto.randomUUID() });
         newMembers.push(member);
         newMemberships.push({ groupId: row.group.id, memberId: member.id, role: row.role, fromDate: member.joinedOn, toDate: null });
-        audit.push({ operation: 'member.import', objectType: 'member', objectId: member.id, after: { ...member, groupId: row.group.id, role: row.role }, unitId: row.group.unitId, groupId: row.group.id });
+        audit.push({
+          operation: 'member.import',
+          objectType: 'member',
+          objectId: member.id,
+          after: { ...member, groupId: row.group.id, role: row.role },
+          unitId: row.group.unitId,
+          groupId: row.group.id,
+        });
         counts.created++;
         continue;
       }
@@ -224,7 +294,9 @@ export class DirectoryImportService {
       }
       const member = byId.get(found.id)!;
       const { joinedOn, ...rest } = row.fields;
-      const sameFields = (Object.keys(rest) as (keyof typeof rest)[]).every((k) => JSON.stringify(member[k]) === JSON.stringify(rest[k])) && (!joinedOn || joinedOn === member.joinedOn);
+      const sameFields =
+        (Object.keys(rest) as (keyof typeof rest)[]).every((k) => JSON.stringify(member[k]) === JSON.stringify(rest[k])) &&
+        (!joinedOn || joinedOn === member.joinedOn);
       const sameGroup = found.group_id === row.group.id && found.role === row.role;
       if (sameFields && sameGroup) {
         counts.unchanged++;
@@ -236,10 +308,19 @@ export class DirectoryImportService {
         await manager.getRepository(Member).save(member);
       }
       if (!sameGroup) {
-        if (found.membership_id) await manager.update(Membership, found.membership_id, { toDate: found.from_date! >= today ? found.from_date! : addDays(today, -1) });
+        if (found.membership_id)
+          await manager.update(Membership, found.membership_id, { toDate: found.from_date! >= today ? found.from_date! : addDays(today, -1) });
         await manager.getRepository(Membership).insert({ groupId: row.group.id, memberId: member.id, role: row.role, fromDate: today, toDate: null });
       }
-      audit.push({ operation: 'member.import', objectType: 'member', objectId: member.id, before, after: { ...member, groupId: row.group.id, role: row.role }, unitId: row.group.unitId, groupId: row.group.id });
+      audit.push({
+        operation: 'member.import',
+        objectType: 'member',
+        objectId: member.id,
+        before,
+        after: { ...member, groupId: row.group.id, role: row.role },
+        unitId: row.group.unitId,
+        groupId: row.group.id,
+      });
       counts.updated++;
     }
     if (newMembers.length) {
@@ -262,12 +343,18 @@ export class DirectoryImportService {
   }
 
   private async allowedUnits(scope: DataScope, unitIds: string[]): Promise<Set<string>> {
-    const ok = await this.access.inScope(scope, unitIds.map((unitId) => ({ unitId })));
+    const ok = await this.access.inScope(
+      scope,
+      unitIds.map((unitId) => ({ unitId })),
+    );
     return new Set(unitIds.filter((_, i) => ok[i]));
   }
 
   private async allowedGroups(scope: DataScope, groups: { id: string; unitId: string | null }[]): Promise<Set<string>> {
-    const ok = await this.access.inScope(scope, groups.map((g) => ({ unitId: g.unitId, groupId: g.id })));
+    const ok = await this.access.inScope(
+      scope,
+      groups.map((g) => ({ unitId: g.unitId, groupId: g.id })),
+    );
     return new Set(groups.filter((_, i) => ok[i]).map((g) => g.id));
   }
 
@@ -312,5 +399,12 @@ async function check<T>(problems: RowError[], line: number, validate: () => T | 
 /** One problem per column (the first found): a cell refused by the import's own reading is not refused again. */
 const firstPerColumn = (problems: RowError[]) => problems.filter((p, i) => p.field === undefined || problems.findIndex((q) => q.field === p.field) === i);
 
-const COLUMN_OF: Record<string, string> = { fullName: 'full_name', birthYear: 'birth_year', joinedOn: 'joined_on', decisionNumber: 'decision_number', decisionDate: 'decision_date', name: 'name' };
+const COLUMN_OF: Record<string, string> = {
+  fullName: 'full_name',
+  birthYear: 'birth_year',
+  joinedOn: 'joined_on',
+  decisionNumber: 'decision_number',
+  decisionDate: 'decision_date',
+  name: 'name',
+};
 const toColumn = (field: string) => COLUMN_OF[field] ?? field;

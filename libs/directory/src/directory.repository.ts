@@ -13,7 +13,6 @@ import { Member } from './member.entity';
 import { Membership } from './membership.entity';
 import { VolunteerGroup } from './volunteer-group.entity';
 
-
 export interface GroupQuery {
   /** What the actor may see (always applied). */
   access: DataScope;
@@ -58,7 +57,9 @@ export class DirectoryRepository {
     if (query.status) sql.where.push(`g.status = ${sql.param(query.status)}`);
     if (query.search) sql.where.push(`g.name_search LIKE ${sql.param(`%${escapeLike(query.search)}%`)}`);
     const key = query.sort === 'name' ? 'g.name_search' : `to_char(g.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
-    return keysetPage(this.dataSource, sql, { select: 'g.*', from: 'volunteer_group g', key, id: 'g.id' }, page, (r) => hydrate(this.dataSource, VolunteerGroup, r));
+    return keysetPage(this.dataSource, sql, { select: 'g.*', from: 'volunteer_group g', key, id: 'g.id' }, page, (r) =>
+      hydrate(this.dataSource, VolunteerGroup, r),
+    );
   }
 
   async listMembers(query: MemberQuery, page: PageRequest): Promise<Page<MemberRow>> {

@@ -72,9 +72,19 @@ export class DirectoryService {
   }
 
   /** Groups within `access` (the actor's scope), filtered. */
-  async listGroups(access: DataScope, filter: ListFilter & { status?: GroupStatus | null; sort?: 'name' | 'created' }, page: PageRequest): Promise<Page<VolunteerGroup>> {
+  async listGroups(
+    access: DataScope,
+    filter: ListFilter & { status?: GroupStatus | null; sort?: 'name' | 'created' },
+    page: PageRequest,
+  ): Promise<Page<VolunteerGroup>> {
     return this.repository.listGroups(
-      { access, scope: await this.scope(filter.unitCode, filter.asOf), status: filter.status ?? undefined, search: filter.search ? foldVietnamese(filter.search) : undefined, sort: filter.sort ?? 'name' },
+      {
+        access,
+        scope: await this.scope(filter.unitCode, filter.asOf),
+        status: filter.status ?? undefined,
+        search: filter.search ? foldVietnamese(filter.search) : undefined,
+        sort: filter.sort ?? 'name',
+      },
       page,
     );
   }
@@ -145,25 +155,53 @@ export class DirectoryService {
   async createGroup(actor: AuditActor, input: GroupInput): Promise<VolunteerGroup> {
     const fields = this.groupFields(input);
     await this.geography.unitById(input.unitId);
-    return this.write(async (manager) => {
-      const group = manager.getRepository(VolunteerGroup).create({ ...fields, unitId: input.unitId, status: GroupStatus.Active });
-      await manager.getRepository(VolunteerGroup).insert(group);
-      await this.audit.record(manager, actor, { operation: 'group.create', objectType: 'group', objectId: group.id, after: group, unitId: group.unitId, groupId: group.id });
-      return group;
-    }, 'input.name', 'a group with this name already serves this unit');
+    return this.write(
+      async (manager) => {
+        const group = manager.getRepository(VolunteerGroup).create({ ...fields, unitId: input.unitId, status: GroupStatus.Active });
+        await manager.getRepository(VolunteerGroup).insert(group);
+        await this.audit.record(manager, actor, {
+          operation: 'group.create',
+          objectType: 'group',
+          objectId: group.id,
+          after: group,
+          unitId: group.unitId,
+          groupId: group.id,
+        });
+        return group;
+      },
+      'input.name',
+      'a group with this name already serves this unit',
+    );
   }
 
-  async updateGroup(actor: AuditActor, id: string, patch: { name?: string | null; decisionNumber?: string | null; decisionDate?: string | null }): Promise<VolunteerGroup> {
-    return this.write(async (manager) => {
-      const group = await this.lockedGroup(manager, id);
-      const before = { ...group };
-      if (patch.name !== undefined && patch.name !== null) Object.assign(group, this.groupFields({ ...group, name: patch.name }, 'input', group));
-      if (patch.decisionNumber !== undefined) group.decisionNumber = patch.decisionNumber ? tidyName(patch.decisionNumber) : null;
-      if (patch.decisionDate !== undefined) group.decisionDate = this.date(patch.decisionDate, 'input.decisionDate', { past: true, stored: group.decisionDate });
-      await manager.getRepository(VolunteerGroup).save(group);
-      await this.audit.record(manager, actor, { operation: 'group.update', objectType: 'group', objectId: id, before, after: group, unitId: group.unitId, groupId: group.id });
-      return group;
-    }, 'input.name', 'a group with this name already serves this unit');
+  async updateGroup(
+    actor: AuditActor,
+    id: string,
+    patch: { name?: string | null; decisionNumber?: string | null; decisionDate?: string | null },
+  ): Promise<VolunteerGroup> {
+    return this.write(
+      async (manager) => {
+        const group = await this.lockedGroup(manager, id);
+        const before = { ...group };
+        if (patch.name !== undefined && patch.name !== null) Object.assign(group, this.groupFields({ ...group, name: patch.name }, 'input', group));
+        if (patch.decisionNumber !== undefined) group.decisionNumber = patch.decisionNumber ? tidyName(patch.decisionNumber) : null;
+        if (patch.decisionDate !== undefined)
+          group.decisionDate = this.date(patch.decisionDate, 'input.decisionDate', { past: true, stored: group.decisionDate });
+        await manager.getRepository(VolunteerGroup).save(group);
+        await this.audit.record(manager, actor, {
+          operation: 'group.update',
+          objectType: 'group',
+          objectId: id,
+          before,
+          after: group,
+          unitId: group.unitId,
+          groupId: group.id,
+        });
+        return group;
+      },
+      'input.name',
+      'a group with this name already serves this unit',
+    );
   }
 
   /** Active ⇄ suspended, or dissolved (final, with its date; current memberships end that day). */
@@ -179,7 +217,15 @@ export class DirectoryService {
         await manager.query(`UPDATE membership SET to_date = $2 WHERE group_id = $1 AND to_date IS NULL`, [id, group.dissolvedOn]);
       }
       await manager.getRepository(VolunteerGroup).save(group);
-      await this.audit.record(manager, actor, { operation: `group.${status}`, objectType: 'group', objectId: id, before, after: group, unitId: group.unitId, groupId: group.id });
+      await this.audit.record(manager, actor, {
+        operation: `group.${status}`,
+        objectType: 'group',
+        objectId: id,
+        before,
+        after: group,
+        unitId: group.unitId,
+        groupId: group.id,
+      });
       return group;
     });
   }
@@ -187,31 +233,58 @@ export class DirectoryService {
   /** `scope`: what the actor may see of the directory (a phone number in use is named only inside it). */
   async createMember(actor: AuditActor, scope: DataScope, groupId: string, role: MemberRole, input: MemberInput): Promise<Member> {
     const fields = await this.memberFields(input);
-    return this.write(async (manager) => {
-      const group = await this.lockedGroup(manager, groupId);
-      if (group.status === GroupStatus.Dissolved) throw DomainError.invalid('input.groupId', 'the group is dissolved');
-      const member = manager.getRepository(Member).create({ ...fields, joinedOn: fields.joinedOn ?? this.clock.today(), leftOn: null });
-      await manager.getRepository(Member).insert(member);
-      const membership = { groupId, memberId: member.id, role, fromDate: member.joinedOn, toDate: null };
-      await manager.getRepository(Membership).insert(membership);
-      await this.audit.record(manager, actor, { operation: 'member.create', objectType: 'member', objectId: member.id, after: { ...member, groupId, role }, unitId: group.unitId, groupId });
-      return member;
-    }, 'input.phone', () => this.phoneTaken(scope, fields.phone, 'input.phone'));
+    return this.write(
+      async (manager) => {
+        const group = await this.lockedGroup(manager, groupId);
+        if (group.status === GroupStatus.Dissolved) throw DomainError.invalid('input.groupId', 'the group is dissolved');
+        const member = manager.getRepository(Member).create({ ...fields, joinedOn: fields.joinedOn ?? this.clock.today(), leftOn: null });
+        await manager.getRepository(Member).insert(member);
+        const membership = { groupId, memberId: member.id, role, fromDate: member.joinedOn, toDate: null };
+        await manager.getRepository(Membership).insert(membership);
+        await this.audit.record(manager, actor, {
+          operation: 'member.create',
+          objectType: 'member',
+          objectId: member.id,
+          after: { ...member, groupId, role },
+          unitId: group.unitId,
+          groupId,
+        });
+        return member;
+      },
+      'input.phone',
+      () => this.phoneTaken(scope, fields.phone, 'input.phone'),
+    );
   }
 
   async updateMember(actor: AuditActor, scope: DataScope, id: string, patch: { [K in keyof MemberInput]?: MemberInput[K] | null }): Promise<Member> {
     let phone = '';
-    return this.write(async (manager) => {
-      const member = await manager.getRepository(Member).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!member) throw DomainError.notFound('Member');
-      const before = { ...member };
-      const merged = await this.memberFields({ ...member, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as MemberInput, 'input', undefined, member);
-      phone = merged.phone;
-      Object.assign(member, merged);
-      await manager.getRepository(Member).save(member);
-      await this.audit.record(manager, actor, { operation: 'member.update', objectType: 'member', objectId: id, before, after: member, ...(await this.placeOf(manager, id)) });
-      return member;
-    }, 'input.phone', () => this.phoneTaken(scope, phone, 'input.phone'));
+    return this.write(
+      async (manager) => {
+        const member = await manager.getRepository(Member).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!member) throw DomainError.notFound('Member');
+        const before = { ...member };
+        const merged = await this.memberFields(
+          { ...member, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as MemberInput,
+          'input',
+          undefined,
+          member,
+        );
+        phone = merged.phone;
+        Object.assign(member, merged);
+        await manager.getRepository(Member).save(member);
+        await this.audit.record(manager, actor, {
+          operation: 'member.update',
+          objectType: 'member',
+          objectId: id,
+          before,
+          after: member,
+          ...(await this.placeOf(manager, id)),
+        });
+        return member;
+      },
+      'input.phone',
+      () => this.phoneTaken(scope, phone, 'input.phone'),
+    );
   }
 
   /** Ends the current membership the day before `on` and opens one in the new group: history is kept. */
@@ -259,7 +332,14 @@ export class DirectoryService {
       member.leftOn = day;
       await manager.getRepository(Member).save(member);
       await manager.query(`UPDATE membership SET to_date = $2 WHERE member_id = $1 AND to_date IS NULL`, [memberId, day]);
-      await this.audit.record(manager, actor, { operation: 'member.deactivate', objectType: 'member', objectId: memberId, before, after: member, ...(await this.placeOf(manager, memberId)) });
+      await this.audit.record(manager, actor, {
+        operation: 'member.deactivate',
+        objectType: 'member',
+        objectId: memberId,
+        before,
+        after: member,
+        ...(await this.placeOf(manager, memberId)),
+      });
       return member;
     });
   }
@@ -286,7 +366,11 @@ export class DirectoryService {
     if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problem('email', 'must be an e-mail address');
     const today = this.clock.today();
     const thisYear = Number(today.slice(0, 4));
-    if (input.birthYear !== undefined && input.birthYear !== null && (!Number.isInteger(input.birthYear) || input.birthYear < thisYear - 100 || input.birthYear > thisYear - 10)) {
+    if (
+      input.birthYear !== undefined &&
+      input.birthYear !== null &&
+      (!Number.isInteger(input.birthYear) || input.birthYear < thisYear - 100 || input.birthYear > thisYear - 10)
+    ) {
       problem('birthYear', `must be a year between ${thisYear - 100} and ${thisYear - 10}`);
     }
     const skills = [...new Set(input.skills ?? [])];

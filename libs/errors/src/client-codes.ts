@@ -2,14 +2,7 @@ import { ErrorCode } from './domain-error';
 
 /** The codes clients see in `extensions.code`. */
 export type ClientErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'RATE_LIMITED'
-  | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_SERVER_ERROR';
+  'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
 
 /** The one mapping from domain codes to client codes (GraphQL and REST alike). An unmapped ErrorCode is a compile error. */
 export function clientCode(code: ErrorCode): ClientErrorCode {

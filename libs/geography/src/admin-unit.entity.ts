@@ -15,7 +15,10 @@ export enum UnitKind {
  * a reorganisation. That keeps `path` (the ids of its ancestors and itself) fixed, so a subtree is one index range.
  */
 @Entity('admin_unit')
-@Exclusion('admin_unit_code_period_excl', `USING gist ("code" WITH =, daterange(COALESCE("valid_from", '-infinity'::date), COALESCE("valid_to", 'infinity'::date), '[]') WITH &&)`)
+@Exclusion(
+  'admin_unit_code_period_excl',
+  `USING gist ("code" WITH =, daterange(COALESCE("valid_from", '-infinity'::date), COALESCE("valid_to", 'infinity'::date), '[]') WITH &&)`,
+)
 @Index('admin_unit_path_idx', { synchronize: false })
 @Index('admin_unit_parent_idx', ['parentId'])
 @Index('admin_unit_code_idx', ['code'])

@@ -33,7 +33,12 @@ export class AdminUnitRepository {
 
   /** Every version of a code, oldest first. */
   versions(code: string, manager: EntityManager = this.dataSource.manager): Promise<AdminUnit[]> {
-    return manager.getRepository(AdminUnit).createQueryBuilder('u').where('u.code = :code', { code }).orderBy(`COALESCE(u.valid_from, '-infinity'::date)`).getMany();
+    return manager
+      .getRepository(AdminUnit)
+      .createQueryBuilder('u')
+      .where('u.code = :code', { code })
+      .orderBy(`COALESCE(u.valid_from, '-infinity'::date)`)
+      .getMany();
   }
 
   children(parentId: string, asOf: string): Promise<AdminUnit[]> {
@@ -120,7 +125,11 @@ export interface UnitScope {
 }
 
 /** Restricts `unitColumn` of a list query being built to a unit subtree as of a date (and the old units that went into it). */
-export function filterByUnit(sql: { params: unknown[]; param(value: unknown): string; ctes: string[]; where: string[] }, scope: UnitScope | undefined, unitColumn: string): void {
+export function filterByUnit(
+  sql: { params: unknown[]; param(value: unknown): string; ctes: string[]; where: string[] },
+  scope: UnitScope | undefined,
+  unitColumn: string,
+): void {
   if (!scope) return;
   const first = sql.params.length + 1;
   sql.param(scope.pathPrefix);

@@ -66,7 +66,11 @@ export class GeographyImportService {
         for (let i = 0; i < list.length; i++)
           for (let j = i + 1; j < list.length; j++)
             if (periodsOverlap(period(list[i]), period(list[j]))) {
-              report.errors.push({ line: list[j].line, field: 'code', message: `code ${list[j].code} is already used by line ${list[i].line} in an overlapping period` });
+              report.errors.push({
+                line: list[j].line,
+                field: 'code',
+                message: `code ${list[j].code} is already used by line ${list[i].line} in an overlapping period`,
+              });
               bad.add(list[j]);
             }
       }
@@ -78,7 +82,11 @@ export class GeographyImportService {
         const inDb = stored.find((u) => u.code === row.parentCode && periodCovers({ from: u.validFrom, to: u.validTo }, period(row)));
         const parent = inFile ?? inDb;
         if (!parent) {
-          report.errors.push({ line: row.line, field: 'parent_code', message: `unknown parent: no unit ${row.parentCode} is valid over ${describe(period(row))}` });
+          report.errors.push({
+            line: row.line,
+            field: 'parent_code',
+            message: `unknown parent: no unit ${row.parentCode} is valid over ${describe(period(row))}`,
+          });
           bad.add(row);
         } else parentOf.set(row, parent);
       }
@@ -144,11 +152,23 @@ export class GeographyImportService {
     const same = stored.find((u) => u.code === row.code && u.validFrom === row.from);
     const others = stored.filter((u) => u.code === row.code && u !== same && periodsOverlap({ from: u.validFrom, to: u.validTo }, period(row)));
     if (others.length) {
-      return { error: { line: row.line, field: 'valid_from', message: `code ${row.code} is already used by "${others[0].name}" over ${describe({ from: others[0].validFrom, to: others[0].validTo })}` } };
+      return {
+        error: {
+          line: row.line,
+          field: 'valid_from',
+          message: `code ${row.code} is already used by "${others[0].name}" over ${describe({ from: others[0].validFrom, to: others[0].validTo })}`,
+        },
+      };
     }
     if (same) {
       if (same.parentId !== (parent?.id ?? null)) {
-        return { error: { line: row.line, field: 'parent_code', message: `unit ${row.code} from ${row.from ?? 'the start'} has another parent; a change of parent is a reorganisation (a new version)` } };
+        return {
+          error: {
+            line: row.line,
+            field: 'parent_code',
+            message: `unit ${row.code} from ${row.from ?? 'the start'} has another parent; a change of parent is a reorganisation (a new version)`,
+          },
+        };
       }
       const changes = { name: row.name, typeWord: row.typeWord, kind: row.kind, validTo: row.to };
       if (same.name === changes.name && same.typeWord === changes.typeWord && same.kind === changes.kind && same.validTo === changes.validTo) {
@@ -160,7 +180,11 @@ export class GeographyImportService {
       await this.audit.record(manager, actor, { operation: 'unit.update', objectType: 'admin_unit', objectId: same.id, before, after: { ...same } });
       return { result: 'updated', unit: same };
     }
-    const unit = await insertUnit(manager, { code: row.code, name: row.name, typeWord: row.typeWord, kind: row.kind, validFrom: row.from, validTo: row.to }, parent);
+    const unit = await insertUnit(
+      manager,
+      { code: row.code, name: row.name, typeWord: row.typeWord, kind: row.kind, validFrom: row.from, validTo: row.to },
+      parent,
+    );
     stored.push(unit);
     await this.audit.record(manager, actor, { operation: 'unit.create', objectType: 'admin_unit', objectId: unit.id, after: { ...unit } });
     return { result: 'created', unit };
@@ -211,9 +235,11 @@ export class GeographyImportService {
         const from = await validAt(repo, v.old_code, before);
         const to = await validAt(repo, v.new_code, v.effective_date);
         if (!from) problems.push({ line, field: 'old_code', message: `no unit ${v.old_code} is valid on ${before}` });
-        else if (v.old_name && tidyName(v.old_name) !== from.name) problems.push({ line, field: 'old_name', message: `unit ${v.old_code} on ${before} is "${from.name}"` });
+        else if (v.old_name && tidyName(v.old_name) !== from.name)
+          problems.push({ line, field: 'old_name', message: `unit ${v.old_code} on ${before} is "${from.name}"` });
         if (!to) problems.push({ line, field: 'new_code', message: `no unit ${v.new_code} is valid on ${v.effective_date}` });
-        else if (v.new_name && tidyName(v.new_name) !== to.name) problems.push({ line, field: 'new_name', message: `unit ${v.new_code} on ${v.effective_date} is "${to.name}"` });
+        else if (v.new_name && tidyName(v.new_name) !== to.name)
+          problems.push({ line, field: 'new_name', message: `unit ${v.new_code} on ${v.effective_date} is "${to.name}"` });
         if (problems.length) report.errors.push(...problems);
         else links.push({ line, date: v.effective_date, from: from!, to: to!, share: v.share as ShareKind, fraction });
       }
@@ -251,11 +277,22 @@ export class GeographyImportService {
           const want = wanted.get(s.to_unit_id);
           if (!want) {
             await manager.query(`DELETE FROM reorganisation_link WHERE id = $1`, [s.id]);
-            await this.audit.record(manager, actor, { operation: 'reorganisation.correct', objectType: 'reorganisation', objectId: s.reorganisation_id, before: s, after: null });
+            await this.audit.record(manager, actor, {
+              operation: 'reorganisation.correct',
+              objectType: 'reorganisation',
+              objectId: s.reorganisation_id,
+              before: s,
+              after: null,
+            });
             touched.add(s.reorganisation_id);
             report.updated++;
           } else if (want.share !== s.share || want.fraction !== Number(s.fraction).toFixed(5) || want.estimated !== s.fraction_estimated) {
-            await manager.query(`UPDATE reorganisation_link SET share = $2, fraction = $3, fraction_estimated = $4 WHERE id = $1`, [s.id, want.share, want.fraction, want.estimated]);
+            await manager.query(`UPDATE reorganisation_link SET share = $2, fraction = $3, fraction_estimated = $4 WHERE id = $1`, [
+              s.id,
+              want.share,
+              want.fraction,
+              want.estimated,
+            ]);
             await this.audit.record(manager, actor, {
               operation: 'reorganisation.correct',
               objectType: 'reorganisation',
@@ -275,16 +312,36 @@ export class GeographyImportService {
 
       // Splits: per old unit with partial shares; the rest grouped per new unit.
       const events: { date: string; kind: ReorganisationKind; links: typeof fresh }[] = [];
-      for (const list of groupBy(fresh.filter((l) => l.share === ShareKind.Partial), (l) => l.from.id).values()) events.push({ date: list[0].date, kind: ReorganisationKind.Split, links: list });
-      for (const list of groupBy(fresh.filter((l) => l.share === ShareKind.Full), (l) => `${l.date}|${l.to.id}`).values()) {
-        const kind = list.length > 1 ? ReorganisationKind.Merge : list[0].from.name !== list[0].to.name ? ReorganisationKind.Rename : ReorganisationKind.Reparent;
+      for (const list of groupBy(
+        fresh.filter((l) => l.share === ShareKind.Partial),
+        (l) => l.from.id,
+      ).values())
+        events.push({ date: list[0].date, kind: ReorganisationKind.Split, links: list });
+      for (const list of groupBy(
+        fresh.filter((l) => l.share === ShareKind.Full),
+        (l) => `${l.date}|${l.to.id}`,
+      ).values()) {
+        const kind =
+          list.length > 1 ? ReorganisationKind.Merge : list[0].from.name !== list[0].to.name ? ReorganisationKind.Rename : ReorganisationKind.Reparent;
         events.push({ date: list[0].date, kind, links: list });
       }
       for (const event of events) {
         const saved = await manager.getRepository(Reorganisation).save({ effectiveDate: event.date, kind: event.kind, decision });
-        const rows = event.links.map((l) => ({ reorganisationId: saved.id, fromUnitId: l.from.id, toUnitId: l.to.id, share: l.share, fraction: l.fraction, fractionEstimated: l.estimated }));
+        const rows = event.links.map((l) => ({
+          reorganisationId: saved.id,
+          fromUnitId: l.from.id,
+          toUnitId: l.to.id,
+          share: l.share,
+          fraction: l.fraction,
+          fractionEstimated: l.estimated,
+        }));
         await manager.getRepository(ReorganisationLink).insert(rows);
-        await this.audit.record(manager, actor, { operation: `reorganisation.${event.kind}`, objectType: 'reorganisation', objectId: saved.id, after: { ...saved, links: rows } });
+        await this.audit.record(manager, actor, {
+          operation: `reorganisation.${event.kind}`,
+          objectType: 'reorganisation',
+          objectId: saved.id,
+          after: { ...saved, links: rows },
+        });
         report.created += rows.length;
       }
       // A level abolished: districts that end the day before a reorganisation date without any successor.
@@ -298,9 +355,21 @@ export class GeographyImportService {
         if (!orphans.length) continue;
         const saved = await manager.getRepository(Reorganisation).save({ effectiveDate: date, kind: ReorganisationKind.Abolish, decision });
         await manager.getRepository(ReorganisationLink).insert(
-          orphans.map((o) => ({ reorganisationId: saved.id, fromUnitId: o.id, toUnitId: null, share: ShareKind.Full, fraction: '0', fractionEstimated: false })),
+          orphans.map((o) => ({
+            reorganisationId: saved.id,
+            fromUnitId: o.id,
+            toUnitId: null,
+            share: ShareKind.Full,
+            fraction: '0',
+            fractionEstimated: false,
+          })),
         );
-        await this.audit.record(manager, actor, { operation: 'reorganisation.abolish', objectType: 'reorganisation', objectId: saved.id, after: { ...saved, units: orphans.map((o) => o.id) } });
+        await this.audit.record(manager, actor, {
+          operation: 'reorganisation.abolish',
+          objectType: 'reorganisation',
+          objectId: saved.id,
+          after: { ...saved, units: orphans.map((o) => o.id) },
+        });
         report.created += orphans.length;
       }
     });
@@ -314,7 +383,10 @@ export class GeographyImportService {
          FROM admin_unit u LEFT JOIN admin_unit p ON p.id = u.parent_id
         ORDER BY u.depth, COALESCE(u.valid_from, '-infinity'::date), u.code`,
     )) as Record<string, string | null>[];
-    return writeCsv(UNIT_COLUMNS, rows.map((r) => [r.code, r.name, r.kind, r.type_word, r.parent_code, r.valid_from, r.valid_to]));
+    return writeCsv(
+      UNIT_COLUMNS,
+      rows.map((r) => [r.code, r.name, r.kind, r.type_word, r.parent_code, r.valid_from, r.valid_to]),
+    );
   }
 
   async exportReorganisations(): Promise<string> {
@@ -324,7 +396,10 @@ export class GeographyImportService {
          JOIN admin_unit f ON f.id = l.from_unit_id LEFT JOIN admin_unit t ON t.id = l.to_unit_id
         ORDER BY r.effective_date, f.code, t.code`,
     )) as Record<string, string | null>[];
-    return writeCsv([...REFORM_COLUMNS, 'fraction', 'kind'], rows.map((r) => [r.effective_date, r.old_code, r.old_name, r.new_code, r.new_name, r.share, r.fraction, r.kind]));
+    return writeCsv(
+      [...REFORM_COLUMNS, 'fraction', 'kind'],
+      rows.map((r) => [r.effective_date, r.old_code, r.old_name, r.new_code, r.new_name, r.share, r.fraction, r.kind]),
+    );
   }
 
   private read(csv: string | Buffer, required: string[]) {
@@ -413,15 +488,18 @@ async function regroupEvents(manager: EntityManager, reorganisationIds: string[]
       await manager.query(`UPDATE reorganisation_link SET reorganisation_id = $2 WHERE id = $1`, [link.id, home.id]);
       affected.add(home.id);
     } else if (!fits) {
-      const [moved] = (await manager.query(`INSERT INTO reorganisation (effective_date, kind, decision) SELECT effective_date, $2, decision FROM reorganisation WHERE id = $1 RETURNING id`, [
-        link.reorganisation_id,
-        link.share === ShareKind.Partial ? ReorganisationKind.Split : ReorganisationKind.Merge,
-      ])) as { id: string }[];
+      const [moved] = (await manager.query(
+        `INSERT INTO reorganisation (effective_date, kind, decision) SELECT effective_date, $2, decision FROM reorganisation WHERE id = $1 RETURNING id`,
+        [link.reorganisation_id, link.share === ShareKind.Partial ? ReorganisationKind.Split : ReorganisationKind.Merge],
+      )) as { id: string }[];
       await manager.query(`UPDATE reorganisation_link SET reorganisation_id = $2 WHERE id = $1`, [link.id, moved.id]);
       affected.add(moved.id);
     }
   }
-  await manager.query(`DELETE FROM reorganisation r WHERE r.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM reorganisation_link l WHERE l.reorganisation_id = r.id)`, [[...affected]]);
+  await manager.query(
+    `DELETE FROM reorganisation r WHERE r.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM reorganisation_link l WHERE l.reorganisation_id = r.id)`,
+    [[...affected]],
+  );
   // Full-share events: a merge with several sources, otherwise a rename (new name) or a re-parent.
   await manager.query(
     `UPDATE reorganisation r SET kind = CASE WHEN x.n > 1 THEN 'merge' WHEN x.renamed THEN 'rename' ELSE 'reparent' END

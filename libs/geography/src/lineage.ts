@@ -38,7 +38,10 @@ export async function lineageRoots(manager: EntityManager, unitIds: readonly str
       `INSERT INTO unit_lineage (unit_id, root_id) SELECT x.unit, x.root FROM jsonb_to_recordset($1::jsonb) AS x(unit uuid, root uuid) ORDER BY x.unit ON CONFLICT (unit_id) DO NOTHING`,
       [JSON.stringify(fresh.map((r) => ({ unit: r.origin, root: r.root })))],
     );
-    const kept = (await manager.query(`SELECT unit_id, root_id FROM unit_lineage WHERE unit_id = ANY($1::uuid[])`, [fresh.map((r) => r.origin)])) as { unit_id: string; root_id: string }[];
+    const kept = (await manager.query(`SELECT unit_id, root_id FROM unit_lineage WHERE unit_id = ANY($1::uuid[])`, [fresh.map((r) => r.origin)])) as {
+      unit_id: string;
+      root_id: string;
+    }[];
     for (const k of kept) {
       const row = rows.find((r) => r.origin === k.unit_id);
       if (row) row.root = k.root_id;

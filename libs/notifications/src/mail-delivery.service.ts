@@ -58,7 +58,10 @@ export class MailDeliveryService {
     } catch (error) {
       // The transaction rolled back (and released the row); record the attempt and let the queue retry.
       await this.dataSource
-        .query(`UPDATE email_message SET attempts = attempts + 1, last_error = $2 WHERE id = $1 AND status <> 'sent'`, [emailId, (error as Error).message.slice(0, 2000)])
+        .query(`UPDATE email_message SET attempts = attempts + 1, last_error = $2 WHERE id = $1 AND status <> 'sent'`, [
+          emailId,
+          (error as Error).message.slice(0, 2000),
+        ])
         .catch(() => undefined);
       throw error;
     }

@@ -58,7 +58,13 @@ export class NotificationService {
     const rows = (await manager.query(
       `INSERT INTO email_message (dedupe_key, to_address, language, template, params)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      [email.dedupeKey, email.to, email.language, email.template, JSON.stringify(this.seal.sealParams(email.template, email.params as unknown as Record<string, unknown>))],
+      [
+        email.dedupeKey,
+        email.to,
+        email.language,
+        email.template,
+        JSON.stringify(this.seal.sealParams(email.template, email.params as unknown as Record<string, unknown>)),
+      ],
     )) as { id: string }[];
     if (rows.length === 0) return null;
     const emailId = rows[0].id;

@@ -5,11 +5,7 @@ import { createMailTransport, MAIL_TRANSPORT, MailTransport } from './mail-trans
 import { NotificationService } from './notification.service';
 
 @Module({
-  providers: [
-    NotificationService,
-    MailDeliveryService,
-    { provide: MAIL_TRANSPORT, useFactory: createMailTransport, inject: [AppConfig] },
-  ],
+  providers: [NotificationService, MailDeliveryService, { provide: MAIL_TRANSPORT, useFactory: createMailTransport, inject: [AppConfig] }],
   exports: [NotificationService, MailDeliveryService],
 })
 export class NotificationsModule implements OnApplicationShutdown {

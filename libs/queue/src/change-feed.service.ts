@@ -25,10 +25,11 @@ export class ChangeFeed {
     const members = unique(keys.members);
     const sessions = unique(keys.sessions);
     if (!households.length && !members.length && !sessions.length) return null;
-    const [row] = (await manager.query(
-      `INSERT INTO change_event (households, members, sessions) VALUES ($1::uuid[], $2::uuid[], $3::uuid[]) RETURNING id`,
-      [households, members, sessions],
-    )) as { id: string }[];
+    const [row] = (await manager.query(`INSERT INTO change_event (households, members, sessions) VALUES ($1::uuid[], $2::uuid[], $3::uuid[]) RETURNING id`, [
+      households,
+      members,
+      sessions,
+    ])) as { id: string }[];
     await this.outbox.enqueue(manager, JobName.ProjectChanges, { eventId: row.id }, { aggregate: `change:${row.id}`, jobKey: row.id });
     return row.id;
   }

@@ -19,7 +19,9 @@ describe('job handlers', () => {
 
 describe('job payloads', () => {
   it('validates when built', () => {
-    expect(validatePayload(JobName.SendEmail, { emailId: '0b9f7e5e-7b8a-4c11-9a55-0c7a2b1d3e4f' })).toEqual({ emailId: '0b9f7e5e-7b8a-4c11-9a55-0c7a2b1d3e4f' });
+    expect(validatePayload(JobName.SendEmail, { emailId: '0b9f7e5e-7b8a-4c11-9a55-0c7a2b1d3e4f' })).toEqual({
+      emailId: '0b9f7e5e-7b8a-4c11-9a55-0c7a2b1d3e4f',
+    });
     expect(() => validatePayload(JobName.SendEmail, { emailId: 'x' })).toThrow('Invalid payload for job mail.send: emailId');
     expect(() => validatePayload(JobName.SendEmail, { emailId: '0b9f7e5e-7b8a-4c11-9a55-0c7a2b1d3e4f', extra: 1 })).toThrow(/extra/);
     expect(() => validatePayload('nope' as JobName, {})).toThrow('Unknown job name');

@@ -54,7 +54,11 @@ export class JobSchedules implements OnApplicationBootstrap, BeforeApplicationSh
         await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdtg:schedule:${schedule.id}`]);
         const existing = (await manager.query(`SELECT 1 FROM outbox_message WHERE job_id = $1`, [jobIdOf(schedule.job, key)])) as unknown[];
         if (existing.length) return;
-        await this.outbox.enqueue(manager, schedule.job, {} as JobPayloads[JobSchedule['job']], { jobKey: key, runAt: at, aggregate: `schedule:${schedule.id}` });
+        await this.outbox.enqueue(manager, schedule.job, {} as JobPayloads[JobSchedule['job']], {
+          jobKey: key,
+          runAt: at,
+          aggregate: `schedule:${schedule.id}`,
+        });
       });
     }
   }

@@ -54,7 +54,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       // again; handlers are idempotent and a job Redis still has is not duplicated (stable job ids).
       let resent: number | undefined;
       if (this.driver.lostJobs && (await this.driver.lostJobs())) {
-        const [, count] = (await manager.query(`UPDATE outbox_message SET status = 'pending', available_at = now() WHERE status = 'dispatched'`)) as [unknown, number];
+        const [, count] = (await manager.query(`UPDATE outbox_message SET status = 'pending', available_at = now() WHERE status = 'dispatched'`)) as [
+          unknown,
+          number,
+        ];
         resent = count;
       }
       const dueClause = this.driver.kind === 'sync' ? 'AND run_at <= now()' : '';
@@ -95,7 +98,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         );
       }
       for (const { message, error } of result.failed) {
-        await manager.query(`UPDATE outbox_message SET status = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1`, [message.id, error.slice(0, 2000)]);
+        await manager.query(`UPDATE outbox_message SET status = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+          message.id,
+          error.slice(0, 2000),
+        ]);
       }
       const blocked = this.driver.kind === 'bullmq' ? result.retry[0]?.error : undefined;
       return { moved: result.dispatched.length, blocked, resent };
@@ -132,9 +138,14 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       .getMany();
     if (!stale.length) return;
     const { missing, completed } = await this.driver.checkDispatched(stale);
-    if (completed.length) await this.dataSource.query(`UPDATE outbox_message SET status = 'done' WHERE id = ANY($1::bigint[]) AND status = 'dispatched'`, [completed.map((m) => m.id)]);
+    if (completed.length)
+      await this.dataSource.query(`UPDATE outbox_message SET status = 'done' WHERE id = ANY($1::bigint[]) AND status = 'dispatched'`, [
+        completed.map((m) => m.id),
+      ]);
     if (missing.length) {
-      await this.dataSource.query(`UPDATE outbox_message SET status = 'pending', available_at = now() WHERE id = ANY($1::bigint[]) AND status = 'dispatched'`, [missing.map((m) => m.id)]);
+      await this.dataSource.query(`UPDATE outbox_message SET status = 'pending', available_at = now() WHERE id = ANY($1::bigint[]) AND status = 'dispatched'`, [
+        missing.map((m) => m.id),
+      ]);
       this.logger.warn(`${missing.length} dispatched job(s) no longer in the queue: sent again`);
     }
   }

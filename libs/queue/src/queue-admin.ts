@@ -32,7 +32,15 @@ export class QueueAdmin {
     const out: FailedJob[] = [];
     for (const queue of this.bullQueues()) {
       for (const job of await queue.getFailed(0, 999)) {
-        out.push({ source: 'bullmq', queue: queue.name, id: String(job.id), name: job.name, attempts: job.attemptsMade, error: job.failedReason, failedAt: job.finishedOn ? new Date(job.finishedOn) : null });
+        out.push({
+          source: 'bullmq',
+          queue: queue.name,
+          id: String(job.id),
+          name: job.name,
+          attempts: job.attemptsMade,
+          error: job.failedReason,
+          failedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+        });
       }
     }
     const rows = (await this.dataSource.query(
@@ -50,7 +58,9 @@ export class QueueAdmin {
     for (const job of await this.failed()) {
       if (target && (job.queue !== target.queue || job.id !== target.id)) continue;
       if (job.source === 'outbox') {
-        await this.dataSource.query(`UPDATE outbox_message SET status = 'pending', attempts = 0, available_at = now() WHERE id = $1 AND status = 'failed'`, [job.id]);
+        await this.dataSource.query(`UPDATE outbox_message SET status = 'pending', attempts = 0, available_at = now() WHERE id = $1 AND status = 'failed'`, [
+          job.id,
+        ]);
       } else {
         const bullJob = await this.bullQueues()
           .find((q) => q.name === job.queue)!

@@ -49,7 +49,10 @@ export class CoverageExportService {
   }
 
   ownerOf(id: string): Promise<string | null> {
-    return this.dataSource.getRepository(CoverageExport).findOneBy({ id }).then((r) => r?.requestedBy ?? null);
+    return this.dataSource
+      .getRepository(CoverageExport)
+      .findOneBy({ id })
+      .then((r) => r?.requestedBy ?? null);
   }
 
   /** The job: makes the file once (a job run twice finds it made). A question that became invalid fails the export, not the job. */
@@ -82,11 +85,20 @@ export class CoverageExportService {
    * is asked on every use with the owner and the scope the file was made in (a disabled owner, or one who lost the
    * grants it was made under, gets nothing).
    */
-  async download(id: string, expires: string, signature: string, ownerMayRead: (ownerId: string, madeIn: DataScope) => Promise<boolean>): Promise<ReportFile | null> {
+  async download(
+    id: string,
+    expires: string,
+    signature: string,
+    ownerMayRead: (ownerId: string, madeIn: DataScope) => Promise<boolean>,
+  ): Promise<ReportFile | null> {
     const seconds = Number(expires);
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) || !Number.isInteger(seconds) || seconds * 1000 < this.clock.now().getTime()) return null;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) || !Number.isInteger(seconds) || seconds * 1000 < this.clock.now().getTime())
+      return null;
     if (!this.links.verify('export-download', `${id}.${seconds}`, signature)) return null;
-    const [row] = (await this.dataSource.query(`SELECT requested_by, scope, filename, content_type, content FROM coverage_export WHERE id = $1 AND status = 'ready'`, [id])) as {
+    const [row] = (await this.dataSource.query(
+      `SELECT requested_by, scope, filename, content_type, content FROM coverage_export WHERE id = $1 AND status = 'ready'`,
+      [id],
+    )) as {
       requested_by: string | null;
       scope: DataScope;
       filename: string;
@@ -99,7 +111,9 @@ export class CoverageExportService {
 
   /** Drops exports older than a week (the nightly check calls it). */
   async purge(): Promise<number> {
-    const result = await this.dataSource.getRepository(CoverageExport).delete({ createdAt: LessThan(new Date(this.clock.now().getTime() - KEEP_DAYS * 86_400_000)) });
+    const result = await this.dataSource
+      .getRepository(CoverageExport)
+      .delete({ createdAt: LessThan(new Date(this.clock.now().getTime() - KEEP_DAYS * 86_400_000)) });
     if (result.affected) this.logger.log(`Dropped ${result.affected} old export(s)`);
     return result.affected ?? 0;
   }

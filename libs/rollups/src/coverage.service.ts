@@ -147,8 +147,10 @@ export class CoverageService {
     await this.authorize(scope, root, tree);
     const targets = targetIds.flatMap((id) => units.get(id) ?? []);
     const buckets = bucketsBetween(query.period, from, to);
-    if (buckets.length > MAX_COVERAGE_BUCKETS) throw DomainError.invalid('from', `the range holds ${buckets.length} ${query.period} buckets; at most ${MAX_COVERAGE_BUCKETS}`);
-    if (buckets.length * targets.length > MAX_CELLS) throw DomainError.invalid('level', `${targets.length} units × ${buckets.length} periods is too many; choose a higher level or a shorter range`);
+    if (buckets.length > MAX_COVERAGE_BUCKETS)
+      throw DomainError.invalid('from', `the range holds ${buckets.length} ${query.period} buckets; at most ${MAX_COVERAGE_BUCKETS}`);
+    if (buckets.length * targets.length > MAX_CELLS)
+      throw DomainError.invalid('level', `${targets.length} units × ${buckets.length} periods is too many; choose a higher level or a shorter range`);
     return { day, from, to, basis, root, targets, buckets, tree, map };
   }
 
@@ -160,16 +162,28 @@ export class CoverageService {
     return (await this.answer(scope, query, await this.maps.reload())).report;
   }
 
-  private async answer(scope: DataScope, query: CoverageQuery, inHand: GeographyTree): Promise<{ report: CoverageReport; treeVersion: string; tree: GeographyTree }> {
+  private async answer(
+    scope: DataScope,
+    query: CoverageQuery,
+    inHand: GeographyTree,
+  ): Promise<{ report: CoverageReport; treeVersion: string; tree: GeographyTree }> {
     const { day, from, to, basis, root, targets, buckets, tree, map } = await this.plan(scope, query, inHand);
     const sourced = new Map(targets.map((t) => [t.id, map.coefficients.get(t.id) ?? []]));
-    const denominators = this.denominators(tree.households, map, targets, buckets.map((b) => b.end));
+    const denominators = this.denominators(
+      tree.households,
+      map,
+      targets,
+      buckets.map((b) => b.end),
+    );
     // Every read of the answer in one snapshot (one connection, one REPEATABLE READ READ ONLY transaction): its figures,
     // its asOf and the tree's version agree whatever projections commit meanwhile. Today's tree (or any day whose
     // targets map alike) is answered from cells plus mapped cells, one row per unit and bucket; any other question from
     // the sources' cells and facts, through the coefficients.
     const { mapped, values, freshness } = await this.repository.snapshot(async (snapshot) => {
-      const [mapped, freshness] = await Promise.all([this.mappedValues(snapshot, tree, map, targets, query.period, buckets, basis), this.repository.freshness(snapshot)]);
+      const [mapped, freshness] = await Promise.all([
+        this.mappedValues(snapshot, tree, map, targets, query.period, buckets, basis),
+        this.repository.freshness(snapshot),
+      ]);
       const sourceIds = [...new Set([...sourced.values()].flatMap((cs) => cs.map((c) => c.sourceId)))];
       return { mapped: !!mapped, values: mapped ?? (await this.values(snapshot, map, sourceIds, query.period, buckets, basis)), freshness };
     });
@@ -235,7 +249,14 @@ export class CoverageService {
    * zero. A unit taken whole (a merged ward, a district holding every predecessor of a new commune, a split ward in the
    * tree before its split) and residential groups placed by their own successors are never apportioned.
    */
-  private apportioned(unit: AdminUnit, bucket: Bucket, period: Period, splitFlow: Vector | undefined, splitStock: Vector | undefined, splitHouseholds: number): boolean {
+  private apportioned(
+    unit: AdminUnit,
+    bucket: Bucket,
+    period: Period,
+    splitFlow: Vector | undefined,
+    splitStock: Vector | undefined,
+    splitHouseholds: number,
+  ): boolean {
     const some = (v: Vector | undefined) => !!v && v.some((n) => Math.abs(n) > SHARE_NOISE);
     // Nearly every row has no share at all: nothing to look at.
     if (!some(splitFlow) && !some(splitStock) && Math.abs(splitHouseholds) <= SHARE_NOISE) return false;
@@ -243,7 +264,16 @@ export class CoverageService {
     return [split.households ?? 0, ...SHOWN.map((m) => figureOf(split, m))].some((n) => Math.abs(n) > SHARE_NOISE);
   }
 
-  private row(unit: AdminUnit, bucket: Bucket, period: Period, flow: Vector, stock: Vector, households: number | null, apportioned: boolean, precision = round): CoverageRow {
+  private row(
+    unit: AdminUnit,
+    bucket: Bucket,
+    period: Period,
+    flow: Vector,
+    stock: Vector,
+    households: number | null,
+    apportioned: boolean,
+    precision = round,
+  ): CoverageRow {
     const cumulative = period === Period.Cumulative;
     const figures = figuresOf(flow, stock, cumulative, precision);
     return {
@@ -299,7 +329,10 @@ export class CoverageService {
       ]);
       for (const id of sourceIds) {
         const byBucket = (CELL_KINDS.has(map.kindOf(id) ?? '') ? cellFlows : factFlows).get(id);
-        flows.set(id, starts.map((start) => byBucket?.get(start) ?? zero()));
+        flows.set(
+          id,
+          starts.map((start) => byBucket?.get(start) ?? zero()),
+        );
       }
     }
     const stocks = new Map<string, Vector[]>();
@@ -382,7 +415,15 @@ export class CoverageService {
     const whole = this.series(targets, period, starts, rows);
     const splitRows = rows.filter((r) => r.split);
     const splitTargets = new Set(splitRows.map((r) => r.unitId));
-    return { ...whole, split: this.series(targets.filter((t) => splitTargets.has(t.id)), period, starts, splitRows) };
+    return {
+      ...whole,
+      split: this.series(
+        targets.filter((t) => splitTargets.has(t.id)),
+        period,
+        starts,
+        splitRows,
+      ),
+    };
   }
 
   /** Flows and stocks per target and bucket from rows of stocks (`bucket` null: up to the first bucket's end) and flows. */
@@ -406,7 +447,13 @@ export class CoverageService {
   /** To date up to today: every target's all-time figure in the tree cells (one index range per parent), as stocks. */
   private async toDate(snapshot: Snapshot, home: GeographyMap, targets: AdminUnit[], basis: Basis, signature: string) {
     const parents = [...new Set(targets.map((t) => home.parentOf(t.id) ?? NO_PARENT))];
-    const rows = await this.repository.treeCells(snapshot, parents, targets.map((t) => t.id), basis, signature);
+    const rows = await this.repository.treeCells(
+      snapshot,
+      parents,
+      targets.map((t) => t.id),
+      basis,
+      signature,
+    );
     return rows?.map((r) => ({ ...r, bucket: null }));
   }
 

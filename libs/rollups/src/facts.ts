@@ -61,7 +61,10 @@ export const sessionFactOf = (row: Record<string, unknown>): SessionFact => ({
   records: Object.fromEntries(SESSION_RECORDS.map(({ column }) => [column, Number(row[column])])),
 });
 
-const byTime = <T extends { at: number }>(key: (x: T) => string) => (a: T, b: T) => a.at - b.at || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byTime =
+  <T extends { at: number }>(key: (x: T) => string) =>
+  (a: T, b: T) =>
+    a.at - b.at || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
 /** Flags "first in its day/week/month/quarter/year/ever" over items in time order. */
 function firstFlags<T extends { day: string }>(ordered: T[]): number[] {
@@ -160,5 +163,11 @@ export function sessionVector(fact: SessionFact): Vector {
 /** The cells a fact of `day` lands in: one bucket per stored grain. */
 export function cellBuckets(day: string): [StoredGrain, string][] {
   const b = storedBuckets(day);
-  return [['W', b.W], ['M', b.M], ['Q', b.Q], ['Y', b.Y], ['A', ALL_TIME]];
+  return [
+    ['W', b.W],
+    ['M', b.M],
+    ['Q', b.Q],
+    ['Y', b.Y],
+    ['A', ALL_TIME],
+  ];
 }

@@ -109,8 +109,12 @@ export class GeographyMapService {
     this.checkedAt = Date.now();
     if (this.tree && this.tree.version === version) return this.tree;
     const [units, links, counts] = await Promise.all([
-      this.dataSource.query(`SELECT id, code, parent_id AS "parentId", kind, valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM admin_unit`) as Promise<MapUnit[]>,
-      this.dataSource.query(`SELECT from_unit_id AS "fromId", to_unit_id AS "toId", fraction::float8 AS fraction FROM reorganisation_link WHERE to_unit_id IS NOT NULL`) as Promise<MapLink[]>,
+      this.dataSource.query(
+        `SELECT id, code, parent_id AS "parentId", kind, valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM admin_unit`,
+      ) as Promise<MapUnit[]>,
+      this.dataSource.query(
+        `SELECT from_unit_id AS "fromId", to_unit_id AS "toId", fraction::float8 AS fraction FROM reorganisation_link WHERE to_unit_id IS NOT NULL`,
+      ) as Promise<MapLink[]>,
       this.dataSource.query(`SELECT unit_id AS "unitId", as_of::text AS "asOf", households FROM household_count`) as Promise<HouseholdCount[]>,
     ]);
     const index = new TreeIndex(units, links);

@@ -51,16 +51,32 @@ describe('geography map', () => {
     expect(value(after, 'Q')).toBe(Object.values(self).reduce((s, v) => s + v, 0)); // nothing lost, nothing twice
     expect(after.contains('Q', 'P')).toBe(true);
     expect(after.contains('C1', 'W3')).toBe(false);
-    expect(after.coefficients.get('Q')!.map((c) => c.sourceId).sort()).toEqual(['P', 'Q']);
+    expect(
+      after.coefficients
+        .get('Q')!
+        .map((c) => c.sourceId)
+        .sort(),
+    ).toEqual(['P', 'Q']);
   });
 
   it('shares new units back among their predecessors by households when known', () => {
-    const before = new GeographyMap(new TreeIndex(units, links), '2025-06-30', new Map([['W1', 100], ['W2', 300], ['W3', 200]]));
+    const before = new GeographyMap(
+      new TreeIndex(units, links),
+      '2025-06-30',
+      new Map([
+        ['W1', 100],
+        ['W2', 300],
+        ['W3', 200],
+      ]),
+    );
     // C1 came from W1 (100 households), W2 (300) and half of W3 (100): its own level is shared 1 : 3 : 1.
     expect(value(before, 'W1')).toBeCloseTo(3 + 10 + 20 + 1000 + 0.2 * 100, 9);
     expect(value(before, 'W2')).toBeCloseTo(5 + 0.6 * 100, 9);
     expect(value(before, 'W3')).toBeCloseTo(8 + 40 + 80 + 2000 + 4000 + 0.2 * 100 + 200, 9);
-    expect(value(before, 'P')).toBeCloseTo(Object.values(self).reduce((s, v) => s + v, 0), 9);
+    expect(value(before, 'P')).toBeCloseTo(
+      Object.values(self).reduce((s, v) => s + v, 0),
+      9,
+    );
     expect(value(before, 'E')).toBe(40 + 2000);
   });
 
@@ -70,12 +86,31 @@ describe('geography map', () => {
     expect(split(after, 'C1')).toBe(0.5 * 8);
     expect(split(after, 'C2')).toBe(0.5 * 8);
     for (const whole of ['Q', "A'", "E'", "F'"]) expect(split(after, whole)).toBe(0);
-    const before = new GeographyMap(new TreeIndex(units, links), '2025-06-30', new Map([['W1', 100], ['W2', 300], ['W3', 200]]));
+    const before = new GeographyMap(
+      new TreeIndex(units, links),
+      '2025-06-30',
+      new Map([
+        ['W1', 100],
+        ['W2', 300],
+        ['W3', 200],
+      ]),
+    );
     // C1's own level shared back 1 : 3 : 1; C2 came from W3 alone, so W3 holds all of it; D holds all of C1.
     expect(split(before, 'W1')).toBeCloseTo(0.2 * 100, 9);
     expect(split(before, 'W2')).toBeCloseTo(0.6 * 100, 9);
     expect(split(before, 'W3')).toBeCloseTo(0.2 * 100, 9);
     for (const whole of ['D', 'P', 'A', 'E']) expect(split(before, whole)).toBeCloseTo(0, 9);
-    expect([0, 1, -1, 2, 1 + 1e-9, 0.5, 0.2, 1 / 3, -0.5, 0.000001].map(isFractionalShare)).toEqual([false, false, false, false, false, true, true, true, true, true]);
+    expect([0, 1, -1, 2, 1 + 1e-9, 0.5, 0.2, 1 / 3, -0.5, 0.000001].map(isFractionalShare)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 });

@@ -272,12 +272,26 @@ export class GeographyMap {
     let image: Map<string, number> | null = null;
     if (!unit || depth > 20) image = null;
     else if (this.valid(unit)) image = new Map([[id, 1]]);
-    else if ((unit.validTo ?? '9999-12-31') < this.day) image = this.follow(this.forward.get(id) ?? [], (l) => l.toId, (l) => l.fraction, depth);
+    else if ((unit.validTo ?? '9999-12-31') < this.day)
+      image = this.follow(
+        this.forward.get(id) ?? [],
+        (l) => l.toId,
+        (l) => l.fraction,
+        depth,
+      );
     else {
       const links = this.backward.get(id) ?? [];
       const weight = (l: MapLink) => l.fraction * (links.every((x) => this.weights.has(x.fromId)) ? this.weights.get(l.fromId)! : 1);
       const total = links.reduce((sum, l) => sum + weight(l), 0);
-      image = total > 0 ? this.follow(links, (l) => l.fromId, (l) => weight(l) / total, depth) : null;
+      image =
+        total > 0
+          ? this.follow(
+              links,
+              (l) => l.fromId,
+              (l) => weight(l) / total,
+              depth,
+            )
+          : null;
     }
     // Without links of its own, a unit lies where its parent's territory went.
     if (!image && unit && !this.valid(unit) && unit.parentId) image = this.imageOf(unit.parentId, depth + 1);

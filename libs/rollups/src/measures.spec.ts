@@ -25,7 +25,18 @@ describe('measure registry', () => {
   });
 
   it('makes a fact add to its own measures only, by the same rules as the SQL', () => {
-    const entry = { entryId: 'e', householdId: 'h', unitId: 'u', day: '2026-03-02', aFlags: 1 | FLAG.D | FLAG.W | FLAG.ever, vFlags: 0, doneBits: 0b101, followUpBits: 0b10, aNet: 1, vNet: 0 };
+    const entry = {
+      entryId: 'e',
+      householdId: 'h',
+      unitId: 'u',
+      day: '2026-03-02',
+      aFlags: 1 | FLAG.D | FLAG.W | FLAG.ever,
+      vFlags: 0,
+      doneBits: 0b101,
+      followUpBits: 0b10,
+      aNet: 1,
+      vNet: 0,
+    };
     const all = entryVector(entry, 'W', Basis.All);
     expect(all[MEASURE_INDEX.households]).toBe(1);
     expect(entryVector(entry, 'M', Basis.All)[MEASURE_INDEX.households]).toBe(0);

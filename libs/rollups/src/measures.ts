@@ -54,7 +54,12 @@ export interface SessionTerms<T> {
 }
 
 export const NUMBER_OPS: Ops<number> = { anyBit: (v, mask) => ((v & mask) !== 0 ? 1 : 0), bit: (v, i) => (v >> i) & 1, times: (a, b) => a * b, one: 1 };
-export const SQL_OPS: Ops<string> = { anyBit: (v, mask) => `((${v} & ${mask}) <> 0)::int`, bit: (v, i) => `((${v} >> ${i}) & 1)`, times: (a, b) => `${a} * ${b}`, one: '1' };
+export const SQL_OPS: Ops<string> = {
+  anyBit: (v, mask) => `((${v} & ${mask}) <> 0)::int`,
+  bit: (v, i) => `((${v} >> ${i}) & 1)`,
+  times: (a, b) => `${a} * ${b}`,
+  one: '1',
+};
 
 // -----------------------------------------------------------------------------------------------------------------
 // How a measure is shown: a figure of a coverage row (a Float field of the GraphQL CoverageRow and a column of the
@@ -99,7 +104,12 @@ export interface FieldShown {
 }
 
 export type GroupShown = {
-  [G in MeasureGroup]: { group: G; item: Pick<MeasureGroups[G], GroupKeys[G] & keyof MeasureGroups[G]>; figure: Exclude<keyof MeasureGroups[G], GroupKeys[G]>; header: Header };
+  [G in MeasureGroup]: {
+    group: G;
+    item: Pick<MeasureGroups[G], GroupKeys[G] & keyof MeasureGroups[G]>;
+    figure: Exclude<keyof MeasureGroups[G], GroupKeys[G]>;
+    header: Header;
+  };
 }[MeasureGroup];
 
 // -----------------------------------------------------------------------------------------------------------------
@@ -155,8 +165,15 @@ const recorded = <const N extends string, const R extends FieldShown | GroupShow
 
 const h = (vi: string, en: string): Header => ({ vi, en });
 /** People trained are recorded by gender and age band (training_session columns `<gender>_<band>`). */
-const GENDERS = [['female', 'Nữ', 'Women'], ['male', 'Nam', 'Men']] as const;
-const AGE_BANDS = [['under_35', 'dưới 35', 'under 35'], ['35_59', '35–59', '35–59'], ['60_plus', 'từ 60', '60+']] as const;
+const GENDERS = [
+  ['female', 'Nữ', 'Women'],
+  ['male', 'Nam', 'Men'],
+] as const;
+const AGE_BANDS = [
+  ['under_35', 'dưới 35', 'under 35'],
+  ['35_59', '35–59', '35–59'],
+  ['60_plus', 'từ 60', '60+'],
+] as const;
 
 /**
  * Every measure a rollup cell holds, in column order (its position in every vector): the one declaration behind the
@@ -170,21 +187,36 @@ export const MEASURE_LIST = [
   /** Households whose first entry in the bucket this is (distinct households reached in the bucket). */
   entry('households', {
     value: (o, f) => o.anyBit(f.flags, f.bucketFlag),
-    row: { field: 'householdsReached', cumulative: 'households_ever', description: 'Distinct households helped in the period', header: h('Hộ được hỗ trợ trong kỳ', 'Households reached in the period') },
+    row: {
+      field: 'householdsReached',
+      cumulative: 'households_ever',
+      description: 'Distinct households helped in the period',
+      header: h('Hộ được hỗ trợ trong kỳ', 'Households reached in the period'),
+    },
   }),
   /** Households whose first entry ever this is: summed up to a day, households reached to date. */
   entry('households_ever', {
     stock: true,
     value: (o, f) => o.anyBit(f.flags, FLAG.ever),
-    row: { field: 'householdsReachedToDate', description: 'Distinct households helped from the beginning to the end of the period', header: h('Hộ được hỗ trợ lũy kế', 'Households reached to date') },
+    row: {
+      field: 'householdsReachedToDate',
+      description: 'Distinct households helped from the beginning to the end of the period',
+      header: h('Hộ được hỗ trợ lũy kế', 'Households reached to date'),
+    },
   }),
   entry('entries', { value: (_, f) => f.counted, row: { field: 'entries', header: h('Lượt hỗ trợ', 'Entries') } }),
   /** Entries verified by a ward officer (basis "all"; in the verified basis it equals entries). */
-  entry('entries_verified', { value: (o, f) => o.times(f.counted, f.verified), row: { field: 'entriesVerified', header: h('Lượt đã xác minh', 'Entries verified') } }),
+  entry('entries_verified', {
+    value: (o, f) => o.times(f.counted, f.verified),
+    row: { field: 'entriesVerified', header: h('Lượt đã xác minh', 'Entries verified') },
+  }),
   ...ASSIST_SERVICES.flatMap((service, i) => {
     const { vi, en } = ASSIST_SERVICE_NAMES[service];
     return [
-      entry(`done_${service}`, { value: (o, f) => o.times(f.counted, o.bit(f.doneBits, i)), row: { group: 'services', item: { service }, figure: 'done', header: h(`${vi}: hoàn thành`, `${en}: done`) } }),
+      entry(`done_${service}`, {
+        value: (o, f) => o.times(f.counted, o.bit(f.doneBits, i)),
+        row: { group: 'services', item: { service }, figure: 'done', header: h(`${vi}: hoàn thành`, `${en}: done`) },
+      }),
       entry(`follow_up_${service}`, {
         value: (o, f) => o.times(f.counted, o.bit(f.followUpBits, i)),
         row: { group: 'services', item: { service }, figure: 'followUp', header: h(`${vi}: cần hỗ trợ lại`, `${en}: follow-up`) },
@@ -195,12 +227,21 @@ export const MEASURE_LIST = [
   entry('follow_ups_net', {
     stock: true,
     value: (_, f) => f.net,
-    row: { field: 'followUpsOpen', description: 'Services left for a follow-up and not yet settled, at the end of the period', header: h('Việc cần hỗ trợ lại đang mở', 'Follow-ups open') },
+    row: {
+      field: 'followUpsOpen',
+      description: 'Services left for a follow-up and not yet settled, at the end of the period',
+      header: h('Việc cần hỗ trợ lại đang mở', 'Follow-ups open'),
+    },
   }),
   /** Members active in the bucket for the first time (distinct active volunteers). */
   volunteer('volunteers', {
     value: (o, f) => o.anyBit(f.flags, f.bucketFlag),
-    row: { field: 'activeVolunteers', cumulative: 'volunteers_ever', description: 'Distinct members who helped a household or worked at a held session', header: h('Tình nguyện viên hoạt động', 'Active volunteers') },
+    row: {
+      field: 'activeVolunteers',
+      cumulative: 'volunteers_ever',
+      description: 'Distinct members who helped a household or worked at a held session',
+      header: h('Tình nguyện viên hoạt động', 'Active volunteers'),
+    },
   }),
   volunteer('volunteers_ever', { stock: true, value: (o, f) => o.anyBit(f.flags, FLAG.ever), row: null }),
   session('sessions_held', { value: (o) => o.one, row: { field: 'sessionsHeld', header: h('Buổi tập huấn', 'Sessions held') } }),
@@ -218,7 +259,8 @@ export const MEASURE_LIST = [
   /** Practical steps completed at held sessions: per topic, the participants who did its step (VNeID activated on the spot...). */
   recorded('practical_steps', `coalesce((SELECT sum(p.value::int) FROM jsonb_each_text(practical_completions) AS p), 0)::int`, {
     field: 'practicalStepsCompleted',
-    description: "Practical steps completed at held sessions: per topic, the participants who completed its step (one who completed two topics' steps counts twice)",
+    description:
+      "Practical steps completed at held sessions: per topic, the participants who completed its step (one who completed two topics' steps counts twice)",
     header: h('Bước thực hành đã hoàn thành', 'Practical steps completed'),
   }),
 ];
@@ -253,7 +295,9 @@ export const countsIn = (measure: string, rowBasis: number, basis: Basis): boole
 export const basesOf = (source: MeasureSource): Basis[] => (SOURCES[source].followsBasis ? [Basis.All, Basis.Verified] : [Basis.All]);
 
 /** The measures a session fact records, with the SQL over a training_session row that gives each (its column is named after it). */
-export const SESSION_RECORDS: readonly { column: Measure; record: string }[] = MEASURE_LIST.flatMap((m) => (m.record ? [{ column: m.name, record: m.record }] : []));
+export const SESSION_RECORDS: readonly { column: Measure; record: string }[] = MEASURE_LIST.flatMap((m) =>
+  m.record ? [{ column: m.name, record: m.record }] : [],
+);
 /** The select list of a session fact's recorded columns from a training_session row. */
 export const SESSION_RECORDS_SQL = SESSION_RECORDS.map((r) => `${r.record} AS "${r.column}"`).join(', ');
 
@@ -301,7 +345,9 @@ export function measuresSql(source: MeasureSource, grain: StoredGrain | 'D', bas
 export type MeasureFigures = { [F in Extract<Declaration['row'], FieldShown>['field']]: number } & { [G in MeasureGroup]: MeasureGroups[G][] };
 
 /** The measures shown, in order: what the GraphQL row and the exports' columns are made of. */
-export const SHOWN: readonly (MeasureDef & { row: FieldShown | GroupShown })[] = MEASURE_LIST.filter((m): m is Extract<Declaration, { row: object }> => m.row !== null);
+export const SHOWN: readonly (MeasureDef & { row: FieldShown | GroupShown })[] = MEASURE_LIST.filter(
+  (m): m is Extract<Declaration, { row: object }> => m.row !== null,
+);
 
 /** A row's figure of a shown measure. */
 export function figureOf(row: MeasureFigures, m: { row: FieldShown | GroupShown }): number {

@@ -98,7 +98,9 @@ export function bucketsBetween(period: Period, from: string, to: string): Bucket
 
 /** The stored grain of a period, when it has one. */
 export function storedGrain(period: Period): StoredGrain | null {
-  return ({ [Period.Week]: 'W', [Period.Month]: 'M', [Period.Quarter]: 'Q', [Period.Year]: 'Y', [Period.Cumulative]: 'A', [Period.Day]: null } as const)[period];
+  return ({ [Period.Week]: 'W', [Period.Month]: 'M', [Period.Quarter]: 'Q', [Period.Year]: 'Y', [Period.Cumulative]: 'A', [Period.Day]: null } as const)[
+    period
+  ];
 }
 
 /** The bucket starts of a day in every stored grain. */

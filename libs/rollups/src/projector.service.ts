@@ -14,7 +14,6 @@ import { SessionSource } from './session-source';
 /** Shared by every projector, taken exclusively by a full rebuild: a rebuild sees no projection half-applied. */
 export const ROLLUP_LOCK = 7_214_002;
 
-
 /** A fact counted in (+1) or out (−1) of the cells: its unit, and the cells of its unit it adds a vector to. */
 interface Touched {
   unitId: string;
@@ -51,8 +50,15 @@ const sameSessionFact = (a: SessionFact, b: SessionFact) =>
   a.unitId === b.unitId && a.day === b.day && SESSION_RECORDS.every(({ column }) => a.records[column] === b.records[column]);
 
 const sameEntryFact = (a: EntryFact, b: EntryFact) =>
-  a.householdId === b.householdId && a.unitId === b.unitId && a.day === b.day && a.aFlags === b.aFlags && a.vFlags === b.vFlags &&
-  a.doneBits === b.doneBits && a.followUpBits === b.followUpBits && a.aNet === b.aNet && a.vNet === b.vNet;
+  a.householdId === b.householdId &&
+  a.unitId === b.unitId &&
+  a.day === b.day &&
+  a.aFlags === b.aFlags &&
+  a.vFlags === b.vFlags &&
+  a.doneBits === b.doneBits &&
+  a.followUpBits === b.followUpBits &&
+  a.aNet === b.aNet &&
+  a.vNet === b.vNet;
 
 /**
  * Applies change events to the rollups. For every household, member or session named by the event it recomputes the
@@ -96,7 +102,9 @@ export class ProjectorService {
    */
   private applyOnce(eventId: string): Promise<'applied' | 'already-applied' | 'missing'> {
     return this.dataSource.transaction(async (manager) => {
-      const [event] = (await manager.query(`SELECT id, households, members, sessions, processed_at FROM change_event WHERE id = $1 FOR UPDATE`, [eventId])) as PendingEvent[];
+      const [event] = (await manager.query(`SELECT id, households, members, sessions, processed_at FROM change_event WHERE id = $1 FOR UPDATE`, [
+        eventId,
+      ])) as PendingEvent[];
       if (!event) return 'missing';
       if (event.processed_at) return 'already-applied';
       await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [ROLLUP_LOCK]);
@@ -130,7 +138,10 @@ export class ProjectorService {
     if (keys.members.length) touched.push(...(await this.projectMembers(manager, [...new Set(keys.members)].sort())));
     if (keys.sessions.length) touched.push(...(await this.projectSessions(manager, [...new Set(keys.sessions)].sort())));
     if (!touched.length) return;
-    const cellUnits = await this.cellUnitsOf(manager, touched.map((t) => t.unitId));
+    const cellUnits = await this.cellUnitsOf(
+      manager,
+      touched.map((t) => t.unitId),
+    );
     const deltas = new CellDeltas();
     for (const t of touched) {
       const cells = cellUnits.get(t.unitId) ?? [];
@@ -170,11 +181,18 @@ export class ProjectorService {
     await this.repository.applyCellChanges(manager, 'rollup_mapped_cell', mappedChanges);
 
     const tree = new CellDeltas();
-    for (const { key, vector } of cellChanges) if (key.grain === 'A' && map.isValid(key.unitId)) tree.add([key.unitId], 'A', ALL_TIME, key.basis, vector, 1, false);
+    for (const { key, vector } of cellChanges)
+      if (key.grain === 'A' && map.isValid(key.unitId)) tree.add([key.unitId], 'A', ALL_TIME, key.basis, vector, 1, false);
     for (const { key, vector } of mappedChanges) if (key.grain === 'A') tree.add([key.unitId], 'A', ALL_TIME, key.basis, vector, 1, key.split ?? false);
     await this.repository.applyTreeCellChanges(
       manager,
-      tree.changes().map(({ key, vector }) => ({ parentId: map.parentOf(key.unitId) ?? NO_PARENT, unitId: key.unitId, basis: key.basis, split: key.split ?? false, vector })),
+      tree.changes().map(({ key, vector }) => ({
+        parentId: map.parentOf(key.unitId) ?? NO_PARENT,
+        unitId: key.unitId,
+        basis: key.basis,
+        split: key.split ?? false,
+        vector,
+      })),
     );
   }
 
@@ -183,14 +201,23 @@ export class ProjectorService {
     const entries = await this.repository.entriesOfHouseholds(manager, ids);
     const fresh = new Map<string, EntryFact>();
     for (const own of groupBy(entries, (e) => e.householdId).values()) for (const fact of householdFacts(own)) fresh.set(fact.entryId, fact);
-    const stored = new Map((await this.repository.entryFacts(manager, ids, entries.map((e) => e.id))).map((f) => [f.entryId, f]));
+    const stored = new Map(
+      (
+        await this.repository.entryFacts(
+          manager,
+          ids,
+          entries.map((e) => e.id),
+        )
+      ).map((f) => [f.entryId, f]),
+    );
     const changed: Touched[] = [];
     const count = (fact: EntryFact, factor: 1 | -1) =>
       changed.push({
         unitId: fact.unitId,
         factor,
         vectors: (add) => {
-          for (const [grain, bucket] of cellBuckets(fact.day)) for (const basis of [Basis.All, Basis.Verified]) add(grain, bucket, basis, entryVector(fact, grain, basis));
+          for (const [grain, bucket] of cellBuckets(fact.day))
+            for (const basis of [Basis.All, Basis.Verified]) add(grain, bucket, basis, entryVector(fact, grain, basis));
         },
       });
     const upsert: EntryFact[] = [];
@@ -216,7 +243,11 @@ export class ProjectorService {
     const stored = new Map((await this.repository.volunteerFacts(manager, ids)).map((f) => [key(f), f]));
     const changed: Touched[] = [];
     const count = (fact: VolunteerFact, factor: 1 | -1) =>
-      changed.push({ unitId: fact.unitId, factor, vectors: (add) => cellBuckets(fact.day).forEach(([g, b]) => add(g, b, Basis.All, volunteerVector(fact, g))) });
+      changed.push({
+        unitId: fact.unitId,
+        factor,
+        vectors: (add) => cellBuckets(fact.day).forEach(([g, b]) => add(g, b, Basis.All, volunteerVector(fact, g))),
+      });
     const upsert: VolunteerFact[] = [];
     for (const [k, fact] of fresh) {
       const old = stored.get(k);
@@ -268,7 +299,11 @@ export class ProjectorService {
     const units = await this.repository.unitPaths(manager, missing);
     const ancestors = [...new Set(units.flatMap((u) => u.path.split('/').filter(Boolean)))];
     const kinds = new Map((await this.repository.unitPaths(manager, ancestors)).map((a) => [a.id, a.kind]));
-    for (const u of units) cache.set(u.id, u.path.split('/').filter((id) => id && CELL_KINDS.has(kinds.get(id) ?? '')));
+    for (const u of units)
+      cache.set(
+        u.id,
+        u.path.split('/').filter((id) => id && CELL_KINDS.has(kinds.get(id) ?? '')),
+      );
     return cache;
   }
 }

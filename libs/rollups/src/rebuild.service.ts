@@ -77,7 +77,8 @@ type Recount = Pick<RebuildReport, 'entryFacts' | 'volunteerFacts' | 'sessionFac
 };
 
 const q = (name: string) => `"${name}"`;
-const FIRST = (partition: string, bit: number) => `(CASE WHEN row_number() OVER (PARTITION BY ${partition} ORDER BY occurred_at, id) = 1 THEN ${bit} ELSE 0 END)`;
+const FIRST = (partition: string, bit: number) =>
+  `(CASE WHEN row_number() OVER (PARTITION BY ${partition} ORDER BY occurred_at, id) = 1 THEN ${bit} ELSE 0 END)`;
 
 /**
  * One SELECT per stored grain, fact table and basis it is summed in (entries in both), each made by `select` from the
@@ -85,7 +86,9 @@ const FIRST = (partition: string, bit: number) => `(CASE WHEN row_number() OVER 
  */
 function factParts(select: (grain: string, basis: Basis, measures: Record<string, string>, table: string) => string, prefix: 'rb_' | '' = 'rb_'): string[] {
   return STORED_GRAINS.flatMap((grain) =>
-    MEASURE_SOURCES.flatMap((source) => basesOf(source).map((basis) => select(grain, basis, measuresSql(source, grain, basis), `${prefix}${SOURCES[source].table}`))),
+    MEASURE_SOURCES.flatMap((source) =>
+      basesOf(source).map((basis) => select(grain, basis, measuresSql(source, grain, basis), `${prefix}${SOURCES[source].table}`)),
+    ),
   );
 }
 
@@ -190,19 +193,34 @@ export class RebuildService {
 
   /** One line per run; a difference is an error line with the counts per table and sample keys. */
   private log(r: RebuildReport): void {
-    const tables = { entryFacts: r.entryFacts, volunteerFacts: r.volunteerFacts, sessionFacts: r.sessionFacts, cells: r.cells, mappedCells: r.mappedCells, treeCells: r.treeCells };
-    const counts = Object.entries(tables).map(([name, t]) => `${name} ${t.different}/${t.expected}`).join(', ');
-    const samples = Object.entries(tables).flatMap(([name, t]) => t.samples.slice(0, 2).map((k) => `${name} ${k}`)).join('; ');
+    const tables = {
+      entryFacts: r.entryFacts,
+      volunteerFacts: r.volunteerFacts,
+      sessionFacts: r.sessionFacts,
+      cells: r.cells,
+      mappedCells: r.mappedCells,
+      treeCells: r.treeCells,
+    };
+    const counts = Object.entries(tables)
+      .map(([name, t]) => `${name} ${t.different}/${t.expected}`)
+      .join(', ');
+    const samples = Object.entries(tables)
+      .flatMap(([name, t]) => t.samples.slice(0, 2).map((k) => `${name} ${k}`))
+      .join('; ');
     const pending = `${r.pending.events} pending event(s) compared as projected`;
     if (r.repaired) {
-      this.logger.warn(`Rollups repaired (check #${r.id}, ${r.origin}): ${r.differences} row(s) differed from the rebuild from raw records and were replaced (${counts}; samples: ${samples}); projections waited ${r.lockedMs} ms`);
+      this.logger.warn(
+        `Rollups repaired (check #${r.id}, ${r.origin}): ${r.differences} row(s) differed from the rebuild from raw records and were replaced (${counts}; samples: ${samples}); projections waited ${r.lockedMs} ms`,
+      );
     } else if (!r.consistent) {
       this.logger.error(
         `Rollup check #${r.id} (${r.origin}) found ${r.differences} difference(s) from a rebuild from raw records, not repaired (different/expected: ${counts}; samples: ${samples}; ${pending}). ` +
           `Repair with \`npm run rollups -- repair\`${r.mode === 'verify' ? ' (the nightly job repairs if the next check finds differences too, unless ROLLUP_AUTO_REPAIR=false)' : ''}.`,
       );
     } else {
-      this.logger.log(`Rollup check #${r.id} (${r.origin}): incremental tables equal the rebuild (${r.ms} ms, ${pending}; projections waited ${r.lockedMs} ms${r.remapped ? ', mapped cells refilled for a changed tree' : ''})`);
+      this.logger.log(
+        `Rollup check #${r.id} (${r.origin}): incremental tables equal the rebuild (${r.ms} ms, ${pending}; projections waited ${r.lockedMs} ms${r.remapped ? ', mapped cells refilled for a changed tree' : ''})`,
+      );
     }
   }
 
@@ -252,7 +270,9 @@ export class RebuildService {
     )) as RebuildReport['pending'][];
     if (counts.households + counts.members + counts.sessions === 0) return counts;
     const keep = async (table: string, key: string, kind: string) => {
-      const cols = columnsOf(FACT_TABLES[table as keyof typeof FACT_TABLES]).map(q).join(', ');
+      const cols = columnsOf(FACT_TABLES[table as keyof typeof FACT_TABLES])
+        .map(q)
+        .join(', ');
       await manager.query(`DELETE FROM rb_${table} WHERE ${key} IN (SELECT id FROM rb_pending WHERE kind = '${kind}')`);
       await manager.query(`INSERT INTO rb_${table} (${cols}) SELECT ${cols} FROM ${table} WHERE ${key} IN (SELECT id FROM rb_pending WHERE kind = '${kind}')`);
     };
@@ -370,9 +390,12 @@ export class RebuildService {
          CROSS JOIN LATERAL unnest(string_to_array(trim(both '/' from u.path), '/')::uuid[]) AS anc(id) JOIN admin_unit k ON k.id = anc.id AND k.kind IN ${CELL_KINDS_SQL}`,
     );
     await manager.query(`ANALYZE rb_near, rb_up`);
-    const parts = factParts((grain, basis, measures, table) =>
-      `SELECT up.cell_id AS unit_id, '${grain}'::char(1) AS grain, agg.bucket, ${basis}::smallint AS basis, ${MEASURES.map((m) => (measures[m] ? `sum(agg.${q(m)})` : '0')).join(', ')}
-         FROM (SELECT n.near, ${bucketSql(grain as never, 'f.day')} AS bucket, ${Object.entries(measures).map(([m, sql]) => `${sql} AS ${q(m)}`).join(', ')}
+    const parts = factParts(
+      (grain, basis, measures, table) =>
+        `SELECT up.cell_id AS unit_id, '${grain}'::char(1) AS grain, agg.bucket, ${basis}::smallint AS basis, ${MEASURES.map((m) => (measures[m] ? `sum(agg.${q(m)})` : '0')).join(', ')}
+         FROM (SELECT n.near, ${bucketSql(grain as never, 'f.day')} AS bucket, ${Object.entries(measures)
+           .map(([m, sql]) => `${sql} AS ${q(m)}`)
+           .join(', ')}
                  FROM ${table} f JOIN rb_near n ON n.unit_id = f.unit_id GROUP BY 1, 2) agg
          JOIN rb_up up ON up.near = agg.near GROUP BY 1, 2, 3, 4`,
     );
@@ -405,17 +428,22 @@ export class RebuildService {
       `SELECT id FROM admin_unit WHERE COALESCE(valid_from, '-infinity') > $1::date OR COALESCE(valid_to, 'infinity') < $1::date`,
       [day],
     )) as { id: string }[];
-    const shares: [string, string, number][] = old.flatMap(({ id }) => [...map.mappedShares(id, CELL_KINDS)].map(([target, share]) => [id, target, share] as [string, string, number]));
+    const shares: [string, string, number][] = old.flatMap(({ id }) =>
+      [...map.mappedShares(id, CELL_KINDS)].map(([target, share]) => [id, target, share] as [string, string, number]),
+    );
     await manager.query(`DROP TABLE IF EXISTS rb_share, rb_rollup_mapped_cell`);
     await manager.query(
       `CREATE TEMP TABLE rb_share ON COMMIT DROP AS SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[]) AS s(unit_id, target_id, share)`,
       [shares.map((s) => s[0]), shares.map((s) => s[1]), shares.map((s) => String(s[2]))],
     );
     await manager.query(`ANALYZE rb_share`);
-    const parts = factParts((grain, basis, measures, table) =>
-      `SELECT s.target_id AS unit_id, '${grain}'::char(1) AS grain, agg.bucket, ${basis}::smallint AS basis, s.share <> trunc(s.share) AS split,
+    const parts = factParts(
+      (grain, basis, measures, table) =>
+        `SELECT s.target_id AS unit_id, '${grain}'::char(1) AS grain, agg.bucket, ${basis}::smallint AS basis, s.share <> trunc(s.share) AS split,
               ${MEASURES.map((m) => (measures[m] ? `sum(agg.${q(m)} * s.share)` : '0')).join(', ')}
-         FROM (SELECT f.unit_id, ${bucketSql(grain as never, 'f.day')} AS bucket, ${Object.entries(measures).map(([m, sql]) => `${sql} AS ${q(m)}`).join(', ')}
+         FROM (SELECT f.unit_id, ${bucketSql(grain as never, 'f.day')} AS bucket, ${Object.entries(measures)
+           .map(([m, sql]) => `${sql} AS ${q(m)}`)
+           .join(', ')}
                  FROM ${table} f WHERE f.unit_id IN (SELECT unit_id FROM rb_share) GROUP BY 1, 2) agg
          JOIN rb_share s ON s.unit_id = agg.unit_id GROUP BY 1, 2, 3, 4, 5`,
       facts,

@@ -53,7 +53,16 @@ export async function coverageFile(report: CoverageReport, format: ExportFormat,
   const flag = (v: boolean) => (v ? (language === Language.vi ? 'Có' : 'Yes') : '');
   if (format === ExportFormat.Csv) {
     const rows = report.rows.map((r) => COVERAGE_COLUMNS.map((c) => (c.kind === 'flag' ? flag(c.value(r) as boolean) : c.value(r))));
-    return { filename: `${base}.csv`, contentType: 'text/csv; charset=utf-8', content: Buffer.from(writeCsv(COVERAGE_COLUMNS.map((c) => c.header[language]), rows)) };
+    return {
+      filename: `${base}.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      content: Buffer.from(
+        writeCsv(
+          COVERAGE_COLUMNS.map((c) => c.header[language]),
+          rows,
+        ),
+      ),
+    };
   }
   const book = new ExcelJS.Workbook();
   book.creator = 'cdtg';
@@ -81,10 +90,17 @@ export async function coverageFile(report: CoverageReport, format: ExportFormat,
     [vi ? 'Đơn vị' : 'Unit', `${report.unit.name} (${report.unit.code})`],
     [vi ? 'Kỳ' : 'Period', `${PERIOD_NAMES[report.period][language]}: ${report.from} → ${report.to}`],
     [vi ? 'Địa giới theo ngày' : 'Geography as of', report.geographyAsOf],
-    [vi ? 'Cách đếm' : 'Counting', report.basis === 1 ? (vi ? 'chỉ lượt đã xác minh' : 'verified entries only') : vi ? 'tất cả lượt hợp lệ' : 'all valid entries'],
+    [
+      vi ? 'Cách đếm' : 'Counting',
+      report.basis === 1 ? (vi ? 'chỉ lượt đã xác minh' : 'verified entries only') : vi ? 'tất cả lượt hợp lệ' : 'all valid entries',
+    ],
     [vi ? 'Số liệu đến sự kiện' : 'Figures up to event', report.asOf.eventId ?? '-'],
   ]);
   about.getColumn(1).width = 24;
   about.getColumn(2).width = 60;
-  return { filename: `${base}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', content: Buffer.from(await book.xlsx.writeBuffer()) };
+  return {
+    filename: `${base}.xlsx`,
+    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    content: Buffer.from(await book.xlsx.writeBuffer()),
+  };
 }

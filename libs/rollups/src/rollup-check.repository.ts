@@ -56,7 +56,12 @@ export class RollupCheckRepository {
               count(*)::int AS runs, count(*) FILTER (WHERE NOT consistent)::int AS "withDifferences", count(*) FILTER (WHERE repaired)::int AS repairs
          FROM rollup_check WHERE finished_at <= $1 AND finished_at > $1::timestamptz - interval '7 days'`,
       [asOf],
-    )) as { latest: (Omit<RollupCheckSummary, 'startedAt' | 'finishedAt'> & { startedAt: string; finishedAt: string }) | null; runs: number; withDifferences: number; repairs: number }[];
+    )) as {
+      latest: (Omit<RollupCheckSummary, 'startedAt' | 'finishedAt'> & { startedAt: string; finishedAt: string }) | null;
+      runs: number;
+      withDifferences: number;
+      repairs: number;
+    }[];
     if (!row.latest) return null;
     return {
       latest: { ...row.latest, startedAt: new Date(row.latest.startedAt), finishedAt: new Date(row.latest.finishedAt) },

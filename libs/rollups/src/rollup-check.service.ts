@@ -29,7 +29,9 @@ export class RollupCheckService {
     if (check.consistent) return { check, repair: null };
     const persistent = previous && previous.mode === 'verify' && !previous.consistent;
     if (!persistent) {
-      this.logger.warn(`Rollup check #${check.id} found differences; reported, not repaired (the next check repairs if they persist, or run \`npm run rollups -- repair\`)`);
+      this.logger.warn(
+        `Rollup check #${check.id} found differences; reported, not repaired (the next check repairs if they persist, or run \`npm run rollups -- repair\`)`,
+      );
       return { check, repair: null };
     }
     if (!this.config.rollupAutoRepair) {

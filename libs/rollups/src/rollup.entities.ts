@@ -77,7 +77,6 @@ export class RollupSessionFact {
 
   @Column({ type: 'date' })
   day: string;
-
 }
 
 // What a held session records for the measures that read it (participants, trained by gender and age band...): one int
@@ -173,4 +172,14 @@ export class RollupGeography {
   builtAt: Date;
 }
 
-export const ROLLUP_ENTITIES = [RollupEntryFact, RollupVolunteerFact, RollupSessionFact, RollupCell, RollupMappedCell, RollupTreeCell, RollupGeography, CoverageExport, RollupCheck];
+export const ROLLUP_ENTITIES = [
+  RollupEntryFact,
+  RollupVolunteerFact,
+  RollupSessionFact,
+  RollupCell,
+  RollupMappedCell,
+  RollupTreeCell,
+  RollupGeography,
+  CoverageExport,
+  RollupCheck,
+];

@@ -114,8 +114,26 @@ export class RollupRepository {
       `SELECT id, household_id, unit_id, occurred_on::text AS day, occurred_at, status = 'valid' AS valid, verified_at IS NOT NULL AS verified, services
          FROM assist_entry WHERE household_id = ANY($1::uuid[])`,
       [ids],
-    )) as { id: string; household_id: string; unit_id: string; day: string; occurred_at: Date; valid: boolean; verified: boolean; services: ServiceOutcome[] }[];
-    return rows.map((r) => ({ id: r.id, householdId: r.household_id, unitId: r.unit_id, day: r.day, at: new Date(r.occurred_at).getTime(), valid: r.valid, verified: r.verified, services: r.services }));
+    )) as {
+      id: string;
+      household_id: string;
+      unit_id: string;
+      day: string;
+      occurred_at: Date;
+      valid: boolean;
+      verified: boolean;
+      services: ServiceOutcome[];
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      householdId: r.household_id,
+      unitId: r.unit_id,
+      day: r.day,
+      at: new Date(r.occurred_at).getTime(),
+      valid: r.valid,
+      verified: r.verified,
+      services: r.services,
+    }));
   }
 
   /** Stored facts of these households, and of these entries wherever they were counted before. */
@@ -169,7 +187,9 @@ export class RollupRepository {
   }
 
   async volunteerFacts(manager: EntityManager, memberIds: string[]): Promise<VolunteerFact[]> {
-    const rows = (await manager.query(`SELECT member_id, day::text AS day, unit_id, flags FROM rollup_volunteer_fact WHERE member_id = ANY($1::uuid[])`, [memberIds])) as {
+    const rows = (await manager.query(`SELECT member_id, day::text AS day, unit_id, flags FROM rollup_volunteer_fact WHERE member_id = ANY($1::uuid[])`, [
+      memberIds,
+    ])) as {
       member_id: string;
       day: string;
       unit_id: string;
@@ -218,15 +238,32 @@ export class RollupRepository {
   /** Adds the changes to the cells, or the mapped cells (in key order), and drops cells left at zero. */
   async applyCellChanges(manager: EntityManager, table: 'rollup_cell' | 'rollup_mapped_cell', changes: { key: CellKey; vector: Vector }[]): Promise<void> {
     const mapped = table === 'rollup_mapped_cell';
-    const keys = [['unit_id', 'uuid'], ['grain', 'char(1)'], ['bucket', 'date'], ['basis', 'smallint'], ...(mapped ? [['split', 'boolean']] : [])] as [string, string][];
+    const keys = [['unit_id', 'uuid'], ['grain', 'char(1)'], ['bucket', 'date'], ['basis', 'smallint'], ...(mapped ? [['split', 'boolean']] : [])] as [
+      string,
+      string,
+    ][];
     const rows = changes.map(({ key, vector }) => ({ key: [key.unitId, key.grain, key.bucket, key.basis, ...(mapped ? [key.split ?? false] : [])], vector }));
     await this.addToRows(manager, table, keys, mapped ? 'numeric' : 'int', rows);
   }
 
   /** Adds the changes to the tree cells (in key order), and drops rows left at zero. */
-  async applyTreeCellChanges(manager: EntityManager, changes: { parentId: string; unitId: string; basis: Basis; split: boolean; vector: Vector }[]): Promise<void> {
-    const keys: [string, string][] = [['parent_id', 'uuid'], ['basis', 'smallint'], ['unit_id', 'uuid'], ['split', 'boolean']];
-    await this.addToRows(manager, 'rollup_tree_cell', keys, 'numeric', changes.map((c) => ({ key: [c.parentId, c.basis, c.unitId, c.split], vector: c.vector })));
+  async applyTreeCellChanges(
+    manager: EntityManager,
+    changes: { parentId: string; unitId: string; basis: Basis; split: boolean; vector: Vector }[],
+  ): Promise<void> {
+    const keys: [string, string][] = [
+      ['parent_id', 'uuid'],
+      ['basis', 'smallint'],
+      ['unit_id', 'uuid'],
+      ['split', 'boolean'],
+    ];
+    await this.addToRows(
+      manager,
+      'rollup_tree_cell',
+      keys,
+      'numeric',
+      changes.map((c) => ({ key: [c.parentId, c.basis, c.unitId, c.split], vector: c.vector })),
+    );
   }
 
   /**
@@ -234,12 +271,20 @@ export class RollupRepository {
    * inserting rows that are missing; rows are locked in key order, so concurrent projectors never deadlock. Rows
    * left at zero are dropped (only nonzero rows exist).
    */
-  private async addToRows(manager: EntityManager, table: string, keys: [string, string][], type: 'int' | 'numeric', rows: { key: unknown[]; vector: Vector }[]): Promise<void> {
+  private async addToRows(
+    manager: EntityManager,
+    table: string,
+    keys: [string, string][],
+    type: 'int' | 'numeric',
+    rows: { key: unknown[]; vector: Vector }[],
+  ): Promise<void> {
     if (!rows.length) return;
     const columns = keys.map(([column]) => column).join(', ');
     const fields = keys.map((_, i) => `k${i}`);
-    const recordset = (withMeasures: boolean) => `jsonb_to_recordset($1::jsonb) AS x(${keys.map(([, t], i) => `${fields[i]} ${t}`).join(', ')}${withMeasures ? ', m jsonb' : ''})`;
-    const json = (withMeasures: boolean) => JSON.stringify(rows.map((r) => ({ ...Object.fromEntries(r.key.map((k, i) => [fields[i], k])), ...(withMeasures ? { m: r.vector } : {}) })));
+    const recordset = (withMeasures: boolean) =>
+      `jsonb_to_recordset($1::jsonb) AS x(${keys.map(([, t], i) => `${fields[i]} ${t}`).join(', ')}${withMeasures ? ', m jsonb' : ''})`;
+    const json = (withMeasures: boolean) =>
+      JSON.stringify(rows.map((r) => ({ ...Object.fromEntries(r.key.map((k, i) => [fields[i], k])), ...(withMeasures ? { m: r.vector } : {}) })));
     await manager.query(
       `INSERT INTO ${table} (${columns}, ${MEASURES.map(q).join(', ')})
        SELECT ${fields.map((f) => `x.${f}`).join(', ')}, ${MEASURES.map((_, i) => `(x.m->>${i})::${type}`).join(', ')}
@@ -383,7 +428,13 @@ export class RollupRepository {
    * shares. `parentIds` are the units' parents (the index range to read). Null when the tree cells are not those of
    * the geography with `signature`, or are stale.
    */
-  async treeCells(snapshot: Snapshot, parentIds: string[], unitIds: string[], basis: Basis, signature: string): Promise<{ unitId: string; split: boolean; vector: Vector }[] | null> {
+  async treeCells(
+    snapshot: Snapshot,
+    parentIds: string[],
+    unitIds: string[],
+    basis: Basis,
+    signature: string,
+  ): Promise<{ unitId: string; split: boolean; vector: Vector }[] | null> {
     // Every child of the parents (a commune's siblings are what is asked, nearly always): the others are left out here.
     const rows = await this.prepared(
       snapshot,
@@ -450,7 +501,9 @@ export class RollupRepository {
   }
 
   /** Active department accounts and the units of their grants (in force on `day`), for the weekly digest. */
-  async digestRecipients(day: string): Promise<{ userId: string; email: string; displayName: string; language: string; unitId: string; unitCode: string; unitPath: string }[]> {
+  async digestRecipients(
+    day: string,
+  ): Promise<{ userId: string; email: string; displayName: string; language: string; unitId: string; unitCode: string; unitPath: string }[]> {
     return (await this.dataSource.query(
       `SELECT u.id AS "userId", u.email, u.display_name AS "displayName", u.language, a.id AS "unitId", a.code AS "unitCode", a.path AS "unitPath"
          FROM user_account u JOIN role_grant g ON g.user_id = u.id AND g.revoked_at IS NULL AND g.role = 'DEPARTMENT'
@@ -465,7 +518,9 @@ export class RollupRepository {
    * the version of the administrative tree (the tree in memory must be that one). In the answer's snapshot: the events
    * it names are exactly those whose projections the figures read in it contain.
    */
-  async freshness(snapshot: Snapshot): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null; treeVersion: string }> {
+  async freshness(
+    snapshot: Snapshot,
+  ): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null; treeVersion: string }> {
     const [row] = (await this.prepared(
       snapshot,
       `WITH pending AS (SELECT min(id) AS first, count(*)::int AS n, min(created_at) AS oldest FROM change_event WHERE processed_at IS NULL)

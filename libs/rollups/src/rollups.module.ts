@@ -14,7 +14,18 @@ import { WeeklyDigestService } from './weekly-digest.service';
 
 @Module({
   imports: [GeographyModule, NotificationsModule],
-  providers: [RollupRepository, SessionSource, ProjectorService, GeographyMapService, CoverageService, RebuildService, RollupCheckRepository, RollupCheckService, CoverageExportService, WeeklyDigestService],
+  providers: [
+    RollupRepository,
+    SessionSource,
+    ProjectorService,
+    GeographyMapService,
+    CoverageService,
+    RebuildService,
+    RollupCheckRepository,
+    RollupCheckService,
+    CoverageExportService,
+    WeeklyDigestService,
+  ],
   exports: [ProjectorService, CoverageService, RebuildService, RollupCheckRepository, RollupCheckService, CoverageExportService, WeeklyDigestService],
 })
 export class RollupsModule {}

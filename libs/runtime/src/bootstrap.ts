@@ -111,4 +111,3 @@ export function exitOnSignals(app: INestApplication, config: AppConfig, after: (
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }
-

@@ -3,7 +3,8 @@ import { DomainError, ErrorCode } from '@cdtg/errors';
 import { httpErrorAnswer, httpErrorBody, transportErrorAnswer } from './http-errors';
 
 /** An error as body-parser / http-errors make them. */
-const httpError = (status: number, message: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { status, statusCode: status, expose: status < 500, ...extra });
+const httpError = (status: number, message: string, extra: Record<string, unknown> = {}) =>
+  Object.assign(new Error(message), { status, statusCode: status, expose: status < 500, ...extra });
 
 describe('HTTP errors outside GraphQL', () => {
   let logged: jest.SpyInstance;
@@ -17,9 +18,21 @@ describe('HTTP errors outside GraphQL', () => {
       code: 'PAYLOAD_TOO_LARGE',
       reason: 'REQUEST_TOO_LARGE',
     });
-    const parse = Object.assign(new SyntaxError(`Unexpected token 's', "{"password": secret" is not valid JSON`), { status: 400, type: 'entity.parse.failed', body: '{"password": secret' });
-    expect(transportErrorAnswer(parse)).toMatchObject({ status: 400, code: 'BAD_USER_INPUT', reason: 'MALFORMED_JSON', message: 'The request body is not valid JSON' });
-    expect(transportErrorAnswer(httpError(415, 'unsupported charset "KLINGON"', { type: 'charset.unsupported' }))).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+    const parse = Object.assign(new SyntaxError(`Unexpected token 's', "{"password": secret" is not valid JSON`), {
+      status: 400,
+      type: 'entity.parse.failed',
+      body: '{"password": secret',
+    });
+    expect(transportErrorAnswer(parse)).toMatchObject({
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      reason: 'MALFORMED_JSON',
+      message: 'The request body is not valid JSON',
+    });
+    expect(transportErrorAnswer(httpError(415, 'unsupported charset "KLINGON"', { type: 'charset.unsupported' }))).toMatchObject({
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
   });
 
   it('answers a domain error reached through a REST route as GraphQL would, with its status', () => {
@@ -27,13 +40,20 @@ describe('HTTP errors outside GraphQL', () => {
     expect(httpErrorBody(transportErrorAnswer(DomainError.invalid('input.note', 'is too long'))!)).toEqual({
       errors: [{ message: 'input.note: is too long', extensions: { code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'note'], message: 'is too long' }] } }],
     });
-    expect(transportErrorAnswer(new DomainError(ErrorCode.RateLimited, 'slow down', [], 30))).toMatchObject({ status: 429, extensions: { retryAfterSeconds: 30 } });
+    expect(transportErrorAnswer(new DomainError(ErrorCode.RateLimited, 'slow down', [], 30))).toMatchObject({
+      status: 429,
+      extensions: { retryAfterSeconds: 30 },
+    });
   });
 
   it('keeps the status and message of deliberate HTTP exceptions', () => {
     expect(transportErrorAnswer(new NotFoundException('No such calendar'))).toEqual({ status: 404, message: 'No such calendar', code: 'NOT_FOUND' });
     expect(transportErrorAnswer(new BadRequestException("Failed to decode param '%E0'"))).toMatchObject({ status: 400, code: 'BAD_USER_INPUT' });
-    expect(httpErrorAnswer(new ServiceUnavailableException('pool exhausted at /work/x.ts'))).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The service is temporarily unavailable; retry shortly' });
+    expect(httpErrorAnswer(new ServiceUnavailableException('pool exhausted at /work/x.ts'))).toEqual({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'The service is temporarily unavailable; retry shortly',
+    });
   });
 
   it('answers anything else with a logged 500 without details', () => {
@@ -43,7 +63,11 @@ describe('HTTP errors outside GraphQL', () => {
     expect(logged).toHaveBeenCalledTimes(1);
     expect(JSON.stringify(httpErrorBody(answer))).toBe('{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}');
     // An `http-errors` error not meant for clients (expose: false), e.g. a file system error from `send`.
-    expect(httpErrorAnswer(httpError(404, "ENOENT: no such file or directory, stat '/work/main/dist/web/x'", { expose: false }))).toEqual({ status: 404, message: 'Not Found', code: 'NOT_FOUND' });
+    expect(httpErrorAnswer(httpError(404, "ENOENT: no such file or directory, stat '/work/main/dist/web/x'", { expose: false }))).toEqual({
+      status: 404,
+      message: 'Not Found',
+      code: 'NOT_FOUND',
+    });
     expect(httpErrorAnswer('a string thrown')).toMatchObject({ status: 500, code: 'INTERNAL_SERVER_ERROR' });
   });
 });

@@ -62,12 +62,18 @@ export function transportErrorAnswer(error: unknown): HttpErrorAnswer | null {
   if (error instanceof DomainError) {
     // A service's refusal reached through a REST route: the code it has in GraphQL, with its status.
     const code = clientCode(error.code);
-    const extensions = { ...(error.fields.length ? { fields: error.fields } : {}), ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}) };
+    const extensions = {
+      ...(error.fields.length ? { fields: error.fields } : {}),
+      ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    };
     return { status: HTTP_STATUS[code], message: error.message, code, extensions };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    if (status >= 500) return status === 503 ? { status, message: 'The service is temporarily unavailable; retry shortly', code: 'SERVICE_UNAVAILABLE' } : { ...INTERNAL, status };
+    if (status >= 500)
+      return status === 503
+        ? { status, message: 'The service is temporarily unavailable; retry shortly', code: 'SERVICE_UNAVAILABLE' }
+        : { ...INTERNAL, status };
     return { status, message: error.message, code: CODES[status] ?? 'BAD_REQUEST' };
   }
   const status = statusOf(error);
@@ -81,7 +87,8 @@ export function transportErrorAnswer(error: unknown): HttpErrorAnswer | null {
     // The parser's own message quotes the body: not echoed.
     return { status: 400, message: 'The request body is not valid JSON', code: 'BAD_USER_INPUT', reason: 'MALFORMED_JSON' };
   }
-  if (status === 400 && error instanceof URIError) return { status: 400, message: 'The request URI is malformed', code: 'BAD_USER_INPUT', reason: 'MALFORMED_URI' };
+  if (status === 400 && error instanceof URIError)
+    return { status: 400, message: 'The request URI is malformed', code: 'BAD_USER_INPUT', reason: 'MALFORMED_URI' };
   if (status >= 500) return { ...INTERNAL, status: status === 503 ? 503 : 500 };
   // `expose` false: the message is not meant for clients (e.g. a file system error from `send`).
   const message = e.expose === true && typeof e.message === 'string' && e.message.length <= 200 ? e.message : (STATUS_CODES[status] ?? 'Bad request');
@@ -108,7 +115,11 @@ export function sendHttpError(res: Response, answer: HttpErrorAnswer): void {
     res.end();
     return;
   }
-  res.status(answer.status).type('application/json; charset=utf-8').set('Cache-Control', 'no-store').send(JSON.stringify(httpErrorBody(answer)));
+  res
+    .status(answer.status)
+    .type('application/json; charset=utf-8')
+    .set('Cache-Control', 'no-store')
+    .send(JSON.stringify(httpErrorBody(answer)));
 }
 
 const describe = (req: Request | undefined) => (req ? `${req.method} ${(req.originalUrl ?? req.url ?? '').split('?')[0]}` : 'HTTP request');

@@ -82,7 +82,11 @@ export class AgendaService {
   async calendarFeed(memberId: string, now = this.clock.now()): Promise<string | null> {
     const contact = await this.repository.memberContact(memberId);
     if (!contact?.feedActive) return null;
-    const assignments = await this.repository.memberAssignments({ memberId, from: new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000), to: new Date(now.getTime() + FEED_FUTURE_DAYS * 86_400_000) });
+    const assignments = await this.repository.memberAssignments({
+      memberId,
+      from: new Date(now.getTime() - FEED_PAST_DAYS * 86_400_000),
+      to: new Date(now.getTime() + FEED_FUTURE_DAYS * 86_400_000),
+    });
     const sessions = await this.repository.sessionsByIds(assignments.map((a) => a.sessionId));
     const language = contact.language === 'en' ? 'en' : 'vi';
     const events = await this.events(sessions, language);
@@ -130,7 +134,12 @@ export class AgendaService {
         for (const memberId of memberIds) {
           const contact = await this.repository.memberContact(memberId);
           const assignments = await this.repository.memberAssignments({ memberId, from: now, to });
-          const sessions = (await this.repository.sessionsByIds(assignments.map((a) => a.sessionId), manager)).filter((s) => s.status === SessionStatus.Planned);
+          const sessions = (
+            await this.repository.sessionsByIds(
+              assignments.map((a) => a.sessionId),
+              manager,
+            )
+          ).filter((s) => s.status === SessionStatus.Planned);
           if (!contact?.email || !sessions.length) continue;
           const language = contact.language === 'en' ? Language.en : Language.vi;
           const facts = await this.facts(sessions, language);
@@ -142,7 +151,13 @@ export class AgendaService {
             to: contact.email,
             language,
             template: 'weekly-agenda',
-            params: { memberName: contact.fullName, weekOf, items, calendarUrl: this.links.calendarFeedUrl(memberId), preferenceUrl: this.links.agendaPreferenceUrl(memberId) },
+            params: {
+              memberName: contact.fullName,
+              weekOf,
+              items,
+              calendarUrl: this.links.calendarFeedUrl(memberId),
+              preferenceUrl: this.links.agendaPreferenceUrl(memberId),
+            },
             dedupeKey: `weekly-agenda:${memberId}:${weekOf}`,
           });
           if (id) count++;
@@ -161,7 +176,11 @@ export class AgendaService {
 
   /** Each session's names (group, unit, topics in the language) and times, as the e-mails and calendars show them. */
   private async facts(sessions: TrainingSession[], language: 'vi' | 'en') {
-    const names = await this.repository.namesOf(this.dataSource.manager, sessions.map((s) => s.groupId), sessions.map((s) => s.unitId));
+    const names = await this.repository.namesOf(
+      this.dataSource.manager,
+      sessions.map((s) => s.groupId),
+      sessions.map((s) => s.unitId),
+    );
     const catalogue = await this.topics.byCode();
     return new Map(sessions.map((s) => [s.id, sessionFacts(s, names, this.topics.names(catalogue, s.topics, language))]));
   }

@@ -81,14 +81,22 @@ export class AssignmentService {
           assignedBy: actor.userId,
         });
         await manager.getRepository(SessionAssignment).insert(assignment);
-        await this.audit.record(manager, actor, { operation: 'assignment.create', objectType: 'assignment', objectId: assignment.id, after: { sessionId: session.id, memberId: input.memberId, role: input.role }, unitId: session.unitId, groupId: session.groupId });
+        await this.audit.record(manager, actor, {
+          operation: 'assignment.create',
+          objectType: 'assignment',
+          objectId: assignment.id,
+          after: { sessionId: session.id, memberId: input.memberId, role: input.role },
+          unitId: session.unitId,
+          groupId: session.groupId,
+        });
         await this.notices.assigned(manager, session, [assignment.id], actor.label);
         await this.changes.emit(manager, { sessions: [session.id], members: [input.memberId] });
         return assignment;
       });
     } catch (error) {
       // Two officers assigning the same member at once: the unique index answers for the second.
-      if (error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505') throw DomainError.conflict('the member is already assigned to this session', 'input.memberId');
+      if (error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505')
+        throw DomainError.conflict('the member is already assigned to this session', 'input.memberId');
       throw error;
     }
   }
@@ -105,7 +113,15 @@ export class AssignmentService {
       const before = assignment.status;
       Object.assign(assignment, { status: AssignmentStatus.Withdrawn, reason });
       await manager.getRepository(SessionAssignment).save(assignment);
-      await this.audit.record(manager, actor, { operation: 'assignment.withdraw', objectType: 'assignment', objectId: assignment.id, before: { status: before }, after: { status: assignment.status, reason }, unitId: session.unitId, groupId: session.groupId });
+      await this.audit.record(manager, actor, {
+        operation: 'assignment.withdraw',
+        objectType: 'assignment',
+        objectId: assignment.id,
+        before: { status: before },
+        after: { status: assignment.status, reason },
+        unitId: session.unitId,
+        groupId: session.groupId,
+      });
       await this.notices.withdrawn(manager, session, assignment.id, reason);
       await this.changes.emit(manager, { sessions: [session.id], members: [assignment.memberId] });
       return assignment;
@@ -166,7 +182,11 @@ export class AssignmentService {
     const requiredSkills = this.topics.requiredSkills(catalogue, session.topics);
     const place = await this.repository.placeOfUnit(session.unitId);
     if (!place?.communePath) return [];
-    const candidates = await this.repository.suggestionCandidates(access, { pathPrefix: `${place.communePath}%`, asOf: vietnamDate(session.startsAt) }, session);
+    const candidates = await this.repository.suggestionCandidates(
+      access,
+      { pathPrefix: `${place.communePath}%`, asOf: vietnamDate(session.startsAt) },
+      session,
+    );
     return rankSuggestions(
       candidates.map((c) => ({
         memberId: c.memberId,

@@ -60,7 +60,8 @@ export class AttendanceService {
       const session = await this.repository.lockedSession(manager, sessionId);
       if (!session) throw DomainError.notFound('Session');
       if (session.status === SessionStatus.Cancelled) throw DomainError.conflict('the session was cancelled; there is no attendance to log', 'sessionId');
-      if (session.startsAt.getTime() > this.clock.now().getTime()) throw DomainError.invalid('sessionId', `the session has not started yet (${formatVietnamTime(session.startsAt)})`);
+      if (session.startsAt.getTime() > this.clock.now().getTime())
+        throw DomainError.invalid('sessionId', `the session has not started yet (${formatVietnamTime(session.startsAt)})`);
       const practical: Record<string, number> = {};
       (input.practicalSteps ?? []).forEach((step, i) => {
         const field = `input.practicalSteps.${i}`;
@@ -97,6 +98,7 @@ export class AttendanceService {
   }
 
   private count(value: number, field: string): void {
-    if (!Number.isInteger(value) || value < 0 || value > MAX_PARTICIPANTS) throw DomainError.invalid(field, `must be a whole number from 0 to ${MAX_PARTICIPANTS}`);
+    if (!Number.isInteger(value) || value < 0 || value > MAX_PARTICIPANTS)
+      throw DomainError.invalid(field, `must be a whole number from 0 to ${MAX_PARTICIPANTS}`);
   }
 }

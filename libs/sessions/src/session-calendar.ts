@@ -32,8 +32,16 @@ export function sessionEvent(session: TrainingSession, names: SessionNames, lang
   const isCancelled = cancelled || session.status === SessionStatus.Cancelled;
   const lines =
     language === 'vi'
-      ? [`Tổ tổ chức: ${names.groupName}`, `Nội dung: ${names.topics.join(', ')}`, ...(session.status === SessionStatus.Cancelled ? [`Đã hủy: ${session.cancelReason ?? ''}`] : [])]
-      : [`Organised by: ${names.groupName}`, `Topics: ${names.topics.join(', ')}`, ...(session.status === SessionStatus.Cancelled ? [`Cancelled: ${session.cancelReason ?? ''}`] : [])];
+      ? [
+          `Tổ tổ chức: ${names.groupName}`,
+          `Nội dung: ${names.topics.join(', ')}`,
+          ...(session.status === SessionStatus.Cancelled ? [`Đã hủy: ${session.cancelReason ?? ''}`] : []),
+        ]
+      : [
+          `Organised by: ${names.groupName}`,
+          `Topics: ${names.topics.join(', ')}`,
+          ...(session.status === SessionStatus.Cancelled ? [`Cancelled: ${session.cancelReason ?? ''}`] : []),
+        ];
   return {
     uid: `session-${session.id}@cdtg`,
     sequence: session.version + (isCancelled ? 1 : 0),

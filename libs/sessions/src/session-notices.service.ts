@@ -43,21 +43,56 @@ export class SessionNotices {
   ) {}
 
   assigned(manager: EntityManager, session: TrainingSession, assignmentIds: string[], assignedBy: string): Promise<void> {
-    return this.notify(manager, session, assignmentIds, 'session-assigned', (r) => `assignment:${r.assignmentId}`, () => ({ assignedBy }));
+    return this.notify(
+      manager,
+      session,
+      assignmentIds,
+      'session-assigned',
+      (r) => `assignment:${r.assignmentId}`,
+      () => ({ assignedBy }),
+    );
   }
 
   /** After a change of time or place; `previous` is the schedule before it. */
-  changed(manager: EntityManager, session: TrainingSession, assignmentIds: string[], previous: { startsAt: Date; endsAt: Date; place: string; unitName: string }, reason: string | null): Promise<void> {
+  changed(
+    manager: EntityManager,
+    session: TrainingSession,
+    assignmentIds: string[],
+    previous: { startsAt: Date; endsAt: Date; place: string; unitName: string },
+    reason: string | null,
+  ): Promise<void> {
     const before = { startsAt: previous.startsAt.toISOString(), endsAt: previous.endsAt.toISOString(), place: previous.place, unitName: previous.unitName };
-    return this.notify(manager, session, assignmentIds, 'session-changed', (r) => `session-change:${r.assignmentId}:v${session.version}`, () => ({ previous: before, reason }));
+    return this.notify(
+      manager,
+      session,
+      assignmentIds,
+      'session-changed',
+      (r) => `session-change:${r.assignmentId}:v${session.version}`,
+      () => ({ previous: before, reason }),
+    );
   }
 
   cancelled(manager: EntityManager, session: TrainingSession, assignmentIds: string[]): Promise<void> {
-    return this.notify(manager, session, assignmentIds, 'session-cancelled', (r) => `session-cancelled:${r.assignmentId}`, () => ({ reason: session.cancelReason ?? '' }));
+    return this.notify(
+      manager,
+      session,
+      assignmentIds,
+      'session-cancelled',
+      (r) => `session-cancelled:${r.assignmentId}`,
+      () => ({ reason: session.cancelReason ?? '' }),
+    );
   }
 
   withdrawn(manager: EntityManager, session: TrainingSession, assignmentId: string, reason: string | null): Promise<void> {
-    return this.notify(manager, session, [assignmentId], 'assignment-withdrawn', (r) => `assignment-withdrawn:${r.assignmentId}`, () => ({ reason }), true);
+    return this.notify(
+      manager,
+      session,
+      [assignmentId],
+      'assignment-withdrawn',
+      (r) => `assignment-withdrawn:${r.assignmentId}`,
+      () => ({ reason }),
+      true,
+    );
   }
 
   /**
@@ -68,7 +103,12 @@ export class SessionNotices {
     if (previousStartsAt) await this.outbox.cancel(manager, JobName.SessionReminder, reminderKey(session.id, previousStartsAt));
     const runAt = new Date(session.startsAt.getTime() - REMINDER_LEAD_MS);
     if (session.status !== SessionStatus.Planned || runAt.getTime() <= this.clock.now().getTime()) return;
-    await this.outbox.enqueue(manager, JobName.SessionReminder, { sessionId: session.id, startsAt: session.startsAt.toISOString() }, { jobKey: reminderKey(session.id, session.startsAt), runAt, aggregate: `session:${session.id}` });
+    await this.outbox.enqueue(
+      manager,
+      JobName.SessionReminder,
+      { sessionId: session.id, startsAt: session.startsAt.toISOString() },
+      { jobKey: reminderKey(session.id, session.startsAt), runAt, aggregate: `session:${session.id}` },
+    );
   }
 
   cancelReminder(manager: EntityManager, session: TrainingSession): Promise<void> {
@@ -83,12 +123,21 @@ export class SessionNotices {
   async sendReminders(sessionId: string, startsAt: string): Promise<'queued' | 'moved' | 'not-planned' | 'missing'> {
     return this.dataSource.transaction(async (manager) => {
       // Shares the lock a reschedule or cancellation takes: either they see this run's e-mails, or it sees their change.
-      const [session] = (await manager.getRepository(TrainingSession).find({ where: { id: sessionId }, lock: { mode: 'pessimistic_read' } })) as TrainingSession[];
+      const [session] = (await manager
+        .getRepository(TrainingSession)
+        .find({ where: { id: sessionId }, lock: { mode: 'pessimistic_read' } })) as TrainingSession[];
       if (!session) return 'missing';
       if (session.status !== SessionStatus.Planned) return 'not-planned';
       if (session.startsAt.toISOString() !== new Date(startsAt).toISOString()) return 'moved';
       const ids = await this.repository.activeAssignmentIds(manager, sessionId);
-      await this.notify(manager, session, ids, 'session-reminder', (r) => `reminder:${r.assignmentId}:${session.startsAt.toISOString()}`, () => ({}));
+      await this.notify(
+        manager,
+        session,
+        ids,
+        'session-reminder',
+        (r) => `reminder:${r.assignmentId}:${session.startsAt.toISOString()}`,
+        () => ({}),
+      );
       return 'queued';
     });
   }
@@ -111,7 +160,14 @@ export class SessionNotices {
       const language = r.language === 'en' ? Language.en : Language.vi;
       const facts = sessionFacts(session, names, this.topics.names(catalogue, session.topics, language));
       const ics = icsCalendar([sessionEvent(session, facts, language, cancelledForReader)], { name: session.title, now: this.clock.now() });
-      const params = { ...facts, memberName: r.fullName, role: r.role, calendarUrl: this.links.calendarFeedUrl(r.memberId), ics, ...extra(r) } as unknown as EmailTemplates[T];
+      const params = {
+        ...facts,
+        memberName: r.fullName,
+        role: r.role,
+        calendarUrl: this.links.calendarFeedUrl(r.memberId),
+        ics,
+        ...extra(r),
+      } as unknown as EmailTemplates[T];
       await this.notifications.queueEmail(manager, { to: r.email!, language, template, params, dedupeKey: dedupeKey(r) });
     }
   }

@@ -84,7 +84,8 @@ export class SessionRepository {
     if (query.topic) sql.where.push(`${sql.param(query.topic)} = ANY(s.topics)`);
     if (query.status) sql.where.push(`s.status = ${sql.param(query.status)}`);
     if (query.search) sql.where.push(`s.title_search LIKE ${sql.param(`%${escapeLike(query.search)}%`)}`);
-    if (query.attendanceDue !== undefined) sql.where.push(`${query.attendanceDue ? '' : 'NOT '}(s.status = 'planned' AND s.ends_at < ${sql.param(this.clock.now())}::timestamptz)`);
+    if (query.attendanceDue !== undefined)
+      sql.where.push(`${query.attendanceDue ? '' : 'NOT '}(s.status = 'planned' AND s.ends_at < ${sql.param(this.clock.now())}::timestamptz)`);
     const key = `to_char(s.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
     return keysetPage(this.dataSource, sql, { select: 's.*', from: 'training_session s', key, id: 's.id', descending: query.sort === 'latest' }, page, (r) =>
       hydrate(this.dataSource, TrainingSession, r),
@@ -116,12 +117,19 @@ export class SessionRepository {
 
   /** Ids of the pending and accepted assignments of a session. */
   async activeAssignmentIds(manager: EntityManager, sessionId: string): Promise<string[]> {
-    const rows = (await manager.query(`SELECT id FROM session_assignment WHERE session_id = $1 AND status IN ${ACTIVE} ORDER BY assigned_at`, [sessionId])) as { id: string }[];
+    const rows = (await manager.query(`SELECT id FROM session_assignment WHERE session_id = $1 AND status IN ${ACTIVE} ORDER BY assigned_at`, [sessionId])) as {
+      id: string;
+    }[];
     return rows.map((r) => r.id);
   }
 
   schedulesOfSessions(sessionIds: readonly string[]): Promise<SessionSchedule[]> {
-    return this.dataSource.getRepository(SessionSchedule).createQueryBuilder('h').where('h.session_id = ANY(:sessionIds)', { sessionIds }).orderBy('h.version', 'DESC').getMany();
+    return this.dataSource
+      .getRepository(SessionSchedule)
+      .createQueryBuilder('h')
+      .where('h.session_id = ANY(:sessionIds)', { sessionIds })
+      .orderBy('h.version', 'DESC')
+      .getMany();
   }
 
   topics(): Promise<TrainingTopic[]> {
@@ -159,14 +167,16 @@ export class SessionRepository {
   /** Locks members (in id order, so two writers never wait on each other in a circle) while their time is checked. */
   async lockMembers(manager: EntityManager, memberIds: string[]): Promise<{ id: string; leftOn: string | null }[]> {
     if (!memberIds.length) return [];
-    return manager.query(`SELECT id, to_char(left_on, 'YYYY-MM-DD') AS "leftOn" FROM member WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [memberIds]) as Promise<
-      { id: string; leftOn: string | null }[]
-    >;
+    return manager.query(`SELECT id, to_char(left_on, 'YYYY-MM-DD') AS "leftOn" FROM member WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+      memberIds,
+    ]) as Promise<{ id: string; leftOn: string | null }[]>;
   }
 
   /** Pending and accepted trainers of a session. */
   async trainerCount(manager: EntityManager, sessionId: string): Promise<number> {
-    const [row] = (await manager.query(`SELECT count(*)::int AS n FROM session_assignment WHERE session_id = $1 AND role = 'trainer' AND status IN ${ACTIVE}`, [sessionId])) as { n: number }[];
+    const [row] = (await manager.query(`SELECT count(*)::int AS n FROM session_assignment WHERE session_id = $1 AND role = 'trainer' AND status IN ${ACTIVE}`, [
+      sessionId,
+    ])) as { n: number }[];
     return row.n;
   }
 
@@ -188,8 +198,14 @@ export class SessionRepository {
 
   /** The names shown in notices and calendars: groups and units by id. */
   async namesOf(manager: EntityManager, groupIds: string[], unitIds: string[]): Promise<{ groups: Map<string, string>; units: Map<string, string> }> {
-    const groups = (await manager.query(`SELECT id, name FROM volunteer_group WHERE id = ANY($1::uuid[])`, [[...new Set(groupIds)]])) as { id: string; name: string }[];
-    const units = (await manager.query(`SELECT id, name FROM admin_unit WHERE id = ANY($1::uuid[])`, [[...new Set(unitIds)]])) as { id: string; name: string }[];
+    const groups = (await manager.query(`SELECT id, name FROM volunteer_group WHERE id = ANY($1::uuid[])`, [[...new Set(groupIds)]])) as {
+      id: string;
+      name: string;
+    }[];
+    const units = (await manager.query(`SELECT id, name FROM admin_unit WHERE id = ANY($1::uuid[])`, [[...new Set(unitIds)]])) as {
+      id: string;
+      name: string;
+    }[];
     return { groups: new Map(groups.map((g) => [g.id, g.name])), units: new Map(units.map((u) => [u.id, u.name])) };
   }
 
@@ -205,7 +221,9 @@ export class SessionRepository {
    * member is active and in a group today (the rule of directory-current.ts), and the account bound to them (if any)
    * is not disabled.
    */
-  async memberContact(memberId: string): Promise<{ id: string; fullName: string; email: string | null; language: 'vi' | 'en'; weeklyAgenda: boolean; feedActive: boolean } | null> {
+  async memberContact(
+    memberId: string,
+  ): Promise<{ id: string; fullName: string; email: string | null; language: 'vi' | 'en'; weeklyAgenda: boolean; feedActive: boolean } | null> {
     const [row] = (await this.dataSource.query(
       `SELECT m.id, m.full_name AS "fullName", COALESCE(m.email, u.email) AS email, COALESCE(u.language, 'vi') AS language, COALESCE(p.weekly_agenda, true) AS "weeklyAgenda",
               (${activeMemberSql('m', '$2::date')} AND EXISTS (SELECT 1 FROM membership ms WHERE ms.member_id = m.id AND ${currentMembershipSql('ms', '$2::date')})

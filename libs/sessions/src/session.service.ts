@@ -149,7 +149,14 @@ export class SessionService {
       });
       await manager.getRepository(TrainingSession).insert(session);
       await this.recordSchedule(manager, actor, session, null);
-      await this.audit.record(manager, actor, { operation: 'session.plan', objectType: 'session', objectId: session.id, after: this.auditView(session), unitId: session.unitId, groupId: session.groupId });
+      await this.audit.record(manager, actor, {
+        operation: 'session.plan',
+        objectType: 'session',
+        objectId: session.id,
+        after: this.auditView(session),
+        unitId: session.unitId,
+        groupId: session.groupId,
+      });
       await this.notices.planReminder(manager, session);
       await this.changes.emit(manager, { sessions: [session.id] });
       return session;
@@ -181,7 +188,15 @@ export class SessionService {
       }
       Object.assign(session, merged);
       await manager.getRepository(TrainingSession).save(session);
-      await this.audit.record(manager, actor, { operation: 'session.update', objectType: 'session', objectId: id, before, after: this.auditView(session), unitId: session.unitId, groupId: session.groupId });
+      await this.audit.record(manager, actor, {
+        operation: 'session.update',
+        objectType: 'session',
+        objectId: id,
+        before,
+        after: this.auditView(session),
+        unitId: session.unitId,
+        groupId: session.groupId,
+      });
       await this.changes.emit(manager, { sessions: [id] });
       return session;
     });
@@ -197,14 +212,22 @@ export class SessionService {
     if (patch.place) this.placeText(patch.place, 'input.place');
     return this.dataSource.transaction(async (manager) => {
       const session = await this.lockedPlanned(manager, id);
-      const before = { startsAt: session.startsAt, endsAt: session.endsAt, place: session.place, unitId: session.unitId, latitude: session.latitude, longitude: session.longitude };
+      const before = {
+        startsAt: session.startsAt,
+        endsAt: session.endsAt,
+        place: session.place,
+        unitId: session.unitId,
+        latitude: session.latitude,
+        longitude: session.longitude,
+      };
       const timeGiven = !!(patch.startsAt || patch.endsAt);
       // A new start alone keeps the duration; a new end alone keeps the start.
       const keepDuration = patch.startsAt && !patch.endsAt ? session.endsAt.getTime() - session.startsAt.getTime() : undefined;
       const { startsAt, endsAt } = timeGiven
         ? this.times(patch.startsAt ?? formatVietnamTime(session.startsAt), patch.endsAt ?? formatVietnamTime(session.endsAt), 'input', keepDuration)
         : { startsAt: session.startsAt, endsAt: session.endsAt };
-      if (!timeGiven && session.startsAt.getTime() <= this.clock.now().getTime()) throw DomainError.invalid('input.startsAt', 'the session has already started; give a new time');
+      if (!timeGiven && session.startsAt.getTime() <= this.clock.now().getTime())
+        throw DomainError.invalid('input.startsAt', 'the session has already started; give a new time');
       const place = patch.place ? this.placeText(patch.place, 'input.place') : session.place;
       const coordinates =
         patch.latitude !== undefined || patch.longitude !== undefined
@@ -218,7 +241,8 @@ export class SessionService {
         await this.checkUnit(unitId, group.unitId, startsAt, patch.unitId ? 'input.unitId' : 'input.startsAt');
       }
       const timeChanged = startsAt.getTime() !== session.startsAt.getTime() || endsAt.getTime() !== session.endsAt.getTime();
-      const placeChanged = place !== session.place || unitId !== session.unitId || coordinates.latitude !== session.latitude || coordinates.longitude !== session.longitude;
+      const placeChanged =
+        place !== session.place || unitId !== session.unitId || coordinates.latitude !== session.latitude || coordinates.longitude !== session.longitude;
       if (!timeChanged && !placeChanged) return session;
 
       const assigned = await this.repository.activeAssignmentIds(manager, id);
@@ -228,7 +252,10 @@ export class SessionService {
         await this.repository.lockMembers(manager, memberIds);
         const [clash] = await this.repository.overlapping(manager, memberIds, startsAt, endsAt, id);
         if (clash) {
-          throw DomainError.conflict(`${clash.fullName} is assigned to "${clash.title}" (${formatVietnamTime(clash.startsAt)} to ${formatVietnamTime(clash.endsAt)}) at that time; withdraw them first`, 'input.startsAt');
+          throw DomainError.conflict(
+            `${clash.fullName} is assigned to "${clash.title}" (${formatVietnamTime(clash.startsAt)} to ${formatVietnamTime(clash.endsAt)}) at that time; withdraw them first`,
+            'input.startsAt',
+          );
         }
       }
       Object.assign(session, { startsAt, endsAt, place, unitId, ...coordinates, version: session.version + 1 });
@@ -260,7 +287,15 @@ export class SessionService {
       const session = await this.lockedPlanned(manager, id);
       Object.assign(session, { status: SessionStatus.Cancelled, cancelReason: reason, cancelledAt: this.clock.now() });
       await manager.getRepository(TrainingSession).save(session);
-      await this.audit.record(manager, actor, { operation: 'session.cancel', objectType: 'session', objectId: id, before: { status: SessionStatus.Planned }, after: { status: session.status, reason }, unitId: session.unitId, groupId: session.groupId });
+      await this.audit.record(manager, actor, {
+        operation: 'session.cancel',
+        objectType: 'session',
+        objectId: id,
+        before: { status: SessionStatus.Planned },
+        after: { status: session.status, reason },
+        unitId: session.unitId,
+        groupId: session.groupId,
+      });
       const assigned = await this.repository.activeAssignmentIds(manager, id);
       await this.notices.cancelled(manager, session, assigned);
       await this.notices.cancelReminder(manager, session);
@@ -303,9 +338,10 @@ export class SessionService {
     const unit = await this.repository.placeOfUnit(unitId);
     if (!unit) throw DomainError.invalid(field, 'no administrative unit has this id');
     if (!PLACE_KINDS.includes(unit.kind) || !unit.communePath) throw DomainError.invalid(field, 'must be a commune, special zone or residential group');
-    if ((unit.validFrom && unit.validFrom > day) || (unit.validTo && unit.validTo < day)) throw DomainError.invalid(field, `the unit is not in force on ${day}; choose its current version`);
+    if ((unit.validFrom && unit.validFrom > day) || (unit.validTo && unit.validTo < day))
+      throw DomainError.invalid(field, `the unit is not in force on ${day}; choose its current version`);
     if (!(await this.repository.unitInArea(groupUnitId, { pathPrefix: `${unit.communePath}%`, asOf: day }))) {
-      throw DomainError.invalid(field, "must lie in the commune the group works in");
+      throw DomainError.invalid(field, 'must lie in the commune the group works in');
     }
   }
 
@@ -314,7 +350,8 @@ export class SessionService {
     const endsAt = keepDurationMs === undefined ? requireVietnamTime(endText, `${prefix}.endsAt`) : new Date(startsAt.getTime() + keepDurationMs);
     if (startsAt.getTime() <= this.clock.now().getTime()) throw DomainError.invalid(`${prefix}.startsAt`, 'must be in the future');
     if (endsAt.getTime() <= startsAt.getTime()) throw DomainError.invalid(`${prefix}.endsAt`, 'must be after the start');
-    if (endsAt.getTime() - startsAt.getTime() > MAX_SESSION_HOURS * 3600_000) throw DomainError.invalid(`${prefix}.endsAt`, `must be within ${MAX_SESSION_HOURS} hours of the start`);
+    if (endsAt.getTime() - startsAt.getTime() > MAX_SESSION_HOURS * 3600_000)
+      throw DomainError.invalid(`${prefix}.endsAt`, `must be within ${MAX_SESSION_HOURS} hours of the start`);
     return { startsAt, endsAt };
   }
 
@@ -332,7 +369,8 @@ export class SessionService {
     }
     const topics = await this.topics.validate(input.topics ?? [], `${prefix}.topics`);
     const capacity = input.capacity;
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 10_000) throw DomainError.invalid(`${prefix}.capacity`, 'must be a whole number of participants from 1 to 10000');
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 10_000)
+      throw DomainError.invalid(`${prefix}.capacity`, 'must be a whole number of participants from 1 to 10000');
     const trainerSlots = input.trainerSlots ?? 1;
     if (!Number.isInteger(trainerSlots) || trainerSlots < 1 || trainerSlots > 20) throw DomainError.invalid(`${prefix}.trainerSlots`, 'must be from 1 to 20');
     const audience = [...new Set(input.audience ?? [])];
@@ -347,10 +385,15 @@ export class SessionService {
     return place;
   }
 
-  private coordinates(latitude: number | null | undefined, longitude: number | null | undefined, prefix: string): { latitude: number | null; longitude: number | null } {
+  private coordinates(
+    latitude: number | null | undefined,
+    longitude: number | null | undefined,
+    prefix: string,
+  ): { latitude: number | null; longitude: number | null } {
     const lat = latitude ?? null;
     const lon = longitude ?? null;
-    if ((lat === null) !== (lon === null)) throw DomainError.invalid(`${prefix}.${lat === null ? 'latitude' : 'longitude'}`, 'give both latitude and longitude, or neither');
+    if ((lat === null) !== (lon === null))
+      throw DomainError.invalid(`${prefix}.${lat === null ? 'latitude' : 'longitude'}`, 'give both latitude and longitude, or neither');
     if (lat !== null && (lat < -90 || lat > 90)) throw DomainError.invalid(`${prefix}.latitude`, 'must be between -90 and 90');
     if (lon !== null && (lon < -180 || lon > 180)) throw DomainError.invalid(`${prefix}.longitude`, 'must be between -180 and 180');
     return { latitude: lat, longitude: lon };
@@ -373,4 +416,3 @@ export class SessionService {
     };
   }
 }
-

@@ -16,7 +16,18 @@ describe('iCalendar', () => {
 
   it('writes events in UTC with CRLF line ends', () => {
     const text = icsCalendar(
-      [{ uid: 'session-1@cdtg', sequence: 2, startsAt: new Date('2026-12-05T01:00:00Z'), endsAt: new Date('2026-12-05T03:00:00Z'), summary: 'Kích hoạt VNeID', location: 'Nhà văn hóa', geo: { latitude: 16.06, longitude: 108.22 }, status: 'CANCELLED' }],
+      [
+        {
+          uid: 'session-1@cdtg',
+          sequence: 2,
+          startsAt: new Date('2026-12-05T01:00:00Z'),
+          endsAt: new Date('2026-12-05T03:00:00Z'),
+          summary: 'Kích hoạt VNeID',
+          location: 'Nhà văn hóa',
+          geo: { latitude: 16.06, longitude: 108.22 },
+          status: 'CANCELLED',
+        },
+      ],
       { name: 'Lịch', now: new Date('2026-11-23T00:00:00Z') },
     );
     expect(text).toContain('\r\nDTSTART:20261205T010000Z\r\nDTEND:20261205T030000Z\r\n');
@@ -58,17 +69,28 @@ describe('assignment suggestions', () => {
   });
 
   it('scores skills (50), nearness (30 or 10) and fairness (20 / (1 + recent assignments))', () => {
-    expect(scoreSuggestion(facts({ matchedSkills: ['vneid'], sameUnit: true, recentAssignments: 1 }))).toMatchObject({ skillPoints: 25, localityPoints: 30, fairnessPoints: 10, score: 65 });
+    expect(scoreSuggestion(facts({ matchedSkills: ['vneid'], sameUnit: true, recentAssignments: 1 }))).toMatchObject({
+      skillPoints: 25,
+      localityPoints: 30,
+      fairnessPoints: 10,
+      score: 65,
+    });
     expect(scoreSuggestion(facts({ recentAssignments: 2 }))).toMatchObject({ skillPoints: 0, localityPoints: 10, fairnessPoints: 6.7, score: 16.7 });
   });
 
   it('ranks best first, fewer recent assignments first on a tie, and explains', () => {
     const ranked = rankSuggestions(
-      [facts({ memberId: 'busy', fullName: 'B', matchedSkills: ['vneid', 'public_services'], recentAssignments: 1, sameGroup: true }), facts({ memberId: 'free', fullName: 'A', matchedSkills: ['vneid', 'public_services'], sameGroup: true }), facts({ memberId: 'none', fullName: 'C' })],
+      [
+        facts({ memberId: 'busy', fullName: 'B', matchedSkills: ['vneid', 'public_services'], recentAssignments: 1, sameGroup: true }),
+        facts({ memberId: 'free', fullName: 'A', matchedSkills: ['vneid', 'public_services'], sameGroup: true }),
+        facts({ memberId: 'none', fullName: 'C' }),
+      ],
       2,
     );
     expect(ranked.map((s) => s.memberId)).toEqual(['free', 'busy']);
-    expect(explainSuggestion(ranked[0], 'vi')).toBe('Kỹ năng phù hợp 2/2 (vneid, public_services): +50; cùng tổ tổ chức buổi học: +30; 0 phân công trong 30 ngày qua: +20; tổng 100/100');
+    expect(explainSuggestion(ranked[0], 'vi')).toBe(
+      'Kỹ năng phù hợp 2/2 (vneid, public_services): +50; cùng tổ tổ chức buổi học: +30; 0 phân công trong 30 ngày qua: +20; tổng 100/100',
+    );
     expect(explainSuggestion(ranked[1], 'en')).toContain('1 assignment(s) in the last 30 days: +10');
   });
 });

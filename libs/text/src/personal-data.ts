@@ -105,7 +105,7 @@ interface Chain {
   joints: string[];
 }
 
-const SEPARATORS = new Set([...'.,/\\-_·•‧∙・\'’‘`´‐‑‒–—−⁄∕|、']);
+const SEPARATORS = new Set([...".,/\\-_·•‧∙・'’‘`´‐‑‒–—−⁄∕|、"]);
 const INLINE_SPACE = /[^\S\r\n\u2028\u2029]/;
 /** Separators with which money is grouped in thousands. */
 const THOUSANDS_JOINTS = new Set(['.', ',', ' ', "'", '’']);
@@ -167,7 +167,7 @@ const DATES: { pattern: RegExp; valid: (m: RegExpExecArray) => boolean; separato
   // 15/03/2025, 15.3.25, 03-15-2025
   {
     pattern: /(?<!\d)(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)/g,
-    valid: (m) => (day(m[1]) && month(m[3])) || (month(m[1]) && day(m[3])) ? m[4].length === 2 || year(m[4]) : false,
+    valid: (m) => ((day(m[1]) && month(m[3])) || (month(m[1]) && day(m[3])) ? m[4].length === 2 || year(m[4]) : false),
     separator: (m) => m[2],
   },
   // 2025-03-15
@@ -232,7 +232,11 @@ function chainsOf(s: string): Chain[] {
   return chains;
 }
 
-const digitsOf = (chain: Chain, from: number, to: number) => chain.groups.slice(from, to + 1).map((g) => g.digits).join('');
+const digitsOf = (chain: Chain, from: number, to: number) =>
+  chain.groups
+    .slice(from, to + 1)
+    .map((g) => g.digits)
+    .join('');
 
 /** Groups from..to, joined by one kind of joint, grouped in thousands as money is. */
 function inThousands(chain: Chain, from: number, to: number): boolean {
@@ -247,7 +251,10 @@ function inThousands(chain: Chain, from: number, to: number): boolean {
 
 function isMoney(s: string, chain: Chain, from: number, to: number): boolean {
   if (!inThousands(chain, from, to)) return false;
-  return CURRENCY_AFTER.test(s.slice(chain.groups[to].end, chain.groups[to].end + 12)) || CURRENCY_BEFORE.test(s.slice(Math.max(0, chain.groups[from].start - 12), chain.groups[from].start));
+  return (
+    CURRENCY_AFTER.test(s.slice(chain.groups[to].end, chain.groups[to].end + 12)) ||
+    CURRENCY_BEFORE.test(s.slice(Math.max(0, chain.groups[from].start - 12), chain.groups[from].start))
+  );
 }
 
 /**

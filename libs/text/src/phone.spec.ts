@@ -9,9 +9,11 @@ describe('Vietnamese phone numbers as people type them', () => {
       ['+84 0905 123 456', '+84905123456'],
       ['0084 905 123 456', '+84905123456'],
       ['+84 (0) 236 3822 123', '+842363822123'],
-    ]) expect([input, normaliseVietnamesePhone(input)]).toEqual([input, expected]);
+    ])
+      expect([input, normaliseVietnamesePhone(input)]).toEqual([input, expected]);
     // Only one 0, and only a 0, may stand between the country code and the number.
-    for (const input of ['+84 (1) 905 123 456', '+84 00905 123 456', '+84 (0) 05 123 456', '00905123456']) expect([input, normaliseVietnamesePhone(input)]).toEqual([input, null]);
+    for (const input of ['+84 (1) 905 123 456', '+84 00905 123 456', '+84 (0) 05 123 456', '00905123456'])
+      expect([input, normaliseVietnamesePhone(input)]).toEqual([input, null]);
   });
 
   it('reads full-width digits and any space or dash between groups', () => {
@@ -21,7 +23,8 @@ describe('Vietnamese phone numbers as people type them', () => {
       ['0905–123–456', '+84905123456'], // en dash
       ['0905\u00a0123\u00a0456', '+84905123456'], // NBSP, as Excel and Word put between groups
       ['(0236) 3822 123', '+842363822123'],
-    ]) expect([input, normaliseVietnamesePhone(input)]).toEqual([input, expected]);
+    ])
+      expect([input, normaliseVietnamesePhone(input)]).toEqual([input, expected]);
   });
 });
 

@@ -46,7 +46,7 @@ describe('CSV', () => {
     ]);
   });
 
-  it("reads the semicolon CSV Excel writes in Vietnamese locales", () => {
+  it('reads the semicolon CSV Excel writes in Vietnamese locales', () => {
     expect(readCsv('code;name\n1;Tổ 5\n').rows[0].values).toEqual({ code: '1', name: 'Tổ 5' });
   });
 
@@ -60,7 +60,7 @@ describe('CSV', () => {
   });
 
   it('neutralises formulas in exports', () => {
-    expect(safeCell('=cmd|\' /C calc\'!A0')).toBe("'=cmd|' /C calc'!A0");
+    expect(safeCell("=cmd|' /C calc'!A0")).toBe("'=cmd|' /C calc'!A0");
     expect(safeCell('-5')).toBe("'-5");
     expect(writeCsv(['a'], [['@SUM(A1)'], [-12]])).toBe("\uFEFFa\n'@SUM(A1)\n-12\n");
   });

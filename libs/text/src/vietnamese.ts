@@ -15,8 +15,14 @@ export function foldVietnamese(text: string): string {
 
 /** Tidies a person's or place's name for storage: NFC, single spaces, no control characters. Keeps diacritics. */
 export function tidyName(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.normalize('NFC').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  return (
+    text
+      .normalize('NFC')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** Escapes LIKE wildcards in user search input. */

@@ -58,7 +58,10 @@ export function periodCovers(outer: { from: string | null; to: string | null }, 
  */
 export function parseVietnameseDate(value: string): string | null {
   const text = value.normalize('NFKC').trim().replace(/^'/, '').trim();
-  const m = /^(?:(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{1,2})([-/.])(\d{1,2})\6(\d{4}))(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?: ?(?:SA|CH|AM|PM))?)?$/i.exec(text);
+  const m =
+    /^(?:(\d{4})([-/.])(\d{1,2})\2(\d{1,2})|(\d{1,2})([-/.])(\d{1,2})\6(\d{4}))(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?: ?(?:SA|CH|AM|PM))?)?$/i.exec(
+      text,
+    );
   if (!m) return null;
   const [year, month, day] = m[1] ? [m[1], m[3], m[4]] : [m[8], m[7], m[5]];
   if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59 || Number(m[11] ?? 0) > 59)) return null;

@@ -48,8 +48,12 @@ describe('parseVietnamTime: the one rule for a written moment', () => {
 
   it('names the field and the reason when an argument must be a time', () => {
     expect(requireVietnamTime('2026-12-05T08:00:00+0700', 'f').toISOString()).toBe('2026-12-05T01:00:00.000Z');
-    expect(problems(() => requireVietnamTime('05/12/2026 08:00', 'input.startsAt'))).toEqual([{ path: ['input', 'startsAt'], message: expect.stringContaining('2026-12-05T08:00') }]);
-    expect(problems(() => requireVietnamTime('2026-02-30T08:00', 'input.startsAt'))).toEqual([{ path: ['input', 'startsAt'], message: 'is not a real date and time' }]);
+    expect(problems(() => requireVietnamTime('05/12/2026 08:00', 'input.startsAt'))).toEqual([
+      { path: ['input', 'startsAt'], message: expect.stringContaining('2026-12-05T08:00') },
+    ]);
+    expect(problems(() => requireVietnamTime('2026-02-30T08:00', 'input.startsAt'))).toEqual([
+      { path: ['input', 'startsAt'], message: 'is not a real date and time' },
+    ]);
     expect(problems(() => requireVietnamTime('2026-12-05T24:00', 'x'))).toEqual([{ path: ['x'], message: 'is not a real date and time' }]);
   });
 });
@@ -98,7 +102,9 @@ describe('calendar days', () => {
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
     expect(requireIsoDate('2026-12-05', 'on')).toBe('2026-12-05');
-    expect(problems(() => requireIsoDate('05/12/2026', ['filter', 'from']))).toEqual([{ path: ['filter', 'from'], message: 'must be a date written YYYY-MM-DD' }]);
+    expect(problems(() => requireIsoDate('05/12/2026', ['filter', 'from']))).toEqual([
+      { path: ['filter', 'from'], message: 'must be a date written YYYY-MM-DD' },
+    ]);
   });
 
   it('compares inclusive periods, null meaning unbounded', () => {

@@ -19,7 +19,8 @@ export const Public = () => SetMetadata(ACCESS_RULE, { kind: 'public' } satisfie
 export const SignedIn = () => SetMetadata(ACCESS_RULE, { kind: 'signed-in' } satisfies AccessRule);
 
 /** Needs `permission`; each target (an object named by an argument) must lie in the actor's scope for it. */
-export const Allow = (permission: Permission, ...targets: TargetSpec[]) => applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'permission', permission, targets } satisfies AccessRule));
+export const Allow = (permission: Permission, ...targets: TargetSpec[]) =>
+  applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'permission', permission, targets } satisfies AccessRule));
 
 export interface RequestWithActor {
   actor?: Actor;

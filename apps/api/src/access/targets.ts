@@ -10,7 +10,19 @@ import { canonicalUuid } from '../graphql/uuid.scalar';
 
 /** An object an operation acts on, named by the argument (dotted path) that holds its id. */
 export interface TargetSpec {
-  kind: 'group' | 'member' | 'unit' | 'import' | 'user' | 'grant' | 'grant-inputs' | 'assist-entries' | 'coverage-export' | 'session' | 'assignment' | 'session-place';
+  kind:
+    | 'group'
+    | 'member'
+    | 'unit'
+    | 'import'
+    | 'user'
+    | 'grant'
+    | 'grant-inputs'
+    | 'assist-entries'
+    | 'coverage-export'
+    | 'session'
+    | 'assignment'
+    | 'session-place';
   arg: string;
   /** For users: 'any' (read: one grant in scope suffices) or 'all' (manage: every grant in scope and grantable). */
   mode?: 'any' | 'all';
@@ -156,4 +168,5 @@ export class TargetResolver {
 }
 
 /** The argument at a dotted path (e.g. input.groupId). */
-const argument = (args: Record<string, unknown>, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], args);
+const argument = (args: Record<string, unknown>, path: string): unknown =>
+  path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], args);

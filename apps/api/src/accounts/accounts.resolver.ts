@@ -47,7 +47,9 @@ export class AuthResolver {
     private readonly users: UsersService,
   ) {}
 
-  @Mutation(() => AuthPayload, { description: 'Sign in with e-mail and password. After 10 failures in a minute the account is locked for the rest of the minute (RATE_LIMITED)' })
+  @Mutation(() => AuthPayload, {
+    description: 'Sign in with e-mail and password. After 10 failures in a minute the account is locked for the rest of the minute (RATE_LIMITED)',
+  })
   @Public()
   async signIn(@Args('input') input: SignInInput, @Context() ctx: GraphqlContext): Promise<AuthPayload> {
     return payload(await this.auth.signIn(input.email, input.password, clientOf(ctx)));

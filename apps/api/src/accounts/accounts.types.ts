@@ -7,7 +7,10 @@ import { AccountStatus } from '@cdtg/accounts';
 import { Language } from '@cdtg/notifications';
 import { Connection, PageArgs } from '../common/connection';
 
-registerEnumType(Role, { name: 'Role', description: 'ADMIN (everything), DEPARTMENT (a province), WARD_OFFICER (a commune and below), GROUP_LEAD and VOLUNTEER (a group)' });
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'ADMIN (everything), DEPARTMENT (a province), WARD_OFFICER (a commune and below), GROUP_LEAD and VOLUNTEER (a group)',
+});
 registerEnumType(AccountStatus, { name: 'AccountStatus' });
 
 @ObjectType('Grant', { description: 'A role bound to a scope: a unit with its subtree, a group, or (ADMIN) everything' })

@@ -62,7 +62,11 @@ export class AssistEntryResolver {
 
   @Mutation(() => AssistEntryType, { description: 'Correct an entry (a new version, audited; verification must be given again)' })
   @Allow(Permission.LogAssists, on.assistEntry())
-  amendAssistEntry(@Args('id', { type: () => UUID }) id: string, @Args('input') input: AmendAssistEntryInput, @CurrentActor() actor: Actor): Promise<AssistEntry> {
+  amendAssistEntry(
+    @Args('id', { type: () => UUID }) id: string,
+    @Args('input') input: AmendAssistEntryInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<AssistEntry> {
     return this.corrections.amend(actor, id, input);
   }
 

@@ -5,7 +5,16 @@ import { DirectoryService, Member, Membership, VolunteerGroup } from '@cdtg/dire
 import { AccessService, Permission } from '@cdtg/access';
 import { GrantsService, RoleGrant } from '@cdtg/accounts';
 import { AdminUnit, GeographyService } from '@cdtg/geography';
-import { AgendaService, AssignmentService, SessionAssignment, SessionSchedule, SessionService, TrainingSession, TrainingTopic, TrainingTopicService } from '@cdtg/sessions';
+import {
+  AgendaService,
+  AssignmentService,
+  SessionAssignment,
+  SessionSchedule,
+  SessionService,
+  TrainingSession,
+  TrainingTopic,
+  TrainingTopicService,
+} from '@cdtg/sessions';
 import { RequestWithActor } from '../access/access.decorators';
 
 /** Per-request batch loaders: nested fields cost one query per field per page, not one per row. */
@@ -67,8 +76,14 @@ export class LoaderFactory {
       group: new DataLoader(async (ids) => {
         const groups = await this.directory.groupsByIds(ids);
         if (!actor) return ids.map(() => null);
-        const visible = await this.access.inScope(actor.scope(Permission.ReadDirectory), groups.map((g) => ({ unitId: g.unitId, groupId: g.id })));
-        return byId(ids, groups.filter((_, i) => visible[i]));
+        const visible = await this.access.inScope(
+          actor.scope(Permission.ReadDirectory),
+          groups.map((g) => ({ unitId: g.unitId, groupId: g.id })),
+        );
+        return byId(
+          ids,
+          groups.filter((_, i) => visible[i]),
+        );
       }),
       member: new DataLoader(async (ids) => byId(ids, await this.directory.membersByIds(ids))),
       household: new DataLoader(async (ids) => byId(ids, await this.assists.householdsByIds(ids))),
@@ -79,7 +94,11 @@ export class LoaderFactory {
         if (!actor) return ids.map(() => []);
         const anchors = await this.grants.anchorsOf(grants);
         const visible = await this.access.inScope(actor.scope(Permission.ManageAccounts), anchors);
-        return groupedBy(ids, grants.filter((g, i) => g.userId === actor.userId || visible[i]), (g) => g.userId);
+        return groupedBy(
+          ids,
+          grants.filter((g, i) => g.userId === actor.userId || visible[i]),
+          (g) => g.userId,
+        );
       }),
       visibleMember: new DataLoader(async (ids) => {
         const loaders = context.loaders!;
@@ -93,10 +112,19 @@ export class LoaderFactory {
       sessionAssignments: new DataLoader(async (ids) => {
         const [assignments, sessions] = await Promise.all([this.assignments.assignmentsOfSessions(ids), context.loaders!.session.loadMany(ids)]);
         const found = sessions.filter((x): x is TrainingSession => !!x && !(x instanceof Error));
-        const visible = actor ? await this.access.inScope(actor.scope(Permission.ReadSessions), found.map((x) => ({ unitId: x.unitId, groupId: x.groupId }))) : [];
+        const visible = actor
+          ? await this.access.inScope(
+              actor.scope(Permission.ReadSessions),
+              found.map((x) => ({ unitId: x.unitId, groupId: x.groupId })),
+            )
+          : [];
         const whole = new Set(found.filter((_, i) => visible[i]).map((x) => x.id));
         const own = actor && whole.size < ids.length ? await this.agenda.memberOf(actor.userId) : null;
-        return groupedBy(ids, assignments.filter((a) => whole.has(a.sessionId) || (own !== null && a.memberId === own)), (a) => a.sessionId);
+        return groupedBy(
+          ids,
+          assignments.filter((a) => whole.has(a.sessionId) || (own !== null && a.memberId === own)),
+          (a) => a.sessionId,
+        );
       }),
       sessionSchedules: new DataLoader(async (ids) => groupedBy(ids, await this.sessions.schedulesOf(ids), (h) => h.sessionId)),
       topic: new DataLoader(async (codes) => {

@@ -1,6 +1,15 @@
 import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { UUID } from '../graphql/uuid.scalar';
-import { DirectoryImportService, DirectoryService, GroupStatus, isActiveMember, isCurrentMembership, Member, Membership, VolunteerGroup } from '@cdtg/directory';
+import {
+  DirectoryImportService,
+  DirectoryService,
+  GroupStatus,
+  isActiveMember,
+  isCurrentMembership,
+  Member,
+  Membership,
+  VolunteerGroup,
+} from '@cdtg/directory';
 import { AdminUnit } from '@cdtg/geography';
 import { Clock } from '@cdtg/time';
 import { Actor, DataScope, Permission } from '@cdtg/access';
@@ -87,7 +96,9 @@ export class GroupResolver {
     return this.directory.setGroupStatus(actor, id, status, day);
   }
 
-  @Mutation(() => DirectoryImportType, { description: 'Queue a CSV import of groups or members; poll directoryImport(id). Rows outside your scope are refused row by row' })
+  @Mutation(() => DirectoryImportType, {
+    description: 'Queue a CSV import of groups or members; poll directoryImport(id). Rows outside your scope are refused row by row',
+  })
   @Allow(Permission.ManageDirectory)
   importDirectoryCsv(@Args('input') input: DirectoryImportInput, @CurrentActor() actor: Actor, @Scope() scope: DataScope) {
     return this.imports.start(actor, scope, input.kind, input.csv);
@@ -169,7 +180,12 @@ export class MemberResolver {
 
   @Mutation(() => MemberType)
   @Allow(Permission.ManageDirectory, on.member())
-  updateMember(@Args('id', { type: () => UUID }) id: string, @Args('input') input: UpdateMemberInput, @CurrentActor() actor: Actor, @Scope() scope: DataScope): Promise<Member> {
+  updateMember(
+    @Args('id', { type: () => UUID }) id: string,
+    @Args('input') input: UpdateMemberInput,
+    @CurrentActor() actor: Actor,
+    @Scope() scope: DataScope,
+  ): Promise<Member> {
     return this.directory.updateMember(actor, scope, id, input);
   }
 
@@ -181,7 +197,11 @@ export class MemberResolver {
 
   @Mutation(() => MemberType, { description: 'The member leaves on a date (default today)' })
   @Allow(Permission.ManageDirectory, on.member())
-  deactivateMember(@Args('id', { type: () => UUID }) id: string, @CurrentActor() actor: Actor, @Args('on', { type: () => String, nullable: true }) day?: string | null): Promise<Member> {
+  deactivateMember(
+    @Args('id', { type: () => UUID }) id: string,
+    @CurrentActor() actor: Actor,
+    @Args('on', { type: () => String, nullable: true }) day?: string | null,
+  ): Promise<Member> {
     return this.directory.deactivateMember(actor, id, day);
   }
 
@@ -202,6 +222,5 @@ export class MemberResolver {
     return this.loaders.of(ctx).memberHistory.load(member.id);
   }
 }
-
 
 export const DirectoryResolvers = [GroupResolver, GroupMemberResolver, MembershipRecordResolver, MemberResolver];

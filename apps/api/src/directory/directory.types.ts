@@ -337,7 +337,8 @@ export class MoveMemberInput {
   @Field(() => UUID) @IsUUID() memberId: string;
   @Field(() => UUID) @IsUUID() groupId: string;
   @Field(() => MemberRole, { defaultValue: MemberRole.Member }) @IsEnum(MemberRole) role: MemberRole = MemberRole.Member;
-  @Field(() => String, { nullable: true, description: 'First day in the new group; default today' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) on?: string | null;
+  @Field(() => String, { nullable: true, description: 'First day in the new group; default today' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) on?:
+    string | null;
 }
 
 @InputType()
@@ -346,7 +347,10 @@ export class DirectoryImportInput {
   @IsEnum(DirectoryImportKind)
   kind: DirectoryImportKind;
 
-  @Field({ description: 'CSV text. groups: unit_code,name,decision_number,decision_date,status. members: unit_code,group_name,full_name,phone,email,gender,birth_year,affiliation,skills,role,joined_on' })
+  @Field({
+    description:
+      'CSV text. groups: unit_code,name,decision_number,decision_date,status. members: unit_code,group_name,full_name,phone,email,gender,birth_year,affiliation,skills,role,joined_on',
+  })
   @IsString()
   @MaxLength(20 * 1024 * 1024)
   csv: string;

@@ -1,4 +1,14 @@
-import { GraphQLEnumType, GraphQLInputObjectType, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, graphqlSync, isEnumType, printSchema } from 'graphql';
+import {
+  GraphQLEnumType,
+  GraphQLInputObjectType,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  graphqlSync,
+  isEnumType,
+  printSchema,
+} from 'graphql';
 import { Period } from '@cdtg/rollups';
 import { buildApiGraphqlSchema } from '../schema-sdl';
 import { graphqlEnumName, screamingEnumValues } from './enum-names';
@@ -25,7 +35,11 @@ describe('enum value names: SCREAMING_SNAKE_CASE in the schema, the code’s val
       query: new GraphQLObjectType({
         name: 'Query',
         fields: {
-          echo: { type: GraphQLString, args: { kind: { type: new GraphQLNonNull(Kind), defaultValue: 'week_day' }, filter: { type: Filter } }, resolve: (_, args) => JSON.stringify(args) },
+          echo: {
+            type: GraphQLString,
+            args: { kind: { type: new GraphQLNonNull(Kind), defaultValue: 'week_day' }, filter: { type: Filter } },
+            resolve: (_, args) => JSON.stringify(args),
+          },
           kind: { type: Kind, resolve: () => 'week_day' },
         },
       }),
@@ -35,7 +49,10 @@ describe('enum value names: SCREAMING_SNAKE_CASE in the schema, the code’s val
   it('renames the values only: arguments, defaults and results carry the internal values', () => {
     expect(printSchema(schema)).toContain('echo(kind: Kind! = WEEK_DAY, filter: Filter): String');
     expect(printSchema(schema)).toContain('kind: Kind! = MONTH');
-    expect(graphqlSync({ schema, source: '{ echo(filter: {}) kind }' }).data).toEqual({ echo: JSON.stringify({ kind: 'week_day', filter: { kind: 'month' } }), kind: 'WEEK_DAY' });
+    expect(graphqlSync({ schema, source: '{ echo(filter: {}) kind }' }).data).toEqual({
+      echo: JSON.stringify({ kind: 'week_day', filter: { kind: 'month' } }),
+      kind: 'WEEK_DAY',
+    });
     expect(graphqlSync({ schema, source: '{ echo(kind: MONTH) }' }).data).toEqual({ echo: JSON.stringify({ kind: 'month' }) });
     expect(graphqlSync({ schema, source: '{ echo(kind: Month) }' }).errors?.[0].message).toContain('Value "Month" does not exist in "Kind" enum');
   });

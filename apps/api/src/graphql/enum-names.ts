@@ -32,7 +32,10 @@ export function screamingEnumValues(schema: GraphQLSchema): GraphQLSchema {
       const original = (schema.getType(typeName) as GraphQLObjectType | GraphQLInputObjectType).getFields()[fieldName];
       if ('args' in original) {
         const defaults = new Map(original.args.map((a) => [a.name, a.defaultValue]));
-        const args = 'args' in config && config.args ? Object.fromEntries(Object.entries(config.args).map(([name, arg]) => [name, { ...arg, defaultValue: defaults.get(name) }])) : undefined;
+        const args =
+          'args' in config && config.args
+            ? Object.fromEntries(Object.entries(config.args).map(([name, arg]) => [name, { ...arg, defaultValue: defaults.get(name) }]))
+            : undefined;
         return { ...config, args };
       }
       return { ...config, defaultValue: original.defaultValue };

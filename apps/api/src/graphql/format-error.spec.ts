@@ -26,7 +26,9 @@ describe('formatGraphqlError', () => {
   });
 
   it('treats a transaction whose connection was cut (PostgreSQL restarted mid-request) as unavailable, not internal', () => {
-    const cut = Object.assign(new Error('Database connection provided by a query runner was already released'), { name: 'QueryRunnerProviderAlreadyReleasedError' });
+    const cut = Object.assign(new Error('Database connection provided by a query runner was already released'), {
+      name: 'QueryRunnerProviderAlreadyReleasedError',
+    });
     expect(formatGraphqlError(formatted(), wrap(cut)).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 });
     // …or its COMMIT found the runner already released (seen by the fault tests).
     const released = Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' });
@@ -39,7 +41,11 @@ describe('formatGraphqlError', () => {
   });
 
   it('answers BAD_USER_INPUT when PostgreSQL refuses a value (an id that is not a UUID), without the SQL', () => {
-    const refused = Object.assign(new Error('invalid input syntax for type uuid: "|x"'), { name: 'QueryFailedError', code: '22P02', query: 'SELECT * FROM training_session' });
+    const refused = Object.assign(new Error('invalid input syntax for type uuid: "|x"'), {
+      name: 'QueryFailedError',
+      code: '22P02',
+      query: 'SELECT * FROM training_session',
+    });
     const out = formatGraphqlError(formatted(), wrap(refused));
     expect(out).toMatchObject({ message: 'A value in the input is malformed or out of range', extensions: { code: 'BAD_USER_INPUT' } });
     expect(JSON.stringify(out)).not.toContain('training_session');
@@ -52,6 +58,8 @@ describe('formatGraphqlError', () => {
   });
 
   it('passes GraphQL validation errors through', () => {
-    expect(formatGraphqlError(formatted('GRAPHQL_VALIDATION_FAILED'), new GraphQLError('Cannot query field')).extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(formatGraphqlError(formatted('GRAPHQL_VALIDATION_FAILED'), new GraphQLError('Cannot query field')).extensions?.code).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
   });
 });

@@ -6,7 +6,14 @@ import { ClientErrorCode, clientCode, DomainError, FieldProblem } from '@cdtg/er
 export { clientCode } from '@cdtg/errors';
 export type { ClientErrorCode } from '@cdtg/errors';
 
-const HTTP_CODES: Record<number, ClientErrorCode> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 429: 'RATE_LIMITED' };
+const HTTP_CODES: Record<number, ClientErrorCode> = {
+  400: 'BAD_USER_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  429: 'RATE_LIMITED',
+};
 
 /**
  * Errors of the database connection (not of a query): the client should retry. TypeORM answers a query on a
@@ -23,7 +30,9 @@ function isUnavailable(error: unknown): boolean {
     // A deadlock victim or a serialization failure: the whole transaction was rolled back, the same request may succeed.
     (e?.name === 'QueryFailedError' && (e.code === '40P01' || e.code === '40001')) ||
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'].includes(e?.code ?? '') ||
-    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(text)
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(
+      text,
+    )
   );
 }
 
@@ -82,7 +91,11 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
 /** The typed reason of an error GraphQL raised from ours (a scalar refusing a value), wherever Apollo re-wrapped it. */
 function reasonOf(formatted: GraphQLFormattedError, error: unknown): string | null {
   if (typeof formatted.extensions?.reason === 'string') return formatted.extensions.reason;
-  for (let e = error as { originalError?: unknown; extensions?: { reason?: unknown } } | undefined, depth = 0; e && depth < 5; e = e.originalError as typeof e, depth++) {
+  for (
+    let e = error as { originalError?: unknown; extensions?: { reason?: unknown } } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.originalError as typeof e, depth++
+  ) {
     if (typeof e.extensions?.reason === 'string') return e.extensions.reason;
   }
   return null;

@@ -5,7 +5,14 @@ import { graphqlOptions } from './graphql-options';
 import { operationDepth } from './query-limits.plugin';
 
 describe('GraphQL options', () => {
-  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db:5432/cdtg', REDIS_URL: 'redis://r:6379', SMTP_URL: 'smtp://m:25', AUTH_SECRET: randomBytes(32).toString('base64'), HOUSEHOLD_KEYS: `1:${randomBytes(32).toString('base64')}` };
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://u@db:5432/cdtg',
+    REDIS_URL: 'redis://r:6379',
+    SMTP_URL: 'smtp://m:25',
+    AUTH_SECRET: randomBytes(32).toString('base64'),
+    HOUSEHOLD_KEYS: `1:${randomBytes(32).toString('base64')}`,
+  };
 
   it('turns introspection and the landing page off in production unless enabled', () => {
     expect(graphqlOptions(loadConfig(production)).introspection).toBe(false);
@@ -15,15 +22,23 @@ describe('GraphQL options', () => {
 
   it('hides "Did you mean" suggestions in production only', () => {
     const validation = new GraphQLError('Cannot query field "mee" on type "Query". Did you mean "me"?', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
-    const coercion = new GraphQLError('Variable "$p" got invalid value "DAYY"; Value "DAYY" does not exist in "Period" enum. Did you mean the enum value "DAY" or "DAYS"?', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    const coercion = new GraphQLError(
+      'Variable "$p" got invalid value "DAYY"; Value "DAYY" does not exist in "Period" enum. Did you mean the enum value "DAY" or "DAYS"?',
+      {
+        extensions: { code: 'BAD_USER_INPUT' },
+      },
+    );
     const prod = graphqlOptions(loadConfig(production));
     const dev = graphqlOptions(loadConfig({ NODE_ENV: 'development' }));
     expect(prod.hideSchemaDetailsFromClientErrors).toBe(true);
     expect(dev.hideSchemaDetailsFromClientErrors).toBe(false);
-    expect(prod.formatError!(validation.toJSON(), validation)).toMatchObject({ message: 'Cannot query field "mee" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
-    expect(prod.formatError!(coercion.toJSON(), coercion).message).toBe('Variable "$p" got invalid value "DAYY"; Value "DAYY" does not exist in "Period" enum.');
+    expect(prod.formatError!(validation.toJSON(), validation)).toMatchObject({
+      message: 'Cannot query field "mee" on type "Query".',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    expect(prod.formatError!(coercion.toJSON(), coercion).message).toBe(
+      'Variable "$p" got invalid value "DAYY"; Value "DAYY" does not exist in "Period" enum.',
+    );
     expect(dev.formatError!(validation.toJSON(), validation).message).toContain('Did you mean "me"?');
   });
 

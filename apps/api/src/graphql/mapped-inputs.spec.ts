@@ -22,11 +22,17 @@ describe('mapped inputs keep their rules', () => {
   it('updates of groups and members: every field optional, each checked when given', async () => {
     expect(await problems(UpdateGroupInput, {})).toEqual([]);
     expect(await problems(UpdateGroupInput, { name: null, decisionDate: null })).toEqual([]);
-    expect(await problems(UpdateGroupInput, { name: 'x'.repeat(201), decisionDate: '1/2/2025' })).toEqual(['input.decisionDate: must be a date written YYYY-MM-DD', 'input.name: name must be shorter than or equal to 200 characters']);
+    expect(await problems(UpdateGroupInput, { name: 'x'.repeat(201), decisionDate: '1/2/2025' })).toEqual([
+      'input.decisionDate: must be a date written YYYY-MM-DD',
+      'input.name: name must be shorter than or equal to 200 characters',
+    ]);
     // Fields left out are no part of the input (GraphQL refuses them first).
     expect(await check(UpdateGroupInput, { name: 'Tổ 5', unitId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' })).toEqual({ name: 'Tổ 5' });
     expect(await problems(UpdateMemberInput, { phone: '0912 345 678' })).toEqual([]);
-    expect(await problems(UpdateMemberInput, { birthYear: 1800, skills: Array(21).fill('vneid') })).toEqual(['input.birthYear: birthYear must not be less than 1900', 'input.skills: skills must contain no more than 20 elements']);
+    expect(await problems(UpdateMemberInput, { birthYear: 1800, skills: Array(21).fill('vneid') })).toEqual([
+      'input.birthYear: birthYear must not be less than 1900',
+      'input.skills: skills must contain no more than 20 elements',
+    ]);
     expect(await check(UpdateMemberInput, { fullName: 'Lê Văn A', joinedOn: '2025-01-01' })).toEqual({ fullName: 'Lê Văn A' });
   });
 
@@ -41,7 +47,9 @@ describe('mapped inputs keep their rules', () => {
   });
 
   it('passwords from e-mailed links: the sign-in rules', async () => {
-    expect(await problems(TokenPasswordInput, { token: 't', password: 'x'.repeat(201) })).toEqual(['input.password: password must be shorter than or equal to 200 characters']);
+    expect(await problems(TokenPasswordInput, { token: 't', password: 'x'.repeat(201) })).toEqual([
+      'input.password: password must be shorter than or equal to 200 characters',
+    ]);
     expect(await problems(AcceptInvitationInput, { token: 't', password: 'x'.repeat(201), displayName: 'x'.repeat(121) })).toEqual([
       'input.displayName: displayName must be shorter than or equal to 120 characters',
       'input.password: password must be shorter than or equal to 200 characters',

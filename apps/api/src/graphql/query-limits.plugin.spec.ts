@@ -67,7 +67,8 @@ function webDocuments(): { file: string; text: string }[] {
   for (const file of walk(root)) {
     const source = readFileSync(file, 'utf8');
     const constants: Record<string, string> = { ...shared, ...constantsOf(source) };
-    const resolve = (text: string, depth = 0): string => text.replace(/\$\{([A-Za-z_]+)\}/g, (all, name: string) => (constants[name] !== undefined && depth < 5 ? resolve(constants[name], depth + 1) : all));
+    const resolve = (text: string, depth = 0): string =>
+      text.replace(/\$\{([A-Za-z_]+)\}/g, (all, name: string) => (constants[name] !== undefined && depth < 5 ? resolve(constants[name], depth + 1) : all));
     for (const m of source.matchAll(/`\s*((?:query|mutation)\b[\s\S]*?|\{\s*[a-z][\s\S]*?)`/g)) {
       const text = resolve(m[1]);
       if (!text.includes('${')) documents.push({ file: file.slice(root.length + 1), text });
@@ -87,7 +88,9 @@ describe('query limits', () => {
   it('prices only fields that exist', () => {
     for (const key of Object.keys(FIELD_COSTS)) {
       const [type, field] = key.split('.');
-      expect(`${key}: ${Boolean(schema.getType(type) && (schema.getType(type) as { getFields?: () => Record<string, unknown> }).getFields?.()[field])}`).toBe(`${key}: true`);
+      expect(`${key}: ${Boolean(schema.getType(type) && (schema.getType(type) as { getFields?: () => Record<string, unknown> }).getFields?.()[field])}`).toBe(
+        `${key}: true`,
+      );
     }
   });
 
@@ -113,7 +116,9 @@ describe('query limits', () => {
     // The same field under the same name, asked in several places, runs once.
     expect(problem(`query { ${aliased(5, TREND)} ...F ...F } fragment F on Query { ${aliased(5, TREND)} }`)).toBeNull();
     // Nested: a fragment's selections merge into the level they are spread in.
-    expect(problem(`query { me { ...U ...V } } fragment U on User { ${aliased(11, 'id', 'u')} } fragment V on User { ${aliased(10, 'id', 'v')} }`)).toContain('User.id 21 times inside me');
+    expect(problem(`query { me { ...U ...V } } fragment U on User { ${aliased(11, 'id', 'u')} } fragment V on User { ${aliased(10, 'id', 'v')} }`)).toContain(
+      'User.id 21 times inside me',
+    );
   });
 
   it('refuses operations whose fragments expand past the selection budget', () => {
@@ -129,7 +134,9 @@ describe('query limits', () => {
     expect(cost(`mutation { ${aliased(2000, EXPORT)} }`)).toBeGreaterThan(MAX_COMPLEXITY);
     expect(cost(`{ ${TREND} }`)).toBe(FIELD_COSTS['Query.coverageTrend'] + 1);
     // A list keeps its items: lowestCoverage(first: 8) with a row of 3 fields = 3,000 + 8 × (1 + 10 × 3).
-    expect(cost(`{ lowestCoverage(unitCode: "48", level: COMMUNE, first: 8) { rows { entries households coveragePercent } } }`)).toBe(FIELD_COSTS['Query.lowestCoverage'] + 8 * 31);
+    expect(cost(`{ lowestCoverage(unitCode: "48", level: COMMUNE, first: 8) { rows { entries households coveragePercent } } }`)).toBe(
+      FIELD_COSTS['Query.lowestCoverage'] + 8 * 31,
+    );
     // Unpriced fields are as before.
     expect(cost(`{ version me { id } }`)).toBe(3);
   });
@@ -140,7 +147,11 @@ describe('query limits', () => {
     // The city's communes by week over 70 weeks (3.5 s measured): alone under the budget, twice over it.
     const weekly = coverage('level: COMMUNE, period: WEEK, from: "2025-07-01", to: "2026-11-01"');
     expect(weekly).toBeGreaterThan(10_000);
-    expect(cost(`{ a: coverage(unitCode: "48", level: COMMUNE, period: WEEK, from: "2025-07-01", to: "2026-11-01") { source } b: coverage(unitCode: "48", level: COMMUNE, period: WEEK, from: "2025-07-01", to: "2026-11-01") { source } }`)).toBeGreaterThan(MAX_COMPLEXITY);
+    expect(
+      cost(
+        `{ a: coverage(unitCode: "48", level: COMMUNE, period: WEEK, from: "2025-07-01", to: "2026-11-01") { source } b: coverage(unitCode: "48", level: COMMUNE, period: WEEK, from: "2025-07-01", to: "2026-11-01") { source } }`,
+      ),
+    ).toBeGreaterThan(MAX_COMPLEXITY);
     // Every residential group of a city, by month over two years: refused at the gate.
     expect(coverage('level: RESIDENTIAL_GROUP, period: MONTH, from: "2024-12-01", to: "2026-11-30"')).toBeGreaterThan(MAX_COMPLEXITY);
     expect(cost(`{ coverageTrend(unitCode: "48", period: DAY, from: "2025-10-01", to: "2026-11-04") { source } }`)).toBeGreaterThan(1_000);
@@ -160,12 +171,18 @@ describe('query limits', () => {
     });
     for (const { file, text } of documents) {
       const document = parse(text);
-      expect(`${file}: ${validate(schema, document).map((e) => e.message).join('; ')}`).toBe(`${file}: `);
+      expect(
+        `${file}: ${validate(schema, document)
+          .map((e) => e.message)
+          .join('; ')}`,
+      ).toBe(`${file}: `);
       const depth = operationDepth(document);
       const aliases = aliasProblem(schema, document);
       const complexity = getComplexity({ schema, query: document, variables: variablesFor(schema, document), estimators: ESTIMATORS });
       // On failure the message names the document with its figures (the heaviest today: 6,001, officer/Calendar.tsx).
-      expect(`${file}: depth ${depth}, cost ${complexity}, ${aliases?.message ?? 'aliases ok'}`).toBe(`${file}: depth ${depth}, cost ${Math.min(complexity, MAX_COMPLEXITY)}, aliases ok`);
+      expect(`${file}: depth ${depth}, cost ${complexity}, ${aliases?.message ?? 'aliases ok'}`).toBe(
+        `${file}: depth ${depth}, cost ${Math.min(complexity, MAX_COMPLEXITY)}, aliases ok`,
+      );
       expect(depth).toBeLessThanOrEqual(MAX_DEPTH);
     }
   });

@@ -122,9 +122,13 @@ export function aliasProblem(schema: GraphQLSchema, document: DocumentNode, oper
   if (!operation) return null;
   let visited = 0;
 
-  const typeNamed = (name: string | undefined, fallback: GraphQLNamedType | undefined) => (name ? schema.getType(name) ?? undefined : fallback);
+  const typeNamed = (name: string | undefined, fallback: GraphQLNamedType | undefined) => (name ? (schema.getType(name) ?? undefined) : fallback);
   const fieldType = (parent: GraphQLNamedType | undefined, name: string): GraphQLNamedType | undefined =>
-    parent && (isObjectType(parent) || isInterfaceType(parent)) ? (parent.getFields()[name] ? getNamedType(parent.getFields()[name].type) : undefined) : undefined;
+    parent && (isObjectType(parent) || isInterfaceType(parent))
+      ? parent.getFields()[name]
+        ? getNamedType(parent.getFields()[name].type)
+        : undefined
+      : undefined;
 
   const level = (parent: GraphQLNamedType | undefined, sets: SelectionSetNode[], path: string): QueryProblem | null => {
     const byKey = new Map<string, Selected>();
@@ -148,7 +152,8 @@ export function aliasProblem(schema: GraphQLSchema, document: DocumentNode, oper
       }
     };
     for (const set of sets) collect(set, parent);
-    if (visited > maxSelections) return { message: `The operation selects more than ${maxSelections} fields once its fragments are expanded`, reason: 'TOO_MANY_SELECTIONS' };
+    if (visited > maxSelections)
+      return { message: `The operation selects more than ${maxSelections} fields once its fragments are expanded`, reason: 'TOO_MANY_SELECTIONS' };
 
     const counts = new Map<string, { count: number; expensive: boolean }>();
     for (const { name, parent: owner } of byKey.values()) {
@@ -203,7 +208,10 @@ export function queryLimitsPlugin(limits: { maxDepth: number; maxComplexity: num
             throw new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT', ...(reason ? { reason } : {}), http: { status: 400 } } });
           }
           if (complexity > limits.maxComplexity) {
-            throw tooComplex(`The operation is too expensive (estimated cost ${complexity}, limit ${limits.maxComplexity}); ask for smaller pages or fewer fields`, 'TOO_EXPENSIVE');
+            throw tooComplex(
+              `The operation is too expensive (estimated cost ${complexity}, limit ${limits.maxComplexity}); ask for smaller pages or fewer fields`,
+              'TOO_EXPENSIVE',
+            );
           }
         },
       };

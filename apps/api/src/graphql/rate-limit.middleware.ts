@@ -57,7 +57,8 @@ export class RequestLimiter {
     const slices = options.slices ?? 6;
     const sliceSeconds = windowSeconds / slices;
     // Whole seconds: the Redis limiter counts durations in seconds.
-    if (!Number.isInteger(sliceSeconds) || sliceSeconds < 1) throw new Error(`a ${windowSeconds}-second window does not split into ${slices} slices of whole seconds`);
+    if (!Number.isInteger(sliceSeconds) || sliceSeconds < 1)
+      throw new Error(`a ${windowSeconds}-second window does not split into ${slices} slices of whole seconds`);
     if (!(limit >= 1)) throw new Error('a request limit is at least 1');
     this.sliceLimit = Math.ceil(limit / slices);
     this.sliceSeconds = sliceSeconds;
@@ -72,7 +73,10 @@ export class RequestLimiter {
       return new RLWrapperTimeouts({ limiter: redis, timeoutMs: options.redisTimeoutMs ?? 500, keyPrefix, insuranceLimiter });
     };
     // One slice is the lone window (same keys: not counted twice).
-    this.limiters = slices === 1 ? new RateLimiterUnion(limiter(limit, windowSeconds)) : new RateLimiterUnion(limiter(limit, windowSeconds), limiter(this.sliceLimit, sliceSeconds));
+    this.limiters =
+      slices === 1
+        ? new RateLimiterUnion(limiter(limit, windowSeconds))
+        : new RateLimiterUnion(limiter(limit, windowSeconds), limiter(this.sliceLimit, sliceSeconds));
   }
 
   /** Counts a request (refused ones count too) and says whether it is within both limits. */
@@ -144,7 +148,14 @@ export class RateLimitMiddleware implements NestMiddleware, OnModuleDestroy {
         res
           .status(429)
           .set('Retry-After', String(seconds))
-          .json({ errors: [{ message: `Too many requests ${who} (${limits}); retry in ${seconds} seconds`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds } }] });
+          .json({
+            errors: [
+              {
+                message: `Too many requests ${who} (${limits}); retry in ${seconds} seconds`,
+                extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds },
+              },
+            ],
+          });
         return;
       }
     }

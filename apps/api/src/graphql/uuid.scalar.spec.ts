@@ -11,10 +11,13 @@ describe('UUID scalar: one parse of every id at the boundary', () => {
     ['{3F2504E04F8941D39A0C0305E82C3301}', '3f2504e0-4f89-41d3-9a0c-0305e82c3301'],
   ])('canonicalises %s', (given, canonical) => expect(UUID.parseValue(given)).toBe(canonical));
 
-  it.each(['', 'x', '3f2504e0-4f89-41d3-9a0c-0305e82c330', '3f2504e0-4f89-41d3-9a0c-0305e82c3301x', "3f2504e0' OR 1=1 --", '20194', 42, null, {}])('refuses %p', (value) => {
-    expect(canonicalUuid(value)).toBeNull();
-    expect(() => UUID.parseValue(value)).toThrow(/is not an id/);
-  });
+  it.each(['', 'x', '3f2504e0-4f89-41d3-9a0c-0305e82c330', '3f2504e0-4f89-41d3-9a0c-0305e82c3301x', "3f2504e0' OR 1=1 --", '20194', 42, null, {}])(
+    'refuses %p',
+    (value) => {
+      expect(canonicalUuid(value)).toBeNull();
+      expect(() => UUID.parseValue(value)).toThrow(/is not an id/);
+    },
+  );
 
   let schema: GraphQLSchema;
   beforeAll(async () => (schema = await buildApiGraphqlSchema()));
@@ -35,7 +38,8 @@ describe('UUID scalar: one parse of every id at the boundary', () => {
     };
     for (const type of Object.values(schema.getTypeMap())) {
       if (type.name.startsWith('__')) continue;
-      if (isObjectType(type)) for (const field of Object.values(type.getFields())) for (const arg of field.args) check(`${type.name}.${field.name}.${arg.name}`, arg.name, arg.type);
+      if (isObjectType(type))
+        for (const field of Object.values(type.getFields())) for (const arg of field.args) check(`${type.name}.${field.name}.${arg.name}`, arg.name, arg.type);
       if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) check(`${type.name}.${field.name}`, field.name, field.type);
     }
     expect(offenders).toEqual([]);

@@ -21,7 +21,8 @@ class InvalidIdError extends Error {
   readonly extensions = { code: 'BAD_USER_INPUT', reason: 'INVALID_ID' };
 }
 
-const invalid = (value: unknown) => new InvalidIdError(`is not an id (a UUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301): ${JSON.stringify(value)?.slice(0, 60)}`);
+const invalid = (value: unknown) =>
+  new InvalidIdError(`is not an id (a UUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301): ${JSON.stringify(value)?.slice(0, 60)}`);
 
 /**
  * Every id argument and id field of an input is a UUID, parsed here, once, at the boundary: any spelling PostgreSQL

@@ -27,7 +27,11 @@ export class ExportDownloadController {
     res
       .status(200)
       .type(file.contentType)
-      .set({ 'Cache-Control': 'private, no-store', 'Content-Disposition': `attachment; filename="${file.filename}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`, 'X-Content-Type-Options': 'nosniff' })
+      .set({
+        'Cache-Control': 'private, no-store',
+        'Content-Disposition': `attachment; filename="${file.filename}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+        'X-Content-Type-Options': 'nosniff',
+      })
       .send(file.content);
   }
 }

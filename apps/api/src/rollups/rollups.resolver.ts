@@ -16,7 +16,9 @@ export class CoverageResolver {
     return this.rollups.coverage(scope, args);
   }
 
-  @Query(() => CoverageReportType, { description: 'The units at a level with the lowest coverage to date, lowest first (units without a household count last)' })
+  @Query(() => CoverageReportType, {
+    description: 'The units at a level with the lowest coverage to date, lowest first (units without a household count last)',
+  })
   @Allow(Permission.ReadCoverage)
   lowestCoverage(@Args() args: LowestCoverageArgs, @Scope() scope: DataScope): Promise<CoverageReport> {
     return this.rollups.lowest(scope, args, args.first);
@@ -33,7 +35,9 @@ export class CoverageResolver {
 export class CoverageExportResolver {
   constructor(private readonly exports: CoverageExportService) {}
 
-  @Mutation(() => CoverageExportType, { description: 'Queue the same table as coverage() as a CSV or XLSX file; poll coverageExport(id) for the download link' })
+  @Mutation(() => CoverageExportType, {
+    description: 'Queue the same table as coverage() as a CSV or XLSX file; poll coverageExport(id) for the download link',
+  })
   @Allow(Permission.ReadCoverage)
   exportCoverage(@Args() args: ExportCoverageArgs, @CurrentActor() actor: Actor, @Scope() scope: DataScope): Promise<CoverageExport> {
     const { format, language, ...query } = args;

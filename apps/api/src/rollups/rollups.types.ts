@@ -5,7 +5,10 @@ import { Language } from '@cdtg/notifications';
 import { Basis, CoverageLevel, CoverageSource, ExportFormat, ExportStatus, MeasureGroup, Period, SHOWN } from '@cdtg/rollups';
 import { AdminUnitType } from '../geography/geography.types';
 
-registerEnumType(Period, { name: 'Period', description: 'Days, ISO weeks, months, quarters and years in Asia/Ho_Chi_Minh; CUMULATIVE: from the beginning to the end of the range' });
+registerEnumType(Period, {
+  name: 'Period',
+  description: 'Days, ISO weeks, months, quarters and years in Asia/Ho_Chi_Minh; CUMULATIVE: from the beginning to the end of the range',
+});
 registerEnumType(CoverageLevel, { name: 'CoverageLevel' });
 registerEnumType(CoverageSource, { name: 'CoverageSource', description: 'How an answer was computed' });
 registerEnumType(Basis, { name: 'CountBasis', description: 'All valid entries, or only those verified by a ward officer' });
@@ -74,7 +77,10 @@ export class CoverageRowType {
 }
 
 /** The item type of each group of figures of a row (a new group of measures needs one). */
-const GROUP_TYPES: Record<MeasureGroup, () => [typeof ServiceCountType | typeof TrainedCountType]> = { services: () => [ServiceCountType], trained: () => [TrainedCountType] };
+const GROUP_TYPES: Record<MeasureGroup, () => [typeof ServiceCountType | typeof TrainedCountType]> = {
+  services: () => [ServiceCountType],
+  trained: () => [TrainedCountType],
+};
 
 // A Float field per measure shown on its own, and a list field per group: declared from the measure registry.
 for (const { row } of SHOWN) {
@@ -109,7 +115,8 @@ export class CoverageReportType {
   asOf: FreshnessType;
 
   @Field(() => CoverageSource, {
-    description: 'MAPPED_CELLS: read from the cells of the units and what older units add to them (one row per unit and period); SOURCES: summed from the cells and facts of every unit of any period that maps in (days, residential groups, other trees, or before the nightly rebuild maps a changed tree)',
+    description:
+      'MAPPED_CELLS: read from the cells of the units and what older units add to them (one row per unit and period); SOURCES: summed from the cells and facts of every unit of any period that maps in (days, residential groups, other trees, or before the nightly rebuild maps a changed tree)',
   })
   source: CoverageSource;
 
@@ -138,7 +145,10 @@ export class CoverageTrendArgs {
   @Matches(DATE, DATE_MESSAGE)
   to?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Answer in the tree in force on this day (default: today); e.g. 2025-06-30 for the districts and wards before the 2025 reform' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Answer in the tree in force on this day (default: today); e.g. 2025-06-30 for the districts and wards before the 2025 reform',
+  })
   @IsOptional()
   @Matches(DATE, DATE_MESSAGE)
   geographyAsOf?: string | null;

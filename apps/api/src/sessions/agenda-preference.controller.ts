@@ -19,7 +19,12 @@ export class AgendaPreferenceController {
 
   @Post()
   @HttpCode(200)
-  async change(@Query('member') member: string, @Query('sig') signature: string, @Query('subscribe') subscribe: string | undefined, @Res() res: Response): Promise<void> {
+  async change(
+    @Query('member') member: string,
+    @Query('sig') signature: string,
+    @Query('subscribe') subscribe: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.answer(res, member, signature, subscribe === 'true');
   }
 
@@ -27,6 +32,10 @@ export class AgendaPreferenceController {
     const preference = await this.agenda.signedWeeklyAgendaPreference(String(member ?? ''), String(signature ?? ''), subscribe);
     if (!preference) throw new NotFoundException('No such link');
     const self = `/agenda/preference?member=${encodeURIComponent(member)}&sig=${encodeURIComponent(signature)}`;
-    res.status(200).type('text/html; charset=utf-8').set('Cache-Control', 'no-store').send(agendaPreferencePage(preference, self, subscribe !== undefined));
+    res
+      .status(200)
+      .type('text/html; charset=utf-8')
+      .set('Cache-Control', 'no-store')
+      .send(agendaPreferencePage(preference, self, subscribe !== undefined));
   }
 }

@@ -8,10 +8,20 @@ import type { AgendaPreference } from '@cdtg/sessions';
 export function agendaPreferencePage(p: AgendaPreference, actionUrl: string, changed: boolean): string {
   const vi = p.language === 'vi';
   const state = p.subscribed
-    ? vi ? 'Bạn đang nhận thư lịch tập huấn hằng tuần (sáng thứ Hai).' : 'You receive the weekly training agenda e-mail (Monday mornings).'
-    : vi ? 'Bạn đã hủy đăng ký thư lịch tập huấn hằng tuần. Thư báo phân công, thay đổi lịch và nhắc lịch vẫn được gửi.' : 'You no longer receive the weekly agenda e-mail. Assignment, change and reminder notices still come.';
+    ? vi
+      ? 'Bạn đang nhận thư lịch tập huấn hằng tuần (sáng thứ Hai).'
+      : 'You receive the weekly training agenda e-mail (Monday mornings).'
+    : vi
+      ? 'Bạn đã hủy đăng ký thư lịch tập huấn hằng tuần. Thư báo phân công, thay đổi lịch và nhắc lịch vẫn được gửi.'
+      : 'You no longer receive the weekly agenda e-mail. Assignment, change and reminder notices still come.';
   const done = changed ? `<p><strong>${escapeHtml(vi ? 'Đã lưu lựa chọn của bạn.' : 'Your choice is saved.')}</strong></p>` : '';
-  const label = p.subscribed ? (vi ? 'Hủy đăng ký thư hằng tuần' : 'Unsubscribe from the weekly e-mail') : vi ? 'Nhận lại thư hằng tuần' : 'Receive the weekly e-mail again';
+  const label = p.subscribed
+    ? vi
+      ? 'Hủy đăng ký thư hằng tuần'
+      : 'Unsubscribe from the weekly e-mail'
+    : vi
+      ? 'Nhận lại thư hằng tuần'
+      : 'Receive the weekly e-mail again';
   const action = `${actionUrl}&subscribe=${p.subscribed ? 'false' : 'true'}`;
   return `<!doctype html>
 <html lang="${p.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>cdtg</title></head>

@@ -15,6 +15,10 @@ export class CalendarController {
   async feed(@Param('file') file: string, @Query('sig') signature: string, @Res() res: Response): Promise<void> {
     const ics = await this.agenda.signedCalendarFeed(file.replace(/\.ics$/i, ''), String(signature ?? ''));
     if (ics === null) throw new NotFoundException('No such calendar');
-    res.status(200).type('text/calendar; charset=utf-8').set({ 'Cache-Control': 'private, max-age=300', 'Content-Disposition': 'inline; filename="cdtg.ics"' }).send(ics);
+    res
+      .status(200)
+      .type('text/calendar; charset=utf-8')
+      .set({ 'Cache-Control': 'private, max-age=300', 'Content-Disposition': 'inline; filename="cdtg.ics"' })
+      .send(ics);
   }
 }

@@ -1,6 +1,21 @@
 import { ArgsType, Field, Float, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { UUID } from '../graphql/uuid.scalar';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEnum,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { Type } from 'class-transformer';
 import { AssignmentRole, SessionAudience, SessionStatus } from '@cdtg/sessions';
 import { PageArgs } from '../common/connection';
@@ -17,7 +32,7 @@ export class PlanSessionInput {
   @IsUUID()
   groupId: string;
 
-  @Field(() => UUID, { description: 'Where it is held: a commune, special zone or residential group of the group\'s commune, in force on the day' })
+  @Field(() => UUID, { description: "Where it is held: a commune, special zone or residential group of the group's commune, in force on the day" })
   @IsUUID()
   unitId: string;
 
@@ -99,7 +114,8 @@ export class RescheduleSessionInput {
   @Field(() => UUID, { nullable: true }) @IsOptional() @IsUUID() unitId?: string | null;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() latitude?: number | null;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() longitude?: number | null;
-  @Field(() => String, { nullable: true, description: 'Why: shown in the notice and kept in the history' }) @IsOptional() @IsString() @MaxLength(500) reason?: string | null;
+  @Field(() => String, { nullable: true, description: 'Why: shown in the notice and kept in the history' }) @IsOptional() @IsString() @MaxLength(500) reason?:
+    string | null;
 }
 
 @InputType()
@@ -160,12 +176,20 @@ export class SessionFilter {
 
   @Field(() => String, { nullable: true }) @IsOptional() @Matches(DATE, DATE_MESSAGE) asOf?: string | null;
   @Field(() => UUID, { nullable: true }) @IsOptional() @IsUUID() groupId?: string | null;
-  @Field(() => String, { nullable: true, description: 'First day (YYYY-MM-DD, Vietnam) of the start' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) from?: string | null;
-  @Field(() => String, { nullable: true, description: 'Last day (YYYY-MM-DD, Vietnam) of the start, inclusive' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) to?: string | null;
+  @Field(() => String, { nullable: true, description: 'First day (YYYY-MM-DD, Vietnam) of the start' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) from?:
+    string | null;
+  @Field(() => String, { nullable: true, description: 'Last day (YYYY-MM-DD, Vietnam) of the start, inclusive' })
+  @IsOptional()
+  @Matches(DATE, DATE_MESSAGE)
+  to?: string | null;
   @Field(() => String, { nullable: true, description: 'A topic code' }) @IsOptional() @IsString() @MaxLength(40) topic?: string | null;
   @Field(() => SessionStatus, { nullable: true }) @IsOptional() @IsEnum(SessionStatus) status?: SessionStatus | null;
-  @Field(() => String, { nullable: true, description: 'Title contains; ignores diacritics and case' }) @IsOptional() @IsString() @MaxLength(100) search?: string | null;
-  @Field(() => Boolean, { nullable: true, description: 'true: planned sessions that have ended (attendance to log)' }) @IsOptional() @IsBoolean() attendanceDue?: boolean | null;
+  @Field(() => String, { nullable: true, description: 'Title contains; ignores diacritics and case' }) @IsOptional() @IsString() @MaxLength(100) search?:
+    string | null;
+  @Field(() => Boolean, { nullable: true, description: 'true: planned sessions that have ended (attendance to log)' })
+  @IsOptional()
+  @IsBoolean()
+  attendanceDue?: boolean | null;
 }
 
 export enum SessionSort {
@@ -189,8 +213,10 @@ export class SessionsArgs extends PageArgs {
 
 @ArgsType()
 export class AgendaArgs {
-  @Field(() => String, { nullable: true, description: 'First day (YYYY-MM-DD, Vietnam); default today' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) from?: string | null;
-  @Field(() => String, { nullable: true, description: 'Last day, inclusive; default 30 days after from' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) to?: string | null;
+  @Field(() => String, { nullable: true, description: 'First day (YYYY-MM-DD, Vietnam); default today' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) from?:
+    string | null;
+  @Field(() => String, { nullable: true, description: 'Last day, inclusive; default 30 days after from' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) to?:
+    string | null;
 }
 
 @ArgsType()

@@ -23,7 +23,17 @@ import { on } from '../access/targets';
 import { toConnection } from '../common/connection';
 import { GraphqlContext, LoaderFactory } from '../common/loaders';
 import { AdminUnitType, GroupType, MemberType } from '../directory/directory.types';
-import { AgendaArgs, AssignmentResponseInput, AssignMemberInput, AttendanceInput, PlanSessionInput, RescheduleSessionInput, SessionsArgs, SuggestionsArgs, UpdateSessionDetailsInput } from './sessions.inputs';
+import {
+  AgendaArgs,
+  AssignmentResponseInput,
+  AssignMemberInput,
+  AttendanceInput,
+  PlanSessionInput,
+  RescheduleSessionInput,
+  SessionsArgs,
+  SuggestionsArgs,
+  UpdateSessionDetailsInput,
+} from './sessions.inputs';
 import {
   AssignmentSuggestionType,
   AssignmentType,
@@ -53,7 +63,9 @@ export class SessionResolver {
     return this.topicService.all();
   }
 
-  @Query(() => SessionConnection, { description: 'Sessions in your scope (held in your units or run by your groups), filtered, by start, with cursor pagination (first ≤ 100)' })
+  @Query(() => SessionConnection, {
+    description: 'Sessions in your scope (held in your units or run by your groups), filtered, by start, with cursor pagination (first ≤ 100)',
+  })
   @Allow(Permission.ReadSessions)
   async sessions(@Args() args: SessionsArgs, @Scope() scope: DataScope) {
     return toConnection(await this.sessionService.list(scope, { ...args.filter, sort: args.sort }, { first: args.first, after: args.after }));
@@ -65,7 +77,9 @@ export class SessionResolver {
     return this.sessionService.session(id);
   }
 
-  @Mutation(() => TrainingSessionType, { description: 'Plan a session of a group (start in the future; at most 12 hours long). Its members get a reminder 24 hours before once assigned' })
+  @Mutation(() => TrainingSessionType, {
+    description: 'Plan a session of a group (start in the future; at most 12 hours long). Its members get a reminder 24 hours before once assigned',
+  })
   @Allow(Permission.ManageSessions, on.group('input.groupId'), on.sessionPlace('input.unitId', { groupArg: 'input.groupId' }))
   planSession(@Args('input') input: PlanSessionInput, @CurrentActor() actor: Actor): Promise<TrainingSession> {
     return this.sessionService.plan(actor, input);
@@ -73,13 +87,21 @@ export class SessionResolver {
 
   @Mutation(() => TrainingSessionType, { description: 'Title, topics, capacity, trainer slots, audience, notes of a planned session (no notices)' })
   @Allow(Permission.ManageSessions, on.session())
-  updateSessionDetails(@Args('id', { type: () => UUID }) id: string, @Args('input') input: UpdateSessionDetailsInput, @CurrentActor() actor: Actor): Promise<TrainingSession> {
+  updateSessionDetails(
+    @Args('id', { type: () => UUID }) id: string,
+    @Args('input') input: UpdateSessionDetailsInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<TrainingSession> {
     return this.sessionService.updateDetails(actor, id, input);
   }
 
   @Mutation(() => TrainingSessionType, { description: 'A new time and/or place: history kept, one notice per assigned member, the reminder moved' })
   @Allow(Permission.ManageSessions, on.session(), on.sessionPlace('input.unitId', { sessionArg: 'id' }))
-  rescheduleSession(@Args('id', { type: () => UUID }) id: string, @Args('input') input: RescheduleSessionInput, @CurrentActor() actor: Actor): Promise<TrainingSession> {
+  rescheduleSession(
+    @Args('id', { type: () => UUID }) id: string,
+    @Args('input') input: RescheduleSessionInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<TrainingSession> {
     return this.sessionService.reschedule(actor, id, input);
   }
 
@@ -91,7 +113,11 @@ export class SessionResolver {
 
   @Mutation(() => TrainingSessionType, { description: 'Log attendance once the session has started (planned → held), or correct it (audited)' })
   @Allow(Permission.ManageSessions, on.session('sessionId'))
-  logAttendance(@Args('sessionId', { type: () => UUID }) sessionId: string, @Args('input') input: AttendanceInput, @CurrentActor() actor: Actor): Promise<TrainingSession> {
+  logAttendance(
+    @Args('sessionId', { type: () => UUID }) sessionId: string,
+    @Args('input') input: AttendanceInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<TrainingSession> {
     return this.attendanceService.log(actor, sessionId, input);
   }
 
@@ -181,7 +207,10 @@ export class AssignmentResolver {
     return this.agenda.memberAgenda(scope, memberId, args.from, args.to);
   }
 
-  @Mutation(() => AssignmentType, { description: 'Assign a member to a planned session (they get an e-mail with the .ics). Refused: overlapping sessions, trainer slots full, an inactive member' })
+  @Mutation(() => AssignmentType, {
+    description:
+      'Assign a member to a planned session (they get an e-mail with the .ics). Refused: overlapping sessions, trainer slots full, an inactive member',
+  })
   @Allow(Permission.AssignMembers, on.session('input.sessionId'), on.member('input.memberId'))
   assignMember(@Args('input') input: AssignMemberInput, @CurrentActor() actor: Actor): Promise<SessionAssignment> {
     return this.assignments.assign(actor, input);
@@ -189,7 +218,11 @@ export class AssignmentResolver {
 
   @Mutation(() => AssignmentType, { description: 'Take a member off a planned session (they get a notice)' })
   @Allow(Permission.AssignMembers, on.assignment())
-  withdrawAssignment(@Args('id', { type: () => UUID }) id: string, @CurrentActor() actor: Actor, @Args('reason', { type: () => String, nullable: true }) reason?: string | null): Promise<SessionAssignment> {
+  withdrawAssignment(
+    @Args('id', { type: () => UUID }) id: string,
+    @CurrentActor() actor: Actor,
+    @Args('reason', { type: () => String, nullable: true }) reason?: string | null,
+  ): Promise<SessionAssignment> {
     return this.assignments.withdraw(actor, id, reason);
   }
 
@@ -228,7 +261,9 @@ export class SuggestionResolver {
     private readonly loaders: LoaderFactory,
   ) {}
 
-  @Query(() => [AssignmentSuggestionType], { description: 'Members to assign, best first: skills for the topics, nearness, fewest recent assignments (see each part of the score)' })
+  @Query(() => [AssignmentSuggestionType], {
+    description: 'Members to assign, best first: skills for the topics, nearness, fewest recent assignments (see each part of the score)',
+  })
   @Allow(Permission.AssignMembers, on.session('sessionId'))
   sessionSuggestions(@Args() args: SuggestionsArgs, @Scope() scope: DataScope): Promise<Suggestion[]> {
     return this.assignments.suggestions(scope, args.sessionId, args.first);
@@ -252,7 +287,7 @@ export class MyAgendaResolver {
     private readonly loaders: LoaderFactory,
   ) {}
 
-  @Query(() => MyAgendaType, { description: 'Your own assignments (as a volunteer: your account\'s member), your calendar feed and your weekly e-mail choice' })
+  @Query(() => MyAgendaType, { description: "Your own assignments (as a volunteer: your account's member), your calendar feed and your weekly e-mail choice" })
   @SignedIn()
   myAgenda(@CurrentActor() actor: Actor, @Args() args: AgendaArgs): Promise<MyAgenda> {
     return this.agenda.myAgenda(actor.userId, args.from, args.to);

@@ -89,7 +89,7 @@ export class PracticalStepCountType {
   @Field()
   topicCode: string;
 
-  @Field(() => Int, { description: 'Participants who completed the topic\'s practical step (e.g. VNeID activated on the spot)' })
+  @Field(() => Int, { description: "Participants who completed the topic's practical step (e.g. VNeID activated on the spot)" })
   completed: number;
 }
 
@@ -117,7 +117,7 @@ export class AttendanceType {
   loggedAt: Date;
 }
 
-@ObjectType('SessionScheduleVersion', { description: 'One version of a session\'s time and place' })
+@ObjectType('SessionScheduleVersion', { description: "One version of a session's time and place" })
 export class SessionScheduleType {
   @Field(() => Int)
   version: number;
@@ -166,10 +166,10 @@ export class AssignmentSuggestionType {
   @Field(() => Float, { description: 'skillPoints + localityPoints + fairnessPoints (0-100)' })
   score: number;
 
-  @Field(() => Float, { description: '50 × the session\'s topic skills the member has / the topic skills it needs' })
+  @Field(() => Float, { description: "50 × the session's topic skills the member has / the topic skills it needs" })
   skillPoints: number;
 
-  @Field(() => Float, { description: '30 when the member\'s group organises the session or serves the unit it is held in, else 10 (same commune)' })
+  @Field(() => Float, { description: "30 when the member's group organises the session or serves the unit it is held in, else 10 (same commune)" })
   localityPoints: number;
 
   @Field(() => Float, { description: '20 / (1 + pending or accepted assignments made in the last 30 days)' })
@@ -193,12 +193,15 @@ export class AssignmentSuggestionType {
   memberId: string;
 }
 
-@ObjectType('MyAgenda', { description: 'The signed-in volunteer\'s sessions and links' })
+@ObjectType('MyAgenda', { description: "The signed-in volunteer's sessions and links" })
 export class MyAgendaType {
-  @Field(() => String, { nullable: true, description: 'Your personal iCalendar feed (a signed link; subscribe to it from your phone\'s calendar). Null when your account is not a member' })
+  @Field(() => String, {
+    nullable: true,
+    description: "Your personal iCalendar feed (a signed link; subscribe to it from your phone's calendar). Null when your account is not a member",
+  })
   calendarFeedUrl: string | null;
 
-  @Field({ description: 'Whether you get the Monday e-mail with the week\'s sessions' })
+  @Field({ description: "Whether you get the Monday e-mail with the week's sessions" })
   weeklyAgendaSubscribed: boolean;
 
   @Field(() => [AssignmentType], { description: 'Your pending and accepted assignments in the period, by start' })

@@ -9,7 +9,10 @@ function serve(root: string, originalUrl: string, method = 'GET'): { file?: stri
   const middleware = new WebConsoleMiddleware();
   Object.assign(middleware, { root });
   const result: { file?: string; headers?: Record<string, string>; next: boolean } = { next: false };
-  const res = { sendFile: (file: string, options: { headers: Record<string, string> }) => Object.assign(result, { file, headers: options.headers }), headersSent: false } as unknown as Response;
+  const res = {
+    sendFile: (file: string, options: { headers: Record<string, string> }) => Object.assign(result, { file, headers: options.headers }),
+    headersSent: false,
+  } as unknown as Response;
   middleware.use({ method, originalUrl, url: originalUrl } as Request, res, (() => (result.next = true)) as NextFunction);
   return result;
 }
@@ -32,7 +35,17 @@ describe('WebConsoleMiddleware', () => {
   });
 
   it('leaves API routes, other methods, unknown files and escapes alone', () => {
-    for (const url of ['/graphql', '/graphql?query={version}', '/health/ready', '/exports/1?sig=x', '/calendar/m.ics', '/agenda/preference', '/missing.png', '/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json']) {
+    for (const url of [
+      '/graphql',
+      '/graphql?query={version}',
+      '/health/ready',
+      '/exports/1?sig=x',
+      '/calendar/m.ics',
+      '/agenda/preference',
+      '/missing.png',
+      '/..%2f..%2fpackage.json',
+      '/%2e%2e/%2e%2e/package.json',
+    ]) {
       expect([url, serve(root, url).next]).toEqual([url, true]);
     }
     expect(serve(root, '/', 'POST').next).toBe(true);

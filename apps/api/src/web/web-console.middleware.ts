@@ -76,7 +76,8 @@ export class WebConsoleMiddleware implements NestMiddleware {
       'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       'X-Content-Type-Options': 'nosniff',
     };
-    if (relative.endsWith('.html')) Object.assign(headers, { 'Content-Security-Policy': CONSOLE_CSP, 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY' });
+    if (relative.endsWith('.html'))
+      Object.assign(headers, { 'Content-Security-Policy': CONSOLE_CSP, 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY' });
     if (relative === 'sw.js') headers['Service-Worker-Allowed'] = '/';
     res.sendFile(relative, { root: this.root!, headers, dotfiles: 'deny', lastModified: true, etag: true }, (error) => {
       if (error && !res.headersSent) next(error);

@@ -29,7 +29,11 @@ export function SignIn() {
     setBusy(true);
     setError(null);
     try {
-      const data = await gql<{ signIn: Session }>(`mutation($input: SignInInput!) { signIn(input: $input) { ${AUTH_FIELDS} } }`, { input: { email, password } }, { anonymous: true });
+      const data = await gql<{ signIn: Session }>(
+        `mutation($input: SignInInput!) { signIn(input: $input) { ${AUTH_FIELDS} } }`,
+        { input: { email, password } },
+        { anonymous: true },
+      );
       signedIn(data.signIn);
     } catch (e) {
       setError(e);
@@ -83,7 +87,13 @@ export function ForgotPassword() {
           <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
         </label>
         <ErrorBox error={error} />
-        {sent ? <Notice>{t('auth.resetSent')}</Notice> : <button type="submit" className="primary">{t('auth.requestReset')}</button>}
+        {sent ? (
+          <Notice>{t('auth.resetSent')}</Notice>
+        ) : (
+          <button type="submit" className="primary">
+            {t('auth.requestReset')}
+          </button>
+        )}
         <BackToSignIn />
       </form>
     </AuthCard>
@@ -117,10 +127,18 @@ export function SetPassword({ mode }: { mode: 'invitation' | 'reset' }) {
     try {
       if (mode === 'invitation') {
         const input = { token, password, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) };
-        const data = await gql<{ acceptInvitation: Session }>(`mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { ${AUTH_FIELDS} } }`, { input }, { anonymous: true });
+        const data = await gql<{ acceptInvitation: Session }>(
+          `mutation($input: AcceptInvitationInput!) { acceptInvitation(input: $input) { ${AUTH_FIELDS} } }`,
+          { input },
+          { anonymous: true },
+        );
         signedIn(data.acceptInvitation);
       } else {
-        const data = await gql<{ resetPassword: Session }>(`mutation($input: TokenPasswordInput!) { resetPassword(input: $input) { ${AUTH_FIELDS} } }`, { input: { token, password } }, { anonymous: true });
+        const data = await gql<{ resetPassword: Session }>(
+          `mutation($input: TokenPasswordInput!) { resetPassword(input: $input) { ${AUTH_FIELDS} } }`,
+          { input: { token, password } },
+          { anonymous: true },
+        );
         signedIn(data.resetPassword);
       }
     } catch (e) {
@@ -144,7 +162,15 @@ export function SetPassword({ mode }: { mode: 'invitation' | 'reset' }) {
           )}
           <label>
             {t('auth.newPassword')}
-            <input type="password" required minLength={10} maxLength={200} autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <input
+              type="password"
+              required
+              minLength={10}
+              maxLength={200}
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
           </label>
           <label>
             {t('auth.confirmPassword')}
@@ -176,7 +202,10 @@ export function SignInWithLink() {
   useEffect(() => {
     if (!token || started.current) return;
     started.current = true;
-    gql<{ signInWithLink: Session }>(`mutation($token: String!) { signInWithLink(token: $token) { ${AUTH_FIELDS} } }`, { token }, { anonymous: true }).then((data) => signedIn(data.signInWithLink), setError);
+    gql<{ signInWithLink: Session }>(`mutation($token: String!) { signInWithLink(token: $token) { ${AUTH_FIELDS} } }`, { token }, { anonymous: true }).then(
+      (data) => signedIn(data.signInWithLink),
+      setError,
+    );
   }, [token]);
   return (
     <AuthCard title={t('auth.linkTitle')}>

@@ -28,7 +28,8 @@ interface Report {
   rows: Row[];
 }
 
-const ROW = 'unit { code name } periodStart periodEnd households householdsReached householdsReachedToDate coveragePercent entries sessionsHeld activeVolunteers followUpsOpen apportioned';
+const ROW =
+  'unit { code name } periodStart periodEnd households householdsReached householdsReachedToDate coveragePercent entries sessionsHeld activeVolunteers followUpsOpen apportioned';
 const REPORT = `unit { code name } geographyAsOf asOf { at pendingEvents } rows { ${ROW} }`;
 const ARGS = '$unitCode: String!, $from: String, $to: String, $geographyAsOf: String, $basis: CountBasis!';
 // Three requests, so the table shows as soon as it is ready (a monthly series of a whole province takes longer).
@@ -41,7 +42,16 @@ const TREND = `query(${ARGS}, $period: Period!) {
 
 type Level = 'DISTRICT' | 'COMMUNE';
 type Period = 'MONTH' | 'QUARTER' | 'YEAR' | 'CUMULATIVE';
-type SortKey = 'name' | 'households' | 'householdsReached' | 'householdsReachedToDate' | 'coveragePercent' | 'entries' | 'sessionsHeld' | 'activeVolunteers' | 'followUpsOpen';
+type SortKey =
+  | 'name'
+  | 'households'
+  | 'householdsReached'
+  | 'householdsReachedToDate'
+  | 'coveragePercent'
+  | 'entries'
+  | 'sessionsHeld'
+  | 'activeVolunteers'
+  | 'followUpsOpen';
 export const BEFORE_REFORM = '2025-06-30';
 
 /** The first day of the month `n` months before the month of `day`. */
@@ -70,7 +80,11 @@ export function Dashboard({ me }: { me: Me }) {
   const args = { unitCode, from, to, geographyAsOf: geography === 'before' ? BEFORE_REFORM : to, basis };
   const data = useQuery<{ coverage: Report }>(COVERAGE, { ...args, level, period }, !unitCode);
   // One request at a time (table, then lowest, then trend): rollup queries are heavy; the table matters most.
-  const lowest = useQuery<{ lowestCoverage: { rows: Row[] } }>(LOWEST, { unitCode, to, geographyAsOf: args.geographyAsOf, basis, level }, !unitCode || data.loading);
+  const lowest = useQuery<{ lowestCoverage: { rows: Row[] } }>(
+    LOWEST,
+    { unitCode, to, geographyAsOf: args.geographyAsOf, basis, level },
+    !unitCode || data.loading,
+  );
   // The trend by month over ranges up to a year, by quarter beyond.
   const trendPeriod = from < monthsBack(to, 11) ? 'QUARTER' : 'MONTH';
   const trendData = useQuery<{ coverageTrend: Report }>(TREND, { ...args, period: trendPeriod }, !unitCode || data.loading || lowest.loading);
@@ -102,8 +116,14 @@ export function Dashboard({ me }: { me: Me }) {
     { key: 'activeVolunteers', label: 'dash.volunteers' },
     { key: 'followUpsOpen', label: 'dash.followUps' },
   ];
-  const chart = rows.filter((r) => r.coveragePercent !== null).map((r) => ({ name: r.unit.name.replace(/^(Phường|Xã|Quận|Huyện|Thị xã|Thành phố) /, ''), coverage: Number(r.coveragePercent!.toFixed(1)) }));
-  const trend = (trendData.data?.coverageTrend.rows ?? []).map((r) => ({ period: r.periodStart.slice(0, 7), coverage: r.coveragePercent === null ? null : Number(r.coveragePercent.toFixed(2)), reached: r.householdsReached }));
+  const chart = rows
+    .filter((r) => r.coveragePercent !== null)
+    .map((r) => ({ name: r.unit.name.replace(/^(Phường|Xã|Quận|Huyện|Thị xã|Thành phố) /, ''), coverage: Number(r.coveragePercent!.toFixed(1)) }));
+  const trend = (trendData.data?.coverageTrend.rows ?? []).map((r) => ({
+    period: r.periodStart.slice(0, 7),
+    coverage: r.coveragePercent === null ? null : Number(r.coveragePercent.toFixed(2)),
+    reached: r.householdsReached,
+  }));
 
   return (
     <section className="dashboard stack">
@@ -181,7 +201,12 @@ export function Dashboard({ me }: { me: Me }) {
             <span className="spacer" />
             <ExportButtons args={{ ...args, level, period, language: API_LANGUAGE[language] }} />
           </div>
-          <p className="muted small">{t('dash.freshness', { at: report.asOf.at ? new Date(report.asOf.at).toLocaleString(language === 'vi' ? 'vi-VN' : 'en-GB') : '–', pending: report.asOf.pendingEvents })}</p>
+          <p className="muted small">
+            {t('dash.freshness', {
+              at: report.asOf.at ? new Date(report.asOf.at).toLocaleString(language === 'vi' ? 'vi-VN' : 'en-GB') : '–',
+              pending: report.asOf.pendingEvents,
+            })}
+          </p>
           {level === 'DISTRICT' && geography === 'after' && report.rows.length === 0 && <Notice>{t('dash.noDistricts')}</Notice>}
           <div className="charts">
             <figure className="card chart">
@@ -221,7 +246,11 @@ export function Dashboard({ me }: { me: Me }) {
                   <tr>
                     {columns.map((c) => (
                       <th key={c.key} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-                        <button type="button" className="link" onClick={() => setSort({ key: c.key, desc: sort.key === c.key ? !sort.desc : c.key !== 'name' && c.key !== 'coveragePercent' })}>
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => setSort({ key: c.key, desc: sort.key === c.key ? !sort.desc : c.key !== 'name' && c.key !== 'coveragePercent' })}
+                        >
                           {t(c.label)} {sort.key === c.key ? (sort.desc ? '▼' : '▲') : ''}
                         </button>
                       </th>
@@ -287,10 +316,9 @@ function ExportButtons({ args }: { args: Record<string, unknown> }) {
       );
       for (let i = 0; i < 120 && alive.current; i++) {
         await new Promise((r) => setTimeout(r, i < 10 ? 300 : 1000));
-        const { coverageExport: e } = await gql<{ coverageExport: { status: string; downloadUrl: string | null; filename: string | null; rows: number | null; failure: string | null } }>(
-          `query($id: UUID!) { coverageExport(id: $id) { status downloadUrl filename rows failure } }`,
-          { id: started.exportCoverage.id },
-        );
+        const { coverageExport: e } = await gql<{
+          coverageExport: { status: string; downloadUrl: string | null; filename: string | null; rows: number | null; failure: string | null };
+        }>(`query($id: UUID!) { coverageExport(id: $id) { status downloadUrl filename rows failure } }`, { id: started.exportCoverage.id });
         if (e.status === 'FAILED') return setState({ busy: false, message: t('dash.exportFailed', { reason: e.failure ?? '' }), failed: true });
         if (e.status === 'READY' && e.downloadUrl) {
           const link = document.createElement('a');

@@ -3,7 +3,12 @@ import { useI18n } from '../lib/i18n';
 import { ErrorBox } from '../lib/ui';
 
 const AGENDA = `query { myAgenda { calendarFeedUrl assignments { id role status session { title startsAt place } } } }`;
-type AgendaData = { myAgenda: { calendarFeedUrl: string | null; assignments: { id: string; role: string; status: string; session: { title: string; startsAt: string; place: string } }[] } };
+type AgendaData = {
+  myAgenda: {
+    calendarFeedUrl: string | null;
+    assignments: { id: string; role: string; status: string; session: { title: string; startsAt: string; place: string } }[];
+  };
+};
 
 /** A volunteer's own assignments for the next 30 days, and the calendar feed. */
 export function Agenda() {

@@ -31,7 +31,10 @@ export function Attendance({ groupId }: { groupId: string }) {
       {sessions.map((s) => (
         <div key={s.id} className="card">
           <button type="button" className="session-head" onClick={() => setOpen(open === s.id ? null : s.id)} aria-expanded={open === s.id}>
-            <strong>{s.title}</strong> <span className="muted">{shortTime(s.startsAt)} · {s.place}</span>
+            <strong>{s.title}</strong>{' '}
+            <span className="muted">
+              {shortTime(s.startsAt)} · {s.place}
+            </span>
           </button>
           {open === s.id && (
             <AttendanceForm
@@ -65,7 +68,10 @@ function AttendanceForm({ session, onSaved }: { session: DueSession; onSaved(tot
       practicalSteps: session.topics.filter((tp) => steps[tp.code]).map((tp) => ({ topic: tp.code, completed: num(steps[tp.code]) })),
     };
     try {
-      const data = await gql<{ logAttendance: { attendance: { total: number } } }>(`mutation($id: UUID!, $input: AttendanceInput!) { logAttendance(sessionId: $id, input: $input) { status attendance { total } } }`, { id: session.id, input });
+      const data = await gql<{ logAttendance: { attendance: { total: number } } }>(
+        `mutation($id: UUID!, $input: AttendanceInput!) { logAttendance(sessionId: $id, input: $input) { status attendance { total } } }`,
+        { id: session.id, input },
+      );
       onSaved(data.logAttendance.attendance.total);
     } catch (e) {
       setError(e);
@@ -93,7 +99,14 @@ function AttendanceForm({ session, onSaved }: { session: DueSession; onSaved(tot
               <th>{t(`lead.${g}`)}</th>
               {bands.map(([band, label]) => (
                 <td key={band}>
-                  <input type="number" min={0} inputMode="numeric" aria-label={`${t(`lead.${g}`)} ${label}`} value={cells[`${g}${band}`] ?? ''} onChange={(e) => setCells({ ...cells, [`${g}${band}`]: e.target.value })} />
+                  <input
+                    type="number"
+                    min={0}
+                    inputMode="numeric"
+                    aria-label={`${t(`lead.${g}`)} ${label}`}
+                    value={cells[`${g}${band}`] ?? ''}
+                    onChange={(e) => setCells({ ...cells, [`${g}${band}`]: e.target.value })}
+                  />
                 </td>
               ))}
             </tr>

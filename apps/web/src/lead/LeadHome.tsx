@@ -22,7 +22,9 @@ const GROUP = `query($id: UUID!) { group(id: $id) { id name unit { id code name 
 
 /** The group, its members and the units its households live in (in force today), kept on the phone for offline use. */
 async function loadSetup(groupId: string): Promise<Setup> {
-  type G = { group: { id: string; name: string; unit: Unit & { successors: { unit: Unit }[] }; members: { role: string; member: { id: string; fullName: string } }[] } };
+  type G = {
+    group: { id: string; name: string; unit: Unit & { successors: { unit: Unit }[] }; members: { role: string; member: { id: string; fullName: string } }[] };
+  };
   const { group } = await gql<G>(GROUP, { id: groupId });
   const current = group.unit.validTo ? group.unit.successors.map((s) => s.unit).filter((u) => !u.validTo) : [group.unit];
   const codes = [...new Set(current.map((u) => u.code))];
@@ -199,7 +201,15 @@ function AssistLog({ groupId }: { groupId: string }) {
 
 type ServiceState = Record<string, { on: boolean; outcome: 'DONE' | 'FOLLOW_UP'; reason: string }>;
 
-function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: AssistInput | null; onSaved(input: Omit<AssistInput, 'clientId'>, label: string): Promise<void> }) {
+function AssistForm({
+  setup,
+  initial,
+  onSaved,
+}: {
+  setup: Setup;
+  initial: AssistInput | null;
+  onSaved(input: Omit<AssistInput, 'clientId'>, label: string): Promise<void>;
+}) {
   const { t } = useI18n();
   const stickyKey = `cdtg.lead.volunteers.${setup.groupId}`;
   const [code, setCode] = useState(initial?.household.code ?? '');
@@ -214,7 +224,9 @@ function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: Assist
       }),
     ),
   );
-  const [volunteers, setVolunteers] = useState<string[]>(() => initial?.volunteerIds ?? (JSON.parse(localStorage.getItem(stickyKey) ?? '[]') as string[]).filter((id) => setup.members.some((m) => m.id === id)));
+  const [volunteers, setVolunteers] = useState<string[]>(
+    () => initial?.volunteerIds ?? (JSON.parse(localStorage.getItem(stickyKey) ?? '[]') as string[]).filter((id) => setup.members.some((m) => m.id === id)),
+  );
   const [occurredAt, setOccurredAt] = useState(initial?.occurredAt ?? vietnamNowLocal());
   const [note, setNote] = useState(initial?.note ?? '');
   const [problem, setProblem] = useState<string | null>(null);
@@ -225,7 +237,16 @@ function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: Assist
     setSaved(false);
     const chosen = SERVICES.filter((s) => services[s].on);
     const household = code.trim() ? { code: code.trim() } : { address: address.trim(), headName: headName.trim() };
-    const missing = !code.trim() && !(address.trim() && headName.trim()) ? t('lead.needHousehold') : chosen.length === 0 ? t('lead.needService') : volunteers.length === 0 ? t('lead.needVolunteer') : chosen.some((s) => services[s].outcome === 'FOLLOW_UP' && !services[s].reason) ? t('lead.needReason') : null;
+    const missing =
+      !code.trim() && !(address.trim() && headName.trim())
+        ? t('lead.needHousehold')
+        : chosen.length === 0
+          ? t('lead.needService')
+          : volunteers.length === 0
+            ? t('lead.needVolunteer')
+            : chosen.some((s) => services[s].outcome === 'FOLLOW_UP' && !services[s].reason)
+              ? t('lead.needReason')
+              : null;
     setProblem(missing);
     if (missing) return;
     localStorage.setItem(stickyKey, JSON.stringify(volunteers));
@@ -234,7 +255,11 @@ function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: Assist
       {
         household,
         unitId,
-        services: chosen.map((s) => ({ service: s, outcome: services[s].outcome, ...(services[s].outcome === 'FOLLOW_UP' ? { reason: services[s].reason } : {}) })),
+        services: chosen.map((s) => ({
+          service: s,
+          outcome: services[s].outcome,
+          ...(services[s].outcome === 'FOLLOW_UP' ? { reason: services[s].reason } : {}),
+        })),
         volunteerIds: volunteers,
         occurredAt,
         ...(note.trim() ? { note: note.trim() } : {}),
@@ -284,17 +309,30 @@ function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: Assist
         {SERVICES.map((s) => (
           <div key={s} className="service">
             <label className="check">
-              <input type="checkbox" name={`service-${s}`} checked={services[s].on} onChange={(e) => setServices({ ...services, [s]: { ...services[s], on: e.target.checked } })} />
+              <input
+                type="checkbox"
+                name={`service-${s}`}
+                checked={services[s].on}
+                onChange={(e) => setServices({ ...services, [s]: { ...services[s], on: e.target.checked } })}
+              />
               {t(`service.${s}`)}
             </label>
             {services[s].on && (
               <div className="row wrap">
-                <select aria-label={`${t(`service.${s}`)}: ${t('common.status')}`} value={services[s].outcome} onChange={(e) => setServices({ ...services, [s]: { ...services[s], outcome: e.target.value as 'DONE' | 'FOLLOW_UP' } })}>
+                <select
+                  aria-label={`${t(`service.${s}`)}: ${t('common.status')}`}
+                  value={services[s].outcome}
+                  onChange={(e) => setServices({ ...services, [s]: { ...services[s], outcome: e.target.value as 'DONE' | 'FOLLOW_UP' } })}
+                >
                   <option value="DONE">{t('lead.done')}</option>
                   <option value="FOLLOW_UP">{t('lead.followUp')}</option>
                 </select>
                 {services[s].outcome === 'FOLLOW_UP' && (
-                  <select aria-label={t('lead.reason')} value={services[s].reason} onChange={(e) => setServices({ ...services, [s]: { ...services[s], reason: e.target.value } })}>
+                  <select
+                    aria-label={t('lead.reason')}
+                    value={services[s].reason}
+                    onChange={(e) => setServices({ ...services, [s]: { ...services[s], reason: e.target.value } })}
+                  >
                     <option value="">{t('lead.reason')}…</option>
                     {REASONS.map((r) => (
                       <option key={r} value={r}>
@@ -312,7 +350,13 @@ function AssistForm({ setup, initial, onSaved }: { setup: Setup; initial: Assist
         <legend>{t('lead.volunteers')}</legend>
         {setup.members.map((m) => (
           <label key={m.id} className="check">
-            <input type="checkbox" name="volunteer" value={m.id} checked={volunteers.includes(m.id)} onChange={(e) => setVolunteers(e.target.checked ? [...volunteers, m.id] : volunteers.filter((v) => v !== m.id))} />
+            <input
+              type="checkbox"
+              name="volunteer"
+              value={m.id}
+              checked={volunteers.includes(m.id)}
+              onChange={(e) => setVolunteers(e.target.checked ? [...volunteers, m.id] : volunteers.filter((v) => v !== m.id))}
+            />
             {m.fullName}
           </label>
         ))}

@@ -108,7 +108,9 @@ export async function removeEntries(clientIds: string[]): Promise<void> {
 }
 
 const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created alreadyStored rejected entries { clientId outcome entryId problems { path message } } } }`;
-type LogResult = { logAssists: { entries: { clientId: string; outcome: 'CREATED' | 'ALREADY_STORED' | 'REJECTED'; entryId: string | null; problems: FieldProblem[] }[] } };
+type LogResult = {
+  logAssists: { entries: { clientId: string; outcome: 'CREATED' | 'ALREADY_STORED' | 'REJECTED'; entryId: string | null; problems: FieldProblem[] }[] };
+};
 const BATCH = 100;
 
 let running: Promise<SyncReport> | null = null;
@@ -160,7 +162,11 @@ async function doSync(): Promise<SyncReport> {
         const whole = [{ path: [] as string[], message: error.message }];
         await putAll(
           batch.flatMap((e, index): QueuedEntry[] =>
-            named.size === 0 ? [{ ...e, status: 'rejected', problems: error.fields.length ? error.fields : whole, lastError: null }] : named.has(index) ? [{ ...e, status: 'rejected', problems: named.get(index)!, lastError: null }] : [],
+            named.size === 0
+              ? [{ ...e, status: 'rejected', problems: error.fields.length ? error.fields : whole, lastError: null }]
+              : named.has(index)
+                ? [{ ...e, status: 'rejected', problems: named.get(index)!, lastError: null }]
+                : [],
           ),
         );
         report.rejected += named.size || batch.length;

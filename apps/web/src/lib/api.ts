@@ -71,10 +71,14 @@ async function post<T>(query: string, variables: Record<string, unknown> | undef
   try {
     body = (await response.json()) as GqlBody<T>;
   } catch {
-    throw new ApiError(`HTTP ${response.status}`, response.status === 413 ? 'PAYLOAD_TOO_LARGE' : response.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR');
+    throw new ApiError(
+      `HTTP ${response.status}`,
+      response.status === 413 ? 'PAYLOAD_TOO_LARGE' : response.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR',
+    );
   }
   const first = body.errors?.[0];
-  if (first) throw new ApiError(first.message, first.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first.extensions?.fields ?? [], first.extensions?.retryAfterSeconds);
+  if (first)
+    throw new ApiError(first.message, first.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first.extensions?.fields ?? [], first.extensions?.retryAfterSeconds);
   if (!body.data) throw new ApiError(`HTTP ${response.status}`, 'INTERNAL_SERVER_ERROR');
   return body.data;
 }
@@ -90,7 +94,11 @@ export function refreshSession(): Promise<Session | null> {
       if (!stored) return null;
       if (stored.refreshToken !== before && !expiresSoon(stored)) return stored; // another tab refreshed meanwhile
       try {
-        const data = await post<{ refreshSession: Session }>(`mutation($t: String!) { refreshSession(refreshToken: $t) { ${AUTH_FIELDS} } }`, { t: stored.refreshToken }, null);
+        const data = await post<{ refreshSession: Session }>(
+          `mutation($t: String!) { refreshSession(refreshToken: $t) { ${AUTH_FIELDS} } }`,
+          { t: stored.refreshToken },
+          null,
+        );
         setSession(data.refreshSession);
         return data.refreshSession;
       } catch (error) {

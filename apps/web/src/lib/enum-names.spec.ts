@@ -3,7 +3,14 @@ import { currentEnumName, currentServiceNames } from './enum-names';
 
 describe('what the phone kept, named as the API names enum values now', () => {
   it('renames the old PascalCase names and leaves current ones as they are', () => {
-    expect(['VneidLevel2', 'FollowUp', 'MissingDocuments', 'Done', 'GroupLead', 'WardOfficer'].map(currentEnumName)).toEqual(['VNEID_LEVEL_2', 'FOLLOW_UP', 'MISSING_DOCUMENTS', 'DONE', 'GROUP_LEAD', 'WARD_OFFICER']);
+    expect(['VneidLevel2', 'FollowUp', 'MissingDocuments', 'Done', 'GroupLead', 'WardOfficer'].map(currentEnumName)).toEqual([
+      'VNEID_LEVEL_2',
+      'FOLLOW_UP',
+      'MISSING_DOCUMENTS',
+      'DONE',
+      'GROUP_LEAD',
+      'WARD_OFFICER',
+    ]);
     expect(['VNEID_LEVEL_2', 'FOLLOW_UP', 'OTHER', 'GROUP_LEAD'].map(currentEnumName)).toEqual(['VNEID_LEVEL_2', 'FOLLOW_UP', 'OTHER', 'GROUP_LEAD']);
   });
 

@@ -14,5 +14,10 @@ export function currentEnumName(value: string): string {
 
 /** A queued entry's services (service, outcome, follow-up reason) as the API names them now. */
 export function currentServiceNames<S extends { service: string; outcome: string; reason?: string }>(services: S[]): S[] {
-  return services.map((s) => ({ ...s, service: currentEnumName(s.service), outcome: currentEnumName(s.outcome), ...(s.reason ? { reason: currentEnumName(s.reason) } : {}) }));
+  return services.map((s) => ({
+    ...s,
+    service: currentEnumName(s.service),
+    outcome: currentEnumName(s.outcome),
+    ...(s.reason ? { reason: currentEnumName(s.reason) } : {}),
+  }));
 }

@@ -34,11 +34,17 @@ export function describeError(t: Translate, error: unknown): string {
       return /wrong e-mail or password/i.test(message) ? t('err.wrongCredentials') : t('err.UNAUTHENTICATED');
     case 'CONFLICT': {
       const field = fields[0]?.path.at(-1);
-      const lead = /already assigned|overlaps/i.test(message) ? t('err.doubleBooked') : field === 'role' && /slot/i.test(message) ? t('err.slotsFull') : t('err.CONFLICT');
+      const lead = /already assigned|overlaps/i.test(message)
+        ? t('err.doubleBooked')
+        : field === 'role' && /slot/i.test(message)
+          ? t('err.slotsFull')
+          : t('err.CONFLICT');
       return `${lead} ${t('err.detail', { message })}`;
     }
     case 'BAD_USER_INPUT':
-      return fields.length ? `${t('err.BAD_USER_INPUT')} ${describeProblems(t, fields).join('; ')}` : `${t('err.BAD_USER_INPUT')} ${t('err.detail', { message })}`;
+      return fields.length
+        ? `${t('err.BAD_USER_INPUT')} ${describeProblems(t, fields).join('; ')}`
+        : `${t('err.BAD_USER_INPUT')} ${t('err.detail', { message })}`;
     default:
       return t('err.INTERNAL_SERVER_ERROR');
   }

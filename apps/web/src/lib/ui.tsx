@@ -30,7 +30,14 @@ export function Tabs<K extends string>({ tabs, current, onChange }: { tabs: { ke
   return (
     <div className="tabs" role="tablist">
       {tabs.map((tab) => (
-        <button key={tab.key} type="button" role="tab" aria-selected={tab.key === current} className={tab.key === current ? 'tab active' : 'tab'} onClick={() => onChange(tab.key)}>
+        <button
+          key={tab.key}
+          type="button"
+          role="tab"
+          aria-selected={tab.key === current}
+          className={tab.key === current ? 'tab active' : 'tab'}
+          onClick={() => onChange(tab.key)}
+        >
           {tab.label}
         </button>
       ))}

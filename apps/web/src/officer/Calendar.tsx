@@ -65,7 +65,8 @@ export function Calendar({ unitCode }: { unitCode: string }) {
                   <strong>{s.title}</strong>
                   <span className={`badge ${s.status.toLowerCase()}`}>{tx(`status.${s.status}`)}</span>
                   <span className="muted">
-                    {s.groupName} · {s.place} · {s.assignments.filter((a) => a.status === 'PENDING' || a.status === 'ACCEPTED').length} {t('officer.assignments').toLowerCase()}
+                    {s.groupName} · {s.place} · {s.assignments.filter((a) => a.status === 'PENDING' || a.status === 'ACCEPTED').length}{' '}
+                    {t('officer.assignments').toLowerCase()}
                   </span>
                 </button>
                 {open === s.id && <SessionPanel session={s} unitCode={unitCode} onChanged={list.reload} />}

@@ -91,7 +91,14 @@ function usePaged<T>(query: string, field: string, filter: Record<string, unknow
       setMore((m) => ({ ...m, error }));
     }
   };
-  return { rows, total: first.data?.[field]?.totalCount ?? null, hasMore: !!page?.pageInfo.hasNextPage, loadMore, error: first.error ?? more.error, loading: first.loading };
+  return {
+    rows,
+    total: first.data?.[field]?.totalCount ?? null,
+    hasMore: !!page?.pageInfo.hasNextPage,
+    loadMore,
+    error: first.error ?? more.error,
+    loading: first.loading,
+  };
 }
 
 function Directory({ unitCode }: { unitCode: string }) {
@@ -102,7 +109,11 @@ function Directory({ unitCode }: { unitCode: string }) {
   const [memberRole, setMemberRole] = useState('');
   const [memberActive, setMemberActive] = useState('true');
   const [groupId, setGroupId] = useState('');
-  const groups = usePaged<GroupRow>(GROUPS, 'groups', { unitCode, ...(groupSearch ? { search: groupSearch } : {}), ...(groupStatus ? { status: groupStatus } : {}) });
+  const groups = usePaged<GroupRow>(GROUPS, 'groups', {
+    unitCode,
+    ...(groupSearch ? { search: groupSearch } : {}),
+    ...(groupStatus ? { status: groupStatus } : {}),
+  });
   const members = usePaged<MemberRow>(MEMBERS, 'members', {
     unitCode,
     ...(memberSearch ? { search: memberSearch } : {}),
@@ -117,7 +128,13 @@ function Directory({ unitCode }: { unitCode: string }) {
           {t('officer.groups')} {groups.total !== null && <span className="muted">({t('common.total', { n: groups.total })})</span>}
         </h3>
         <div className="row wrap filters">
-          <input type="search" placeholder={t('common.search')} aria-label={`${t('officer.groups')}: ${t('common.search')}`} value={groupSearch} onChange={(e) => setGroupSearch(e.target.value)} />
+          <input
+            type="search"
+            placeholder={t('common.search')}
+            aria-label={`${t('officer.groups')}: ${t('common.search')}`}
+            value={groupSearch}
+            onChange={(e) => setGroupSearch(e.target.value)}
+          />
           <select aria-label={t('common.status')} value={groupStatus} onChange={(e) => setGroupStatus(e.target.value)}>
             <option value="">{t('common.all')}</option>
             {['ACTIVE', 'SUSPENDED', 'DISSOLVED'].map((s) => (
@@ -164,7 +181,13 @@ function Directory({ unitCode }: { unitCode: string }) {
           {t('officer.members')} {members.total !== null && <span className="muted">({t('common.total', { n: members.total })})</span>}
         </h3>
         <div className="row wrap filters">
-          <input type="search" placeholder={t('common.search')} aria-label={`${t('officer.members')}: ${t('common.search')}`} value={memberSearch} onChange={(e) => setMemberSearch(e.target.value)} />
+          <input
+            type="search"
+            placeholder={t('common.search')}
+            aria-label={`${t('officer.members')}: ${t('common.search')}`}
+            value={memberSearch}
+            onChange={(e) => setMemberSearch(e.target.value)}
+          />
           <select aria-label={t('common.role')} value={memberRole} onChange={(e) => setMemberRole(e.target.value)}>
             <option value="">{t('common.all')}</option>
             {['LEADER', 'DEPUTY', 'MEMBER'].map((r) => (
@@ -250,7 +273,10 @@ function ImportCsv() {
     setError(null);
     setState(null);
     try {
-      const data = await gql<{ importDirectoryCsv: ImportState }>(`mutation($input: DirectoryImportInput!) { importDirectoryCsv(input: $input) { ${IMPORT_FIELDS} } }`, { input: { kind, csv } });
+      const data = await gql<{ importDirectoryCsv: ImportState }>(
+        `mutation($input: DirectoryImportInput!) { importDirectoryCsv(input: $input) { ${IMPORT_FIELDS} } }`,
+        { input: { kind, csv } },
+      );
       setState(data.importDirectoryCsv);
       poll(data.importDirectoryCsv.id);
     } catch (e) {
@@ -266,7 +292,11 @@ function ImportCsv() {
           <option value="GROUPS">{t('officer.importGroups')}</option>
         </select>
       </label>
-      <p className="muted mono">{kind === 'GROUPS' ? 'unit_code,name,decision_number,decision_date,status' : 'unit_code,group_name,full_name,phone,email,gender,birth_year,affiliation,skills,role,joined_on'}</p>
+      <p className="muted mono">
+        {kind === 'GROUPS'
+          ? 'unit_code,name,decision_number,decision_date,status'
+          : 'unit_code,group_name,full_name,phone,email,gender,birth_year,affiliation,skills,role,joined_on'}
+      </p>
       <label>
         {t('officer.importFile')}
         <input type="file" accept=".csv,text/csv" onChange={(e) => void e.target.files?.[0]?.text().then(setCsv)} />
@@ -281,7 +311,15 @@ function ImportCsv() {
       </button>
       {state && (
         <div className="stack" data-testid="import-report">
-          <p>{t('officer.importProgress', { done: state.processedRows, total: state.totalRows, created: state.created, updated: state.updated, unchanged: state.unchanged })}</p>
+          <p>
+            {t('officer.importProgress', {
+              done: state.processedRows,
+              total: state.totalRows,
+              created: state.created,
+              updated: state.updated,
+              unchanged: state.unchanged,
+            })}
+          </p>
           {state.status === 'COMPLETED' && <Notice>{t('officer.importDone')}</Notice>}
           {state.failure && <div className="error">{t('officer.importFailed', { reason: state.failure })}</div>}
           {state.errors.length > 0 && (

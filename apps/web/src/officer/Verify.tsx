@@ -18,7 +18,9 @@ const ENTRIES = `query($filter: AssistEntryFilter) { assistEntries(first: 50, fi
 /** The ward's unverified assistance entries; verify one, some or all shown. */
 export function Verify({ unitCode }: { unitCode: string }) {
   const { t, tx } = useI18n();
-  const list = useQuery<{ assistEntries: { totalCount: number; edges: { node: EntryRow }[] } }>(ENTRIES, { filter: { unitCode, verified: false, status: 'VALID' } });
+  const list = useQuery<{ assistEntries: { totalCount: number; edges: { node: EntryRow }[] } }>(ENTRIES, {
+    filter: { unitCode, verified: false, status: 'VALID' },
+  });
   const [selected, setSelected] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -26,7 +28,9 @@ export function Verify({ unitCode }: { unitCode: string }) {
   const verify = async () => {
     setError(null);
     try {
-      const data = await gql<{ verifyAssistEntries: { id: string }[] }>(`mutation($ids: [UUID!]!) { verifyAssistEntries(ids: $ids) { id verified } }`, { ids: selected });
+      const data = await gql<{ verifyAssistEntries: { id: string }[] }>(`mutation($ids: [UUID!]!) { verifyAssistEntries(ids: $ids) { id verified } }`, {
+        ids: selected,
+      });
       setDone(t('officer.verified', { n: data.verifyAssistEntries.length }));
       setSelected([]);
       list.reload();
@@ -43,7 +47,11 @@ export function Verify({ unitCode }: { unitCode: string }) {
       {done && <Notice>{done}</Notice>}
       <div className="row">
         <label className="check">
-          <input type="checkbox" checked={rows.length > 0 && selected.length === rows.length} onChange={(e) => setSelected(e.target.checked ? rows.map((r) => r.id) : [])} />
+          <input
+            type="checkbox"
+            checked={rows.length > 0 && selected.length === rows.length}
+            onChange={(e) => setSelected(e.target.checked ? rows.map((r) => r.id) : [])}
+          />
           {t('officer.selectAll')}
         </label>
         <span className="spacer" />
@@ -57,7 +65,12 @@ export function Verify({ unitCode }: { unitCode: string }) {
           {rows.map((r) => (
             <tr key={r.id}>
               <td>
-                <input type="checkbox" aria-label={r.household.maskedLabel} checked={selected.includes(r.id)} onChange={(e) => setSelected(e.target.checked ? [...selected, r.id] : selected.filter((s) => s !== r.id))} />
+                <input
+                  type="checkbox"
+                  aria-label={r.household.maskedLabel}
+                  checked={selected.includes(r.id)}
+                  onChange={(e) => setSelected(e.target.checked ? [...selected, r.id] : selected.filter((s) => s !== r.id))}
+                />
               </td>
               <td>{r.occurredOn.split('-').reverse().join('/')}</td>
               <td>

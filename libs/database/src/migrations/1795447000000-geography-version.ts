@@ -14,7 +14,9 @@ export class GeographyVersion1795447000000 implements MigrationInterface {
       `CREATE FUNCTION bump_geography_version() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE geography_version SET version = version + 1 WHERE id = 1; RETURN NULL; END $$`,
     );
     for (const table of ['admin_unit', 'reorganisation_link']) {
-      await queryRunner.query(`CREATE TRIGGER "${table}_geography_version" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION bump_geography_version()`);
+      await queryRunner.query(
+        `CREATE TRIGGER "${table}_geography_version" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION bump_geography_version()`,
+      );
     }
   }
 

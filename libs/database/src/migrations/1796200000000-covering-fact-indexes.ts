@@ -10,7 +10,9 @@ export class CoveringFactIndexes1796200000000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP INDEX "public"."rollup_entry_fact_unit_day_idx"`);
-    await queryRunner.query(`CREATE INDEX "rollup_entry_fact_unit_day_idx" ON "rollup_entry_fact" ("unit_id", "day") INCLUDE ("a_flags", "v_flags", "done_bits", "follow_up_bits", "a_net", "v_net")`);
+    await queryRunner.query(
+      `CREATE INDEX "rollup_entry_fact_unit_day_idx" ON "rollup_entry_fact" ("unit_id", "day") INCLUDE ("a_flags", "v_flags", "done_bits", "follow_up_bits", "a_net", "v_net")`,
+    );
     await queryRunner.query(`DROP INDEX "public"."rollup_volunteer_fact_unit_day_idx"`);
     await queryRunner.query(`CREATE INDEX "rollup_volunteer_fact_unit_day_idx" ON "rollup_volunteer_fact" ("unit_id", "day") INCLUDE ("flags")`);
     for (const table of ['rollup_entry_fact', 'rollup_volunteer_fact']) {

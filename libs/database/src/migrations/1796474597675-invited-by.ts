@@ -6,7 +6,9 @@ export class InvitedBy1796474597675 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "user_account" ADD "invited_by" uuid`);
-    await queryRunner.query(`ALTER TABLE "user_account" ADD CONSTRAINT "FK_e86710a5508bcfa2ffc957fbc2f" FOREIGN KEY ("invited_by") REFERENCES "user_account"("id") ON DELETE SET NULL ON UPDATE NO ACTION`);
+    await queryRunner.query(
+      `ALTER TABLE "user_account" ADD CONSTRAINT "FK_e86710a5508bcfa2ffc957fbc2f" FOREIGN KEY ("invited_by") REFERENCES "user_account"("id") ON DELETE SET NULL ON UPDATE NO ACTION`,
+    );
     // Pending invitations keep their inviter: the actor of the last invitation in the audit log.
     await queryRunner.query(`UPDATE "user_account" u SET "invited_by" = (
         SELECT a."actor_id" FROM "audit_event" a JOIN "user_account" x ON x."id" = a."actor_id"

@@ -24,7 +24,10 @@ export class PhuocNinhCorrection1796475231926 implements MigrationInterface {
     await queryRunner.query(
       `INSERT INTO "audit_event" (actor_id, actor_label, operation, object_type, object_id, before, after)
        VALUES (NULL, 'system', 'reorganisation.correct', 'reorganisation', $1, $2::jsonb, NULL)`,
-      [bad.reorganisation_id, JSON.stringify({ linkId: bad.id, reason: 'reference data correction 2026-12-05: 20669 Xã Phước Ninh went whole into 20669 Xã Quế Phước' })],
+      [
+        bad.reorganisation_id,
+        JSON.stringify({ linkId: bad.id, reason: 'reference data correction 2026-12-05: 20669 Xã Phước Ninh went whole into 20669 Xã Quế Phước' }),
+      ],
     );
     // The remaining link is whole, and belongs with the other communes merged into the new 20669.
     const [kept] = (await queryRunner.query(
@@ -44,10 +47,15 @@ export class PhuocNinhCorrection1796475231926 implements MigrationInterface {
         await queryRunner.query(`UPDATE "reorganisation_link" SET reorganisation_id = $2 WHERE id = $1`, [link.id, merge.id]);
         await queryRunner.query(`UPDATE "reorganisation" SET kind = 'merge' WHERE id = $1`, [merge.id]);
       } else {
-        await queryRunner.query(`UPDATE "reorganisation" r SET kind = 'rename' FROM "reorganisation_link" l WHERE l.id = $1 AND r.id = l.reorganisation_id`, [link.id]);
+        await queryRunner.query(`UPDATE "reorganisation" r SET kind = 'rename' FROM "reorganisation_link" l WHERE l.id = $1 AND r.id = l.reorganisation_id`, [
+          link.id,
+        ]);
       }
     }
-    await queryRunner.query(`DELETE FROM "reorganisation" r WHERE r.id = $1 AND NOT EXISTS (SELECT 1 FROM "reorganisation_link" l WHERE l.reorganisation_id = r.id)`, [bad.reorganisation_id]);
+    await queryRunner.query(
+      `DELETE FROM "reorganisation" r WHERE r.id = $1 AND NOT EXISTS (SELECT 1 FROM "reorganisation_link" l WHERE l.reorganisation_id = r.id)`,
+      [bad.reorganisation_id],
+    );
     // Grants that followed old Phước Ninh into Hải Châu through the removed link (and through no other link).
     const grants = (await queryRunner.query(
       `SELECT g.id, g.user_id, g.role, g.unit_id FROM "role_grant" g

@@ -9,7 +9,14 @@ export class SessionFactColumns1796501788162 implements MigrationInterface {
   name = 'SessionFactColumns1796501788162';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    const bands = ['trained_female_under_35', 'trained_female_35_59', 'trained_female_60_plus', 'trained_male_under_35', 'trained_male_35_59', 'trained_male_60_plus'];
+    const bands = [
+      'trained_female_under_35',
+      'trained_female_35_59',
+      'trained_female_60_plus',
+      'trained_male_under_35',
+      'trained_male_35_59',
+      'trained_male_60_plus',
+    ];
     for (const band of bands) await queryRunner.query(`ALTER TABLE "rollup_session_fact" ADD "${band}" integer NOT NULL DEFAULT '0'`);
     await queryRunner.query(`UPDATE "rollup_session_fact" SET ${bands.map((band, i) => `"${band}" = "trained"[${i + 1}]`).join(', ')}`);
     for (const band of bands) await queryRunner.query(`ALTER TABLE "rollup_session_fact" ALTER COLUMN "${band}" DROP DEFAULT`);
@@ -22,7 +29,14 @@ export class SessionFactColumns1796501788162 implements MigrationInterface {
       `UPDATE "rollup_session_fact" SET "trained" = ARRAY["trained_female_under_35", "trained_female_35_59", "trained_female_60_plus", "trained_male_under_35", "trained_male_35_59", "trained_male_60_plus"]`,
     );
     await queryRunner.query(`ALTER TABLE "rollup_session_fact" ALTER COLUMN "trained" DROP DEFAULT`);
-    for (const band of ['trained_male_60_plus', 'trained_male_35_59', 'trained_male_under_35', 'trained_female_60_plus', 'trained_female_35_59', 'trained_female_under_35']) {
+    for (const band of [
+      'trained_male_60_plus',
+      'trained_male_35_59',
+      'trained_male_under_35',
+      'trained_female_60_plus',
+      'trained_female_35_59',
+      'trained_female_under_35',
+    ]) {
       await queryRunner.query(`ALTER TABLE "rollup_session_fact" DROP COLUMN "${band}"`);
     }
   }

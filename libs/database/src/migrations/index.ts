@@ -26,5 +26,35 @@ import * as m23 from './1796487260159-unit-lineage';
 import * as m24 from './1796501788162-session-fact-columns';
 import * as m25 from './1796502204875-practical-steps';
 
+/** A migration class, as TypeORM's DataSource takes it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const ALL_MIGRATIONS: Function[] = [...Object.values(m0), ...Object.values(m1), ...Object.values(m2), ...Object.values(m3), ...Object.values(m4), ...Object.values(m5), ...Object.values(m6), ...Object.values(m7), ...Object.values(m8), ...Object.values(m9), ...Object.values(m10), ...Object.values(m11), ...Object.values(m12), ...Object.values(m13), ...Object.values(m14), ...Object.values(m15), ...Object.values(m16), ...Object.values(m17), ...Object.values(m18), ...Object.values(m19), ...Object.values(m20), ...Object.values(m21), ...Object.values(m22), ...Object.values(m23), ...Object.values(m24), ...Object.values(m25)] as Function[];
+type MigrationClass = Function;
+
+export const ALL_MIGRATIONS: MigrationClass[] = [
+  ...Object.values(m0),
+  ...Object.values(m1),
+  ...Object.values(m2),
+  ...Object.values(m3),
+  ...Object.values(m4),
+  ...Object.values(m5),
+  ...Object.values(m6),
+  ...Object.values(m7),
+  ...Object.values(m8),
+  ...Object.values(m9),
+  ...Object.values(m10),
+  ...Object.values(m11),
+  ...Object.values(m12),
+  ...Object.values(m13),
+  ...Object.values(m14),
+  ...Object.values(m15),
+  ...Object.values(m16),
+  ...Object.values(m17),
+  ...Object.values(m18),
+  ...Object.values(m19),
+  ...Object.values(m20),
+  ...Object.values(m21),
+  ...Object.values(m22),
+  ...Object.values(m23),
+  ...Object.values(m24),
+  ...Object.values(m25),
+] as MigrationClass[];

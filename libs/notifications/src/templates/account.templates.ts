@@ -28,13 +28,19 @@ export function invitationEmail(language: Language, p: InvitationParams): Render
     ? layout(language, 'Lời mời tham gia hệ thống Tổ công nghệ số cộng đồng', [
         { text: `Xin chào ${p.displayName},` },
         { text: `${p.invitedBy} mời bạn tham gia hệ thống điều phối Tổ công nghệ số cộng đồng với vai trò: ${roles.join('; ')}.` },
-        { text: `Mở liên kết sau để đặt mật khẩu và kích hoạt tài khoản (hiệu lực đến ${when(p.expiresAt, language)}, chỉ dùng được một lần):\n${p.link}`, html: `Bấm nút dưới đây để đặt mật khẩu và kích hoạt tài khoản (hiệu lực đến ${escapeHtml(when(p.expiresAt, language))}, chỉ dùng được một lần).<br><br>${button(p.link, 'Kích hoạt tài khoản')}` },
+        {
+          text: `Mở liên kết sau để đặt mật khẩu và kích hoạt tài khoản (hiệu lực đến ${when(p.expiresAt, language)}, chỉ dùng được một lần):\n${p.link}`,
+          html: `Bấm nút dưới đây để đặt mật khẩu và kích hoạt tài khoản (hiệu lực đến ${escapeHtml(when(p.expiresAt, language))}, chỉ dùng được một lần).<br><br>${button(p.link, 'Kích hoạt tài khoản')}`,
+        },
         { text: 'Nếu bạn không mong đợi thư này, hãy bỏ qua nó.' },
       ])
     : layout(language, 'Invitation to the community digital technology groups platform', [
         { text: `Hello ${p.displayName},` },
         { text: `${p.invitedBy} invites you to the community digital technology groups platform as: ${roles.join('; ')}.` },
-        { text: `Open this link to set your password and activate your account (valid until ${when(p.expiresAt, language)}, single use):\n${p.link}`, html: `Press the button to set your password and activate your account (valid until ${escapeHtml(when(p.expiresAt, language))}, single use).<br><br>${button(p.link, 'Activate my account')}` },
+        {
+          text: `Open this link to set your password and activate your account (valid until ${when(p.expiresAt, language)}, single use):\n${p.link}`,
+          html: `Press the button to set your password and activate your account (valid until ${escapeHtml(when(p.expiresAt, language))}, single use).<br><br>${button(p.link, 'Activate my account')}`,
+        },
         { text: 'If you did not expect this message, ignore it.' },
       ]);
 }
@@ -49,12 +55,18 @@ export function signInLinkEmail(language: Language, p: LinkParams): RenderedEmai
   return language === Language.vi
     ? layout(language, 'Liên kết đăng nhập cdtg', [
         { text: `Xin chào ${p.displayName},` },
-        { text: `Mở liên kết sau để đăng nhập (hiệu lực đến ${when(p.expiresAt, language)}, chỉ dùng được một lần):\n${p.link}`, html: `Bấm nút dưới đây để đăng nhập (hiệu lực đến ${escapeHtml(when(p.expiresAt, language))}, chỉ dùng được một lần).<br><br>${button(p.link, 'Đăng nhập')}` },
+        {
+          text: `Mở liên kết sau để đăng nhập (hiệu lực đến ${when(p.expiresAt, language)}, chỉ dùng được một lần):\n${p.link}`,
+          html: `Bấm nút dưới đây để đăng nhập (hiệu lực đến ${escapeHtml(when(p.expiresAt, language))}, chỉ dùng được một lần).<br><br>${button(p.link, 'Đăng nhập')}`,
+        },
         { text: 'Nếu bạn không yêu cầu đăng nhập, hãy bỏ qua thư này; tài khoản của bạn vẫn an toàn.' },
       ])
     : layout(language, 'Your cdtg sign-in link', [
         { text: `Hello ${p.displayName},` },
-        { text: `Open this link to sign in (valid until ${when(p.expiresAt, language)}, single use):\n${p.link}`, html: `Press the button to sign in (valid until ${escapeHtml(when(p.expiresAt, language))}, single use).<br><br>${button(p.link, 'Sign in')}` },
+        {
+          text: `Open this link to sign in (valid until ${when(p.expiresAt, language)}, single use):\n${p.link}`,
+          html: `Press the button to sign in (valid until ${escapeHtml(when(p.expiresAt, language))}, single use).<br><br>${button(p.link, 'Sign in')}`,
+        },
         { text: 'If you did not ask to sign in, ignore this message; your account is safe.' },
       ]);
 }
@@ -63,12 +75,18 @@ export function passwordResetEmail(language: Language, p: LinkParams): RenderedE
   return language === Language.vi
     ? layout(language, 'Đặt lại mật khẩu cdtg', [
         { text: `Xin chào ${p.displayName},` },
-        { text: `Mở liên kết sau để đặt mật khẩu mới (hiệu lực đến ${when(p.expiresAt, language)}, chỉ dùng được một lần):\n${p.link}`, html: `Bấm nút dưới đây để đặt mật khẩu mới (hiệu lực đến ${escapeHtml(when(p.expiresAt, language))}, chỉ dùng được một lần).<br><br>${button(p.link, 'Đặt lại mật khẩu')}` },
+        {
+          text: `Mở liên kết sau để đặt mật khẩu mới (hiệu lực đến ${when(p.expiresAt, language)}, chỉ dùng được một lần):\n${p.link}`,
+          html: `Bấm nút dưới đây để đặt mật khẩu mới (hiệu lực đến ${escapeHtml(when(p.expiresAt, language))}, chỉ dùng được một lần).<br><br>${button(p.link, 'Đặt lại mật khẩu')}`,
+        },
         { text: 'Nếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu hiện tại vẫn giữ nguyên.' },
       ])
     : layout(language, 'Reset your cdtg password', [
         { text: `Hello ${p.displayName},` },
-        { text: `Open this link to choose a new password (valid until ${when(p.expiresAt, language)}, single use):\n${p.link}`, html: `Press the button to choose a new password (valid until ${escapeHtml(when(p.expiresAt, language))}, single use).<br><br>${button(p.link, 'Reset password')}` },
+        {
+          text: `Open this link to choose a new password (valid until ${when(p.expiresAt, language)}, single use):\n${p.link}`,
+          html: `Press the button to choose a new password (valid until ${escapeHtml(when(p.expiresAt, language))}, single use).<br><br>${button(p.link, 'Reset password')}`,
+        },
         { text: 'If you did not ask for this, ignore this message; your password stays as it is.' },
       ]);
 }

@@ -55,18 +55,21 @@ function checkLine(vi: boolean, c: DigestCheckParams | null, n: (x: number | nul
       ? `Kiểm tra đối chiếu hằng đêm (${day}): phát hiện ${n(c.differences)} chênh lệch so với tính lại từ dữ liệu gốc; bộ phận kỹ thuật đã được báo. Số liệu trên có thể chưa chính xác cho đến khi được sửa.`
       : `Nightly check (${day}): ${n(c.differences)} difference(s) from a recount from the records; the technical team has been alerted. The figures above may be off until repaired.`;
   }
-  const earlier = c.withDifferences > 0
-    ? vi
-      ? ` Trong 7 ngày qua có ${n(c.withDifferences)} lần phát hiện chênh lệch${c.repairs ? `, đã sửa ${n(c.repairs)} lần` : ''}.`
-      : ` In the past 7 days, ${n(c.withDifferences)} check(s) found differences${c.repairs ? `; ${n(c.repairs)} repair(s) made` : ''}.`
-    : '';
+  const earlier =
+    c.withDifferences > 0
+      ? vi
+        ? ` Trong 7 ngày qua có ${n(c.withDifferences)} lần phát hiện chênh lệch${c.repairs ? `, đã sửa ${n(c.repairs)} lần` : ''}.`
+        : ` In the past 7 days, ${n(c.withDifferences)} check(s) found differences${c.repairs ? `; ${n(c.repairs)} repair(s) made` : ''}.`
+      : '';
   return vi
     ? `Kiểm tra đối chiếu hằng đêm (${day}): số liệu khớp với kết quả tính lại từ dữ liệu gốc.${earlier}`
     : `Nightly check (${day}): the figures equal a recount from the records.${earlier}`;
 }
 
 const number = (n: number | null, language: Language, digits = 0) =>
-  n === null ? '–' : new Intl.NumberFormat(language === Language.vi ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
+  n === null
+    ? '–'
+    : new Intl.NumberFormat(language === Language.vi ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
 /** dd/mm/yyyy, as dates are written in Vietnam (and in British English). */
 const date = (d: string) => d.split('-').reverse().join('/');
 
@@ -74,7 +77,10 @@ const date = (d: string) => d.split('-').reverse().join('/');
 export function weeklyDigestEmail(language: Language, p: WeeklyDigestParams): RenderedEmail {
   const vi = language === Language.vi;
   const n = (x: number | null, digits = 0) => number(x, language, digits);
-  const change = p.changePoints === null ? '' : ` (${p.changePoints >= 0 ? '+' : ''}${n(p.changePoints, 1)} ${vi ? 'điểm % so với tuần trước' : 'points on the week before'})`;
+  const change =
+    p.changePoints === null
+      ? ''
+      : ` (${p.changePoints >= 0 ? '+' : ''}${n(p.changePoints, 1)} ${vi ? 'điểm % so với tuần trước' : 'points on the week before'})`;
   const headline = vi
     ? [
         `Hộ được hỗ trợ trong tuần: ${n(p.householdsReachedThisWeek)}`,
@@ -88,23 +94,42 @@ export function weeklyDigestEmail(language: Language, p: WeeklyDigestParams): Re
         `Coverage: ${p.coveragePercent === null ? 'no household counts yet' : `${n(p.coveragePercent, 1)}%`}${change}`,
         `Training sessions held: ${n(p.sessionsHeld)}; active volunteers: ${n(p.activeVolunteers)}`,
       ];
-  const lowest = p.lowest.map((u, i) => `${i + 1}. ${u.name}: ${u.coveragePercent === null ? (vi ? 'chưa có số hộ' : 'no household count') : `${n(u.coveragePercent, 1)}%`} (${n(u.householdsReachedToDate)} ${vi ? 'hộ' : 'households'})`);
-  const list = (lines: string[]) => ({ text: lines.join('\n'), html: `<ul style="margin:0;padding-left:20px">${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` });
+  const lowest = p.lowest.map(
+    (u, i) =>
+      `${i + 1}. ${u.name}: ${u.coveragePercent === null ? (vi ? 'chưa có số hộ' : 'no household count') : `${n(u.coveragePercent, 1)}%`} (${n(u.householdsReachedToDate)} ${vi ? 'hộ' : 'households'})`,
+  );
+  const list = (lines: string[]) => ({
+    text: lines.join('\n'),
+    html: `<ul style="margin:0;padding-left:20px">${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
+  });
   const email = layout(
     language,
     vi ? `Bản tin bao phủ tuần ${date(p.weekStart)}–${date(p.weekEnd)}: ${p.unitName}` : `Coverage digest, week of ${date(p.weekStart)}: ${p.unitName}`,
     [
       { text: vi ? `Xin chào ${p.displayName},` : `Hello ${p.displayName},` },
-      { text: vi ? `Số liệu tuần ${date(p.weekStart)}–${date(p.weekEnd)} của ${p.unitName}:` : `The week ${date(p.weekStart)}–${date(p.weekEnd)} in ${p.unitName}:` },
+      {
+        text: vi
+          ? `Số liệu tuần ${date(p.weekStart)}–${date(p.weekEnd)} của ${p.unitName}:`
+          : `The week ${date(p.weekStart)}–${date(p.weekEnd)} in ${p.unitName}:`,
+      },
       list(headline),
       { text: vi ? 'Năm đơn vị có tỷ lệ bao phủ thấp nhất (cần hỗ trợ thêm):' : 'The five units with the lowest coverage (where help is needed):' },
       list(lowest),
-      { text: vi ? `Bảng số liệu chi tiết theo đơn vị được đính kèm (${p.attachment.filename}).` : `The table by unit is attached (${p.attachment.filename}).` },
+      {
+        text: vi ? `Bảng số liệu chi tiết theo đơn vị được đính kèm (${p.attachment.filename}).` : `The table by unit is attached (${p.attachment.filename}).`,
+      },
       ...(p.check === undefined ? [] : [{ text: checkLine(vi, p.check, (x) => n(x)) }]),
     ],
   );
   return {
     ...email,
-    attachments: [{ filename: p.attachment.filename, content: p.attachment.base64, encoding: 'base64', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }],
+    attachments: [
+      {
+        filename: p.attachment.filename,
+        content: p.attachment.base64,
+        encoding: 'base64',
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+    ],
   };
 }

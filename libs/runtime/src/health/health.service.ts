@@ -78,7 +78,16 @@ export class HealthService implements OnModuleInit, BeforeApplicationShutdown, O
   private async rollupCheck(): Promise<ReadinessReport['rollupCheck']> {
     try {
       const check = await withTimeout(latestRollupCheck(this.dataSource), 2000);
-      return check && { id: check.id, at: check.finishedAt, mode: check.mode, consistent: check.consistent, repaired: check.repaired, differences: check.differences };
+      return (
+        check && {
+          id: check.id,
+          at: check.finishedAt,
+          mode: check.mode,
+          consistent: check.consistent,
+          repaired: check.repaired,
+          differences: check.differences,
+        }
+      );
     } catch {
       return null;
     }
