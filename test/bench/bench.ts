@@ -3,7 +3,7 @@ import { runBench, table } from './harness';
 import { Scale } from './generate';
 
 /**
- * npm run bench -- [--scale national|city|tiny] [--runs N] [--only coverage,statements,overhead,ingest,import,freshness,check,coldstart]
+ * npm run bench -- [--scale national|city|tiny] [--runs N] [--only coverage,statements,overhead,ingest,import,freshness,check,coldstart] [--database NAME]
  * Uses BENCH_DATABASE_URL (a server; default postgres://postgres@127.0.0.1:5432/postgres) and REDIS_URL (default
  * 127.0.0.1:6379). The database cdtg_bench_<scale> is created and filled once, then reused.
  */
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     serverUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     outDir: 'bench',
+    database: value('--database'),
     log: (line) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s] ${line}\n`),
   });
   process.stdout.write(`\n${table(report)}\n\nscale ${scale}: ${report.generation.entries.toLocaleString('en-US')} entries, ${report.generation.units.toLocaleString('en-US')} units; whole run ${(report.seconds / 60).toFixed(1)} min\n`);
