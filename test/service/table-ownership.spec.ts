@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
  * (FROM/JOIN/INTO/UPDATE … <table>) is a cross-lib read or write: it fails this test unless the pair is in
  * CROSS_LIB_SQL, which records today's debts. Prefer calling the owner's service; if a read really belongs in SQL, add
  * the pair here with the reason. Specs and migrations are not scanned (libs/database/src/migrations creates every table).
- * No database is needed. See docs/boundaries.md.
+ * The apps hold no SQL at all. No database is needed. See docs/boundaries.md.
  */
 const root = resolve(__dirname, '../..');
 
@@ -122,5 +122,14 @@ describe('table ownership', () => {
     expect(undeclared).toEqual([]);
     const stale = [...CROSS_LIB_SQL].filter((pair) => !found.has(pair));
     expect(stale).toEqual([]);
+  });
+
+  it('keeps SQL out of the apps: they call the libs, which own the tables', () => {
+    const found = ['api', 'worker', 'standalone'].flatMap((app) =>
+      sources(join(root, 'apps', app, 'src')).flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(SQL_TABLE)].filter(([, table]) => owner.has(table)).map(([, table]) => `${relative(root, file)}: ${table}`),
+      ),
+    );
+    expect(found).toEqual([]);
   });
 });

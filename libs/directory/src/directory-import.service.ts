@@ -66,6 +66,12 @@ export class DirectoryImportService {
     return job;
   }
 
+  /** Who started an import (null when it does not exist or no user did): its owner may always read it. */
+  async ownerOf(id: string): Promise<string | null> {
+    const job = await this.dataSource.getRepository(DirectoryImport).findOne({ where: { id }, select: { id: true, actorId: true } });
+    return job?.actorId ?? null;
+  }
+
   /** Runs (or resumes) an import. Idempotent: a completed import is left alone. */
   async run(id: string): Promise<void> {
     const job = await this.find(id);

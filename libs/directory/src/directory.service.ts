@@ -278,7 +278,7 @@ export class DirectoryService {
           objectId: id,
           before,
           after: member,
-          ...(await this.placeOf(manager, id)),
+          ...(await this.placeOf(id, manager)),
         });
         return member;
       },
@@ -338,7 +338,7 @@ export class DirectoryService {
         objectId: memberId,
         before,
         after: member,
-        ...(await this.placeOf(manager, memberId)),
+        ...(await this.placeOf(memberId, manager)),
       });
       return member;
     });
@@ -422,7 +422,7 @@ export class DirectoryService {
   }
 
   /** The group (and its unit) a member is listed under: the open membership, else the last one. */
-  async placeOf(manager: EntityManager, memberId: string): Promise<{ unitId: string | null; groupId: string | null }> {
+  async placeOf(memberId: string, manager: EntityManager = this.dataSource.manager): Promise<{ unitId: string | null; groupId: string | null }> {
     return (await this.repository.placesOf(manager, [memberId])).get(memberId) ?? { unitId: null, groupId: null };
   }
 

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Anchor, Role } from '@cdtg/access';
 import { GrantInput, GrantsService, UsersService } from '@cdtg/accounts';
 import { AssistQueryService } from '@cdtg/assists';
 import { CoverageExportService } from '@cdtg/rollups';
-import { DirectoryService } from '@cdtg/directory';
+import { DirectoryImportService, DirectoryService } from '@cdtg/directory';
 import { AssignmentService, SessionService } from '@cdtg/sessions';
 import { canonicalUuid } from '../graphql/uuid.scalar';
 
@@ -82,10 +81,10 @@ export interface ResolvedTarget {
 @Injectable()
 export class TargetResolver {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly grants: GrantsService,
     private readonly directory: DirectoryService,
+    private readonly imports: DirectoryImportService,
     private readonly assists: AssistQueryService,
     private readonly exports: CoverageExportService,
     private readonly sessions: SessionService,
@@ -106,15 +105,13 @@ export class TargetResolver {
       }
       case 'member': {
         if (!id) return nowhere;
-        const place = await this.directory.placeOf(this.dataSource.manager, id);
+        const place = await this.directory.placeOf(id);
         return place.groupId ? { anchors: [place], mode: 'all', roles: [] } : nowhere;
       }
       case 'unit':
         return id ? { anchors: [{ unitId: id }], mode: 'all', roles: [] } : nowhere;
       case 'import': {
-        if (!id) return nowhere;
-        const [i] = (await this.dataSource.query(`SELECT actor_id FROM directory_import WHERE id = $1`, [id])) as { actor_id: string | null }[];
-        return { ...nowhere, ownerId: i?.actor_id ?? null };
+        return { ...nowhere, ownerId: id ? await this.imports.ownerOf(id) : null };
       }
       case 'user': {
         if (!id) return nowhere;
