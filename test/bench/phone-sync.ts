@@ -537,7 +537,7 @@ export async function phoneSyncScenario(api: BenchApp, load: PhoneSyncLoad, last
     ours: { value: gzipped.ms / 1000 },
     target: 'report',
     met: intact(gzipped) ? null : false,
-    note: `${traffic(gzipped)}; ${stored([gzipped])}`,
+    note: `${traffic(gzipped)}; ${breakdown(gzipped, load.link)}; ${stored([gzipped])}`,
   });
   results.push({
     scenario: `12d. the same, the answer to batch ${cutBatch + 1} lost (connection reset after the server stored it), re-sent at the console's next sync (every ${fmt(syncEveryMs / 1000, syncEveryMs < 1000 ? 1 : 0)} s)`,
