@@ -13,6 +13,7 @@ import { startBenchApp } from './bench-app';
 import { coldStartScenario } from './cold-start';
 import { explainWhile } from './explain';
 import { generate, GenerationReport, Scale } from './generate';
+import { phoneSyncScenario, PhoneSyncLoad } from './phone-sync';
 import { coverageScenarios, freshnessScenario, importScenario, ingestScenario, nightlyCheckScenario, overheadScenario, Places, Result, statementsScenario } from './scenarios';
 import { fmt } from './stats';
 
@@ -27,7 +28,7 @@ export interface BenchOptions {
   outDir: string;
   /** The database's name (default cdtg_bench_<scale>). */
   database?: string;
-  /** Only these parts (coverage, statements, overhead, ingest, import, freshness, check, coldstart); all when absent. */
+  /** Only these parts (coverage, statements, overhead, ingest, import, sync, freshness, check, coldstart); all when absent. */
   only?: string[];
   log: (line: string) => void;
 }
@@ -51,6 +52,17 @@ const LOAD: Record<Scale, { batches: number; freshnessSeconds: number; checkSeco
   national: { batches: 40, freshnessSeconds: 60, checkSeconds: 0, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
   city: { batches: 20, freshnessSeconds: 30, checkSeconds: 10, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
   tiny: { batches: 2, freshnessSeconds: 3, checkSeconds: 3, perSecond: 20, importRows: 300, coldStartDemo: false, warmupMs: 100 },
+};
+
+/**
+ * Scenario 12 per scale: a lead's phone with 1,000 entries queued offline syncs over 400 kbit/s each way and a 400 ms
+ * round trip, also in batches of 25 to 500 (the most logAssists takes); tiny (the smoke test) 40 entries over a faster link, the console's 20 s timer shortened.
+ */
+const PHONE_SYNC_FULL: PhoneSyncLoad = { entries: 1_000, link: { bitsPerSecond: 400_000, rttMs: 400 }, repeats: 3, batchSizes: [25, 50, 100, 200, 500] };
+const PHONE_SYNC: Record<Scale, PhoneSyncLoad> = {
+  national: PHONE_SYNC_FULL,
+  city: PHONE_SYNC_FULL,
+  tiny: { entries: 40, link: { bitsPerSecond: 4_000_000, rttMs: 40 }, repeats: 1, batchSizes: [25], syncEveryMs: 200 },
 };
 
 /** Waits until the worker has applied every change event (it first catches up with the ingest of earlier scenarios). */
@@ -118,6 +130,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     if (wanted('import')) {
       options.log('6. CSV import');
       results.push(await importScenario(ds, api.app.get(DirectoryImportService), load.importRows));
+    }
+    if (wanted('sync')) {
+      options.log("12. sync of a lead's phone over a slow link");
+      results.push(...(await phoneSyncScenario(api, PHONE_SYNC[options.scale], places.today, options.log)));
     }
   } finally {
     await api.close();

@@ -8,7 +8,7 @@ import { adminUrl, REDIS_URL } from '../support/test-env';
 /**
  * The benchmark harness at its smallest scale, so that it cannot rot: every scenario runs end to end (data generation,
  * rollups, coverage vs GROUP BY, ingest, freshness with the worker, the nightly check while ingesting, statement
- * counts, CSV import, GraphQL overhead, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
+ * counts, CSV import, GraphQL overhead, a lead's phone syncing over a shaped link, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
  */
 describe('benchmark harness (tiny scale)', () => {
   const database = `cdtg_bench_smoke_${Date.now().toString(36)}`;
@@ -37,6 +37,14 @@ describe('benchmark harness (tiny scale)', () => {
     expect(scenarios).toEqual(expect.arrayContaining(['1.', '1b.', '2.', '2b.', '3.', '4.', '5.', '6.', '7.', '8.', '8b.', '9.', '9b.']));
     // The nightly check ran without holding projections while the worker projected.
     expect(report.results.find((r) => r.scenario.startsWith('9.'))!.met).toBe(true);
+    // A lead's phone synced its queue: every entry stored exactly once, also when an answer was lost and the batch re-sent.
+    const sync = report.results.filter((r) => r.scenario.startsWith('12'));
+    expect(sync.map((r) => r.scenario.split(' ')[0])).toEqual(['12.', '12b.', '12c.', '12d.']);
+    for (const r of sync) {
+      expect(r.met).not.toBe(false);
+      expect(r.note).toMatch(/40 stored once: 0 lost, 0 duplicated/);
+    }
+    expect(sync[3].note).toMatch(/2 passes.* \d+ ALREADY_STORED/);
     // Statement counts do not depend on the page size (DataLoader), at any scale.
     expect(report.results.filter((r) => r.scenario.startsWith('5.')).every((r) => r.met)).toBe(true);
     expect(table(report)).toContain('| 1. coverage to date');
