@@ -415,7 +415,9 @@ export async function loadScenario(options: LoadOptions): Promise<Result[]> {
   let ingestion: ReturnType<typeof ingest> | undefined;
   try {
     const { accounts, communes } = await ensureAccounts(ds, options.places.province);
+    const starting = Date.now();
     processes = await startProcesses(options);
+    options.log(`  API and worker ready in ${((Date.now() - starting) / 1000).toFixed(1)} s`);
     const { url } = processes;
     // The worker first catches up with the ingest of earlier scenarios.
     for (const deadline = Date.now() + 600_000; Date.now() < deadline && (await pendingEvents(ds)) > 0; ) await new Promise((r) => setTimeout(r, 500));
@@ -488,8 +490,10 @@ export async function loadScenario(options: LoadOptions): Promise<Result[]> {
     }
     return results;
   } finally {
+    const stopping = Date.now();
     await ingestion?.stop();
     await processes?.stop();
     await ds.destroy();
+    options.log(`  stopped in ${((Date.now() - stopping) / 1000).toFixed(1)} s`);
   }
 }
