@@ -5,6 +5,7 @@
  * built dist/ (as `npm run start:api` and `npm run start:worker` do), so the load generator, in this process, does not
  * share their event loop; all of them, and PostgreSQL, share the machine's cores.
  */
+import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { argon2idHasher } from '@cdtg/accounts';
 import { createDataSource } from '@cdtg/database';
@@ -414,7 +415,17 @@ async function startProcesses(options: LoadOptions) {
     await stop();
     throw error;
   }
-  return { url, stop, output: () => `${api.output()}${worker.output()}` };
+  return { url, stop, output: () => `${api.output()}${worker.output()}`, pids: { api: api.child.pid, worker: worker.child.pid } };
+}
+
+/** CPU seconds a process has used so far (user + system, from Linux's /proc; NaN elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime and stime, in clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
 }
 
 const lastEvent = async (ds: DataSource) => ((await ds.query(`SELECT coalesce(max(id), 0)::text AS id FROM change_event`)) as { id: string }[])[0].id;
@@ -449,16 +460,19 @@ export async function loadScenario(options: LoadOptions): Promise<Result[]> {
     const warm = await runLevel(url, users, options.users[0], options.warmupMs, 0, thinkMs, options.places);
     if (warm.tally.errors()) options.log(`  warm-up errors: ${warm.tally.messages.join('; ')}`);
 
-    const levels: { users: number; tally: Tally; seconds: number; events: [string, string]; ingest: { sent: number; failed: number; skipped: number }; batches: number[] }[] = [];
+    const levels: { users: number; tally: Tally; seconds: number; events: [string, string]; ingest: { sent: number; failed: number; skipped: number }; batches: number[]; busy: number[] }[] = [];
     for (const [k, count] of options.users.entries()) {
       options.log(`  ${count} users for ${options.seconds} s`);
       const since = await lastEvent(ds);
       const before = ingestion.status();
+      const cpu = [cpuSeconds(processes.pids.api), cpuSeconds(processes.pids.worker)];
       const { tally, seconds } = await runLevel(url, users, count, options.seconds * 1000, k + 1, thinkMs, options.places);
       const events: [string, string] = [since, await lastEvent(ds)];
       const after = ingestion.status();
       const ingest = { sent: after.sent - before.sent, failed: after.failed - before.failed, skipped: after.skipped - before.skipped };
-      levels.push({ users: count, tally, seconds, events, ingest, batches: ingestion.latencies(before.answered) });
+      // Share of one core each process used during the level.
+      const busy = [cpuSeconds(processes.pids.api) - cpu[0], cpuSeconds(processes.pids.worker) - cpu[1]].map((s) => s / seconds);
+      levels.push({ users: count, tally, seconds, events, ingest, batches: ingestion.latencies(before.answered), busy });
     }
     await ingestion.stop();
     const { messages: ingestMessages } = ingestion.status();
@@ -501,9 +515,9 @@ export async function loadScenario(options: LoadOptions): Promise<Result[]> {
           `${requests} requests, ${(requests / level.seconds).toFixed(1)} req/s, p50 ${all.median.toFixed(1)} / p95 ${all.p95.toFixed(1)} / p99 ${p99.toFixed(1)} ms, ${errors} errors${tally.messages.length ? ` (${tally.messages.join('; ')})` : ''}`,
           `per operation: ${perOp}`,
           `exports: ${tally.exportIds.length} asked, ${exports.ready} ready (p95 ${exports.p95 === null ? '–' : Math.round(Number(exports.p95) * 1000)} ms), ${exports.failed} failed; ${follow.length} status polls and downloads (p95 ${follow.length ? Math.round(summarise(follow).p95) : '–'} ms)`,
-          `ingest ${level.ingest.sent} entries (${(level.ingest.sent / level.seconds).toFixed(0)}/s; logAssists p95 ${level.batches.length ? Math.round(summarise(level.batches).p95) : '–'} ms)${level.ingest.failed ? `, ${level.ingest.failed} not stored (${ingestMessages.join('; ')})` : ''}${level.ingest.skipped ? `, ${level.ingest.skipped} not sent (20 batches waiting)` : ''}, freshness p50 ${freshness ? Math.round(freshness.median) : '–'} / p95 ${freshness ? Math.round(freshness.p95) : '–'} ms`,
+          `ingest ${level.ingest.sent} entries (${(level.ingest.sent / level.seconds).toFixed(0)}/s, logAssists p95 ${level.batches.length ? Math.round(summarise(level.batches).p95) : '–'} ms)${level.ingest.failed ? `, ${level.ingest.failed} not stored (${ingestMessages.join('; ')})` : ''}${level.ingest.skipped ? `, ${level.ingest.skipped} not sent (20 batches waiting)` : ''}, freshness p50 ${freshness ? Math.round(freshness.median) : '–'} / p95 ${freshness ? Math.round(freshness.p95) : '–'} ms`,
           `1 user in 5 the department (${options.places.province}), the others ${users.length - 1} ward officers of its communes, ${thinkMs ? `${thinkMs} ms` : 'no'} think time`,
-          `API and worker in their own processes, rate limiting off (RATE_LIMIT_* = 0)`,
+          `API and worker in their own processes${Number.isNaN(level.busy[0]) ? '' : ` (busy ${Math.round(level.busy[0] * 100)}% and ${Math.round(level.busy[1] * 100)}% of a core)`}, rate limiting off (RATE_LIMIT_* = 0)`,
         ].join('; '),
       });
     }
