@@ -483,8 +483,10 @@ export async function loadScenario(options: LoadOptions): Promise<Result[]> {
     const results: Result[] = [];
     for (const [k, level] of levels.entries()) {
       const { tally } = level;
-      const all = summarise(tally.latencies(DASHBOARD_OPS));
-      const p99 = quantile(tally.latencies(DASHBOARD_OPS).sort((a, b) => a - b), 0.99);
+      const answered = tally.latencies(DASHBOARD_OPS).sort((a, b) => a - b);
+      // Every request failed: no figures (and the target missed).
+      const all = answered.length ? summarise(answered) : { runs: 0, median: NaN, p95: NaN, min: NaN };
+      const p99 = quantile(answered, 0.99);
       const requests = tally.count(DASHBOARD_OPS);
       const errors = tally.errors();
       const perOp = DASHBOARD_OPS.map((op) => {
