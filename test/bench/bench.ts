@@ -3,7 +3,7 @@ import { runBench, table } from './harness';
 import { Scale } from './generate';
 
 /**
- * npm run bench -- [--scale national|city|tiny] [--runs N] [--only coverage,statements,overhead,ingest,import,sync,freshness,check,coldstart] [--database NAME]
+ * npm run bench -- [--scale national|city|tiny] [--runs N] [--only coverage,statements,overhead,ingest,import,sync,freshness,check,load,coldstart] [--database NAME]
  * Uses BENCH_DATABASE_URL (a server; default postgres://postgres@127.0.0.1:5432/postgres) and REDIS_URL (default
  * 127.0.0.1:6379). The database cdtg_bench_<scale> is created and filled once, then reused.
  */

@@ -13,6 +13,7 @@ import { startBenchApp } from './bench-app';
 import { coldStartScenario } from './cold-start';
 import { explainWhile } from './explain';
 import { generate, GenerationReport, Scale } from './generate';
+import { loadScenario } from './load';
 import { phoneSyncScenario, PhoneSyncLoad } from './phone-sync';
 import { coverageScenarios, freshnessScenario, importScenario, ingestScenario, nightlyCheckScenario, overheadScenario, Places, Result, statementsScenario } from './scenarios';
 import { fmt } from './stats';
@@ -28,7 +29,7 @@ export interface BenchOptions {
   outDir: string;
   /** The database's name (default cdtg_bench_<scale>). */
   database?: string;
-  /** Only these parts (coverage, statements, overhead, ingest, import, sync, freshness, check, coldstart); all when absent. */
+  /** Only these parts (coverage, statements, overhead, ingest, import, sync, freshness, check, load, coldstart); all when absent. */
   only?: string[];
   log: (line: string) => void;
 }
@@ -47,11 +48,18 @@ const PLACES: Record<Scale, Places> = {
   city: { province: '48', commune: '20242', oldProvince: '48', today: '2026-11-22' },
 };
 
-/** Intensity of the load scenarios per scale (checkSeconds: ingest at least this long around the nightly check). */
-const LOAD: Record<Scale, { batches: number; freshnessSeconds: number; checkSeconds: number; perSecond: number; importRows: number; coldStartDemo: boolean; warmupMs: number }> = {
-  national: { batches: 40, freshnessSeconds: 60, checkSeconds: 0, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
-  city: { batches: 20, freshnessSeconds: 30, checkSeconds: 10, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
-  tiny: { batches: 2, freshnessSeconds: 3, checkSeconds: 3, perSecond: 20, importRows: 300, coldStartDemo: false, warmupMs: 100 },
+/**
+ * Intensity of the load scenarios per scale (checkSeconds: ingest at least this long around the nightly check;
+ * dashboardUsers, dashboardSeconds: the levels of concurrent dashboard users, each that long, the first with the target;
+ * dashboardThinkMs: the pause of each user between a request's answer and its next request).
+ */
+const LOAD: Record<
+  Scale,
+  { batches: number; freshnessSeconds: number; checkSeconds: number; perSecond: number; importRows: number; coldStartDemo: boolean; warmupMs: number; dashboardUsers: number[]; dashboardSeconds: number; dashboardThinkMs: number }
+> = {
+  national: { batches: 40, freshnessSeconds: 60, checkSeconds: 0, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000, dashboardUsers: [50, 200], dashboardSeconds: 60, dashboardThinkMs: 1_000 },
+  city: { batches: 20, freshnessSeconds: 30, checkSeconds: 10, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000, dashboardUsers: [50, 200], dashboardSeconds: 30, dashboardThinkMs: 1_000 },
+  tiny: { batches: 2, freshnessSeconds: 3, checkSeconds: 3, perSecond: 20, importRows: 300, coldStartDemo: false, warmupMs: 100, dashboardUsers: [2, 4], dashboardSeconds: 1, dashboardThinkMs: 0 },
 };
 
 /**
@@ -165,6 +173,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     } finally {
       await api.close();
     }
+  }
+  if (wanted('load')) {
+    // Dashboards read by many users over HTTP while entries are ingested: the API and the worker in their own
+    // processes (dist/), the load generated here, so that it does not share the API's event loop.
+    options.log('10. concurrent dashboard load (API and worker as processes; catching up first)');
+    const { dashboardUsers: users, dashboardSeconds: seconds, dashboardThinkMs: thinkMs, perSecond, warmupMs } = load;
+    results.push(...(await loadScenario({ databaseUrl: url, redisUrl: options.redisUrl, prefix, places, users, seconds, thinkMs, perSecond, warmupMs, log: options.log })));
   }
   if (wanted('coldstart')) {
     options.log('8. cold start');

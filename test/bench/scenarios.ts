@@ -383,4 +383,4 @@ export async function overheadScenario(api: BenchApp, directory: DirectoryServic
   };
 }
 
-export { med, measure, pool };
+export { batchOf, LOG, med, measure, pool };

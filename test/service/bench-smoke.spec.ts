@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runBench, table } from '../bench/harness';
+import { CONSOLE_DOCUMENTS } from '../bench/load';
 import { adminUrl, REDIS_URL } from '../support/test-env';
 
 /**
  * The benchmark harness at its smallest scale, so that it cannot rot: every scenario runs end to end (data generation,
  * rollups, coverage vs GROUP BY, ingest, freshness with the worker, the nightly check while ingesting, statement
- * counts, CSV import, GraphQL overhead, a lead's phone syncing over a shaped link, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
+ * counts, CSV import, GraphQL overhead, dashboard load on the API and worker processes, a lead's phone syncing over a
+ * shaped link, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
  */
 describe('benchmark harness (tiny scale)', () => {
   const database = `cdtg_bench_smoke_${Date.now().toString(36)}`;
@@ -34,7 +36,7 @@ describe('benchmark harness (tiny scale)', () => {
     });
     expect(report.generation.entries).toBeGreaterThan(1_000);
     const scenarios = report.results.map((r) => r.scenario.split(' ')[0]);
-    expect(scenarios).toEqual(expect.arrayContaining(['1.', '1b.', '2.', '2b.', '3.', '4.', '5.', '6.', '7.', '8.', '8b.', '9.', '9b.']));
+    expect(scenarios).toEqual(expect.arrayContaining(['1.', '1b.', '2.', '2b.', '3.', '4.', '5.', '6.', '7.', '8.', '8b.', '9.', '9b.', '10.', '10b.']));
     // The nightly check ran without holding projections while the worker projected.
     expect(report.results.find((r) => r.scenario.startsWith('9.'))!.met).toBe(true);
     // A lead's phone synced its queue: every entry stored exactly once, also when an answer was lost and the batch re-sent.
@@ -47,6 +49,14 @@ describe('benchmark harness (tiny scale)', () => {
     expect(sync[3].note).toMatch(/2 passes.* \d+ ALREADY_STORED/);
     // Statement counts do not depend on the page size (DataLoader), at any scale.
     expect(report.results.filter((r) => r.scenario.startsWith('5.')).every((r) => r.met)).toBe(true);
+    // Dashboard load: each level answered its users' requests without an error, while entries were ingested.
+    const levels = report.results.filter((r) => /^10b?\. /.test(r.scenario)).map((r) => r.note!);
+    for (const note of levels) expect(note).toMatch(/^[1-9]\d* requests, .* 0 errors; per operation: table [1-9]/);
+    expect(levels.map((note) => Number(/ingest (\d+) entries/.exec(note)![1])).reduce((a, b) => a + b)).toBeGreaterThan(0);
+    expect(levels.join()).not.toContain('not stored');
+    // The load sends the console dashboard's own documents.
+    const dashboard = readFileSync('apps/web/src/department/Dashboard.tsx', 'utf8');
+    for (const document of CONSOLE_DOCUMENTS) expect(dashboard).toContain(document);
     expect(table(report)).toContain('| 1. coverage to date');
     expect(JSON.parse(readFileSync(join(outDir, 'results-tiny.json'), 'utf8')).results).toHaveLength(report.results.length);
     expect(readdirSync(join(outDir, 'explain-tiny'))).toEqual([
