@@ -172,6 +172,8 @@ async function activity(dataSource: DataSource, shape: { householdsPerGroup: num
       [{ service: 'cashless_payment', outcome: 'done', reason: null }],
       [{ service: 'ehealth_record', outcome: 'done', reason: null }, { service: 'portal_account', outcome: 'done', reason: null }],
     ].map((s) => JSON.stringify(s));
+    // Each household draws its own number of visits and each visit its own day: a LATERAL subquery that does not refer
+    // to the household is evaluated once, which once put every entry of the country on the same two days.
     await m.query(
       `INSERT INTO assist_entry (client_id, group_id, unit_id, household_id, services, volunteer_ids, occurred_at, occurred_on, verified_at)
        SELECT 'bench-' || gen_random_uuid(), rg.group_id,
@@ -179,9 +181,10 @@ async function activity(dataSource: DataSource, shape: { householdsPerGroup: num
                    ELSE (CASE WHEN x.r < 0.04 THEN rg.commune_id ELSE rg.new_id END) END,
               x.household_id, ($1::jsonb[])[1 + floor(x.r2 * 8)::int], ARRAY[rg.member_id], x.at, x.day,
               CASE WHEN x.r3 < 0.6 AND x.day < '2026-11-08' THEN x.at END
-         FROM (SELECT hh.no, hh.id AS household_id, d.day, (d.day + make_interval(hours => 7 + floor(random() * 12)::int, mins => floor(random() * 60)::int)) AT TIME ZONE 'Asia/Ho_Chi_Minh' AS at,
+         FROM (SELECT d.no, d.household_id, d.day, (d.day + make_interval(hours => 7 + floor(random() * 12)::int, mins => floor(random() * 60)::int)) AT TIME ZONE 'Asia/Ho_Chi_Minh' AS at,
                       random() AS r, random() AS r2, random() AS r3
-                 FROM hh CROSS JOIN LATERAL (SELECT ($4::date + floor(random() * $5)::int) AS day FROM generate_series(1, 1 + (random() < $3)::int)) d) x
+                 FROM (SELECT v.no, v.household_id, ($4::date + floor(random() * $5)::int) AS day
+                         FROM (SELECT hh.no, hh.id AS household_id, 1 + (random() < $3)::int AS visits FROM hh) v, generate_series(1, v.visits) AS i) d) x
          JOIN rg USING (no)`,
       [services, REFORM, shape.secondVisit, FIRST_DAY, DAYS],
     );
