@@ -109,7 +109,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const ds = api.app.get(DataSource);
     const coverage = api.app.get(CoverageService);
     if (wanted('coverage')) {
-      options.log('1–2. coverage from the rollups vs GROUP BY');
+      options.log('1–2. coverage from the rollups vs a nightly summary table and vs GROUP BY');
       results.push(...(await coverageScenarios(ds, coverage, places, options.runs, load.warmupMs)));
       const today = systemClock.today();
       await explainWhile(ds, explainDir, 'coverage-province-communes-to-date', () =>
