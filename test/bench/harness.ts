@@ -109,7 +109,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const ds = api.app.get(DataSource);
     const coverage = api.app.get(CoverageService);
     if (wanted('coverage')) {
-      options.log('1–2. coverage from the rollups vs GROUP BY');
+      options.log('1–2. coverage from the rollups vs a nightly summary table and vs GROUP BY');
       results.push(...(await coverageScenarios(ds, coverage, places, options.runs, load.warmupMs)));
       const today = systemClock.today();
       await explainWhile(ds, explainDir, 'coverage-province-communes-to-date', () =>
@@ -192,16 +192,22 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-/** The results as a Markdown table (printed, and pasted into docs/benchmarks.md). */
+/**
+ * The results as a Markdown table (printed, and pasted into docs/benchmarks.md). A ratio is shown with its 95%
+ * interval, e.g. `67× (58–74)`; "met" for a ratio target means the interval's lower bound clears it.
+ */
 export function table(report: BenchReport): string {
   const cell = (t: Result['ours'] | undefined, unit: string) =>
     !t ? '' : 'value' in t ? `${fmt(t.value, unit === 'statements' ? 0 : 1)}` : `${fmt(t.median, 2)} / ${fmt(t.p95, 2)}`;
+  const times = (n: number) => fmt(n, n < 10 ? 2 : 0);
+  const ratio = (r: Result) =>
+    r.ratio === undefined ? '' : `${times(r.ratio)}×${r.ratioInterval ? ` (${times(r.ratioInterval[0])}–${times(r.ratioInterval[1])})` : ''}`;
   const lines = [
-    `| scenario | unit | ours (median / p95) | baseline (median / p95) | ratio | target | met |`,
+    `| scenario | unit | ours (median / p95) | baseline (median / p95) | ratio (95% interval) | target | met |`,
     `|---|---|---|---|---|---|---|`,
     ...report.results.map(
       (r) =>
-        `| ${r.scenario}${r.note ? ` (${r.note})` : ''} | ${r.unit} | ${cell(r.ours, r.unit)} | ${cell(r.baseline, r.unit)} | ${r.ratio === undefined ? '' : `${fmt(r.ratio, r.ratio < 10 ? 2 : 0)}×`} | ${r.target} | ${r.met === null ? '–' : r.met ? 'yes' : '**no**'} |`,
+        `| ${r.scenario}${r.note ? ` (${r.note})` : ''} | ${r.unit} | ${cell(r.ours, r.unit)} | ${cell(r.baseline, r.unit)} | ${ratio(r)} | ${r.target} | ${r.met === null ? '–' : r.met ? 'yes' : '**no**'} |`,
     ),
   ];
   return lines.join('\n');

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { runBench, table } from '../bench/harness';
 import { CONSOLE_DOCUMENTS } from '../bench/load';
+import { Result } from '../bench/scenarios';
+import { ratioInterval } from '../bench/stats';
 import { adminUrl, REDIS_URL } from '../support/test-env';
 
 /**
  * The benchmark harness at its smallest scale, so that it cannot rot: every scenario runs end to end (data generation,
- * rollups, coverage vs GROUP BY, ingest, freshness with the worker, the nightly check while ingesting, statement
- * counts, CSV import, GraphQL overhead, dashboard load on the API and worker processes, a lead's phone syncing over a
- * shaped link, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
+ * rollups, coverage vs a nightly summary table and vs GROUP BY, ingest, freshness with the worker, the nightly check
+ * while ingesting, statement counts, CSV import, GraphQL overhead, dashboard load on the API and worker processes, a
+ * lead's phone syncing over a shaped link, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
  */
 describe('benchmark harness (tiny scale)', () => {
   const database = `cdtg_bench_smoke_${Date.now().toString(36)}`;
@@ -37,6 +39,30 @@ describe('benchmark harness (tiny scale)', () => {
     expect(report.generation.entries).toBeGreaterThan(1_000);
     const scenarios = report.results.map((r) => r.scenario.split(' ')[0]);
     expect(scenarios).toEqual(expect.arrayContaining(['1.', '1b.', '2.', '2b.', '3.', '4.', '5.', '6.', '7.', '8.', '8b.', '9.', '9b.', '10.', '10b.']));
+    // Coverage: each question against the summary table (its id) and against the plain GROUP BY (id-raw), after the
+    // summary's timed refresh.
+    expect(scenarios).toEqual(expect.arrayContaining(['1-refresh.', '1-raw.', '1c.', '1c-raw.', '1b-raw.', '2-raw.', '2b-raw.']));
+    const line = (id: string) => report.results.find((r) => r.scenario.startsWith(`${id} `))!;
+    expect(line('1-refresh.').refresh!.rows).toBeGreaterThan(0);
+    for (const id of ['1', '1b', '1c', '2', '2b']) {
+      for (const r of [line(`${id}.`), line(`${id}-raw.`)]) {
+        // Both sides ran as often; the ratio has an interval, and a line is met only when its lower bound clears 1.
+        const [ours, baseline] = [r.ours, r.baseline] as Extract<Result['ours'], { runs: number }>[];
+        expect([ours.runs, baseline.runs]).toEqual([2, 2]);
+        const [lo, hi] = r.ratioInterval!;
+        expect(lo).toBeGreaterThan(0);
+        expect(hi).toBeGreaterThanOrEqual(lo);
+        if (r.met) expect(lo).toBeGreaterThan(1);
+      }
+    }
+    expect(line('1.').summary!.households.total).toBeGreaterThan(0);
+    // The summary table plus the raw part gives the rollups' figures where both map units alike (not the pre-reform
+    // tree, 2b): every entry, and each household in the unit of its first entry.
+    for (const id of ['1', '1b', '1c', '2']) {
+      const { households, entries } = line(`${id}.`).summary!;
+      expect([entries.vsGroupBy, entries.vsOurs, households.vsOurs]).toEqual([0, 0, 0]);
+    }
+    expect(table(report)).toMatch(/\| 1\. coverage to date .*\| \d[\d.,]*× \(\d[\d.,]*–\d[\d.,]*\) \|/);
     // The nightly check ran without holding projections while the worker projected.
     expect(report.results.find((r) => r.scenario.startsWith('9.'))!.met).toBe(true);
     // A lead's phone synced its queue: every entry stored exactly once, also when an answer was lost and the batch re-sent.
@@ -67,4 +93,14 @@ describe('benchmark harness (tiny scale)', () => {
     // The plans include the prepared statements (to date up to today is read from the tree cells in one of them).
     expect(readFileSync(join(outDir, 'explain-tiny', 'coverage-province-communes-to-date.txt'), 'utf8')).toContain('FROM rollup_tree_cell');
   }, 300_000);
+
+  it('gives a ratio a reproducible interval from paired runs', () => {
+    const ours = [10, 11, 9, 10.5, 12, 10, 9.5, 11];
+    const baseline = ours.map((x, i) => x * (3 + (i % 3) * 0.2));
+    const [lo, hi] = ratioInterval(baseline, ours);
+    expect(ratioInterval(baseline, ours)).toEqual([lo, hi]);
+    expect(lo).toBeGreaterThanOrEqual(2.5);
+    expect(hi).toBeLessThanOrEqual(4);
+    expect(lo).toBeLessThan(hi);
+  });
 });
