@@ -37,6 +37,20 @@ describe('benchmark harness (tiny scale)', () => {
       log: () => undefined,
     });
     expect(report.generation.entries).toBeGreaterThan(1_000);
+    // The generated entries spread over the three years, month by month (they once fell on two days).
+    const benchUrl = new URL(adminUrl(process.env.CDTG_TEST_SERVER_URL!));
+    benchUrl.pathname = `/${database}`;
+    const bench = new Client({ connectionString: benchUrl.toString() });
+    await bench.connect();
+    try {
+      const { rows } = await bench.query(
+        `SELECT count(DISTINCT occurred_on)::int AS days, count(DISTINCT date_trunc('month', occurred_on))::int AS months FROM assist_entry`,
+      );
+      expect(rows[0].days).toBeGreaterThan(300);
+      expect(rows[0].months).toBeGreaterThanOrEqual(36);
+    } finally {
+      await bench.end();
+    }
     const scenarios = report.results.map((r) => r.scenario.split(' ')[0]);
     expect(scenarios).toEqual(expect.arrayContaining(['1.', '1b.', '2.', '2b.', '3.', '4.', '5.', '6.', '7.', '8.', '8b.', '9.', '9b.', '10.', '10b.']));
     // Coverage: each question against the summary table (its id) and against the plain GROUP BY (id-raw), after the
