@@ -429,7 +429,9 @@ export async function importScenario(dataSource: DataSource, imports: DirectoryI
   const lines = ['unit_code,group_name,full_name,phone,gender,birth_year,affiliation,skills,role'];
   for (let i = 0; i < rows; i++) {
     const g = groups[i % groups.length];
-    lines.push(`${g.unit_code},"${g.name}",Nguyễn Thị Thử ${i},03${String(stamp).padStart(5, '0').slice(0, 2)}${String(i).padStart(6, '0')},Nữ,1995,Đoàn thanh niên,vneid,member`);
+    // A mobile number under 032–039 (030 and 031 are not allocated: a run stamped with them once failed every row), new in each run.
+    const phone = `03${2 + (stamp % 8)}${String(Math.floor(stamp / 8) % 100).padStart(2, '0')}${String(i).padStart(5, '0')}`;
+    lines.push(`${g.unit_code},"${g.name}",Nguyễn Thị Thử ${i},${phone},Nữ,1995,Đoàn thanh niên,vneid,member`);
   }
   const started = Date.now();
   const job = await imports.start({ userId: null, label: 'bench' }, EVERYTHING, DirectoryImportKind.Members, lines.join('\n'));
