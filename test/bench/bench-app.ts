@@ -16,26 +16,28 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
+/** The environment of the benchmarks' API and worker: no rate limits, no logs, long-lived tokens, a cheap password hash. */
+export function benchEnv(databaseUrl: string, options: { redisUrl: string; prefix: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: options.prefix,
+    DATA_DIR: `.data/bench-${options.prefix}`,
+    OUTBOX_POLL_MS: '200',
+    DATABASE_POOL_SIZE: '10',
+    PASSWORD_HASH_MEMORY_KIB: '8192',
+    RATE_LIMIT_PER_USER: '0',
+    RATE_LIMIT_PER_ADDRESS: '0',
+    GRAPHQL_MAX_COMPLEXITY: '1000000',
+    ACCESS_TOKEN_TTL_SECONDS: '86400',
+  };
+}
+
 /** The API (and, unless `worker` is false, the worker) in this process, on a random port, against `databaseUrl`. */
 export async function startBenchApp(databaseUrl: string, options: { worker: boolean; redisUrl: string; prefix: string }): Promise<BenchApp> {
-  const config = loadConfig(
-    {},
-    {
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: options.redisUrl,
-      QUEUE_PREFIX: options.prefix,
-      DATA_DIR: `.data/bench-${options.prefix}`,
-      OUTBOX_POLL_MS: '200',
-      DATABASE_POOL_SIZE: '10',
-      PASSWORD_HASH_MEMORY_KIB: '8192',
-      RATE_LIMIT_PER_USER: '0',
-      RATE_LIMIT_PER_ADDRESS: '0',
-      GRAPHQL_MAX_COMPLEXITY: '1000000',
-      ACCESS_TOKEN_TTL_SECONDS: '86400',
-    },
-  );
+  const config = loadConfig({}, benchEnv(databaseUrl, options));
 
   @Module({ imports: [CoreModule.forRoot(config, { app: 'api', readinessRequiresRedis: false }), TimeModule.forRoot(), ApiModule, ...(options.worker ? [WorkerModule] : [])] })
   class BenchAppModule {}

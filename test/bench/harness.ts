@@ -13,6 +13,7 @@ import { startBenchApp } from './bench-app';
 import { coldStartScenario } from './cold-start';
 import { explainWhile } from './explain';
 import { generate, GenerationReport, Scale } from './generate';
+import { soakScenario, SoakReport } from './soak';
 import { coverageScenarios, freshnessScenario, importScenario, ingestScenario, nightlyCheckScenario, overheadScenario, Places, Result, statementsScenario } from './scenarios';
 import { fmt } from './stats';
 
@@ -27,7 +28,9 @@ export interface BenchOptions {
   outDir: string;
   /** The database's name (default cdtg_bench_<scale>). */
   database?: string;
-  /** Only these parts (coverage, statements, overhead, ingest, import, freshness, check, coldstart); all when absent. */
+  /** The soak's measured minutes instead of the scale's (30 at national scale). */
+  soakMinutes?: number;
+  /** Only these parts (coverage, statements, overhead, ingest, import, freshness, check, soak, coldstart); all when absent. */
   only?: string[];
   log: (line: string) => void;
 }
@@ -37,6 +40,8 @@ export interface BenchReport {
   startedAt: string;
   generation: GenerationReport;
   results: Result[];
+  /** The soak's samples and summaries (scenario 11), when it ran. */
+  soak?: SoakReport;
   seconds: number;
 }
 
@@ -46,11 +51,45 @@ const PLACES: Record<Scale, Places> = {
   city: { province: '48', commune: '20242', oldProvince: '48', today: '2026-11-22' },
 };
 
-/** Intensity of the load scenarios per scale (checkSeconds: ingest at least this long around the nightly check). */
-const LOAD: Record<Scale, { batches: number; freshnessSeconds: number; checkSeconds: number; perSecond: number; importRows: number; coldStartDemo: boolean; warmupMs: number }> = {
-  national: { batches: 40, freshnessSeconds: 60, checkSeconds: 0, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
-  city: { batches: 20, freshnessSeconds: 30, checkSeconds: 10, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000 },
-  tiny: { batches: 2, freshnessSeconds: 3, checkSeconds: 3, perSecond: 20, importRows: 300, coldStartDemo: false, warmupMs: 100 },
+/**
+ * Intensity of the load scenarios per scale (checkSeconds: ingest at least this long around the nightly check; soak:
+ * warm-up and measured seconds of the memory soak, its sampling interval and closed-loop dashboard readers).
+ */
+type Soak = { warmupSeconds: number; seconds: number; sampleMs: number; readers: number };
+const LOAD: Record<
+  Scale,
+  { batches: number; freshnessSeconds: number; checkSeconds: number; perSecond: number; importRows: number; coldStartDemo: boolean; warmupMs: number; soak: Soak }
+> = {
+  national: {
+    batches: 40,
+    freshnessSeconds: 60,
+    checkSeconds: 0,
+    perSecond: 100,
+    importRows: 13_000,
+    coldStartDemo: true,
+    warmupMs: 2_000,
+    soak: { warmupSeconds: 60, seconds: 1800, sampleMs: 10_000, readers: 4 },
+  },
+  city: {
+    batches: 20,
+    freshnessSeconds: 30,
+    checkSeconds: 10,
+    perSecond: 100,
+    importRows: 13_000,
+    coldStartDemo: true,
+    warmupMs: 2_000,
+    soak: { warmupSeconds: 60, seconds: 600, sampleMs: 10_000, readers: 4 },
+  },
+  tiny: {
+    batches: 2,
+    freshnessSeconds: 3,
+    checkSeconds: 3,
+    perSecond: 20,
+    importRows: 300,
+    coldStartDemo: false,
+    warmupMs: 100,
+    soak: { warmupSeconds: 0.5, seconds: 2, sampleMs: 250, readers: 2 },
+  },
 };
 
 /** Waits until the worker has applied every change event (it first catches up with the ingest of earlier scenarios). */
@@ -150,12 +189,36 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       await api.close();
     }
   }
+  let soak: SoakReport | undefined;
+  if (wanted('soak')) {
+    // The API and the worker as separate processes from dist/, their memory sampled under a steady mixed load.
+    options.log(`11. memory over a soak (${options.soakMinutes ?? load.soak.seconds / 60} min)`);
+    // Investigation knobs: node flags of both processes (e.g. --max-old-space-size=256) and heap snapshots at start and end.
+    const run = await soakScenario({
+      databaseUrl: url,
+      redisUrl: options.redisUrl,
+      prefix,
+      ...load.soak,
+      ...(options.soakMinutes ? { seconds: options.soakMinutes * 60 } : {}),
+      perSecond: load.perSecond,
+      day: places.today,
+      unitCode: places.province,
+      pastDay: places.today,
+      nodeArgs: process.env.BENCH_SOAK_NODE_ARGS?.split(' ').filter(Boolean),
+      snapshotDir: process.env.BENCH_SOAK_SNAPSHOTS,
+      log: options.log,
+    });
+    results.push(...run.results);
+    soak = run.report;
+    mkdirSync(options.outDir, { recursive: true });
+    writeFileSync(join(options.outDir, `soak-${options.scale}.json`), JSON.stringify(soak, null, 2));
+  }
   if (wanted('coldstart')) {
     options.log('8. cold start');
     results.push(...(await coldStartScenario({ demo: load.coldStartDemo })));
   }
 
-  const report: BenchReport = { scale: options.scale, startedAt: new Date(started).toISOString(), generation, results, seconds: (Date.now() - started) / 1000 };
+  const report: BenchReport = { scale: options.scale, startedAt: new Date(started).toISOString(), generation, results, soak, seconds: (Date.now() - started) / 1000 };
   mkdirSync(options.outDir, { recursive: true });
   if (!options.only) writeFileSync(join(options.outDir, options.scale === 'national' ? 'results.json' : `results-${options.scale}.json`), JSON.stringify(report, null, 2));
   return report;

@@ -8,7 +8,7 @@ import { adminUrl, REDIS_URL } from '../support/test-env';
 /**
  * The benchmark harness at its smallest scale, so that it cannot rot: every scenario runs end to end (data generation,
  * rollups, coverage vs GROUP BY, ingest, freshness with the worker, the nightly check while ingesting, statement
- * counts, CSV import, GraphQL overhead, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
+ * counts, CSV import, GraphQL overhead, the memory soak of the API and worker as processes, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
  */
 describe('benchmark harness (tiny scale)', () => {
   const database = `cdtg_bench_smoke_${Date.now().toString(36)}`;
@@ -34,7 +34,12 @@ describe('benchmark harness (tiny scale)', () => {
     });
     expect(report.generation.entries).toBeGreaterThan(1_000);
     const scenarios = report.results.map((r) => r.scenario.split(' ')[0]);
-    expect(scenarios).toEqual(expect.arrayContaining(['1.', '1b.', '2.', '2b.', '3.', '4.', '5.', '6.', '7.', '8.', '8b.', '9.', '9b.']));
+    expect(scenarios).toEqual(expect.arrayContaining(['1.', '1b.', '2.', '2b.', '3.', '4.', '5.', '6.', '7.', '8.', '8b.', '9.', '9b.', '11.', '11b.']));
+    // The soak sampled both processes (resident size and, through the probe, the V8 heap) and kept its samples.
+    expect(report.soak!.samples.length).toBeGreaterThan(0);
+    expect(report.soak!.samples.every((s) => s.api.rss > 0 && s.worker.rss > 0)).toBe(true);
+    expect(report.soak!.samples.some((s) => s.api.heapUsed !== null && s.worker.heapUsed !== null)).toBe(true);
+    expect(JSON.parse(readFileSync(join(outDir, 'soak-tiny.json'), 'utf8')).samples).toHaveLength(report.soak!.samples.length);
     // The nightly check ran without holding projections while the worker projected.
     expect(report.results.find((r) => r.scenario.startsWith('9.'))!.met).toBe(true);
     // Statement counts do not depend on the page size (DataLoader), at any scale.
