@@ -17,6 +17,8 @@ if (process.send) {
     const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size]));
     process.send({ probe: message.probe, id: message.id, ...memory, spaces, snapshot });
   });
-  // The channel must not keep the process alive (a SIGTERM shuts the app down as without the probe).
+  // The channel must not keep the process alive (a SIGTERM shuts the app down as without the probe); when the harness
+  // is gone (killed), the app shuts down as on a SIGTERM rather than run on, orphaned.
   process.channel.unref();
+  process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }
