@@ -46,6 +46,8 @@ export interface MemorySample {
   s: number;
   api: ProcessMemory;
   worker: ProcessMemory;
+  /** Change events not yet projected: a worker falling behind holds bigger projection batches. */
+  pendingEvents: number;
 }
 
 /** Megabytes: resident (from /proc), V8 heap used and reserved, and memory outside the heap (buffers, native). */
@@ -65,7 +67,10 @@ export interface ProcessSummary {
   secondHalfMbPerMin: number;
   /** The same of the V8 heap used (sampled, so between collections: noisy). */
   heapSecondHalfMbPerMin: number | null;
-  /** V8 heap used right after a forced full garbage collection, after the warm-up and at the end: what is live. */
+  /**
+   * V8 heap used right after a forced full garbage collection, after the warm-up and at the end, the load held and the
+   * worker caught up (no request or job in flight): what stays live between requests and jobs.
+   */
   liveHeapStartMb: number | null;
   liveHeapEndMb: number | null;
 }
@@ -75,7 +80,15 @@ export interface SoakReport {
   samples: MemorySample[];
   api: ProcessSummary;
   worker: ProcessSummary;
-  load: { readsPerSecond: number; readMs: { median: number; p95: number }; entriesPerSecond: number; errors: number; errorSamples: string[] };
+  load: {
+    readsPerSecond: number;
+    readMs: { median: number; p95: number };
+    entriesPerSecond: number;
+    errors: number;
+    errorSamples: string[];
+    /** Seconds the worker took to apply the events left when the load stopped. */
+    drainSeconds: number;
+  };
   /** Heap snapshots written (investigation runs). */
   snapshots: string[];
 }
@@ -225,13 +238,14 @@ async function signIn(dataSource: DataSource, apiUrl: string, email: string, gra
   return body.data.signIn.accessToken;
 }
 
-/** Waits until the worker has applied every change event (a soak starts from a settled database). */
-async function caughtUp(dataSource: DataSource, timeoutMs: number): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-    const [{ n }] = (await dataSource.query(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`)) as { n: number }[];
-    if (n === 0) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+const pendingEvents = async (dataSource: DataSource) =>
+  ((await dataSource.query(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`)) as { n: number }[])[0].n;
+
+/** Waits until the worker has applied every change event (or `timeoutMs` passed); returns the seconds waited. */
+async function caughtUp(dataSource: DataSource, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs && (await pendingEvents(dataSource)) > 0) await new Promise((r) => setTimeout(r, 200));
+  return (Date.now() - started) / 1000;
 }
 
 /**
@@ -280,6 +294,19 @@ export async function soakScenario(options: SoakOptions): Promise<{ results: Res
       if (load.errorSamples.length < 5) load.errorSamples.push((error as Error).message);
     };
     let stopping = false;
+    // Requests wait at the gate while it is shut (to measure what is live with no work in flight); inFlight counts the others.
+    let gate: Promise<void> | null = null;
+    let inFlight = 0;
+    const send = async <T>(request: () => Promise<T>): Promise<T | undefined> => {
+      while (gate) await gate;
+      if (stopping) return undefined;
+      inFlight++;
+      try {
+        return await request();
+      } finally {
+        inFlight--;
+      }
+    };
 
     // The dashboard views readers go through: the console's default (to date, cumulative), months and quarters, and a
     // past day (answered from facts), in both bases; each view is its three requests in turn, as the console sends them.
@@ -298,13 +325,14 @@ export async function soakScenario(options: SoakOptions): Promise<{ results: Res
           [LOWEST, { unitCode: v.unitCode, to: v.to, geographyAsOf: v.geographyAsOf, basis: v.basis, level: v.level }],
           [TREND, { unitCode: v.unitCode, from: v.from, to: v.to, geographyAsOf: v.geographyAsOf, basis: v.basis, period: 'MONTH' }],
         ] as const) {
-          if (stopping) return;
-          const started = Date.now();
-          await gql(departmentToken, query, variables).then(() => {
-            if (!load.measuring) return;
-            load.reads++;
-            load.readMs.push(Date.now() - started);
-          }, fail);
+          await send(() => {
+            const started = Date.now();
+            return gql(departmentToken, query, variables).then(() => {
+              if (!load.measuring) return;
+              load.reads++;
+              load.readMs.push(Date.now() - started);
+            }, fail);
+          });
         }
       }
     };
@@ -313,11 +341,13 @@ export async function soakScenario(options: SoakOptions): Promise<{ results: Res
       for (let tick = 0; !stopping; tick++) {
         const plan = plans[tick % plans.length];
         const started = Date.now();
-        await gql(adminToken, LOG, { input: { groupId: plan.groupId, entries: batchOf(plan, batch, options.day) } }).then((r) => {
-          const created = (r.data.logAssists as { created: number }).created;
-          if (load.measuring) load.entries += created;
-          if (created !== batch) fail(new Error(`logAssists stored ${created} of ${batch}`));
-        }, fail);
+        await send(() =>
+          gql(adminToken, LOG, { input: { groupId: plan.groupId, entries: batchOf(plan, batch, options.day) } }).then((r) => {
+            const created = (r.data.logAssists as { created: number }).created;
+            if (load.measuring) load.entries += created;
+            if (created !== batch) fail(new Error(`logAssists stored ${created} of ${batch}`));
+          }, fail),
+        );
         await new Promise((r) => setTimeout(r, Math.max(0, 500 - (Date.now() - started))));
       }
     };
@@ -331,12 +361,28 @@ export async function soakScenario(options: SoakOptions): Promise<{ results: Res
         if (answer?.snapshot) snapshots.push(answer.snapshot);
       }
     };
-    const liveHeap = async () => Promise.all([api, worker].map(async (c) => ((await c.ask('gc', {}, 60_000))?.heapUsed ?? NaN) / MB));
+    // The heap after a full collection, with no request in flight and every event applied: what stays between requests
+    // and jobs (and the heap snapshots of an investigation, taken then too).
+    const liveHeap = async (label: string) => {
+      let open = () => undefined as void;
+      gate ??= new Promise<void>((r) => (open = r));
+      try {
+        while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+        const drained = await caughtUp(dataSource, 120_000);
+        const heaps = await Promise.all([api, worker].map(async (c) => ((await c.ask('gc', {}, 60_000))?.heapUsed ?? NaN) / MB));
+        await snapshot(label);
+        return { heaps, drained };
+      } finally {
+        gate = null;
+        open();
+      }
+    };
 
     options.log(`  warm-up ${options.warmupSeconds} s (${options.readers} readers, ${options.perSecond} entries/s)`);
     await new Promise((r) => setTimeout(r, options.warmupSeconds * 1000));
-    const [apiLiveStart, workerLiveStart] = await liveHeap();
-    await snapshot('start');
+    const {
+      heaps: [apiLiveStart, workerLiveStart],
+    } = await liveHeap('start');
     const samples: MemorySample[] = [];
     const started = Date.now();
     load.measuring = true;
@@ -354,11 +400,11 @@ export async function soakScenario(options: SoakOptions): Promise<{ results: Res
     for (let next = started; Date.now() - started < options.seconds * 1000; ) {
       if (!api.alive || !worker.alive) throw failed(api.alive ? worker : api, new Error('a process of the soak exited'));
       const s = (Date.now() - started) / 1000;
-      const [a, w] = await Promise.all([memory(api), memory(worker)]);
-      samples.push({ s: round(s, 1), api: a, worker: w });
+      const [a, w, pending] = await Promise.all([memory(api), memory(worker), pendingEvents(dataSource)]);
+      samples.push({ s: round(s, 1), api: a, worker: w, pendingEvents: pending });
       if (s - lastLog >= 60 || samples.length === 1) {
         lastLog = s;
-        options.log(`  ${fmt(s / 60, 1)} min: API ${fmt(a.rss, 0)} MB (heap ${fmt(a.heapUsed ?? NaN, 0)}), worker ${fmt(w.rss, 0)} MB (heap ${fmt(w.heapUsed ?? NaN, 0)})`);
+        options.log(`  ${fmt(s / 60, 1)} min: API ${fmt(a.rss, 0)} MB (heap ${fmt(a.heapUsed ?? NaN, 0)}), worker ${fmt(w.rss, 0)} MB (heap ${fmt(w.heapUsed ?? NaN, 0)}), ${pending} events pending`);
       }
       next += options.sampleMs;
       await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
@@ -367,8 +413,10 @@ export async function soakScenario(options: SoakOptions): Promise<{ results: Res
     load.measuring = false;
     stopping = true;
     await Promise.all(running);
-    const [apiLiveEnd, workerLiveEnd] = await liveHeap();
-    await snapshot('end');
+    const {
+      heaps: [apiLiveEnd, workerLiveEnd],
+      drained,
+    } = await liveHeap('end');
     const finite = (n: number) => (Number.isFinite(n) ? n : null);
     const reads = summarise(load.readMs.length ? load.readMs : [NaN]);
     const report: SoakReport = {
@@ -382,6 +430,7 @@ export async function soakScenario(options: SoakOptions): Promise<{ results: Res
         entriesPerSecond: round(load.entries / seconds),
         errors: load.errors,
         errorSamples: load.errorSamples,
+        drainSeconds: round(drained),
       },
       snapshots,
     };
@@ -415,7 +464,7 @@ function soakResults(report: SoakReport, options: Pick<SoakOptions, 'readers' | 
       report.api,
       `; ${fmt(load.readsPerSecond, 1)} reads/s (p50 ${fmt(load.readMs.median, 0)} ms, p95 ${fmt(load.readMs.p95, 0)} ms), ${fmt(load.entriesPerSecond, 0)} entries/s, ${load.errors} errors`,
     ),
-    line('11b', 'worker', report.worker),
+    line('11b', 'worker', report.worker, `; the events left when the load stopped applied in ${fmt(load.drainSeconds, 1)} s`),
   ];
 }
 
@@ -427,8 +476,8 @@ export function soakTable(report: SoakReport, everySeconds = 60): string {
   if (last && rows[rows.length - 1] !== last) rows.push(last);
   const cell = (m: ProcessMemory) => `${fmt(m.rss, 0)} | ${fmt(m.heapUsed ?? NaN, 0)} | ${fmt(m.heapTotal ?? NaN, 0)} | ${fmt(m.external ?? NaN, 0)}`;
   return [
-    '| min | API RSS | API heap used | API heap total | API external | worker RSS | worker heap used | worker heap total | worker external |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${fmt(r.s / 60, 1)} | ${cell(r.api)} | ${cell(r.worker)} |`),
+    '| min | API RSS | API heap used | API heap total | API external | worker RSS | worker heap used | worker heap total | worker external | events pending |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${fmt(r.s / 60, 1)} | ${cell(r.api)} | ${cell(r.worker)} | ${r.pendingEvents} |`),
   ].join('\n');
 }
