@@ -88,7 +88,7 @@ const LOAD: Record<
     importRows: 300,
     coldStartDemo: false,
     warmupMs: 100,
-    soak: { warmupSeconds: 0.5, seconds: 2, sampleMs: 250, readers: 2 },
+    soak: { warmupSeconds: 0.25, seconds: 1.5, sampleMs: 250, readers: 2 },
   },
 };
 
@@ -192,7 +192,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   let soak: SoakReport | undefined;
   if (wanted('soak')) {
     // The API and the worker as separate processes from dist/, their memory sampled under a steady mixed load.
-    options.log(`11. memory over a soak (${options.soakMinutes ?? load.soak.seconds / 60} min)`);
+    options.log(`11. memory over a soak (${options.soakMinutes ? options.soakMinutes * 60 : load.soak.seconds} s)`);
     // Investigation knobs: node flags of both processes (e.g. --max-old-space-size=256) and heap snapshots at start and end.
     const run = await soakScenario({
       databaseUrl: url,
