@@ -15,6 +15,7 @@ import { explainWhile } from './explain';
 import { generate, GenerationReport, Scale } from './generate';
 import { loadScenario } from './load';
 import { phoneSyncScenario, PhoneSyncLoad } from './phone-sync';
+import { soakScenario, SoakReport } from './soak';
 import { coverageScenarios, freshnessScenario, importScenario, ingestScenario, nightlyCheckScenario, overheadScenario, Places, Result, statementsScenario } from './scenarios';
 import { fmt } from './stats';
 
@@ -29,7 +30,9 @@ export interface BenchOptions {
   outDir: string;
   /** The database's name (default cdtg_bench_<scale>). */
   database?: string;
-  /** Only these parts (coverage, statements, overhead, ingest, import, sync, freshness, check, load, coldstart); all when absent. */
+  /** The soak's measured minutes instead of the scale's (30 at national scale). */
+  soakMinutes?: number;
+  /** Only these parts (coverage, statements, overhead, ingest, import, sync, freshness, check, load, soak, coldstart); all when absent. */
   only?: string[];
   log: (line: string) => void;
 }
@@ -39,6 +42,8 @@ export interface BenchReport {
   startedAt: string;
   generation: GenerationReport;
   results: Result[];
+  /** The soak's samples and summaries (scenario 11), when it ran. */
+  soak?: SoakReport;
   seconds: number;
 }
 
@@ -51,15 +56,17 @@ const PLACES: Record<Scale, Places> = {
 /**
  * Intensity of the load scenarios per scale (checkSeconds: ingest at least this long around the nightly check;
  * dashboardUsers, dashboardSeconds: the levels of concurrent dashboard users, each that long, the first with the target;
- * dashboardThinkMs: the pause of each user between a request's answer and its next request).
+ * dashboardThinkMs: the pause of each user between a request's answer and its next request; soak: warm-up and measured
+ * seconds of the memory soak, its sampling interval and closed-loop dashboard readers).
  */
+type Soak = { warmupSeconds: number; seconds: number; sampleMs: number; readers: number };
 const LOAD: Record<
   Scale,
-  { batches: number; freshnessSeconds: number; checkSeconds: number; perSecond: number; importRows: number; coldStartDemo: boolean; warmupMs: number; dashboardUsers: number[]; dashboardSeconds: number; dashboardThinkMs: number }
+  { batches: number; freshnessSeconds: number; checkSeconds: number; perSecond: number; importRows: number; coldStartDemo: boolean; warmupMs: number; dashboardUsers: number[]; dashboardSeconds: number; dashboardThinkMs: number; soak: Soak }
 > = {
-  national: { batches: 40, freshnessSeconds: 60, checkSeconds: 0, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000, dashboardUsers: [50, 200], dashboardSeconds: 60, dashboardThinkMs: 1_000 },
-  city: { batches: 20, freshnessSeconds: 30, checkSeconds: 10, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000, dashboardUsers: [50, 200], dashboardSeconds: 30, dashboardThinkMs: 1_000 },
-  tiny: { batches: 2, freshnessSeconds: 3, checkSeconds: 3, perSecond: 20, importRows: 300, coldStartDemo: false, warmupMs: 100, dashboardUsers: [2, 4], dashboardSeconds: 1, dashboardThinkMs: 0 },
+  national: { batches: 40, freshnessSeconds: 60, checkSeconds: 0, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000, dashboardUsers: [50, 200], dashboardSeconds: 60, dashboardThinkMs: 1_000, soak: { warmupSeconds: 60, seconds: 1800, sampleMs: 10_000, readers: 4 } },
+  city: { batches: 20, freshnessSeconds: 30, checkSeconds: 10, perSecond: 100, importRows: 13_000, coldStartDemo: true, warmupMs: 2_000, dashboardUsers: [50, 200], dashboardSeconds: 30, dashboardThinkMs: 1_000, soak: { warmupSeconds: 60, seconds: 600, sampleMs: 10_000, readers: 4 } },
+  tiny: { batches: 2, freshnessSeconds: 3, checkSeconds: 3, perSecond: 20, importRows: 300, coldStartDemo: false, warmupMs: 100, dashboardUsers: [2, 4], dashboardSeconds: 1, dashboardThinkMs: 0, soak: { warmupSeconds: 0.25, seconds: 1.5, sampleMs: 250, readers: 2 } },
 };
 
 /**
@@ -181,12 +188,36 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const { dashboardUsers: users, dashboardSeconds: seconds, dashboardThinkMs: thinkMs, perSecond, warmupMs } = load;
     results.push(...(await loadScenario({ databaseUrl: url, redisUrl: options.redisUrl, prefix, places, users, seconds, thinkMs, perSecond, warmupMs, log: options.log })));
   }
+  let soak: SoakReport | undefined;
+  if (wanted('soak')) {
+    // The API and the worker as separate processes from dist/, their memory sampled under a steady mixed load.
+    options.log(`11. memory over a soak (${options.soakMinutes ? options.soakMinutes * 60 : load.soak.seconds} s)`);
+    // Investigation knobs: node flags of both processes (e.g. --max-old-space-size=256) and heap snapshots at start and end.
+    const run = await soakScenario({
+      databaseUrl: url,
+      redisUrl: options.redisUrl,
+      prefix,
+      ...load.soak,
+      ...(options.soakMinutes ? { seconds: options.soakMinutes * 60 } : {}),
+      perSecond: load.perSecond,
+      day: places.today,
+      unitCode: places.province,
+      pastDay: places.today,
+      nodeArgs: process.env.BENCH_SOAK_NODE_ARGS?.split(' ').filter(Boolean),
+      snapshotDir: process.env.BENCH_SOAK_SNAPSHOTS,
+      log: options.log,
+    });
+    results.push(...run.results);
+    soak = run.report;
+    mkdirSync(options.outDir, { recursive: true });
+    writeFileSync(join(options.outDir, `soak-${options.scale}.json`), JSON.stringify(soak, null, 2));
+  }
   if (wanted('coldstart')) {
     options.log('8. cold start');
     results.push(...(await coldStartScenario({ demo: load.coldStartDemo })));
   }
 
-  const report: BenchReport = { scale: options.scale, startedAt: new Date(started).toISOString(), generation, results, seconds: (Date.now() - started) / 1000 };
+  const report: BenchReport = { scale: options.scale, startedAt: new Date(started).toISOString(), generation, results, soak, seconds: (Date.now() - started) / 1000 };
   mkdirSync(options.outDir, { recursive: true });
   if (!options.only) writeFileSync(join(options.outDir, options.scale === 'national' ? 'results.json' : `results-${options.scale}.json`), JSON.stringify(report, null, 2));
   return report;

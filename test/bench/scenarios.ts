@@ -217,7 +217,7 @@ export async function ingestPlans(dataSource: DataSource, count: number): Promis
   )) as { groupId: string; memberId: string; unitId: string }[];
 }
 
-const batchOf = (plan: { groupId: string; memberId: string; unitId: string }, size: number, day: string) =>
+export const batchOf = (plan: { groupId: string; memberId: string; unitId: string }, size: number, day: string) =>
   Array.from({ length: size }, (_, i) => ({
     clientId: randomUUID(),
     household: { address: `${i + 1} Đường Thử ${randomUUID().slice(0, 8)}`, headName: `Hộ Thử ${randomUUID().slice(0, 6)}` },
@@ -227,7 +227,7 @@ const batchOf = (plan: { groupId: string; memberId: string; unitId: string }, si
     occurredAt: `${day}T09:00`,
   }));
 
-const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created rejected entries { problems { message } } } }`;
+export const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created rejected entries { problems { message } } } }`;
 
 /** Runs `tasks` with at most `concurrency` at a time. */
 async function pool<T>(tasks: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
@@ -478,4 +478,4 @@ export async function overheadScenario(api: BenchApp, directory: DirectoryServic
   };
 }
 
-export { batchOf, LOG, med, measure, pool };
+export { med, measure, pool };

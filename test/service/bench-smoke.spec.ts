@@ -12,7 +12,7 @@ import { adminUrl, REDIS_URL } from '../support/test-env';
  * The benchmark harness at its smallest scale, so that it cannot rot: every scenario runs end to end (data generation,
  * rollups, coverage vs a nightly summary table and vs GROUP BY, ingest, freshness with the worker, the nightly check
  * while ingesting, statement counts, CSV import, GraphQL overhead, dashboard load on the API and worker processes, a
- * lead's phone syncing over a shaped link, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
+ * lead's phone syncing over a shaped link, the memory soak of the API and worker as processes, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
  */
 describe('benchmark harness (tiny scale)', () => {
   const database = `cdtg_bench_smoke_${Date.now().toString(36)}`;
@@ -52,7 +52,9 @@ describe('benchmark harness (tiny scale)', () => {
       await bench.end();
     }
     const scenarios = report.results.map((r) => r.scenario.split(' ')[0]);
-    expect(scenarios).toEqual(expect.arrayContaining(['1.', '1b.', '2.', '2b.', '3.', '4.', '5.', '6.', '7.', '8.', '8b.', '9.', '9b.', '10.', '10b.']));
+    expect(scenarios).toEqual(
+      expect.arrayContaining(['1.', '1b.', '2.', '2b.', '3.', '4.', '5.', '6.', '7.', '8.', '8b.', '9.', '9b.', '10.', '10b.', '11.', '11b.']),
+    );
     // Coverage: each question against the summary table (its id) and against the plain GROUP BY (id-raw), after the
     // summary's timed refresh.
     expect(scenarios).toEqual(expect.arrayContaining(['1-refresh.', '1-raw.', '1c.', '1c-raw.', '1b-raw.', '2-raw.', '2b-raw.']));
@@ -77,6 +79,11 @@ describe('benchmark harness (tiny scale)', () => {
       expect([entries.vsGroupBy, entries.vsOurs, households.vsOurs]).toEqual([0, 0, 0]);
     }
     expect(table(report)).toMatch(/\| 1\. coverage to date .*\| \d[\d.,]*× \(\d[\d.,]*–\d[\d.,]*\) \|/);
+    // The soak sampled both processes (resident size and, through the probe, the V8 heap) and kept its samples.
+    expect(report.soak!.samples.length).toBeGreaterThan(0);
+    expect(report.soak!.samples.every((s) => s.api.rss > 0 && s.worker.rss > 0)).toBe(true);
+    expect(report.soak!.samples.some((s) => s.api.heapUsed !== null && s.worker.heapUsed !== null)).toBe(true);
+    expect(JSON.parse(readFileSync(join(outDir, 'soak-tiny.json'), 'utf8')).samples).toHaveLength(report.soak!.samples.length);
     // The nightly check ran without holding projections while the worker projected.
     expect(report.results.find((r) => r.scenario.startsWith('9.'))!.met).toBe(true);
     // A lead's phone synced its queue: every entry stored exactly once, also when an answer was lost and the batch re-sent.
