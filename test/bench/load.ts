@@ -14,7 +14,8 @@ import { systemClock } from '@cdtg/time';
 import { API_MAIN, freePort, startNode, WORKER_MAIN } from '../support/processes';
 import { benchEnvironment } from './bench-app';
 import { batchOf, ingestPlans, LOG, Places, Result } from './scenarios';
-import { summarise } from './stats';
+import { prng, summarise } from './stats';
+import { COVERAGE, EXPORT, EXPORT_STATUS, LOWEST, TREND } from './dashboard-documents';
 
 export interface LoadOptions {
   databaseUrl: string;
@@ -34,32 +35,6 @@ export interface LoadOptions {
   thinkMs?: number;
   log: (line: string) => void;
 }
-
-// The documents the console's dashboard sends (apps/web/src/department/Dashboard.tsx), field for field.
-const ROW =
-  'unit { code name } periodStart periodEnd households householdsReached householdsReachedToDate coveragePercent entries sessionsHeld activeVolunteers followUpsOpen apportioned';
-const REPORT = `unit { code name } geographyAsOf asOf { at pendingEvents } rows { ${ROW} }`;
-const ARGS = '$unitCode: String!, $from: String, $to: String, $geographyAsOf: String, $basis: CountBasis!';
-const COVERAGE = `query(${ARGS}, $level: CoverageLevel!, $period: Period!) {
-  coverage(unitCode: $unitCode, level: $level, period: $period, from: $from, to: $to, geographyAsOf: $geographyAsOf, basis: $basis) { ${REPORT} } }`;
-const LOWEST = `query($unitCode: String!, $to: String, $geographyAsOf: String, $basis: CountBasis!, $level: CoverageLevel!) {
-  lowestCoverage(unitCode: $unitCode, level: $level, first: 8, to: $to, geographyAsOf: $geographyAsOf, basis: $basis) { rows { ${ROW} } } }`;
-const TREND = `query(${ARGS}, $period: Period!) {
-  coverageTrend(unitCode: $unitCode, period: $period, from: $from, to: $to, geographyAsOf: $geographyAsOf, basis: $basis) { ${REPORT} } }`;
-const EXPORT = `mutation($unitCode: String!, $level: CoverageLevel!, $period: Period!, $from: String, $to: String, $geographyAsOf: String, $basis: CountBasis!, $format: ExportFormat!, $language: Language!) {
-          exportCoverage(unitCode: $unitCode, level: $level, period: $period, from: $from, to: $to, geographyAsOf: $geographyAsOf, basis: $basis, format: $format, language: $language) { id } }`;
-const EXPORT_STATUS = `query($id: UUID!) { coverageExport(id: $id) { status downloadUrl filename rows failure } }`;
-
-/** Parts of the console's documents that the smoke test finds in Dashboard.tsx, so that these cannot drift from it. */
-export const CONSOLE_DOCUMENTS = [
-  ROW,
-  ARGS,
-  'coverage(unitCode: $unitCode, level: $level, period: $period, from: $from, to: $to, geographyAsOf: $geographyAsOf, basis: $basis) { ${REPORT} }',
-  'lowestCoverage(unitCode: $unitCode, level: $level, first: 8, to: $to, geographyAsOf: $geographyAsOf, basis: $basis) { rows { ${ROW} } }',
-  'coverageTrend(unitCode: $unitCode, period: $period, from: $from, to: $to, geographyAsOf: $geographyAsOf, basis: $basis) { ${REPORT} }',
-  EXPORT.split('\n')[1].trim(),
-  EXPORT_STATUS,
-];
 
 /** The requests of the dashboard (the first four are the mix; the console polls an export and downloads its file). */
 type Op = 'table' | 'trend' | 'lowest' | 'export' | 'exportStatus' | 'download';
@@ -90,16 +65,7 @@ const PASSWORD = 'bench-dashboard-password-2026';
 const OFFICERS = 8;
 
 /** A deterministic random stream per user (mulberry32), so that a run asks the same questions in the same order. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = prng;
 
 /** The first day of the month `n` months before the month of `day` (as the console computes it). */
 function monthsBack(day: string, n: number): string {

@@ -10,6 +10,7 @@ import { API_MAIN, freePort, waitReady, WORKER_MAIN } from '../support/processes
 import { benchEnvironment } from './bench-app';
 import { batchOf, ingestPlans, LOG, Result } from './scenarios';
 import { fmt, summarise } from './stats';
+import { COVERAGE, LOWEST, TREND } from './dashboard-documents';
 
 /** The probe preloaded into both processes (memory over IPC; a forced GC; heap snapshots). Paths are from the repository root, as everywhere in the benchmarks. */
 const PROBE = 'test/bench/soak-probe.cjs';
@@ -92,18 +93,6 @@ export interface SoakReport {
   /** Heap snapshots written (investigation runs). */
   snapshots: string[];
 }
-
-// The department console's documents, as apps/web/src/department/Dashboard.tsx sends them (table, lowest units, trend).
-const ROW =
-  'unit { code name } periodStart periodEnd households householdsReached householdsReachedToDate coveragePercent entries sessionsHeld activeVolunteers followUpsOpen apportioned';
-const REPORT = `unit { code name } geographyAsOf asOf { at pendingEvents } rows { ${ROW} }`;
-const ARGS = '$unitCode: String!, $from: String, $to: String, $geographyAsOf: String, $basis: CountBasis!';
-const COVERAGE = `query(${ARGS}, $level: CoverageLevel!, $period: Period!) {
-  coverage(unitCode: $unitCode, level: $level, period: $period, from: $from, to: $to, geographyAsOf: $geographyAsOf, basis: $basis) { ${REPORT} } }`;
-const LOWEST = `query($unitCode: String!, $to: String, $geographyAsOf: String, $basis: CountBasis!, $level: CoverageLevel!) {
-  lowestCoverage(unitCode: $unitCode, level: $level, first: 8, to: $to, geographyAsOf: $geographyAsOf, basis: $basis) { rows { ${ROW} } } }`;
-const TREND = `query(${ARGS}, $period: Period!) {
-  coverageTrend(unitCode: $unitCode, period: $period, from: $from, to: $to, geographyAsOf: $geographyAsOf, basis: $basis) { ${REPORT} } }`;
 
 /** The first day of the month `n` months before the month of `day` (the console's default range starts 5 months back). */
 function monthsBack(day: string, n: number): string {

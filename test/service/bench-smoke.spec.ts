@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runBench, table } from '../bench/harness';
-import { CONSOLE_DOCUMENTS } from '../bench/load';
+import { CONSOLE_DOCUMENTS } from '../bench/dashboard-documents';
 import { Result } from '../bench/scenarios';
 import { ratioInterval } from '../bench/stats';
 import { adminUrl, REDIS_URL } from '../support/test-env';
