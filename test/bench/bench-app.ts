@@ -1,6 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { INestApplication, Module } from '@nestjs/common';
-import { AuthService } from '@cdtg/accounts';
+import { argon2idHasher } from '@cdtg/accounts';
 import { loadConfig } from '@cdtg/config';
 import { CoreModule, createApp } from '@cdtg/runtime';
 import { TimeModule } from '@cdtg/time';
@@ -62,23 +62,52 @@ export async function startBenchApp(databaseUrl: string, options: { worker: bool
 
 /** An administrator account for the benchmarks (created once), signed in through the real signIn mutation. */
 async function adminToken(app: INestApplication, url: string): Promise<string> {
-  const dataSource = app.get(DataSource);
-  const email = 'bench.admin@cdtg.test';
-  const password = 'bench-admin-password-2026';
-  const exists = (await dataSource.query(`SELECT 1 FROM user_account WHERE email = $1`, [email])).length > 0;
-  if (!exists) {
-    const [user] = (await dataSource.query(
-      `INSERT INTO user_account (email, display_name, name_search, password_hash, status) VALUES ($1, 'Bench', 'bench', $2, 'active') RETURNING id`,
-      [email, await app.get(AuthService).hasher.hash(password)],
+  const account = { email: 'bench.admin@cdtg.test', password: 'bench-admin-password-2026' };
+  await ensureBenchAccount(app.get(DataSource), { ...account, displayName: 'Bench', grant: { role: 'ADMIN' } });
+  return benchSignIn(url, account.email, account.password);
+}
+
+/** One grant of a benchmark account: a role, on a unit or a group (or neither, for ADMIN). */
+export interface BenchGrant {
+  role: string;
+  unitId?: string | null;
+  groupId?: string | null;
+}
+
+/**
+ * A benchmark account (created once, by e-mail, with the benchmark environment's password cost) holding `grant`
+ * (added when the account has no such active grant). Returns the account's id.
+ */
+export async function ensureBenchAccount(
+  dataSource: DataSource,
+  account: { email: string; password: string; displayName?: string; memberId?: string; grant: BenchGrant },
+): Promise<string> {
+  let [user] = (await dataSource.query(`SELECT id FROM user_account WHERE email = $1`, [account.email])) as { id: string }[];
+  if (!user) {
+    const name = account.displayName ?? account.email.split('@')[0];
+    [user] = (await dataSource.query(
+      `INSERT INTO user_account (email, display_name, name_search, password_hash, status, member_id) VALUES ($1, $2, lower($2), $3, 'active', $4) RETURNING id`,
+      [account.email, name, await argon2idHasher(8192).hash(account.password), account.memberId ?? null],
     )) as { id: string }[];
-    await dataSource.query(`INSERT INTO role_grant (user_id, role) VALUES ($1, 'ADMIN')`, [user.id]);
   }
+  const { role, unitId = null, groupId = null } = account.grant;
+  await dataSource.query(
+    `INSERT INTO role_grant (user_id, role, unit_id, group_id)
+       SELECT $1, $2, $3::uuid, $4::uuid WHERE NOT EXISTS (SELECT 1 FROM role_grant WHERE user_id = $1 AND role = $2
+         AND unit_id IS NOT DISTINCT FROM $3::uuid AND group_id IS NOT DISTINCT FROM $4::uuid AND revoked_at IS NULL)`,
+    [user.id, role, unitId, groupId],
+  );
+  return user.id;
+}
+
+/** Signs a benchmark account in through the real signIn mutation; its access token. */
+export async function benchSignIn(url: string, email: string, password: string): Promise<string> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: `mutation($e: String!, $p: String!) { signIn(input: { email: $e, password: $p }) { accessToken } }`, variables: { e: email, p: password } }),
   });
   const body = (await res.json()) as { data?: { signIn: { accessToken: string } }; errors?: unknown };
-  if (!body.data) throw new Error(`bench sign-in failed: ${JSON.stringify(body.errors)}`);
+  if (!body.data) throw new Error(`bench sign-in of ${email} failed: ${JSON.stringify(body.errors)}`);
   return body.data.signIn.accessToken;
 }

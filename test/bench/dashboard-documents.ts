@@ -26,3 +26,10 @@ export const CONSOLE_DOCUMENTS = [
   EXPORT.split('\n')[1].trim(),
   EXPORT_STATUS,
 ];
+
+/** The first day of the month `n` months before the month of `day`, as the console computes it (its default range starts 5 months back). */
+export function monthsBack(day: string, n: number): string {
+  const [y, m] = day.split('-').map(Number);
+  const index = y * 12 + (m - 1) - n;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
+}

@@ -16,7 +16,7 @@ import { generate, GenerationReport, Scale } from './generate';
 import { loadScenario } from './load';
 import { phoneSyncScenario, PhoneSyncLoad } from './phone-sync';
 import { soakScenario, SoakReport } from './soak';
-import { coverageScenarios, freshnessScenario, importScenario, ingestScenario, nightlyCheckScenario, overheadScenario, Places, Result, statementsScenario } from './scenarios';
+import { caughtUp, coverageScenarios, freshnessScenario, importScenario, ingestScenario, nightlyCheckScenario, overheadScenario, Places, Result, statementsScenario } from './scenarios';
 import { fmt } from './stats';
 
 export interface BenchOptions {
@@ -79,15 +79,6 @@ const PHONE_SYNC: Record<Scale, PhoneSyncLoad> = {
   city: PHONE_SYNC_FULL,
   tiny: { entries: 40, link: { bitsPerSecond: 4_000_000, rttMs: 40 }, repeats: 1, batchSizes: [25], syncEveryMs: 200 },
 };
-
-/** Waits until the worker has applied every change event (it first catches up with the ingest of earlier scenarios). */
-async function caughtUp(ds: DataSource): Promise<void> {
-  for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
-    const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`)) as { n: number }[];
-    if (n === 0) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 /** Creates (once) and migrates the database of a scale, loads the data, and runs every scenario. */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
@@ -159,11 +150,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     try {
       const ds = api.app.get(DataSource);
       options.log('4. freshness (catching up first)');
-      for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
-        const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`)) as { n: number }[];
-        if (n === 0) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      await caughtUp(ds, 600_000);
       results.push(await freshnessScenario(ds, api, load.freshnessSeconds, load.perSecond, places.today));
     } finally {
       await api.close();
@@ -175,7 +162,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     try {
       const ds = api.app.get(DataSource);
       options.log('9. the nightly check while ingesting (catching up first)');
-      await caughtUp(ds);
+      await caughtUp(ds, 600_000);
       results.push(...(await nightlyCheckScenario(ds, api, api.app.get(RebuildService), load.perSecond, places.today, load.checkSeconds)));
     } finally {
       await api.close();

@@ -7,15 +7,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { argon2idHasher } from '@cdtg/accounts';
 import { createDataSource } from '@cdtg/database';
 import { DATA_MODEL } from '@cdtg/runtime';
 import { systemClock } from '@cdtg/time';
 import { API_MAIN, freePort, startNode, WORKER_MAIN } from '../support/processes';
-import { benchEnvironment } from './bench-app';
-import { batchOf, ingestPlans, LOG, Places, Result } from './scenarios';
+import { benchEnvironment, benchSignIn, ensureBenchAccount } from './bench-app';
+import { batchOf, caughtUp, ingestPlans, LOG, Places, Result } from './scenarios';
 import { prng, summarise } from './stats';
-import { COVERAGE, EXPORT, EXPORT_STATUS, LOWEST, TREND } from './dashboard-documents';
+import { COVERAGE, EXPORT, EXPORT_STATUS, LOWEST, monthsBack, TREND } from './dashboard-documents';
 
 export interface LoadOptions {
   databaseUrl: string;
@@ -67,12 +66,6 @@ const OFFICERS = 8;
 /** A deterministic random stream per user (mulberry32), so that a run asks the same questions in the same order. */
 const random = prng;
 
-/** The first day of the month `n` months before the month of `day` (as the console computes it). */
-function monthsBack(day: string, n: number): string {
-  const [y, m] = day.split('-').map(Number);
-  const index = y * 12 + (m - 1) - n;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
-}
 const lastDay = (first: string) => new Date(Date.UTC(Number(first.slice(0, 4)), Number(first.slice(5, 7)), 0)).toISOString().slice(0, 10);
 
 /**
@@ -316,34 +309,11 @@ async function ensureAccounts(dataSource: DataSource, province: string): Promise
       .map((code, i) => ({ email: `bench.officer${i + 1}@cdtg.test`, role: 'WARD_OFFICER' as const, unitCode: code })),
     { email: 'bench.ingest@cdtg.test', role: 'ADMIN', unitCode: null },
   ];
-  const hasher = argon2idHasher(8192);
   for (const a of accounts) {
-    let [user] = (await dataSource.query(`SELECT id FROM user_account WHERE email = $1`, [a.email])) as { id: string }[];
-    if (!user) {
-      [user] = (await dataSource.query(
-        `INSERT INTO user_account (email, display_name, name_search, password_hash, status) VALUES ($1, $2, $2, $3, 'active') RETURNING id`,
-        [a.email, a.email.split('@')[0], await hasher.hash(PASSWORD)],
-      )) as { id: string }[];
-    }
-    await dataSource.query(
-      `INSERT INTO role_grant (user_id, role, unit_id)
-         SELECT $1, $2, (SELECT id FROM admin_unit WHERE code = $3 AND valid_to IS NULL) ON CONFLICT DO NOTHING`,
-      [user.id, a.role, a.unitCode],
-    );
+    const [unit] = a.unitCode ? ((await dataSource.query(`SELECT id FROM admin_unit WHERE code = $1 AND valid_to IS NULL`, [a.unitCode])) as { id: string }[]) : [];
+    await ensureBenchAccount(dataSource, { email: a.email, password: PASSWORD, grant: { role: a.role, unitId: unit?.id ?? null } });
   }
   return { accounts, communes };
-}
-
-/** Signs in through the real signIn mutation. */
-async function signIn(url: string, email: string): Promise<string> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `mutation($e: String!, $p: String!) { signIn(input: { email: $e, password: $p }) { accessToken } }`, variables: { e: email, p: PASSWORD } }),
-  });
-  const body = (await res.json()) as { data?: { signIn: { accessToken: string } }; errors?: unknown };
-  if (!body.data) throw new Error(`bench sign-in of ${email} failed: ${JSON.stringify(body.errors)}`);
-  return body.data.signIn.accessToken;
 }
 
 /** The API and the worker from dist/, each in its own process, on free ports; resolves when both answer /health/ready. */
@@ -396,10 +366,6 @@ function cpuSeconds(pid: number | undefined): number {
 
 const lastEvent = async (ds: DataSource) => ((await ds.query(`SELECT coalesce(max(id), 0)::text AS id FROM change_event`)) as { id: string }[])[0].id;
 
-async function pendingEvents(ds: DataSource, since = '0'): Promise<number> {
-  const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM change_event WHERE id > $1 AND processed_at IS NULL`, [since])) as { n: number }[];
-  return n;
-}
 
 /** 10: the dashboard load at each level of users, with ingest running throughout; one result per level. */
 export async function loadScenario(options: LoadOptions): Promise<Result[]> {
@@ -413,11 +379,11 @@ export async function loadScenario(options: LoadOptions): Promise<Result[]> {
     options.log(`  API and worker ready in ${((Date.now() - starting) / 1000).toFixed(1)} s`);
     const { url } = processes;
     // The worker first catches up with the ingest of earlier scenarios.
-    for (const deadline = Date.now() + 600_000; Date.now() < deadline && (await pendingEvents(ds)) > 0; ) await new Promise((r) => setTimeout(r, 500));
+    await caughtUp(ds, 600_000);
     const users: User[] = [];
     let ingestToken = '';
     for (const a of accounts) {
-      const token = await signIn(url, a.email);
+      const token = await benchSignIn(url, a.email, PASSWORD);
       if (a.role === 'ADMIN') ingestToken = token;
       else users.push({ role: a.role === 'DEPARTMENT' ? 'department' : 'officer', token, home: a.unitCode!, communes });
     }
@@ -444,7 +410,7 @@ export async function loadScenario(options: LoadOptions): Promise<Result[]> {
     const { messages: ingestMessages } = ingestion.status();
     ingestion = undefined;
     // Freshness of the entries written during each level, once the worker has projected them.
-    for (const deadline = Date.now() + 120_000; Date.now() < deadline && (await pendingEvents(ds, levels[0].events[0])) > 0; ) await new Promise((r) => setTimeout(r, 200));
+    await caughtUp(ds, 120_000, levels[0].events[0]);
 
     const results: Result[] = [];
     for (const [k, level] of levels.entries()) {

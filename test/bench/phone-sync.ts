@@ -4,11 +4,10 @@ import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
-import { AuthService } from '@cdtg/accounts';
-import { BenchApp } from './bench-app';
+import { BenchApp, ensureBenchAccount } from './bench-app';
 import { Result } from './scenarios';
 import { LinkCounters, LinkShape, ShapedLink } from './shaped-link';
-import { fmt, summarise } from './stats';
+import { fmt, prng, summarise } from './stats';
 
 /**
  * 12: sync of a lead's phone over a slow link. The phone holds entries queued offline and sends them the way the web
@@ -108,11 +107,7 @@ export async function leadPlan(app: BenchApp['app'], firstDay: string): Promise<
       [firstDay],
     )) as { groupId: string; memberId: string; name: string }[];
     if (!leader) throw new Error('no residential group with a leader for the phone sync scenario');
-    const [user] = (await ds.query(
-      `INSERT INTO user_account (email, display_name, name_search, password_hash, status, member_id) VALUES ($1, $2, 'bench lead', $3, 'active', $4) RETURNING id`,
-      [email, leader.name, await app.get(AuthService).hasher.hash(password), leader.memberId],
-    )) as { id: string }[];
-    await ds.query(`INSERT INTO role_grant (user_id, role, group_id) VALUES ($1, 'GROUP_LEAD', $2)`, [user.id, leader.groupId]);
+    await ensureBenchAccount(ds, { email, password, displayName: leader.name, memberId: leader.memberId, grant: { role: 'GROUP_LEAD', groupId: leader.groupId } });
     grant = { groupId: leader.groupId };
   }
   const [unit] = (await ds.query(`SELECT today.id, today.name FROM volunteer_group g JOIN admin_unit u ON u.id = g.unit_id
@@ -122,17 +117,6 @@ export async function leadPlan(app: BenchApp['app'], firstDay: string): Promise<
     [grant.groupId, firstDay],
   )) as { id: string }[];
   return { email, password, groupId: grant.groupId, unitId: unit.id, unitName: unit.name, volunteerIds: helpers.map((h) => h.id) };
-}
-
-/** A seeded generator (mulberry32), so that every run queues entries of the same shape and size. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
@@ -156,7 +140,7 @@ const NOTES = [
  * One entry in twenty visits a household logged earlier in the queue again.
  */
 export function queuedEntries(plan: LeadPlan, count: number, lastDay: string, seed: number): QueuedEntry[] {
-  const rnd = random(seed);
+  const rnd = prng(seed); // seeded: every run queues entries of the same shape and size
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const days = Array.from({ length: 7 }, (_, i) => new Date(Date.parse(`${lastDay}T00:00:00Z`) - (6 - i) * 86_400_000).toISOString().slice(0, 10));
   const households: Record<string, string>[] = [];

@@ -46,6 +46,19 @@ type FigureRow = { target: string; households: number; entries: number };
 
 const med = (t: Timing | { value: number }) => ('value' in t ? t.value : t.median);
 
+/** Change events after `since` (an event id) that the worker has not applied yet. */
+export async function pendingEvents(dataSource: DataSource, since = '0'): Promise<number> {
+  const [{ n }] = (await dataSource.query(`SELECT count(*)::int AS n FROM change_event WHERE id > $1 AND processed_at IS NULL`, [since])) as { n: number }[];
+  return n;
+}
+
+/** Waits until the worker has applied every change event after `since` (or `timeoutMs` passed); the seconds waited. */
+export async function caughtUp(dataSource: DataSource, timeoutMs: number, since = '0'): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs && (await pendingEvents(dataSource, since)) > 0) await new Promise((r) => setTimeout(r, 200));
+  return (Date.now() - started) / 1000;
+}
+
 /**
  * 1 and 2: coverage from the rollups vs what a team without cdtg would run for the same question: a summary table per
  * unit and month refreshed nightly plus today's raw entries (summary-baseline.ts; the lines "1.", "1b."…), and a plain
@@ -305,12 +318,7 @@ export async function freshnessScenario(dataSource: DataSource, api: BenchApp, s
     sent += batch;
     await new Promise((r) => setTimeout(r, Math.max(0, 500 - (Date.now() - started))));
   }
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const [{ n }] = (await dataSource.query(`SELECT count(*)::int AS n FROM change_event WHERE id > $1 AND processed_at IS NULL`, [since])) as { n: number }[];
-    if (n === 0) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await caughtUp(dataSource, 120_000, since);
   const lags = ((await dataSource.query(`SELECT extract(epoch FROM processed_at - created_at) * 1000 AS ms FROM change_event WHERE id > $1 AND processed_at IS NOT NULL`, [since])) as { ms: number }[]).map((r) => Number(r.ms));
   const timing = summarise(lags);
   return {
@@ -355,12 +363,7 @@ export async function nightlyCheckScenario(dataSource: DataSource, api: BenchApp
   }
   await check;
   if (failure || !report || !upTo) throw failure ?? new Error('the check did not finish');
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const [{ n }] = (await dataSource.query(`SELECT count(*)::int AS n FROM change_event WHERE id > $1 AND processed_at IS NULL`, [since])) as { n: number }[];
-    if (n === 0) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await caughtUp(dataSource, 120_000, since);
   // Events written while the check ran (those written after it, when it was short, are the freshness scenario's).
   const lags = (
     (await dataSource.query(`SELECT extract(epoch FROM processed_at - created_at) * 1000 AS ms FROM change_event WHERE id > $1 AND id <= $2 AND processed_at IS NOT NULL`, [since, upTo])) as {

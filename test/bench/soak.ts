@@ -2,15 +2,14 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { argon2idHasher } from '@cdtg/accounts';
 import { createDataSource } from '@cdtg/database';
 import { DATA_MODEL } from '@cdtg/runtime';
 import { systemClock } from '@cdtg/time';
 import { API_MAIN, freePort, waitReady, WORKER_MAIN } from '../support/processes';
-import { benchEnvironment } from './bench-app';
-import { batchOf, ingestPlans, LOG, Result } from './scenarios';
+import { benchEnvironment, BenchGrant, benchSignIn, ensureBenchAccount } from './bench-app';
+import { batchOf, caughtUp, ingestPlans, LOG, pendingEvents, Result } from './scenarios';
 import { fmt, summarise } from './stats';
-import { COVERAGE, LOWEST, TREND } from './dashboard-documents';
+import { COVERAGE, LOWEST, monthsBack, TREND } from './dashboard-documents';
 
 /** The probe preloaded into both processes (memory over IPC; a forced GC; heap snapshots). Paths are from the repository root, as everywhere in the benchmarks. */
 const PROBE = 'test/bench/soak-probe.cjs';
@@ -94,12 +93,6 @@ export interface SoakReport {
   snapshots: string[];
 }
 
-/** The first day of the month `n` months before the month of `day` (the console's default range starts 5 months back). */
-function monthsBack(day: string, n: number): string {
-  const [y, m] = day.split('-').map(Number);
-  const index = y * 12 + (m - 1) - n;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
-}
 
 /** The resident size (kB) of a process, from /proc; 0 once it has gone. */
 function rssKb(pid: number | undefined): number {
@@ -207,35 +200,12 @@ function summary(samples: MemorySample[], of: 'api' | 'worker', seconds: number,
 }
 
 /** An active account with one grant (created once), signed in through the real signIn mutation. */
-async function signIn(dataSource: DataSource, apiUrl: string, email: string, grant: { role: 'ADMIN' } | { role: 'DEPARTMENT'; unitId: string }): Promise<string> {
+async function signIn(dataSource: DataSource, apiUrl: string, email: string, grant: BenchGrant): Promise<string> {
   const password = 'bench-soak-password-2026';
-  const exists = (await dataSource.query(`SELECT 1 FROM user_account WHERE email = $1`, [email])).length > 0;
-  if (!exists) {
-    const [user] = (await dataSource.query(
-      `INSERT INTO user_account (email, display_name, name_search, password_hash, status) VALUES ($1, 'Bench soak', 'bench soak', $2, 'active') RETURNING id`,
-      [email, await argon2idHasher(8192).hash(password)],
-    )) as { id: string }[];
-    await dataSource.query(`INSERT INTO role_grant (user_id, role, unit_id) VALUES ($1, $2, $3)`, [user.id, grant.role, 'unitId' in grant ? grant.unitId : null]);
-  }
-  const res = await fetch(`${apiUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `mutation($e: String!, $p: String!) { signIn(input: { email: $e, password: $p }) { accessToken } }`, variables: { e: email, p: password } }),
-  });
-  const body = (await res.json()) as { data?: { signIn: { accessToken: string } }; errors?: unknown };
-  if (!body.data) throw new Error(`soak sign-in of ${email} failed: ${JSON.stringify(body.errors)}`);
-  return body.data.signIn.accessToken;
+  await ensureBenchAccount(dataSource, { email, password, displayName: 'Bench soak', grant });
+  return benchSignIn(apiUrl, email, password);
 }
 
-const pendingEvents = async (dataSource: DataSource) =>
-  ((await dataSource.query(`SELECT count(*)::int AS n FROM change_event WHERE processed_at IS NULL`)) as { n: number }[])[0].n;
-
-/** Waits until the worker has applied every change event (or `timeoutMs` passed); returns the seconds waited. */
-async function caughtUp(dataSource: DataSource, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs && (await pendingEvents(dataSource)) > 0) await new Promise((r) => setTimeout(r, 200));
-  return (Date.now() - started) / 1000;
-}
 
 /**
  * 11: the resident memory of the API and the worker, run as separate processes from dist/ (as in production), over a
