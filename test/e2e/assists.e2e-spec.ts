@@ -44,9 +44,13 @@ describe('the household assistance log', () => {
     return { groupId: row.group_id, memberId: row.member_id, unitId: unit.data!.unit.id };
   }
 
+  // A new household each time: a head name unique in its letters (a name's digits are not part of its key, so random
+  // hex once made two households of one batch the same one now and then).
+  let households = 0;
+  const newHeadName = () => `Hộ thử ${(households++).toString(26).replace(/./g, (c) => String.fromCharCode(97 + parseInt(c, 26)))}`;
   const entry = (p: Place, overrides: Record<string, unknown> = {}) => ({
     clientId: randomUUID(),
-    household: { address: `${Math.floor(Math.random() * 900) + 1} Lê Lợi, tổ 1`, headName: `Hộ thử ${randomUUID().slice(0, 8)}` },
+    household: { address: `${Math.floor(Math.random() * 900) + 1} Lê Lợi, tổ 1`, headName: newHeadName() },
     unitId: p.unitId,
     services: [{ service: 'VNEID_ACCOUNT', outcome: 'DONE' }],
     volunteerIds: [p.memberId],
