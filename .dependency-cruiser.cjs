@@ -8,7 +8,8 @@
 const LIB_TIERS = [
   ['errors', 'config'], // foundation: import no other lib
   ['text', 'time'], // foundation: errors only
-  ['access', 'database'], // scopes and roles (config); SQL helpers, entities base (config, errors)
+  ['database'], // SQL helpers, typed SQL, the generated schema types, entities base (config, errors)
+  ['access'], // scopes and roles (config); reads units through geography's SQL functions (database)
   ['audit', 'queue'], // audit reads DataScope from access
   ['geography', 'notifications'],
   ['directory'],

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { DataSource } from 'typeorm';
+import { all } from '@cdtg/database';
 import { DataScope } from './data-scope';
 
 /** Where an object lives, for access checks: its unit, and its group when it belongs to one. */
@@ -27,17 +29,7 @@ export class AccessService {
     const covered = new Set<string>();
     if (unitIds.length && scope.unitPaths.length) {
       // A unit is covered when it, or a unit its territory went into (forward through reorganisations), lies under a granted path.
-      const rows = (await this.dataSource.query(
-        `WITH RECURSIVE fwd(origin, id, depth) AS (
-           SELECT u, u, 0 FROM unnest($1::uuid[]) AS u
-           UNION
-           SELECT f.origin, l.to_unit_id, f.depth + 1 FROM fwd f JOIN reorganisation_link l ON l.from_unit_id = f.id
-            WHERE l.to_unit_id IS NOT NULL AND f.depth < 20
-         )
-         SELECT DISTINCT f.origin AS id FROM fwd f JOIN admin_unit a ON a.id = f.id
-           JOIN unnest($2::text[]) AS s(prefix) ON a.path ~>=~ s.prefix AND a.path ~<~ (s.prefix || '~')`,
-        [unitIds, [...scope.unitPaths]],
-      )) as { id: string }[];
+      const rows = await all(this.dataSource, sql<{ id: string }>`SELECT id FROM geography_units_covered(${unitIds}::uuid[], ${[...scope.unitPaths]}::text[])`);
       for (const r of rows) covered.add(r.id);
     }
     return anchors.map((a) => (!!a.groupId && groups.has(a.groupId)) || (!!a.unitId && covered.has(a.unitId)));

@@ -1,3 +1,5 @@
+import { RawBuilder, sql, SqlBool } from 'kysely';
+
 /**
  * The rows an actor may see for one permission: everything, or the rows attached to units under some unit paths
  * (and the older units whose territory went into them) or to some groups. Lists are filtered with `scopeSql`, in
@@ -26,19 +28,6 @@ export const EVERYTHING: DataScope = Object.freeze({ all: true, unitPaths: [], g
 export const NOTHING: DataScope = Object.freeze({ all: false, unitPaths: [], groupIds: [] });
 
 /**
- * A recursive CTE `access_units(id)`: every unit whose path lies under one of the paths in parameter `paths`
- * (a text[]; any period, because records stay attached to the version they were made on), plus every earlier unit
- * whose territory went into one of those through reorganisations. Uses the text_pattern_ops index on path.
- */
-export function accessUnitsCte(paths: string): string {
-  return `access_units(id) AS (
-    SELECT a.id FROM unnest(${paths}::text[]) AS s(prefix) JOIN admin_unit a ON a.path ~>=~ s.prefix AND a.path ~<~ (s.prefix || '~')
-    UNION
-    SELECT l.from_unit_id FROM reorganisation_link l JOIN access_units x ON l.to_unit_id = x.id
-  )`;
-}
-
-/**
  * The SQL condition "this row is in scope" for a row attached to a unit column and/or a group column.
  * `param` adds a parameter and returns its placeholder. Returns the CTE to put in `WITH RECURSIVE` (or null) and
  * the condition; an actor with no grant for the permission gets `false`.
@@ -50,11 +39,8 @@ export function scopeSql(
 ): { cte: string | null; where: string | null } {
   if (scope.all) return { cte: null, where: null };
   const parts: string[] = [];
-  let cte: string | null = null;
-  if (scope.unitPaths.length && columns.unit) {
-    cte = accessUnitsCte(param([...scope.unitPaths]));
-    parts.push(`${columns.unit} IN (SELECT id FROM access_units)`);
-  }
+  const cte: string | null = null;
+  if (scope.unitPaths.length && columns.unit) parts.push(`${columns.unit} IN (SELECT id FROM geography_units_under(${param([...scope.unitPaths])}::text[]))`);
   if (scope.groupIds.length && columns.group) parts.push(`${columns.group} = ANY(${param([...scope.groupIds])}::uuid[])`);
   return { cte, where: parts.length ? `(${parts.join(' OR ')})` : 'false' };
 }
@@ -68,4 +54,18 @@ export function restrictToScope(
   const { cte, where } = scopeSql(scope, columns, (value) => sql.param(value));
   if (cte) sql.ctes.push(cte);
   if (where) sql.where.push(where);
+}
+
+/**
+ * "This row is in scope" as a typed SQL condition, for queries built with Kysely: `unit` and `group` are the row's
+ * column references (e.g. 's.unit_id'). Units are read through geography's port (geography_units_under: the subtree of
+ * every granted unit, and the older units whose territory went into them). An actor with no grant gets `false`.
+ */
+export function scopeFilter(scope: DataScope, columns: { unit?: string; group?: string }): RawBuilder<SqlBool> | null {
+  if (scope.all) return null;
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (scope.unitPaths.length && columns.unit)
+    parts.push(sql<SqlBool>`${sql.ref(columns.unit)} IN (SELECT id FROM geography_units_under(${[...scope.unitPaths]}::text[]))`);
+  if (scope.groupIds.length && columns.group) parts.push(sql<SqlBool>`${sql.ref(columns.group)} = ANY(${[...scope.groupIds]}::uuid[])`);
+  return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` OR `)})` : sql<SqlBool>`false`;
 }

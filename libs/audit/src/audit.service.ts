@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { DataScope, restrictToScope } from '@cdtg/access';
-import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
+import { sql } from 'kysely';
+import { DataScope, scopeFilter } from '@cdtg/access';
+import { all, hydrate, keysetPageOf, Page, PageRequest } from '@cdtg/database';
+import { db } from './db';
 import { AuditEvent } from './audit-event.entity';
 
 /** Who performs a write. Accounts (later) fill userId; imports, seeds and jobs act as the system. */
@@ -40,20 +42,21 @@ export class AuditService {
 
   /** Events on objects inside `access` (events without a place are for those who see everything), newest first. */
   async list(access: DataScope, filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>> {
-    const sql = new SqlBuilder();
-    restrictToScope(sql, access, { unit: 'e.unit_id', group: 'e.group_id' });
-    if (filter.objectType) sql.where.push(`e.object_type = ${sql.param(filter.objectType)}`);
-    if (filter.objectId) sql.where.push(`e.object_id = ${sql.param(filter.objectId)}`);
-    if (filter.actorId) sql.where.push(`e.actor_id = ${sql.param(filter.actorId)}::uuid`);
+    let query = db.selectFrom('audit_event as e').selectAll('e');
+    const inScope = scopeFilter(access, { unit: 'e.unit_id', group: 'e.group_id' });
+    if (inScope) query = query.where(inScope);
+    if (filter.objectType) query = query.where('e.object_type', '=', filter.objectType);
+    if (filter.objectId) query = query.where('e.object_id', '=', filter.objectId);
+    if (filter.actorId) query = query.where('e.actor_id', '=', filter.actorId);
     if (filter.operation) {
-      sql.where.push(
-        filter.operation.endsWith('.') ? `starts_with(e.operation, ${sql.param(filter.operation)})` : `e.operation = ${sql.param(filter.operation)}`,
-      );
+      query = filter.operation.endsWith('.')
+        ? query.where(sql<boolean>`starts_with(e.operation, ${filter.operation})`)
+        : query.where('e.operation', '=', filter.operation);
     }
-    if (filter.from) sql.where.push(`e.at >= ${sql.param(filter.from)}::timestamptz`);
-    if (filter.to) sql.where.push(`e.at < ${sql.param(filter.to)}::timestamptz`);
-    const key = `to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
-    return keysetPage(this.dataSource, sql, { select: 'e.*', from: 'audit_event e', key, id: 'e.id', idType: 'bigint', descending: true }, page, (r) => {
+    if (filter.from) query = query.where('e.at', '>=', sql<Date>`${filter.from}::timestamptz`);
+    if (filter.to) query = query.where('e.at', '<', sql<Date>`${filter.to}::timestamptz`);
+    const key = sql<string>`to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+    return keysetPageOf(this.dataSource, query, { key, id: 'e.id', idType: 'bigint', descending: true }, page, (r) => {
       const event = hydrate(this.dataSource, AuditEvent, r);
       return { ...event, id: String(event.id) };
     });
@@ -62,16 +65,18 @@ export class AuditService {
   async record(manager: EntityManager, actor: AuditActor, entries: AuditEntry | AuditEntry[]): Promise<void> {
     const list = Array.isArray(entries) ? entries : [entries];
     if (list.length === 0) return;
-    const values: unknown[] = [];
-    const tuples = list.map((e, i) => {
-      values.push(actor.userId, actor.label, e.operation, e.objectType, e.objectId, json(e.before), json(e.after), e.unitId ?? null, e.groupId ?? null);
-      const b = i * 9;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::jsonb, $${b + 7}::jsonb, $${b + 8}::uuid, $${b + 9}::uuid)`;
-    });
-    await manager.query(
-      `INSERT INTO audit_event (actor_id, actor_label, operation, object_type, object_id, before, after, unit_id, group_id) VALUES ${tuples.join(', ')}`,
-      values,
-    );
+    const rows = list.map((e) => ({
+      actor_id: actor.userId,
+      actor_label: actor.label,
+      operation: e.operation,
+      object_type: e.objectType,
+      object_id: e.objectId,
+      before: json(e.before),
+      after: json(e.after),
+      unit_id: e.unitId ?? null,
+      group_id: e.groupId ?? null,
+    }));
+    await all(manager, db.insertInto('audit_event').values(rows));
   }
 }
 

@@ -6,3 +6,6 @@ export * from './preflight';
 export { ALL_MIGRATIONS } from './migrations';
 export * from './pagination';
 export * from './sql';
+export * from './schema-types';
+export * from './typed-sql';
+export type * from './db.generated';

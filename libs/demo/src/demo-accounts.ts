@@ -1,5 +1,4 @@
 import { DataSource } from 'typeorm';
-import { accessUnitsCte } from '@cdtg/access';
 import { argon2idHasher } from '@cdtg/accounts';
 import { foldVietnamese } from '@cdtg/text';
 
@@ -29,7 +28,7 @@ export async function seedDemoAccounts(dataSource: DataSource, passwordMemoryKiB
     if (!city || !ward) return null;
     // A group the ward officer can see (its unit may be a pre-reform version whose territory is now in the ward).
     const [group] = (await manager.query(
-      `WITH RECURSIVE ${accessUnitsCte('$1')} SELECT g.id, g.name FROM volunteer_group g WHERE g.unit_id IN (SELECT id FROM access_units) ORDER BY g.name LIMIT 1`,
+      `SELECT g.id, g.name FROM volunteer_group g WHERE g.unit_id IN (SELECT id FROM geography_units_under($1::text[])) ORDER BY g.name LIMIT 1`,
       [[ward.path]],
     )) as { id: string; name: string }[];
     // The volunteer account is the group's first member (leader first), so its agenda shows the demo sessions.

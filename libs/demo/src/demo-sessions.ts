@@ -5,7 +5,6 @@
  * e-mail, no reminder job (sessions planned through the API get those). Idempotent: skipped when any session exists.
  */
 import { DataSource } from 'typeorm';
-import { accessUnitsCte } from '@cdtg/access';
 import { AuditService } from '@cdtg/audit';
 import { foldVietnamese } from '@cdtg/text';
 import { requireVietnamTime, systemClock, vietnamDate } from '@cdtg/time';
@@ -24,8 +23,7 @@ export async function seedDemoSessions(dataSource: DataSource, now = systemClock
     const [ward] = (await manager.query(`SELECT id, path FROM admin_unit WHERE code = $1 AND valid_to IS NULL`, [WARD_CODE])) as { id: string; path: string }[];
     if (!ward) return 0;
     const groups = (await manager.query(
-      `WITH RECURSIVE ${accessUnitsCte('$1')}
-       SELECT g.id, g.name FROM volunteer_group g WHERE g.unit_id IN (SELECT id FROM access_units) AND g.status = 'active' ORDER BY g.name LIMIT ${GROUPS}`,
+      `SELECT g.id, g.name FROM volunteer_group g WHERE g.unit_id IN (SELECT id FROM geography_units_under($1::text[])) AND g.status = 'active' ORDER BY g.name LIMIT ${GROUPS}`,
       [[ward.path]],
     )) as { id: string; name: string }[];
     const places = (await manager.query(

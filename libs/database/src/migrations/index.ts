@@ -25,6 +25,7 @@ import * as m22 from './1796476259439-household-place';
 import * as m23 from './1796487260159-unit-lineage';
 import * as m24 from './1796501788162-session-fact-columns';
 import * as m25 from './1796502204875-practical-steps';
+import * as m26 from './1796600000000-geography-read-functions';
 
 /** A migration class, as TypeORM's DataSource takes it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -57,4 +58,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   ...Object.values(m23),
   ...Object.values(m24),
   ...Object.values(m25),
+  ...Object.values(m26),
 ] as MigrationClass[];

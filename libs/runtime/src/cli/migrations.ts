@@ -2,15 +2,16 @@ import 'reflect-metadata';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createDataSource } from '@cdtg/database';
+import { createDataSource, schemaTypesSource } from '@cdtg/database';
 import { configOrExit, fail, requireDatabase, resolveDevelopmentServices } from '../bootstrap';
 import { DATA_MODEL } from '../data-model';
 import { pendingSchemaChanges, runMigrations } from '../migrate';
 
 const MIGRATIONS_DIR = 'libs/database/src/migrations';
+const SCHEMA_TYPES = 'libs/database/src/db.generated.ts';
 
 /**
- * npm run migration:generate -- <Name> | migration:run | migration:revert
+ * npm run migration:generate -- <Name> | migration:run | migration:revert | migration:types
  * Uses DATABASE_URL, or the embedded development database when it is unset.
  */
 async function main(): Promise<void> {
@@ -40,9 +41,19 @@ async function main(): Promise<void> {
       writeFileSync(file, migrationSource(className, up, [...down].reverse()));
       writeIndex();
       formatWritten([file, join(MIGRATIONS_DIR, 'index.ts')]);
-      process.stdout.write(`written ${file}; read it before you commit it\n`);
+      process.stdout.write(`written ${file}; read it before you commit it, then run npm run migration:types\n`);
+    } else if (command === 'types') {
+      await runMigrations(url);
+      const dataSource = await createDataSource(url, DATA_MODEL, 2).initialize();
+      try {
+        writeFileSync(SCHEMA_TYPES, await schemaTypesSource(dataSource));
+      } finally {
+        await dataSource.destroy();
+      }
+      formatWritten([SCHEMA_TYPES]);
+      process.stdout.write(`written ${SCHEMA_TYPES}\n`);
     } else {
-      fail('usage: migrations.js generate <Name> | run | revert');
+      fail('usage: migrations.js generate <Name> | run | revert | types');
     }
   } finally {
     await stop();
