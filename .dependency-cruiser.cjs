@@ -13,7 +13,8 @@ const LIB_TIERS = [
   ['audit', 'queue'], // audit reads DataScope from access
   ['geography', 'notifications'],
   ['directory'],
-  ['accounts', 'sessions'],
+  ['accounts'],
+  ['sessions'], // reads accounts (who an assignment's e-mail goes to, in which language)
   ['assists'], // imports sessions
   ['rollups'], // reads assists
   ['demo'], // seeds through accounts, assists, rollups

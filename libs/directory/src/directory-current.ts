@@ -1,3 +1,5 @@
+import { RawBuilder, sql, SqlBool } from 'kysely';
+
 /*
  * What "active" and "current" mean, everywhere the directory (and what reads it) decides it: started and not ended.
  *
@@ -28,3 +30,11 @@ export const activeMemberSql = (member: string, today: string): string => `(${me
 
 /** The same rule in SQL: `membership` is the membership table's alias, `today` a date expression (a parameter). */
 export const currentMembershipSql = (membership: string, today: string): string => `(${membership}.to_date IS NULL AND ${membership}.from_date <= ${today})`;
+
+/** The same rule as a typed condition: `member` is the member table's alias, `today` a 'YYYY-MM-DD' date. */
+export const activeMember = (member: string, today: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`(${sql.ref(`${member}.left_on`)} IS NULL AND ${sql.ref(`${member}.joined_on`)} <= ${today}::date)`;
+
+/** The same rule as a typed condition: `membership` is the membership table's alias, `today` a 'YYYY-MM-DD' date. */
+export const currentMembership = (membership: string, today: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`(${sql.ref(`${membership}.to_date`)} IS NULL AND ${sql.ref(`${membership}.from_date`)} <= ${today}::date)`;

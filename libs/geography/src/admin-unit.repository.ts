@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AdminUnit, UnitKind } from './admin-unit.entity';
+import { RawBuilder, sql, SqlBool } from 'kysely';
+import { db } from './db';
 
 /** A unit valid on a date: both bounds inclusive, null meaning unbounded. */
 const VALID_AT = (alias: string, param: string) =>
@@ -136,4 +138,27 @@ export function filterByUnit(
   sql.param(scope.asOf);
   sql.ctes.push(unitScopeCte(first));
   sql.where.push(`${unitColumn} IN (SELECT id FROM unit_scope)`);
+}
+
+/**
+ * The units of a unit subtree as of a date, plus every earlier unit whose territory went into them (the typed form of
+ * unitScopeCte): a subquery of ids, for other libs to filter their rows by (`unitFilter`).
+ */
+export function unitsInScope(scope: UnitScope) {
+  return db
+    .withRecursive('unit_scope(id)', (qb) =>
+      qb
+        .selectFrom('admin_unit as d')
+        .select('d.id')
+        .where('d.path', 'like', scope.pathPrefix)
+        .where(sql<SqlBool>`COALESCE(d.valid_from, '-infinity'::date) <= ${scope.asOf}::date AND COALESCE(d.valid_to, 'infinity'::date) >= ${scope.asOf}::date`)
+        .union(qb.selectFrom('reorganisation_link as l').innerJoin('unit_scope as scoped', 'scoped.id', 'l.to_unit_id').select('l.from_unit_id as id')),
+    )
+    .selectFrom('unit_scope')
+    .select('unit_scope.id');
+}
+
+/** "The row's unit is in the subtree" as a typed condition on `unitColumn` (e.g. 's.unit_id'), or null without a filter. */
+export function unitFilter(scope: UnitScope | undefined, unitColumn: string): RawBuilder<SqlBool> | null {
+  return scope ? sql<SqlBool>`${sql.ref(unitColumn)} IN (${unitsInScope(scope)})` : null;
 }
