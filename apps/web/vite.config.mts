@@ -1,21 +1,77 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
-/** Writes sw.js with the exact list of built files and a version derived from them (a new build replaces the cache). */
+/**
+ * Writes sw.js with the list of files to precache and a version derived from every built file (a new build replaces
+ * the cache). Precached: what the entry needs (its chunks, CSS and assets). Not precached: chunks only reached through
+ * a dynamic import (the department's dashboard), which the worker caches the first time they are fetched, so a lead's
+ * phone never downloads the dashboard.
+ */
 function serviceWorker(): Plugin {
   return {
     name: 'cdtg-service-worker',
     apply: 'build',
     generateBundle(_options, bundle) {
       const files = Object.keys(bundle).filter((f) => !f.endsWith('.map'));
-      const precache = ['/index.html', ...files.filter((f) => f !== 'index.html').map((f) => `/${f}`), '/icon.svg', '/manifest.webmanifest'];
+      const needed = new Set<string>();
+      const visit = (name: string) => {
+        const item = bundle[name];
+        if (!item || needed.has(name)) return;
+        needed.add(name);
+        if (item.type !== 'chunk') return;
+        item.imports.forEach(visit);
+        item.viteMetadata?.importedCss.forEach(visit);
+        item.viteMetadata?.importedAssets.forEach(visit);
+      };
+      Object.values(bundle).forEach((item) => item.type === 'chunk' && item.isEntry && visit(item.fileName));
+      const lazy = new Set<string>();
+      const visitLazy = (name: string) => {
+        const item = bundle[name];
+        if (!item || needed.has(name) || lazy.has(name)) return;
+        lazy.add(name);
+        if (item.type !== 'chunk') return;
+        item.imports.forEach(visitLazy);
+        item.viteMetadata?.importedCss.forEach(visitLazy);
+        item.viteMetadata?.importedAssets.forEach(visitLazy);
+      };
+      Object.values(bundle).forEach((item) => item.type === 'chunk' && item.isDynamicEntry && visitLazy(item.fileName));
+      const shell = files.filter((f) => f !== 'index.html' && !lazy.has(f));
+      const precache = ['/index.html', ...shell.map((f) => `/${f}`), '/icon.svg', '/manifest.webmanifest'];
       const version = createHash('sha256').update(files.sort().join('\n')).digest('hex').slice(0, 12);
       const source = readFileSync(`${here}service-worker.js`, 'utf8').replace('__VERSION__', version).replace('__PRECACHE__', JSON.stringify(precache));
       this.emitFile({ type: 'asset', fileName: 'sw.js', source });
+    },
+  };
+}
+
+/** Text files compressed at build, next to the originals (.br and .gz): the API sends the one the browser accepts. */
+const COMPRESSIBLE = /\.(js|css|html|svg|webmanifest|json)$/;
+
+function precompress(): Plugin {
+  let outDir = '';
+  return {
+    name: 'cdtg-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+      for (const file of walk(outDir).filter((f) => COMPRESSIBLE.test(f) && statSync(f).size > 512)) {
+        const body = readFileSync(file);
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+        );
+        writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+      }
     },
   };
 }
@@ -24,7 +80,7 @@ export default defineConfig({
   root: here,
   base: '/',
   publicDir: 'public',
-  plugins: [serviceWorker()],
+  plugins: [serviceWorker(), precompress()],
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
     outDir: '../../dist/web',

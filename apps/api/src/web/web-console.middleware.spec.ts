@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { WebConsoleMiddleware } from './web-console.middleware';
 
 /** What the middleware does with one request: the file it sends (with headers), or next(). */
-function serve(root: string, originalUrl: string, method = 'GET'): { file?: string; headers?: Record<string, string>; next: boolean } {
+function serve(root: string, originalUrl: string, method = 'GET', acceptEncoding = ''): { file?: string; headers?: Record<string, string>; next: boolean } {
   const middleware = new WebConsoleMiddleware();
   Object.assign(middleware, { root });
   const result: { file?: string; headers?: Record<string, string>; next: boolean } = { next: false };
@@ -13,7 +13,11 @@ function serve(root: string, originalUrl: string, method = 'GET'): { file?: stri
     sendFile: (file: string, options: { headers: Record<string, string> }) => Object.assign(result, { file, headers: options.headers }),
     headersSent: false,
   } as unknown as Response;
-  middleware.use({ method, originalUrl, url: originalUrl } as Request, res, (() => (result.next = true)) as NextFunction);
+  middleware.use(
+    { method, originalUrl, url: originalUrl, headers: { 'accept-encoding': acceptEncoding } } as unknown as Request,
+    res,
+    (() => (result.next = true)) as NextFunction,
+  );
   return result;
 }
 
@@ -32,6 +36,25 @@ describe('WebConsoleMiddleware', () => {
     const worker = serve(root, '/sw.js');
     expect(worker.headers).toMatchObject({ 'Cache-Control': 'no-cache', 'Service-Worker-Allowed': '/' });
     expect(serve(root, '/').headers!['Content-Security-Policy']).toContain("default-src 'self'");
+  });
+
+  it('sends the brotli or gzip copy made at build when the browser accepts it, with the original type', () => {
+    writeFileSync(join(root, 'assets', 'index-abc.js.br'), '');
+    writeFileSync(join(root, 'assets', 'index-abc.js.gz'), '');
+    writeFileSync(join(root, 'index.html.gz'), '');
+    const br = serve(root, '/assets/index-abc.js', 'GET', 'gzip, deflate, br, zstd');
+    expect(br.file).toBe(join('assets', 'index-abc.js.br'));
+    expect(br.headers).toMatchObject({ 'Content-Encoding': 'br', 'Content-Type': 'text/javascript; charset=utf-8', Vary: 'Accept-Encoding' });
+    expect(serve(root, '/assets/index-abc.js', 'GET', 'gzip').headers!['Content-Encoding']).toBe('gzip');
+    expect(serve(root, '/assets/index-abc.js', 'GET', 'br;q=0, gzip;q=0.5').headers!['Content-Encoding']).toBe('gzip');
+    const plain = serve(root, '/assets/index-abc.js', 'GET', 'identity');
+    expect(plain.file).toBe(join('assets', 'index-abc.js'));
+    expect(plain.headers).toMatchObject({ Vary: 'Accept-Encoding' });
+    expect(plain.headers!['Content-Encoding']).toBeUndefined();
+    // A client route gets index.html's copy, with the page's security headers.
+    const page = serve(root, '/accept-invitation?token=x', 'GET', 'br, gzip');
+    expect(page).toMatchObject({ file: 'index.html.gz', headers: { 'Content-Encoding': 'gzip', 'Content-Type': 'text/html; charset=utf-8' } });
+    expect(page.headers!['Content-Security-Policy']).toContain("default-src 'self'");
   });
 
   it('leaves API routes, other methods, unknown files and escapes alone', () => {

@@ -14,6 +14,27 @@ export function findWebRoot(from = __dirname): string | null {
   return null;
 }
 
+/** Files the build compresses (apps/web/vite.config.mts), with their types. */
+const COMPRESSIBLE = /\.(js|css|html|svg|webmanifest|json)$/;
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.webmanifest': 'application/manifest+json',
+  '.json': 'application/json; charset=utf-8',
+};
+/** True when an Accept-Encoding header accepts the encoding (listed, or "*", with a q above 0). */
+export function accepts(header: string, encoding: string): boolean {
+  return header.split(',').some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return (name.trim() === encoding || name.trim() === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
+const contentType = (file: string) => TYPES[extname(file)] ?? 'application/octet-stream';
+
 /** Security headers of the console's pages: only this origin, inline styles for the charts, not framed. */
 export const CONSOLE_CSP = [
   "default-src 'self'",
@@ -29,8 +50,8 @@ export const CONSOLE_CSP = [
 ].join('; ');
 
 /**
- * Serves the web console (apps/web, built into dist/web) at `/`: files as they are (hashed assets cached for a year,
- * the service worker and index.html never cached), and index.html for client routes (paths without an extension),
+ * Serves the web console (apps/web, built into dist/web) at `/`: files as they are, or their brotli/gzip copy made at
+ * build when the browser accepts it (hashed assets cached for a year, the service worker and index.html never cached), and index.html for client routes (paths without an extension),
  * so `/accept-invitation?token=…` from an e-mail opens the console. API routes pass through untouched.
  */
 @Injectable()
@@ -47,8 +68,8 @@ export class WebConsoleMiddleware implements NestMiddleware {
     const path = (req.originalUrl ?? req.url).split('?')[0];
     if (API_PATHS.test(path)) return next();
     const file = this.fileFor(path);
-    if (file) return this.send(res, file, next);
-    if (extname(path) === '') return this.send(res, 'index.html', next);
+    if (file) return this.send(req, res, file, next);
+    if (extname(path) === '') return this.send(req, res, 'index.html', next);
     next();
   }
 
@@ -70,7 +91,24 @@ export class WebConsoleMiddleware implements NestMiddleware {
     }
   }
 
-  private send(res: Response, relative: string, next: NextFunction): void {
+  /** The precompressed copy (written by the build next to the file) that the browser accepts: brotli, then gzip. */
+  private encodingFor(req: Request, relative: string): { suffix: string; encoding: string } | null {
+    const accepted = String(req.headers?.['accept-encoding'] ?? '');
+    for (const [encoding, suffix] of [
+      ['br', '.br'],
+      ['gzip', '.gz'],
+    ]) {
+      if (!accepts(accepted, encoding)) continue;
+      try {
+        if (statSync(join(this.root!, relative + suffix)).isFile()) return { suffix, encoding };
+      } catch {
+        // no compressed copy of this file
+      }
+    }
+    return null;
+  }
+
+  private send(req: Request, res: Response, relative: string, next: NextFunction): void {
     const immutable = relative.startsWith(`assets${sep}`) || relative.startsWith('assets/');
     const headers: Record<string, string> = {
       'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
@@ -79,7 +117,12 @@ export class WebConsoleMiddleware implements NestMiddleware {
     if (relative.endsWith('.html'))
       Object.assign(headers, { 'Content-Security-Policy': CONSOLE_CSP, 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY' });
     if (relative === 'sw.js') headers['Service-Worker-Allowed'] = '/';
-    res.sendFile(relative, { root: this.root!, headers, dotfiles: 'deny', lastModified: true, etag: true }, (error) => {
+    const compressed = this.encodingFor(req, relative);
+    if (compressed) {
+      // The type of the original (send would name the type of the .br file), the encoding, and caches told it varies.
+      Object.assign(headers, { 'Content-Encoding': compressed.encoding, 'Content-Type': contentType(relative), Vary: 'Accept-Encoding' });
+    } else if (COMPRESSIBLE.test(relative)) headers.Vary = 'Accept-Encoding';
+    res.sendFile(relative + (compressed?.suffix ?? ''), { root: this.root!, headers, dotfiles: 'deny', lastModified: true, etag: true }, (error) => {
       if (error && !res.headersSent) next(error);
     });
   }
