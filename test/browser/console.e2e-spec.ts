@@ -116,6 +116,12 @@ describe('web console in Chromium', () => {
 
   it('a lead logs three households with the network cut, reconnects, and sees them synced once', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: 'vi-VN' });
+    // What the phone downloads: the scripts compressed, and never the department's dashboard chunk.
+    const scripts: { url: string; encoding: string | undefined }[] = [];
+    context.on('response', (response) => {
+      if (response.url().includes('/assets/') && response.url().endsWith('.js') && !response.fromServiceWorker())
+        scripts.push({ url: response.url(), encoding: response.headers()['content-encoding'] });
+    });
     const page = await signIn(context, lead, '/lead');
     await page.locator('select[name=unitId] option').first().waitFor({ state: 'attached' });
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
@@ -151,6 +157,24 @@ describe('web console in Chromium', () => {
     await page.reload();
     await page.locator('li.entry[data-status=synced]').nth(2).waitFor();
     expect(await stored()).toHaveLength(3);
+    // Synced: the household's head and address have left the phone; the queue shows the head's initials.
+    expect(await page.locator('li.entry .label').allTextContents()).toEqual(['N.V.T.3.', 'N.V.T.2.', 'N.V.T.1.']);
+    const onPhone = await page.evaluate(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open('cdtg-offline');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const all = open.result.transaction('assists').objectStore('assists').getAll();
+            all.onsuccess = () => resolve(JSON.stringify(all.result));
+          };
+        }),
+    );
+    expect(onPhone).toContain('N.V.T.1.');
+    expect(onPhone).not.toMatch(/Nguyễn|Hà Huy Tập/);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((s) => s.encoding !== 'br')).toEqual([]);
+    expect(scripts.filter((s) => /Dashboard/.test(s.url))).toEqual([]);
     await context.close();
   }, 60_000);
 

@@ -231,6 +231,7 @@ function AssistForm({
   const [note, setNote] = useState(initial?.note ?? '');
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const online = useOnline();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -273,11 +274,14 @@ function AssistForm({
     setServices((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, { ...v, on: false, outcome: 'DONE', reason: '' }])));
     setOccurredAt(vietnamNowLocal());
     setSaved(true);
+    // The form is long on a phone: back to its top (the household fields) for the next one, with the notice in view.
+    window.scrollTo({ top: 0, behavior: 'smooth' });
   };
 
   return (
     <form className="card stack assist-form" onSubmit={submit} aria-label={t('lead.tabAssist')}>
       <h2>{setup.groupName}</h2>
+      {saved && <Notice>{t(online ? 'lead.savedSending' : 'lead.saved')}</Notice>}
       <fieldset>
         <legend>{t('lead.household')}</legend>
         <p className="muted">{t('lead.householdHint')}</p>
@@ -374,10 +378,12 @@ function AssistForm({
           {problem}
         </div>
       )}
-      {saved && <Notice>{t('lead.saved')}</Notice>}
-      <button type="submit" className="primary big">
-        {t('lead.submit')}
-      </button>
+      {/* Always within reach of the thumb: the save button stays at the bottom of the screen while the form scrolls. */}
+      <div className="sticky-actions">
+        <button type="submit" className="primary big">
+          {t('lead.submit')}
+        </button>
+      </div>
     </form>
   );
 }

@@ -5,7 +5,7 @@ import { currentServiceNames } from '../lib/enum-names';
  * The phone's queue of assistance entries (IndexedDB). Each entry gets its client id when it is written; sync sends
  * the pending ones through logAssists (re-sending is harmless: the server answers ALREADY_STORED for a known id) and
  * keeps each answer: synced (with the stored entry's id) or rejected (with every problem). Once an entry is synced
- * its household details are dropped from the phone; only a short label stays.
+ * its household details are dropped from the phone; only a short label stays (the household code or the head's initials).
  */
 
 export interface AssistInput {
@@ -25,7 +25,10 @@ export interface QueuedEntry {
   groupId: string;
   /** Kept until the server has it (needed to send it, or to correct a rejected one). */
   input: AssistInput | null;
+  /** What the queue shows: the household's head and address while the entry is on the phone, `syncedLabel` after. */
   label: string;
+  /** The label kept once the server has the entry: the household code, or the head's initials (no name, no address). */
+  syncedLabel?: string;
   status: QueueStatus;
   problems: FieldProblem[];
   /** Why the last attempt did not reach the server, when it did not. */
@@ -67,10 +70,33 @@ export function onQueueChange(listener: () => void): () => void {
 }
 const changed = () => listeners.forEach((l) => l());
 
-/** Every entry on the phone; those written before the API renamed its enum values get the new names. */
+/** A household's label with nothing that identifies it: its code, or the initials of its head ("Nguyễn Văn An" → "N.V.A."). */
+export function shortLabel(household: AssistInput['household']): string {
+  if (household.code?.trim()) return household.code.trim();
+  return initials(household.headName ?? '');
+}
+
+const initials = (name: string) =>
+  name
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => `${word[0].toLocaleUpperCase('vi')}.`)
+    .join('');
+
+/**
+ * Every entry on the phone; those written before the API renamed its enum values get the new names, and synced
+ * entries written before labels were shortened ("head, address") keep only the head's initials.
+ */
 async function readAll(): Promise<QueuedEntry[]> {
   const all = ((await tx('readonly', (s) => s.getAll() as IDBRequest<QueuedEntry[]>)) ?? []) as QueuedEntry[];
-  return all.map((e) => (e.input ? { ...e, input: { ...e.input, services: currentServiceNames(e.input.services) } } : e));
+  const stale = all.filter((e) => e.status === 'synced' && e.syncedLabel === undefined && e.label.includes(','));
+  if (stale.length) await putAll(stale.map((e) => ({ ...e, label: initials(e.label.split(',')[0]), syncedLabel: '' })));
+  const fixed = new Map(stale.map((e) => [e.clientId, initials(e.label.split(',')[0])]));
+  return all.map((e) => {
+    const entry = fixed.has(e.clientId) ? { ...e, label: fixed.get(e.clientId)!, syncedLabel: '' } : e;
+    return entry.input ? { ...entry, input: { ...entry.input, services: currentServiceNames(entry.input.services) } } : entry;
+  });
 }
 
 export async function listEntries(groupId: string): Promise<QueuedEntry[]> {
@@ -89,6 +115,7 @@ export async function enqueue(groupId: string, input: Omit<AssistInput, 'clientI
     groupId,
     input: null,
     label,
+    syncedLabel: shortLabel(input.household),
     status: 'pending',
     problems: [],
     lastError: null,
@@ -184,7 +211,9 @@ async function doSync(): Promise<SyncReport> {
             return { ...e, status: 'rejected', problems: r.problems, lastError: null };
           }
           report.synced++;
-          return { ...e, status: 'synced', input: null, entryId: r.entryId, problems: [], lastError: null, syncedAt: now };
+          // The server has it: the household's details leave the phone (the input and the label naming head and address).
+          const label = e.syncedLabel ?? shortLabel(e.input!.household);
+          return { ...e, status: 'synced', input: null, label, syncedLabel: '', entryId: r.entryId, problems: [], lastError: null, syncedAt: now };
         }),
       );
       changed();
