@@ -181,7 +181,13 @@ describe('web console in Chromium', () => {
   it('an officer assigns a suggested volunteer and sees the conflict of a double booking inline', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     const page = await signIn(context, officer, '/officer');
+    await page.getByRole('heading', { level: 1, name: 'Quản lý phường, xã' }).waitFor();
+    // Tabs follow the arrow keys (one tab stop; left from the first goes round to the last).
     await page.getByRole('tab', { name: 'Lịch buổi học' }).click();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { selected: true }).textContent()).toBe('Xác minh phiếu');
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.getByRole('tab', { selected: true }).textContent()).toBe('Lịch buổi học');
     const session = page.locator(`[data-session-id="${sessionId}"]`);
     await session.locator('.session-head').click();
     const first = session.locator('.suggestions li.candidate').first();
@@ -212,11 +218,37 @@ describe('web console in Chromium', () => {
     await table.locator('tbody tr').first().waitFor();
     expect(await table.textContent()).toContain('Phường Hải Châu');
     await page.locator('.recharts-bar-rectangle').first().waitFor(); // the bar chart drew
+    await page.getByRole('heading', { level: 1, name: 'Bao phủ chuyển đổi số' }).waitFor();
+
+    // By quarter: the periods are named the Vietnamese way, and the lowest units are those of the quarter shown, with
+    // the table's own figures (they were to-date while the table showed a quarter).
+    await page.locator('input[name=from]').fill(`${day(-200).slice(0, 7)}-01`);
+    await page.locator('select[name=period]').selectOption('QUARTER');
+    const shown = page.locator('select[name=shown]');
+    await shown.locator('option').first().waitFor({ state: 'attached' });
+    const labels = await shown.locator('option').allTextContents();
+    expect(labels.every((l) => /^Quý [1-4]\/20\d\d( \(đang diễn ra\))?$/.test(l))).toBe(true);
+    expect(labels.at(-1)).toContain('(đang diễn ra)');
+    const earlier = labels.at(-2)!;
+    await shown.selectOption({ label: earlier });
+    const lowest = page.locator('aside h3');
+    await lowest.filter({ hasText: earlier }).waitFor();
+    await page.locator('ol.lowest li').first().waitFor();
+    const coverageOf = new Map(
+      (
+        await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0].textContent!.replace(/\s*\*$/, ''), tr.children[4].textContent!]))
+      ).map(([name, value]) => [name, value] as [string, string]),
+    );
+    const listed = await page.locator('ol.lowest li').allTextContents();
+    for (const item of listed) {
+      const [name, value] = item.split(': ');
+      expect([name, value.replace(/ %$/, '')]).toEqual([name, coverageOf.get(name)]);
+    }
     // And the trend (a slower query). Attached, not visible: a flat trend (early in a month, the two points may agree) is
     // a horizontal line, whose box has no height, and Playwright calls that hidden.
     const curve = page.locator('.recharts-line-curve').first();
     await curve.waitFor({ state: 'attached', timeout: 45_000 });
-    expect(await curve.getAttribute('d')).toMatch(/^M[\d.,]+L[\d.,]+/); // a line through at least two points
+    expect(await curve.getAttribute('d')).toMatch(/^M[\d.,]+[LC][\d.,]+/); // a line (straight or curved) through at least two points
 
     await page.locator('select[name=level]').selectOption('DISTRICT');
     await page.getByText('Sau sắp xếp 2025 không còn cấp quận/huyện').waitFor();

@@ -101,6 +101,8 @@ function Home({ path }: { path: string }) {
           ))}
         </nav>
       )}
+      {/* One title per screen, for screen readers and the browser's outline. */}
+      <h1 className="screen-title">{t(`screen.${screen}`)}</h1>
       {screen === 'lead' && <LeadHome me={me} />}
       {screen === 'officer' && <OfficerHome me={me} />}
       {screen === 'department' && (

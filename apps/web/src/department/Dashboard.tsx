@@ -3,7 +3,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContai
 import { gql, sameOrigin } from '../lib/api';
 import { describeError } from '../lib/errors';
 import { useQuery, vietnamToday } from '../lib/hooks';
-import { API_LANGUAGE, useI18n, type MessageKey } from '../lib/i18n';
+import { API_LANGUAGE, useI18n, type MessageKey, type Translate } from '../lib/i18n';
 import type { Me } from '../lib/me';
 import { ErrorBox, Notice } from '../lib/ui';
 
@@ -63,6 +63,16 @@ function monthsBack(day: string, n: number): string {
 
 const fmt = (n: number | null, digits = 0) => (n === null ? '–' : n.toLocaleString('vi-VN', { maximumFractionDigits: digits }));
 
+/** "Tháng 3/2025", "Quý 2/2025", "Năm 2025", "Luỹ kế đến 05/12/2026" (or the short form for a chart axis). */
+function periodLabel(t: Translate, language: string, period: Period, start: string, end: string, short = false): string {
+  const [y, m] = start.split('-').map(Number);
+  const q = Math.floor((m - 1) / 3) + 1;
+  const month = new Date(Date.UTC(y, m - 1, 1)).toLocaleString(language === 'vi' ? 'vi-VN' : 'en-GB', { month: 'long', timeZone: 'UTC' });
+  const date = end.split('-').reverse().join('/');
+  if (short && (period === 'MONTH' || period === 'QUARTER')) return t(`dash.short.${period}`, { m, q, y });
+  return t(`dash.label.${period}`, { m, q, y, month, date });
+}
+
 /** The department's coverage dashboard: table, bar chart, trend, lowest units, exports. */
 export function Dashboard({ me }: { me: Me }) {
   const { t, language } = useI18n();
@@ -79,18 +89,23 @@ export function Dashboard({ me }: { me: Me }) {
 
   const args = { unitCode, from, to, geographyAsOf: geography === 'before' ? BEFORE_REFORM : to, basis };
   const data = useQuery<{ coverage: Report }>(COVERAGE, { ...args, level, period }, !unitCode);
+  const report = data.data?.coverage;
+  const periods = useMemo(() => [...new Set(report?.rows.map((r) => r.periodStart) ?? [])].sort(), [report]);
+  const current = periods.includes(shown) ? shown : periods[periods.length - 1];
+  // The displayed period's end (within the range): the lowest units are those of the table's period, to that day.
+  const currentEnd = report?.rows.find((r) => r.periodStart === current)?.periodEnd;
+  const lowestTo = currentEnd && currentEnd < to ? currentEnd : to;
   // One request at a time (table, then lowest, then trend): rollup queries are heavy; the table matters most.
   const lowest = useQuery<{ lowestCoverage: { rows: Row[] } }>(
     LOWEST,
-    { unitCode, to, geographyAsOf: args.geographyAsOf, basis, level },
-    !unitCode || data.loading,
+    { unitCode, to: lowestTo, geographyAsOf: args.geographyAsOf, basis, level },
+    !unitCode || data.loading || !report,
   );
   // The trend by month over ranges up to a year, by quarter beyond.
   const trendPeriod = from < monthsBack(to, 11) ? 'QUARTER' : 'MONTH';
   const trendData = useQuery<{ coverageTrend: Report }>(TREND, { ...args, period: trendPeriod }, !unitCode || data.loading || lowest.loading);
-  const report = data.data?.coverage;
-  const periods = useMemo(() => [...new Set(report?.rows.map((r) => r.periodStart) ?? [])].sort(), [report]);
-  const current = periods.includes(shown) ? shown : periods[periods.length - 1];
+  const today = vietnamToday();
+  const label = (start: string, end: string, short = false) => periodLabel(t, language, period, start, end, short);
   const rows = useMemo(() => {
     const list = (report?.rows ?? []).filter((r) => r.periodStart === current);
     const value = (r: Row) => (sort.key === 'name' ? r.unit.name : r[sort.key]);
@@ -116,14 +131,21 @@ export function Dashboard({ me }: { me: Me }) {
     { key: 'activeVolunteers', label: 'dash.volunteers' },
     { key: 'followUpsOpen', label: 'dash.followUps' },
   ];
-  const chart = rows
-    .filter((r) => r.coveragePercent !== null)
-    .map((r) => ({ name: r.unit.name.replace(/^(Phường|Xã|Quận|Huyện|Thị xã|Thành phố) /, ''), coverage: Number(r.coveragePercent!.toFixed(1)) }));
-  const trend = (trendData.data?.coverageTrend.rows ?? []).map((r) => ({
-    period: r.periodStart.slice(0, 7),
-    coverage: r.coveragePercent === null ? null : Number(r.coveragePercent.toFixed(2)),
-    reached: r.householdsReached,
-  }));
+  const shortName = (name: string) => name.replace(/^(Phường|Xã|Quận|Huyện|Thị xã|Thành phố|Đặc khu) /, '');
+  const chart = rows.filter((r) => r.coveragePercent !== null).map((r) => ({ name: shortName(r.unit.name), coverage: Number(r.coveragePercent!.toFixed(1)) }));
+  // Units without a household count have no rate: named under the chart rather than left out silently.
+  const noDenominator = rows.filter((r) => r.coveragePercent === null).map((r) => shortName(r.unit.name));
+  const trend = (trendData.data?.coverageTrend.rows ?? []).map((r) => {
+    const partial = r.periodEnd > today;
+    const name = periodLabel(t, language, trendPeriod, r.periodStart, r.periodEnd, true);
+    return {
+      period: partial ? `${name}*` : name,
+      coverage: r.coveragePercent === null ? null : Number(r.coveragePercent.toFixed(2)),
+      reached: r.householdsReached,
+      partial,
+    };
+  });
+  const decimal = (value: unknown) => (typeof value === 'number' ? fmt(value, 1) : String(value ?? ''));
 
   return (
     <section className="dashboard stack">
@@ -192,7 +214,8 @@ export function Dashboard({ me }: { me: Me }) {
                 <select name="shown" value={current} onChange={(e) => setShown(e.target.value)}>
                   {periods.map((p) => (
                     <option key={p} value={p}>
-                      {p.split('-').reverse().join('/')}
+                      {label(p, report.rows.find((r) => r.periodStart === p)!.periodEnd)}
+                      {report.rows.find((r) => r.periodStart === p)!.periodEnd > today ? ` ${t('dash.partial')}` : ''}
                     </option>
                   ))}
                 </select>
@@ -215,11 +238,16 @@ export function Dashboard({ me }: { me: Me }) {
                 <BarChart data={chart} margin={{ top: 8, right: 8, bottom: 56, left: 0 }}>
                   <CartesianGrid strokeDasharray="3 3" vertical={false} />
                   <XAxis dataKey="name" angle={-50} textAnchor="end" interval={0} height={70} tick={{ fontSize: 10 }} />
-                  <YAxis unit="%" width={44} />
-                  <Tooltip />
+                  <YAxis unit="%" width={52} tickFormatter={decimal} />
+                  <Tooltip formatter={decimal} />
                   <Bar dataKey="coverage" name={t('dash.coverage')} fill="#b91c1c" isAnimationActive={false} />
                 </BarChart>
               </ResponsiveContainer>
+              {noDenominator.length > 0 && (
+                <p className="muted small" data-testid="no-denominator">
+                  {t('dash.noDenominator', { units: noDenominator.join(', ') })}
+                </p>
+              )}
             </figure>
             <figure className="card chart">
               <figcaption>{t('dash.trend', { unit: trendData.data?.coverageTrend.unit.name ?? report.unit.name })}</figcaption>
@@ -229,14 +257,15 @@ export function Dashboard({ me }: { me: Me }) {
                 <LineChart data={trend} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
                   <CartesianGrid strokeDasharray="3 3" />
                   <XAxis dataKey="period" tick={{ fontSize: 11 }} />
-                  <YAxis yAxisId="pct" unit="%" width={44} />
-                  <YAxis yAxisId="n" orientation="right" width={52} />
-                  <Tooltip />
+                  <YAxis yAxisId="pct" unit="%" width={52} tickFormatter={decimal} />
+                  <YAxis yAxisId="n" orientation="right" width={60} tickFormatter={decimal} />
+                  <Tooltip formatter={decimal} />
                   <Legend />
                   <Line yAxisId="pct" type="monotone" dataKey="coverage" name={t('dash.coverage')} stroke="#b91c1c" isAnimationActive={false} connectNulls />
                   <Line yAxisId="n" type="monotone" dataKey="reached" name={t('dash.reached')} stroke="#1d4ed8" isAnimationActive={false} />
                 </LineChart>
               </ResponsiveContainer>
+              {trend.some((p) => p.partial) && <p className="muted small">{t('dash.partialNote')}</p>}
             </figure>
           </div>
           <div className="two-columns wide-first">
@@ -245,7 +274,11 @@ export function Dashboard({ me }: { me: Me }) {
                 <thead>
                   <tr>
                     {columns.map((c) => (
-                      <th key={c.key} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+                      <th
+                        key={c.key}
+                        className={c.key === 'name' ? undefined : 'num'}
+                        aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+                      >
                         <button
                           type="button"
                           className="link"
@@ -283,7 +316,7 @@ export function Dashboard({ me }: { me: Me }) {
               </table>
             </div>
             <aside className="card">
-              <h3>{t('dash.lowest')}</h3>
+              <h3>{currentEnd ? t('dash.lowestOf', { period: label(current, currentEnd) }) : t('dash.lowest')}</h3>
               <ErrorBox error={lowest.error} onRetry={lowest.reload} />
               <ol className="lowest">
                 {lowest.data?.lowestCoverage.rows.map((r) => (

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
 import { describeError } from './errors';
 import { useI18n } from './i18n';
 
@@ -26,15 +26,29 @@ export function Notice({ children }: { children: ReactNode }) {
   );
 }
 
+/**
+ * Tabs as the WAI-ARIA pattern has them: one tab stop (the current tab), the arrow keys move to the previous or next
+ * tab and open it, Home and End to the first and last.
+ */
 export function Tabs<K extends string>({ tabs, current, onChange }: { tabs: { key: K; label: string }[]; current: K; onChange(key: K): void }) {
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const at = tabs.findIndex((tab) => tab.key === current);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    const next = (to + tabs.length) % tabs.length;
+    onChange(tabs[next].key);
+    (event.currentTarget.children[next] as HTMLElement | undefined)?.focus();
+  };
   return (
-    <div className="tabs" role="tablist">
+    <div className="tabs" role="tablist" onKeyDown={onKeyDown}>
       {tabs.map((tab) => (
         <button
           key={tab.key}
           type="button"
           role="tab"
           aria-selected={tab.key === current}
+          tabIndex={tab.key === current ? 0 : -1}
           className={tab.key === current ? 'tab active' : 'tab'}
           onClick={() => onChange(tab.key)}
         >
