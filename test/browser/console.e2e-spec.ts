@@ -25,6 +25,7 @@ describe('web console in Chromium', () => {
   let lead: TestUser;
   let officer: TestUser;
   let department: TestUser;
+  let volunteer: TestUser;
   let groupId: string;
   let sessionId: string;
   const busy = { id: '', name: 'Trần Văn Bận' };
@@ -85,6 +86,14 @@ describe('web console in Chromium', () => {
     lead = await createUser(t, { email: 'totruong.web@cdtg.test', role: Role.GroupLead, groupId, displayName: 'Tổ trưởng' });
     officer = await createUser(t, { email: 'phuong.web@cdtg.test', role: Role.WardOfficer, unitCode: '20242', displayName: 'Cán bộ phường' });
     department = await createUser(t, { email: 'so.web@cdtg.test', role: Role.Department, unitCode: '48', displayName: 'Sở' });
+    // Trần Văn Bận's own account: a volunteer of the group, linked to their member record.
+    volunteer = await createUser(t, { email: 'ban.web@cdtg.test', role: Role.Volunteer, groupId, displayName: busy.name });
+    await t.db.query(`UPDATE user_account SET member_id = $1 WHERE id = $2`, [busy.id, volunteer.id]);
+    const third = await plan('Thanh toán không dùng tiền mặt', '14:00', '16:00');
+    const again = await t.gql(`mutation($input: AssignMemberInput!) { assignMember(input: $input) { id } }`, {
+      input: { sessionId: third, memberId: busy.id, role: 'SUPPORTER' },
+    });
+    expect(again.errors).toBeUndefined();
   }, 120_000);
 
   afterEach(() => {
@@ -271,4 +280,42 @@ describe('web console in Chromium', () => {
     await eventually(async () => (await page.getByRole('status').filter({ hasText: 'đã sẵn sàng' }).count()) > 0);
     await context.close();
   }, 90_000);
+
+  it('a volunteer (agenda) accepts one assignment, declines another with a reason, and copies their calendar link', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: 'vi-VN' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
+    const page = await signIn(context, volunteer, '/agenda');
+    const card = (title: string) => page.locator('li[data-assignment-id]').filter({ hasText: title });
+    const safety = card('An toàn trên mạng cho phụ huynh');
+    await safety.waitFor();
+    expect(await safety.textContent()).toContain('09:00–11:00'); // the end time too
+    expect(await safety.getAttribute('data-status')).toBe('PENDING');
+    await safety.getByRole('button', { name: 'Nhận buổi này' }).click();
+    await page.locator('li[data-status=ACCEPTED]').filter({ hasText: 'An toàn trên mạng cho phụ huynh' }).waitFor();
+
+    const cash = card('Thanh toán không dùng tiền mặt');
+    await cash.getByRole('button', { name: 'Từ chối' }).click();
+    await cash.getByLabel('Lý do từ chối').fill('Trùng lịch họp tổ dân phố');
+    await cash.getByRole('button', { name: 'Gửi từ chối' }).click();
+    await page.getByText('Bạn đã từ chối buổi “Thanh toán không dùng tiền mặt”.').waitFor();
+    await cash.waitFor({ state: 'detached' }); // the agenda holds pending and accepted assignments
+    const stored = await t.db.query<{ status: string; reason: string | null }>(
+      `SELECT a.status, a.reason FROM session_assignment a JOIN training_session s ON s.id = a.session_id WHERE a.member_id = $1 ORDER BY s.title`,
+      [busy.id],
+    );
+    expect(stored).toEqual([
+      { status: 'accepted', reason: null },
+      { status: 'declined', reason: 'Trùng lịch họp tổ dân phố' },
+    ]);
+
+    // The feed link: copied as it is shown, and drawn as a QR code on the phone.
+    const link = await page.getByRole('textbox', { name: 'Lịch cá nhân' }).inputValue();
+    expect(link).toMatch(/^https?:\/\/.+\/calendar\//);
+    await page.getByRole('button', { name: 'Sao chép liên kết' }).click();
+    await page.getByText('Đã sao chép liên kết.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    await page.getByRole('button', { name: 'Mã QR của liên kết' }).click();
+    await page.locator('.qr svg').waitFor();
+    await context.close();
+  }, 60_000);
 });
