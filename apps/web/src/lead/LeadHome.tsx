@@ -4,6 +4,8 @@ import { describeProblems } from '../lib/errors';
 import { useOnline, vietnamNowLocal } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import type { Me, Unit } from '../lib/me';
+import { PlacePicker, type Place } from './PlacePicker';
+import { placesOf, type ChildUnit } from './places';
 import { ErrorBox, Notice, Tabs } from '../lib/ui';
 import { Attendance } from './Attendance';
 import { enqueue, listEntries, onQueueChange, removeEntries, syncPending, type AssistInput, type QueuedEntry } from './queue';
@@ -14,7 +16,8 @@ export const REASONS = ['MISSING_DOCUMENTS', 'NO_SMARTPHONE', 'NO_SIGNAL', 'DECL
 interface Setup {
   groupId: string;
   groupName: string;
-  units: Unit[];
+  /** The group's commune(s) in force and their residential groups, each with its former commune when it differs. */
+  units: Place[];
   members: { id: string; fullName: string; role: string }[];
 }
 
@@ -29,14 +32,17 @@ async function loadSetup(groupId: string): Promise<Setup> {
   const current = group.unit.validTo ? group.unit.successors.map((s) => s.unit).filter((u) => !u.validTo) : [group.unit];
   const codes = [...new Set(current.map((u) => u.code))];
   const vars = Object.fromEntries(codes.map((c, i) => [`c${i}`, c]));
-  const query = `query(${codes.map((_, i) => `$c${i}: String!`).join(', ')}) { ${codes.map((_, i) => `u${i}: unit(code: $c${i}) { id code name } k${i}: unitChildren(code: $c${i}) { id code name }`).join(' ')} }`;
-  const answer = codes.length ? await gql<Record<string, Unit | Unit[]>>(query, vars) : {};
-  const units: Unit[] = [];
-  codes.forEach((_, i) => units.push(answer[`u${i}`] as Unit, ...((answer[`k${i}`] as Unit[]) ?? [])));
+  const child = `id code name predecessors { unit { code ancestors { code } parent { code name typeWord } } }`;
+  const query = `query(${codes.map((_, i) => `$c${i}: String!`).join(', ')}) { ${codes.map((_, i) => `u${i}: unit(code: $c${i}) { id code name } k${i}: unitChildren(code: $c${i}) { ${child} }`).join(' ')} }`;
+  const answer = codes.length ? await gql<Record<string, Unit | ChildUnit[]>>(query, vars) : {};
+  const units = placesOf(
+    group.unit,
+    codes.map((_, i) => ({ commune: answer[`u${i}`] as Unit, children: (answer[`k${i}`] as ChildUnit[]) ?? [] })),
+  );
   const setup: Setup = {
     groupId,
     groupName: group.name,
-    units: units.filter((u, i) => units.findIndex((v) => v.id === u.id) === i),
+    units,
     members: group.members.map((m) => ({ id: m.member.id, fullName: m.member.fullName, role: m.role })),
   };
   localStorage.setItem(`cdtg.lead.${groupId}`, JSON.stringify(setup));
@@ -215,7 +221,14 @@ function AssistForm({
   const [code, setCode] = useState(initial?.household.code ?? '');
   const [address, setAddress] = useState(initial?.household.address ?? '');
   const [headName, setHeadName] = useState(initial?.household.headName ?? '');
-  const [unitId, setUnitId] = useState(initial?.unitId ?? setup.units[0]?.id ?? '');
+  // The last place chosen on this phone for this group, while it is still one of the group's places.
+  const placeKey = `cdtg.lead.place.${setup.groupId}`;
+  const remembered = localStorage.getItem(placeKey);
+  const [unitId, setUnitIdState] = useState(initial?.unitId ?? (setup.units.some((u) => u.id === remembered) ? remembered! : (setup.units[0]?.id ?? '')));
+  const setUnitId = (id: string) => {
+    setUnitIdState(id);
+    localStorage.setItem(placeKey, id);
+  };
   const [services, setServices] = useState<ServiceState>(() =>
     Object.fromEntries(
       SERVICES.map((s) => {
@@ -300,13 +313,7 @@ function AssistForm({
       </fieldset>
       <label>
         {t('lead.unit')}
-        <select name="unitId" value={unitId} onChange={(e) => setUnitId(e.target.value)}>
-          {setup.units.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
-        </select>
+        <PlacePicker places={setup.units} value={unitId} onChange={setUnitId} />
       </label>
       <fieldset>
         <legend>{t('lead.services')}</legend>
