@@ -33,12 +33,6 @@ const CROSS_LIB_SQL = new Set([
   'assists -> training_session',
   // directory: imports resolve unit codes.
   'directory -> admin_unit',
-  // sessions: sessions are held by groups in units, assigned to members with accounts.
-  'sessions -> admin_unit',
-  'sessions -> member',
-  'sessions -> membership',
-  'sessions -> volunteer_group',
-  'sessions -> user_account',
   // rollups: the projections read every source they count, and the change feed.
   'rollups -> admin_unit',
   'rollups -> reorganisation_link',
@@ -93,15 +87,6 @@ const SQL_TEXT_FILES = new Map<string, string>([
     'libs/geography/src/admin-unit.repository.ts',
     'libs/geography/src/geography-import.service.ts',
     'libs/geography/src/lineage.ts',
-    'libs/notifications/src/mail-delivery.service.ts',
-    'libs/notifications/src/notification.service.ts',
-    'libs/queue/src/change-feed.service.ts',
-    'libs/queue/src/job-schedules.ts',
-    'libs/queue/src/outbox-relay.ts',
-    'libs/queue/src/outbox.service.ts',
-    'libs/queue/src/processed-rows-purge.service.ts',
-    'libs/queue/src/queue-admin.ts',
-    'libs/queue/src/queue-workers.ts',
     'libs/rollups/src/coverage-export.service.ts',
     'libs/rollups/src/geography-map.service.ts',
     'libs/rollups/src/projector.service.ts',
@@ -109,7 +94,6 @@ const SQL_TEXT_FILES = new Map<string, string>([
     'libs/rollups/src/rollup-check.repository.ts',
     'libs/rollups/src/rollup.repository.ts',
     'libs/rollups/src/session-source.ts',
-    'libs/sessions/src/session.repository.ts',
   ].map((file): [string, string] => [file, 'debt']),
 ]);
 

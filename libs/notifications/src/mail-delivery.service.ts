@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { Clock } from '@cdtg/time';
 import { EmailMessage } from './email-message.entity';
+import { recordFailedAttempt, replaceParams } from './email-message.repository';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
 import { ParamSeal } from './sealed-params';
 import { renderEmail, SECRET_PARAMS } from './templates';
@@ -50,19 +51,14 @@ export class MailDeliveryService {
         const secrets = (SECRET_PARAMS[email.template] ?? []) as string[];
         if (secrets.length) {
           const cleared = { ...email.params, ...Object.fromEntries(secrets.map((k) => [k, '[sent]'])) };
-          await manager.query(`UPDATE email_message SET params = $2::jsonb WHERE id = $1`, [email.id, JSON.stringify(cleared)]);
+          await replaceParams(manager, email.id, JSON.stringify(cleared));
         }
         this.logger.log(`e-mail ${email.template} ${email.id} sent (${response})`);
         return 'sent';
       });
     } catch (error) {
       // The transaction rolled back (and released the row); record the attempt and let the queue retry.
-      await this.dataSource
-        .query(`UPDATE email_message SET attempts = attempts + 1, last_error = $2 WHERE id = $1 AND status <> 'sent'`, [
-          emailId,
-          (error as Error).message.slice(0, 2000),
-        ])
-        .catch(() => undefined);
+      await recordFailedAttempt(this.dataSource, emailId, (error as Error).message.slice(0, 2000)).catch(() => undefined);
       throw error;
     }
   }

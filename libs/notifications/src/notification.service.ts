@@ -8,6 +8,7 @@ import { ParamSeal } from './sealed-params';
 import { EmailTemplates, EmailTemplateName } from './templates';
 import { Language } from './language';
 import { EmailMessage } from './email-message.entity';
+import { insertEmail } from './email-message.repository';
 
 export interface QueueEmail<T extends EmailTemplateName> {
   to: string;
@@ -55,19 +56,14 @@ export class NotificationService {
 
   /** Returns the e-mail's id, or null when an e-mail with the same dedupe key was already queued. */
   async queueEmail<T extends EmailTemplateName>(manager: EntityManager, email: QueueEmail<T>): Promise<string | null> {
-    const rows = (await manager.query(
-      `INSERT INTO email_message (dedupe_key, to_address, language, template, params)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      [
-        email.dedupeKey,
-        email.to,
-        email.language,
-        email.template,
-        JSON.stringify(this.seal.sealParams(email.template, email.params as unknown as Record<string, unknown>)),
-      ],
-    )) as { id: string }[];
-    if (rows.length === 0) return null;
-    const emailId = rows[0].id;
+    const emailId = await insertEmail(manager, {
+      dedupeKey: email.dedupeKey,
+      to: email.to,
+      language: email.language,
+      template: email.template,
+      params: JSON.stringify(this.seal.sealParams(email.template, email.params as unknown as Record<string, unknown>)),
+    });
+    if (emailId === null) return null;
     await this.outbox.enqueue(manager, JobName.SendEmail, { emailId }, { aggregate: `email:${emailId}`, jobKey: emailId });
     return emailId;
   }

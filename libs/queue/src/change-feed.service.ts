@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { insertChangeEvent } from './change-event.repository';
 import { JobName } from './job-names';
 import { OutboxService } from './outbox.service';
 
@@ -25,12 +26,8 @@ export class ChangeFeed {
     const members = unique(keys.members);
     const sessions = unique(keys.sessions);
     if (!households.length && !members.length && !sessions.length) return null;
-    const [row] = (await manager.query(`INSERT INTO change_event (households, members, sessions) VALUES ($1::uuid[], $2::uuid[], $3::uuid[]) RETURNING id`, [
-      households,
-      members,
-      sessions,
-    ])) as { id: string }[];
-    await this.outbox.enqueue(manager, JobName.ProjectChanges, { eventId: row.id }, { aggregate: `change:${row.id}`, jobKey: row.id });
-    return row.id;
+    const id = await insertChangeEvent(manager, { households, members, sessions });
+    await this.outbox.enqueue(manager, JobName.ProjectChanges, { eventId: id }, { aggregate: `change:${id}`, jobKey: id });
+    return id;
   }
 }

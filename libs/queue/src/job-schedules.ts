@@ -6,6 +6,7 @@ import { BullmqDriver } from './drivers/bullmq.driver';
 import { QUEUE_DRIVER, QueueDriver } from './drivers/queue-driver';
 import { JOB_SCHEDULES, JobSchedule } from './job-names';
 import { JobPayloads } from './job-payloads';
+import { advisoryXactLock, hasJob } from './outbox.repository';
 import { jobIdOf, OutboxService } from './outbox.service';
 
 /** The first time after `after` that `pattern` matches, read in time zone `tz` (cron-parser, as BullMQ reads it). */
@@ -51,9 +52,8 @@ export class JobSchedules implements OnApplicationBootstrap, BeforeApplicationSh
       const at = nextOccurrence(schedule.pattern, schedule.tz, now);
       const key = `${schedule.id}:${at.toISOString()}`;
       await this.dataSource.transaction(async (manager) => {
-        await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`cdtg:schedule:${schedule.id}`]);
-        const existing = (await manager.query(`SELECT 1 FROM outbox_message WHERE job_id = $1`, [jobIdOf(schedule.job, key)])) as unknown[];
-        if (existing.length) return;
+        await advisoryXactLock(manager, `cdtg:schedule:${schedule.id}`);
+        if (await hasJob(manager, jobIdOf(schedule.job, key))) return;
         await this.outbox.enqueue(manager, schedule.job, {} as JobPayloads[JobSchedule['job']], {
           jobKey: key,
           runAt: at,

@@ -2,8 +2,21 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
+import { hydrate } from '@cdtg/database';
 import { QUEUE_DRIVER, QueueDriver } from './drivers/queue-driver';
 import { OutboxMessage } from './outbox-message.entity';
+import {
+  cancelDispatchedBefore,
+  lockDuePending,
+  markDispatchedDone,
+  markFailed,
+  markHandedOver,
+  resendDispatched,
+  resendMissing,
+  retryLater,
+  staleDispatched,
+  tryRelayLock,
+} from './outbox.repository';
 import { CANCEL_JOB, CancelJobPayload, OUTBOX_CHANNEL } from './outbox.service';
 
 /** Any constant: the advisory lock that makes one relay at a time move rows, so rows leave in id order. */
@@ -48,60 +61,36 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Moves every row that is due now; returns how many were moved. Exposed for tests and the CLI. */
   async drainOnce(): Promise<number> {
     const outcome = await this.dataSource.transaction(async (manager): Promise<{ moved: number; blocked?: string; resent?: number }> => {
-      const [{ locked }] = (await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK])) as { locked: boolean }[];
-      if (!locked) return { moved: 0 };
+      if (!(await tryRelayLock(manager, RELAY_LOCK))) return { moved: 0 };
       // Redis restarted without its data (or was flushed): jobs handed over and not completed are gone. Send them
       // again; handlers are idempotent and a job Redis still has is not duplicated (stable job ids).
       let resent: number | undefined;
-      if (this.driver.lostJobs && (await this.driver.lostJobs())) {
-        const [, count] = (await manager.query(`UPDATE outbox_message SET status = 'pending', available_at = now() WHERE status = 'dispatched'`)) as [
-          unknown,
-          number,
-        ];
-        resent = count;
-      }
-      const dueClause = this.driver.kind === 'sync' ? 'AND run_at <= now()' : '';
-      const rows = await manager
-        .getRepository(OutboxMessage)
-        .createQueryBuilder('m')
-        .where(`m.status = 'pending' AND m.available_at <= now() ${dueClause}`)
-        .orderBy('m.id', 'ASC')
-        .limit(BATCH)
-        // Locked while they are handed over: OutboxService.cancel waits, then sees them dispatched and removes the job.
-        .setLock('pessimistic_write')
-        .getMany();
+      if (this.driver.lostJobs && (await this.driver.lostJobs())) resent = await resendDispatched(manager);
+      // Locked while they are handed over: OutboxService.cancel waits, then sees them dispatched and removes the job.
+      const rows = (await lockDuePending(manager, this.driver.kind === 'sync', BATCH)).map((r) => hydrate(this.dataSource, OutboxMessage, r));
       if (rows.length === 0) return { moved: 0, resent };
       const result = await this.driver.dispatch(rows);
       if (result.dispatched.length > 0) {
         // A row is done once nothing more is to happen to it: a job the in-process driver has just run, and a cancel
         // row carried out (it has no job of its own). Done rows leave with the retention purge; dispatched ones wait
         // for their job's completion (and are sent again if Redis loses it).
-        await manager.query(
-          `UPDATE outbox_message SET status = CASE WHEN $2 OR job_name = $3 THEN 'done' ELSE 'dispatched' END, dispatched_at = now(), attempts = attempts + 1
-            WHERE id = ANY($1::bigint[])`,
-          [result.dispatched.map((m) => m.id), this.driver.kind === 'sync', CANCEL_JOB],
+        await markHandedOver(
+          manager,
+          result.dispatched.map((m) => m.id),
+          this.driver.kind === 'sync',
+          CANCEL_JOB,
         );
       }
       // A job removed from the queue by a cancel row is withdrawn for good: never sent again after a loss of Redis.
       for (const cancel of result.dispatched.filter((m) => m.jobName === CANCEL_JOB)) {
-        await manager.query(`UPDATE outbox_message SET status = 'cancelled' WHERE job_id = $1 AND status = 'dispatched' AND id < $2 AND job_name <> $3`, [
-          (cancel.payload as unknown as CancelJobPayload).jobId,
-          cancel.id,
-          CANCEL_JOB,
-        ]);
+        await cancelDispatchedBefore(manager, (cancel.payload as unknown as CancelJobPayload).jobId, cancel.id, CANCEL_JOB);
       }
       for (const { message, error } of result.retry) {
         const delay = this.config.JOB_BACKOFF_MS * 2 ** message.attempts;
-        await manager.query(
-          `UPDATE outbox_message SET attempts = attempts + $2, last_error = $3, available_at = now() + ($4 || ' milliseconds')::interval WHERE id = $1`,
-          [message.id, this.driver.kind === 'sync' ? 1 : 0, error.slice(0, 2000), this.driver.kind === 'sync' ? String(delay) : '0'],
-        );
+        await retryLater(manager, message.id, this.driver.kind === 'sync' ? 1 : 0, error.slice(0, 2000), this.driver.kind === 'sync' ? String(delay) : '0');
       }
       for (const { message, error } of result.failed) {
-        await manager.query(`UPDATE outbox_message SET status = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
-          message.id,
-          error.slice(0, 2000),
-        ]);
+        await markFailed(manager, message.id, error.slice(0, 2000));
       }
       const blocked = this.driver.kind === 'bullmq' ? result.retry[0]?.error : undefined;
       return { moved: result.dispatched.length, blocked, resent };
@@ -126,26 +115,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async reconcile(): Promise<void> {
     if (!this.driver.checkDispatched || Date.now() - this.reconciledAt < RECONCILE_EVERY_MS) return;
     this.reconciledAt = Date.now();
-    const stale = await this.dataSource
-      .getRepository(OutboxMessage)
-      .createQueryBuilder('m')
-      .where(`m.status = 'dispatched' AND m.job_name <> :cancel AND m.dispatched_at < now() - make_interval(secs => :lock / 1000.0) AND m.run_at <= now()`, {
-        cancel: CANCEL_JOB,
-        lock: this.config.JOB_LOCK_MS,
-      })
-      .orderBy('m.id', 'ASC')
-      .limit(BATCH)
-      .getMany();
+    const stale = (await staleDispatched(this.dataSource, CANCEL_JOB, this.config.JOB_LOCK_MS, BATCH)).map((r) => hydrate(this.dataSource, OutboxMessage, r));
     if (!stale.length) return;
     const { missing, completed } = await this.driver.checkDispatched(stale);
     if (completed.length)
-      await this.dataSource.query(`UPDATE outbox_message SET status = 'done' WHERE id = ANY($1::bigint[]) AND status = 'dispatched'`, [
+      await markDispatchedDone(
+        this.dataSource,
         completed.map((m) => m.id),
-      ]);
+      );
     if (missing.length) {
-      await this.dataSource.query(`UPDATE outbox_message SET status = 'pending', available_at = now() WHERE id = ANY($1::bigint[]) AND status = 'dispatched'`, [
+      await resendMissing(
+        this.dataSource,
         missing.map((m) => m.id),
-      ]);
+      );
       this.logger.warn(`${missing.length} dispatched job(s) no longer in the queue: sent again`);
     }
   }

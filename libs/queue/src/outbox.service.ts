@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { JobName } from './job-names';
 import { JobPayloads, validatePayload } from './job-payloads';
 import { OutboxMessage } from './outbox-message.entity';
+import { cancelPendingJob, hasDispatchedJob, insertOutboxRow, notifyOutbox, outboxBacklog } from './outbox.repository';
 
 export const OUTBOX_CHANNEL = 'cdtg_outbox';
 
@@ -41,14 +42,15 @@ export class OutboxService {
       throw new Error(`OutboxService.enqueue(${name}) must run inside the transaction of the change that causes it`);
     }
     const valid = validatePayload(name, payload);
-    const [row] = (await manager.query(
-      `INSERT INTO outbox_message (job_name, payload, job_id, aggregate, run_at)
-       VALUES ($1, $2, $3, $4, COALESCE($5, now()))
-       RETURNING id`,
-      [name, JSON.stringify(valid), options.jobKey ? jobIdOf(name, options.jobKey) : null, options.aggregate ?? null, options.runAt ?? null],
-    )) as { id: string }[];
-    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
-    return row.id;
+    const id = await insertOutboxRow(manager, {
+      jobName: name,
+      payload: JSON.stringify(valid),
+      jobId: options.jobKey ? jobIdOf(name, options.jobKey) : null,
+      aggregate: options.aggregate ?? null,
+      runAt: options.runAt ?? null,
+    });
+    await notifyOutbox(manager, OUTBOX_CHANNEL);
+    return id;
   }
 
   /**
@@ -63,28 +65,20 @@ export class OutboxService {
     }
     const jobId = jobIdOf(name, jobKey);
     // Waits for a relay that is handing this row over (it locks the rows it moves), then reads its outcome.
-    await manager.query(`UPDATE outbox_message SET status = 'cancelled' WHERE job_id = $1 AND status = 'pending'`, [jobId]);
-    const dispatched = (await manager.query(`SELECT 1 FROM outbox_message WHERE job_id = $1 AND status = 'dispatched' LIMIT 1`, [jobId])) as unknown[];
-    if (dispatched.length === 0) return;
-    await manager.query(`INSERT INTO outbox_message (job_name, payload, aggregate) VALUES ($1, $2, $3)`, [
-      CANCEL_JOB,
-      JSON.stringify({ jobName: name, jobId } satisfies CancelJobPayload),
-      `cancel:${jobId}`,
-    ]);
-    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+    await cancelPendingJob(manager, jobId);
+    if (!(await hasDispatchedJob(manager, jobId))) return;
+    await insertOutboxRow(manager, {
+      jobName: CANCEL_JOB,
+      payload: JSON.stringify({ jobName: name, jobId } satisfies CancelJobPayload),
+      aggregate: `cancel:${jobId}`,
+    });
+    await notifyOutbox(manager, OUTBOX_CHANNEL);
   }
 
   /** Rows that are due at `now` and have not left (delayed jobs are not backlog until their time), for health checks. */
   // eslint-disable-next-line no-restricted-syntax -- the queue's real lag: the relay runs rows by the database's clock
-  async backlog(manager: EntityManager, now: Date = new Date()): Promise<{ pending: number; oldestSeconds: number | null; failed: number }> {
-    const [row] = (await manager.query(
-      `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
-              extract(epoch FROM $1::timestamptz - min(created_at) FILTER (WHERE status = 'pending'))::float AS "oldestSeconds",
-              count(*) FILTER (WHERE status = 'failed')::int AS failed
-         FROM outbox_message WHERE (status = 'pending' AND run_at <= $1::timestamptz) OR status = 'failed'`,
-      [now],
-    )) as { pending: number; oldestSeconds: number | null; failed: number }[];
-    return row;
+  backlog(manager: EntityManager, now: Date = new Date()): Promise<{ pending: number; oldestSeconds: number | null; failed: number }> {
+    return outboxBacklog(manager, now);
   }
 }
 

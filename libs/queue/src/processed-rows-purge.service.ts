@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { Clock } from '@cdtg/time';
+import { deleteProcessed, freshnessAnchor } from './change-event.repository';
+import { deleteFinished } from './outbox.repository';
 
 /** Rows deleted per statement: each statement is its own short transaction, so no lock is held for long. */
 export const PURGE_BATCH = 10_000;
@@ -43,34 +45,19 @@ export class ProcessedRowsPurge {
     const started = Date.now(); // a duration, for the log
     const before = new Date(now.getTime() - this.config.QUEUE_RETENTION_DAYS * 86_400_000);
     let statements = 0;
-    const drain = async (sql: string, params: unknown[]): Promise<number> => {
+    const drain = async (deleteBatch: () => Promise<number>): Promise<number> => {
       let total = 0;
       for (;;) {
-        const [, deleted] = (await this.dataSource.query(sql, [...params, batch])) as [unknown, number];
+        const deleted = await deleteBatch();
         statements++;
         total += deleted;
         if (deleted < batch) return total;
       }
     };
     // The event freshness names, read once: it only moves forward, so everything below it stays deletable.
-    const [{ anchor }] = (await this.dataSource.query(
-      `SELECT (SELECT id FROM change_event
-                WHERE id < COALESCE((SELECT min(id) FROM change_event WHERE processed_at IS NULL), 9223372036854775807)
-                ORDER BY id DESC LIMIT 1)::text AS anchor`,
-    )) as { anchor: string | null }[];
-    const changeEvents =
-      anchor === null
-        ? 0
-        : await drain(
-            `DELETE FROM change_event WHERE id IN (
-               SELECT id FROM change_event WHERE processed_at IS NOT NULL AND processed_at < $1 AND id < $2 ORDER BY processed_at LIMIT $3)`,
-            [before, anchor],
-          );
-    const outboxMessages = await drain(
-      `DELETE FROM outbox_message WHERE id IN (
-         SELECT id FROM outbox_message WHERE status IN ('done', 'cancelled') AND created_at < $1 ORDER BY created_at LIMIT $2)`,
-      [before],
-    );
+    const anchor = await freshnessAnchor(this.dataSource);
+    const changeEvents = anchor === null ? 0 : await drain(() => deleteProcessed(this.dataSource, before, anchor, batch));
+    const outboxMessages = await drain(() => deleteFinished(this.dataSource, before, batch));
     const report = { before, changeEvents, outboxMessages, statements, ms: Date.now() - started };
     this.logger.log(
       `Purged ${changeEvents} processed change event(s) and ${outboxMessages} finished outbox row(s) older than ${before.toISOString()} (${this.config.QUEUE_RETENTION_DAYS} days) in ${statements} statement(s), ${report.ms} ms`,

@@ -3,6 +3,7 @@ import type IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { ALL_QUEUE_NAMES, QueueName } from './job-names';
+import { failedRows, retryFailed } from './outbox.repository';
 import { createRedisConnection } from './redis-connection';
 
 export interface FailedJob {
@@ -43,11 +44,16 @@ export class QueueAdmin {
         });
       }
     }
-    const rows = (await this.dataSource.query(
-      `SELECT id, job_name, attempts, last_error, created_at FROM outbox_message WHERE status = 'failed' ORDER BY id`,
-    )) as { id: string; job_name: string; attempts: number; last_error: string; created_at: Date }[];
-    for (const row of rows) {
-      out.push({ source: 'outbox', queue: 'outbox', id: row.id, name: row.job_name, attempts: row.attempts, error: row.last_error, failedAt: null });
+    for (const row of await failedRows(this.dataSource)) {
+      out.push({
+        source: 'outbox',
+        queue: 'outbox',
+        id: row.id,
+        name: row.job_name,
+        attempts: row.attempts,
+        error: row.last_error!, // the relay writes the error when it gives up on a row
+        failedAt: null,
+      });
     }
     return out;
   }
@@ -58,9 +64,7 @@ export class QueueAdmin {
     for (const job of await this.failed()) {
       if (target && (job.queue !== target.queue || job.id !== target.id)) continue;
       if (job.source === 'outbox') {
-        await this.dataSource.query(`UPDATE outbox_message SET status = 'pending', attempts = 0, available_at = now() WHERE id = $1 AND status = 'failed'`, [
-          job.id,
-        ]);
+        await retryFailed(this.dataSource, job.id);
       } else {
         const bullJob = await this.bullQueues()
           .find((q) => q.name === job.queue)!

@@ -6,6 +6,7 @@ import { AppConfig } from '@cdtg/config';
 import { BullmqDriver } from './drivers/bullmq.driver';
 import { outboxRowOf, QUEUE_DRIVER, QueueDriver } from './drivers/queue-driver';
 import { JobHandlerRegistry } from './job-handler';
+import { markJobDone } from './outbox.repository';
 import { ALL_QUEUE_NAMES } from './job-names';
 import { createRedisConnection } from './redis-connection';
 
@@ -64,8 +65,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     const row = outboxRowOf(jobId);
     if (!row) return;
     try {
-      if ('id' in row) await this.dataSource.query(`UPDATE outbox_message SET status = 'done' WHERE id = $1 AND status = 'dispatched'`, [row.id]);
-      else await this.dataSource.query(`UPDATE outbox_message SET status = 'done' WHERE job_id = $1 AND status = 'dispatched'`, [row.jobId]);
+      await markJobDone(this.dataSource, row);
     } catch (error) {
       this.logger.warn(`job ${jobId} completed; its outbox row stays dispatched: ${(error as Error).message}`);
     }
