@@ -37,7 +37,12 @@ export class AdminUnitRepository {
 
   /** Every version of a code, oldest first. */
   versions(code: string, manager: EntityManager = this.dataSource.manager): Promise<AdminUnit[]> {
-    return this.units(manager, unitRows().where('u.code', '=', code).orderBy(sql`COALESCE(u.valid_from, '-infinity'::date)`));
+    return this.units(
+      manager,
+      unitRows()
+        .where('u.code', '=', code)
+        .orderBy(sql`COALESCE(u.valid_from, '-infinity'::date)`),
+    );
   }
 
   children(parentId: string, asOf: string): Promise<AdminUnit[]> {

@@ -36,11 +36,25 @@ export async function lineageRoots(manager: EntityManager, unitIds: readonly str
             .where('w.kept', 'is', null)
             .where('w.depth', '<', 30)
             .where((eb) =>
-              eb.not(eb.exists(eb.selectFrom('reorganisation_link as o').select(sql`1`.as('one')).whereRef('o.to_unit_id', '=', 'l.to_unit_id').whereRef('o.id', '<>', 'l.id'))),
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('reorganisation_link as o')
+                    .select(sql`1`.as('one'))
+                    .whereRef('o.to_unit_id', '=', 'l.to_unit_id')
+                    .whereRef('o.id', '<>', 'l.id'),
+                ),
+              ),
             )
             .where((eb) =>
               eb.not(
-                eb.exists(eb.selectFrom('reorganisation_link as o').select(sql`1`.as('one')).whereRef('o.from_unit_id', '=', 'l.from_unit_id').whereRef('o.id', '<>', 'l.id')),
+                eb.exists(
+                  eb
+                    .selectFrom('reorganisation_link as o')
+                    .select(sql`1`.as('one'))
+                    .whereRef('o.from_unit_id', '=', 'l.from_unit_id')
+                    .whereRef('o.id', '<>', 'l.id'),
+                ),
               ),
             ),
         ),

@@ -54,7 +54,16 @@ export function districtsEndingWithoutSuccessor(on: Executor, lastDay: string) {
       .select('u.id')
       .where('u.kind', '=', 'district')
       .where('u.valid_to', '=', sql<string>`${lastDay}::date`)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('reorganisation_link as l').select(sql`1`.as('one')).whereRef('l.from_unit_id', '=', 'u.id')))),
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('reorganisation_link as l')
+              .select(sql`1`.as('one'))
+              .whereRef('l.from_unit_id', '=', 'u.id'),
+          ),
+        ),
+      ),
   );
 }
 
@@ -165,7 +174,14 @@ export function deleteEmptyEvents(on: Executor, reorganisationIds: string[]): Pr
       .deleteFrom('reorganisation as r')
       .where('r.id', '=', anyUuid(reorganisationIds))
       .where((eb) =>
-        eb.not(eb.exists(eb.selectFrom('reorganisation_link as l').select(sql`1`.as('one')).whereRef('l.reorganisation_id', '=', 'r.id'))),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('reorganisation_link as l')
+              .select(sql`1`.as('one'))
+              .whereRef('l.reorganisation_id', '=', 'r.id'),
+          ),
+        ),
       ),
   );
 }
