@@ -4,6 +4,7 @@ import { Actor, ActorGrant } from '@cdtg/access';
 import { DomainError, ErrorCode } from '@cdtg/errors';
 import { Clock, vietnamDate } from '@cdtg/time';
 import { AuthService } from './auth.service';
+import { activeAccountGrants, sessionAccountGrants } from './grants.repository';
 import { GrantsService } from './grants.service';
 
 interface ActorRow {
@@ -49,37 +50,12 @@ export class ActorService {
    * account that is not active.
    */
   async actorOfUser(userId: string): Promise<Actor | null> {
-    const [row] = (await this.dataSource.query(
-      `SELECT u.email,
-              COALESCE(json_agg(json_build_object('id', g.id, 'role', g.role, 'unitId', g.unit_id, 'unitPath', a.path, 'groupId', g.group_id))
-                FILTER (WHERE g.id IS NOT NULL), '[]') AS grants
-         FROM user_account u
-         LEFT JOIN role_grant g ON g.user_id = u.id AND g.revoked_at IS NULL
-         LEFT JOIN admin_unit a ON a.id = g.unit_id
-        WHERE u.id = $1 AND u.status = 'active'
-        GROUP BY u.id`,
-      [userId],
-    )) as ActorRow[];
+    const row = await activeAccountGrants(this.dataSource, userId);
     return row ? new Actor(userId, row.email, '', row.grants) : null;
   }
 
   private async load(userId: string, sessionId: string): Promise<ActorRow | null> {
     const now = this.clock.now();
-    const rows = (await this.dataSource.query(
-      `SELECT u.email,
-              COALESCE(json_agg(json_build_object(
-                'id', g.id, 'role', g.role, 'unitId', g.unit_id, 'unitPath', a.path, 'groupId', g.group_id,
-                'moved', EXISTS (SELECT 1 FROM reorganisation_link l JOIN reorganisation r ON r.id = l.reorganisation_id
-                                  WHERE l.from_unit_id = g.unit_id AND l.to_unit_id IS NOT NULL AND r.effective_date <= $3::date))
-              ) FILTER (WHERE g.id IS NOT NULL), '[]') AS grants
-         FROM auth_session s
-         JOIN user_account u ON u.id = s.user_id AND u.status = 'active'
-         LEFT JOIN role_grant g ON g.user_id = u.id AND g.revoked_at IS NULL
-         LEFT JOIN admin_unit a ON a.id = g.unit_id
-        WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $4::timestamptz
-        GROUP BY u.id`,
-      [sessionId, userId, vietnamDate(now), now],
-    )) as ActorRow[];
-    return rows[0] ?? null;
+    return (await sessionAccountGrants(this.dataSource, sessionId, userId, vietnamDate(now), now)) ?? null;
   }
 }

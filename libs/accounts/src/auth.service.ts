@@ -7,6 +7,16 @@ import { DomainError, ErrorCode } from '@cdtg/errors';
 import { Language, NotificationService } from '@cdtg/notifications';
 import { Clock } from '@cdtg/time';
 import { AuthSession, RefreshToken, SignInMethod } from './auth-session.entity';
+import {
+  lockAddress,
+  recentTokens,
+  retireTokens,
+  revokeOtherSessions,
+  revokeSessions as revokeSessionRows,
+  sessionOfRefreshToken,
+  tokenForUpdate,
+  useRefreshToken,
+} from './auth.repository';
 import { OneTimeToken, TokenPurpose } from './one-time-token.entity';
 import { AccessTokenCodec, argon2idHasher, checkPasswordRules, normaliseEmail, PasswordHasher, randomToken, tokenHash } from './secrets';
 import { AttemptKind } from './sign-in-attempt.entity';
@@ -73,7 +83,7 @@ export class AuthService {
     const email = normaliseEmail(emailInput);
     if (typeof password !== 'string' || password.length === 0 || password.length > 200) throw DomainError.invalid('password', 'must be 1 to 200 characters');
     const outcome = await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sign-in:${email}`]);
+      await lockAddress(manager, email);
       await this.limits.check(manager, email, client.address);
       const user = await manager.getRepository(UserAccount).findOneBy({ email });
       const hash = user?.passwordHash ?? (await (this.dummyHash ??= this.hasher.hash(randomToken())));
@@ -94,14 +104,10 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<SignedIn> {
     const hash = tokenHash(String(refreshToken ?? ''));
     const outcome = await this.dataSource.transaction(async (manager) => {
-      const used = (await manager.query(`UPDATE refresh_token SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL RETURNING session_id`, [hash])) as [
-        { session_id: string }[],
-        number,
-      ];
-      const sessionId = used[0][0]?.session_id;
+      const sessionId = await useRefreshToken(manager, hash);
       if (!sessionId) {
-        const [replayed] = (await manager.query(`SELECT session_id FROM refresh_token WHERE token_hash = $1`, [hash])) as { session_id: string }[];
-        if (replayed) await this.revokeSessions(manager, { sessionId: replayed.session_id }, 'refresh-token-reuse');
+        const replayed = await sessionOfRefreshToken(manager, hash);
+        if (replayed) await this.revokeSessions(manager, { sessionId: replayed }, 'refresh-token-reuse');
         return replayed ? ('reused' as const) : ('unknown' as const);
       }
       const session = await manager.getRepository(AuthSession).findOne({ where: { id: sessionId }, lock: { mode: 'pessimistic_write' } });
@@ -176,10 +182,7 @@ export class AuthService {
         throw DomainError.invalid('currentPassword', 'is not your current password');
       checkPasswordRules(next, user.email, 'newPassword');
       await manager.update(UserAccount, user.id, { passwordHash: await this.hasher.hash(next) });
-      await manager.query(
-        `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'password-changed' WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL`,
-        [userId, sessionId],
-      );
+      await revokeOtherSessions(manager, userId, sessionId, 'password-changed');
       await this.audit.record(manager, { userId, label: user.email }, { operation: 'account.password-change', objectType: 'user', objectId: userId });
     });
   }
@@ -196,19 +199,14 @@ export class AuthService {
     const token = randomToken();
     const id = randomUUID();
     const expiresAt = new Date(this.clock.now().getTime() + TOKEN_LIFETIME_MINUTES[purpose] * 60_000);
-    await manager.query(`UPDATE one_time_token SET used_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL`, [userId, purpose]);
+    await retireTokens(manager, userId, purpose);
     await manager.insert(OneTimeToken, { id, userId, purpose, tokenHash: tokenHash(token), expiresAt });
     return { link: `${this.config.publicUrl}${LINK_PATHS[purpose]}?token=${token}`, expiresAt, dedupeKey: `${purpose}:${id}` };
   }
 
   /** Revokes sessions (one, or all of a user) and returns how many were still active. */
   async revokeSessions(manager: EntityManager, which: { sessionId: string } | { userId: string }, reason: string): Promise<number> {
-    const [column, value] = 'sessionId' in which ? ['id', which.sessionId] : ['user_id', which.userId];
-    const result = (await manager.query(
-      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE ${column} = $1 AND revoked_at IS NULL RETURNING id, user_id`,
-      [value, reason],
-    )) as [{ id: string; user_id: string }[], number];
-    const rows = result[0];
+    const rows = await revokeSessionRows(manager, which, reason);
     if (rows.length) {
       await this.audit.record(
         manager,
@@ -221,16 +219,13 @@ export class AuthService {
 
   private async sendLink(email: string, purpose: TokenPurpose, kind: AttemptKind, client: ClientInfo): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sign-in:${email}`]);
+      await lockAddress(manager, email);
       await this.limits.check(manager, null, client.address);
       await this.limits.record(manager, email, client.address, kind, true);
       const user = await manager.getRepository(UserAccount).findOneBy({ email });
       if (!user || user.status !== AccountStatus.Active) return;
       // At most 5 links of a kind per account in 15 minutes: more requests are answered alike but send nothing.
-      const [{ recent }] = (await manager.query(
-        `SELECT count(*)::int AS recent FROM one_time_token WHERE user_id = $1 AND purpose = $2 AND created_at > now() - interval '15 minutes'`,
-        [user.id, purpose],
-      )) as { recent: number }[];
+      const recent = await recentTokens(manager, user.id, purpose);
       if (recent >= 5) return;
       const { link, expiresAt, dedupeKey } = await this.issueOneTimeToken(manager, user.id, purpose);
       await this.notifications.queueEmail(manager, {
@@ -253,12 +248,7 @@ export class AuthService {
     if (typeof token !== 'string' || token.length < 20 || token.length > 200) throw DomainError.invalid('token', 'is not a valid link token');
     const outcome = await this.dataSource.transaction(async (manager) => {
       await this.limits.check(manager, null, client.address);
-      const row = await manager
-        .getRepository(OneTimeToken)
-        .createQueryBuilder('t')
-        .setLock('pessimistic_write')
-        .where('t.token_hash = :hash AND t.purpose = :purpose', { hash: tokenHash(token), purpose })
-        .getOne();
+      const row = await tokenForUpdate(manager, tokenHash(token), purpose);
       const valid = !!row && !row.usedAt && row.expiresAt.getTime() > this.clock.now().getTime();
       await this.limits.record(manager, null, client.address, AttemptKind.Token, valid);
       if (!valid) return null;

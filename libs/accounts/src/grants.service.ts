@@ -3,8 +3,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Anchor, Role, ROLE_SCOPE } from '@cdtg/access';
 import { AuditActor, AuditService, SYSTEM_ACTOR } from '@cdtg/audit';
 import { DomainError, ErrorCode } from '@cdtg/errors';
+import { groupsByIds } from '@cdtg/directory';
 import { GeographyService } from '@cdtg/geography';
 import { Clock } from '@cdtg/time';
+import { activeGrantsOf, grantsToFollow, insertGrant, unfoundedGrants } from './grants.repository';
 import { RoleGrant } from './role-grant.entity';
 
 /** A role and where it applies, as a client asks for it. */
@@ -62,11 +64,7 @@ export class GrantsService {
         out.push({ role: input.role, unitId: unit.id, groupId: null, anchor: { unitId: unit.id }, scopeName: unit.name, missing: false });
       } else {
         if (!input.groupId || input.unitCode) throw DomainError.invalid([...path, 'groupId'], `is required for ${input.role} (and unitCode must be empty)`);
-        const [group] = (await this.dataSource.query(`SELECT id, name, unit_id FROM volunteer_group WHERE id = $1`, [input.groupId])) as {
-          id: string;
-          name: string;
-          unit_id: string;
-        }[];
+        const [group] = await groupsByIds(this.dataSource, [input.groupId]);
         out.push({
           role: input.role,
           unitId: null,
@@ -85,13 +83,9 @@ export class GrantsService {
     const added: RoleGrant[] = [];
     for (const g of grants) {
       if (g.missing) throw DomainError.notFound('Group');
-      const rows = (await manager.query(
-        `INSERT INTO role_grant (user_id, role, unit_id, group_id, granted_by) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING RETURNING id`,
-        [userId, g.role, g.unitId, g.groupId, actor.userId],
-      )) as { id: string }[];
-      if (!rows.length) continue;
-      const grant = await manager.getRepository(RoleGrant).findOneByOrFail({ id: rows[0].id });
+      const id = await insertGrant(manager, { userId, role: g.role, unitId: g.unitId, groupId: g.groupId, grantedBy: actor.userId });
+      if (!id) continue;
+      const grant = await manager.getRepository(RoleGrant).findOneByOrFail({ id });
       added.push(grant);
       await this.audit.record(manager, actor, {
         operation: 'grant.add',
@@ -126,20 +120,13 @@ export class GrantsService {
 
   /** Active grants of several users, one query (for User.grants). */
   activeOf(userIds: readonly string[]): Promise<RoleGrant[]> {
-    return this.dataSource
-      .getRepository(RoleGrant)
-      .createQueryBuilder('g')
-      .where('g.user_id = ANY(:userIds) AND g.revoked_at IS NULL', { userIds })
-      .orderBy('g.created_at')
-      .getMany();
+    return activeGrantsOf(this.dataSource, userIds);
   }
 
   /** The units (and groups) grants apply to, in order, with one query: for access checks and the audit log. */
   async anchorsOf(grants: RoleGrant[]): Promise<{ unitId: string | null; groupId: string | null }[]> {
     const groupIds = [...new Set(grants.flatMap((g) => (g.groupId ? [g.groupId] : [])))];
-    const rows = groupIds.length
-      ? ((await this.dataSource.query(`SELECT id, unit_id FROM volunteer_group WHERE id = ANY($1::uuid[])`, [groupIds])) as { id: string; unit_id: string }[])
-      : [];
+    const rows = groupIds.length ? await groupsByIds(this.dataSource, groupIds) : [];
     const unitOf = new Map(rows.map((r) => [r.id, r.unit_id]));
     return grants.map((g) => (g.groupId ? { unitId: unitOf.get(g.groupId) ?? null, groupId: g.groupId } : { unitId: g.unitId, groupId: null }));
   }
@@ -155,25 +142,13 @@ export class GrantsService {
     // A chain of reorganisations moves a grant one step per round.
     for (let round = 0; round < 10; round++) {
       const step = await this.dataSource.transaction(async (manager) => {
-        const rows = (await manager.query(
-          `SELECT g.id, array_agg(DISTINCT l.to_unit_id) AS targets
-             FROM role_grant g
-             JOIN reorganisation_link l ON l.from_unit_id = g.unit_id AND l.to_unit_id IS NOT NULL
-             JOIN reorganisation r ON r.id = l.reorganisation_id AND r.effective_date <= $1::date
-            WHERE g.revoked_at IS NULL AND ($2::uuid IS NULL OR g.user_id = $2::uuid)
-            GROUP BY g.id`,
-          [this.clock.today(), filter.userId ?? null],
-        )) as { id: string; targets: string[] }[];
+        const rows = await grantsToFollow(manager, this.clock.today(), filter.userId);
         let count = 0;
         for (const row of rows) {
           const grant = await manager.getRepository(RoleGrant).findOne({ where: { id: row.id }, lock: { mode: 'pessimistic_write' } });
           if (!grant || grant.revokedAt) continue; // moved by a concurrent run
           for (const unitId of row.targets) {
-            await manager.query(`INSERT INTO role_grant (user_id, role, unit_id, granted_by) VALUES ($1, $2, $3, NULL) ON CONFLICT DO NOTHING`, [
-              grant.userId,
-              grant.role,
-              unitId,
-            ]);
+            await insertGrant(manager, { userId: grant.userId, role: grant.role, unitId, groupId: null, grantedBy: null });
             await this.audit.record(manager, SYSTEM_ACTOR, {
               operation: 'grant.follow-reorganisation',
               objectType: 'user',
@@ -203,17 +178,7 @@ export class GrantsService {
    */
   async withdrawUnfounded(filter: { userId?: string } = {}): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
-        `SELECT g.id FROM role_grant g
-          WHERE g.revoked_at IS NULL AND g.granted_by IS NULL AND g.unit_id IS NOT NULL AND ($1::uuid IS NULL OR g.user_id = $1::uuid)
-            AND EXISTS (SELECT 1 FROM audit_event a WHERE a.object_type = 'user' AND a.object_id = g.user_id::text
-                           AND a.operation = 'grant.follow-reorganisation' AND a.after->>'unitId' = g.unit_id::text AND a.after->>'role' = g.role)
-            AND NOT EXISTS (SELECT 1 FROM audit_event a JOIN reorganisation_link l ON l.from_unit_id::text = a.before->>'unitId' AND l.to_unit_id = g.unit_id
-                             WHERE a.object_type = 'user' AND a.object_id = g.user_id::text
-                               AND a.operation = 'grant.follow-reorganisation' AND a.after->>'unitId' = g.unit_id::text AND a.after->>'role' = g.role)
-          FOR UPDATE OF g`,
-        [filter.userId ?? null],
-      )) as { id: string }[];
+      const rows = await unfoundedGrants(manager, filter.userId);
       for (const { id } of rows) {
         const grant = await manager.getRepository(RoleGrant).findOneByOrFail({ id });
         await this.revoke(manager, SYSTEM_ACTOR, grant, 'reorganisation-corrected');

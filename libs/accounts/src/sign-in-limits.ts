@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { DomainError, ErrorCode } from '@cdtg/errors';
 import { Clock } from '@cdtg/time';
+import { attemptCounts, pruneAttempts, recordAttempt } from './auth.repository';
 import { AttemptKind } from './sign-in-attempt.entity';
 
 const WINDOW_SECONDS = 60;
@@ -19,16 +20,7 @@ export class SignInLimits {
 
   async check(manager: EntityManager, email: string | null, address: string): Promise<void> {
     const now = this.clock.now();
-    const [row] = (await manager.query(
-      `SELECT
-         count(*) FILTER (WHERE email = $1 AND NOT succeeded AND kind = 'password')::int AS account_failures,
-         min(at) FILTER (WHERE email = $1 AND NOT succeeded AND kind = 'password') AS account_oldest,
-         count(*) FILTER (WHERE address = $2 AND (NOT succeeded OR kind IN ('link_request', 'reset_request')))::int AS address_count,
-         min(at) FILTER (WHERE address = $2 AND (NOT succeeded OR kind IN ('link_request', 'reset_request'))) AS address_oldest
-       FROM sign_in_attempt
-       WHERE at > $4::timestamptz - make_interval(secs => $3) AND (email = $1 OR address = $2)`,
-      [email, address, WINDOW_SECONDS, now],
-    )) as { account_failures: number; account_oldest: Date | null; address_count: number; address_oldest: Date | null }[];
+    const row = await attemptCounts(manager, email, address, { at: now, seconds: WINDOW_SECONDS });
     if (email && row.account_failures >= this.config.SIGNIN_MAX_FAILURES_PER_ACCOUNT) {
       throw limited('Too many failed sign-in attempts for this account', row.account_oldest, now);
     }
@@ -39,15 +31,9 @@ export class SignInLimits {
 
   async record(manager: EntityManager, email: string | null, address: string, kind: AttemptKind, succeeded: boolean): Promise<void> {
     const now = this.clock.now();
-    await manager.query(`INSERT INTO sign_in_attempt (email, address, kind, succeeded, at) VALUES ($1, $2, $3, $4, $5)`, [
-      email,
-      address,
-      kind,
-      succeeded,
-      now,
-    ]);
+    await recordAttempt(manager, { email, address, kind, succeeded, at: now });
     // Keep the record a month; pruning rides on writes (cheap with the time index, rare by chance).
-    if (Math.random() < 0.01) await manager.query(`DELETE FROM sign_in_attempt WHERE at < $1::timestamptz - interval '30 days'`, [now]);
+    if (Math.random() < 0.01) await pruneAttempts(manager, now);
   }
 }
 

@@ -1,19 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccessService, Actor, DataScope, Permission, scopeSql } from '@cdtg/access';
+import { AccessService, Actor, DataScope, Permission } from '@cdtg/access';
 import { AuditService } from '@cdtg/audit';
-import { hydrate, keysetPage, Page, PageRequest, SqlBuilder } from '@cdtg/database';
+import { Page, PageRequest } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
 import { Language, NotificationService } from '@cdtg/notifications';
-import { activeMemberSql, currentMembershipSql } from '@cdtg/directory';
-import { assertNoPersonalNumbers, escapeLike, foldVietnamese, tidyName } from '@cdtg/text';
+import { activeMemberPlace } from '@cdtg/directory';
+import { assertNoPersonalNumbers, foldVietnamese, tidyName } from '@cdtg/text';
 import { Clock } from '@cdtg/time';
+import { lockAddress } from './auth.repository';
 import { AuthService } from './auth.service';
 import { GrantsService, ResolvedGrant } from './grants.service';
 import { TokenPurpose } from './one-time-token.entity';
 import { RoleGrant } from './role-grant.entity';
 import { normaliseEmail } from './secrets';
 import { AccountStatus, UserAccount } from './user-account.entity';
+import { accountOfMember, listUsers } from './users.repository';
 
 export interface InviteInput {
   email: string;
@@ -53,7 +55,7 @@ export class UsersService {
     const displayName = tidyName(String(input.displayName ?? ''));
     if (!displayName || displayName.length > 120) throw DomainError.invalid('input.displayName', 'must be 1 to 120 characters');
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`sign-in:${email}`]);
+      await lockAddress(manager, email);
       let user = await manager.getRepository(UserAccount).findOneBy({ email });
       if (user && user.status !== AccountStatus.Invited)
         throw DomainError.conflict('this address already has an account; grant it a role instead', 'input.email');
@@ -170,18 +172,7 @@ export class UsersService {
 
   /** Users holding at least one active grant inside `access` (admins see everyone), by name. */
   async list(access: DataScope, filter: UserFilter, page: PageRequest): Promise<Page<UserAccount>> {
-    const sql = new SqlBuilder();
-    const scoped = scopeSql(access, { unit: 'COALESCE(rg.unit_id, vg.unit_id)', group: 'rg.group_id' }, (v) => sql.param(v));
-    if (scoped.cte) sql.ctes.push(scoped.cte);
-    if (scoped.where) {
-      sql.where.push(`EXISTS (SELECT 1 FROM role_grant rg LEFT JOIN volunteer_group vg ON vg.id = rg.group_id
-                       WHERE rg.user_id = u.id AND rg.revoked_at IS NULL AND ${scoped.where})`);
-    }
-    if (filter.status) sql.where.push(`u.status = ${sql.param(filter.status)}`);
-    if (filter.search) sql.where.push(`u.name_search LIKE ${sql.param(`%${escapeLike(foldVietnamese(filter.search))}%`)}`);
-    return keysetPage(this.dataSource, sql, { select: 'u.*', from: 'user_account u', key: 'u.name_search', id: 'u.id' }, page, (r) =>
-      hydrate(this.dataSource, UserAccount, r),
-    );
+    return listUsers(this.dataSource, access, filter, page);
   }
 
   /** The active grants of a user with their anchors, for access checks on the user as a whole. */
@@ -221,19 +212,12 @@ export class UsersService {
 
   private async memberId(manager: EntityManager, actor: Actor, memberId: string | null | undefined, userId: string | undefined): Promise<string | null> {
     if (!memberId) return null;
-    const [member] = (await manager.query(
-      `SELECT m.id, g.id AS group_id, g.unit_id FROM member m
-         LEFT JOIN membership ms ON ms.member_id = m.id AND ${currentMembershipSql('ms', '$2::date')} LEFT JOIN volunteer_group g ON g.id = ms.group_id
-        WHERE m.id = $1 AND ${activeMemberSql('m', '$2::date')}`,
-      [memberId, this.clock.today()],
-    )) as { id: string; group_id: string | null; unit_id: string | null }[];
+    const member = await activeMemberPlace(manager, memberId, this.clock.today());
     // Outside the actor's scope is refused exactly like a member that does not exist.
     if (!member || !(await this.access.covers(actor.scope(Permission.ManageAccounts), [{ unitId: member.unit_id, groupId: member.group_id }]))) {
       throw DomainError.invalid('input.memberId', 'no active member in your scope has this id');
     }
-    const [taken] = (await manager.query(`SELECT id FROM user_account WHERE member_id = $1 AND id IS DISTINCT FROM $2::uuid`, [memberId, userId ?? null])) as {
-      id: string;
-    }[];
+    const taken = await accountOfMember(manager, memberId, userId ?? null);
     if (taken) throw DomainError.conflict('this member already has an account', 'input.memberId');
     return memberId;
   }

@@ -10,3 +10,4 @@ export * from './directory.module';
 export * from './directory.repository';
 export * from './directory.service';
 export * from './ports/sessions';
+export * from './ports/accounts';

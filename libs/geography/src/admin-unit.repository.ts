@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AdminUnit, UnitKind } from './admin-unit.entity';
 import { RawBuilder, sql, SqlBool } from 'kysely';
+import { all, compile, Executor, hydrate } from '@cdtg/database';
+import { AdminUnit, UnitKind } from './admin-unit.entity';
 import { db } from './db';
-
-/** A unit valid on a date: both bounds inclusive, null meaning unbounded. */
-const VALID_AT = (alias: string, param: string) =>
-  `COALESCE(${alias}.valid_from, '-infinity'::date) <= ${param}::date AND COALESCE(${alias}.valid_to, 'infinity'::date) >= ${param}::date`;
+import { anyUuid, validOn } from './unit-sql';
 
 export interface UnitLink {
   unit: AdminUnit;
@@ -16,51 +14,46 @@ export interface UnitLink {
   effectiveDate: string;
 }
 
+/** Units with every column, to hydrate as entities. */
+const unitRows = () => db.selectFrom('admin_unit as u').selectAll('u');
+
 /** Every SQL statement about the administrative tree. */
 @Injectable()
 export class AdminUnitRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  private get units() {
-    return this.dataSource.getRepository(AdminUnit);
+  private async units(on: Executor, query: ReturnType<typeof unitRows>): Promise<AdminUnit[]> {
+    return (await all(on, query)).map((row) => hydrate(this.dataSource, AdminUnit, row));
   }
 
   byIds(ids: readonly string[]): Promise<AdminUnit[]> {
-    return ids.length ? this.units.createQueryBuilder('u').where('u.id = ANY(:ids)', { ids }).getMany() : Promise.resolve([]);
+    return ids.length ? this.units(this.dataSource, unitRows().where('u.id', '=', anyUuid(ids))) : Promise.resolve([]);
   }
 
-  byCode(code: string, asOf: string): Promise<AdminUnit | null> {
-    return this.units.createQueryBuilder('u').where('u.code = :code', { code }).andWhere(VALID_AT('u', ':asOf'), { asOf }).getOne();
+  async byCode(code: string, asOf: string): Promise<AdminUnit | null> {
+    const [unit] = await this.units(this.dataSource, unitRows().where('u.code', '=', code).where(validOn('u', asOf)));
+    return unit ?? null;
   }
 
   /** Every version of a code, oldest first. */
   versions(code: string, manager: EntityManager = this.dataSource.manager): Promise<AdminUnit[]> {
-    return manager
-      .getRepository(AdminUnit)
-      .createQueryBuilder('u')
-      .where('u.code = :code', { code })
-      .orderBy(`COALESCE(u.valid_from, '-infinity'::date)`)
-      .getMany();
+    return this.units(
+      manager,
+      unitRows()
+        .where('u.code', '=', code)
+        .orderBy(sql`COALESCE(u.valid_from, '-infinity'::date)`),
+    );
   }
 
   children(parentId: string, asOf: string): Promise<AdminUnit[]> {
-    return this.units
-      .createQueryBuilder('u')
-      .where('u.parent_id = :parentId', { parentId })
-      .andWhere(VALID_AT('u', ':asOf'), { asOf })
-      .orderBy('u.code')
-      .getMany();
+    return this.units(this.dataSource, unitRows().where('u.parent_id', '=', parentId).where(validOn('u', asOf)).orderBy('u.code'));
   }
 
   /** Descendants valid on `asOf` (not the unit itself), optionally of some kinds; one index range scan on path. */
   subtree(unit: AdminUnit, asOf: string, kinds?: UnitKind[]): Promise<AdminUnit[]> {
-    const qb = this.units
-      .createQueryBuilder('u')
-      .where(`u.path LIKE :prefix`, { prefix: `${unit.path}%` })
-      .andWhere('u.id <> :id', { id: unit.id })
-      .andWhere(VALID_AT('u', ':asOf'), { asOf });
-    if (kinds?.length) qb.andWhere('u.kind = ANY(:kinds)', { kinds });
-    return qb.orderBy('u.depth').addOrderBy('u.code').getMany();
+    let query = unitRows().where('u.path', 'like', `${unit.path}%`).where('u.id', '<>', unit.id).where(validOn('u', asOf));
+    if (kinds?.length) query = query.where('u.kind', '=', sql<string>`ANY(${kinds}::text[])`);
+    return this.units(this.dataSource, query.orderBy('u.depth').orderBy('u.code'));
   }
 
   /** The unit's ancestors, root first. */
@@ -75,20 +68,51 @@ export class AdminUnitRepository {
    * original unit it received (fractions multiply along a chain). `direction` 'back' answers "what was this before".
    */
   async lineage(unitId: string, direction: 'forward' | 'back'): Promise<UnitLink[]> {
-    const [from, to] = direction === 'forward' ? ['from_unit_id', 'to_unit_id'] : ['to_unit_id', 'from_unit_id'];
-    const rows = (await this.dataSource.query(
-      `WITH RECURSIVE chain(unit_id, fraction, estimated, partial, effective_date, depth) AS (
-         SELECT l.${to}, l.fraction::float8, l.fraction_estimated, l.share = 'partial', r.effective_date, 1
-           FROM reorganisation_link l JOIN reorganisation r ON r.id = l.reorganisation_id
-          WHERE l.${from} = $1 AND l.${to} IS NOT NULL
-         UNION ALL
-         SELECT l.${to}, c.fraction * l.fraction::float8, c.estimated OR l.fraction_estimated, c.partial OR l.share = 'partial', r.effective_date, c.depth + 1
-           FROM chain c JOIN reorganisation_link l ON l.${from} = c.unit_id JOIN reorganisation r ON r.id = l.reorganisation_id
-          WHERE l.${to} IS NOT NULL AND c.depth < 20
-       )
-       SELECT unit_id, fraction, estimated, partial, effective_date::text AS effective_date, depth FROM chain ORDER BY depth, unit_id`,
-      [unitId],
-    )) as { unit_id: string; fraction: number; estimated: boolean; partial: boolean; effective_date: string; depth: number }[];
+    const [from, to] = direction === 'forward' ? (['l.from_unit_id', 'l.to_unit_id'] as const) : (['l.to_unit_id', 'l.from_unit_id'] as const);
+    const query = db
+      .withRecursive('chain(unit_id, fraction, estimated, partial, effective_date, depth)', (qb) =>
+        qb
+          .selectFrom('reorganisation_link as l')
+          .innerJoin('reorganisation as r', 'r.id', 'l.reorganisation_id')
+          .select((eb) => [
+            eb.ref(to).as('unit_id'),
+            sql<number>`l.fraction::float8`.as('fraction'),
+            'l.fraction_estimated as estimated',
+            sql<boolean>`l.share = 'partial'`.as('partial'),
+            'r.effective_date',
+            sql<number>`1`.as('depth'),
+          ])
+          .where(from, '=', unitId)
+          .where(to, 'is not', null)
+          .unionAll(
+            qb
+              .selectFrom('chain as c')
+              .innerJoin('reorganisation_link as l', from, 'c.unit_id')
+              .innerJoin('reorganisation as r', 'r.id', 'l.reorganisation_id')
+              .select((eb) => [
+                eb.ref(to).as('unit_id'),
+                sql<number>`c.fraction * l.fraction::float8`.as('fraction'),
+                sql<boolean>`c.estimated OR l.fraction_estimated`.as('estimated'),
+                sql<boolean>`c.partial OR l.share = 'partial'`.as('partial'),
+                'r.effective_date',
+                sql<number>`c.depth + 1`.as('depth'),
+              ])
+              .where(to, 'is not', null)
+              .where('c.depth', '<', 20),
+          ),
+      )
+      .selectFrom('chain')
+      .select((eb) => [
+        eb.ref('chain.unit_id').$castTo<string>().as('unit_id'),
+        eb.ref('chain.fraction').$castTo<number>().as('fraction'),
+        eb.ref('chain.estimated').$castTo<boolean>().as('estimated'),
+        eb.ref('chain.partial').$castTo<boolean>().as('partial'),
+        sql<string>`chain.effective_date::text`.as('effective_date'),
+        eb.ref('chain.depth').$castTo<number>().as('depth'),
+      ])
+      .orderBy('chain.depth')
+      .orderBy('chain.unit_id');
+    const rows = await all(this.dataSource, query);
     const units = new Map((await this.byIds([...new Set(rows.map((r) => r.unit_id))])).map((u) => [u.id, u]));
     // Nearest first, then by code: a stable order for clients and tests.
     rows.sort((a, b) => a.depth - b.depth || units.get(a.unit_id)!.code.localeCompare(units.get(b.unit_id)!.code));
@@ -106,19 +130,27 @@ export class AdminUnitRepository {
  * SQL of a CTE named `unit_scope(id)`: a unit (given by its path followed by %, `$first`) and its subtree valid on `$first+1`, plus
  * every earlier unit whose territory went into them through reorganisations, so that records attached to old units
  * (a group founded under a pre-2025 ward) count where that territory is now. The path prefix is a parameter so the
- * planner uses the path index.
+ * planner uses the path index. The legacy text form for SqlBuilder lists, compiled from the typed `unitsInScope` so that
+ * both say the same.
  */
 export function unitScopeCte(first: number): string {
-  const prefix = `$${first}`;
-  const asOf = `$${first + 1}`;
-  return `unit_scope(id) AS (
-    SELECT d.id FROM admin_unit d
-     WHERE d.path LIKE ${prefix}
-       AND COALESCE(d.valid_from, '-infinity'::date) <= ${asOf}::date AND COALESCE(d.valid_to, 'infinity'::date) >= ${asOf}::date
-    UNION
-    SELECT l.from_unit_id FROM reorganisation_link l JOIN unit_scope s ON l.to_unit_id = s.id
-  )`;
+  const placeholder = new Map([
+    [PREFIX, `$${first}`],
+    [AS_OF, `$${first + 1}`],
+  ]);
+  return UNIT_SCOPE_CTE.sql.replace(/\$(\d+)/g, (_, n: string) => placeholder.get(String(UNIT_SCOPE_CTE.parameters[Number(n) - 1]))!);
 }
+
+const PREFIX = '\u0000prefix';
+const AS_OF = '\u0000asOf';
+
+/** unitsInScope compiled once with marker values, cut down to its CTE: `"unit_scope"("id") as (…)`. */
+const UNIT_SCOPE_CTE = (() => {
+  const compiled = compile(unitsInScope({ pathPrefix: PREFIX, asOf: AS_OF }));
+  const cte = /^with recursive (.*) select "unit_scope"\."id" from "unit_scope"$/s.exec(compiled.sql);
+  if (!cte) throw new Error(`unexpected SQL for the unit scope: ${compiled.sql}`);
+  return { sql: cte[1], parameters: compiled.parameters };
+})();
 
 export interface UnitScope {
   /** Path of the unit followed by %, and the date the tree is read on. */

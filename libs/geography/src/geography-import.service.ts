@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { DomainError } from '@cdtg/errors';
 import { CsvFormatError, readCsv, tidyName, writeCsv } from '@cdtg/text';
@@ -7,6 +7,21 @@ import { addDays, isIsoDate, periodCovers, periodsOverlap } from '@cdtg/time';
 import { AdminUnit, UnitKind } from './admin-unit.entity';
 import { emptyReport, ImportReport, RowProblem } from './import-report';
 import { Reorganisation, ReorganisationKind, ReorganisationLink, ShareKind } from './reorganisation.entity';
+import {
+  copyEvent,
+  deleteEmptyEvents,
+  deleteLink,
+  districtsEndingWithoutSuccessor,
+  homeEventOf,
+  linksForExport,
+  linksFrom,
+  linksOfEvents,
+  moveLink,
+  reclassifyEvents,
+  unitsForExport,
+  unitValidAt,
+  updateLinkShare,
+} from './reorganisation.repository';
 
 const UNIT_COLUMNS = ['code', 'name', 'kind', 'type', 'parent_code', 'valid_from', 'valid_to'];
 const REFORM_COLUMNS = ['effective_date', 'old_code', 'old_name', 'new_code', 'new_name', 'share'];
@@ -219,7 +234,6 @@ export class GeographyImportService {
     const table = this.read(csv, REFORM_COLUMNS);
     const report = emptyReport();
     await this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(AdminUnit);
       const links: FileLink[] = [];
       for (const { line, values: v } of table.rows) {
         const problems: RowProblem[] = [];
@@ -232,8 +246,8 @@ export class GeographyImportService {
           continue;
         }
         const before = addDays(v.effective_date, -1);
-        const from = await validAt(repo, v.old_code, before);
-        const to = await validAt(repo, v.new_code, v.effective_date);
+        const from = await unitValidAt(manager, v.old_code, before);
+        const to = await unitValidAt(manager, v.new_code, v.effective_date);
         if (!from) problems.push({ line, field: 'old_code', message: `no unit ${v.old_code} is valid on ${before}` });
         else if (v.old_name && tidyName(v.old_name) !== from.name)
           problems.push({ line, field: 'old_name', message: `unit ${v.old_code} on ${before} is "${from.name}"` });
@@ -262,12 +276,7 @@ export class GeographyImportService {
       }
 
       // What is stored for those old units on those dates.
-      const stored = (await manager.query(
-        `SELECT l.id, l.reorganisation_id, l.from_unit_id, l.to_unit_id, l.share, l.fraction::text AS fraction, l.fraction_estimated, r.effective_date::text AS date
-           FROM reorganisation_link l JOIN reorganisation r ON r.id = l.reorganisation_id
-          WHERE l.from_unit_id = ANY($1::uuid[]) AND l.to_unit_id IS NOT NULL`,
-        [[...new Set(links.map((l) => l.from.id))]],
-      )) as StoredLink[];
+      const stored = await linksFrom(manager, [...new Set(links.map((l) => l.from.id))]);
       const fresh: StatedLink[] = [];
       const touched = new Set<string>();
       for (const [key, wanted] of stated) {
@@ -276,7 +285,7 @@ export class GeographyImportService {
         for (const s of have) {
           const want = wanted.get(s.to_unit_id);
           if (!want) {
-            await manager.query(`DELETE FROM reorganisation_link WHERE id = $1`, [s.id]);
+            await deleteLink(manager, s.id);
             await this.audit.record(manager, actor, {
               operation: 'reorganisation.correct',
               objectType: 'reorganisation',
@@ -287,12 +296,7 @@ export class GeographyImportService {
             touched.add(s.reorganisation_id);
             report.updated++;
           } else if (want.share !== s.share || want.fraction !== Number(s.fraction).toFixed(5) || want.estimated !== s.fraction_estimated) {
-            await manager.query(`UPDATE reorganisation_link SET share = $2, fraction = $3, fraction_estimated = $4 WHERE id = $1`, [
-              s.id,
-              want.share,
-              want.fraction,
-              want.estimated,
-            ]);
+            await updateLinkShare(manager, s.id, want.share, want.fraction, want.estimated);
             await this.audit.record(manager, actor, {
               operation: 'reorganisation.correct',
               objectType: 'reorganisation',
@@ -346,12 +350,7 @@ export class GeographyImportService {
       }
       // A level abolished: districts that end the day before a reorganisation date without any successor.
       for (const date of new Set(links.map((l) => l.date))) {
-        const orphans = (await manager.query(
-          `SELECT u.id FROM admin_unit u
-            WHERE u.kind = 'district' AND u.valid_to = $1::date
-              AND NOT EXISTS (SELECT 1 FROM reorganisation_link l WHERE l.from_unit_id = u.id)`,
-          [addDays(date, -1)],
-        )) as { id: string }[];
+        const orphans = await districtsEndingWithoutSuccessor(manager, addDays(date, -1));
         if (!orphans.length) continue;
         const saved = await manager.getRepository(Reorganisation).save({ effectiveDate: date, kind: ReorganisationKind.Abolish, decision });
         await manager.getRepository(ReorganisationLink).insert(
@@ -378,11 +377,7 @@ export class GeographyImportService {
   }
 
   async exportUnits(): Promise<string> {
-    const rows = (await this.dataSource.query(
-      `SELECT u.code, u.name, u.kind, u.type_word, p.code AS parent_code, u.valid_from::text, u.valid_to::text
-         FROM admin_unit u LEFT JOIN admin_unit p ON p.id = u.parent_id
-        ORDER BY u.depth, COALESCE(u.valid_from, '-infinity'::date), u.code`,
-    )) as Record<string, string | null>[];
+    const rows = await unitsForExport(this.dataSource);
     return writeCsv(
       UNIT_COLUMNS,
       rows.map((r) => [r.code, r.name, r.kind, r.type_word, r.parent_code, r.valid_from, r.valid_to]),
@@ -390,12 +385,7 @@ export class GeographyImportService {
   }
 
   async exportReorganisations(): Promise<string> {
-    const rows = (await this.dataSource.query(
-      `SELECT r.effective_date::text, f.code AS old_code, f.name AS old_name, t.code AS new_code, t.name AS new_name, l.share, l.fraction::text, r.kind
-         FROM reorganisation_link l JOIN reorganisation r ON r.id = l.reorganisation_id
-         JOIN admin_unit f ON f.id = l.from_unit_id LEFT JOIN admin_unit t ON t.id = l.to_unit_id
-        ORDER BY r.effective_date, f.code, t.code`,
-    )) as Record<string, string | null>[];
+    const rows = await linksForExport(this.dataSource);
     return writeCsv(
       [...REFORM_COLUMNS, 'fraction', 'kind'],
       rows.map((r) => [r.effective_date, r.old_code, r.old_name, r.new_code, r.new_name, r.share, r.fraction, r.kind]),
@@ -434,14 +424,6 @@ export async function insertUnit(
   return unit;
 }
 
-function validAt(repo: Repository<AdminUnit>, code: string, date: string): Promise<AdminUnit | null> {
-  return repo
-    .createQueryBuilder('u')
-    .where('u.code = :code', { code })
-    .andWhere(`COALESCE(u.valid_from, '-infinity'::date) <= :d::date AND COALESCE(u.valid_to, 'infinity'::date) >= :d::date`, { d: date })
-    .getOne();
-}
-
 interface FileLink {
   line: number;
   date: string;
@@ -451,64 +433,28 @@ interface FileLink {
   fraction: number | null;
 }
 type StatedLink = Omit<FileLink, 'fraction'> & { fraction: string; estimated: boolean };
-interface StoredLink {
-  id: string;
-  reorganisation_id: string;
-  from_unit_id: string;
-  to_unit_id: string;
-  share: ShareKind;
-  fraction: string;
-  fraction_estimated: boolean;
-  date: string;
-}
-
 /**
  * After corrections, each link of the touched events goes where a fresh import would put it: a partial link in the
  * split event of its old unit, a full link in the event of its new unit on that date (merge, rename or re-parent).
  * Events left without links are dropped; the kinds of the events that changed are worked out again.
  */
 async function regroupEvents(manager: EntityManager, reorganisationIds: string[]): Promise<void> {
-  const links = (await manager.query(
-    `SELECT l.id, l.reorganisation_id, l.from_unit_id, l.to_unit_id, l.share, r.effective_date::text AS date, r.kind
-       FROM reorganisation_link l JOIN reorganisation r ON r.id = l.reorganisation_id WHERE l.reorganisation_id = ANY($1::uuid[])`,
-    [reorganisationIds],
-  )) as { id: string; reorganisation_id: string; from_unit_id: string; to_unit_id: string; share: ShareKind; date: string; kind: ReorganisationKind }[];
+  const links = await linksOfEvents(manager, reorganisationIds);
   const affected = new Set(reorganisationIds);
   for (const link of links) {
-    const [home] = (await manager.query(
-      link.share === ShareKind.Partial
-        ? `SELECT r.id FROM reorganisation r JOIN reorganisation_link l ON l.reorganisation_id = r.id
-            WHERE r.effective_date = $1::date AND r.kind = 'split' AND l.from_unit_id = $2 AND l.id <> $3 ORDER BY r.created_at LIMIT 1`
-        : `SELECT r.id FROM reorganisation r JOIN reorganisation_link l ON l.reorganisation_id = r.id
-            WHERE r.effective_date = $1::date AND r.kind IN ('merge', 'rename', 'reparent') AND l.to_unit_id = $2 AND l.id <> $3 ORDER BY r.created_at LIMIT 1`,
-      [link.date, link.share === ShareKind.Partial ? link.from_unit_id : link.to_unit_id, link.id],
-    )) as { id: string }[];
+    const home = await homeEventOf(manager, link);
     const fits = link.share === ShareKind.Partial ? link.kind === ReorganisationKind.Split : link.kind !== ReorganisationKind.Split;
     if (home && home.id !== link.reorganisation_id) {
-      await manager.query(`UPDATE reorganisation_link SET reorganisation_id = $2 WHERE id = $1`, [link.id, home.id]);
+      await moveLink(manager, link.id, home.id);
       affected.add(home.id);
     } else if (!fits) {
-      const [moved] = (await manager.query(
-        `INSERT INTO reorganisation (effective_date, kind, decision) SELECT effective_date, $2, decision FROM reorganisation WHERE id = $1 RETURNING id`,
-        [link.reorganisation_id, link.share === ShareKind.Partial ? ReorganisationKind.Split : ReorganisationKind.Merge],
-      )) as { id: string }[];
-      await manager.query(`UPDATE reorganisation_link SET reorganisation_id = $2 WHERE id = $1`, [link.id, moved.id]);
+      const moved = await copyEvent(manager, link.reorganisation_id, link.share === ShareKind.Partial ? ReorganisationKind.Split : ReorganisationKind.Merge);
+      await moveLink(manager, link.id, moved.id);
       affected.add(moved.id);
     }
   }
-  await manager.query(
-    `DELETE FROM reorganisation r WHERE r.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM reorganisation_link l WHERE l.reorganisation_id = r.id)`,
-    [[...affected]],
-  );
-  // Full-share events: a merge with several sources, otherwise a rename (new name) or a re-parent.
-  await manager.query(
-    `UPDATE reorganisation r SET kind = CASE WHEN x.n > 1 THEN 'merge' WHEN x.renamed THEN 'rename' ELSE 'reparent' END
-       FROM (SELECT l.reorganisation_id, count(*) AS n, bool_or(f.name <> t.name) AS renamed
-               FROM reorganisation_link l JOIN admin_unit f ON f.id = l.from_unit_id JOIN admin_unit t ON t.id = l.to_unit_id
-              WHERE l.reorganisation_id = ANY($1::uuid[]) GROUP BY l.reorganisation_id) x
-      WHERE r.id = x.reorganisation_id AND r.kind IN ('merge', 'rename', 'reparent')`,
-    [[...affected]],
-  );
+  await deleteEmptyEvents(manager, [...affected]);
+  await reclassifyEvents(manager, [...affected]);
 }
 
 const period = (r: { from: string | null; to: string | null }) => ({ from: r.from, to: r.to });

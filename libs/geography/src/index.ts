@@ -8,3 +8,4 @@ export * from './lineage';
 export * from './unit-lineage.entity';
 export * from './reorganisation.entity';
 export * from './ports/sessions';
+export * from './ports/accounts';

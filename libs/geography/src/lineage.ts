@@ -1,4 +1,11 @@
 import { EntityManager } from 'typeorm';
+import { Expression, sql } from 'kysely';
+import { affected, all } from '@cdtg/database';
+import { anyUuid } from './unit-sql';
+import { db } from './db';
+
+/** The root kept for a unit, if any (a scalar subquery). */
+const keptRoot = (unitId: Expression<string>) => db.selectFrom('unit_lineage').select('root_id').where('unit_id', '=', unitId);
 
 /**
  * The lineage root of each unit: the earliest version of the same place. A unit continues another when a
@@ -14,34 +21,78 @@ import { EntityManager } from 'typeorm';
 export async function lineageRoots(manager: EntityManager, unitIds: readonly string[]): Promise<Map<string, string>> {
   const ids = [...new Set(unitIds)];
   if (!ids.length) return new Map();
-  const rows = (await manager.query(
-    `WITH RECURSIVE walk(origin, id, depth, kept) AS (
-       SELECT u, u, 0, (SELECT root_id FROM unit_lineage WHERE unit_id = u) FROM unnest($1::uuid[]) AS u
-       UNION ALL
-       SELECT w.origin, l.from_unit_id, w.depth + 1, (SELECT root_id FROM unit_lineage WHERE unit_id = l.from_unit_id)
-         FROM walk w
-         JOIN reorganisation_link l ON l.to_unit_id = w.id AND l.share = 'full'
-         JOIN admin_unit f ON f.id = l.from_unit_id
-         JOIN admin_unit t ON t.id = l.to_unit_id AND t.kind = f.kind
-        WHERE w.kept IS NULL AND w.depth < 30
-          AND NOT EXISTS (SELECT 1 FROM reorganisation_link o WHERE o.to_unit_id = l.to_unit_id AND o.id <> l.id)
-          AND NOT EXISTS (SELECT 1 FROM reorganisation_link o WHERE o.from_unit_id = l.from_unit_id AND o.id <> l.id)
-     )
-     SELECT DISTINCT ON (origin) origin, COALESCE(kept, id) AS root, depth = 0 AND kept IS NOT NULL AS known
-       FROM walk ORDER BY origin, depth DESC`,
-    [ids],
-  )) as { origin: string; root: string; known: boolean }[];
+  const walk = db
+    .withRecursive('walk(origin, id, depth, kept)', (qb) =>
+      qb
+        .selectFrom(sql<{ u: string }>`unnest(${ids}::uuid[])`.as('u'))
+        .select((eb) => ['u.u as origin', 'u.u as id', sql<number>`0`.as('depth'), keptRoot(eb.ref('u.u')).as('kept')])
+        .unionAll(
+          qb
+            .selectFrom('walk as w')
+            .innerJoin('reorganisation_link as l', (join) => join.onRef('l.to_unit_id', '=', 'w.id').on('l.share', '=', 'full'))
+            .innerJoin('admin_unit as f', 'f.id', 'l.from_unit_id')
+            .innerJoin('admin_unit as t', (join) => join.onRef('t.id', '=', 'l.to_unit_id').onRef('t.kind', '=', 'f.kind'))
+            .select((eb) => ['w.origin', 'l.from_unit_id as id', sql<number>`w.depth + 1`.as('depth'), keptRoot(eb.ref('l.from_unit_id')).as('kept')])
+            .where('w.kept', 'is', null)
+            .where('w.depth', '<', 30)
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('reorganisation_link as o')
+                    .select(sql`1`.as('one'))
+                    .whereRef('o.to_unit_id', '=', 'l.to_unit_id')
+                    .whereRef('o.id', '<>', 'l.id'),
+                ),
+              ),
+            )
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('reorganisation_link as o')
+                    .select(sql`1`.as('one'))
+                    .whereRef('o.from_unit_id', '=', 'l.from_unit_id')
+                    .whereRef('o.id', '<>', 'l.id'),
+                ),
+              ),
+            ),
+        ),
+    )
+    .selectFrom('walk')
+    .distinctOn('walk.origin')
+    .select([
+      sql<string>`walk.origin`.as('origin'),
+      sql<string>`COALESCE(walk.kept, walk.id)`.as('root'),
+      sql<boolean>`walk.depth = 0 AND walk.kept IS NOT NULL`.as('known'),
+    ])
+    .orderBy('walk.origin')
+    .orderBy('walk.depth', 'desc');
+  const rows = await all(manager, walk);
   const fresh = rows.filter((r) => !r.known);
   if (fresh.length) {
     // Kept from now on; of two transactions fixing the same unit at once, the first one's root stands.
-    await manager.query(
-      `INSERT INTO unit_lineage (unit_id, root_id) SELECT x.unit, x.root FROM jsonb_to_recordset($1::jsonb) AS x(unit uuid, root uuid) ORDER BY x.unit ON CONFLICT (unit_id) DO NOTHING`,
-      [JSON.stringify(fresh.map((r) => ({ unit: r.origin, root: r.root })))],
+    const given = JSON.stringify(fresh.map((r) => ({ unit: r.origin, root: r.root })));
+    await affected(
+      manager,
+      db
+        .insertInto('unit_lineage')
+        .columns(['unit_id', 'root_id'])
+        .expression(
+          db
+            .selectFrom(sql<{ unit: string; root: string }>`jsonb_to_recordset(${given}::jsonb)`.as<'x'>(sql`x(unit uuid, root uuid)`))
+            .select(['x.unit', 'x.root'])
+            .orderBy('x.unit'),
+        )
+        .onConflict((oc) => oc.column('unit_id').doNothing()),
     );
-    const kept = (await manager.query(`SELECT unit_id, root_id FROM unit_lineage WHERE unit_id = ANY($1::uuid[])`, [fresh.map((r) => r.origin)])) as {
-      unit_id: string;
-      root_id: string;
-    }[];
+    const kept = await all(
+      manager,
+      db
+        .selectFrom('unit_lineage')
+        .select(['unit_id', 'root_id'])
+        .where('unit_id', '=', anyUuid(fresh.map((r) => r.origin))),
+    );
     for (const k of kept) {
       const row = rows.find((r) => r.origin === k.unit_id);
       if (row) row.root = k.root_id;
