@@ -25,18 +25,6 @@ const CROSS_LIB_SQL = new Set([
   'assists -> training_session',
   // directory: imports resolve unit codes.
   'directory -> admin_unit',
-  // rollups: the projections read every source they count, and the change feed.
-  'rollups -> admin_unit',
-  'rollups -> reorganisation_link',
-  'rollups -> geography_version',
-  'rollups -> assist_entry',
-  'rollups -> household',
-  'rollups -> household_count',
-  'rollups -> training_session',
-  'rollups -> session_assignment',
-  'rollups -> user_account',
-  'rollups -> role_grant',
-  'rollups -> change_event',
   // demo: seeds a whole city in bulk SQL.
   'demo -> admin_unit',
   'demo -> reorganisation',
@@ -57,6 +45,10 @@ const CROSS_LIB_SQL = new Set([
  * today's debts shrinks as files move to typed SQL (stale lines fail the test).
  */
 const SQL_TEXT_FILES = new Map<string, string>([
+  [
+    'libs/rollups/src/rollup.repository.ts',
+    "the rollup engine's bulk statements (cell upserts, packed coverage reads), generated from the measure registry; checked against an independent recount by rollups-consistency",
+  ],
   // Debts: SQL text still to move to typed queries.
   ...[
     'libs/assists/src/assist.repository.ts',
@@ -71,13 +63,6 @@ const SQL_TEXT_FILES = new Map<string, string>([
     'libs/directory/src/directory-import.service.ts',
     'libs/directory/src/directory.repository.ts',
     'libs/directory/src/directory.service.ts',
-    'libs/rollups/src/coverage-export.service.ts',
-    'libs/rollups/src/geography-map.service.ts',
-    'libs/rollups/src/projector.service.ts',
-    'libs/rollups/src/rebuild.service.ts',
-    'libs/rollups/src/rollup-check.repository.ts',
-    'libs/rollups/src/rollup.repository.ts',
-    'libs/rollups/src/session-source.ts',
   ].map((file): [string, string] => [file, 'debt']),
 ]);
 

@@ -10,3 +10,4 @@ export * from './users.service';
 export * from './actor.service';
 export * from './accounts.module';
 export * from './ports/sessions';
+export * from './ports/rollups';

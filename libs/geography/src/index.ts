@@ -9,3 +9,4 @@ export * from './unit-lineage.entity';
 export * from './reorganisation.entity';
 export * from './ports/sessions';
 export * from './ports/accounts';
+export * from './ports/rollups';

@@ -14,3 +14,4 @@ export * from './drivers/bullmq.driver';
 export * from './queue-admin';
 export * from './job-schedules';
 export * from './processed-rows-purge.service';
+export * from './ports/rollups';

@@ -6,6 +6,7 @@ import { Clock } from '@cdtg/time';
 import { Language } from '@cdtg/notifications';
 import { JobName, OutboxService } from '@cdtg/queue';
 import { CoverageExport, ExportStatus } from './coverage-export.entity';
+import { markExportFailed, markExportReady, readyExport } from './coverage-export.repository';
 import { CoverageQuery, ExportFormat } from './coverage-query';
 import { CoverageService } from './coverage.service';
 import { coverageFile, ReportFile } from './report-file';
@@ -62,13 +63,10 @@ export class CoverageExportService {
     try {
       const report = await this.coverage.coverage(row.scope, row.query);
       const file = await coverageFile(report, row.format, row.language as Language);
-      await this.dataSource.query(
-        `UPDATE coverage_export SET status = 'ready', filename = $2, content_type = $3, content = $4, rows = $5, ready_at = now() WHERE id = $1 AND status = 'queued'`,
-        [id, file.filename, file.contentType, file.content, report.rows.length],
-      );
+      await markExportReady(this.dataSource, id, file, report.rows.length);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await this.dataSource.query(`UPDATE coverage_export SET status = 'failed', failure = $2 WHERE id = $1 AND status = 'queued'`, [id, error.message]);
+      await markExportFailed(this.dataSource, id, error.message);
     }
   }
 
@@ -95,16 +93,7 @@ export class CoverageExportService {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) || !Number.isInteger(seconds) || seconds * 1000 < this.clock.now().getTime())
       return null;
     if (!this.links.verify('export-download', `${id}.${seconds}`, signature)) return null;
-    const [row] = (await this.dataSource.query(
-      `SELECT requested_by, scope, filename, content_type, content FROM coverage_export WHERE id = $1 AND status = 'ready'`,
-      [id],
-    )) as {
-      requested_by: string | null;
-      scope: DataScope;
-      filename: string;
-      content_type: string;
-      content: Buffer;
-    }[];
+    const row = await readyExport(this.dataSource, id);
     if (!row?.requested_by || !(await ownerMayRead(row.requested_by, row.scope))) return null;
     return { filename: row.filename, contentType: row.content_type, content: row.content };
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql, SqlBool } from 'kysely';
 import { AccessService, coversPath, DataScope } from '@cdtg/access';
 import { CLOCK_SKEW_MS } from '@cdtg/assists';
 import { DomainError } from '@cdtg/errors';
@@ -379,9 +380,6 @@ export class CoverageService {
     if (!targets.every((t) => home.isValid(t.id) && GeographyMap.sameCoefficients(map, home, t.id))) return null;
 
     const starts = buckets.map((b) => b.start);
-    // Parameters after the statement's own three (units, basis, signature).
-    const params: unknown[] = [];
-    const param = (value: unknown) => `$${params.push(value) + 3}`;
     // Up to the latest day a record can have (entries are stamped at most CLOCK_SKEW_MS ahead; sessions are held
     // after they start), nothing lies after the end: all time is the stock, and the later buckets need not be read.
     const nothingAfter = end >= latest;
@@ -395,17 +393,16 @@ export class CoverageService {
             geography.signature,
             {
               // The stocks up to the first bucket's end: all time, less the later years and the later months of its year.
-              added: [`grain = 'A'`],
+              added: [sql<SqlBool>`grain = 'A'`],
               subtracted: nothingAfter
                 ? []
                 : [
-                    `grain = 'Y' AND bucket > ${param(yearStart(end))}::date`,
-                    `grain = 'M' AND bucket > ${param(monthStart(end))}::date AND bucket < ${param(nextBucket(Period.Year, yearStart(end)))}::date`,
+                    sql<SqlBool>`grain = 'Y' AND bucket > ${yearStart(end)}::date`,
+                    sql<SqlBool>`grain = 'M' AND bucket > ${monthStart(end)}::date AND bucket < ${nextBucket(Period.Year, yearStart(end))}::date`,
                   ],
               // The flows' buckets (a cumulative question's flow is the stock itself).
-              flows: grain === 'A' ? null : `grain = ${param(grain)} AND bucket = ANY(${param(starts)}::date[])`,
+              flows: grain === 'A' ? null : sql<SqlBool>`grain = ${grain} AND bucket = ANY(${starts}::date[])`,
             },
-            params,
           );
     if (!rows) {
       this.geographyCache = null;

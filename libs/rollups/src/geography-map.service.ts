@@ -2,8 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AdminUnit } from '@cdtg/geography';
 import { addDays } from '@cdtg/time';
-import { GeographyMap, MapLink, MapUnit, TreeIndex } from './geography-map';
-import { HouseholdCount, HouseholdTrees } from './household-trees';
+import { GeographyMap, MapUnit, TreeIndex } from './geography-map';
+import { treeRows, treeVersion } from './geography-map.repository';
+import { HouseholdTrees } from './household-trees';
 
 /** How long a tree is trusted before its version is checked again (off the question's path). */
 const CHECK_EVERY_MS = 5_000;
@@ -104,19 +105,10 @@ export class GeographyMapService {
   }
 
   private async read(): Promise<GeographyTree> {
-    // Bumped by a trigger on every statement that changes units, links or household counts (see the migrations).
-    const [{ version }] = (await this.dataSource.query(`SELECT version::text AS version FROM geography_version WHERE id = 1`)) as { version: string }[];
+    const version = await treeVersion(this.dataSource);
     this.checkedAt = Date.now();
     if (this.tree && this.tree.version === version) return this.tree;
-    const [units, links, counts] = await Promise.all([
-      this.dataSource.query(
-        `SELECT id, code, parent_id AS "parentId", kind, valid_from::text AS "validFrom", valid_to::text AS "validTo" FROM admin_unit`,
-      ) as Promise<MapUnit[]>,
-      this.dataSource.query(
-        `SELECT from_unit_id AS "fromId", to_unit_id AS "toId", fraction::float8 AS fraction FROM reorganisation_link WHERE to_unit_id IS NOT NULL`,
-      ) as Promise<MapLink[]>,
-      this.dataSource.query(`SELECT unit_id AS "unitId", as_of::text AS "asOf", households FROM household_count`) as Promise<HouseholdCount[]>,
-    ]);
+    const { units, links, counts } = await treeRows(this.dataSource);
     const index = new TreeIndex(units, links);
     this.tree = new GeographyTree(version, index, new HouseholdTrees(index, counts));
     return this.tree;

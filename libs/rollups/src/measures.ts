@@ -298,8 +298,6 @@ export const basesOf = (source: MeasureSource): Basis[] => (SOURCES[source].foll
 export const SESSION_RECORDS: readonly { column: Measure; record: string }[] = MEASURE_LIST.flatMap((m) =>
   m.record ? [{ column: m.name, record: m.record }] : [],
 );
-/** The select list of a session fact's recorded columns from a training_session row. */
-export const SESSION_RECORDS_SQL = SESSION_RECORDS.map((r) => `${r.record} AS "${r.column}"`).join(', ');
 
 // -----------------------------------------------------------------------------------------------------------------
 // Derived: the values of one fact (the projector) and the sums of facts in SQL.

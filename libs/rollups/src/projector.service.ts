@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ChangeEventForRollups, lockChangeEventForRollups, lockPendingChangeEventsForRollups, markChangeEventsApplied } from '@cdtg/queue';
 import { CellDeltas, CellKey } from './cell-deltas';
 import { CELL_KINDS } from './cell-kinds';
 import { cellBuckets, EntryFact, entryVector, householdFacts, SessionFact, sessionVector, VolunteerFact, volunteerFacts, volunteerVector } from './facts';
@@ -10,9 +11,6 @@ import { ALL_TIME, StoredGrain } from './periods';
 import { NO_PARENT } from './rollup.entities';
 import { RollupRepository } from './rollup.repository';
 import { SessionSource } from './session-source';
-
-/** Shared by every projector, taken exclusively by a full rebuild: a rebuild sees no projection half-applied. */
-export const ROLLUP_LOCK = 7_214_002;
 
 /** A fact counted in (+1) or out (−1) of the cells: its unit, and the cells of its unit it adds a vector to. */
 interface Touched {
@@ -25,13 +23,7 @@ interface Touched {
 const MAX_EVENTS_PER_BATCH = 200;
 const MAX_KEYS_PER_BATCH = 2_000;
 
-interface PendingEvent {
-  id: string;
-  households: string[];
-  members: string[];
-  sessions: string[];
-  processed_at?: Date | null;
-}
+type PendingEvent = Pick<ChangeEventForRollups, 'households' | 'members' | 'sessions'>;
 
 /** Items grouped by a key, in one pass (a batch holds thousands of keys: filtering per key would block the loop). */
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -102,16 +94,11 @@ export class ProjectorService {
    */
   private applyOnce(eventId: string): Promise<'applied' | 'already-applied' | 'missing'> {
     return this.dataSource.transaction(async (manager) => {
-      const [event] = (await manager.query(`SELECT id, households, members, sessions, processed_at FROM change_event WHERE id = $1 FOR UPDATE`, [
-        eventId,
-      ])) as PendingEvent[];
+      const event = await lockChangeEventForRollups(manager, eventId);
       if (!event) return 'missing';
       if (event.processed_at) return 'already-applied';
-      await manager.query(`SELECT pg_advisory_xact_lock_shared($1)`, [ROLLUP_LOCK]);
-      const others = (await manager.query(
-        `SELECT id, households, members, sessions FROM change_event WHERE processed_at IS NULL AND id <> $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [eventId, MAX_EVENTS_PER_BATCH - 1],
-      )) as PendingEvent[];
+      await this.repository.shareRollupLock(manager);
+      const others = await lockPendingChangeEventsForRollups(manager, eventId, MAX_EVENTS_PER_BATCH - 1);
       const batch = [event];
       let keys = keyCount(event);
       for (const other of others) {
@@ -124,9 +111,11 @@ export class ProjectorService {
         members: batch.flatMap((e) => e.members),
         sessions: batch.flatMap((e) => e.sessions),
       });
-      // clock_timestamp(), not now() (the transaction's start): events committed while this transaction waited for a
-      // lock are in the batch too, and their freshness lag (processed_at − created_at) must not come out negative.
-      await manager.query(`UPDATE change_event SET processed_at = clock_timestamp() WHERE id = ANY($1::bigint[])`, [batch.map((e) => e.id)]);
+      // Marked applied with clock_timestamp() (the queue's port says why).
+      await markChangeEventsApplied(
+        manager,
+        batch.map((e) => e.id),
+      );
       return 'applied';
     });
   }

@@ -1,30 +1,40 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { RawBuilder, sql, SqlBool } from 'kysely';
 import type { PoolClient } from 'pg';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { ServiceOutcome } from '@cdtg/assists';
+import { departmentGrantsForRollups } from '@cdtg/accounts';
+import { assistEntriesForRollups, lockHouseholdsForRollups, ServiceOutcome } from '@cdtg/assists';
+import { affected, all, compile, Executor, first } from '@cdtg/database';
+import { adminUnitsForRollups, geographyVersionForRollups } from '@cdtg/geography';
+import { changeEventsForRollups } from '@cdtg/queue';
 import { CellKey } from './cell-deltas';
+import { db, RollupsTables } from './db';
 import { ActivityState, EntryFact, EntryState, SessionFact, sessionFactOf, VolunteerFact } from './facts';
 import { add, Basis, countsIn, followsBasis, MEASURES, MEASURE_SOURCES, measuresSql, SESSION_RECORDS, SOURCES, Vector, zero } from './measures';
 import { StoredGrain } from './periods';
 
-const q = (name: string) => `"${name}"`;
+/** Shared by every projector, taken exclusively by a full rebuild: a rebuild sees no projection half-applied. */
+export const ROLLUP_LOCK = 7_214_002;
 
-/** A SQL expression for the bucket of grain `grain` holding day column `day`. */
-export function bucketSql(grain: StoredGrain | 'D', day: string): string {
+/** SQL text of the measure registry (measures.ts: generated from the declarations, never from input), in a statement. */
+export const registrySql = (text: string) => sql.raw(text);
+
+/** The bucket of grain `grain` holding the day `day` (a date expression). */
+export function bucketOf(grain: StoredGrain | 'D', day: RawBuilder<unknown>): RawBuilder<string> {
   switch (grain) {
     case 'D':
-      return day;
+      return sql<string>`${day}`;
     case 'W':
-      return `date_trunc('week', ${day})::date`;
+      return sql<string>`date_trunc('week', ${day})::date`;
     case 'M':
-      return `date_trunc('month', ${day})::date`;
+      return sql<string>`date_trunc('month', ${day})::date`;
     case 'Q':
-      return `date_trunc('quarter', ${day})::date`;
+      return sql<string>`date_trunc('quarter', ${day})::date`;
     case 'Y':
-      return `date_trunc('year', ${day})::date`;
+      return sql<string>`date_trunc('year', ${day})::date`;
     case 'A':
-      return `'1900-01-01'::date`;
+      return sql<string>`'1900-01-01'::date`;
   }
 }
 
@@ -46,8 +56,15 @@ const toVector = (row: Record<string, unknown>): Vector => MEASURES.map((m) => N
  * makes a string and a property of every field, and for a few hundred rows of some thirty measures that cost more than the
  * statement. `unpack` reads it back.
  */
-const packed = (expression: (measure: string) => string) => `concat_ws(',', ${MEASURES.map((m) => `coalesce(${expression(m)}, 0)`).join(', ')})`;
+const packed = (expression: (measure: string) => RawBuilder<unknown>) =>
+  sql<string>`concat_ws(',', ${sql.join(MEASURES.map((m) => sql`coalesce(${expression(m)}, 0)`))})`;
 const unpack = (text: string): Vector => text.split(',').map(Number);
+
+/** SQL types of the key columns of cell tables (fixed names, never input). */
+type KeyType = 'uuid' | 'char(1)' | 'date' | 'smallint' | 'boolean';
+
+/** `= ANY` of a list of ids, as one parameter. */
+const ANY_UUID = (ids: readonly string[]) => sql<string>`ANY(${ids}::uuid[])`;
 
 /**
  * The connection of one coverage answer, in one `REPEATABLE READ READ ONLY` transaction: every read of the answer (its
@@ -84,7 +101,11 @@ export class Snapshot {
   }
 }
 
-/** Every SQL statement of the rollups: facts, cells, and reading them back. */
+/**
+ * Every SQL statement of the rollups' projection and answers: facts, cells, and reading them back. Row-level reads and
+ * writes are typed builder queries; the statements generated from the measure registry (a column per measure, packed
+ * vectors) are `sql` templates over the rollups' own tables. Other libs' rows come through their ports (`…ForRollups`).
+ */
 @Injectable()
 export class RollupRepository {
   /** Names of the prepared statements, by their text (the texts are few: one per shape of question). */
@@ -95,35 +116,39 @@ export class RollupRepository {
   // ---------------------------------------------------------------------------------------------------------------
   // Projection
 
+  /** Shares the rollup lock to the end of the transaction (a rebuild takes it exclusively). */
+  async shareRollupLock(manager: EntityManager): Promise<void> {
+    await all(manager, sql`SELECT pg_advisory_xact_lock_shared(${ROLLUP_LOCK})`);
+  }
+
   /** Locks households (in id order) so that one projector at a time recounts each. */
   async lockHouseholds(manager: EntityManager, ids: string[]): Promise<void> {
-    // FOR NO KEY UPDATE, not FOR UPDATE: projections of one household still run one at a time, but an API transaction
-    // inserting entries (whose foreign key takes FOR KEY SHARE on the household, in batch order) is not blocked, so
-    // the two never deadlock (found by the fault tests under concurrent batches).
-    await manager.query(`SELECT id FROM household WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [ids]);
+    await lockHouseholdsForRollups(manager, ids);
   }
 
   /** Advisory locks on keys (members, sessions), in order, held to the end of the transaction. */
   async lockKeys(manager: EntityManager, kind: string, ids: string[]): Promise<void> {
     const keys = [...ids].sort().map((id) => `${kind}:${id}`);
-    if (keys.length) await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k ORDER BY k`, [keys]);
+    if (keys.length) await all(manager, sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${keys}::text[]) AS k ORDER BY k`);
   }
 
   async entriesOfHouseholds(manager: EntityManager, ids: string[]): Promise<EntryState[]> {
-    const rows = (await manager.query(
-      `SELECT id, household_id, unit_id, occurred_on::text AS day, occurred_at, status = 'valid' AS valid, verified_at IS NOT NULL AS verified, services
-         FROM assist_entry WHERE household_id = ANY($1::uuid[])`,
-      [ids],
-    )) as {
-      id: string;
-      household_id: string;
-      unit_id: string;
-      day: string;
-      occurred_at: Date;
-      valid: boolean;
-      verified: boolean;
-      services: ServiceOutcome[];
-    }[];
+    const rows = await all(
+      manager,
+      db
+        .selectFrom(assistEntriesForRollups().as('e'))
+        .select((eb) => [
+          'e.id',
+          'e.household_id',
+          'e.unit_id',
+          sql<string>`${eb.ref('e.occurred_on')}::text`.as('day'),
+          'e.occurred_at',
+          sql<boolean>`${eb.ref('e.status')} = 'valid'`.as('valid'),
+          sql<boolean>`${eb.ref('e.verified_at')} IS NOT NULL`.as('verified'),
+          sql<ServiceOutcome[]>`${eb.ref('e.services')}`.as('services'),
+        ])
+        .where('e.household_id', '=', ANY_UUID(ids)),
+    );
     return rows.map((r) => ({
       id: r.id,
       householdId: r.household_id,
@@ -138,36 +163,68 @@ export class RollupRepository {
 
   /** Stored facts of these households, and of these entries wherever they were counted before. */
   async entryFacts(manager: EntityManager, householdIds: string[], entryIds: string[]): Promise<EntryFact[]> {
-    const rows = (await manager.query(
-      `SELECT entry_id, household_id, unit_id, day::text AS day, a_flags, v_flags, done_bits, follow_up_bits, a_net, v_net
-         FROM rollup_entry_fact WHERE household_id = ANY($1::uuid[]) OR entry_id = ANY($2::uuid[])`,
-      [householdIds, entryIds],
-    )) as Record<string, unknown>[];
+    const rows = await all(
+      manager,
+      db
+        .selectFrom('rollup_entry_fact')
+        .select((eb) => [
+          'entry_id',
+          'household_id',
+          'unit_id',
+          sql<string>`${eb.ref('day')}::text`.as('day'),
+          'a_flags',
+          'v_flags',
+          'done_bits',
+          'follow_up_bits',
+          'a_net',
+          'v_net',
+        ])
+        .where((eb) => eb.or([eb('household_id', '=', ANY_UUID(householdIds)), eb('entry_id', '=', ANY_UUID(entryIds))])),
+    );
     return rows.map((r) => ({
-      entryId: r.entry_id as string,
-      householdId: r.household_id as string,
-      unitId: r.unit_id as string,
-      day: r.day as string,
-      aFlags: r.a_flags as number,
-      vFlags: r.v_flags as number,
-      doneBits: r.done_bits as number,
-      followUpBits: r.follow_up_bits as number,
-      aNet: r.a_net as number,
-      vNet: r.v_net as number,
+      entryId: r.entry_id,
+      householdId: r.household_id,
+      unitId: r.unit_id,
+      day: r.day,
+      aFlags: r.a_flags,
+      vFlags: r.v_flags,
+      doneBits: r.done_bits,
+      followUpBits: r.follow_up_bits,
+      aNet: r.a_net,
+      vNet: r.v_net,
     }));
   }
 
   async writeEntryFacts(manager: EntityManager, upsert: EntryFact[], remove: string[]): Promise<void> {
-    if (remove.length) await manager.query(`DELETE FROM rollup_entry_fact WHERE entry_id = ANY($1::uuid[])`, [remove]);
+    if (remove.length) await affected(manager, db.deleteFrom('rollup_entry_fact').where('entry_id', '=', ANY_UUID(remove)));
     if (!upsert.length) return;
-    await manager.query(
-      `INSERT INTO rollup_entry_fact (entry_id, household_id, unit_id, day, a_flags, v_flags, done_bits, follow_up_bits, a_net, v_net)
-       SELECT x."entryId", x."householdId", x."unitId", x.day, x."aFlags", x."vFlags", x."doneBits", x."followUpBits", x."aNet", x."vNet"
-         FROM jsonb_to_recordset($1::jsonb) AS x("entryId" uuid, "householdId" uuid, "unitId" uuid, day date, "aFlags" smallint, "vFlags" smallint,
-                                                 "doneBits" smallint, "followUpBits" smallint, "aNet" smallint, "vNet" smallint)
-       ON CONFLICT (entry_id) DO UPDATE SET household_id = EXCLUDED.household_id, unit_id = EXCLUDED.unit_id, day = EXCLUDED.day, a_flags = EXCLUDED.a_flags,
-         v_flags = EXCLUDED.v_flags, done_bits = EXCLUDED.done_bits, follow_up_bits = EXCLUDED.follow_up_bits, a_net = EXCLUDED.a_net, v_net = EXCLUDED.v_net`,
-      [JSON.stringify(upsert)],
+    // One JSON parameter for the whole batch (a batch can hold more rows than a statement takes parameters).
+    const x = sql<EntryFact>`jsonb_to_recordset(${JSON.stringify(upsert)}::jsonb)`.as<'x'>(
+      sql`x("entryId" uuid, "householdId" uuid, "unitId" uuid, day date, "aFlags" smallint, "vFlags" smallint, "doneBits" smallint, "followUpBits" smallint, "aNet" smallint, "vNet" smallint)`,
+    );
+    await affected(
+      manager,
+      db
+        .insertInto('rollup_entry_fact')
+        .columns(['entry_id', 'household_id', 'unit_id', 'day', 'a_flags', 'v_flags', 'done_bits', 'follow_up_bits', 'a_net', 'v_net'])
+        .expression(
+          db
+            .selectFrom(x)
+            .select(['x.entryId', 'x.householdId', 'x.unitId', 'x.day', 'x.aFlags', 'x.vFlags', 'x.doneBits', 'x.followUpBits', 'x.aNet', 'x.vNet']),
+        )
+        .onConflict((oc) =>
+          oc.column('entry_id').doUpdateSet((eb) => ({
+            household_id: eb.ref('excluded.household_id'),
+            unit_id: eb.ref('excluded.unit_id'),
+            day: eb.ref('excluded.day'),
+            a_flags: eb.ref('excluded.a_flags'),
+            v_flags: eb.ref('excluded.v_flags'),
+            done_bits: eb.ref('excluded.done_bits'),
+            follow_up_bits: eb.ref('excluded.follow_up_bits'),
+            a_net: eb.ref('excluded.a_net'),
+            v_net: eb.ref('excluded.v_net'),
+          })),
+        ),
     );
   }
 
@@ -176,62 +233,84 @@ export class RollupRepository {
    * are held): a member's volunteer facts need only that, and a busy volunteer has thousands of entries.
    */
   async activitiesOfMembers(manager: EntityManager, ids: string[]): Promise<ActivityState[]> {
-    const rows = (await manager.query(
-      `SELECT DISTINCT ON (v.member_id, e.occurred_on) v.member_id, e.id AS source_id, e.unit_id, e.occurred_on::text AS day, e.occurred_at AS at
-         FROM assist_entry e CROSS JOIN LATERAL unnest(e.volunteer_ids) AS v(member_id)
-        WHERE e.volunteer_ids && $1::uuid[] AND e.status = 'valid' AND v.member_id = ANY($1::uuid[])
-        ORDER BY v.member_id, e.occurred_on, e.occurred_at, e.id`,
-      [ids],
-    )) as { member_id: string; source_id: string; unit_id: string; day: string; at: Date }[];
+    const rows = await all(
+      manager,
+      db
+        .selectFrom(assistEntriesForRollups().as('e'))
+        .crossJoinLateral((eb) => sql<{ member_id: string }>`unnest(${eb.ref('e.volunteer_ids')})`.as<'v'>(sql`v(member_id)`))
+        .distinctOn(['v.member_id', 'e.occurred_on'])
+        .select((eb) => ['v.member_id', 'e.id as source_id', 'e.unit_id', sql<string>`${eb.ref('e.occurred_on')}::text`.as('day'), 'e.occurred_at as at'])
+        .where((eb) => sql<SqlBool>`${eb.ref('e.volunteer_ids')} && ${ids}::uuid[]`)
+        .where('e.status', '=', 'valid')
+        .where('v.member_id', '=', ANY_UUID(ids))
+        .orderBy('v.member_id')
+        .orderBy('e.occurred_on')
+        .orderBy('e.occurred_at')
+        .orderBy('e.id'),
+    );
     return rows.map((r) => ({ memberId: r.member_id, sourceId: r.source_id, unitId: r.unit_id, day: r.day, at: new Date(r.at).getTime() }));
   }
 
   async volunteerFacts(manager: EntityManager, memberIds: string[]): Promise<VolunteerFact[]> {
-    const rows = (await manager.query(`SELECT member_id, day::text AS day, unit_id, flags FROM rollup_volunteer_fact WHERE member_id = ANY($1::uuid[])`, [
-      memberIds,
-    ])) as {
-      member_id: string;
-      day: string;
-      unit_id: string;
-      flags: number;
-    }[];
+    const rows = await all(
+      manager,
+      db
+        .selectFrom('rollup_volunteer_fact')
+        .select((eb) => ['member_id', sql<string>`${eb.ref('day')}::text`.as('day'), 'unit_id', 'flags'])
+        .where('member_id', '=', ANY_UUID(memberIds)),
+    );
     return rows.map((r) => ({ memberId: r.member_id, day: r.day, unitId: r.unit_id, flags: r.flags }));
   }
 
   async writeVolunteerFacts(manager: EntityManager, upsert: VolunteerFact[], remove: { memberId: string; day: string }[]): Promise<void> {
     if (remove.length) {
-      await manager.query(
-        `DELETE FROM rollup_volunteer_fact f USING jsonb_to_recordset($1::jsonb) AS x("memberId" uuid, day date) WHERE f.member_id = x."memberId" AND f.day = x.day`,
-        [JSON.stringify(remove)],
-      );
+      const x = sql<{ memberId: string; day: string }>`jsonb_to_recordset(${JSON.stringify(remove)}::jsonb)`.as<'x'>(sql`x("memberId" uuid, day date)`);
+      await affected(manager, db.deleteFrom('rollup_volunteer_fact as f').using(x).whereRef('f.member_id', '=', 'x.memberId').whereRef('f.day', '=', 'x.day'));
     }
     if (!upsert.length) return;
-    await manager.query(
-      `INSERT INTO rollup_volunteer_fact (member_id, day, unit_id, flags)
-       SELECT x."memberId", x.day, x."unitId", x.flags FROM jsonb_to_recordset($1::jsonb) AS x("memberId" uuid, day date, "unitId" uuid, flags smallint)
-       ON CONFLICT (member_id, day) DO UPDATE SET unit_id = EXCLUDED.unit_id, flags = EXCLUDED.flags`,
-      [JSON.stringify(upsert)],
+    const x = sql<VolunteerFact>`jsonb_to_recordset(${JSON.stringify(upsert)}::jsonb)`.as<'x'>(
+      sql`x("memberId" uuid, day date, "unitId" uuid, flags smallint)`,
+    );
+    await affected(
+      manager,
+      db
+        .insertInto('rollup_volunteer_fact')
+        .columns(['member_id', 'day', 'unit_id', 'flags'])
+        .expression(db.selectFrom(x).select(['x.memberId', 'x.day', 'x.unitId', 'x.flags']))
+        .onConflict((oc) => oc.columns(['member_id', 'day']).doUpdateSet((eb) => ({ unit_id: eb.ref('excluded.unit_id'), flags: eb.ref('excluded.flags') }))),
     );
   }
 
   async sessionFacts(manager: EntityManager, ids: string[]): Promise<SessionFact[]> {
-    const rows = (await manager.query(
-      `SELECT session_id, unit_id, day::text AS day, ${SESSION_RECORDS.map((r) => q(r.column)).join(', ')} FROM rollup_session_fact WHERE session_id = ANY($1::uuid[])`,
-      [ids],
-    )) as Record<string, unknown>[];
+    const rows = await all(
+      manager,
+      db
+        .selectFrom('rollup_session_fact')
+        .select((eb) => [
+          'session_id',
+          'unit_id',
+          sql<string>`${eb.ref('day')}::text`.as('day'),
+          // The recorded measures, a column each (the registry's list).
+          ...SESSION_RECORDS.map((r) => sql<number>`${sql.ref(r.column)}`.as(r.column)),
+        ])
+        .where('session_id', '=', ANY_UUID(ids)),
+    );
     return rows.map(sessionFactOf);
   }
 
   async writeSessionFacts(manager: EntityManager, upsert: SessionFact[], remove: string[]): Promise<void> {
-    if (remove.length) await manager.query(`DELETE FROM rollup_session_fact WHERE session_id = ANY($1::uuid[])`, [remove]);
+    if (remove.length) await affected(manager, db.deleteFrom('rollup_session_fact').where('session_id', '=', ANY_UUID(remove)));
     if (!upsert.length) return;
-    const columns = SESSION_RECORDS.map((r) => q(r.column));
-    await manager.query(
-      `INSERT INTO rollup_session_fact (session_id, unit_id, day, ${columns.join(', ')})
-       SELECT x."sessionId", x."unitId", x.day, ${columns.map((c) => `x.${c}`).join(', ')}
-         FROM jsonb_to_recordset($1::jsonb) AS x("sessionId" uuid, "unitId" uuid, day date, ${columns.map((c) => `${c} int`).join(', ')})
-       ON CONFLICT (session_id) DO UPDATE SET unit_id = EXCLUDED.unit_id, day = EXCLUDED.day, ${columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
-      [JSON.stringify(upsert.map(({ records, ...key }) => ({ ...key, ...records })))],
+    // The recorded columns come from the measure registry.
+    const columns = SESSION_RECORDS.map((r) => sql.ref(r.column));
+    const list = (f: (c: RawBuilder<unknown>) => RawBuilder<unknown>) => sql.join(columns.map(f));
+    await affected(
+      manager,
+      sql`INSERT INTO rollup_session_fact (session_id, unit_id, day, ${sql.join(columns)})
+       SELECT x."sessionId", x."unitId", x.day, ${list((c) => sql`x.${c}`)}
+         FROM jsonb_to_recordset(${JSON.stringify(upsert.map(({ records, ...key }) => ({ ...key, ...records })))}::jsonb)
+           AS x("sessionId" uuid, "unitId" uuid, day date, ${list((c) => sql`${c} int`)})
+       ON CONFLICT (session_id) DO UPDATE SET unit_id = EXCLUDED.unit_id, day = EXCLUDED.day, ${list((c) => sql`${c} = EXCLUDED.${c}`)}`,
     );
   }
 
@@ -240,7 +319,7 @@ export class RollupRepository {
     const mapped = table === 'rollup_mapped_cell';
     const keys = [['unit_id', 'uuid'], ['grain', 'char(1)'], ['bucket', 'date'], ['basis', 'smallint'], ...(mapped ? [['split', 'boolean']] : [])] as [
       string,
-      string,
+      KeyType,
     ][];
     const rows = changes.map(({ key, vector }) => ({ key: [key.unitId, key.grain, key.bucket, key.basis, ...(mapped ? [key.split ?? false] : [])], vector }));
     await this.addToRows(manager, table, keys, mapped ? 'numeric' : 'int', rows);
@@ -251,7 +330,7 @@ export class RollupRepository {
     manager: EntityManager,
     changes: { parentId: string; unitId: string; basis: Basis; split: boolean; vector: Vector }[],
   ): Promise<void> {
-    const keys: [string, string][] = [
+    const keys: [string, KeyType][] = [
       ['parent_id', 'uuid'],
       ['basis', 'smallint'],
       ['unit_id', 'uuid'],
@@ -273,51 +352,65 @@ export class RollupRepository {
    */
   private async addToRows(
     manager: EntityManager,
-    table: string,
-    keys: [string, string][],
+    table: 'rollup_cell' | 'rollup_mapped_cell' | 'rollup_tree_cell',
+    keys: [string, KeyType][],
     type: 'int' | 'numeric',
     rows: { key: unknown[]; vector: Vector }[],
   ): Promise<void> {
     if (!rows.length) return;
-    const columns = keys.map(([column]) => column).join(', ');
-    const fields = keys.map((_, i) => `k${i}`);
+    const into = sql.table(table);
+    const columns = sql.join(keys.map(([column]) => sql.ref(column)));
+    const fields = keys.map((_, i) => sql.ref(`x.k${i}`));
+    const measures = MEASURES.map((m) => sql.ref(m));
     const recordset = (withMeasures: boolean) =>
-      `jsonb_to_recordset($1::jsonb) AS x(${keys.map(([, t], i) => `${fields[i]} ${t}`).join(', ')}${withMeasures ? ', m jsonb' : ''})`;
-    const json = (withMeasures: boolean) =>
-      JSON.stringify(rows.map((r) => ({ ...Object.fromEntries(r.key.map((k, i) => [fields[i], k])), ...(withMeasures ? { m: r.vector } : {}) })));
-    await manager.query(
-      `INSERT INTO ${table} (${columns}, ${MEASURES.map(q).join(', ')})
-       SELECT ${fields.map((f) => `x.${f}`).join(', ')}, ${MEASURES.map((_, i) => `(x.m->>${i})::${type}`).join(', ')}
-         FROM ${recordset(true)} ORDER BY ${fields.map((f) => `x.${f}`).join(', ')}
-       ON CONFLICT (${columns}) DO UPDATE SET ${MEASURES.map((m) => `${q(m)} = ${table}.${q(m)} + EXCLUDED.${q(m)}`).join(', ')}`,
-      [json(true)],
+      sql`jsonb_to_recordset(${JSON.stringify(
+        rows.map((r) => ({ ...Object.fromEntries(r.key.map((k, i) => [`k${i}`, k])), ...(withMeasures ? { m: r.vector } : {}) })),
+      )}::jsonb) AS x(${sql.join(keys.map(([, t], i) => sql`${sql.ref(`k${i}`)} ${sql.raw(t)}`))}${sql.raw(withMeasures ? ', m jsonb' : '')})`;
+    await affected(
+      manager,
+      sql`INSERT INTO ${into} (${columns}, ${sql.join(measures)})
+       SELECT ${sql.join(fields)}, ${sql.join(MEASURES.map((_, i) => sql`(x.m->>${sql.lit(i)})::${sql.raw(type)}`))}
+         FROM ${recordset(true)} ORDER BY ${sql.join(fields)}
+       ON CONFLICT (${columns}) DO UPDATE SET ${sql.join(measures.map((m) => sql`${m} = ${into}.${m} + EXCLUDED.${m}`))}`,
     );
-    await manager.query(
-      `DELETE FROM ${table} c USING ${recordset(false)}
-        WHERE ${keys.map(([column], i) => `c.${column} = x.${fields[i]}`).join(' AND ')} AND ${MEASURES.map((m) => `c.${q(m)} = 0`).join(' AND ')}`,
-      [json(false)],
+    await affected(
+      manager,
+      sql`DELETE FROM ${into} c USING ${recordset(false)}
+        WHERE ${sql.join(
+          keys.map(([column], i) => sql`c.${sql.ref(column)} = ${fields[i]}`),
+          sql` AND `,
+        )} AND ${sql.join(
+          measures.map((m) => sql`c.${m} = 0`),
+          sql` AND `,
+        )}`,
     );
   }
 
   /** The geography of the mapped cells (null before the first rebuild). */
-  async geography(on: EntityManager | DataSource | Snapshot = this.dataSource): Promise<MappedGeography | null> {
-    const [row] = (await on.query(`SELECT day::text AS day, signature, stale FROM rollup_geography WHERE id = 1`)) as MappedGeography[];
+  async geography(on: Executor = this.dataSource): Promise<MappedGeography | null> {
+    const row = await first(
+      on,
+      db
+        .selectFrom('rollup_geography')
+        .select((eb) => [sql<string>`${eb.ref('day')}::text`.as('day'), 'signature', 'stale'])
+        .where('id', '=', 1),
+    );
     return row ?? null;
   }
 
   /** The version of the administrative tree (bumped by triggers on every change of units, links or household counts). */
   async geographyVersion(manager: EntityManager): Promise<string> {
-    const [row] = (await manager.query(`SELECT version::text AS version FROM geography_version WHERE id = 1`)) as { version: string }[];
-    return row.version;
+    const row = await first(manager, geographyVersionForRollups());
+    return row!.version;
   }
 
   async markGeographyStale(manager: EntityManager): Promise<void> {
-    await manager.query(`UPDATE rollup_geography SET stale = true WHERE id = 1 AND NOT stale`);
+    await affected(manager, db.updateTable('rollup_geography').set({ stale: true }).where('id', '=', 1).where('stale', '=', false));
   }
 
   /** Paths and kinds of units (to find the commune-or-higher ancestors that hold cells). */
   async unitPaths(manager: EntityManager, ids: string[]): Promise<{ id: string; path: string; kind: string }[]> {
-    return (await manager.query(`SELECT id, path, kind FROM admin_unit WHERE id = ANY($1::uuid[])`, [ids])) as { id: string; path: string; kind: string }[];
+    return all(manager, db.selectFrom(adminUnitsForRollups().as('u')).select(['u.id', 'u.path', 'u.kind']).where('u.id', '=', ANY_UUID(ids)));
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -356,23 +449,34 @@ export class RollupRepository {
   /** Cells of `grain` for the sources and buckets: source → bucket → vector. */
   async cells(snapshot: Snapshot, sourceIds: string[], grain: StoredGrain, buckets: string[], basis: Basis): Promise<Map<string, Map<string, Vector>>> {
     if (!sourceIds.length) return new Map();
-    const rows = (await snapshot.query(
-      `SELECT unit_id, bucket::text AS bucket, basis, ${MEASURES.map(q).join(', ')} FROM rollup_cell
-        WHERE unit_id = ANY($1::uuid[]) AND grain = $2 AND bucket = ANY($3::date[]) AND basis IN (0, $4)`,
-      [sourceIds, grain, buckets, basis],
-    )) as Record<string, unknown>[];
+    const rows = await all(
+      snapshot,
+      db
+        .selectFrom('rollup_cell')
+        .select((eb) => ['unit_id', sql<string>`${eb.ref('bucket')}::text`.as('bucket'), 'basis', ...MEASURES])
+        .where('unit_id', '=', ANY_UUID(sourceIds))
+        .where('grain', '=', grain)
+        .where('bucket', '=', sql<string>`ANY(${buckets}::date[])`)
+        .where('basis', 'in', [0, basis]),
+    );
     return this.mergeBases(rows, basis, (r) => r.bucket as string);
   }
 
   /** Cells of `grain` with a bucket after `after` and before `before` (exclusive): source → summed vector. */
   async cellsBetween(snapshot: Snapshot, sourceIds: string[], grain: StoredGrain, after: string, before: string, basis: Basis): Promise<Map<string, Vector>> {
     if (!sourceIds.length) return new Map();
-    const rows = (await snapshot.query(
-      `SELECT unit_id, '' AS bucket, basis, ${MEASURES.map((m) => `sum(${q(m)})::int AS ${q(m)}`).join(', ')} FROM rollup_cell
-        WHERE unit_id = ANY($1::uuid[]) AND grain = $2 AND bucket > $3::date AND bucket < $4::date AND basis IN (0, $5)
-        GROUP BY unit_id, basis`,
-      [sourceIds, grain, after, before, basis],
-    )) as Record<string, unknown>[];
+    const rows = await all(
+      snapshot,
+      db
+        .selectFrom('rollup_cell')
+        .select((eb) => ['unit_id', sql<string>`''`.as('bucket'), 'basis', ...MEASURES.map((m) => sql<number>`sum(${eb.ref(m)})::int`.as(m))])
+        .where('unit_id', '=', ANY_UUID(sourceIds))
+        .where('grain', '=', grain)
+        .where('bucket', '>', sql<string>`${after}::date`)
+        .where('bucket', '<', sql<string>`${before}::date`)
+        .where('basis', 'in', [0, basis])
+        .groupBy(['unit_id', 'basis']),
+    );
     const merged = this.mergeBases(rows, basis, () => '');
     return new Map([...merged].map(([id, byBucket]) => [id, byBucket.get('')!]));
   }
@@ -389,8 +493,7 @@ export class RollupRepository {
     unitIds: string[],
     basis: Basis,
     signature: string,
-    parts: { added: string[]; subtracted: string[]; flows: string | null },
-    params: unknown[],
+    parts: { added: RawBuilder<SqlBool>[]; subtracted: RawBuilder<SqlBool>[]; flows: RawBuilder<SqlBool> | null },
   ): Promise<{ unitId: string; bucket: string | null; split: boolean; vector: Vector }[] | null> {
     const conditions = [...parts.added, ...parts.subtracted, ...(parts.flows ? [parts.flows] : [])];
     const flowPart = parts.flows ? conditions.length - 1 : -1;
@@ -399,21 +502,22 @@ export class RollupRepository {
     // the exact sum far below the three decimals an answer keeps.
     const columns = (part: number) => {
       const negated = part >= parts.added.length && part < parts.added.length + parts.subtracted.length;
-      return MEASURES.map((m) => `${negated ? '-' : ''}${q(m)}::float8 AS ${q(m)}`).join(', ');
+      return sql.join(MEASURES.map((m) => sql`${sql.raw(negated ? '-' : '')}${sql.ref(m)}::float8 AS ${sql.ref(m)}`));
     };
+    // The units and the bases are asked for once, on the union (PostgreSQL pushes them down into every part: each part
+    // still reads a range of the primary key), so the list of units is sent once.
     const branches = conditions.flatMap((condition, part) => [
-      `SELECT ${part} AS part, unit_id, bucket, basis, false AS split, ${columns(part)} FROM rollup_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition}`,
-      `SELECT ${part}, unit_id, bucket, basis, split, ${columns(part)} FROM rollup_mapped_cell WHERE unit_id = ANY($1::uuid[]) AND basis IN (0, $2) AND ${condition} AND EXISTS (SELECT 1 FROM g)`,
+      sql`SELECT ${sql.lit(part)} AS part, unit_id, bucket, basis, false AS split, ${columns(part)} FROM rollup_cell WHERE ${condition}`,
+      sql`SELECT ${sql.lit(part)}, unit_id, bucket, basis, split, ${columns(part)} FROM rollup_mapped_cell WHERE ${condition} AND EXISTS (SELECT 1 FROM g)`,
     ]);
     const rows = await this.prepared(
       snapshot,
-      `WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = $3),
-       x AS (${branches.join('\n         UNION ALL\n         ')})
-       SELECT x.unit_id, CASE WHEN x.part = ${flowPart} THEN x.bucket::text END AS bucket, x.split, ${packed((m) => this.basisSum(basis, m, '$2'))}
-         FROM x GROUP BY 1, 2, 3
+      sql`WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = ${signature}),
+       x AS (${sql.join(branches, sql`\n         UNION ALL\n         `)})
+       SELECT x.unit_id, CASE WHEN x.part = ${sql.lit(flowPart)} THEN x.bucket::text END AS bucket, x.split, ${packed((m) => this.basisSum(basis, m))}
+         FROM x WHERE x.unit_id = ANY(${unitIds}::uuid[]) AND x.basis IN (0, ${basis}) GROUP BY 1, 2, 3
        UNION ALL
        SELECT NULL, 'geography', NULL, NULL WHERE EXISTS (SELECT 1 FROM g)`,
-      [unitIds, basis, signature, ...params],
       'array',
     );
     if (!rows.some((r) => r[0] === null)) return null;
@@ -438,11 +542,11 @@ export class RollupRepository {
     // Every child of the parents (a commune's siblings are what is asked, nearly always): the others are left out here.
     const rows = await this.prepared(
       snapshot,
-      `WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = $3)
-       SELECT unit_id, basis, split, ${packed(q)} FROM rollup_tree_cell WHERE parent_id = ANY($1::uuid[]) AND basis IN (0, $2) AND EXISTS (SELECT 1 FROM g)
+      sql`WITH g AS (SELECT 1 FROM rollup_geography WHERE id = 1 AND NOT stale AND signature = ${signature})
+       SELECT unit_id, basis, split, ${packed((m) => sql.ref(m))} FROM rollup_tree_cell
+        WHERE parent_id = ANY(${parentIds}::uuid[]) AND basis IN (0, ${basis}) AND EXISTS (SELECT 1 FROM g)
        UNION ALL
        SELECT NULL, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM g)`,
-      [parentIds, basis, signature],
       'array',
     );
     if (!rows.some((r) => r[0] === null)) return null;
@@ -478,15 +582,17 @@ export class RollupRepository {
     const pairs = [...subtrees].flatMap(([sourceId, unitIds]) => unitIds.map((unitId) => [sourceId, unitId] as const));
     // Per unit, its facts summed per bucket in a subquery (LATERAL with GROUP BY: an index range per unit, never a
     // scan of every fact, whatever the planner guesses for the unit list); the three fact tables in one statement.
-    const select = (measures: Record<string, string>, table: string) =>
-      `SELECT src.source_id, x.* FROM src CROSS JOIN LATERAL (
-         SELECT ${bucketSql(grain, 'f.day')}::text AS bucket, ${packed((m) => measures[m] ?? '0')} AS measures
-           FROM ${table} f WHERE f.unit_id = src.unit_id AND f.day BETWEEN $3::date AND $4::date GROUP BY 1) x`;
+    const select = (measures: Record<string, string>, table: keyof RollupsTables) =>
+      sql`SELECT src.source_id, x.* FROM src CROSS JOIN LATERAL (
+         SELECT ${bucketOf(grain, sql`f.day`)}::text AS bucket, ${packed((m) => (measures[m] ? registrySql(measures[m]) : sql`0`))} AS measures
+           FROM ${sql.table(table)} f WHERE f.unit_id = src.unit_id AND f.day BETWEEN ${from}::date AND ${to}::date GROUP BY 1) x`;
     const rows = await this.prepared(
       snapshot,
-      `WITH src AS MATERIALIZED (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS s(source_id, unit_id))
-       ${MEASURE_SOURCES.map((source) => select(measuresSql(source, grain, basis), SOURCES[source].table)).join('\n       UNION ALL\n       ')}`,
-      [pairs.map((p) => p[0]), pairs.map((p) => p[1]), from, to],
+      sql`WITH src AS MATERIALIZED (SELECT * FROM unnest(${pairs.map((p) => p[0])}::uuid[], ${pairs.map((p) => p[1])}::uuid[]) AS s(source_id, unit_id))
+       ${sql.join(
+         MEASURE_SOURCES.map((source) => select(measuresSql(source, grain, basis), SOURCES[source].table)),
+         sql`\n       UNION ALL\n       `,
+       )}`,
       'array',
     );
     const out = new Map<string, Map<string, Vector>>();
@@ -504,13 +610,22 @@ export class RollupRepository {
   async digestRecipients(
     day: string,
   ): Promise<{ userId: string; email: string; displayName: string; language: string; unitId: string; unitCode: string; unitPath: string }[]> {
-    return (await this.dataSource.query(
-      `SELECT u.id AS "userId", u.email, u.display_name AS "displayName", u.language, a.id AS "unitId", a.code AS "unitCode", a.path AS "unitPath"
-         FROM user_account u JOIN role_grant g ON g.user_id = u.id AND g.revoked_at IS NULL AND g.role = 'DEPARTMENT'
-         JOIN admin_unit a ON a.id = g.unit_id AND COALESCE(a.valid_from, '-infinity') <= $1::date AND COALESCE(a.valid_to, 'infinity') >= $1::date
-        WHERE u.status = 'active' ORDER BY u.email, a.code`,
-      [day],
-    )) as { userId: string; email: string; displayName: string; language: string; unitId: string; unitCode: string; unitPath: string }[];
+    return all(
+      this.dataSource,
+      db
+        .selectFrom(departmentGrantsForRollups().as('g'))
+        .innerJoin(adminUnitsForRollups().as('a'), (join) =>
+          join
+            .onRef('a.id', '=', 'g.unit_id')
+            .on(
+              (eb) =>
+                sql<SqlBool>`COALESCE(${eb.ref('a.valid_from')}, '-infinity') <= ${day}::date AND COALESCE(${eb.ref('a.valid_to')}, 'infinity') >= ${day}::date`,
+            ),
+        )
+        .select(['g.user_id as userId', 'g.email', 'g.display_name as displayName', 'g.language', 'a.id as unitId', 'a.code as unitCode', 'a.path as unitPath'])
+        .orderBy('g.email')
+        .orderBy('a.code'),
+    );
   }
 
   /**
@@ -521,13 +636,15 @@ export class RollupRepository {
   async freshness(
     snapshot: Snapshot,
   ): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null; treeVersion: string }> {
-    const [row] = (await this.prepared(
+    const [row] = await this.prepared(
       snapshot,
-      `WITH pending AS (SELECT min(id) AS first, count(*)::int AS n, min(created_at) AS oldest FROM change_event WHERE processed_at IS NULL)
-       SELECT last.id::text AS event_id, last.created_at AS at, pending.n AS pending, pending.oldest,
-              (SELECT version::text FROM geography_version WHERE id = 1) AS tree_version
-         FROM pending LEFT JOIN LATERAL (SELECT id, created_at FROM change_event WHERE pending.first IS NULL OR id < pending.first ORDER BY id DESC LIMIT 1) last ON true`,
-    )) as { event_id: string | null; at: Date | null; pending: number; oldest: Date | null; tree_version: string }[];
+      sql<{ event_id: string | null; at: Date | null; pending: number; oldest: Date | null; tree_version: string }>`
+       WITH pending AS (SELECT min(e.id) AS first, count(*)::int AS n, min(e.created_at) AS oldest FROM ${changeEventsForRollups()} AS e WHERE e.processed_at IS NULL)
+       SELECT last.id::text AS event_id, last.created_at AS at, pending.n AS pending, pending.oldest, ${geographyVersionForRollups()} AS tree_version
+         FROM pending LEFT JOIN LATERAL (
+           SELECT e.id, e.created_at FROM ${changeEventsForRollups()} AS e WHERE pending.first IS NULL OR e.id < pending.first ORDER BY e.id DESC LIMIT 1
+         ) last ON true`,
+    );
     return { eventId: row.event_id, at: row.at, pending: row.pending, oldestPendingAt: row.oldest, treeVersion: row.tree_version };
   }
 
@@ -536,20 +653,23 @@ export class RollupRepository {
    * plans it once, where an unnamed statement is planned on every call (a named statement outlives the transaction it
    * was prepared in). The wide statements of coverage answers take longer to plan than to run.
    */
-  private async prepared(snapshot: Snapshot, text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
-  private async prepared(snapshot: Snapshot, text: string, values: unknown[], rowMode: 'array'): Promise<unknown[][]>;
-  private async prepared(snapshot: Snapshot, text: string, values: unknown[] = [], rowMode?: 'array'): Promise<Record<string, unknown>[] | unknown[][]> {
+  private async prepared<O>(snapshot: Snapshot, query: RawBuilder<O>): Promise<O[]>;
+  private async prepared(snapshot: Snapshot, query: RawBuilder<unknown>, rowMode: 'array'): Promise<unknown[][]>;
+  private async prepared(snapshot: Snapshot, query: RawBuilder<unknown>, rowMode?: 'array'): Promise<unknown[]> {
+    const { sql: text, parameters } = compile(query);
     let name = this.statementNames.get(text);
     if (!name) {
       name = `cdtg_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
       this.statementNames.set(text, name);
     }
-    return (await snapshot.query(text, values, { name, rowMode })) as Record<string, unknown>[] | unknown[][];
+    return snapshot.query(text, [...parameters], { name, rowMode });
   }
 
-  /** The sum of a measure over rows `x` of both bases: an entry measure from the asked basis (`param`), the others from basis 0. */
-  private basisSum(basis: Basis, measure: string, param: string): string {
-    return basis === Basis.All ? `sum(x.${q(measure)})` : `sum(CASE WHEN x.basis = ${followsBasis(measure) ? param : '0'} THEN x.${q(measure)} END)`;
+  /** The sum of a measure over rows `x` of both bases: an entry measure from the asked basis, the others from basis 0. */
+  private basisSum(basis: Basis, measure: string): RawBuilder<unknown> {
+    const column = sql.ref(`x.${measure}`);
+    // The basis is in the statement's text (its text differs by basis anyway): one prepared statement per basis.
+    return basis === Basis.All ? sql`sum(${column})` : sql`sum(CASE WHEN x.basis = ${sql.lit(followsBasis(measure) ? basis : 0)} THEN ${column} END)`;
   }
 
   /** Entry measures come from the asked basis, sessions and volunteers from basis 0 (they have no verification). */
