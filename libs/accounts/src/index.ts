@@ -9,3 +9,4 @@ export * from './grants.service';
 export * from './users.service';
 export * from './actor.service';
 export * from './accounts.module';
+export * from './ports/demo';

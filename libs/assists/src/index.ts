@@ -10,3 +10,4 @@ export * from './assist-query.service';
 export * from './household-count.service';
 export * from './household-rekey.service';
 export * from './assists.module';
+export * from './ports/demo';

@@ -7,3 +7,4 @@ export * from './import-report';
 export * from './lineage';
 export * from './unit-lineage.entity';
 export * from './reorganisation.entity';
+export * from './ports/demo';
