@@ -4,8 +4,9 @@
  * (P01, P01C001, P01C001R01), place names, people, phones (+849…, sequential) and e-mail addresses (example.vn).
  * Every unit is valid from 2025-07-01, open-ended, and marked `synthetic`.
  *
- * Fast: rows go in as `INSERT … SELECT FROM unnest($1::uuid[], $2::text[], …)`, 5,000 rows a statement (one
- * parameter per column, not per value), which is close to COPY without needing pg-copy-streams.
+ * Fast: rows go in through the owners' bulk ports (geography's and directory's ports/demo.ts) as `INSERT … SELECT
+ * FROM unnest($1::uuid[], $2::text[], …)`, 5,000 rows a statement (one parameter per column, not per value), which
+ * is close to COPY without needing pg-copy-streams.
  *
  * Idempotent: a database that already holds a unit coded P01 is left alone. Everything runs in ONE transaction, so
  * an interrupted seed leaves nothing behind. Same seed → same names, codes, phones, sizes and dates (ids are random).
