@@ -25,17 +25,6 @@ const CROSS_LIB_SQL = new Set([
   'assists -> training_session',
   // directory: imports resolve unit codes.
   'directory -> admin_unit',
-  // demo: seeds a whole city in bulk SQL.
-  'demo -> admin_unit',
-  'demo -> reorganisation',
-  'demo -> reorganisation_link',
-  'demo -> member',
-  'demo -> membership',
-  'demo -> volunteer_group',
-  'demo -> user_account',
-  'demo -> role_grant',
-  'demo -> training_session',
-  'demo -> assist_entry',
 ]);
 
 /**
@@ -55,11 +44,6 @@ const SQL_TEXT_FILES = new Map<string, string>([
     'libs/assists/src/household-count.service.ts',
     'libs/assists/src/household-keyring.service.ts',
     'libs/assists/src/household-rekey.service.ts',
-    'libs/demo/src/demo-accounts.ts',
-    'libs/demo/src/demo-activity.ts',
-    'libs/demo/src/demo-city.ts',
-    'libs/demo/src/demo-sessions.ts',
-    'libs/demo/src/national.ts',
     'libs/directory/src/directory-import.service.ts',
     'libs/directory/src/directory.repository.ts',
     'libs/directory/src/directory.service.ts',

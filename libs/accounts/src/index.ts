@@ -11,3 +11,4 @@ export * from './actor.service';
 export * from './accounts.module';
 export * from './ports/sessions';
 export * from './ports/rollups';
+export * from './ports/demo';

@@ -11,3 +11,4 @@ export * from './household-count.service';
 export * from './household-rekey.service';
 export * from './assists.module';
 export * from './ports/rollups';
+export * from './ports/demo';

@@ -1,6 +1,9 @@
 import { DataSource } from 'typeorm';
-import { argon2idHasher } from '@cdtg/accounts';
+import { argon2idHasher, hasUserAccounts, insertDemoAccount } from '@cdtg/accounts';
+import { demoFirstMemberOf, demoGroupsIn } from '@cdtg/directory';
+import { currentUnitByCode } from '@cdtg/geography';
 import { foldVietnamese } from '@cdtg/text';
+import { lockSeed } from './lock';
 
 /** The published password of the demo accounts (development only: `npm start` never seeds them in production). */
 export const DEMO_PASSWORD = 'cdtg-demo-2026';
@@ -17,27 +20,15 @@ export interface DemoAccount {
  */
 export async function seedDemoAccounts(dataSource: DataSource, passwordMemoryKiB: number): Promise<DemoAccount[] | null> {
   return dataSource.transaction(async (manager) => {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('cdtg:demo-accounts'))`);
-    if ((await manager.query(`SELECT 1 FROM user_account LIMIT 1`)).length) return null;
-    const [city] = (await manager.query(`SELECT id FROM admin_unit WHERE code = '48' AND valid_to IS NULL`)) as { id: string }[];
-    const [ward] = (await manager.query(`SELECT id, name, path FROM admin_unit WHERE code = '20242' AND valid_to IS NULL`)) as {
-      id: string;
-      name: string;
-      path: string;
-    }[];
+    await lockSeed(manager, 'cdtg:demo-accounts');
+    if (await hasUserAccounts(manager)) return null;
+    const city = await currentUnitByCode(manager, '48');
+    const ward = await currentUnitByCode(manager, '20242');
     if (!city || !ward) return null;
     // A group the ward officer can see (its unit may be a pre-reform version whose territory is now in the ward).
-    const [group] = (await manager.query(
-      `SELECT g.id, g.name FROM volunteer_group g WHERE g.unit_id IN (SELECT id FROM geography_units_under($1::text[])) ORDER BY g.name LIMIT 1`,
-      [[ward.path]],
-    )) as { id: string; name: string }[];
+    const [group] = await demoGroupsIn(manager, { all: false, unitPaths: [ward.path], groupIds: [] }, { activeOnly: false, limit: 1 });
     // The volunteer account is the group's first member (leader first), so its agenda shows the demo sessions.
-    const [member] = group
-      ? ((await manager.query(
-          `SELECT m.id, m.full_name FROM membership ms JOIN member m ON m.id = ms.member_id WHERE ms.group_id = $1 AND ms.to_date IS NULL ORDER BY ms.role, m.name_search LIMIT 1`,
-          [group.id],
-        )) as { id: string; full_name: string }[])
-      : [];
+    const member = group ? await demoFirstMemberOf(manager, group.id) : undefined;
     const hash = await argon2idHasher(passwordMemoryKiB).hash(DEMO_PASSWORD);
     const accounts = [
       { email: 'admin@cdtg.local', name: 'Quản trị hệ thống', role: 'ADMIN', unitId: null, groupId: null, scope: 'toàn hệ thống' },
@@ -51,11 +42,16 @@ export async function seedDemoAccounts(dataSource: DataSource, passwordMemoryKiB
         : []),
     ] as { email: string; name: string; role: string; unitId: string | null; groupId: string | null; scope: string; memberId?: string }[];
     for (const a of accounts) {
-      const [user] = (await manager.query(
-        `INSERT INTO user_account (email, display_name, name_search, password_hash, status, member_id) VALUES ($1, $2, $3, $4, 'active', $5) RETURNING id`,
-        [a.email, a.name, foldVietnamese(`${a.name} ${a.email}`), hash, a.memberId ?? null],
-      )) as { id: string }[];
-      await manager.query(`INSERT INTO role_grant (user_id, role, unit_id, group_id) VALUES ($1, $2, $3, $4)`, [user.id, a.role, a.unitId, a.groupId]);
+      await insertDemoAccount(manager, {
+        email: a.email,
+        displayName: a.name,
+        nameSearch: foldVietnamese(`${a.name} ${a.email}`),
+        passwordHash: hash,
+        memberId: a.memberId ?? null,
+        role: a.role,
+        unitId: a.unitId,
+        groupId: a.groupId,
+      });
     }
     return accounts.map((a) => ({ email: a.email, role: a.role, scope: a.scope }));
   });

@@ -15,9 +15,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '@cdtg/audit';
-import { GeographyImportService, ImportReport } from '@cdtg/geography';
+import { DemoGroupRow, DemoMemberRow, DemoMembershipRow, insertDemoGroups, insertDemoMembers, insertDemoMemberships } from '@cdtg/directory';
+import {
+  demoCommunesOf,
+  demoSuccessorsOf,
+  DemoReorganisationLinkRow,
+  DemoUnitRef as UnitRef,
+  DemoUnitRow,
+  GeographyImportService,
+  hasDemoUnits,
+  ImportReport,
+  insertDemoReorganisation,
+  insertDemoReorganisationLinks,
+  insertDemoUnits,
+} from '@cdtg/geography';
 import { foldVietnamese } from '@cdtg/text';
-import { makePerson, uniqueMobile } from './people';
+import { lockSeed } from './lock';
+import { makePerson, memberRow, uniqueMobile } from './people';
 import { between, dayBetween, mulberry32, pick, Random, Weighted } from './random';
 
 export interface DemoCityOptions {
@@ -46,7 +60,6 @@ export const SYNTHETIC_REPARENT_DECISION = 'Synthetic demo data: residential gro
 const OLD_PROVINCE_CODE = '48';
 const OLD_END = '2025-06-30';
 const REFORM_DATE = '2025-07-01';
-const BATCH = 1000;
 
 export async function loadDemoCity(dataSource: DataSource, options: DemoCityOptions = {}): Promise<DemoCityReport> {
   const started = Date.now();
@@ -57,8 +70,8 @@ export async function loadDemoCity(dataSource: DataSource, options: DemoCityOpti
 
   const counts = await dataSource.transaction(async (manager) => {
     // Two loaders at once: the second waits, then sees the first one's units and skips.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('cdtg:demo-city'))`);
-    if ((await manager.query(`SELECT 1 FROM admin_unit LIMIT 1`)).length) return null;
+    await lockSeed(manager, 'cdtg:demo-city');
+    if (await hasDemoUnits(manager)) return null;
 
     // The import service opens its own transactions; hand it this one so the whole load commits or rolls back as one.
     const inThisTransaction = { transaction: <T>(run: (m: EntityManager) => Promise<T>) => run(manager) } as unknown as DataSource;
@@ -91,37 +104,20 @@ function failOnErrors(file: string, report: ImportReport): void {
 // ---------------------------------------------------------------------------------------------------------------
 // The synthetic population
 
-interface UnitRef {
-  id: string;
-  code: string;
-  name: string;
-  typeWord: string;
-  path: string;
-  depth: number;
-}
-
 async function generatePopulation(manager: EntityManager, random: Random) {
-  const communes = (await manager.query(
-    `SELECT c.id, c.code, c.name, c.type_word AS "typeWord", c.path, c.depth
-       FROM admin_unit p JOIN admin_unit c ON c.path LIKE p.path || '%' AND c.kind = 'commune'
-      WHERE p.code = $1 AND p.kind = 'province' AND p.valid_to = $2::date AND c.valid_to = $2::date
-      ORDER BY c.code`,
-    [OLD_PROVINCE_CODE, OLD_END],
-  )) as UnitRef[];
+  const communes = await demoCommunesOf(manager, OLD_PROVINCE_CODE, OLD_END);
   if (!communes.length) throw new Error(`demo city: no communes of province ${OLD_PROVINCE_CODE} valid to ${OLD_END}`);
-  const successorRows = (await manager.query(
-    `SELECT l.from_unit_id AS "fromId", t.id, t.code, t.name, t.type_word AS "typeWord", t.path, t.depth
-       FROM reorganisation_link l JOIN reorganisation r ON r.id = l.reorganisation_id JOIN admin_unit t ON t.id = l.to_unit_id
-      WHERE r.effective_date = $1::date AND l.from_unit_id = ANY($2::uuid[])
-      ORDER BY t.code`,
-    [REFORM_DATE, communes.map((c) => c.id)],
-  )) as (UnitRef & { fromId: string })[];
+  const successorRows = await demoSuccessorsOf(
+    manager,
+    REFORM_DATE,
+    communes.map((c) => c.id),
+  );
   const successors = new Map<string, UnitRef[]>();
   for (const row of successorRows) successors.set(row.fromId, [...(successors.get(row.fromId) ?? []), row]);
 
   // Residential groups: tổ dân phố in wards, thôn in rural communes; two versions each, linked by one reorganisation.
-  const unitRows: unknown[][] = [];
-  const linkRows: unknown[][] = [];
+  const unitRows: DemoUnitRow[] = [];
+  const linkRows: DemoReorganisationLinkRow[] = [];
   const reorganisationId = crypto.randomUUID();
   const residential: { id: string; name: string; commune: UnitRef }[] = [];
   for (const commune of communes) {
@@ -137,34 +133,33 @@ async function generatePopulation(manager: EntityManager, random: Random) {
       const newId = crypto.randomUUID();
       // A split commune's residential groups go, in contiguous blocks, to its successors.
       const parent = next[Math.floor(((n - 1) * next.length) / count)];
-      unitRows.push([oldId, code, name, typeWord, 'residential_group', commune.id, `${commune.path}${oldId}/`, commune.depth + 1, null, OLD_END, true]);
-      unitRows.push([newId, code, name, typeWord, 'residential_group', parent.id, `${parent.path}${newId}/`, parent.depth + 1, REFORM_DATE, null, true]);
-      linkRows.push([reorganisationId, oldId, newId, 'full', '1', false]);
+      unitRows.push(residentialGroup(oldId, code, name, typeWord, commune, null, OLD_END));
+      unitRows.push(residentialGroup(newId, code, name, typeWord, parent, REFORM_DATE, null));
+      linkRows.push({ reorganisation_id: reorganisationId, from_unit_id: oldId, to_unit_id: newId, share: 'full', fraction: '1', fraction_estimated: false });
       residential.push({ id: oldId, name, commune });
     }
   }
-  await insertRows(
-    manager,
-    'admin_unit',
-    ['id', 'code', 'name', 'type_word', 'kind', 'parent_id', 'path', 'depth', 'valid_from', 'valid_to', 'synthetic'],
-    unitRows,
-  );
-  await manager.query(`INSERT INTO reorganisation (id, effective_date, kind, decision) VALUES ($1, $2, 'reparent', $3)`, [
-    reorganisationId,
-    REFORM_DATE,
-    SYNTHETIC_REPARENT_DECISION,
-  ]);
-  await insertRows(manager, 'reorganisation_link', ['reorganisation_id', 'from_unit_id', 'to_unit_id', 'share', 'fraction', 'fraction_estimated'], linkRows);
+  await insertDemoUnits(manager, unitRows);
+  await insertDemoReorganisation(manager, { id: reorganisationId, effective_date: REFORM_DATE, kind: 'reparent', decision: SYNTHETIC_REPARENT_DECISION });
+  await insertDemoReorganisationLinks(manager, linkRows);
 
   // Volunteer groups: nearly every residential group has one (founded before the reform, so on the old version),
   // and most communes a commune-level group as well.
   const groups: { id: string; founded: string; size: number }[] = [];
-  const groupRows: unknown[][] = [];
+  const groupRows: DemoGroupRow[] = [];
   const addGroup = (unitId: string, name: string, size: number) => {
     const id = crypto.randomUUID();
     const founded = dayBetween(random, '2024-03-01', '2025-06-15');
     const status = random() < 0.012 ? 'suspended' : 'active';
-    groupRows.push([id, name, foldVietnamese(name), unitId, `${between(random, 1, 480)}/QĐ-UBND`, founded, status]);
+    groupRows.push({
+      id,
+      name,
+      name_search: foldVietnamese(name),
+      unit_id: unitId,
+      decision_number: `${between(random, 1, 480)}/QĐ-UBND`,
+      decision_date: founded,
+      status,
+    });
     groups.push({ id, founded, size });
   };
   for (const commune of communes) {
@@ -174,51 +169,50 @@ async function generatePopulation(manager: EntityManager, random: Random) {
     if (random() < 0.01) continue;
     addGroup(rg.id, `Tổ công nghệ số cộng đồng ${rg.name}, ${withoutTypeWord(rg.commune)}`, pick(random, GROUP_SIZES));
   }
-  await insertRows(manager, 'volunteer_group', ['id', 'name', 'name_search', 'unit_id', 'decision_number', 'decision_date', 'status'], groupRows);
+  await insertDemoGroups(manager, groupRows);
 
   // Members: a leader, a deputy and the rest of each group; one open membership each.
-  const memberRows: unknown[][] = [];
-  const membershipRows: unknown[][] = [];
+  const memberRows: DemoMemberRow[] = [];
+  const membershipRows: DemoMembershipRow[] = [];
   const phones = new Set<string>();
   for (const group of groups) {
     for (let seat = 0; seat < group.size; seat++) {
       const id = crypto.randomUUID();
       const person = makePerson(random, memberRows.length + 1, () => uniqueMobile(random, phones));
       const joined = seat < 2 ? group.founded : dayBetween(random, group.founded, OLD_END);
-      memberRows.push([
-        id,
-        person.fullName,
-        foldVietnamese(person.fullName),
-        person.phone,
-        person.email,
-        person.gender,
-        person.birthYear,
-        person.affiliation,
-        person.skills,
-        joined,
-      ]);
-      membershipRows.push([group.id, id, seat === 0 ? 'leader' : seat === 1 ? 'deputy' : 'member', joined]);
+      memberRows.push(memberRow(id, person, joined));
+      membershipRows.push({ group_id: group.id, member_id: id, role: seat === 0 ? 'leader' : seat === 1 ? 'deputy' : 'member', from_date: joined });
     }
   }
-  await insertRows(
-    manager,
-    'member',
-    ['id', 'full_name', 'name_search', 'phone', 'email', 'gender', 'birth_year', 'affiliation', 'skills', 'joined_on'],
-    memberRows,
-  );
-  await insertRows(manager, 'membership', ['group_id', 'member_id', 'role', 'from_date'], membershipRows);
+  await insertDemoMembers(manager, memberRows);
+  await insertDemoMemberships(manager, membershipRows);
 
   return { reorganisationId, counts: { residentialGroups: residential.length, groups: groups.length, members: memberRows.length } };
 }
 
-/** Multi-row INSERTs of up to BATCH rows each. */
-export async function insertRows(manager: EntityManager, table: string, columns: string[], rows: unknown[][]): Promise<void> {
-  for (let start = 0; start < rows.length; start += BATCH) {
-    const chunk = rows.slice(start, start + BATCH);
-    const params: unknown[] = [];
-    const tuples = chunk.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`);
-    await manager.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
-  }
+/** A synthetic residential group (one of its two versions) under `parent`. */
+function residentialGroup(
+  id: string,
+  code: string,
+  name: string,
+  typeWord: string,
+  parent: UnitRef,
+  validFrom: string | null,
+  validTo: string | null,
+): DemoUnitRow {
+  return {
+    id,
+    code,
+    name,
+    type_word: typeWord,
+    kind: 'residential_group',
+    parent_id: parent.id,
+    path: `${parent.path}${id}/`,
+    depth: parent.depth + 1,
+    valid_from: validFrom,
+    valid_to: validTo,
+    synthetic: true,
+  };
 }
 
 function withoutTypeWord(unit: UnitRef): string {

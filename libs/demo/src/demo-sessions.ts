@@ -6,9 +6,13 @@
  */
 import { DataSource } from 'typeorm';
 import { AuditService } from '@cdtg/audit';
+import { demoActiveMembersOf, demoGroupsIn } from '@cdtg/directory';
+import { currentResidentialGroupsOf, currentUnitByCode } from '@cdtg/geography';
+import { DemoAssignmentRow, DemoScheduleRow, DemoSessionRow, hasTrainingSessions, insertDemoSessions } from '@cdtg/sessions';
 import { foldVietnamese } from '@cdtg/text';
 import { requireVietnamTime, systemClock, vietnamDate } from '@cdtg/time';
-import { DEMO_ACTOR, insertRows } from './demo-city';
+import { DEMO_ACTOR } from './demo-city';
+import { lockSeed } from './lock';
 import { between, mulberry32 } from './random';
 
 const WARD_CODE = '20242';
@@ -18,27 +22,18 @@ const NOTE = 'Dữ liệu mẫu (synthetic) – buổi tập huấn do trình t�
 export async function seedDemoSessions(dataSource: DataSource, now = systemClock.now(), seed = 20251124): Promise<number> {
   const random = mulberry32(seed);
   return dataSource.transaction(async (manager) => {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('cdtg:demo-sessions'))`);
-    if ((await manager.query(`SELECT 1 FROM training_session LIMIT 1`)).length) return 0;
-    const [ward] = (await manager.query(`SELECT id, path FROM admin_unit WHERE code = $1 AND valid_to IS NULL`, [WARD_CODE])) as { id: string; path: string }[];
+    await lockSeed(manager, 'cdtg:demo-sessions');
+    if (await hasTrainingSessions(manager)) return 0;
+    const ward = await currentUnitByCode(manager, WARD_CODE);
     if (!ward) return 0;
-    const groups = (await manager.query(
-      `SELECT g.id, g.name FROM volunteer_group g WHERE g.unit_id IN (SELECT id FROM geography_units_under($1::text[])) AND g.status = 'active' ORDER BY g.name LIMIT ${GROUPS}`,
-      [[ward.path]],
-    )) as { id: string; name: string }[];
-    const places = (await manager.query(
-      `SELECT id, name FROM admin_unit WHERE parent_id = $1 AND valid_to IS NULL AND kind = 'residential_group' ORDER BY code`,
-      [ward.id],
-    )) as { id: string; name: string }[];
-    const sessions: unknown[][] = [];
-    const schedules: unknown[][] = [];
-    const assignments: unknown[][] = [];
+    const groups = await demoGroupsIn(manager, { all: false, unitPaths: [ward.path], groupIds: [] }, { activeOnly: true, limit: GROUPS });
+    const places = await currentResidentialGroupsOf(manager, ward.id);
+    const sessions: DemoSessionRow[] = [];
+    const schedules: DemoScheduleRow[] = [];
+    const assignments: DemoAssignmentRow[] = [];
     for (const [i, group] of groups.entries()) {
       const place = places[i % places.length] ?? { id: ward.id, name: 'UBND phường' };
-      const members = (await manager.query(
-        `SELECT m.id, m.skills FROM membership ms JOIN member m ON m.id = ms.member_id WHERE ms.group_id = $1 AND ms.to_date IS NULL AND m.left_on IS NULL ORDER BY ms.role, m.name_search`,
-        [group.id],
-      )) as { id: string; skills: string[] }[];
+      const members = await demoActiveMembersOf(manager, group.id);
       const at = (days: number, time: string) => requireVietnamTime(`${vietnamDate(new Date(now.getTime() + days * 86_400_000))}T${time}`, 'demo');
       const venue = `Nhà văn hóa ${place.name}`;
       // Held last week, with attendance.
@@ -46,87 +41,63 @@ export async function seedDemoSessions(dataSource: DataSource, now = systemClock
       const cells = Array.from({ length: 6 }, () => between(random, 0, 9));
       const total = cells.reduce((a, b) => a + b, 0) + between(random, 0, 2);
       const title = `Hướng dẫn kích hoạt VNeID và Bình dân học vụ số – ${place.name}`;
-      sessions.push([
-        held,
-        group.id,
-        place.id,
+      sessions.push({
+        id: held,
+        group_id: group.id,
+        unit_id: place.id,
         title,
-        foldVietnamese(title),
-        NOTE,
-        ['vneid', 'digital_literacy'],
-        at(-(i + 2), '08:00'),
-        at(-(i + 2), '10:00'),
-        venue,
-        40,
-        'held',
-        ...cells,
-        total,
-        JSON.stringify({ vneid: Math.floor(total * 0.6) }),
-        at(-(i + 2), '10:30'),
-      ]);
-      schedules.push([held, 1, at(-(i + 2), '08:00'), at(-(i + 2), '10:00'), venue, place.id]);
+        title_search: foldVietnamese(title),
+        notes: NOTE,
+        topics: ['vneid', 'digital_literacy'],
+        starts_at: at(-(i + 2), '08:00'),
+        ends_at: at(-(i + 2), '10:00'),
+        place: venue,
+        capacity: 40,
+        status: 'held',
+        female_under_35: cells[0],
+        female_35_59: cells[1],
+        female_60_plus: cells[2],
+        male_under_35: cells[3],
+        male_35_59: cells[4],
+        male_60_plus: cells[5],
+        participants_total: total,
+        practical_completions: JSON.stringify({ vneid: Math.floor(total * 0.6) }),
+        attendance_logged_at: at(-(i + 2), '10:30'),
+      });
+      schedules.push({ session_id: held, version: 1, starts_at: at(-(i + 2), '08:00'), ends_at: at(-(i + 2), '10:00'), place: venue, unit_id: place.id });
       // Planned for the coming days, with a trainer (skilled in VNeID when someone is) and an assistant.
       const planned = crypto.randomUUID();
       const next = `Thanh toán không dùng tiền mặt cho tiểu thương – ${place.name}`;
-      sessions.push([
-        planned,
-        group.id,
-        place.id,
-        next,
-        foldVietnamese(next),
-        NOTE,
-        ['online_payment', 'online_safety'],
-        at(i + 2, '14:00'),
-        at(i + 2, '16:00'),
-        venue,
-        30,
-        'planned',
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-      ]);
-      schedules.push([planned, 1, at(i + 2, '14:00'), at(i + 2, '16:00'), venue, place.id]);
+      sessions.push({
+        id: planned,
+        group_id: group.id,
+        unit_id: place.id,
+        title: next,
+        title_search: foldVietnamese(next),
+        notes: NOTE,
+        topics: ['online_payment', 'online_safety'],
+        starts_at: at(i + 2, '14:00'),
+        ends_at: at(i + 2, '16:00'),
+        place: venue,
+        capacity: 30,
+        status: 'planned',
+        female_under_35: null,
+        female_35_59: null,
+        female_60_plus: null,
+        male_under_35: null,
+        male_35_59: null,
+        male_60_plus: null,
+        participants_total: null,
+        practical_completions: null,
+        attendance_logged_at: null,
+      });
+      schedules.push({ session_id: planned, version: 1, starts_at: at(i + 2, '14:00'), ends_at: at(i + 2, '16:00'), place: venue, unit_id: place.id });
       const trainer = members.find((m) => m.skills.includes('online_payment')) ?? members[0];
       const assistant = members.find((m) => m !== trainer);
-      if (trainer) assignments.push([planned, trainer.id, 'trainer', 'accepted']);
-      if (assistant) assignments.push([planned, assistant.id, 'assistant', 'pending']);
+      if (trainer) assignments.push({ session_id: planned, member_id: trainer.id, role: 'trainer', status: 'accepted' });
+      if (assistant) assignments.push({ session_id: planned, member_id: assistant.id, role: 'assistant', status: 'pending' });
     }
-    await insertRows(
-      manager,
-      'training_session',
-      [
-        'id',
-        'group_id',
-        'unit_id',
-        'title',
-        'title_search',
-        'notes',
-        'topics',
-        'starts_at',
-        'ends_at',
-        'place',
-        'capacity',
-        'status',
-        'female_under_35',
-        'female_35_59',
-        'female_60_plus',
-        'male_under_35',
-        'male_35_59',
-        'male_60_plus',
-        'participants_total',
-        'practical_completions',
-        'attendance_logged_at',
-      ],
-      sessions,
-    );
-    await insertRows(manager, 'training_session_schedule', ['session_id', 'version', 'starts_at', 'ends_at', 'place', 'unit_id'], schedules);
-    await insertRows(manager, 'session_assignment', ['session_id', 'member_id', 'role', 'status'], assignments);
+    await insertDemoSessions(manager, { sessions, schedules, assignments });
     await new AuditService(dataSource).record(manager, DEMO_ACTOR, {
       operation: 'demo.sessions',
       objectType: 'session',

@@ -4,15 +4,19 @@
  * (P01, P01C001, P01C001R01), place names, people, phones (+849…, sequential) and e-mail addresses (example.vn).
  * Every unit is valid from 2025-07-01, open-ended, and marked `synthetic`.
  *
- * Fast: rows go in as `INSERT … SELECT FROM unnest($1::uuid[], $2::text[], …)`, 5,000 rows a statement (one
- * parameter per column, not per value), which is close to COPY without needing pg-copy-streams.
+ * Fast: rows go in through the owners' bulk ports (geography's and directory's ports/demo.ts) as `INSERT … SELECT
+ * FROM unnest($1::uuid[], $2::text[], …)`, 5,000 rows a statement (one parameter per column, not per value), which
+ * is close to COPY without needing pg-copy-streams.
  *
  * Idempotent: a database that already holds a unit coded P01 is left alone. Everything runs in ONE transaction, so
  * an interrupted seed leaves nothing behind. Same seed → same names, codes, phones, sizes and dates (ids are random).
  */
 import { DataSource, EntityManager } from 'typeorm';
+import { DemoGroupRow, DemoMemberRow, DemoMembershipRow, insertDemoGroups, insertDemoMembers, insertDemoMemberships } from '@cdtg/directory';
+import { DemoUnitRow, hasDemoUnits, insertDemoUnits } from '@cdtg/geography';
 import { foldVietnamese } from '@cdtg/text';
-import { makePerson } from './people';
+import { lockSeed } from './lock';
+import { makePerson, memberRow } from './people';
 import { between, choose, dayBetween, mulberry32, pick, Random, Weighted } from './random';
 
 export type NationalScale = 'national' | 'tiny';
@@ -87,8 +91,8 @@ export async function seedNational(dataSource: DataSource, options: NationalSeed
   const random = mulberry32(options.seed ?? 20250701);
 
   const counts = await dataSource.transaction(async (manager) => {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('cdtg:seed-national'))`);
-    if ((await manager.query(`SELECT 1 FROM admin_unit WHERE code = 'P01' LIMIT 1`)).length) return null;
+    await lockSeed(manager, 'cdtg:seed-national');
+    if (await hasDemoUnits(manager, 'P01')) return null;
     return generate(manager, shape, random);
   });
 
@@ -107,51 +111,11 @@ interface Unit {
   place: string;
 }
 
-const UNIT_COLUMNS: Column[] = [
-  ['id', 'uuid'],
-  ['code', 'text'],
-  ['name', 'text'],
-  ['type_word', 'text'],
-  ['kind', 'text'],
-  ['parent_id', 'uuid'],
-  ['path', 'text'],
-  ['depth', 'int'],
-  ['valid_from', 'date'],
-  ['synthetic', 'boolean'],
-];
-const GROUP_COLUMNS: Column[] = [
-  ['id', 'uuid'],
-  ['name', 'text'],
-  ['name_search', 'text'],
-  ['unit_id', 'uuid'],
-  ['decision_number', 'text'],
-  ['decision_date', 'date'],
-  ['status', 'text'],
-];
-const MEMBER_COLUMNS: Column[] = [
-  ['id', 'uuid'],
-  ['full_name', 'text'],
-  ['name_search', 'text'],
-  ['phone', 'text'],
-  ['email', 'text'],
-  ['gender', 'text'],
-  ['birth_year', 'int'],
-  ['affiliation', 'text'],
-  ['skills', 'text[]'],
-  ['joined_on', 'date'],
-];
-const MEMBERSHIP_COLUMNS: Column[] = [
-  ['group_id', 'uuid'],
-  ['member_id', 'uuid'],
-  ['role', 'text'],
-  ['from_date', 'date'],
-];
-
 async function generate(manager: EntityManager, shape: Shape, random: Random) {
-  const units = new Batch(manager, 'admin_unit', UNIT_COLUMNS);
-  const groups = new Batch(manager, 'volunteer_group', GROUP_COLUMNS);
-  const members = new Batch(manager, 'member', MEMBER_COLUMNS);
-  const memberships = new Batch(manager, 'membership', MEMBERSHIP_COLUMNS);
+  const units = new Batch<DemoUnitRow>((rows) => insertDemoUnits(manager, rows));
+  const groups = new Batch<DemoGroupRow>((rows) => insertDemoGroups(manager, rows));
+  const members = new Batch<DemoMemberRow>((rows) => insertDemoMembers(manager, rows));
+  const memberships = new Batch<DemoMembershipRow>((rows) => insertDemoMemberships(manager, rows));
   // Members before their memberships: whenever members are written, the memberships pointing at them follow.
   members.after = () => memberships.flush();
 
@@ -165,7 +129,7 @@ async function generate(manager: EntityManager, shape: Shape, random: Random) {
     const provincePlace = uniquePlace(random, usedPlaces);
     const province = { id: crypto.randomUUID(), code: `P${pad(p, 2)}`, name: `${provinceType} ${provincePlace}`, place: provincePlace };
     const provincePath = `/${province.id}/`;
-    await units.add([province.id, province.code, province.name, provinceType, 'province', null, provincePath, 0, VALID_FROM, true]);
+    await units.add(unitRow(province, provinceType, 'province', null, provincePath, 0));
 
     const communeCount = between(random, ...shape.communes);
     const communePlaces = new Set<string>();
@@ -175,14 +139,14 @@ async function generate(manager: EntityManager, shape: Shape, random: Random) {
       const communePlace = uniquePlace(random, communePlaces);
       const commune = { id: crypto.randomUUID(), code: `${province.code}C${pad(c, 3)}`, name: `${communeType} ${communePlace}`, place: communePlace };
       const communePath = `${provincePath}${commune.id}/`;
-      await units.add([commune.id, commune.code, commune.name, communeType, 'commune', province.id, communePath, 1, VALID_FROM, true]);
+      await units.add(unitRow(commune, communeType, 'commune', province.id, communePath, 1));
 
       const residentialType = ward ? 'Tổ dân phố' : 'Thôn';
       const residential: Unit[] = [];
       const residentialCount = between(random, ...shape.residential);
       for (let r = 1; r <= residentialCount; r++) {
         const rg = { id: crypto.randomUUID(), code: `${commune.code}R${pad(r, 2)}`, name: `${residentialType} ${r}`, place: String(r) };
-        await units.add([rg.id, rg.code, rg.name, residentialType, 'residential_group', commune.id, `${communePath}${rg.id}/`, 2, VALID_FROM, true]);
+        await units.add(unitRow(rg, residentialType, 'residential_group', commune.id, `${communePath}${rg.id}/`, 2));
         residential.push(rg);
       }
       communesOf.push({ commune, residential });
@@ -196,7 +160,15 @@ async function generate(manager: EntityManager, shape: Shape, random: Random) {
     const id = crypto.randomUUID();
     const day = dayBetween(random, VALID_FROM, FOUNDED_UNTIL);
     const status = random() < 0.012 ? 'suspended' : 'active';
-    await groups.add([id, name, foldVietnamese(name), unitId, `${between(random, 1, 480)}/QĐ-UBND`, day, status]);
+    await groups.add({
+      id,
+      name,
+      name_search: foldVietnamese(name),
+      unit_id: unitId,
+      decision_number: `${between(random, 1, 480)}/QĐ-UBND`,
+      decision_date: day,
+      status,
+    });
     founded.push({ id, founded: day, size: pick(random, shape.groupSizes) });
   };
   for (const { commune, residential } of communesOf) {
@@ -216,19 +188,8 @@ async function generate(manager: EntityManager, shape: Shape, random: Random) {
       const phone = `+849${PHONE_BASE + serial}`;
       const person = makePerson(random, ++serial, () => phone);
       const joined = seat < 2 ? group.founded : dayBetween(random, group.founded, JOINED_UNTIL);
-      memberships.push([group.id, id, seat === 0 ? 'leader' : seat === 1 ? 'deputy' : 'member', joined]);
-      await members.add([
-        id,
-        person.fullName,
-        foldVietnamese(person.fullName),
-        person.phone,
-        person.email,
-        person.gender,
-        person.birthYear,
-        person.affiliation,
-        person.skills,
-        joined,
-      ]);
+      memberships.push({ group_id: group.id, member_id: id, role: seat === 0 ? 'leader' : seat === 1 ? 'deputy' : 'member', from_date: joined });
+      await members.add(memberRow(id, person, joined));
     }
   }
   await members.flush();
@@ -237,27 +198,38 @@ async function generate(manager: EntityManager, shape: Shape, random: Random) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Bulk insert: one array parameter per column
+// Bulk insert: rows gathered in chunks of CHUNK, written by the owner's port (unnest: one array parameter per column)
 
-type Column = [name: string, type: string];
+/** A unit of the synthetic tree: in force from VALID_FROM, open-ended. */
+function unitRow(unit: Unit, typeWord: string, kind: string, parentId: string | null, path: string, depth: number): DemoUnitRow {
+  return {
+    id: unit.id,
+    code: unit.code,
+    name: unit.name,
+    type_word: typeWord,
+    kind,
+    parent_id: parentId,
+    path,
+    depth,
+    valid_from: VALID_FROM,
+    valid_to: null,
+    synthetic: true,
+  };
+}
 
-class Batch {
+class Batch<R> {
   written = 0;
   after: () => Promise<void> = async () => undefined;
-  private rows: unknown[][] = [];
+  private rows: R[] = [];
 
-  constructor(
-    private readonly manager: EntityManager,
-    private readonly table: string,
-    private readonly columns: Column[],
-  ) {}
+  constructor(private readonly write: (rows: R[]) => Promise<void>) {}
 
   /** Adds a row without ever writing (for rows written by another batch's `after`). */
-  push(row: unknown[]): void {
+  push(row: R): void {
     this.rows.push(row);
   }
 
-  async add(row: unknown[]): Promise<void> {
+  async add(row: R): Promise<void> {
     this.rows.push(row);
     if (this.rows.length >= CHUNK) await this.flush();
   }
@@ -266,24 +238,11 @@ class Batch {
     if (this.rows.length) {
       const rows = this.rows;
       this.rows = [];
-      // unnest flattens a text[][] into text, so an array column travels as one literal per row ('{a,b}') and is cast.
-      const params = this.columns.map(([, type], i) => (type.endsWith('[]') ? rows.map((row) => arrayLiteral(row[i] as string[])) : rows.map((row) => row[i])));
-      const names = this.columns.map(([name]) => name);
-      const casts = this.columns.map(([, type], i) => `$${i + 1}::${type.endsWith('[]') ? 'text' : type}[]`);
-      const selects = this.columns.map(([name, type]) => (type.endsWith('[]') ? `${name}::${type}` : name));
-      await this.manager.query(
-        `INSERT INTO ${this.table} (${names.join(', ')}) SELECT ${selects.join(', ')} FROM unnest(${casts.join(', ')}) AS t(${names.join(', ')})`,
-        params,
-      );
+      await this.write(rows);
       this.written += rows.length;
     }
     await this.after();
   }
-}
-
-/** A PostgreSQL array literal of plain codes (no quotes, commas or braces inside). */
-function arrayLiteral(items: string[]): string {
-  return `{${items.join(',')}}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { DemoMemberRow } from '@cdtg/directory';
 import { foldVietnamese } from '@cdtg/text';
 import { between, choose, pick, Random, Weighted } from './random';
 
@@ -191,4 +192,22 @@ export function makePerson(random: Random, serial: number, phoneOf: () => string
   const wanted = between(random, 1, 3);
   while (skills.size < wanted) skills.add(pick(random, SKILLS));
   return { fullName, phone, email, gender, birthYear: between(random, from, to), affiliation, skills: [...skills] };
+}
+
+export type Person = ReturnType<typeof makePerson>;
+
+/** The member row of a generated person who joined on `joined`. */
+export function memberRow(id: string, person: Person, joined: string): DemoMemberRow {
+  return {
+    id,
+    full_name: person.fullName,
+    name_search: foldVietnamese(person.fullName),
+    phone: person.phone,
+    email: person.email,
+    gender: person.gender,
+    birth_year: person.birthYear,
+    affiliation: person.affiliation,
+    skills: person.skills,
+    joined_on: joined,
+  };
 }

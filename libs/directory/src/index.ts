@@ -11,3 +11,4 @@ export * from './directory.repository';
 export * from './directory.service';
 export * from './ports/sessions';
 export * from './ports/accounts';
+export * from './ports/demo';

@@ -10,3 +10,4 @@ export * from './reorganisation.entity';
 export * from './ports/sessions';
 export * from './ports/accounts';
 export * from './ports/rollups';
+export * from './ports/demo';

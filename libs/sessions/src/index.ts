@@ -14,3 +14,4 @@ export * from './assignment.service';
 export * from './agenda.service';
 export * from './sessions.module';
 export * from './ports/rollups';
+export * from './ports/demo';
