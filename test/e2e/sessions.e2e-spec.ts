@@ -200,7 +200,9 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
         .replace('.000', '')}`,
     );
     expect(calendar).toContain('SUMMARY:Hướng dẫn cài VNeID\\, thanh toán số');
-    expect(calendar).toContain('STATUS:CONFIRMED');
+    // Sent when assigned: the member has not answered yet, so the event is tentative, not confirmed.
+    expect(calendar).toContain('STATUS:TENTATIVE');
+    expect(calendar).not.toContain('STATUS:CONFIRMED');
 
     // The volunteer with an English account gets English, at the account's address; a member without any address gets nothing.
     const dung = await officer.gql<{ assignMember: { id: string } }>(ASSIGN, { s: session.id, m: members.dung, role: 'ASSISTANT' });
@@ -495,6 +497,8 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(feed.text).toMatch(/^BEGIN:VCALENDAR\r\n/);
     expect(feed.text).toContain('X-WR-CALNAME:Training sessions – Phạm Minh Dũng');
     expect(feed.text).toContain('Hướng dẫn cài VNeID\\, thanh toán số'); // Dũng's pending assignment
+    const pendingEvent = feed.text.split('BEGIN:VEVENT').find((e) => e.includes('Hướng dẫn cài VNeID'))!;
+    expect(pendingEvent).toContain('STATUS:TENTATIVE'); // not answered yet: not CONFIRMED
     expect(feed.text).not.toContain('Buổi cho tình nguyện viên'); // declined
     const tampered = await request(t.url).get(`${url.pathname}?sig=${'A'.repeat(43)}`);
     expect(tampered.status).toBe(404);

@@ -7,7 +7,7 @@ import { icsCalendar } from './icalendar';
 import { sessionEvent, sessionFacts } from './session-calendar';
 import { SessionAssignment } from './session-assignment.entity';
 import { SessionRepository } from './session.repository';
-import { SessionStatus } from './sessions.enums';
+import { AssignmentStatus, SessionStatus } from './sessions.enums';
 import { SignedLinks } from '@cdtg/access';
 import { addDays, Clock, requireIsoDate, startOfVietnamDay, vietnamWeekStart } from '@cdtg/time';
 import { TrainingSession } from './training-session.entity';
@@ -89,7 +89,8 @@ export class AgendaService {
     });
     const sessions = await this.repository.sessionsByIds(assignments.map((a) => a.sessionId));
     const language = contact.language === 'en' ? 'en' : 'vi';
-    const events = await this.events(sessions, language);
+    const pending = new Set(assignments.filter((a) => a.status === AssignmentStatus.Pending).map((a) => a.sessionId));
+    const events = await this.events(sessions, language, pending);
     return icsCalendar(events, { name: language === 'vi' ? `Lịch tập huấn – ${contact.fullName}` : `Training sessions – ${contact.fullName}`, now });
   }
 
@@ -169,9 +170,10 @@ export class AgendaService {
     return queued;
   }
 
-  private async events(sessions: TrainingSession[], language: 'vi' | 'en') {
+  /** Calendar events of the sessions; those of `pending` assignments (not answered yet) are tentative. */
+  private async events(sessions: TrainingSession[], language: 'vi' | 'en', pending = new Set<string>()) {
     const facts = await this.facts(sessions, language);
-    return sessions.map((s) => sessionEvent(s, facts.get(s.id)!, language));
+    return sessions.map((s) => sessionEvent(s, facts.get(s.id)!, language, pending.has(s.id) ? 'pending' : 'accepted'));
   }
 
   /** Each session's names (group, unit, topics in the language) and times, as the e-mails and calendars show them. */

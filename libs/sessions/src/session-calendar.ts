@@ -25,10 +25,17 @@ export function sessionFacts(session: TrainingSession, names: { groups: Map<stri
 
 /**
  * A session as a calendar event. The UID is stable per session and SEQUENCE follows its schedule version (one more
- * once cancelled), so a calendar that holds the event updates it instead of adding a second one. `cancelled`
- * marks it cancelled for this reader alone (an assignment withdrawn).
+ * once cancelled), so a calendar that holds the event updates it instead of adding a second one. `reader` is where
+ * this reader stands: 'cancelled' for them alone (an assignment withdrawn), 'pending' (not answered yet: the event is
+ * TENTATIVE, not CONFIRMED), or 'accepted'.
  */
-export function sessionEvent(session: TrainingSession, names: SessionNames, language: 'vi' | 'en', cancelled = false): CalendarEvent {
+export function sessionEvent(
+  session: TrainingSession,
+  names: SessionNames,
+  language: 'vi' | 'en',
+  reader: 'accepted' | 'pending' | 'cancelled' = 'accepted',
+): CalendarEvent {
+  const cancelled = reader === 'cancelled';
   const isCancelled = cancelled || session.status === SessionStatus.Cancelled;
   const lines =
     language === 'vi'
@@ -51,7 +58,7 @@ export function sessionEvent(session: TrainingSession, names: SessionNames, lang
     location: `${session.place}, ${names.unitName}`,
     geo: session.latitude !== null && session.longitude !== null ? { latitude: session.latitude, longitude: session.longitude } : null,
     description: lines.join('\n'),
-    status: isCancelled ? 'CANCELLED' : 'CONFIRMED',
+    status: isCancelled ? 'CANCELLED' : reader === 'pending' ? 'TENTATIVE' : 'CONFIRMED',
     lastModified: session.updatedAt,
   };
 }

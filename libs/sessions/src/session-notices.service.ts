@@ -159,7 +159,8 @@ export class SessionNotices {
     for (const r of recipients) {
       const language = r.language === 'en' ? Language.en : Language.vi;
       const facts = sessionFacts(session, names, this.topics.names(catalogue, session.topics, language));
-      const ics = icsCalendar([sessionEvent(session, facts, language, cancelledForReader)], { name: session.title, now: this.clock.now() });
+      const reader = cancelledForReader ? 'cancelled' : r.status === 'pending' ? 'pending' : 'accepted';
+      const ics = icsCalendar([sessionEvent(session, facts, language, reader)], { name: session.title, now: this.clock.now() });
       const params = {
         ...facts,
         memberName: r.fullName,

@@ -56,6 +56,8 @@ export interface Recipient {
   memberId: string;
   fullName: string;
   role: string;
+  /** The assignment's status ('pending' until the member answers): the calendar event is tentative until accepted. */
+  status: string;
   /** The member's e-mail, else their account's; null when neither exists (no e-mail is sent). */
   email: string | null;
   /** The member's account language, Vietnamese without an account. */
@@ -229,6 +231,7 @@ export class SessionRepository {
           'a.id as assignmentId',
           'a.member_id as memberId',
           'a.role',
+          'a.status',
           'm.full_name as fullName',
           eb.fn.coalesce('m.email', 'u.email').as('email'),
           sql<'vi' | 'en'>`COALESCE(${eb.ref('u.language')}, 'vi')`.as('language'),
