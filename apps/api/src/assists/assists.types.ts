@@ -1,6 +1,10 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import GraphQLJSON from 'graphql-type-json';
+import type { FieldProblem, ReasonParams } from '@cdtg/errors';
+import { Reason } from '../graphql/error-reason';
+import { IsDateText } from '../graphql/formats';
 import { UUID } from '../graphql/uuid.scalar';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { AssistOutcome, AssistService, EntryOutcome, EntryStatus, FollowUpReason, HouseholdKeyKind, MAX_BATCH } from '@cdtg/assists';
 import { Connection, PageArgs } from '../common/connection';
 
@@ -11,8 +15,6 @@ registerEnumType(EntryStatus, { name: 'EntryStatus' });
 registerEnumType(EntryOutcome, { name: 'EntryOutcome', description: 'What happened to one entry of a synced batch' });
 registerEnumType(HouseholdKeyKind, { name: 'HouseholdKeyKind' });
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = { message: 'must be a date written YYYY-MM-DD' };
 const TIME_DESCRIPTION = 'Local time in Asia/Ho_Chi_Minh ("2026-11-20T09:30") or ISO 8601 with Z or an offset';
 
 @ObjectType('ServiceOutcome')
@@ -90,8 +92,14 @@ export class FieldProblemType {
   @Field(() => [String], { description: 'e.g. ["input", "entries", "3", "note"]' })
   path: string[];
 
-  @Field()
+  @Field({ description: 'The reason in English (for logs and API users; clients translate `reason`)' })
   message: string;
+
+  @Field(() => Reason, { description: 'Why, for clients to translate', middleware: [({ source }) => (source as FieldProblem).reason ?? Reason.Invalid] })
+  reason: Reason;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: "The reason's parameters (numbers, dates, names), e.g. { max: 1000 }" })
+  params?: ReasonParams;
 }
 
 @ObjectType('EntryResult')
@@ -258,7 +266,7 @@ export class AssistEntryFilter {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   asOf?: string | null;
 
   @Field(() => UUID, { nullable: true })
@@ -273,12 +281,12 @@ export class AssistEntryFilter {
 
   @Field(() => String, { nullable: true, description: 'First day (Asia/Ho_Chi_Minh), inclusive' })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   from?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Last day, inclusive' })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   to?: string | null;
 
   @Field(() => AssistService, { nullable: true })
@@ -316,7 +324,7 @@ export class SetHouseholdCountInput {
   unitId: string;
 
   @Field({ description: 'The day the figure refers to' })
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   asOf: string;
 
   @Field(() => Int)

@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, OmitType, PartialType, registerEnumType } from '@nestjs/graphql';
+import { IsDateText } from '../graphql/formats';
 import { UUID } from '../graphql/uuid.scalar';
-import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, Max, IsInt, IsBoolean } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, MaxLength, Min, Max, IsInt, IsBoolean } from 'class-validator';
 import { Affiliation, DirectoryImportKind, DirectoryImportStatus, Gender, GroupStatus, MemberRole } from '@cdtg/directory';
 import { AdminUnitType, RowProblemType } from '../geography/geography.types';
 import { Connection, PageArgs } from '../common/connection';
@@ -30,9 +31,6 @@ export enum MemberSort {
   JOINED = 'joined',
 }
 registerEnumType(MemberSort, { name: 'MemberSort' });
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = { message: 'must be a date written YYYY-MM-DD' };
 
 @ObjectType('Group', { description: 'A community digital technology group (tổ công nghệ số cộng đồng)' })
 export class GroupType {
@@ -173,7 +171,7 @@ export class UnitFilter {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   asOf?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Name contains; ignores diacritics and case ("nguyen van an" finds "Nguyễn Văn An")' })
@@ -261,7 +259,7 @@ export class CreateGroupInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   decisionDate?: string | null;
 }
 
@@ -313,7 +311,7 @@ export class MemberFieldsInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   joinedOn?: string | null;
 }
 
@@ -337,8 +335,7 @@ export class MoveMemberInput {
   @Field(() => UUID) @IsUUID() memberId: string;
   @Field(() => UUID) @IsUUID() groupId: string;
   @Field(() => MemberRole, { defaultValue: MemberRole.Member }) @IsEnum(MemberRole) role: MemberRole = MemberRole.Member;
-  @Field(() => String, { nullable: true, description: 'First day in the new group; default today' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) on?:
-    string | null;
+  @Field(() => String, { nullable: true, description: 'First day in the new group; default today' }) @IsOptional() @IsDateText() on?: string | null;
 }
 
 @InputType()

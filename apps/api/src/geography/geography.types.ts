@@ -1,11 +1,10 @@
+import { IsDateText } from '../graphql/formats';
 import { ArgsType, Field, Float, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ShareKind, UnitKind } from '@cdtg/geography';
 
 registerEnumType(UnitKind, { name: 'UnitKind' });
 registerEnumType(ShareKind, { name: 'ShareKind', description: 'FULL: the whole old unit; PARTIAL: the old unit was split' });
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 @ObjectType({ description: 'An administrative unit for one period (codes are reused: identity is code + period)' })
 export class AdminUnitType {
@@ -92,7 +91,7 @@ export class UnitArgs {
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; default today (Asia/Ho_Chi_Minh)' })
   @IsOptional()
-  @Matches(DATE, { message: 'must be a date written YYYY-MM-DD' })
+  @IsDateText()
   asOf?: string | null;
 }
 

@@ -1,6 +1,6 @@
 import { ForbiddenException } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
-import { DomainError, ErrorCode } from '@cdtg/errors';
+import { DomainError, Reason, ErrorCode } from '@cdtg/errors';
 import { clientCode, formatGraphqlError } from './format-error';
 
 const wrap = (original: unknown) => new GraphQLError('x', { originalError: original as Error, path: ['f'] });
@@ -12,8 +12,16 @@ describe('formatGraphqlError', () => {
   });
 
   it('keeps a domain error with its fields', () => {
-    const out = formatGraphqlError(formatted(), wrap(DomainError.invalid('input.phone', 'is not a Vietnamese phone number')));
-    expect(out.extensions).toEqual({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'phone'], message: 'is not a Vietnamese phone number' }] });
+    const out = formatGraphqlError(formatted(), wrap(DomainError.invalid('input.phone', Reason.NotAPhone)));
+    expect(out.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      reason: 'NOT_A_PHONE',
+      fields: [{ path: ['input', 'phone'], message: 'is not a Vietnamese phone number', reason: 'NOT_A_PHONE' }],
+    });
+    // With parameters: the error's and the field's, for clients to translate.
+    const long = formatGraphqlError(formatted(), wrap(DomainError.invalid('input.note', Reason.TooLong, { max: 1000 })));
+    expect(long.extensions).toMatchObject({ reason: 'TOO_LONG', params: { max: 1000 }, fields: [{ reason: 'TOO_LONG', params: { max: 1000 } }] });
+    expect(long.message).toBe('input.note: must be at most 1000 characters');
   });
 
   it('maps HTTP exceptions', () => {

@@ -1,7 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLFormattedError } from 'graphql';
-import { ClientErrorCode, clientCode, DomainError, FieldProblem } from '@cdtg/errors';
+import { ClientErrorCode, clientCode, DomainError, FieldProblem, Reason } from '@cdtg/errors';
 
 export { clientCode } from '@cdtg/errors';
 export type { ClientErrorCode } from '@cdtg/errors';
@@ -62,7 +62,10 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
       message: original.message,
       extensions: {
         code: clientCode(original.code),
-        ...(original.fields.length > 0 ? { fields: original.fields satisfies FieldProblem[] } : {}),
+        // Why, for clients to translate (the message is English): the error's reason, and each field's.
+        reason: original.reason,
+        ...(Object.keys(original.params).length > 0 ? { params: original.params } : {}),
+        ...(original.fields.length > 0 ? { fields: original.fields.map((f) => ({ ...f, reason: f.reason ?? Reason.Invalid })) satisfies FieldProblem[] } : {}),
         ...(original.retryAfterSeconds !== undefined ? { retryAfterSeconds: original.retryAfterSeconds } : {}),
       },
     };
@@ -72,11 +75,15 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
     return { ...base, message: code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : original.message, extensions: { code } };
   }
   if (isUnavailable(original)) {
-    return { ...base, message: 'The service is temporarily unavailable; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 2 } };
+    return {
+      ...base,
+      message: 'The service is temporarily unavailable; retry shortly',
+      extensions: { code: 'SERVICE_UNAVAILABLE', reason: Reason.Unavailable, retryAfterSeconds: 2 },
+    };
   }
   if (isBadValue(original)) {
     logger.warn(`A value refused by the database in ${formatted.path?.join('.') ?? 'request'}: ${(original as Error).message}`);
-    return { ...base, message: 'A value in the input is malformed or out of range', extensions: { code: 'BAD_USER_INPUT' } };
+    return { ...base, message: 'A value in the input is malformed or out of range', extensions: { code: 'BAD_USER_INPUT', reason: Reason.Invalid } };
   }
   const code = formatted.extensions?.code;
   // Errors raised by GraphQL itself (syntax, validation, variable coercion) are safe to show as they are.

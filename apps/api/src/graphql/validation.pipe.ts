@@ -1,11 +1,50 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
-import { DomainError, FieldProblem } from '@cdtg/errors';
+import { getMetadataStorage } from 'class-validator';
+import { DomainError, FieldProblem, problem, Reason, ReasonParams } from '@cdtg/errors';
 
-/** Flattens class-validator's tree into one problem per field, with its full path. */
+/** class-validator's checks and the reason each refusal gives, from the check's arguments (e.g. maxLength(200)). */
+const CHECKS: Record<string, (args: unknown[]) => { reason: Reason; params?: ReasonParams }> = {
+  isString: () => ({ reason: Reason.NotText }),
+  isInt: () => ({ reason: Reason.NotWholeNumber }),
+  isNumber: () => ({ reason: Reason.NotNumber }),
+  isBoolean: () => ({ reason: Reason.NotBoolean }),
+  isArray: () => ({ reason: Reason.NotAList }),
+  isUuid: () => ({ reason: Reason.NotAnId }),
+  isEmail: () => ({ reason: Reason.NotAnEmail }),
+  isEnum: () => ({ reason: Reason.NotInList }),
+  isIn: ([allowed]) => ({ reason: Reason.NotInList, params: { allowed: (allowed as unknown[]).map(String) } }),
+  isDefined: () => ({ reason: Reason.Required }),
+  isNotEmpty: () => ({ reason: Reason.Required }),
+  maxLength: ([max]) => ({ reason: Reason.TooLong, params: { max: Number(max) } }),
+  minLength: ([min]) => ({ reason: Reason.TooShort, params: { min: Number(min) } }),
+  max: ([max]) => ({ reason: Reason.TooLarge, params: { max: Number(max) } }),
+  min: ([min]) => ({ reason: Reason.TooSmall, params: { min: Number(min) } }),
+  arrayMaxSize: ([max]) => ({ reason: Reason.TooMany, params: { max: Number(max) } }),
+  arrayMinSize: ([min]) => ({ reason: Reason.TooFew, params: { min: Number(min) } }),
+  arrayNotEmpty: () => ({ reason: Reason.TooFew, params: { min: 1 } }),
+  whitelistValidation: () => ({ reason: Reason.Invalid }),
+};
+
+/** The arguments a check was declared with on a property (maxLength(200) → [200]). */
+function argumentsOf(target: object | undefined, property: string, check: string): unknown[] {
+  if (!target) return [];
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false);
+  return metadata.find((m) => m.propertyName === property && m.name === check)?.constraints ?? [];
+}
+
+/**
+ * Flattens class-validator's tree into one problem per field, with its full path and reason: the reason a check
+ * declares in its context (IsDateText: BAD_DATE), else the one of its kind (CHECKS), else INVALID.
+ */
 export function fieldProblems(errors: ValidationError[], prefix: (string | number)[] = []): FieldProblem[] {
   return errors.flatMap((error) => {
     const path = [...prefix, /^\d+$/.test(error.property) ? Number(error.property) : error.property];
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ path, message }));
+    const own = Object.entries(error.constraints ?? {}).map(([check, message]): FieldProblem => {
+      const declared = error.contexts?.[check] as { reason?: Reason; params?: ReasonParams } | undefined;
+      if (declared?.reason) return problem(path, declared.reason, declared.params);
+      const known = CHECKS[check]?.(argumentsOf(error.target, error.property, check));
+      return known ? problem(path, known.reason, known.params) : { path, message, reason: Reason.Invalid };
+    });
     return [...own, ...fieldProblems(error.children ?? [], path)];
   });
 }
@@ -18,8 +57,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function unreadableText(value: unknown, path: (string | number)[] = []): FieldProblem[] {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) return [{ path, message: 'must not contain a NUL character' }];
-    if (LONE_SURROGATE.test(value)) return [{ path, message: 'is not valid Unicode text' }];
+    if (value.includes('\u0000') || LONE_SURROGATE.test(value)) return [problem(path, Reason.UnreadableText)];
     return [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => unreadableText(v, [...path, i]));
@@ -36,7 +74,15 @@ export function unreadableText(value: unknown, path: (string | number)[] = []): 
 @Injectable()
 export class GraphqlValidationPipe extends ValidationPipe {
   constructor() {
-    super({ transform: true, whitelist: true, forbidUnknownValues: false, stopAtFirstError: true, exceptionFactory: (errors) => errors });
+    // The target (the input object) stays on each error for fieldProblems to read the checks' arguments; it never leaves the pipe.
+    super({
+      transform: true,
+      whitelist: true,
+      forbidUnknownValues: false,
+      stopAtFirstError: true,
+      validationError: { target: true, value: false },
+      exceptionFactory: (errors) => errors,
+    });
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {

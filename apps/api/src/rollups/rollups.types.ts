@@ -1,5 +1,6 @@
+import { IsDateText } from '../graphql/formats';
 import { ArgsType, Field, Float, ID, Int, ObjectType, PickType, registerEnumType } from '@nestjs/graphql';
-import { IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsEnum, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AssistService } from '@cdtg/assists';
 import { Language } from '@cdtg/notifications';
 import { Basis, CoverageLevel, CoverageSource, ExportFormat, ExportStatus, MeasureGroup, Period, SHOWN } from '@cdtg/rollups';
@@ -12,9 +13,6 @@ registerEnumType(Period, {
 registerEnumType(CoverageLevel, { name: 'CoverageLevel' });
 registerEnumType(CoverageSource, { name: 'CoverageSource', description: 'How an answer was computed' });
 registerEnumType(Basis, { name: 'CountBasis', description: 'All valid entries, or only those verified by a ward officer' });
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = { message: 'must be a date written YYYY-MM-DD' };
 
 @ObjectType('RollupFreshness', { description: 'What the figures include: every change up to eventId' })
 export class FreshnessType {
@@ -137,12 +135,12 @@ export class CoverageTrendArgs {
 
   @Field(() => String, { nullable: true, description: 'First day of the range (default: to)' })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   from?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Last day of the range (default: today)' })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   to?: string | null;
 
   @Field(() => String, {
@@ -150,7 +148,7 @@ export class CoverageTrendArgs {
     description: 'Answer in the tree in force on this day (default: today); e.g. 2025-06-30 for the districts and wards before the 2025 reform',
   })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   geographyAsOf?: string | null;
 
   @Field(() => Basis, { defaultValue: Basis.All })
@@ -170,7 +168,7 @@ export class CoverageArgs extends CoverageTrendArgs {
 export class LowestCoverageArgs extends PickType(CoverageArgs, ['unitCode', 'level', 'geographyAsOf', 'basis'] as const) {
   @Field(() => String, { nullable: true, description: 'Coverage to date as of this day (default: today)' })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   to?: string | null;
 
   @Field(() => Int, { defaultValue: 5, description: 'How many units, at most 100' })

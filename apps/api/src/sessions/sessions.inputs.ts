@@ -1,4 +1,5 @@
 import { ArgsType, Field, Float, InputType, Int, registerEnumType } from '@nestjs/graphql';
+import { IsDateText, IsTimeText } from '../graphql/formats';
 import { UUID } from '../graphql/uuid.scalar';
 import {
   ArrayMaxSize,
@@ -21,10 +22,6 @@ import { AssignmentRole, SessionAudience, SessionStatus } from '@cdtg/sessions';
 import { PageArgs } from '../common/connection';
 
 const TIME_DESCRIPTION = 'Vietnam time written 2026-12-05T08:00 (Asia/Ho_Chi_Minh), or full ISO 8601 with an offset (2026-12-05T01:00:00Z)';
-const TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
-const TIME_MESSAGE = { message: 'must be a time written 2026-12-05T08:00 (Vietnam time) or ISO 8601 with an offset' };
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = { message: 'must be a date written YYYY-MM-DD' };
 
 @InputType()
 export class PlanSessionInput {
@@ -48,11 +45,11 @@ export class PlanSessionInput {
   topics: string[];
 
   @Field({ description: TIME_DESCRIPTION })
-  @Matches(TIME, TIME_MESSAGE)
+  @IsTimeText()
   startsAt: string;
 
   @Field({ description: TIME_DESCRIPTION })
-  @Matches(TIME, TIME_MESSAGE)
+  @IsTimeText()
   endsAt: string;
 
   @Field({ description: 'Free text: the venue and address' })
@@ -108,8 +105,8 @@ export class UpdateSessionDetailsInput {
 
 @InputType({ description: 'A new time and/or place. A new start alone keeps the duration; a new place without coordinates clears them' })
 export class RescheduleSessionInput {
-  @Field(() => String, { nullable: true, description: TIME_DESCRIPTION }) @IsOptional() @Matches(TIME, TIME_MESSAGE) startsAt?: string | null;
-  @Field(() => String, { nullable: true, description: TIME_DESCRIPTION }) @IsOptional() @Matches(TIME, TIME_MESSAGE) endsAt?: string | null;
+  @Field(() => String, { nullable: true, description: TIME_DESCRIPTION }) @IsOptional() @IsTimeText() startsAt?: string | null;
+  @Field(() => String, { nullable: true, description: TIME_DESCRIPTION }) @IsOptional() @IsTimeText() endsAt?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(300) place?: string | null;
   @Field(() => UUID, { nullable: true }) @IsOptional() @IsUUID() unitId?: string | null;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() latitude?: number | null;
@@ -174,13 +171,12 @@ export class SessionFilter {
   @MaxLength(30)
   unitCode?: string | null;
 
-  @Field(() => String, { nullable: true }) @IsOptional() @Matches(DATE, DATE_MESSAGE) asOf?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsDateText() asOf?: string | null;
   @Field(() => UUID, { nullable: true }) @IsOptional() @IsUUID() groupId?: string | null;
-  @Field(() => String, { nullable: true, description: 'First day (YYYY-MM-DD, Vietnam) of the start' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) from?:
-    string | null;
+  @Field(() => String, { nullable: true, description: 'First day (YYYY-MM-DD, Vietnam) of the start' }) @IsOptional() @IsDateText() from?: string | null;
   @Field(() => String, { nullable: true, description: 'Last day (YYYY-MM-DD, Vietnam) of the start, inclusive' })
   @IsOptional()
-  @Matches(DATE, DATE_MESSAGE)
+  @IsDateText()
   to?: string | null;
   @Field(() => String, { nullable: true, description: 'A topic code' }) @IsOptional() @IsString() @MaxLength(40) topic?: string | null;
   @Field(() => SessionStatus, { nullable: true }) @IsOptional() @IsEnum(SessionStatus) status?: SessionStatus | null;
@@ -213,10 +209,8 @@ export class SessionsArgs extends PageArgs {
 
 @ArgsType()
 export class AgendaArgs {
-  @Field(() => String, { nullable: true, description: 'First day (YYYY-MM-DD, Vietnam); default today' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) from?:
-    string | null;
-  @Field(() => String, { nullable: true, description: 'Last day, inclusive; default 30 days after from' }) @IsOptional() @Matches(DATE, DATE_MESSAGE) to?:
-    string | null;
+  @Field(() => String, { nullable: true, description: 'First day (YYYY-MM-DD, Vietnam); default today' }) @IsOptional() @IsDateText() from?: string | null;
+  @Field(() => String, { nullable: true, description: 'Last day, inclusive; default 30 days after from' }) @IsOptional() @IsDateText() to?: string | null;
 }
 
 @ArgsType()
