@@ -25,12 +25,6 @@ const CROSS_LIB_SQL = new Set([
   'accounts -> membership',
   'accounts -> volunteer_group',
   'accounts -> audit_event',
-  // assists: entries are checked against units, groups, memberships and the session they belong to.
-  'assists -> admin_unit',
-  'assists -> reorganisation_link',
-  'assists -> membership',
-  'assists -> volunteer_group',
-  'assists -> training_session',
   // directory: imports resolve unit codes.
   'directory -> admin_unit',
   // sessions: sessions are held by groups in units, assigned to members with accounts.
@@ -78,10 +72,6 @@ const SQL_TEXT_FILES = new Map<string, string>([
     'libs/accounts/src/grants.service.ts',
     'libs/accounts/src/sign-in-limits.ts',
     'libs/accounts/src/users.service.ts',
-    'libs/assists/src/assist.repository.ts',
-    'libs/assists/src/household-count.service.ts',
-    'libs/assists/src/household-keyring.service.ts',
-    'libs/assists/src/household-rekey.service.ts',
     'libs/demo/src/demo-accounts.ts',
     'libs/demo/src/demo-activity.ts',
     'libs/demo/src/demo-city.ts',

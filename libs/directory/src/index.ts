@@ -9,3 +9,4 @@ export * from './directory-import.service';
 export * from './directory.module';
 export * from './directory.repository';
 export * from './directory.service';
+export * from './ports/assists';

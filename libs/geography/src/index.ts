@@ -7,3 +7,5 @@ export * from './import-report';
 export * from './lineage';
 export * from './unit-lineage.entity';
 export * from './reorganisation.entity';
+export * from './ports/assists';
+export * from './ports/directory';

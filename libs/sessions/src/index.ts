@@ -13,3 +13,4 @@ export * from './attendance.service';
 export * from './assignment.service';
 export * from './agenda.service';
 export * from './sessions.module';
+export * from './ports/assists';
