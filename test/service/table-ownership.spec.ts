@@ -25,8 +25,6 @@ const CROSS_LIB_SQL = new Set([
   'accounts -> membership',
   'accounts -> volunteer_group',
   'accounts -> audit_event',
-  // directory: imports resolve unit codes.
-  'directory -> admin_unit',
   // sessions: sessions are held by groups in units, assigned to members with accounts.
   'sessions -> admin_unit',
   'sessions -> member',
@@ -77,9 +75,6 @@ const SQL_TEXT_FILES = new Map<string, string>([
     'libs/demo/src/demo-city.ts',
     'libs/demo/src/demo-sessions.ts',
     'libs/demo/src/national.ts',
-    'libs/directory/src/directory-import.service.ts',
-    'libs/directory/src/directory.repository.ts',
-    'libs/directory/src/directory.service.ts',
     'libs/geography/src/admin-unit.repository.ts',
     'libs/geography/src/geography-import.service.ts',
     'libs/geography/src/lineage.ts',
