@@ -153,8 +153,15 @@ export class AssistRepository {
     return manager.getRepository(AssistEntry).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  entriesByIds(ids: readonly string[]): Promise<AssistEntry[]> {
-    return this.dataSource.getRepository(AssistEntry).createQueryBuilder('e').where('e.id = ANY(:ids)', { ids }).getMany();
+  async entriesByIds(ids: readonly string[]): Promise<AssistEntry[]> {
+    const rows = await all(
+      this.dataSource,
+      db
+        .selectFrom('assist_entry as e')
+        .selectAll('e')
+        .where(sql<SqlBool>`${sql.ref('e.id')} = ANY(${ids}::uuid[])`),
+    );
+    return rows.map((r) => hydrate(this.dataSource, AssistEntry, r));
   }
 
   /** The entries among `ids` that lie in `access` (the others are left out, whether or not they exist). */
@@ -172,8 +179,15 @@ export class AssistRepository {
     return rows.length ? this.entriesByIds(rows.map((r) => r.id)) : [];
   }
 
-  householdsByIds(ids: readonly string[]): Promise<Household[]> {
-    return this.dataSource.getRepository(Household).createQueryBuilder('h').where('h.id = ANY(:ids)', { ids }).getMany();
+  async householdsByIds(ids: readonly string[]): Promise<Household[]> {
+    const rows = await all(
+      this.dataSource,
+      db
+        .selectFrom('household as h')
+        .selectAll('h')
+        .where(sql<SqlBool>`${sql.ref('h.id')} = ANY(${ids}::uuid[])`),
+    );
+    return rows.map((r) => hydrate(this.dataSource, Household, r));
   }
 
   /** Sets or clears verification on the valid entries among `ids` that lie in `access`; returns the entries changed. */

@@ -66,7 +66,7 @@ export class HouseholdCountRepository {
               oc
                 .columns(['unit_id', 'as_of'])
                 .doUpdateSet((eb) => ({ households: eb.ref('excluded.households'), updated_by: eb.ref('excluded.updated_by'), updated_at: sql<Date>`now()` }))
-                .where(sql<boolean>`household_count.households IS DISTINCT FROM EXCLUDED.households`),
+                .where((eb) => eb('household_count.households', 'is distinct from', eb.ref('excluded.households'))),
             )
             .returning(['unit_id', 'as_of', 'households']),
         )
