@@ -5,15 +5,19 @@ import { AssistLogService } from './assist-log.service';
 import { AssistQueryService } from './assist-query.service';
 import { AssistRepository } from './assist.repository';
 import { EntryContextLoader } from './entry-context.loader';
+import { HouseholdCountRepository } from './household-count.repository';
 import { HouseholdCountService } from './household-count.service';
 import { HouseholdKeyring } from './household-keyring.service';
 import { HouseholdRekeyService } from './household-rekey.service';
+import { HouseholdRepository } from './household.repository';
 
 @Module({
   imports: [GeographyModule],
   providers: [
     AssistRepository,
     EntryContextLoader,
+    HouseholdRepository,
+    HouseholdCountRepository,
     HouseholdKeyring,
     AssistLogService,
     AssistCorrectionService,

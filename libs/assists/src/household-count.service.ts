@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccessService, DataScope, restrictToScope } from '@cdtg/access';
+import { AccessService, DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
-import { SqlBuilder } from '@cdtg/database';
 import { DomainError } from '@cdtg/errors';
-import { GeographyService, ImportReport, unitScopeCte } from '@cdtg/geography';
+import { GeographyService, ImportReport } from '@cdtg/geography';
 import { CsvFormatError, readCsv } from '@cdtg/text';
 import { parseVietnameseDate, requireIsoDate } from '@cdtg/time';
+import { HouseholdCountRepository } from './household-count.repository';
 
 const UNIT_KINDS = ['residential_group', 'commune', 'special_zone'];
 const MAX_HOUSEHOLDS = 1_000_000;
@@ -30,6 +30,7 @@ export class HouseholdCountService {
     private readonly geography: GeographyService,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly counts: HouseholdCountRepository,
   ) {}
 
   async set(actor: AuditActor, unitId: string, asOf: string, households: number): Promise<HouseholdCountRow> {
@@ -39,10 +40,7 @@ export class HouseholdCountService {
     if (!Number.isInteger(households) || households < 0 || households > MAX_HOUSEHOLDS)
       throw DomainError.invalid('input.households', `must be a whole number from 0 to ${MAX_HOUSEHOLDS}`);
     await this.dataSource.transaction((manager) => this.write(manager, actor, 'household-count.set', [{ unitId, asOf, households }]));
-    const [row] = (await this.dataSource.query(`SELECT updated_by, updated_at FROM household_count WHERE unit_id = $1 AND as_of = $2`, [unitId, asOf])) as {
-      updated_by: string;
-      updated_at: Date;
-    }[];
+    const row = (await this.counts.written(this.dataSource, unitId, asOf))!;
     return { unitId, asOf, households, updatedBy: row.updated_by, updatedAt: row.updated_at };
   }
 
@@ -68,11 +66,10 @@ export class HouseholdCountService {
       if (asOf && households <= MAX_HOUSEHOLDS) wellFormed.push({ line, code: values.unit_code, asOf, households });
     }
     await this.dataSource.transaction(async (manager) => {
-      const units = (await manager.query(
-        `SELECT x.i::int AS i, u.id, u.kind FROM unnest($1::text[], $2::date[]) WITH ORDINALITY AS x(code, day, i)
-           JOIN admin_unit u ON u.code = x.code AND COALESCE(u.valid_from, '-infinity') <= x.day AND COALESCE(u.valid_to, 'infinity') >= x.day`,
-        [wellFormed.map((r) => r.code), wellFormed.map((r) => r.asOf)],
-      )) as { i: number; id: string; kind: string }[];
+      const units = await this.counts.unitsValidOn(
+        manager,
+        wellFormed.map((r) => ({ code: r.code, day: r.asOf })),
+      );
       const unitOf = new Map(units.map((u) => [u.i - 1, u]));
       const placed = wellFormed.flatMap((row, i) => {
         const unit = unitOf.get(i);
@@ -104,34 +101,14 @@ export class HouseholdCountService {
   async list(access: DataScope, unitCode: string, asOf?: string | null): Promise<HouseholdCountRow[]> {
     const unit = await this.geography.unitByCode(unitCode, asOf);
     const day = this.geography.asOf(asOf);
-    const sql = new SqlBuilder();
-    const first = sql.params.length + 1;
-    sql.param(`${unit.path}%`);
-    sql.param(day);
-    sql.ctes.push(unitScopeCte(first));
-    sql.where.push('c.unit_id IN (SELECT id FROM unit_scope)', `c.as_of <= $${first + 1}::date`);
-    restrictToScope(sql, access, { unit: 'c.unit_id' });
-    const rows = (await this.dataSource.query(
-      `${sql.with}SELECT DISTINCT ON (c.unit_id) c.unit_id, c.as_of::text, c.households, c.updated_by, c.updated_at
-         FROM household_count c WHERE ${sql.where.join(' AND ')} ORDER BY c.unit_id, c.as_of DESC`,
-      sql.params,
-    )) as { unit_id: string; as_of: string; households: number; updated_by: string; updated_at: Date }[];
+    const rows = await this.counts.latest(this.dataSource, access, { pathPrefix: `${unit.path}%`, asOf: day });
     return rows.map((r) => ({ unitId: r.unit_id, asOf: r.as_of, households: r.households, updatedBy: r.updated_by, updatedAt: r.updated_at }));
   }
 
   /** Upserts counts in one statement; rows whose figure is unchanged are left alone. Audits every change. */
   private async write(manager: EntityManager, actor: AuditActor, operation: string, rows: { unitId: string; asOf: string; households: number }[]) {
     if (!rows.length) return [];
-    const written = (await manager.query(
-      `WITH input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x("unitId" uuid, "asOf" date, households int)),
-            old AS (SELECT c.unit_id, c.as_of, c.households FROM household_count c JOIN input i ON i."unitId" = c.unit_id AND i."asOf" = c.as_of),
-            up AS (INSERT INTO household_count (unit_id, as_of, households, updated_by) SELECT "unitId", "asOf", households, $2 FROM input
-                   ON CONFLICT (unit_id, as_of) DO UPDATE SET households = EXCLUDED.households, updated_by = EXCLUDED.updated_by, updated_at = now()
-                   WHERE household_count.households IS DISTINCT FROM EXCLUDED.households
-                   RETURNING unit_id, as_of, households)
-       SELECT up.unit_id, up.as_of::text AS as_of, up.households, old.households AS before FROM up LEFT JOIN old USING (unit_id, as_of)`,
-      [JSON.stringify(rows), actor.label],
-    )) as { unit_id: string; as_of: string; households: number; before: number | null }[];
+    const written = await this.counts.upsert(manager, actor.label, rows);
     await this.audit.record(
       manager,
       actor,

@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { lineageRoots } from '@cdtg/geography';
 import { HouseholdKeyKind } from './assist.enums';
+import { HouseholdRepository } from './household.repository';
 import { householdHash, HouseholdIdentity, keyMaterial, maskedLabel } from './household-key';
 
 /** A household to find or create: its identity (never stored), the label to show and the unit it was seen in. */
@@ -19,7 +20,10 @@ export interface HouseholdClaim {
  */
 @Injectable()
 export class HouseholdKeyring {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly households: HouseholdRepository,
+  ) {}
 
   /** The household id of each claim, in order. Runs in the caller's transaction. */
   async resolve(manager: EntityManager, claims: HouseholdClaim[]): Promise<string[]> {
@@ -55,12 +59,7 @@ export class HouseholdKeyring {
           unit: p.claim.unit.id,
           place: p.place,
         }));
-      await manager.query(
-        `WITH fresh AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, hash text, kind text, label text, unit uuid, place uuid)),
-              keys AS (INSERT INTO household_key (hash, household_id, key_version) SELECT hash, id, $2 FROM fresh ORDER BY hash ON CONFLICT (hash) DO NOTHING RETURNING household_id)
-         INSERT INTO household (id, kind, masked_label, first_unit_id, place_id) SELECT id, kind, label, unit, place FROM fresh WHERE id IN (SELECT household_id FROM keys)`,
-        [JSON.stringify(rows), current.version],
-      );
+      await this.households.insertNew(manager, rows, current.version);
       for (const [hash, id] of await this.find(manager, [...missing.keys()])) found.set(hash, id);
     }
 
@@ -68,9 +67,9 @@ export class HouseholdKeyring {
     const rekey = prepared.filter((p) => !found.has(p.hashes[0]));
     if (rekey.length) {
       const pairs = rekey.map((p) => ({ hash: p.hashes[0], id: p.hashes.map((h) => found.get(h)).find(Boolean)! })).sort((a, b) => (a.hash < b.hash ? -1 : 1));
-      await manager.query(
-        `INSERT INTO household_key (hash, household_id, key_version) SELECT x.hash, x.id, $2 FROM jsonb_to_recordset($1::jsonb) AS x(hash text, id uuid) ORDER BY x.hash ON CONFLICT (hash) DO NOTHING`,
-        [JSON.stringify(pairs), current.version],
+      await this.households.addKeys(
+        manager,
+        pairs.map((p) => ({ ...p, version: current.version })),
       );
       for (const p of pairs) found.set(p.hash, p.id);
     }
@@ -79,16 +78,13 @@ export class HouseholdKeyring {
 
   /** Whether a unit lies in the household's place (always, for a household known by its code, which has none). */
   async samePlace(manager: EntityManager, householdId: string, unitId: string): Promise<boolean> {
-    const [household] = (await manager.query(`SELECT place_id FROM household WHERE id = $1`, [householdId])) as { place_id: string | null }[];
+    const household = await this.households.placeOf(manager, householdId);
     if (!household?.place_id) return true;
     return (await lineageRoots(manager, [unitId])).get(unitId) === household.place_id;
   }
 
   private async find(manager: EntityManager, hashes: string[]): Promise<Map<string, string>> {
-    const rows = (await manager.query(`SELECT hash, household_id FROM household_key WHERE hash = ANY($1::text[])`, [hashes])) as {
-      hash: string;
-      household_id: string;
-    }[];
+    const rows = await this.households.keys(manager, hashes);
     return new Map(rows.map((r) => [r.hash, r.household_id]));
   }
 }

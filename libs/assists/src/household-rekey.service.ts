@@ -6,6 +6,7 @@ import { AppConfig } from '@cdtg/config';
 import { lineageRoots } from '@cdtg/geography';
 import { ChangeFeed } from '@cdtg/queue';
 import { placedHash, placeLabel } from './household-key';
+import { HouseholdRepository } from './household.repository';
 
 const REKEY_LOCK = 7_214_019;
 const BATCH = 1000;
@@ -28,6 +29,7 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly changes: ChangeFeed,
     private readonly audit: AuditService,
+    private readonly households: HouseholdRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -35,13 +37,12 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
   }
 
   async run(): Promise<{ placed: number; split: number }> {
-    const pending = (await this.dataSource.query(`SELECT 1 FROM household WHERE kind = 'address' AND place_id IS NULL LIMIT 1`)) as unknown[];
-    if (!pending.length) return { placed: 0, split: 0 };
+    if (!(await this.households.unplacedExist(this.dataSource))) return { placed: 0, split: 0 };
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     const total = { placed: 0, split: 0 };
     try {
-      await runner.query('SELECT pg_advisory_lock($1)', [REKEY_LOCK]);
+      await this.households.lock(runner, REKEY_LOCK);
       for (;;) {
         const step = await this.dataSource.transaction((manager) => this.batch(manager));
         total.placed += step.placed;
@@ -49,7 +50,7 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
         if (step.placed < BATCH) break;
       }
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [REKEY_LOCK]).catch(() => undefined);
+      await this.households.unlock(runner, REKEY_LOCK).catch(() => undefined);
       await runner.release();
     }
     if (total.placed) this.logger.log(`Households keyed by their place: ${total.placed} placed, ${total.split} split into one household per place`);
@@ -57,22 +58,11 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
   }
 
   private async batch(manager: EntityManager): Promise<{ placed: number; split: number }> {
-    const households = (await manager.query(
-      `SELECT id, masked_label, first_unit_id FROM household WHERE kind = 'address' AND place_id IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
-      [BATCH],
-    )) as { id: string; masked_label: string; first_unit_id: string }[];
+    const households = await this.households.lockUnplaced(manager, BATCH);
     if (!households.length) return { placed: 0, split: 0 };
     const ids = households.map((h) => h.id);
-    const seen = (await manager.query(
-      `SELECT e.household_id, e.unit_id, min(e.occurred_at) AS first, u.name, u.type_word
-         FROM assist_entry e JOIN admin_unit u ON u.id = e.unit_id WHERE e.household_id = ANY($1::uuid[])
-        GROUP BY e.household_id, e.unit_id, u.name, u.type_word ORDER BY first`,
-      [ids],
-    )) as { household_id: string; unit_id: string; first: Date; name: string; type_word: string }[];
-    const keys = (await manager.query(`SELECT hash, household_id FROM household_key WHERE household_id = ANY($1::uuid[])`, [ids])) as {
-      hash: string;
-      household_id: string;
-    }[];
+    const seen = await this.households.entryUnits(manager, ids);
+    const keys = await this.households.keysOf(manager, ids);
     const roots = await lineageRoots(manager, [...households.map((h) => h.first_unit_id), ...seen.map((s) => s.unit_id)]);
     const rootOf = (unitId: string) => roots.get(unitId) ?? unitId;
     const secrets = this.config.householdSecrets;
@@ -106,17 +96,13 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
         }
         const first = target.units[0];
         const label = h.masked_label.replace(/, [^,]*$/, `, ${placeLabel({ name: first.name, typeWord: first.type_word })}`);
-        await manager.query(`INSERT INTO household (id, kind, masked_label, first_unit_id, place_id) VALUES ($1, 'address', $2, $3, $4)`, [
-          target.id,
-          label,
-          first.unit_id,
-          place,
-        ]);
-        await manager.query(`UPDATE assist_entry SET household_id = $1 WHERE household_id = $2 AND unit_id = ANY($3::uuid[])`, [
-          target.id,
+        await this.households.insertPlaced(manager, { id: target.id, label, firstUnitId: first.unit_id, place });
+        await this.households.moveEntries(
+          manager,
           h.id,
+          target.id,
           target.units.map((u) => u.unit_id),
-        ]);
+        );
         changed.push(h.id, target.id);
         audit.push({
           operation: 'household.split-by-place',
@@ -129,15 +115,10 @@ export class HouseholdRekeyService implements OnApplicationBootstrap {
         split++;
       }
     }
-    await manager.query(`DELETE FROM household_key WHERE hash = ANY($1::text[])`, [replaced]);
+    await this.households.deleteKeys(manager, replaced);
     placedKeys.sort((a, b) => (a.hash < b.hash ? -1 : 1));
-    await manager.query(
-      `INSERT INTO household_key (hash, household_id, key_version) SELECT x.hash, x.id, x.version FROM jsonb_to_recordset($1::jsonb) AS x(hash text, id uuid, version int) ORDER BY x.hash ON CONFLICT (hash) DO NOTHING`,
-      [JSON.stringify(placedKeys)],
-    );
-    await manager.query(`UPDATE household h SET place_id = x.place FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, place uuid) WHERE h.id = x.id`, [
-      JSON.stringify(placeOf),
-    ]);
+    await this.households.addKeys(manager, placedKeys);
+    await this.households.setPlaces(manager, placeOf);
     if (audit.length) await this.audit.record(manager, SYSTEM_ACTOR, audit);
     if (changed.length) await this.changes.emit(manager, { households: changed });
     return { placed: households.length, split };

@@ -3,11 +3,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessService, DataScope, EVERYTHING } from '@cdtg/access';
 import { AuditActor, AuditEntry, AuditService } from '@cdtg/audit';
 import { DomainError, ErrorCode } from '@cdtg/errors';
+import { unitIdsByCode } from '@cdtg/geography';
 import { JobName, OutboxService } from '@cdtg/queue';
 import { CsvFormatError, foldVietnamese, isScientificNotation, normaliseSpreadsheetPhone, readCsv } from '@cdtg/text';
 import { addDays, Clock, parseVietnameseDate } from '@cdtg/time';
 import { parseAffiliation, parseGender, parseGroupStatus, parseRole } from './csv-vocabulary';
 import { DirectoryImport, DirectoryImportKind, DirectoryImportStatus } from './directory-import.entity';
+import { DirectoryRepository } from './directory.repository';
 import { DirectoryService, PHONE_UNAVAILABLE } from './directory.service';
 import { GroupStatus, MemberRole } from './directory.enums';
 import { Member } from './member.entity';
@@ -45,6 +47,7 @@ export class DirectoryImportService {
     private readonly audit: AuditService,
     private readonly access: AccessService,
     private readonly clock: Clock,
+    private readonly repository: DirectoryRepository,
   ) {}
 
   /** Queues an import. `scope` is where the actor may manage the directory; rows outside it are refused. */
@@ -96,11 +99,7 @@ export class DirectoryImportService {
       await this.dataSource.transaction(async (manager) => {
         const counts =
           job.kind === DirectoryImportKind.Groups ? await this.groupChunk(manager, chunk, actor, scope) : await this.memberChunk(manager, chunk, actor, scope);
-        await manager.query(
-          `UPDATE directory_import SET processed_rows = $2, created = created + $3, updated = updated + $4, unchanged = unchanged + $5,
-                  errors = errors || $6::jsonb, updated_at = now() WHERE id = $1`,
-          [id, start + chunk.length, counts.created, counts.updated, counts.unchanged, JSON.stringify(counts.errors)],
-        );
+        await this.repository.recordImportProgress(manager, id, start + chunk.length, counts);
       });
     }
     await this.dataSource.getRepository(DirectoryImport).update(id, { status: DirectoryImportStatus.Completed });
@@ -243,21 +242,10 @@ export class DirectoryImportService {
     }
     const existing = new Map(
       (
-        (await manager.query(
-          `SELECT m.id, m.phone, ms.id AS membership_id, ms.group_id, g.unit_id AS group_unit_id, ms.role, ms.from_date FROM member m
-             LEFT JOIN membership ms ON ms.member_id = m.id AND ms.to_date IS NULL
-             LEFT JOIN volunteer_group g ON g.id = ms.group_id
-            WHERE m.left_on IS NULL AND m.phone = ANY($1)`,
-          [valid.map((v) => v.fields.phone)],
-        )) as {
-          id: string;
-          phone: string;
-          membership_id: string | null;
-          group_id: string | null;
-          group_unit_id: string | null;
-          role: MemberRole | null;
-          from_date: string | null;
-        }[]
+        await this.repository.activeMembersByPhone(
+          manager,
+          valid.map((v) => v.fields.phone),
+        )
       ).map((r) => [r.phone, r]),
     );
     // A phone number already used by an active member elsewhere: that member may only be changed by whoever manages them.
@@ -270,11 +258,10 @@ export class DirectoryImportService {
     const newMemberships: Partial<Membership>[] = [];
     const audit: AuditEntry[] = [];
     const current: Member[] = existing.size
-      ? await manager
-          .getRepository(Member)
-          .createQueryBuilder('m')
-          .where('m.id = ANY(:ids)', { ids: [...existing.values()].map((e) => e.id) })
-          .getMany()
+      ? await this.repository.membersByIds(
+          [...existing.values()].map((e) => e.id),
+          manager,
+        )
       : [];
     const byId = new Map(current.map((m) => [m.id, m]));
     for (const row of valid) {
@@ -339,12 +326,7 @@ export class DirectoryImportService {
 
   /** Unit code → id of the version valid today (else the latest version). */
   private async unitsByCode(manager: EntityManager, codes: string[]): Promise<Map<string, string>> {
-    const rows = (await manager.query(
-      `SELECT DISTINCT ON (code) code, id FROM admin_unit WHERE code = ANY($1)
-        ORDER BY code, (COALESCE(valid_from, '-infinity'::date) <= $2::date AND COALESCE(valid_to, 'infinity'::date) >= $2::date) DESC,
-                 COALESCE(valid_to, 'infinity'::date) DESC`,
-      [[...new Set(codes)], this.clock.today()],
-    )) as { code: string; id: string }[];
+    const rows = await unitIdsByCode(manager, [...new Set(codes)], this.clock.today());
     return new Map(rows.map((r) => [r.code, r.id]));
   }
 
@@ -368,13 +350,8 @@ export class DirectoryImportService {
   private async groupsByKey(manager: EntityManager, keys: { code: string; name: string }[]): Promise<Map<string, VolunteerGroup>> {
     const codes = [...new Set(keys.map((k) => k.code))];
     const names = [...new Set(keys.map((k) => foldVietnamese(k.name ?? '')))];
-    const groups = await manager
-      .getRepository(VolunteerGroup)
-      .createQueryBuilder('g')
-      .innerJoinAndSelect('g.unit', 'u')
-      .where('u.code = ANY(:codes) AND g.name_search = ANY(:names)', { codes, names })
-      .getMany();
-    return new Map(groups.map((g) => [`${g.unit!.code}|${g.nameSearch}`, g]));
+    const groups = await this.repository.groupsByCodeAndName(manager, codes, names);
+    return new Map(groups.map(({ unitCode, ...group }) => [`${unitCode}|${group.nameSearch}`, Object.assign(new VolunteerGroup(), group)]));
   }
 }
 

@@ -214,7 +214,7 @@ export class DirectoryService {
       if (status === GroupStatus.Dissolved) {
         // Dissolving takes effect now (status and memberships change at once), so its date is today or earlier.
         group.dissolvedOn = this.date(on ?? this.clock.today(), 'on', { past: true })!;
-        await manager.query(`UPDATE membership SET to_date = $2 WHERE group_id = $1 AND to_date IS NULL`, [id, group.dissolvedOn]);
+        await this.repository.endGroupMemberships(manager, id, group.dissolvedOn);
       }
       await manager.getRepository(VolunteerGroup).save(group);
       await this.audit.record(manager, actor, {
@@ -331,7 +331,7 @@ export class DirectoryService {
       const before = { ...member };
       member.leftOn = day;
       await manager.getRepository(Member).save(member);
-      await manager.query(`UPDATE membership SET to_date = $2 WHERE member_id = $1 AND to_date IS NULL`, [memberId, day]);
+      await this.repository.endMemberMembership(manager, memberId, day);
       await this.audit.record(manager, actor, {
         operation: 'member.deactivate',
         objectType: 'member',

@@ -12,3 +12,4 @@ export * from './directory.service';
 export * from './ports/sessions';
 export * from './ports/accounts';
 export * from './ports/demo';
+export * from './ports/assists';

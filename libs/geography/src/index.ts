@@ -11,3 +11,5 @@ export * from './ports/sessions';
 export * from './ports/accounts';
 export * from './ports/rollups';
 export * from './ports/demo';
+export * from './ports/assists';
+export * from './ports/directory';

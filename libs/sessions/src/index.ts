@@ -15,3 +15,4 @@ export * from './agenda.service';
 export * from './sessions.module';
 export * from './ports/rollups';
 export * from './ports/demo';
+export * from './ports/assists';
