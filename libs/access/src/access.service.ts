@@ -10,7 +10,7 @@ export interface Anchor {
   groupId?: string | null;
 }
 
-/** Checks single objects against a scope, with the same definition `scopeSql` applies to lists. */
+/** Checks single objects against a scope, with the same definition `scopeFilter` applies to lists. */
 @Injectable()
 export class AccessService {
   constructor(private readonly dataSource: DataSource) {}

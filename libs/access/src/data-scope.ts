@@ -3,7 +3,7 @@ import { RawBuilder, sql, SqlBool } from 'kysely';
 /**
  * The rows an actor may see for one permission: everything, or the rows attached to units under some unit paths
  * (and the older units whose territory went into them) or to some groups. Lists are filtered with `scopeSql`, in
- * SQL, before paging; single objects are checked with AccessService.covers. Both follow the same definition.
+ * SQL, before paging (`scopeFilter`); single objects are checked with AccessService.covers. Both follow the same definition.
  */
 export interface DataScope {
   readonly all: boolean;
@@ -26,35 +26,6 @@ export function scopeIncludes(outer: DataScope, inner: DataScope): boolean {
 
 export const EVERYTHING: DataScope = Object.freeze({ all: true, unitPaths: [], groupIds: [] });
 export const NOTHING: DataScope = Object.freeze({ all: false, unitPaths: [], groupIds: [] });
-
-/**
- * The SQL condition "this row is in scope" for a row attached to a unit column and/or a group column.
- * `param` adds a parameter and returns its placeholder. Returns the CTE to put in `WITH RECURSIVE` (or null) and
- * the condition; an actor with no grant for the permission gets `false`.
- */
-export function scopeSql(
-  scope: DataScope,
-  columns: { unit?: string; group?: string },
-  param: (value: unknown) => string,
-): { cte: string | null; where: string | null } {
-  if (scope.all) return { cte: null, where: null };
-  const parts: string[] = [];
-  const cte: string | null = null;
-  if (scope.unitPaths.length && columns.unit) parts.push(`${columns.unit} IN (SELECT id FROM geography_units_under(${param([...scope.unitPaths])}::text[]))`);
-  if (scope.groupIds.length && columns.group) parts.push(`${columns.group} = ANY(${param([...scope.groupIds])}::uuid[])`);
-  return { cte, where: parts.length ? `(${parts.join(' OR ')})` : 'false' };
-}
-
-/** Adds "in scope" to a list query being built (see SqlBuilder in @cdtg/database). */
-export function restrictToScope(
-  sql: { param(value: unknown): string; ctes: string[]; where: string[] },
-  scope: DataScope,
-  columns: { unit?: string; group?: string },
-): void {
-  const { cte, where } = scopeSql(scope, columns, (value) => sql.param(value));
-  if (cte) sql.ctes.push(cte);
-  if (where) sql.where.push(where);
-}
 
 /**
  * "This row is in scope" as a typed SQL condition, for queries built with Kysely: `unit` and `group` are the row's

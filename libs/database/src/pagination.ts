@@ -1,4 +1,4 @@
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 
 /** A page of a keyset-paginated list (Relay-style connections are built from it in apps/api). */
 export interface Page<T> {
@@ -27,7 +27,7 @@ export function decodeCursor(cursor: string): [string | number, string] {
   } catch {
     // fall through
   }
-  throw DomainError.invalid('after', 'is not a cursor returned by this list');
+  throw DomainError.invalid('after', Reason.NotACursor);
 }
 
 /** Builds a page from `first + 1` fetched rows. */

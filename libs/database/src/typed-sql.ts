@@ -11,7 +11,7 @@ import {
   SelectQueryBuilder,
   sql,
 } from 'kysely';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { decodeCursor, encodeCursor, Page, PageRequest, toPage } from './pagination';
 
 /**
@@ -112,7 +112,7 @@ export async function keysetPageOf<O, T extends { id: string }>(
   if (page.after) {
     const [k, after] = decodeCursor(page.after);
     // A tampered cursor is a clear input error, not a database error.
-    if (!(order.idType === 'bigint' ? /^\d{1,19}$/ : UUID).test(after)) throw DomainError.invalid('after', 'is not a cursor returned by this list');
+    if (!(order.idType === 'bigint' ? /^\d{1,19}$/ : UUID).test(after)) throw DomainError.invalid('after', Reason.NotACursor);
     const cursor = sql`(${String(k)}::text, ${after}::${sql.raw(order.idType ?? 'uuid')})`;
     rows = rows.where(sql<boolean>`(${order.key}, ${id}) ${sql.raw(order.descending ? '<' : '>')} ${cursor}`);
   }

@@ -25,12 +25,6 @@ export function isCurrentMembership(membership: { fromDate: string; toDate: stri
   return membership.toDate === null && membership.fromDate <= today;
 }
 
-/** The same rule in SQL: `member` is the member table's alias, `today` a date expression (a parameter). */
-export const activeMemberSql = (member: string, today: string): string => `(${member}.left_on IS NULL AND ${member}.joined_on <= ${today})`;
-
-/** The same rule in SQL: `membership` is the membership table's alias, `today` a date expression (a parameter). */
-export const currentMembershipSql = (membership: string, today: string): string => `(${membership}.to_date IS NULL AND ${membership}.from_date <= ${today})`;
-
 /** The same rule as a typed condition: `member` is the member table's alias, `today` a 'YYYY-MM-DD' date. */
 export const activeMember = (member: string, today: string): RawBuilder<SqlBool> =>
   sql<SqlBool>`(${sql.ref(`${member}.left_on`)} IS NULL AND ${sql.ref(`${member}.joined_on`)} <= ${today}::date)`;

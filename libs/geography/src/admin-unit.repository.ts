@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { RawBuilder, sql, SqlBool } from 'kysely';
-import { all, compile, Executor, hydrate } from '@cdtg/database';
+import { all, Executor, hydrate } from '@cdtg/database';
 import { AdminUnit, UnitKind } from './admin-unit.entity';
 import { db } from './db';
 import { anyUuid, validOn } from './unit-sql';
@@ -126,55 +126,17 @@ export class AdminUnitRepository {
   }
 }
 
-/**
- * SQL of a CTE named `unit_scope(id)`: a unit (given by its path followed by %, `$first`) and its subtree valid on `$first+1`, plus
- * every earlier unit whose territory went into them through reorganisations, so that records attached to old units
- * (a group founded under a pre-2025 ward) count where that territory is now. The path prefix is a parameter so the
- * planner uses the path index. The legacy text form for SqlBuilder lists, compiled from the typed `unitsInScope` so that
- * both say the same.
- */
-export function unitScopeCte(first: number): string {
-  const placeholder = new Map([
-    [PREFIX, `$${first}`],
-    [AS_OF, `$${first + 1}`],
-  ]);
-  return UNIT_SCOPE_CTE.sql.replace(/\$(\d+)/g, (_, n: string) => placeholder.get(String(UNIT_SCOPE_CTE.parameters[Number(n) - 1]))!);
-}
-
-const PREFIX = '\u0000prefix';
-const AS_OF = '\u0000asOf';
-
-/** unitsInScope compiled once with marker values, cut down to its CTE: `"unit_scope"("id") as (…)`. */
-const UNIT_SCOPE_CTE = (() => {
-  const compiled = compile(unitsInScope({ pathPrefix: PREFIX, asOf: AS_OF }));
-  const cte = /^with recursive (.*) select "unit_scope"\."id" from "unit_scope"$/s.exec(compiled.sql);
-  if (!cte) throw new Error(`unexpected SQL for the unit scope: ${compiled.sql}`);
-  return { sql: cte[1], parameters: compiled.parameters };
-})();
-
 export interface UnitScope {
   /** Path of the unit followed by %, and the date the tree is read on. */
   pathPrefix: string;
   asOf: string;
 }
 
-/** Restricts `unitColumn` of a list query being built to a unit subtree as of a date (and the old units that went into it). */
-export function filterByUnit(
-  sql: { params: unknown[]; param(value: unknown): string; ctes: string[]; where: string[] },
-  scope: UnitScope | undefined,
-  unitColumn: string,
-): void {
-  if (!scope) return;
-  const first = sql.params.length + 1;
-  sql.param(scope.pathPrefix);
-  sql.param(scope.asOf);
-  sql.ctes.push(unitScopeCte(first));
-  sql.where.push(`${unitColumn} IN (SELECT id FROM unit_scope)`);
-}
-
 /**
- * The units of a unit subtree as of a date, plus every earlier unit whose territory went into them (the typed form of
- * unitScopeCte): a subquery of ids, for other libs to filter their rows by (`unitFilter`).
+ * The units of a unit subtree as of a date (the unit given by its path followed by %; a parameter, so the planner uses
+ * the path index), plus every earlier unit whose territory went into them through reorganisations, so that records
+ * attached to old units (a group founded under a pre-2025 ward) count where that territory is now: a subquery of ids,
+ * for other libs to filter their rows by (`unitFilter`).
  */
 export function unitsInScope(scope: UnitScope) {
   return db

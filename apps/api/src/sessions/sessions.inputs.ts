@@ -1,22 +1,7 @@
 import { ArgsType, Field, Float, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { IsDateText, IsTimeText } from '../graphql/formats';
 import { UUID } from '../graphql/uuid.scalar';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEnum,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { AssignmentRole, SessionAudience, SessionStatus } from '@cdtg/sessions';
 import { PageArgs } from '../common/connection';
