@@ -41,7 +41,9 @@ describe('foundation: API over HTTP, outbox, worker, SMTP', () => {
   it('answers bad input with BAD_USER_INPUT naming the field', async () => {
     const res = await t.gql(SEND, { input: { to: 'khong-phai-email' } });
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(res.errors?.[0].extensions?.fields).toEqual([{ path: ['input', 'to'], message: 'must be an e-mail address' }]);
+    expect(res.errors?.[0].extensions?.fields).toEqual([
+      { path: ['input', 'to'], reason: 'NOT_AN_EMAIL', message: 'must be an e-mail address, e.g. ten@example.vn' },
+    ]);
     expect(await t.db.query('SELECT * FROM email_message')).toHaveLength(0);
   });
 

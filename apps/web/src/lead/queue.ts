@@ -134,7 +134,7 @@ export async function removeEntries(clientIds: string[]): Promise<void> {
   changed();
 }
 
-const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created alreadyStored rejected entries { clientId outcome entryId problems { path message } } } }`;
+const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created alreadyStored rejected entries { clientId outcome entryId problems { path message reason params } } } }`;
 type LogResult = {
   logAssists: { entries: { clientId: string; outcome: 'CREATED' | 'ALREADY_STORED' | 'REJECTED'; entryId: string | null; problems: FieldProblem[] }[] };
 };
@@ -186,7 +186,7 @@ async function doSync(): Promise<SyncReport> {
           const index = p.path[0] === 'input' && p.path[1] === 'entries' ? Number(p.path[2]) : NaN;
           if (Number.isInteger(index)) named.set(index, [...(named.get(index) ?? []), p]);
         }
-        const whole = [{ path: [] as string[], message: error.message }];
+        const whole: FieldProblem[] = [{ path: [], message: error.message, reason: error.reason, params: error.params }];
         await putAll(
           batch.flatMap((e, index): QueuedEntry[] =>
             named.size === 0

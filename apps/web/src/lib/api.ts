@@ -4,9 +4,14 @@
  * the session, so refreshes are serialised across tabs (Web Locks) and each tab re-reads the stored pair first.
  */
 
+import type { ReasonParams } from './reasons';
+
 export interface FieldProblem {
   path: (string | number)[];
+  /** The server's English text: for logs, never shown (the console translates `reason`). */
   message: string;
+  reason?: string;
+  params?: ReasonParams;
 }
 
 /** An API refusal (extensions.code) or 'OFFLINE' when the server could not be reached. */
@@ -16,6 +21,9 @@ export class ApiError extends Error {
     readonly code: string,
     readonly fields: FieldProblem[] = [],
     readonly retryAfterSeconds?: number,
+    /** Why (the API's ErrorReason) and its parameters: what the console translates. */
+    readonly reason?: string,
+    readonly params?: ReasonParams,
   ) {
     super(message);
   }
@@ -53,7 +61,7 @@ export const AUTH_FIELDS = 'accessToken accessTokenExpiresAt refreshToken';
 
 interface GqlBody<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string; fields?: FieldProblem[]; retryAfterSeconds?: number } }[];
+  errors?: { message: string; extensions?: { code?: string; reason?: string; params?: ReasonParams; fields?: FieldProblem[]; retryAfterSeconds?: number } }[];
 }
 
 async function post<T>(query: string, variables: Record<string, unknown> | undefined, token: string | null): Promise<T> {
@@ -77,8 +85,10 @@ async function post<T>(query: string, variables: Record<string, unknown> | undef
     );
   }
   const first = body.errors?.[0];
-  if (first)
-    throw new ApiError(first.message, first.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first.extensions?.fields ?? [], first.extensions?.retryAfterSeconds);
+  if (first) {
+    const x = first.extensions;
+    throw new ApiError(first.message, x?.code ?? 'INTERNAL_SERVER_ERROR', x?.fields ?? [], x?.retryAfterSeconds, x?.reason, x?.params);
+  }
   if (!body.data) throw new ApiError(`HTTP ${response.status}`, 'INTERNAL_SERVER_ERROR');
   return body.data;
 }

@@ -1,5 +1,6 @@
 import { ApiError, type FieldProblem } from './api';
 import { isKey, type Translate } from './i18n';
+import { reasonText } from './reasons';
 
 /** The label of a field path (["input", "entries", "3", "note"] → "Ghi chú"), or the path itself. */
 export function fieldLabel(t: Translate, path: (string | number)[]): string {
@@ -10,15 +11,21 @@ export function fieldLabel(t: Translate, path: (string | number)[]): string {
   return path.join('.');
 }
 
-/** "Ghi chú: looks like it holds a national ID number…" for each problem. */
+const languageOf = (t: Translate) => (t('meta.language') === 'en' ? 'en' : 'vi');
+
+/** "Ghi chú: có vẻ chứa số căn cước…" for each problem: from its reason, never the server's English. */
 export function describeProblems(t: Translate, problems: FieldProblem[]): string[] {
-  return problems.map((p) => `${fieldLabel(t, p.path)}: ${p.message}`);
+  return problems.map((p) => {
+    const why = reasonText(p.reason, p.params, languageOf(t)) ?? t('err.invalidField');
+    return p.path.length ? `${fieldLabel(t, p.path)}: ${why}` : why;
+  });
 }
 
-/** An API error in plain words (the user's language), with the server's detail where it helps. */
+/** An API error in plain words in the user's language, from its code and reason (the server's English is never shown). */
 export function describeError(t: Translate, error: unknown): string {
   if (!(error instanceof ApiError)) return t('err.INTERNAL_SERVER_ERROR');
-  const { code, fields, message } = error;
+  const { code, fields } = error;
+  const why = reasonText(error.reason, error.params, languageOf(t));
   switch (code) {
     case 'OFFLINE':
     case 'FORBIDDEN':
@@ -31,20 +38,13 @@ export function describeError(t: Translate, error: unknown): string {
     case 'RATE_LIMITED':
       return t('err.RATE_LIMITED', { seconds: error.retryAfterSeconds ?? 60 });
     case 'UNAUTHENTICATED':
-      return /wrong e-mail or password/i.test(message) ? t('err.wrongCredentials') : t('err.UNAUTHENTICATED');
-    case 'CONFLICT': {
-      const field = fields[0]?.path.at(-1);
-      const lead = /already assigned|overlaps/i.test(message)
-        ? t('err.doubleBooked')
-        : field === 'role' && /slot/i.test(message)
-          ? t('err.slotsFull')
-          : t('err.CONFLICT');
-      return `${lead} ${t('err.detail', { message })}`;
-    }
+      return error.reason === 'WRONG_CREDENTIALS' && why ? why : t('err.UNAUTHENTICATED');
+    case 'CONFLICT':
+      // A conflict on a field reads like a bad field ("Thành viên: đã được phân công…"); otherwise its reason alone.
+      if (fields.length) return describeProblems(t, fields).join('; ');
+      return why && error.reason !== 'CONFLICT' ? why : t('err.CONFLICT');
     case 'BAD_USER_INPUT':
-      return fields.length
-        ? `${t('err.BAD_USER_INPUT')} ${describeProblems(t, fields).join('; ')}`
-        : `${t('err.BAD_USER_INPUT')} ${t('err.detail', { message })}`;
+      return fields.length ? `${t('err.BAD_USER_INPUT')} ${describeProblems(t, fields).join('; ')}` : `${t('err.BAD_USER_INPUT')}${why ? ` ${why}` : ''}`;
     default:
       return t('err.INTERNAL_SERVER_ERROR');
   }

@@ -1,0 +1,160 @@
+/**
+ * What the console says for each reason the API gives (the ErrorReason enum of schema.graphql), in Vietnamese and
+ * English, with the reason's parameters. The server's English message is never shown: a reason missing here falls
+ * back to the text of the error's code (reasons.spec.ts checks that every reason of the schema is here).
+ */
+export type ReasonParams = Record<string, string | number | string[]>;
+type Text = (p: ReasonParams, lang: 'vi' | 'en') => string;
+
+const n = (v: unknown, lang: 'vi' | 'en') => (typeof v === 'number' ? v.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB') : String(v ?? ''));
+const day = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10).split('-').reverse().join('/') : String(v ?? ''));
+/** A time in Vietnam as [day, hour]: ["08/12/2026", "09:00"] (the same in both languages). */
+function vietnamTime(v: unknown): [string, string] | null {
+  if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) return null;
+  const local = new Date(Date.parse(v) + 7 * 3600_000).toISOString();
+  return [day(local), local.slice(11, 16)];
+}
+/** "08/12/2026 09:00", or "08/12/2026 09:00–11:00" with an end on the same day. */
+const time = (v: unknown, end?: unknown) => {
+  const start = vietnamTime(v);
+  if (!start) return String(v ?? '');
+  const until = vietnamTime(end);
+  return `${start[0]} ${start[1]}${until ? `–${until[0] === start[0] ? until[1] : until.join(' ')}` : ''}`;
+};
+const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v ?? ''));
+
+/** [Vietnamese, English] for each reason. */
+const TEXTS: Record<string, [Text, Text]> = {
+  REQUIRED: [() => 'cần nhập', () => 'is required'],
+  NOT_TEXT: [() => 'phải là chữ', () => 'must be text'],
+  UNREADABLE_TEXT: [() => 'có ký tự không đọc được', () => 'holds characters that cannot be read'],
+  TOO_SHORT: [(p, l) => `cần ít nhất ${n(p.min, l)} ký tự`, (p, l) => `needs at least ${n(p.min, l)} characters`],
+  TOO_LONG: [(p, l) => `dài quá ${n(p.max, l)} ký tự`, (p, l) => `is longer than ${n(p.max, l)} characters`],
+  LENGTH: [(p, l) => `cần từ ${n(p.min, l)} đến ${n(p.max, l)} ký tự`, (p, l) => `needs ${n(p.min, l)} to ${n(p.max, l)} characters`],
+  NOT_NUMBER: [() => 'phải là số', () => 'must be a number'],
+  NOT_WHOLE_NUMBER: [() => 'phải là số nguyên', () => 'must be a whole number'],
+  TOO_SMALL: [(p, l) => `không được nhỏ hơn ${n(p.min, l)}`, (p, l) => `must be at least ${n(p.min, l)}`],
+  TOO_LARGE: [(p, l) => `không được lớn hơn ${n(p.max, l)}`, (p, l) => `must be at most ${n(p.max, l)}`],
+  OUT_OF_RANGE: [(p, l) => `phải từ ${n(p.min, l)} đến ${n(p.max, l)}`, (p, l) => `must be from ${n(p.min, l)} to ${n(p.max, l)}`],
+  NOT_BOOLEAN: [() => 'phải là có hoặc không', () => 'must be yes or no'],
+  NOT_IN_LIST: [() => 'không có trong danh sách cho phép', () => 'is not one of the allowed values'],
+  NOT_A_LIST: [() => 'phải là một danh sách', () => 'must be a list'],
+  TOO_FEW: [(p, l) => `cần ít nhất ${n(p.min, l)}`, (p, l) => `needs at least ${n(p.min, l)}`],
+  TOO_MANY: [(p, l) => `nhiều nhất ${n(p.max, l)}`, (p, l) => `at most ${n(p.max, l)}`],
+  REPEATED: [() => 'bị lặp lại', () => 'is given twice'],
+  NOT_AN_ID: [() => 'không phải mã hợp lệ', () => 'is not a valid id'],
+  BAD_FORMAT: [(p) => `sai định dạng${p.example ? `, ví dụ ${p.example}` : ''}`, (p) => `is not in the expected form${p.example ? `, e.g. ${p.example}` : ''}`],
+  BAD_DATE: [() => 'ngày phải viết dạng NNNN-TT-NN, ví dụ 2025-07-01', () => 'dates are written YYYY-MM-DD, e.g. 2025-07-01'],
+  BAD_TIME: [() => 'thời gian phải viết dạng 2026-12-05T08:00', () => 'times are written 2026-12-05T08:00'],
+  NOT_AN_EMAIL: [() => 'không phải địa chỉ e-mail (ví dụ ten@example.vn)', () => 'is not an e-mail address (e.g. ten@example.vn)'],
+  NOT_A_PHONE: [() => 'không phải số điện thoại Việt Nam (ví dụ 0905 123 456)', () => 'is not a Vietnamese phone number (e.g. 0905 123 456)'],
+  NOT_A_CURSOR: [() => 'trang không hợp lệ: tải lại danh sách', () => 'invalid page: reload the list'],
+  FROM_AFTER_TO: [() => 'ngày bắt đầu sau ngày kết thúc', () => 'the start is after the end'],
+  RANGE_TOO_LONG: [(p, l) => `khoảng thời gian dài quá ${n(p.max, l)} ngày`, (p, l) => `the range is longer than ${n(p.max, l)} days`],
+  TOO_MANY_PERIODS: [() => 'quá nhiều kỳ: hãy thu hẹp khoảng thời gian hoặc cấp', () => 'too many periods: narrow the range or the level'],
+  IN_THE_FUTURE: [() => 'ở tương lai', () => 'is in the future'],
+  NOT_IN_THE_FUTURE: [() => 'phải ở tương lai', () => 'must be in the future'],
+  TOO_EARLY: [(p) => `trước ngày ${day(p.date)}`, (p) => `is before ${day(p.date)}`],
+  HOLDS_ID_NUMBER: [
+    () => 'có vẻ chứa số căn cước/CMND: không ghi số định danh cá nhân vào đây',
+    () => 'seems to hold an ID card number: do not write personal identifiers here',
+  ],
+  HOLDS_PHONE_NUMBER: [
+    () => 'có vẻ chứa số điện thoại: không ghi số định danh cá nhân vào đây',
+    () => 'seems to hold a phone number: do not write personal identifiers here',
+  ],
+  WRONG_CREDENTIALS: [() => 'Sai e-mail hoặc mật khẩu.', () => 'Wrong e-mail or password.'],
+  WRONG_CURRENT_PASSWORD: [() => 'không đúng mật khẩu hiện tại', () => 'is not your current password'],
+  PASSWORD_TOO_COMMON: [() => 'quá phổ biến, dễ đoán', () => 'is too common, easy to guess'],
+  PASSWORD_ONE_CHARACTER: [() => 'không được chỉ lặp một ký tự', () => 'must not be one repeated character'],
+  PASSWORD_HOLDS_EMAIL: [() => 'không được chứa địa chỉ e-mail của bạn', () => 'must not contain your e-mail address'],
+  BAD_LINK_TOKEN: [() => 'liên kết không hợp lệ, đã hết hạn hoặc đã dùng', () => 'the link is invalid, expired or already used'],
+  EMAIL_TAKEN: [() => 'địa chỉ này đã có tài khoản', () => 'this address already has an account'],
+  MEMBER_HAS_ACCOUNT: [() => 'thành viên này đã có tài khoản', () => 'this member already has an account'],
+  INVITATION_NOT_ACCEPTED: [() => 'lời mời chưa được nhận', () => 'the invitation has not been accepted yet'],
+  OWN_ADMIN_GRANT: [() => 'không thể tự thu hồi quyền quản trị của mình', () => 'you cannot revoke your own administrator role'],
+  OWN_ACCOUNT: [() => 'không thể đổi trạng thái tài khoản của chính mình', () => 'you cannot change the status of your own account'],
+  GRANT_NEEDS_UNIT: [() => 'vai trò này cần chọn đơn vị', () => 'this role needs a unit'],
+  GRANT_NEEDS_GROUP: [() => 'vai trò này cần chọn tổ', () => 'this role needs a group'],
+  ADMIN_GRANT_EVERYWHERE: [() => 'quản trị áp dụng mọi nơi: không chọn đơn vị hay tổ', () => 'administrators apply everywhere: choose no unit or group'],
+  UNIT_NOT_IN_FORCE: [
+    (p) => (p.day ? `đơn vị không còn hiệu lực ngày ${day(p.day)}` : 'không có đơn vị hành chính hiện hành với mã này'),
+    (p) => (p.day ? `the unit is not in force on ${day(p.day)}` : 'no administrative unit in force has this code'),
+  ],
+  UNIT_WRONG_KIND: [() => 'không đúng loại đơn vị', () => 'is not the right kind of unit'],
+  OUTSIDE_GROUP_AREA: [() => 'ngoài địa bàn của tổ', () => "is outside the group's area"],
+  OUTSIDE_GROUP_COMMUNE: [() => 'phải thuộc xã/phường nơi tổ hoạt động', () => 'must lie in the commune the group works in'],
+  TOO_MANY_CELLS: [() => 'quá nhiều số liệu: hãy thu hẹp khoảng thời gian hoặc cấp', () => 'too many figures: narrow the range or the level'],
+  GROUP_DISSOLVED: [() => 'tổ đã giải thể', () => 'the group is dissolved'],
+  GROUP_NOT_ACTIVE: [() => 'tổ không còn hoạt động', () => 'the group is not active'],
+  MEMBER_LEFT: [
+    (p) => (p.on ? `thành viên đã rời tổ ngày ${day(p.on)}` : 'thành viên đã rời tổ'),
+    (p) => (p.on ? `the member left on ${day(p.on)}` : 'the member has left'),
+  ],
+  MEMBER_INACTIVE: [() => 'thành viên không còn hoạt động', () => 'the member is no longer active'],
+  NOT_A_GROUP_MEMBER: [
+    (p) => (p.on ? `không là thành viên của tổ vào ngày ${day(p.on)}` : 'không là thành viên của tổ'),
+    (p) => (p.on ? `was not a member of the group on ${day(p.on)}` : 'is not a member of the group'),
+  ],
+  PHONE_TAKEN: [() => 'số điện thoại này thuộc một thành viên khác đang hoạt động', () => 'this phone number belongs to another active member'],
+  PHONE_IN_YOUR_AREA: [
+    (p) => `số điện thoại này thuộc một thành viên trong địa bàn của bạn${p.name ? ` (${p.name})` : ''}`,
+    (p) => `this phone number belongs to a member in your area${p.name ? ` (${p.name})` : ''}`,
+  ],
+  BEFORE_JOINED: [(p) => `trước ngày thành viên tham gia (${day(p.date)})`, (p) => `is before the member joined (${day(p.date)})`],
+  BEFORE_MEMBERSHIP: [(p) => `trước ngày bắt đầu ở tổ hiện tại (${day(p.date)})`, (p) => `is before the current membership began (${day(p.date)})`],
+  CSV_MISSING_COLUMNS: [(p) => `thiếu cột: ${list(p.columns)}`, (p) => `missing column(s): ${list(p.columns)}`],
+  CSV_TOO_LARGE: [(p) => `tệp lớn quá ${p.max}`, (p) => `the file is larger than ${p.max}`],
+  CSV_UNREADABLE: [() => 'không đọc được tệp CSV', () => 'the CSV file cannot be read'],
+  SESSION_STARTED: [() => 'buổi học đã bắt đầu', () => 'the session has already started'],
+  SESSION_NOT_STARTED: [(p) => `buổi học chưa bắt đầu (${time(p.startsAt)})`, (p) => `the session has not started yet (${time(p.startsAt)})`],
+  SESSION_CANCELLED: [() => 'buổi học đã bị huỷ', () => 'the session was cancelled'],
+  SESSION_NOT_PLANNED: [() => 'buổi học không còn ở trạng thái đã lên lịch', () => 'the session is no longer planned'],
+  ENDS_BEFORE_START: [() => 'giờ kết thúc phải sau giờ bắt đầu', () => 'must end after it starts'],
+  SESSION_TOO_LONG: [(p, l) => `buổi học dài quá ${n(p.hours, l)} giờ`, (p, l) => `a session lasts at most ${n(p.hours, l)} hours`],
+  BOTH_COORDINATES: [() => 'nhập cả vĩ độ và kinh độ, hoặc bỏ trống cả hai', () => 'give both latitude and longitude, or neither'],
+  NOT_A_SESSION_TOPIC: [() => 'không phải chủ đề của buổi này', () => 'is not a topic of this session'],
+  MORE_THAN_PARTICIPANTS: [(p, l) => `không được nhiều hơn ${n(p.total, l)} người tham dự`, (p, l) => `cannot be more than the ${n(p.total, l)} participants`],
+  TOTAL_BELOW_COUNTED: [
+    (p, l) => `tổng số phải ít nhất bằng ${n(p.sum, l)} người đã đếm theo giới tính và độ tuổi`,
+    (p, l) => `the total must be at least the ${n(p.sum, l)} counted by gender and age`,
+  ],
+  DOUBLE_BOOKED: [
+    (p) => `Người này đã được phân công vào một buổi khác trùng giờ${p.title ? `: ${p.title}` : ''}${p.startsAt ? ` (${time(p.startsAt, p.endsAt)})` : ''}.`,
+    (p) =>
+      `This person is already assigned to another session at that time${p.title ? `: ${p.title}` : ''}${p.startsAt ? ` (${time(p.startsAt, p.endsAt)})` : ''}.`,
+  ],
+  TRAINER_SLOTS_FULL: [(p, l) => `Đã đủ ${n(p.slots, l)} giảng viên cho buổi này.`, (p, l) => `The session already has its ${n(p.slots, l)} trainer(s).`],
+  TOO_MANY_TRAINERS: [() => 'đã phân công nhiều giảng viên hơn số này', () => 'more trainers are already assigned'],
+  ALREADY_ASSIGNED: [() => 'thành viên đã được phân công vào buổi này', () => 'the member is already assigned to this session'],
+  ALREADY_DECLINED: [() => 'thành viên đã từ chối phân công này', () => 'the member already declined this assignment'],
+  ASSIGNMENT_CLOSED: [() => 'phân công này đã kết thúc', () => 'this assignment is closed'],
+  REASON_NEEDED: [
+    (p, l) => `hãy nêu lý do (${n(p.min ?? 3, l)}–${n(p.max ?? 500, l)} ký tự)`,
+    (p, l) => `say why (${n(p.min ?? 3, l)}–${n(p.max ?? 500, l)} characters)`,
+  ],
+  HOUSEHOLD_AGAIN: [
+    () => 'nơi ở mới là nơi khác: nhập lại hộ (mã hộ, hoặc địa chỉ và tên chủ hộ)',
+    () => 'the new place is another one: give the household again (its code, or address and head)',
+  ],
+  HOUSEHOLD_INCOMPLETE: [() => 'nhập mã hộ, hoặc địa chỉ và tên chủ hộ', () => 'give the household code, or its address and the name of its head'],
+  FOLLOW_UP_NEEDS_REASON: [() => 'cần chọn lý do quay lại', () => 'a follow-up needs a reason'],
+  REASON_ONLY_FOR_FOLLOW_UP: [() => 'chỉ chọn lý do khi cần quay lại', () => 'a reason is only for follow-ups'],
+  ENTRY_VOIDED: [() => 'phiếu đã bị huỷ', () => 'the entry is voided'],
+  NOT_FOUND: [() => 'Không tìm thấy mục này (có thể đã bị xoá).', () => 'Not found (it may have been removed).'],
+  FORBIDDEN: [() => 'Bạn không có quyền với mục này.', () => 'You do not have access to this.'],
+  CONFLICT: [() => 'Không thực hiện được vì xung đột với dữ liệu hiện có.', () => 'Not possible: it conflicts with existing data.'],
+  RATE_LIMITED: [() => 'Quá nhiều lần thử. Hãy đợi rồi thử lại.', () => 'Too many attempts. Wait and retry.'],
+  UNAVAILABLE: [() => 'Hệ thống đang tạm gián đoạn. Hãy thử lại sau ít phút.', () => 'The service is briefly unavailable. Retry in a few minutes.'],
+  UNAUTHENTICATED: [() => 'Phiên đăng nhập đã hết. Hãy đăng nhập lại.', () => 'Your session has ended. Sign in again.'],
+  INVALID: [() => 'chưa hợp lệ', () => 'is not valid'],
+};
+
+/** The text of a reason in the language, or null when the console does not know the reason. */
+export function reasonText(reason: string | undefined, params: ReasonParams | undefined, lang: 'vi' | 'en'): string | null {
+  const texts = reason ? TEXTS[reason] : undefined;
+  return texts ? texts[lang === 'vi' ? 0 : 1](params ?? {}, lang) : null;
+}
+
+/** Every reason the console has a text for (reasons.spec.ts compares them with the schema). */
+export const KNOWN_REASONS = Object.keys(TEXTS);
