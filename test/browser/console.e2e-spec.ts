@@ -330,4 +330,62 @@ describe('web console in Chromium', () => {
     await page.locator('.qr svg').waitFor();
     await context.close();
   }, 60_000);
+
+  it('an officer plans a session, records a member’s answer, reschedules and cancels it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+    const page = await signIn(context, officer, '/officer');
+    await page.getByRole('tab', { name: 'Lịch buổi học' }).click();
+    await page.getByRole('button', { name: 'Lên lịch buổi học' }).click();
+    const plan = page.getByRole('form', { name: 'Lên lịch buổi học' });
+    await plan.getByLabel('Tên buổi học').fill('Dịch vụ công trực tuyến cho tiểu thương');
+    await plan.getByLabel('Ngày', { exact: true }).fill(day(3));
+    await plan.getByLabel('Từ', { exact: true }).fill('08:30');
+    await plan.getByLabel('Đến', { exact: true }).fill('10:30');
+    await plan.getByLabel('Địa điểm', { exact: true }).fill('Chợ Hàn, tầng 2');
+    await plan.locator('input[name=topic]').first().check();
+    await plan.getByLabel('Tiểu thương').check();
+    await plan.getByRole('button', { name: 'Lên lịch', exact: true }).click();
+    const card = page.locator('[data-session-id]').filter({ hasText: 'Dịch vụ công trực tuyến cho tiểu thương' });
+    await card.waitFor();
+    const id = (await card.getAttribute('data-session-id'))!;
+    const stored = async () =>
+      (
+        await t.db.query<{ status: string; place: string; starts_at: Date; audience: string[]; cancel_reason: string | null }>(
+          `SELECT status, place, starts_at, audience, cancel_reason FROM training_session WHERE id = $1`,
+          [id],
+        )
+      )[0];
+    expect(await stored()).toMatchObject({ status: 'planned', place: 'Chợ Hàn, tầng 2', audience: ['residents', 'small_traders'] });
+    expect((await stored()).starts_at.toISOString()).toBe(new Date(`${day(3)}T08:30:00+07:00`).toISOString());
+
+    // Assign the first suggested member, then record the answer they gave by phone: declined, with their reason.
+    await card.locator('.session-head').click();
+    const first = card.locator('.suggestions li.candidate').first();
+    await first.getByRole('button', { name: 'Phân công' }).click();
+    await card.getByRole('button', { name: 'Ghi nhận trả lời' }).click();
+    const answer = card.getByRole('form', { name: /^Trả lời của / });
+    await answer.getByLabel('Từ chối').check();
+    await answer.getByLabel('Lý do từ chối').fill('Bận trực ở chợ buổi sáng');
+    await answer.getByRole('button', { name: 'Lưu' }).click();
+    await card.locator('.assignments').getByText('Bận trực ở chợ buổi sáng').waitFor();
+    const answers = await t.db.query<{ status: string; reason: string }>(`SELECT status, reason FROM session_assignment WHERE session_id = $1`, [id]);
+    expect(answers).toEqual([{ status: 'declined', reason: 'Bận trực ở chợ buổi sáng' }]);
+
+    // Reschedule to the afternoon of the next day, then cancel, each with a reason.
+    await card.getByRole('button', { name: 'Đổi lịch' }).click();
+    const move = card.getByRole('form', { name: 'Đổi lịch' });
+    await move.getByLabel('Bắt đầu').fill(`${day(4)}T14:00`);
+    await move.getByLabel('Kết thúc').fill(`${day(4)}T16:00`);
+    await move.getByLabel('Lý do').fill('Chợ họp buổi sáng');
+    await move.getByRole('button', { name: 'Đổi lịch và báo người được phân công' }).click();
+    await eventually(async () => (await stored()).starts_at.toISOString() === new Date(`${day(4)}T14:00:00+07:00`).toISOString());
+    const moved = page.locator(`[data-session-id="${id}"]`); // still open, on its new day
+    await moved.getByRole('button', { name: 'Huỷ buổi' }).click();
+    const cancel = moved.getByRole('form', { name: 'Huỷ buổi' });
+    await cancel.getByLabel('Lý do').fill('Trùng lịch tiêm chủng của phường');
+    await cancel.getByRole('button', { name: 'Huỷ buổi và báo người được phân công' }).click();
+    await eventually(async () => (await stored()).status === 'cancelled');
+    expect((await stored()).cancel_reason).toBe('Trùng lịch tiêm chủng của phường');
+    await context.close();
+  }, 90_000);
 });

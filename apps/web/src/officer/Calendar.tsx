@@ -4,6 +4,7 @@ import { describeError } from '../lib/errors';
 import { useQuery, vietnamToday } from '../lib/hooks';
 import { API_LANGUAGE, useI18n } from '../lib/i18n';
 import { ErrorBox } from '../lib/ui';
+import { AnswerForm, CancelSessionForm, EditSessionForm, PlanSessionForm, RescheduleForm, type SessionDetails } from './SessionForms';
 
 interface SessionRow {
   id: string;
@@ -14,10 +15,14 @@ interface SessionRow {
   status: string;
   groupName: string;
   trainerSlots: number;
+  capacity: number;
+  audience: string[];
+  notes: string | null;
+  topics: { code: string }[];
   assignments: { id: string; memberName: string; role: string; status: string; reason: string | null }[];
 }
 
-const SESSIONS = `query($filter: SessionFilter) { sessions(first: 100, filter: $filter) { edges { node { id title startsAt endsAt place status groupName trainerSlots assignments { id memberName role status reason } } } } }`;
+const SESSIONS = `query($filter: SessionFilter) { sessions(first: 100, filter: $filter) { edges { node { id title startsAt endsAt place status groupName trainerSlots capacity audience notes topics { code } assignments { id memberName role status reason } } } } }`;
 
 function monday(offsetWeeks: number): string {
   const today = new Date(`${vietnamToday()}T00:00:00Z`);
@@ -34,10 +39,25 @@ export function Calendar({ unitCode }: { unitCode: string }) {
   const to = plusDays(from, 13);
   const list = useQuery<{ sessions: { edges: { node: SessionRow }[] } }>(SESSIONS, { filter: { unitCode, from, to } });
   const [open, setOpen] = useState<string | null>(null);
+  const [planning, setPlanning] = useState(false);
   const sessions = list.data?.sessions.edges.map((e) => e.node) ?? [];
   const days = [...new Set(sessions.map((s) => s.startsAt.slice(0, 10)))];
   return (
     <div className="stack calendar">
+      {planning ? (
+        <PlanSessionForm
+          unitCode={unitCode}
+          onCancel={() => setPlanning(false)}
+          onDone={() => {
+            setPlanning(false);
+            list.reload();
+          }}
+        />
+      ) : (
+        <button type="button" className="primary" onClick={() => setPlanning(true)}>
+          {t('session.plan')}
+        </button>
+      )}
       <div className="row">
         <button type="button" onClick={() => setWeek(week - 1)}>
           {t('officer.prev')}
@@ -100,6 +120,13 @@ function SessionPanel({ session, unitCode, onChanged }: { session: SessionRow; u
     { filter: { unitCode, search, active: true } },
     search.trim().length < 2,
   );
+  /** The form open on this session: its details, a new time, cancelling it, or a member's answer (an assignment id). */
+  const [form, setForm] = useState<'edit' | 'reschedule' | 'cancel' | { answer: string; name: string } | null>(null);
+  const details: SessionDetails = { ...session, topics: session.topics.map((x) => x.code) };
+  const closeForm = () => {
+    setForm(null);
+    onChanged();
+  };
   /** Per member: the answer of the last assignment attempt, shown on that member's row. */
   const [results, setResults] = useState<Record<string, { ok: boolean; text: string }>>({});
   const [error, setError] = useState<unknown>(null);
@@ -143,6 +170,25 @@ function SessionPanel({ session, unitCode, onChanged }: { session: SessionRow; u
 
   return (
     <div className="panel stack">
+      {session.status === 'PLANNED' && form === null && (
+        <div className="row wrap">
+          <button type="button" onClick={() => setForm('edit')}>
+            {t('session.edit')}
+          </button>
+          <button type="button" onClick={() => setForm('reschedule')}>
+            {t('session.reschedule')}
+          </button>
+          <button type="button" className="danger" onClick={() => setForm('cancel')}>
+            {t('session.cancel')}
+          </button>
+        </div>
+      )}
+      {form === 'edit' && <EditSessionForm session={details} onDone={closeForm} onCancel={() => setForm(null)} />}
+      {form === 'reschedule' && <RescheduleForm session={details} onDone={closeForm} onCancel={() => setForm(null)} />}
+      {form === 'cancel' && <CancelSessionForm session={details} onDone={closeForm} onCancel={() => setForm(null)} />}
+      {form !== null && typeof form === 'object' && (
+        <AnswerForm assignmentId={form.answer} name={form.name} onDone={closeForm} onCancel={() => setForm(null)} />
+      )}
       <h4>{t('officer.assignments')}</h4>
       {session.assignments.length === 0 && <p className="muted">{t('officer.noAssignments')}</p>}
       <ul className="plain assignments">
@@ -152,6 +198,11 @@ function SessionPanel({ session, unitCode, onChanged }: { session: SessionRow; u
               {a.memberName} · {tx(`role.${a.role}`)} · <span className={`badge ${a.status.toLowerCase()}`}>{tx(`status.${a.status}`)}</span>
               {a.reason ? <span className="muted"> ({a.reason})</span> : null}
             </span>
+            {session.status === 'PLANNED' && a.status === 'PENDING' && (
+              <button type="button" className="link" onClick={() => setForm({ answer: a.id, name: a.memberName })}>
+                {t('session.recordAnswer')}
+              </button>
+            )}
             {session.status === 'PLANNED' && (a.status === 'PENDING' || a.status === 'ACCEPTED') && (
               <button type="button" className="link" onClick={() => void withdraw(a.id)}>
                 {t('officer.withdraw')}
