@@ -388,4 +388,50 @@ describe('web console in Chromium', () => {
     expect((await stored()).cancel_reason).toBe('Trùng lịch tiêm chủng của phường');
     await context.close();
   }, 90_000);
+
+  it('an officer verifies entries page by page and by filter, and voids a wrong one with the reason', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+    const page = await signIn(context, officer, '/officer');
+    await page.getByRole('tab', { name: 'Xác minh phiếu' }).click();
+    const table = page.getByTestId('verify-table');
+    await table.locator('tbody tr').first().waitFor();
+    expect(await table.locator('thead th').allTextContents()).toEqual(['Chọn', 'Ngày', 'Hộ, nơi ở', 'Dịch vụ hỗ trợ', 'Tổ, người hỗ trợ', 'Thao tác']);
+    const ids = () => table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-entry-id')));
+    // The demo ward has more than a page of entries to verify: the next page holds others, and back again.
+    const firstPage = await ids();
+    expect(firstPage).toHaveLength(50);
+    await page.getByRole('button', { name: 'Trang sau' }).click();
+    await page.getByText('Trang 2').waitFor();
+    await eventually(async () => (await ids())[0] !== firstPage[0]);
+    expect((await ids()).filter((id) => firstPage.includes(id))).toEqual([]);
+    await page.getByRole('button', { name: 'Trang trước' }).click();
+    await eventually(async () => (await ids())[0] === firstPage[0]);
+
+    // Only follow-ups: every row lists a service still to come back for.
+    await page.locator('select[name=outcome]').selectOption('FOLLOW_UP');
+    await eventually(async () => (await ids())[0] !== firstPage[0]);
+    expect((await table.locator('tbody tr td:nth-child(4)').allTextContents()).every((cell) => cell.includes('Cần quay lại'))).toBe(true);
+
+    // Void the first with its reason; verify the next two.
+    const [wrong, a, b] = (await ids()) as string[];
+    const row = table.locator(`tr[data-entry-id="${wrong}"]`);
+    await row.getByRole('button', { name: 'Huỷ phiếu' }).click();
+    await row.getByLabel('Lý do huỷ phiếu').fill('Ghi trùng với phiếu hôm trước');
+    await row.getByRole('button', { name: 'Huỷ phiếu này' }).click();
+    await page.getByText('Đã huỷ phiếu. Phiếu không còn được tính.').waitFor();
+    await table.locator(`tr[data-entry-id="${a}"] input[type=checkbox]`).check();
+    await table.locator(`tr[data-entry-id="${b}"] input[type=checkbox]`).check();
+    await page.getByRole('button', { name: 'Xác minh 2 phiếu đã chọn' }).click();
+    await page.getByText('Đã xác minh 2 phiếu.').waitFor();
+    const stored = await t.db.query<{ id: string; status: string; void_reason: string | null; verified: boolean }>(
+      `SELECT id, status, void_reason, verified_at IS NOT NULL AS verified FROM assist_entry WHERE id = ANY($1::uuid[]) ORDER BY id`,
+      [[wrong, a, b]],
+    );
+    expect(Object.fromEntries(stored.map((r) => [r.id, [r.status, r.void_reason, r.verified]]))).toEqual({
+      [wrong]: ['voided', 'Ghi trùng với phiếu hôm trước', false],
+      [a]: ['valid', null, true],
+      [b]: ['valid', null, true],
+    });
+    await context.close();
+  }, 90_000);
 });
