@@ -224,8 +224,10 @@ describe('web console in Chromium', () => {
     await candidate.getByRole('button', { name: 'Phân công' }).click();
     const error = candidate.locator('.error');
     await error.waitFor();
-    expect(await error.textContent()).toContain('Người này đã được phân công vào một buổi khác trùng giờ.');
-    expect(await error.textContent()).toContain('An toàn trên mạng cho phụ huynh');
+    // The reason's Vietnamese text with the other session's title and time (from the error's params, not the server's English).
+    expect(await error.textContent()).toContain(
+      `Người này đã được phân công vào một buổi khác trùng giờ: An toàn trên mạng cho phụ huynh (${day(2).split('-').reverse().join('/')} 09:00–11:00).`,
+    );
     await shot(page, 'officer-assign.png');
     await context.close();
   }, 60_000);

@@ -124,23 +124,28 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
       );
     expect(await bad({ endsAt: `${day(5)}T07:00` })).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ path: ['input', 'endsAt'], message: 'must be after the start' }],
+      reason: 'ENDS_BEFORE_START',
+      fields: [{ path: ['input', 'endsAt'], reason: 'ENDS_BEFORE_START' }],
     });
     expect(await bad({ startsAt: `${day(-1)}T08:00`, endsAt: `${day(-1)}T09:00` })).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ path: ['input', 'startsAt'], message: 'must be in the future' }],
+      reason: 'NOT_IN_THE_FUTURE',
+      fields: [{ path: ['input', 'startsAt'], reason: 'NOT_IN_THE_FUTURE' }],
     });
     expect(await bad({ startsAt: '05/12/2026 08:00' })).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'startsAt'] }] });
     expect(await bad({ startsAt: `${day(5)}T25:00` })).toMatchObject({
       code: 'BAD_USER_INPUT',
       fields: [{ path: ['input', 'startsAt'], message: 'is not a real date and time' }],
     });
-    expect(await bad({ topics: ['juggling'] })).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'topics'] }] });
+    expect(await bad({ topics: ['juggling'] })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ path: ['input', 'topics'], reason: 'NOT_IN_LIST', params: { given: ['juggling'], allowed: expect.arrayContaining(['vneid']) } }],
+    });
     const otherCommune = await t.gql<{ unit: { id: string } }>(`{ unit(code: "20194") { id } }`);
     // A group lead reaches any place through the group; the place must still lie in the group's commune.
     expect(await bad({ unitId: otherCommune.data!.unit.id })).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ path: ['input', 'unitId'], message: 'must lie in the commune the group works in' }],
+      fields: [{ path: ['input', 'unitId'], reason: 'OUTSIDE_GROUP_COMMUNE' }],
     });
     expect(await t.db.query(`SELECT 1 FROM training_session`)).toHaveLength(0);
 
@@ -231,18 +236,33 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect((await officer.gql(ASSIGN, { s: first.id, m: members.binh, role: 'TRAINER' })).errors).toBeUndefined();
 
     const twice = await officer.gql(ASSIGN, { s: overlapping.id, m: members.binh, role: 'ASSISTANT' });
-    expect(errorOf(twice)).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'memberId'] }] });
-    expect(twice.errors![0].message).toContain('Trần Thị Bình is already assigned to "Buổi sáng"');
+    // The other session, with its time, for the console to name.
+    const morning = { title: 'Buổi sáng', startsAt: utcOf(`${day(20)}T08:00`).toISOString(), endsAt: utcOf(`${day(20)}T10:00`).toISOString() };
+    expect(errorOf(twice)).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'DOUBLE_BOOKED',
+      params: morning,
+      fields: [{ path: ['input', 'memberId'], reason: 'DOUBLE_BOOKED', params: morning }],
+    });
+    expect(errorOf(await officer.gql(ASSIGN, { s: first.id, m: members.binh, role: 'ASSISTANT' }))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'ALREADY_ASSIGNED',
+      fields: [{ path: ['input', 'memberId'] }],
+    });
     // Back to back is not an overlap.
     expect((await officer.gql(ASSIGN, { s: after.id, m: members.binh, role: 'ASSISTANT' })).errors).toBeUndefined();
 
     const secondTrainer = await officer.gql(ASSIGN, { s: first.id, m: members.an, role: 'TRAINER' });
-    expect(errorOf(secondTrainer)).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'role'] }] });
+    expect(errorOf(secondTrainer)).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'TRAINER_SLOTS_FULL',
+      params: { slots: 1 },
+      fields: [{ path: ['input', 'role'] }],
+    });
 
     await t.gql(`mutation($id: UUID!) { deactivateMember(id: $id) { id } }`, { id: members.chi });
     const inactive = await officer.gql(ASSIGN, { s: first.id, m: members.chi, role: 'SUPPORTER' });
-    expect(errorOf(inactive)).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'memberId'] }] });
-    expect(inactive.errors![0].message).toContain('inactive');
+    expect(errorOf(inactive)).toMatchObject({ code: 'CONFLICT', reason: 'MEMBER_LEFT', params: { on: day(0) }, fields: [{ path: ['input', 'memberId'] }] });
 
     const outside = await officer.gql(ASSIGN, { s: first.id, m: members.other, role: 'SUPPORTER' });
     expect(outside.errors![0]).toMatchObject({ message: 'You do not have access to this', extensions: { code: 'FORBIDDEN' } });
@@ -252,8 +272,18 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(clash.errors).toBeUndefined(); // nobody is assigned to it
     expect((await officer.gql(ASSIGN, { s: overlapping.id, m: members.an, role: 'TRAINER' })).errors).toBeUndefined();
     const busy = await lead.gql(RESCHEDULE, { id: overlapping.id, input: { startsAt: `${day(10)}T09:00` } });
-    expect(errorOf(busy)).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'startsAt'] }] });
-    expect(busy.errors![0].message).toContain('Nguyễn Văn An is assigned to');
+    expect(errorOf(busy)).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'ASSIGNED_MEMBER_BUSY',
+      // An's session of the notices test, planned with the default time.
+      params: {
+        name: 'Nguyễn Văn An',
+        title: 'Hướng dẫn cài VNeID, thanh toán số',
+        startsAt: utcOf(`${day(10)}T08:00`).toISOString(),
+        endsAt: utcOf(`${day(10)}T10:00`).toISOString(),
+      },
+      fields: [{ path: ['input', 'startsAt'] }],
+    });
   });
 
   it('reschedule: one change notice per member, history kept, and the reminder moves; a retried reminder sends once', async () => {
@@ -321,7 +351,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
 
     expect(errorOf(await lead.gql(`mutation($id: UUID!) { cancelSession(id: $id, reason: "") { id } }`, { id: session.id }))).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ path: ['reason'] }],
+      fields: [{ path: ['reason'], reason: 'REASON_NEEDED', params: { min: 3, max: 500 } }],
     });
     const cancelled = await lead.gql<{ cancelSession: { status: string; cancelReason: string } }>(
       `mutation($id: UUID!) { cancelSession(id: $id, reason: "Mưa bão, mất điện") { status cancelReason } }`,
@@ -339,10 +369,13 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     await new Promise((r) => setTimeout(r, 500));
     expect(mailsWith(`reminder:${a}:`)).toHaveLength(0);
 
-    expect(errorOf(await lead.gql(RESCHEDULE, { id: session.id, input: { place: 'Nơi khác' } }))).toMatchObject({ code: 'CONFLICT' });
+    expect(errorOf(await lead.gql(RESCHEDULE, { id: session.id, input: { place: 'Nơi khác' } }))).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'SESSION_CANCELLED',
+    });
     expect(errorOf(await officer.gql(ASSIGN, { s: session.id, m: members.an, role: 'SUPPORTER' }))).toMatchObject({
       code: 'CONFLICT',
-      fields: [{ path: ['input', 'sessionId'] }],
+      fields: [{ path: ['input', 'sessionId'], reason: 'SESSION_CANCELLED' }],
     });
     const events = await t.db.query<{ members: string[] }>(`SELECT members FROM change_event WHERE $1 = ANY(sessions) ORDER BY id DESC LIMIT 1`, [session.id]);
     expect(events[0].members).toEqual([members.binh]);
@@ -374,7 +407,7 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     const RESPOND = `mutation($id: UUID!, $accept: Boolean!, $reason: String) { respondToAssignment(input: { assignmentId: $id, accept: $accept, reason: $reason }) { status reason } }`;
     expect(errorOf(await volunteer.gql(RESPOND, { id: mine, accept: false }))).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ path: ['input', 'reason'] }],
+      fields: [{ path: ['input', 'reason'], reason: 'REASON_NEEDED' }],
     });
     expect(errorOf(await volunteer.gql(RESPOND, { id: theirs, accept: true }))).toMatchObject({ code: 'NOT_FOUND' });
     expect((await volunteer.gql(RESPOND, { id: mine, accept: true })).data).toEqual({ respondToAssignment: { status: 'ACCEPTED', reason: null } });
@@ -410,7 +443,10 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
       male60Plus: 9,
       practicalSteps: [{ topic: 'vneid', completed: 18 }],
     };
-    expect(errorOf(await lead.gql(LOG, { id: session.id, input }))).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['sessionId'] }] }); // not started yet
+    expect(errorOf(await lead.gql(LOG, { id: session.id, input }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ path: ['sessionId'], reason: 'SESSION_NOT_STARTED', params: { startsAt: utcOf(`${day(3)}T08:00`).toISOString() } }],
+    }); // not started yet
 
     // Time passes: the session took place yesterday.
     await t.db.query(`UPDATE training_session SET starts_at = now() - interval '26 hours', ends_at = now() - interval '24 hours' WHERE id = $1`, [session.id]);
@@ -419,9 +455,11 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     );
     expect(due.data!.sessions.edges.map((e) => e.node.id)).toContain(session.id);
 
-    expect(errorOf(await lead.gql(LOG, { id: session.id, input: { ...input, total: 10 } }))).toMatchObject({ fields: [{ path: ['input', 'total'] }] });
+    expect(errorOf(await lead.gql(LOG, { id: session.id, input: { ...input, total: 10 } }))).toMatchObject({
+      fields: [{ path: ['input', 'total'], reason: 'TOTAL_BELOW_COUNTED', params: { sum: 34 } }],
+    });
     expect(errorOf(await lead.gql(LOG, { id: session.id, input: { ...input, practicalSteps: [{ topic: 'ehealth', completed: 1 }] } }))).toMatchObject({
-      fields: [{ path: ['input', 'practicalSteps', '0', 'topic'] }],
+      fields: [{ path: ['input', 'practicalSteps', '0', 'topic'], reason: 'NOT_A_SESSION_TOPIC', params: { topics: ['vneid', 'online_safety'] } }],
     });
     const logged = await lead.gql(LOG, { id: session.id, input: { ...input, total: 36 } });
     expect(logged.data).toEqual({

@@ -110,6 +110,9 @@ export enum Reason {
   Unauthenticated = 'UNAUTHENTICATED',
   /** A refusal not yet given its own reason: clients show a generic text for the error's code. */
   Invalid = 'INVALID',
+  // sessions: added for issue 20
+  /** A new time of a session clashes with another session of a member assigned to it (params: name, title, startsAt, endsAt). */
+  AssignedMemberBusy = 'ASSIGNED_MEMBER_BUSY',
 }
 
 /** A reason's parameters: numbers, dates (YYYY-MM-DD), times (ISO), names, lists joined by clients. */
@@ -211,6 +214,9 @@ export const REASON_TEXT: Record<Reason, (p: ReasonParams) => string> = {
   [Reason.Unavailable]: () => 'the service is temporarily unavailable; retry shortly',
   [Reason.Unauthenticated]: () => 'sign in first',
   [Reason.Invalid]: () => 'is not valid',
+  // sessions: added for issue 20
+  [Reason.AssignedMemberBusy]: (p) =>
+    `${p.name ?? 'an assigned member'} is assigned to another session at that time${p.title ? `: ${p.title}` : ''}; withdraw them first`,
 };
 
 /** The English text of a reason with its parameters. */

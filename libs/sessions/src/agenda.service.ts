@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DataScope } from '@cdtg/access';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { Language, NotificationService } from '@cdtg/notifications';
 import { icsCalendar } from './icalendar';
 import { sessionEvent, sessionFacts } from './session-calendar';
@@ -191,8 +191,8 @@ export class AgendaService {
   private window(from?: string | null, to?: string | null): { from: Date; to: Date } {
     const first = from ? requireIsoDate(from, 'from') : this.clock.today();
     const last = to ? requireIsoDate(to, 'to') : addDays(first, DEFAULT_DAYS);
-    if (last < first) throw DomainError.invalid('to', 'must not be before from');
-    if (addDays(first, MAX_DAYS) < last) throw DomainError.invalid('to', `must be within ${MAX_DAYS} days of from`);
+    if (last < first) throw DomainError.invalid('to', Reason.FromAfterTo);
+    if (addDays(first, MAX_DAYS) < last) throw DomainError.invalid('to', Reason.RangeTooLong, { max: MAX_DAYS, unit: 'days' });
     return { from: startOfVietnamDay(first), to: startOfVietnamDay(addDays(last, 1)) };
   }
 }

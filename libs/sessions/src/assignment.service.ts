@@ -3,10 +3,11 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { GroupStatus } from '@cdtg/directory';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { ChangeFeed } from '@cdtg/queue';
 import { assertNoPersonalNumbers, tidyName } from '@cdtg/text';
-import { Clock, formatVietnamTime, vietnamDate } from '@cdtg/time';
+import { Clock, vietnamDate } from '@cdtg/time';
+import { notPlanned } from './refusals';
 import { SessionAssignment } from './session-assignment.entity';
 import { SessionNotices } from './session-notices.service';
 import { SessionRepository } from './session.repository';
@@ -56,20 +57,20 @@ export class AssignmentService {
         this.notStarted(session, 'input.sessionId');
         const [member] = await this.repository.lockMembers(manager, [input.memberId]);
         if (!member) throw DomainError.notFound('Member');
-        if (member.leftOn) throw DomainError.conflict(`the member is inactive (left on ${member.leftOn})`, 'input.memberId');
+        if (member.leftOn) throw DomainError.conflict(Reason.MemberLeft, { on: member.leftOn }, 'input.memberId');
         const group = await this.repository.currentGroupOf(manager, input.memberId);
-        if (!group) throw DomainError.conflict('the member is inactive (in no group now)', 'input.memberId');
-        if (group.status !== GroupStatus.Active) throw DomainError.conflict(`the member is inactive (their group is ${group.status})`, 'input.memberId');
+        if (!group) throw DomainError.conflict(Reason.MemberInactive, undefined, 'input.memberId');
+        if (group.status !== GroupStatus.Active) throw DomainError.conflict(Reason.GroupNotActive, { status: group.status }, 'input.memberId');
         if (input.role === AssignmentRole.Trainer && (await this.repository.trainerCount(manager, session.id)) >= session.trainerSlots) {
-          throw DomainError.conflict(`the session already has its ${session.trainerSlots} trainer(s); raise trainerSlots or choose another role`, 'input.role');
+          throw DomainError.conflict(Reason.TrainerSlotsFull, { slots: session.trainerSlots }, 'input.role');
         }
         const [clash] = await this.repository.overlapping(manager, [input.memberId], session.startsAt, session.endsAt, null);
         if (clash) {
-          const already = clash.sessionId === session.id;
+          if (clash.sessionId === session.id) throw DomainError.conflict(Reason.AlreadyAssigned, undefined, 'input.memberId');
+          // The other session, so the console can name it and its time.
           throw DomainError.conflict(
-            already
-              ? `${clash.fullName} is already assigned to this session`
-              : `${clash.fullName} is already assigned to "${clash.title}" from ${formatVietnamTime(clash.startsAt)} to ${formatVietnamTime(clash.endsAt)}, which overlaps this session`,
+            Reason.DoubleBooked,
+            { title: clash.title, startsAt: clash.startsAt.toISOString(), endsAt: clash.endsAt.toISOString() },
             'input.memberId',
           );
         }
@@ -96,7 +97,7 @@ export class AssignmentService {
     } catch (error) {
       // Two officers assigning the same member at once: the unique index answers for the second.
       if (error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505')
-        throw DomainError.conflict('the member is already assigned to this session', 'input.memberId');
+        throw DomainError.conflict(Reason.AlreadyAssigned, undefined, 'input.memberId');
       throw error;
     }
   }
@@ -107,9 +108,9 @@ export class AssignmentService {
     assertNoPersonalNumbers('reason', reasonText);
     return this.dataSource.transaction(async (manager) => {
       const { session, assignment } = await this.locked(manager, assignmentId);
-      if (session.status !== SessionStatus.Planned) throw DomainError.conflict(`the session is ${session.status}; its assignments can no longer change`, 'id');
+      if (session.status !== SessionStatus.Planned) throw notPlanned(session, 'id');
       if (assignment.status === AssignmentStatus.Withdrawn) return assignment;
-      if (assignment.status === AssignmentStatus.Declined) throw DomainError.conflict('the member declined this assignment already', 'id');
+      if (assignment.status === AssignmentStatus.Declined) throw DomainError.conflict(Reason.AlreadyDeclined, undefined, 'id');
       const before = assignment.status;
       Object.assign(assignment, { status: AssignmentStatus.Withdrawn, reason });
       await manager.getRepository(SessionAssignment).save(assignment);
@@ -145,16 +146,16 @@ export class AssignmentService {
    */
   async respond(actor: AuditActor, assignmentId: string, response: AssignmentResponse): Promise<SessionAssignment> {
     const reason = response.reason ? tidyName(response.reason).slice(0, 500) : '';
-    if (!response.accept && reason.length < 3) throw DomainError.invalid('input.reason', 'say why you decline (3 to 500 characters)');
+    if (!response.accept && reason.length < 3) throw DomainError.invalid('input.reason', Reason.ReasonNeeded, { min: 3, max: 500 });
     assertNoPersonalNumbers('input.reason', response.reason);
     return this.dataSource.transaction(async (manager) => {
       const { session, assignment } = await this.locked(manager, assignmentId);
-      if (session.status !== SessionStatus.Planned) throw DomainError.conflict(`the session is ${session.status}`, 'input.assignmentId');
+      if (session.status !== SessionStatus.Planned) throw notPlanned(session, 'input.assignmentId');
       this.notStarted(session, 'input.assignmentId');
       const next = response.accept ? AssignmentStatus.Accepted : AssignmentStatus.Declined;
       if (assignment.status === next) return assignment;
       const allowed = assignment.status === AssignmentStatus.Pending || (assignment.status === AssignmentStatus.Accepted && next === AssignmentStatus.Declined);
-      if (!allowed) throw DomainError.conflict(`the assignment is ${assignment.status}; ask the ward officer to assign you again`, 'input.assignmentId');
+      if (!allowed) throw DomainError.conflict(Reason.AssignmentClosed, { status: assignment.status }, 'input.assignmentId');
       const before = assignment.status;
       Object.assign(assignment, { status: next, reason: response.accept ? null : reason, respondedAt: this.clock.now(), respondedBy: actor.userId });
       await manager.getRepository(SessionAssignment).save(assignment);
@@ -202,7 +203,7 @@ export class AssignmentService {
   }
 
   private notStarted(session: TrainingSession, field: string): void {
-    if (session.startsAt.getTime() <= this.clock.now().getTime()) throw DomainError.conflict('the session has already started', field);
+    if (session.startsAt.getTime() <= this.clock.now().getTime()) throw DomainError.conflict(Reason.SessionStarted, undefined, field);
   }
 
   /** The assignment and its session, both locked (session first, as every writer does). */

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditActor, AuditService } from '@cdtg/audit';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { ChangeFeed } from '@cdtg/queue';
 import { assertNoPersonalNumbers } from '@cdtg/text';
-import { Clock, formatVietnamTime } from '@cdtg/time';
+import { Clock } from '@cdtg/time';
+import { wholeNumber } from './refusals';
 import { SessionRepository } from './session.repository';
 import { SessionStatus } from './sessions.enums';
 import { TrainingSession } from './training-session.entity';
@@ -53,22 +54,22 @@ export class AttendanceService {
     const sum = CELLS.reduce((n, c) => n + input[c], 0);
     const total = input.total ?? sum;
     this.count(total, 'input.total');
-    if (total < sum) throw DomainError.invalid('input.total', `must be at least the ${sum} participants counted by gender and age`);
+    if (total < sum) throw DomainError.invalid('input.total', Reason.TotalBelowCounted, { sum });
     assertNoPersonalNumbers('input.note', input.note);
     const note = input.note ? input.note.trim().slice(0, 2000) || null : null;
     return this.dataSource.transaction(async (manager) => {
       const session = await this.repository.lockedSession(manager, sessionId);
       if (!session) throw DomainError.notFound('Session');
-      if (session.status === SessionStatus.Cancelled) throw DomainError.conflict('the session was cancelled; there is no attendance to log', 'sessionId');
+      if (session.status === SessionStatus.Cancelled) throw DomainError.conflict(Reason.SessionCancelled, undefined, 'sessionId');
       if (session.startsAt.getTime() > this.clock.now().getTime())
-        throw DomainError.invalid('sessionId', `the session has not started yet (${formatVietnamTime(session.startsAt)})`);
+        throw DomainError.invalid('sessionId', Reason.SessionNotStarted, { startsAt: session.startsAt.toISOString() });
       const practical: Record<string, number> = {};
       (input.practicalSteps ?? []).forEach((step, i) => {
         const field = `input.practicalSteps.${i}`;
-        if (!session.topics.includes(step.topic)) throw DomainError.invalid(`${field}.topic`, `is not a topic of this session (${session.topics.join(', ')})`);
-        if (step.topic in practical) throw DomainError.invalid(`${field}.topic`, 'is given twice');
+        if (!session.topics.includes(step.topic)) throw DomainError.invalid(`${field}.topic`, Reason.NotASessionTopic, { topics: session.topics });
+        if (step.topic in practical) throw DomainError.invalid(`${field}.topic`, Reason.Repeated);
         this.count(step.completed, `${field}.completed`);
-        if (step.completed > total) throw DomainError.invalid(`${field}.completed`, `cannot be more than the ${total} participants`);
+        if (step.completed > total) throw DomainError.invalid(`${field}.completed`, Reason.MoreThanParticipants, { total });
         practical[step.topic] = step.completed;
       });
       const first = session.status === SessionStatus.Planned;
@@ -98,7 +99,6 @@ export class AttendanceService {
   }
 
   private count(value: number, field: string): void {
-    if (!Number.isInteger(value) || value < 0 || value > MAX_PARTICIPANTS)
-      throw DomainError.invalid(field, `must be a whole number from 0 to ${MAX_PARTICIPANTS}`);
+    wholeNumber(value, 0, MAX_PARTICIPANTS, field);
   }
 }

@@ -4,11 +4,12 @@ import { DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
 import { DirectoryService, GroupStatus } from '@cdtg/directory';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { UnitKind } from '@cdtg/geography';
 import { ChangeFeed } from '@cdtg/queue';
 import { assertNoPersonalNumbers, foldVietnamese, tidyName } from '@cdtg/text';
 import { addDays, Clock, formatVietnamTime, requireIsoDate, requireVietnamTime, startOfVietnamDay, vietnamDate } from '@cdtg/time';
+import { notPlanned, wholeNumber } from './refusals';
 import { SessionNotices } from './session-notices.service';
 import { SessionSchedule } from './session-schedule.entity';
 import { SessionRepository } from './session.repository';
@@ -132,7 +133,7 @@ export class SessionService {
     const place = this.placeText(input.place, 'input.place');
     const coordinates = this.coordinates(input.latitude, input.longitude, 'input');
     const group = await this.directory.group(input.groupId);
-    if (group.status !== GroupStatus.Active) throw DomainError.invalid('input.groupId', `the group is ${group.status}`);
+    if (group.status !== GroupStatus.Active) throw DomainError.invalid('input.groupId', Reason.GroupNotActive, { status: group.status });
     await this.checkUnit(input.unitId, group.unitId, startsAt, 'input.unitId');
     return this.dataSource.transaction(async (manager) => {
       const session = manager.getRepository(TrainingSession).create({
@@ -184,7 +185,7 @@ export class SessionService {
         false,
       );
       if (merged.trainerSlots < (await this.repository.trainerCount(manager, id))) {
-        throw DomainError.conflict('more trainers are already assigned than this; withdraw one first', 'input.trainerSlots');
+        throw DomainError.conflict(Reason.TooManyTrainers, undefined, 'input.trainerSlots');
       }
       Object.assign(session, merged);
       await manager.getRepository(TrainingSession).save(session);
@@ -226,8 +227,7 @@ export class SessionService {
       const { startsAt, endsAt } = timeGiven
         ? this.times(patch.startsAt ?? formatVietnamTime(session.startsAt), patch.endsAt ?? formatVietnamTime(session.endsAt), 'input', keepDuration)
         : { startsAt: session.startsAt, endsAt: session.endsAt };
-      if (!timeGiven && session.startsAt.getTime() <= this.clock.now().getTime())
-        throw DomainError.invalid('input.startsAt', 'the session has already started; give a new time');
+      if (!timeGiven && session.startsAt.getTime() <= this.clock.now().getTime()) throw DomainError.invalid('input.startsAt', Reason.SessionStarted);
       const place = patch.place ? this.placeText(patch.place, 'input.place') : session.place;
       const coordinates =
         patch.latitude !== undefined || patch.longitude !== undefined
@@ -252,8 +252,10 @@ export class SessionService {
         await this.repository.lockMembers(manager, memberIds);
         const [clash] = await this.repository.overlapping(manager, memberIds, startsAt, endsAt, id);
         if (clash) {
+          // The member's name too: the field is the new time, so the console must say who is busy.
           throw DomainError.conflict(
-            `${clash.fullName} is assigned to "${clash.title}" (${formatVietnamTime(clash.startsAt)} to ${formatVietnamTime(clash.endsAt)}) at that time; withdraw them first`,
+            Reason.AssignedMemberBusy,
+            { name: clash.fullName, title: clash.title, startsAt: clash.startsAt.toISOString(), endsAt: clash.endsAt.toISOString() },
             'input.startsAt',
           );
         }
@@ -281,7 +283,7 @@ export class SessionService {
   /** Planned → cancelled, with a reason: a notice to each assigned member, and no reminder. Final. */
   async cancel(actor: AuditActor, id: string, reasonText: string): Promise<TrainingSession> {
     const reason = tidyName(reasonText ?? '');
-    if (reason.length < 3 || reason.length > 500) throw DomainError.invalid('reason', 'must say why, in 3 to 500 characters');
+    if (reason.length < 3 || reason.length > 500) throw DomainError.invalid('reason', Reason.ReasonNeeded, { min: 3, max: 500 });
     assertNoPersonalNumbers('reason', reason);
     return this.dataSource.transaction(async (manager) => {
       const session = await this.lockedPlanned(manager, id);
@@ -309,7 +311,7 @@ export class SessionService {
   async lockedPlanned(manager: EntityManager, id: string, field = 'id'): Promise<TrainingSession> {
     const session = await this.repository.lockedSession(manager, id);
     if (!session) throw DomainError.notFound('Session');
-    if (session.status !== SessionStatus.Planned) throw DomainError.conflict(`the session is ${session.status}; it can no longer change`, field);
+    if (session.status !== SessionStatus.Planned) throw notPlanned(session, field);
     return session;
   }
 
@@ -336,22 +338,21 @@ export class SessionService {
   private async checkUnit(unitId: string, groupUnitId: string, startsAt: Date, field: string): Promise<void> {
     const day = vietnamDate(startsAt);
     const unit = await this.repository.placeOfUnit(unitId);
-    if (!unit) throw DomainError.invalid(field, 'no administrative unit has this id');
-    if (!PLACE_KINDS.includes(unit.kind) || !unit.communePath) throw DomainError.invalid(field, 'must be a commune, special zone or residential group');
-    if ((unit.validFrom && unit.validFrom > day) || (unit.validTo && unit.validTo < day))
-      throw DomainError.invalid(field, `the unit is not in force on ${day}; choose its current version`);
+    if (!unit) throw DomainError.invalid(field, Reason.NotFound, { what: 'Unit' });
+    if (!PLACE_KINDS.includes(unit.kind) || !unit.communePath) throw DomainError.invalid(field, Reason.UnitWrongKind, { kinds: PLACE_KINDS });
+    if ((unit.validFrom && unit.validFrom > day) || (unit.validTo && unit.validTo < day)) throw DomainError.invalid(field, Reason.UnitNotInForce, { day });
     if (!(await this.repository.unitInArea(groupUnitId, { pathPrefix: `${unit.communePath}%`, asOf: day }))) {
-      throw DomainError.invalid(field, 'must lie in the commune the group works in');
+      throw DomainError.invalid(field, Reason.OutsideGroupCommune);
     }
   }
 
   private times(startText: string, endText: string, prefix: string, keepDurationMs?: number): { startsAt: Date; endsAt: Date } {
     const startsAt = requireVietnamTime(startText, `${prefix}.startsAt`);
     const endsAt = keepDurationMs === undefined ? requireVietnamTime(endText, `${prefix}.endsAt`) : new Date(startsAt.getTime() + keepDurationMs);
-    if (startsAt.getTime() <= this.clock.now().getTime()) throw DomainError.invalid(`${prefix}.startsAt`, 'must be in the future');
-    if (endsAt.getTime() <= startsAt.getTime()) throw DomainError.invalid(`${prefix}.endsAt`, 'must be after the start');
+    if (startsAt.getTime() <= this.clock.now().getTime()) throw DomainError.invalid(`${prefix}.startsAt`, Reason.NotInTheFuture);
+    if (endsAt.getTime() <= startsAt.getTime()) throw DomainError.invalid(`${prefix}.endsAt`, Reason.EndsBeforeStart);
     if (endsAt.getTime() - startsAt.getTime() > MAX_SESSION_HOURS * 3600_000)
-      throw DomainError.invalid(`${prefix}.endsAt`, `must be within ${MAX_SESSION_HOURS} hours of the start`);
+      throw DomainError.invalid(`${prefix}.endsAt`, Reason.SessionTooLong, { hours: MAX_SESSION_HOURS });
     return { startsAt, endsAt };
   }
 
@@ -362,17 +363,16 @@ export class SessionService {
     checkText = true,
   ) {
     const title = tidyName(input.title ?? '');
-    if (title.length < 3 || title.length > 200) throw DomainError.invalid(`${prefix}.title`, 'must be 3-200 characters');
+    if (title.length < 3 || title.length > 200) throw DomainError.invalid(`${prefix}.title`, Reason.Length, { min: 3, max: 200 });
     if (checkText) {
       assertNoPersonalNumbers(`${prefix}.title`, title);
       assertNoPersonalNumbers(`${prefix}.notes`, input.notes);
     }
     const topics = await this.topics.validate(input.topics ?? [], `${prefix}.topics`);
     const capacity = input.capacity;
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 10_000)
-      throw DomainError.invalid(`${prefix}.capacity`, 'must be a whole number of participants from 1 to 10000');
+    wholeNumber(capacity, 1, 10_000, `${prefix}.capacity`);
     const trainerSlots = input.trainerSlots ?? 1;
-    if (!Number.isInteger(trainerSlots) || trainerSlots < 1 || trainerSlots > 20) throw DomainError.invalid(`${prefix}.trainerSlots`, 'must be from 1 to 20');
+    wholeNumber(trainerSlots, 1, 20, `${prefix}.trainerSlots`);
     const audience = [...new Set(input.audience ?? [])];
     const notes = input.notes ? input.notes.trim().slice(0, 2000) || null : null;
     return { title, titleSearch: foldVietnamese(title), topics, capacity, trainerSlots, audience, notes };
@@ -380,7 +380,7 @@ export class SessionService {
 
   private placeText(value: string, field: string): string {
     const place = tidyName(value ?? '');
-    if (place.length < 2 || place.length > 300) throw DomainError.invalid(field, 'must be 2-300 characters');
+    if (place.length < 2 || place.length > 300) throw DomainError.invalid(field, Reason.Length, { min: 2, max: 300 });
     assertNoPersonalNumbers(field, place);
     return place;
   }
@@ -392,10 +392,9 @@ export class SessionService {
   ): { latitude: number | null; longitude: number | null } {
     const lat = latitude ?? null;
     const lon = longitude ?? null;
-    if ((lat === null) !== (lon === null))
-      throw DomainError.invalid(`${prefix}.${lat === null ? 'latitude' : 'longitude'}`, 'give both latitude and longitude, or neither');
-    if (lat !== null && (lat < -90 || lat > 90)) throw DomainError.invalid(`${prefix}.latitude`, 'must be between -90 and 90');
-    if (lon !== null && (lon < -180 || lon > 180)) throw DomainError.invalid(`${prefix}.longitude`, 'must be between -180 and 180');
+    if ((lat === null) !== (lon === null)) throw DomainError.invalid(`${prefix}.${lat === null ? 'latitude' : 'longitude'}`, Reason.BothCoordinates);
+    if (lat !== null && (lat < -90 || lat > 90)) throw DomainError.invalid(`${prefix}.latitude`, Reason.OutOfRange, { min: -90, max: 90 });
+    if (lon !== null && (lon < -180 || lon > 180)) throw DomainError.invalid(`${prefix}.longitude`, Reason.OutOfRange, { min: -180, max: 180 });
     return { latitude: lat, longitude: lon };
   }
 

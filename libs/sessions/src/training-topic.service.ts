@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { SessionRepository } from './session.repository';
 import { TrainingTopic } from './training-topic.entity';
 
@@ -21,8 +21,8 @@ export class TrainingTopicService {
     const catalogue = await this.all();
     const wanted = new Set(codes);
     const unknown = [...wanted].filter((c) => !catalogue.some((t) => t.code === c));
-    if (unknown.length) throw DomainError.invalid(field, `unknown topic(s): ${unknown.join(', ')}; see the trainingTopics query`);
-    if (!wanted.size) throw DomainError.invalid(field, 'must name at least one topic');
+    if (unknown.length) throw DomainError.invalid(field, Reason.NotInList, { allowed: catalogue.map((t) => t.code), given: unknown });
+    if (!wanted.size) throw DomainError.invalid(field, Reason.TooFew, { min: 1 });
     return catalogue.filter((t) => wanted.has(t.code)).map((t) => t.code);
   }
 

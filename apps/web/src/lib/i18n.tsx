@@ -328,6 +328,18 @@ const vi = {
   'field.password': 'Mật khẩu',
   'field.email': 'E-mail',
   'field.csv': 'Tệp CSV',
+  // sessions: added for issue 20 (fields of attendance and answers to assignments, named in error texts)
+  'field.total': 'Tổng số người tham dự',
+  'field.completed': 'Số người hoàn thành thực hành',
+  'field.topic': 'Chủ đề',
+  'field.reason': 'Lý do',
+  'field.assignmentId': 'Phân công',
+  'field.femaleUnder35': 'Nữ dưới 35 tuổi',
+  'field.female35To59': 'Nữ 35–59 tuổi',
+  'field.female60Plus': 'Nữ từ 60 tuổi',
+  'field.maleUnder35': 'Nam dưới 35 tuổi',
+  'field.male35To59': 'Nam 35–59 tuổi',
+  'field.male60Plus': 'Nam từ 60 tuổi',
 };
 
 export type MessageKey = keyof typeof vi;
@@ -659,6 +671,18 @@ const en: Record<MessageKey, string> = {
   'field.password': 'Password',
   'field.email': 'E-mail',
   'field.csv': 'CSV file',
+  // sessions: added for issue 20
+  'field.total': 'Total participants',
+  'field.completed': 'Completed the practical step',
+  'field.topic': 'Topic',
+  'field.reason': 'Reason',
+  'field.assignmentId': 'Assignment',
+  'field.femaleUnder35': 'Women under 35',
+  'field.female35To59': 'Women 35–59',
+  'field.female60Plus': 'Women 60 and over',
+  'field.maleUnder35': 'Men under 35',
+  'field.male35To59': 'Men 35–59',
+  'field.male60Plus': 'Men 60 and over',
 };
 
 export type Language = 'vi' | 'en';

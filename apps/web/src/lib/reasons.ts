@@ -148,6 +148,13 @@ const TEXTS: Record<string, [Text, Text]> = {
   UNAVAILABLE: [() => 'Hệ thống đang tạm gián đoạn. Hãy thử lại sau ít phút.', () => 'The service is briefly unavailable. Retry in a few minutes.'],
   UNAUTHENTICATED: [() => 'Phiên đăng nhập đã hết. Hãy đăng nhập lại.', () => 'Your session has ended. Sign in again.'],
   INVALID: [() => 'chưa hợp lệ', () => 'is not valid'],
+  // sessions: added for issue 20
+  ASSIGNED_MEMBER_BUSY: [
+    (p) =>
+      `${p.name ?? 'Một người được phân công'} đã có buổi khác trùng với giờ mới${p.title ? `: ${p.title}` : ''}${p.startsAt ? ` (${time(p.startsAt, p.endsAt)})` : ''}. Hãy rút phân công người này trước khi dời lịch.`,
+    (p) =>
+      `${p.name ?? 'An assigned member'} has another session at the new time${p.title ? `: ${p.title}` : ''}${p.startsAt ? ` (${time(p.startsAt, p.endsAt)})` : ''}. Withdraw them before moving the session.`,
+  ],
 };
 
 /** The text of a reason in the language, or null when the console does not know the reason. */
