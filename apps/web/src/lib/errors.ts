@@ -2,22 +2,23 @@ import { ApiError, type FieldProblem } from './api';
 import { isKey, type Translate } from './i18n';
 import { reasonText } from './reasons';
 
-/** The label of a field path (["input", "entries", "3", "note"] → "Ghi chú"), or the path itself. */
-export function fieldLabel(t: Translate, path: (string | number)[]): string {
+const languageOf = (t: Translate) => (t('meta.language') === 'en' ? 'en' : 'vi');
+
+/** The label of the field a path names, or null when the console has none (then the reason is said alone). */
+function knownLabel(t: Translate, path: (string | number)[]): string | null {
   for (let i = path.length - 1; i >= 0; i--) {
     const key = `field.${String(path[i])}`;
     if (isKey(key)) return t(key);
   }
-  return path.join('.');
+  return null;
 }
-
-const languageOf = (t: Translate) => (t('meta.language') === 'en' ? 'en' : 'vi');
 
 /** "Ghi chú: có vẻ chứa số căn cước…" for each problem: from its reason, never the server's English. */
 export function describeProblems(t: Translate, problems: FieldProblem[]): string[] {
   return problems.map((p) => {
     const why = reasonText(p.reason, p.params, languageOf(t)) ?? t('err.invalidField');
-    return p.path.length ? `${fieldLabel(t, p.path)}: ${why}` : why;
+    const label = knownLabel(t, p.path);
+    return label ? `${label}: ${why}` : why;
   });
 }
 
@@ -40,8 +41,7 @@ export function describeError(t: Translate, error: unknown): string {
     case 'UNAUTHENTICATED':
       return error.reason === 'WRONG_CREDENTIALS' && why ? why : t('err.UNAUTHENTICATED');
     case 'CONFLICT':
-      // A conflict on a field reads like a bad field ("Thành viên: đã được phân công…"); otherwise its reason alone.
-      if (fields.length) return describeProblems(t, fields).join('; ');
+      // A conflict is about the state, said as a sentence ("Người này đã được phân công…"), without the field's label.
       return why && error.reason !== 'CONFLICT' ? why : t('err.CONFLICT');
     case 'BAD_USER_INPUT':
       return fields.length ? `${t('err.BAD_USER_INPUT')} ${describeProblems(t, fields).join('; ')}` : `${t('err.BAD_USER_INPUT')}${why ? ` ${why}` : ''}`;
