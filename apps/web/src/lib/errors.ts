@@ -13,6 +13,9 @@ export function fieldLabel(t: Translate, path: (string | number)[]): string {
 
 const languageOf = (t: Translate) => (t('meta.language') === 'en' ? 'en' : 'vi');
 
+/** A reason's text standing alone, as a sentence: "liên kết không hợp lệ" → "Liên kết không hợp lệ." */
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+
 /** "Ghi chú: có vẻ chứa số căn cước…" for each problem: from its reason, never the server's English. */
 export function describeProblems(t: Translate, problems: FieldProblem[]): string[] {
   return problems.map((p) => {
@@ -38,7 +41,8 @@ export function describeError(t: Translate, error: unknown): string {
     case 'RATE_LIMITED':
       return t('err.RATE_LIMITED', { seconds: error.retryAfterSeconds ?? 60 });
     case 'UNAUTHENTICATED':
-      return error.reason === 'WRONG_CREDENTIALS' && why ? why : t('err.UNAUTHENTICATED');
+      // Why, when the API says more than "sign in" (a wrong password, a used or expired link, a session ended for safety).
+      return why && error.reason !== 'UNAUTHENTICATED' ? sentence(why) : t('err.UNAUTHENTICATED');
     case 'CONFLICT':
       // A conflict on a field reads like a bad field ("Thành viên: đã được phân công…"); otherwise its reason alone.
       if (fields.length) return describeProblems(t, fields).join('; ');
