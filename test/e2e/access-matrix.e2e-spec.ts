@@ -486,7 +486,9 @@ function sessionInput(p: PlaceObjects, title: string) {
 function outcome(res: GqlResponse<Record<string, unknown>>, c: Case, p: PlaceObjects): 'allow' | 'deny' | 'unauthenticated' {
   const codes = (res.errors ?? []).map((e) => e.extensions?.code);
   expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
-  if (codes.includes('UNAUTHENTICATED') && res.errors?.some((e) => e.message.startsWith('Sign in first'))) return 'unauthenticated';
+  // No token at all: the guard's plain UNAUTHENTICATED ("sign in first"), not a bad token's or session's own reason.
+  if (res.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED' && (e.extensions as { reason?: string }).reason === 'UNAUTHENTICATED'))
+    return 'unauthenticated';
   if (codes.includes('FORBIDDEN')) {
     expect(res.errors![0].message).toBe('You do not have access to this');
     return 'deny';

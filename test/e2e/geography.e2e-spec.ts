@@ -8,10 +8,15 @@ import { createUser } from '../support/users';
 
 const UNITS = readFileSync('data/danang/danang-admin-units.csv', 'utf8');
 const REFORM = readFileSync('data/danang/danang-reform-2025.csv', 'utf8');
-const IMPORT_UNITS = `mutation($csv: String!) { importUnits(input: { csv: $csv }) { created updated unchanged errors { line field message } } }`;
+const IMPORT_UNITS = `mutation($csv: String!) { importUnits(input: { csv: $csv }) { created updated unchanged errors { line field message reason params } } }`;
 const IMPORT_REFORM = `mutation($csv: String!) { importReorganisations(input: { csv: $csv, decision: "Nghị quyết 1659/NQ-UBTVQH15" }) { created updated unchanged errors { line field message } } }`;
 
-type Report = { created: number; updated?: number; unchanged: number; errors: { line: number; field: string; message: string }[] };
+type Report = {
+  created: number;
+  updated?: number;
+  unchanged: number;
+  errors: { line: number; field: string; message: string; reason?: string; params?: Record<string, unknown> }[];
+};
 
 describe('geography: the 2025 reform of Đà Nẵng over GraphQL', () => {
   let t: TestApp;
@@ -95,13 +100,18 @@ describe('geography: the 2025 reform of Đà Nẵng over GraphQL', () => {
     const report = res.data!.importUnits;
     expect(report.created).toBe(2);
     const byLine = Object.fromEntries(report.errors.map((e) => [e.line, e]));
-    expect(byLine[3]).toMatchObject({ field: 'parent_code', message: expect.stringContaining('unknown parent') });
-    expect(byLine[4]).toMatchObject({ field: 'valid_from', message: 'must be a date written YYYY-MM-DD' });
-    expect(byLine[5].message).toContain('cycle');
-    expect(byLine[6].message).toContain('cycle');
-    expect(byLine[7]).toMatchObject({ field: 'code', message: expect.stringContaining('overlapping period') });
-    expect(byLine[8]).toMatchObject({ field: 'valid_from', message: expect.stringContaining('already used by "Phường Hải Vân"') });
-    expect(byLine[10]).toMatchObject({ field: 'kind' });
+    expect(byLine[3]).toMatchObject({ field: 'parent_code', reason: 'UNKNOWN_PARENT', params: { code: '77777', from: '2025-07-01' } });
+    expect(byLine[4]).toMatchObject({ field: 'valid_from', reason: 'BAD_DATE', message: 'must be a date written YYYY-MM-DD' });
+    expect(byLine[5]).toMatchObject({ field: 'parent_code', reason: 'PARENT_CYCLE', params: { code: '99004' } });
+    expect(byLine[6]).toMatchObject({ field: 'parent_code', reason: 'PARENT_CYCLE', params: { code: '99005' } });
+    expect(byLine[7]).toMatchObject({ field: 'code', reason: 'CODE_USED_IN_FILE', params: { code: '99001', line: 2 } });
+    expect(byLine[8]).toMatchObject({
+      field: 'valid_from',
+      reason: 'CODE_USED_BY_UNIT',
+      params: { code: '20194', name: 'Phường Hải Vân', from: '2025-07-01' },
+    });
+    expect(byLine[8].message).toContain('already used by "Phường Hải Vân"');
+    expect(byLine[10]).toMatchObject({ field: 'kind', reason: 'NOT_IN_LIST' });
     const kept = await t.gql<{ unitChildren: { code: string }[] }>(`{ unitChildren(code: "99001", asOf: "2025-07-02") { code } }`);
     expect(kept.data!.unitChildren).toEqual([{ code: '99006' }]);
   });
@@ -113,7 +123,12 @@ describe('geography: the 2025 reform of Đà Nẵng over GraphQL', () => {
     const missing = await t.gql(`{ unit(code: "00000") { name } }`);
     expect(missing.errors![0].extensions!.code).toBe('NOT_FOUND');
     const badCsv = await t.gql(IMPORT_UNITS, { csv: 'nothing,useful\n1,2\n' });
-    expect(badCsv.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['csv'] }] });
+    expect(badCsv.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [
+        { path: ['csv'], reason: 'CSV_MISSING_COLUMNS', params: { columns: ['code', 'name', 'kind', 'type', 'parent_code', 'valid_from', 'valid_to'] } },
+      ],
+    });
   });
 });
 

@@ -287,7 +287,7 @@ describe('coverage rollups across the 2025 reform', () => {
     const lead = await createUser(t, { email: 'totruong.rollups@cdtg.test', role: Role.GroupLead, groupId });
     expect((await lead.gql(COVERAGE, { code: '20209', level: 'COMMUNE', period: 'CUMULATIVE' })).errors![0].extensions!.code).toBe('FORBIDDEN');
     const bad = await department.gql(COVERAGE, { code: '48', level: 'COMMUNE', period: 'DAY', from: '2020-01-01', to: '2026-01-01' });
-    expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['from'] }] });
+    expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['from'], reason: 'TOO_MANY_PERIODS', params: { max: 400 } }] });
   });
 
   it('exports the same table as XLSX and CSV through a queued job and a signed, expiring link', async () => {

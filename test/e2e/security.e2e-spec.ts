@@ -117,7 +117,7 @@ describe('security: write paths, references, links and tokens stay inside their 
     const takeover = await officerA.gql(INVITE, {
       input: { email: 'quan-tri.moi@cdtg.test', displayName: 'Kẻ chiếm quyền', language: 'EN', grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] },
     });
-    expect(takeover.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'email'] }] });
+    expect(takeover.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'INVITED_BY_SOMEONE_ELSE', fields: [{ path: ['input', 'email'] }] });
     // The department may manage ward officers, but not an ADMIN grant: refused too.
     expect(
       codeOf(
@@ -173,7 +173,7 @@ describe('security: write paths, references, links and tokens stay inside their 
     const second = await officerA.gql(INVITE, {
       input: { email: 'nick-thu-hai@cdtg.test', displayName: 'Á', memberId: A.memberId, grants: [{ role: 'VOLUNTEER', groupId: A.groupId }] },
     });
-    expect(second.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', fields: [{ path: ['input', 'memberId'] }] });
+    expect(second.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'MEMBER_HAS_ACCOUNT', fields: [{ path: ['input', 'memberId'] }] });
   });
 
   it('parses every id once: the spellings PostgreSQL accepts are one id, and do not slip past the access rule', async () => {

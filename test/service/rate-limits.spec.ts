@@ -162,7 +162,12 @@ describe('request limits', () => {
         errors: [
           {
             message: `Too many requests for this account (limit 12 a minute, 2 in 10 seconds); retry in ${seconds} seconds`,
-            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds },
+            extensions: {
+              code: 'RATE_LIMITED',
+              reason: 'TOO_MANY_REQUESTS',
+              params: { per: 'account', limit: 12, sliceLimit: 2, sliceSeconds: 10, seconds },
+              retryAfterSeconds: seconds,
+            },
           },
         ],
       });
@@ -173,6 +178,7 @@ describe('request limits', () => {
       const fromAddress = await send(1, '10.0.0.1');
       expect(fromAddress.status).toBe(429);
       expect(fromAddress.body!.errors[0].message).toMatch(/^Too many requests from this address \(limit 30 a minute, 5 in 10 seconds\)/);
+      expect(fromAddress.body!.errors[0].extensions).toMatchObject({ reason: 'TOO_MANY_REQUESTS', params: { per: 'address', limit: 30 } });
 
       // Another address is counted apart; user a stays limited there (the per-user count follows the user).
       expect((await send(0, '10.0.0.2')).status).toBe(200);

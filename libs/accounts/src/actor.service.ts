@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor, ActorGrant } from '@cdtg/access';
-import { DomainError, ErrorCode } from '@cdtg/errors';
+import { DomainError, ErrorCode, Reason } from '@cdtg/errors';
 import { Clock, vietnamDate } from '@cdtg/time';
 import { AuthService } from './auth.service';
 import { activeAccountGrants, sessionAccountGrants } from './grants.repository';
@@ -28,14 +28,14 @@ export class ActorService {
 
   async actorFor(accessToken: string): Promise<Actor> {
     const claims = this.auth.tokens.verify(accessToken);
-    if (!claims) throw new DomainError(ErrorCode.Unauthenticated, 'The access token is invalid or expired; refresh it or sign in again');
+    if (!claims) throw DomainError.of(ErrorCode.Unauthenticated, Reason.AccessTokenExpired);
     let row = await this.load(claims.sub, claims.sid);
     if (row?.grants.some((g) => g.moved)) {
       // A reorganisation took effect since these grants were made: they follow the units to their successors first.
       await this.grants.followReorganisations({ userId: claims.sub });
       row = await this.load(claims.sub, claims.sid);
     }
-    if (!row) throw new DomainError(ErrorCode.Unauthenticated, 'The session has ended; sign in again');
+    if (!row) throw DomainError.of(ErrorCode.Unauthenticated, Reason.SessionEnded);
     return new Actor(
       claims.sub,
       row.email,

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, SYSTEM_ACTOR } from '@cdtg/audit';
 import { AppConfig } from '@cdtg/config';
-import { DomainError, ErrorCode } from '@cdtg/errors';
+import { DomainError, ErrorCode, Reason } from '@cdtg/errors';
 import { Language, NotificationService } from '@cdtg/notifications';
 import { Clock } from '@cdtg/time';
 import { AuthSession, RefreshToken, SignInMethod } from './auth-session.entity';
@@ -52,9 +52,6 @@ const LINK_PATHS: Record<TokenPurpose, string> = {
   [TokenPurpose.PasswordReset]: '/reset-password',
 };
 
-const WRONG_CREDENTIALS = 'Wrong e-mail or password';
-const BAD_LINK = 'This link is invalid, expired or already used; ask for a new one';
-
 /**
  * Signing in and out: passwords, e-mailed one-time links, rotating refresh tokens, password reset.
  * Every outcome that must be remembered (an attempt, a revoked session) is committed before an error is thrown.
@@ -81,7 +78,8 @@ export class AuthService {
 
   async signIn(emailInput: string, password: string, client: ClientInfo): Promise<SignedIn> {
     const email = normaliseEmail(emailInput);
-    if (typeof password !== 'string' || password.length === 0 || password.length > 200) throw DomainError.invalid('password', 'must be 1 to 200 characters');
+    if (typeof password !== 'string' || password.length === 0 || password.length > 200)
+      throw DomainError.invalid('password', Reason.Length, { min: 1, max: 200 });
     const outcome = await this.dataSource.transaction(async (manager) => {
       await lockAddress(manager, email);
       await this.limits.check(manager, email, client.address);
@@ -93,7 +91,7 @@ export class AuthService {
       if (this.hasher.needsRehash(user.passwordHash!)) await manager.update(UserAccount, user.id, { passwordHash: await this.hasher.hash(password) });
       return this.startSession(manager, user, SignInMethod.Password, client);
     });
-    if (!outcome) throw new DomainError(ErrorCode.Unauthenticated, WRONG_CREDENTIALS);
+    if (!outcome) throw DomainError.of(ErrorCode.Unauthenticated, Reason.WrongCredentials);
     return outcome;
   }
 
@@ -116,10 +114,9 @@ export class AuthService {
         return 'ended' as const;
       return this.issue(manager, user, session);
     });
-    if (outcome === 'reused')
-      throw new DomainError(ErrorCode.Unauthenticated, 'This refresh token was already used; the session has been ended for safety. Sign in again');
-    if (outcome === 'unknown') throw new DomainError(ErrorCode.Unauthenticated, 'Unknown refresh token; sign in again');
-    if (outcome === 'ended') throw new DomainError(ErrorCode.Unauthenticated, 'The session has ended; sign in again');
+    if (outcome === 'reused') throw DomainError.of(ErrorCode.Unauthenticated, Reason.RefreshTokenReused);
+    if (outcome === 'unknown') throw DomainError.of(ErrorCode.Unauthenticated, Reason.UnknownRefreshToken);
+    if (outcome === 'ended') throw DomainError.of(ErrorCode.Unauthenticated, Reason.SessionEnded);
     return outcome;
   }
 
@@ -151,7 +148,7 @@ export class AuthService {
       checkPasswordRules(password, user.email);
       const name = displayName?.trim();
       if (displayName !== undefined && displayName !== null && (!name || name.length > 120))
-        throw DomainError.invalid('displayName', 'must be 1 to 120 characters');
+        throw DomainError.invalid('displayName', Reason.Length, { min: 1, max: 120 });
       const patch = { passwordHash: await this.hasher.hash(password), status: AccountStatus.Active, ...(name ? { displayName: name } : {}) };
       await manager.update(UserAccount, user.id, patch);
       await this.audit.record(
@@ -179,7 +176,7 @@ export class AuthService {
     await this.dataSource.transaction(async (manager) => {
       const user = await manager.getRepository(UserAccount).findOne({ where: { id: userId }, lock: { mode: 'pessimistic_write' } });
       if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, String(current ?? ''))))
-        throw DomainError.invalid('currentPassword', 'is not your current password');
+        throw DomainError.invalid('currentPassword', Reason.WrongCurrentPassword);
       checkPasswordRules(next, user.email, 'newPassword');
       await manager.update(UserAccount, user.id, { passwordHash: await this.hasher.hash(next) });
       await revokeOtherSessions(manager, userId, sessionId, 'password-changed');
@@ -245,7 +242,7 @@ export class AuthService {
     client: ClientInfo,
     then: (manager: EntityManager, user: UserAccount) => Promise<SignedIn | null>,
   ): Promise<SignedIn> {
-    if (typeof token !== 'string' || token.length < 20 || token.length > 200) throw DomainError.invalid('token', 'is not a valid link token');
+    if (typeof token !== 'string' || token.length < 20 || token.length > 200) throw DomainError.invalid('token', Reason.BadLinkToken);
     const outcome = await this.dataSource.transaction(async (manager) => {
       await this.limits.check(manager, null, client.address);
       const row = await tokenForUpdate(manager, tokenHash(token), purpose);
@@ -256,7 +253,7 @@ export class AuthService {
       const user = await manager.getRepository(UserAccount).findOne({ where: { id: row.userId }, lock: { mode: 'pessimistic_write' } });
       return user ? then(manager, user) : null;
     });
-    if (!outcome) throw new DomainError(ErrorCode.Unauthenticated, BAD_LINK);
+    if (!outcome) throw DomainError.of(ErrorCode.Unauthenticated, Reason.BadLinkToken);
     return outcome;
   }
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Anchor, Role, ROLE_SCOPE } from '@cdtg/access';
 import { AuditActor, AuditService, SYSTEM_ACTOR } from '@cdtg/audit';
-import { DomainError, ErrorCode } from '@cdtg/errors';
+import { DomainError, ErrorCode, Reason } from '@cdtg/errors';
 import { groupsByIds } from '@cdtg/directory';
 import { GeographyService } from '@cdtg/geography';
 import { Clock } from '@cdtg/time';
@@ -43,27 +43,27 @@ export class GrantsService {
 
   /** Checks the shape of each grant input (the right kind of scope for the role) and finds its unit or group. */
   async resolve(inputs: GrantInput[], field: string): Promise<ResolvedGrant[]> {
-    if (!Array.isArray(inputs) || inputs.length === 0) throw DomainError.invalid(field, 'must contain at least one grant');
-    if (inputs.length > 20) throw DomainError.invalid(field, 'must contain at most 20 grants');
+    if (!Array.isArray(inputs) || inputs.length === 0) throw DomainError.invalid(field, Reason.TooFew, { min: 1 });
+    if (inputs.length > 20) throw DomainError.invalid(field, Reason.TooMany, { max: 20 });
     const out: ResolvedGrant[] = [];
     for (const [i, input] of inputs.entries()) {
       const path = [...field.split('.'), i];
       const kind = ROLE_SCOPE[input.role];
-      if (!kind) throw DomainError.invalid([...path, 'role'], 'is not a role');
+      if (!kind) throw DomainError.invalid([...path, 'role'], Reason.NotInList, { allowed: Object.keys(ROLE_SCOPE) });
       if (kind === 'global') {
-        if (input.unitCode || input.groupId) throw DomainError.invalid(path, 'ADMIN applies everywhere: give neither unitCode nor groupId');
+        if (input.unitCode || input.groupId) throw DomainError.invalid(path, Reason.AdminGrantEverywhere);
         out.push({ role: input.role, unitId: null, groupId: null, anchor: { unitId: null }, scopeName: null, missing: false });
       } else if (kind === 'unit') {
-        if (!input.unitCode || input.groupId) throw DomainError.invalid([...path, 'unitCode'], `is required for ${input.role} (and groupId must be empty)`);
+        if (!input.unitCode || input.groupId) throw DomainError.invalid([...path, 'unitCode'], Reason.GrantNeedsUnit, { role: input.role });
         const unit = await this.geography.unitByCode(input.unitCode).catch((error: unknown) => {
           if (error instanceof DomainError && error.code === ErrorCode.NotFound) {
-            throw DomainError.invalid([...path, 'unitCode'], `no administrative unit with code ${input.unitCode} is in force today`);
+            throw DomainError.invalid([...path, 'unitCode'], Reason.UnitNotInForce, { code: input.unitCode! });
           }
           throw error;
         });
         out.push({ role: input.role, unitId: unit.id, groupId: null, anchor: { unitId: unit.id }, scopeName: unit.name, missing: false });
       } else {
-        if (!input.groupId || input.unitCode) throw DomainError.invalid([...path, 'groupId'], `is required for ${input.role} (and unitCode must be empty)`);
+        if (!input.groupId || input.unitCode) throw DomainError.invalid([...path, 'groupId'], Reason.GrantNeedsGroup, { role: input.role });
         const [group] = await groupsByIds(this.dataSource, [input.groupId]);
         out.push({
           role: input.role,

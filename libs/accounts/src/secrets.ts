@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 import { argon2id, argon2Verify } from 'hash-wasm';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { Clock } from '@cdtg/time';
 
 /** A random secret for links and refresh tokens: 256 bits, URL-safe. */
@@ -47,7 +47,6 @@ const passwordStrength = () =>
 
 /** zxcvbn's score 3: at least 10^8 guesses. Below it a password falls to an offline attack on a leaked hash quickly. */
 const MIN_STRENGTH_SCORE = 3;
-const TOO_COMMON = 'is too common or easy to guess; use a longer phrase of several words';
 
 /** Lower-cased letters and digits only: "Lan.Nguyen" and "lan nguyen" fold to the same "lannguyen". */
 const fold = (value: string) =>
@@ -62,24 +61,24 @@ const fold = (value: string) =>
  * added at the end), and not easy to guess by zxcvbn's estimate (sequences, keyboard walks, words + years…).
  */
 export function checkPasswordRules(password: string, email: string | null, field = 'password'): void {
-  if (typeof password !== 'string' || password.length < 10) throw DomainError.invalid(field, 'must be at least 10 characters');
-  if (password.length > 200) throw DomainError.invalid(field, 'must be at most 200 characters');
-  if (/^(.)\1*$/u.test(password)) throw DomainError.invalid(field, 'must not be one repeated character');
+  if (typeof password !== 'string' || password.length < 10) throw DomainError.invalid(field, Reason.TooShort, { min: 10 });
+  if (password.length > 200) throw DomainError.invalid(field, Reason.TooLong, { max: 200 });
+  if (/^(.)\1*$/u.test(password)) throw DomainError.invalid(field, Reason.PasswordOneCharacter);
   const address = email?.trim().toLowerCase() ?? '';
   const localPart = address.split('@')[0];
   const folded = fold(password);
   if ([fold(address), fold(localPart)].some((part) => part.length >= 4 && folded.includes(part))) {
-    throw DomainError.invalid(field, 'must not contain your e-mail address or the name before its @');
+    throw DomainError.invalid(field, Reason.PasswordHoldsEmail);
   }
   const { zxcvbn, common } = passwordStrength();
   // A listed password as it is, or followed by digits and symbols ("letmein2026!!"), or with its words run together.
   const lower = password.normalize('NFC').trim().toLowerCase();
   const stem = lower.replace(/[\p{N}\p{P}\p{S}\s]+$/u, '');
   if ([lower, stem, stem.replace(/[\s._-]+/g, '')].some((candidate) => candidate.length > 0 && common.has(candidate))) {
-    throw DomainError.invalid(field, TOO_COMMON);
+    throw DomainError.invalid(field, Reason.PasswordTooCommon);
   }
   const userInputs = ['cdtg', address, localPart, ...localPart.split(/[^\p{L}\p{N}]+/u).filter((part) => part.length >= 3)].filter(Boolean);
-  if (zxcvbn.check(password, userInputs).score < MIN_STRENGTH_SCORE) throw DomainError.invalid(field, TOO_COMMON);
+  if (zxcvbn.check(password, userInputs).score < MIN_STRENGTH_SCORE) throw DomainError.invalid(field, Reason.PasswordTooCommon);
 }
 
 const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
@@ -89,7 +88,7 @@ export function normaliseEmail(email: string, field = 'email'): string {
   const value = String(email ?? '')
     .trim()
     .toLowerCase();
-  if (value.length > 254 || !EMAIL.test(value)) throw DomainError.invalid(field, 'must be an e-mail address, e.g. ten@example.vn');
+  if (value.length > 254 || !EMAIL.test(value)) throw DomainError.invalid(field, Reason.NotAnEmail);
   return value;
 }
 

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
-import { DomainError, ErrorCode } from '@cdtg/errors';
+import { DomainError, ErrorCode, Reason } from '@cdtg/errors';
 import { Clock } from '@cdtg/time';
 import { attemptCounts, pruneAttempts, recordAttempt } from './auth.repository';
 import { AttemptKind } from './sign-in-attempt.entity';
@@ -22,10 +22,10 @@ export class SignInLimits {
     const now = this.clock.now();
     const row = await attemptCounts(manager, email, address, { at: now, seconds: WINDOW_SECONDS });
     if (email && row.account_failures >= this.config.SIGNIN_MAX_FAILURES_PER_ACCOUNT) {
-      throw limited('Too many failed sign-in attempts for this account', row.account_oldest, now);
+      throw limited(Reason.TooManySignInFailures, row.account_oldest, now);
     }
     if (row.address_count >= this.config.SIGNIN_MAX_FAILURES_PER_ADDRESS) {
-      throw limited('Too many sign-in attempts from this address', row.address_oldest, now);
+      throw limited(Reason.TooManySignInAttempts, row.address_oldest, now);
     }
   }
 
@@ -37,7 +37,7 @@ export class SignInLimits {
   }
 }
 
-function limited(message: string, oldest: Date | null, now: Date): DomainError {
+function limited(reason: Reason, oldest: Date | null, now: Date): DomainError {
   const retry = oldest ? Math.max(1, Math.ceil(WINDOW_SECONDS - (now.getTime() - new Date(oldest).getTime()) / 1000)) : WINDOW_SECONDS;
-  return new DomainError(ErrorCode.RateLimited, `${message}; try again in ${retry} seconds`, [], retry);
+  return DomainError.of(ErrorCode.RateLimited, reason, { seconds: retry }, { retryAfterSeconds: retry });
 }

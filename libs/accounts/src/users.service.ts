@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessService, Actor, DataScope, Permission } from '@cdtg/access';
 import { AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { Language, NotificationService } from '@cdtg/notifications';
 import { activeMemberPlace } from '@cdtg/directory';
 import { assertNoPersonalNumbers, foldVietnamese, tidyName } from '@cdtg/text';
@@ -53,12 +53,11 @@ export class UsersService {
   async invite(actor: Actor, input: InviteInput, grants: ResolvedGrant[]): Promise<UserAccount> {
     const email = normaliseEmail(input.email, 'input.email');
     const displayName = tidyName(String(input.displayName ?? ''));
-    if (!displayName || displayName.length > 120) throw DomainError.invalid('input.displayName', 'must be 1 to 120 characters');
+    if (!displayName || displayName.length > 120) throw DomainError.invalid('input.displayName', Reason.Length, { min: 1, max: 120 });
     return this.dataSource.transaction(async (manager) => {
       await lockAddress(manager, email);
       let user = await manager.getRepository(UserAccount).findOneBy({ email });
-      if (user && user.status !== AccountStatus.Invited)
-        throw DomainError.conflict('this address already has an account; grant it a role instead', 'input.email');
+      if (user && user.status !== AccountStatus.Invited) throw DomainError.conflict(Reason.EmailTaken, 'input.email');
       if (user) await this.mayInviteAgain(actor, user);
       const fields = {
         displayName,
@@ -114,19 +113,18 @@ export class UsersService {
     return this.dataSource.transaction(async (manager) => {
       const grant = await manager.getRepository(RoleGrant).findOne({ where: { id: grantId }, lock: { mode: 'pessimistic_write' } });
       if (!grant) throw DomainError.notFound('Grant');
-      if (grant.userId === actor.userId && grant.role === 'ADMIN') throw DomainError.invalid('grantId', 'you cannot revoke your own ADMIN grant');
+      if (grant.userId === actor.userId && grant.role === 'ADMIN') throw DomainError.invalid('grantId', Reason.OwnAdminGrant);
       return this.grants.revoke(manager, actor, grant, reason?.trim().slice(0, 500) || 'revoked');
     });
   }
 
   /** Disables (every session ends at once) or re-enables an account. */
   async setStatus(actor: Actor, userId: string, status: AccountStatus.Active | AccountStatus.Disabled): Promise<UserAccount> {
-    if (userId === actor.userId) throw DomainError.invalid('id', 'you cannot change the status of your own account');
+    if (userId === actor.userId) throw DomainError.invalid('id', Reason.OwnAccount);
     return this.dataSource.transaction(async (manager) => {
       const user = await this.locked(manager, userId);
       if (user.status === status) return user;
-      if (status === AccountStatus.Active && !user.passwordHash)
-        throw DomainError.invalid('status', 'the invitation has not been accepted yet; invite again instead');
+      if (status === AccountStatus.Active && !user.passwordHash) throw DomainError.invalid('status', Reason.InvitationNotAccepted);
       await manager.update(UserAccount, user.id, { status });
       if (status === AccountStatus.Disabled) await this.auth.revokeSessions(manager, { userId }, 'account-disabled');
       await this.audit.record(manager, actor, {
@@ -147,7 +145,7 @@ export class UsersService {
       const next = { ...user };
       if (patch.displayName !== undefined && patch.displayName !== null) {
         next.displayName = tidyName(patch.displayName);
-        if (!next.displayName || next.displayName.length > 120) throw DomainError.invalid('input.displayName', 'must be 1 to 120 characters');
+        if (!next.displayName || next.displayName.length > 120) throw DomainError.invalid('input.displayName', Reason.Length, { min: 1, max: 120 });
         next.nameSearch = foldVietnamese(`${next.displayName} ${user.email}`);
       }
       if (patch.language) next.language = patch.language;
@@ -203,11 +201,7 @@ export class UsersService {
     const held = await this.grants.activeOf([user.id]);
     const manages =
       held.every((g) => actor.mayGrant(g.role)) && (await this.access.covers(actor.scope(Permission.ManageAccounts), await this.grants.anchorsOf(held)));
-    if (!manages)
-      throw DomainError.conflict(
-        'this address has a pending invitation from someone else, with roles you do not manage; ask them or the department to send it again',
-        'input.email',
-      );
+    if (!manages) throw DomainError.conflict(Reason.InvitedBySomeoneElse, 'input.email');
   }
 
   private async memberId(manager: EntityManager, actor: Actor, memberId: string | null | undefined, userId: string | undefined): Promise<string | null> {
@@ -215,10 +209,10 @@ export class UsersService {
     const member = await activeMemberPlace(manager, memberId, this.clock.today());
     // Outside the actor's scope is refused exactly like a member that does not exist.
     if (!member || !(await this.access.covers(actor.scope(Permission.ManageAccounts), [{ unitId: member.unit_id, groupId: member.group_id }]))) {
-      throw DomainError.invalid('input.memberId', 'no active member in your scope has this id');
+      throw DomainError.invalid('input.memberId', Reason.MemberNotInScope);
     }
     const taken = await accountOfMember(manager, memberId, userId ?? null);
-    if (taken) throw DomainError.conflict('this member already has an account', 'input.memberId');
+    if (taken) throw DomainError.conflict(Reason.MemberHasAccount, 'input.memberId');
     return memberId;
   }
 }

@@ -113,6 +113,26 @@ export enum Reason {
   // sessions: added for issue 20
   /** A new time of a session clashes with another session of a member assigned to it (params: name, title, startsAt, endsAt). */
   AssignedMemberBusy = 'ASSIGNED_MEMBER_BUSY',
+  // accounts, geography and rollups: added for issue 20
+  AccessTokenExpired = 'ACCESS_TOKEN_EXPIRED',
+  SessionEnded = 'SESSION_ENDED',
+  RefreshTokenReused = 'REFRESH_TOKEN_REUSED',
+  UnknownRefreshToken = 'UNKNOWN_REFRESH_TOKEN',
+  TooManySignInFailures = 'TOO_MANY_SIGN_IN_FAILURES',
+  TooManySignInAttempts = 'TOO_MANY_SIGN_IN_ATTEMPTS',
+  TooManyRequests = 'TOO_MANY_REQUESTS',
+  InvitedBySomeoneElse = 'INVITED_BY_SOMEONE_ELSE',
+  MemberNotInScope = 'MEMBER_NOT_IN_SCOPE',
+  BadDateOrTime = 'BAD_DATE_OR_TIME',
+  BadUnitCode = 'BAD_UNIT_CODE',
+  CodeUsedInFile = 'CODE_USED_IN_FILE',
+  CodeUsedByUnit = 'CODE_USED_BY_UNIT',
+  UnknownParent = 'UNKNOWN_PARENT',
+  ParentCycle = 'PARENT_CYCLE',
+  ParentRowFailed = 'PARENT_ROW_FAILED',
+  ParentChanged = 'PARENT_CHANGED',
+  UnitNameDiffers = 'UNIT_NAME_DIFFERS',
+  NotAFraction = 'NOT_A_FRACTION',
 }
 
 /** A reason's parameters: numbers, dates (YYYY-MM-DD), times (ISO), names, lists joined by clients. */
@@ -217,6 +237,28 @@ export const REASON_TEXT: Record<Reason, (p: ReasonParams) => string> = {
   // sessions: added for issue 20
   [Reason.AssignedMemberBusy]: (p) =>
     `${p.name ?? 'an assigned member'} is assigned to another session at that time${p.title ? `: ${p.title}` : ''}; withdraw them first`,
+  // accounts, geography and rollups: added for issue 20
+  [Reason.AccessTokenExpired]: () => 'the access token is invalid or expired; refresh it or sign in again',
+  [Reason.SessionEnded]: () => 'the session has ended; sign in again',
+  [Reason.RefreshTokenReused]: () => 'this refresh token was already used; the session has been ended for safety: sign in again',
+  [Reason.UnknownRefreshToken]: () => 'unknown refresh token; sign in again',
+  [Reason.TooManySignInFailures]: (p) => `too many failed sign-in attempts for this account; try again in ${p.seconds} seconds`,
+  [Reason.TooManySignInAttempts]: (p) => `too many sign-in attempts from this address; try again in ${p.seconds} seconds`,
+  [Reason.TooManyRequests]: (p) =>
+    `too many requests ${p.per === 'account' ? 'for this account' : 'from this address'} (limit ${p.limit} a minute, ${p.sliceLimit} in ${p.sliceSeconds} seconds); retry in ${p.seconds} seconds`,
+  [Reason.InvitedBySomeoneElse]: () =>
+    'this address has a pending invitation from someone else, with roles you do not manage; ask them or the department to send it again',
+  [Reason.MemberNotInScope]: () => 'no active member in your scope has this id',
+  [Reason.BadDateOrTime]: () => 'must be an ISO date or date-time, e.g. 2026-12-05 or 2026-12-05T08:00:00+07:00',
+  [Reason.BadUnitCode]: () => 'must be 1 to 30 letters, digits, dots, dashes or underscores',
+  [Reason.CodeUsedInFile]: (p) => `code ${p.code} is already used by line ${p.line} in an overlapping period`,
+  [Reason.CodeUsedByUnit]: (p) => `code ${p.code} is already used by "${p.name}" over ${p.from ?? 'the start'} – ${p.to ?? 'now'}`,
+  [Reason.UnknownParent]: (p) => `unknown parent: no unit ${p.code} is valid over ${p.from ?? 'the start'} – ${p.to ?? 'now'}`,
+  [Reason.ParentCycle]: (p) => `cycle: unit ${p.code} is its own ancestor`,
+  [Reason.ParentRowFailed]: (p) => `its parent (line ${p.line}) has errors`,
+  [Reason.ParentChanged]: (p) => `unit ${p.code} from ${p.from ?? 'the start'} has another parent; a change of parent is a reorganisation (a new version)`,
+  [Reason.UnitNameDiffers]: (p) => `unit ${p.code} on ${p.day} is "${p.name}"`,
+  [Reason.NotAFraction]: () => 'must be a number greater than 0 and at most 1',
 };
 
 /** The English text of a reason with its parameters. */

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '@cdtg/audit';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { CsvFormatError, readCsv, tidyName, writeCsv } from '@cdtg/text';
 import { addDays, isIsoDate, periodCovers, periodsOverlap } from '@cdtg/time';
 import { AdminUnit, UnitKind } from './admin-unit.entity';
-import { emptyReport, ImportReport, RowProblem } from './import-report';
+import { emptyReport, ImportReport, RowProblem, rowProblem } from './import-report';
 import { Reorganisation, ReorganisationKind, ReorganisationLink, ShareKind } from './reorganisation.entity';
 import {
   copyEvent,
@@ -81,11 +81,7 @@ export class GeographyImportService {
         for (let i = 0; i < list.length; i++)
           for (let j = i + 1; j < list.length; j++)
             if (periodsOverlap(period(list[i]), period(list[j]))) {
-              report.errors.push({
-                line: list[j].line,
-                field: 'code',
-                message: `code ${list[j].code} is already used by line ${list[i].line} in an overlapping period`,
-              });
+              report.errors.push(rowProblem(list[j].line, 'code', Reason.CodeUsedInFile, { code: list[j].code, line: list[i].line }));
               bad.add(list[j]);
             }
       }
@@ -97,11 +93,7 @@ export class GeographyImportService {
         const inDb = stored.find((u) => u.code === row.parentCode && periodCovers({ from: u.validFrom, to: u.validTo }, period(row)));
         const parent = inFile ?? inDb;
         if (!parent) {
-          report.errors.push({
-            line: row.line,
-            field: 'parent_code',
-            message: `unknown parent: no unit ${row.parentCode} is valid over ${describe(period(row))}`,
-          });
+          report.errors.push(rowProblem(row.line, 'parent_code', Reason.UnknownParent, { code: row.parentCode, ...span(period(row)) }));
           bad.add(row);
         } else parentOf.set(row, parent);
       }
@@ -112,7 +104,7 @@ export class GeographyImportService {
         let cursor = parentOf.get(row);
         while (cursor && !(cursor instanceof AdminUnit)) {
           if (seen.has(cursor)) {
-            report.errors.push({ line: row.line, field: 'parent_code', message: `cycle: unit ${row.code} is its own ancestor` });
+            report.errors.push(rowProblem(row.line, 'parent_code', Reason.ParentCycle, { code: row.code }));
             bad.add(row);
             break;
           }
@@ -131,7 +123,7 @@ export class GeographyImportService {
           const parent = parentOf.get(row);
           if (parent && !(parent instanceof AdminUnit)) {
             if (bad.has(parent)) {
-              report.errors.push({ line: row.line, field: 'parent_code', message: `its parent (line ${parent.line}) has errors` });
+              report.errors.push(rowProblem(row.line, 'parent_code', Reason.ParentRowFailed, { line: parent.line }));
               bad.add(row);
               pending.splice(i--, 1);
               progress = true;
@@ -167,23 +159,18 @@ export class GeographyImportService {
     const same = stored.find((u) => u.code === row.code && u.validFrom === row.from);
     const others = stored.filter((u) => u.code === row.code && u !== same && periodsOverlap({ from: u.validFrom, to: u.validTo }, period(row)));
     if (others.length) {
+      const [other] = others;
       return {
-        error: {
-          line: row.line,
-          field: 'valid_from',
-          message: `code ${row.code} is already used by "${others[0].name}" over ${describe({ from: others[0].validFrom, to: others[0].validTo })}`,
-        },
+        error: rowProblem(row.line, 'valid_from', Reason.CodeUsedByUnit, {
+          code: row.code,
+          name: other.name,
+          ...span({ from: other.validFrom, to: other.validTo }),
+        }),
       };
     }
     if (same) {
       if (same.parentId !== (parent?.id ?? null)) {
-        return {
-          error: {
-            line: row.line,
-            field: 'parent_code',
-            message: `unit ${row.code} from ${row.from ?? 'the start'} has another parent; a change of parent is a reorganisation (a new version)`,
-          },
-        };
+        return { error: rowProblem(row.line, 'parent_code', Reason.ParentChanged, { code: row.code, ...span({ from: row.from, to: null }) }) };
       }
       const changes = { name: row.name, typeWord: row.typeWord, kind: row.kind, validTo: row.to };
       if (same.name === changes.name && same.typeWord === changes.typeWord && same.kind === changes.kind && same.validTo === changes.validTo) {
@@ -207,14 +194,15 @@ export class GeographyImportService {
 
   private checkUnitRow(line: number, v: Record<string, string>): RowProblem[] {
     const problems: RowProblem[] = [];
-    if (!/^[0-9A-Za-z._-]{1,30}$/.test(v.code)) problems.push({ line, field: 'code', message: 'must be 1-30 letters, digits, dots, dashes or underscores' });
-    if (!v.name || v.name.length > 200) problems.push({ line, field: 'name', message: 'must be 1-200 characters' });
-    if (!KINDS.has(v.kind)) problems.push({ line, field: 'kind', message: `must be one of ${[...KINDS].join(', ')}` });
-    if (!v.type || v.type.length > 50) problems.push({ line, field: 'type', message: 'must be the type word, e.g. Phường' });
-    for (const f of ['valid_from', 'valid_to']) if (v[f] && !isIsoDate(v[f])) problems.push({ line, field: f, message: 'must be a date written YYYY-MM-DD' });
+    if (!/^[0-9A-Za-z._-]{1,30}$/.test(v.code)) problems.push(rowProblem(line, 'code', Reason.BadUnitCode));
+    if (!v.name || v.name.length > 200) problems.push(rowProblem(line, 'name', Reason.Length, { min: 1, max: 200 }));
+    if (!KINDS.has(v.kind)) problems.push(rowProblem(line, 'kind', Reason.NotInList, { allowed: [...KINDS] }));
+    // The type word, e.g. Phường.
+    if (!v.type || v.type.length > 50) problems.push(rowProblem(line, 'type', Reason.Length, { min: 1, max: 50 }));
+    for (const f of ['valid_from', 'valid_to']) if (v[f] && !isIsoDate(v[f])) problems.push(rowProblem(line, f, Reason.BadDate));
     if (v.valid_from && v.valid_to && isIsoDate(v.valid_from) && isIsoDate(v.valid_to) && v.valid_from > v.valid_to)
-      problems.push({ line, field: 'valid_to', message: 'is before valid_from' });
-    if (v.parent_code && v.parent_code === v.code) problems.push({ line, field: 'parent_code', message: 'cycle: a unit cannot be its own parent' });
+      problems.push(rowProblem(line, 'valid_to', Reason.TooEarly, { date: v.valid_from }));
+    if (v.parent_code && v.parent_code === v.code) problems.push(rowProblem(line, 'parent_code', Reason.ParentCycle, { code: v.code }));
     return problems;
   }
 
@@ -237,10 +225,10 @@ export class GeographyImportService {
       const links: FileLink[] = [];
       for (const { line, values: v } of table.rows) {
         const problems: RowProblem[] = [];
-        if (!isIsoDate(v.effective_date)) problems.push({ line, field: 'effective_date', message: 'must be a date written YYYY-MM-DD' });
-        if (v.share !== 'full' && v.share !== 'partial') problems.push({ line, field: 'share', message: 'must be full or partial' });
+        if (!isIsoDate(v.effective_date)) problems.push(rowProblem(line, 'effective_date', Reason.BadDate));
+        if (v.share !== 'full' && v.share !== 'partial') problems.push(rowProblem(line, 'share', Reason.NotInList, { allowed: ['full', 'partial'] }));
         const fraction = v.fraction ? Number(v.fraction) : null;
-        if (fraction !== null && !(fraction > 0 && fraction <= 1)) problems.push({ line, field: 'fraction', message: 'must be a number in (0, 1]' });
+        if (fraction !== null && !(fraction > 0 && fraction <= 1)) problems.push(rowProblem(line, 'fraction', Reason.NotAFraction));
         if (problems.length) {
           report.errors.push(...problems);
           continue;
@@ -248,12 +236,12 @@ export class GeographyImportService {
         const before = addDays(v.effective_date, -1);
         const from = await unitValidAt(manager, v.old_code, before);
         const to = await unitValidAt(manager, v.new_code, v.effective_date);
-        if (!from) problems.push({ line, field: 'old_code', message: `no unit ${v.old_code} is valid on ${before}` });
+        if (!from) problems.push(rowProblem(line, 'old_code', Reason.UnitNotInForce, { code: v.old_code, day: before }));
         else if (v.old_name && tidyName(v.old_name) !== from.name)
-          problems.push({ line, field: 'old_name', message: `unit ${v.old_code} on ${before} is "${from.name}"` });
-        if (!to) problems.push({ line, field: 'new_code', message: `no unit ${v.new_code} is valid on ${v.effective_date}` });
+          problems.push(rowProblem(line, 'old_name', Reason.UnitNameDiffers, { code: v.old_code, day: before, name: from.name }));
+        if (!to) problems.push(rowProblem(line, 'new_code', Reason.UnitNotInForce, { code: v.new_code, day: v.effective_date }));
         else if (v.new_name && tidyName(v.new_name) !== to.name)
-          problems.push({ line, field: 'new_name', message: `unit ${v.new_code} on ${v.effective_date} is "${to.name}"` });
+          problems.push(rowProblem(line, 'new_name', Reason.UnitNameDiffers, { code: v.new_code, day: v.effective_date, name: to.name }));
         if (problems.length) report.errors.push(...problems);
         else links.push({ line, date: v.effective_date, from: from!, to: to!, share: v.share as ShareKind, fraction });
       }
@@ -396,10 +384,10 @@ export class GeographyImportService {
     try {
       const table = readCsv(csv);
       const missing = required.filter((c) => !table.header.includes(c));
-      if (missing.length) throw DomainError.invalid('csv', `missing column(s): ${missing.join(', ')}; expected ${required.join(',')}`);
+      if (missing.length) throw DomainError.invalid('csv', Reason.CsvMissingColumns, { columns: missing, expected: required });
       return table;
     } catch (error) {
-      if (error instanceof CsvFormatError) throw DomainError.invalid('csv', error.message);
+      if (error instanceof CsvFormatError) throw DomainError.invalid('csv', Reason.CsvUnreadable);
       throw error;
     }
   }
@@ -458,7 +446,8 @@ async function regroupEvents(manager: EntityManager, reorganisationIds: string[]
 }
 
 const period = (r: { from: string | null; to: string | null }) => ({ from: r.from, to: r.to });
-const describe = (p: { from: string | null; to: string | null }) => `${p.from ?? 'the start'} – ${p.to ?? 'now'}`;
+/** A period as reason parameters: its bounds, each left out when open (the start of records, still in force). */
+const span = (p: { from: string | null; to: string | null }) => ({ ...(p.from ? { from: p.from } : {}), ...(p.to ? { to: p.to } : {}) });
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();

@@ -1,8 +1,20 @@
-/** The outcome of a CSV import: good rows are applied, each bad row is reported with its line and reason. */
+import { Reason, ReasonParams, reasonText } from '@cdtg/errors';
+
+/**
+ * The outcome of a CSV import: good rows are applied, each bad row is reported with its line and reason. `reason` and
+ * `params` say why for clients to translate; `message` is the reason's English text.
+ */
 export interface RowProblem {
   line: number;
   field?: string;
   message: string;
+  reason?: Reason;
+  params?: ReasonParams;
+}
+
+/** A bad row: its line, the column at fault and why (the message made from the reason). */
+export function rowProblem(line: number, field: string | undefined, reason: Reason, params?: ReasonParams): RowProblem {
+  return { line, ...(field ? { field } : {}), reason, ...(params ? { params } : {}), message: reasonText(reason, params) };
 }
 
 export interface ImportReport {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql, SqlBool } from 'kysely';
 import { AccessService, coversPath, DataScope } from '@cdtg/access';
 import { CLOCK_SKEW_MS } from '@cdtg/assists';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { AdminUnit, GeographyService, UnitKind } from '@cdtg/geography';
 import { addDays, Clock, requireIsoDate, vietnamDate } from '@cdtg/time';
 import { GeographyMap } from './geography-map';
@@ -129,7 +129,7 @@ export class CoverageService {
     const day = this.date(query.geographyAsOf, 'geographyAsOf') ?? today;
     const to = this.date(query.to, 'to') ?? today;
     const from = this.date(query.from, 'from') ?? to;
-    if (from > to) throw DomainError.invalid('from', 'must not be after to');
+    if (from > to) throw DomainError.invalid('from', Reason.FromAfterTo);
     const basis = query.basis ?? Basis.All;
     let rootId = tree.unitByCode(query.unitCode, day)?.id;
     if (!rootId) {
@@ -138,7 +138,7 @@ export class CoverageService {
       tree = await this.maps.reload();
     }
     const kinds = LEVEL_KINDS[query.level];
-    if (!kinds) throw DomainError.invalid('level', 'is not a level');
+    if (!kinds) throw DomainError.invalid('level', Reason.NotInList, { allowed: Object.values(CoverageLevel).map((level) => level.toUpperCase()) });
     const map = tree.forDay(day);
     // The units from the tree in memory; their rows read once per tree version.
     const targetIds = kinds.includes(map.kindOf(rootId) as UnitKind) ? [rootId] : map.descendants(rootId, new Set(kinds));
@@ -149,9 +149,9 @@ export class CoverageService {
     const targets = targetIds.flatMap((id) => units.get(id) ?? []);
     const buckets = bucketsBetween(query.period, from, to);
     if (buckets.length > MAX_COVERAGE_BUCKETS)
-      throw DomainError.invalid('from', `the range holds ${buckets.length} ${query.period} buckets; at most ${MAX_COVERAGE_BUCKETS}`);
+      throw DomainError.invalid('from', Reason.TooManyPeriods, { count: buckets.length, max: MAX_COVERAGE_BUCKETS, period: query.period });
     if (buckets.length * targets.length > MAX_CELLS)
-      throw DomainError.invalid('level', `${targets.length} units × ${buckets.length} periods is too many; choose a higher level or a shorter range`);
+      throw DomainError.invalid('level', Reason.TooManyCells, { units: targets.length, periods: buckets.length, max: MAX_CELLS });
     return { day, from, to, basis, root, targets, buckets, tree, map };
   }
 

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { AccessService, Actor } from '@cdtg/access';
 import { ActorService } from '@cdtg/accounts';
-import { DomainError, ErrorCode } from '@cdtg/errors';
+import { DomainError, ErrorCode, Reason } from '@cdtg/errors';
 import { ACCESS_RULE, AccessRule, RequestWithActor } from './access.decorators';
 import { TargetResolver } from './targets';
 
@@ -61,7 +61,7 @@ export class AccessGuard implements CanActivate {
   /** The request's actor, signed in once per request from the bearer token. */
   private async actorOf(req: RequestWithActor): Promise<Actor> {
     const token = bearerToken(req);
-    if (!token) throw new DomainError(ErrorCode.Unauthenticated, 'Sign in first: send the access token as "Authorization: Bearer <token>"');
+    if (!token) throw DomainError.of(ErrorCode.Unauthenticated, Reason.Unauthenticated);
     // Several fields of one request share one sign-in.
     req.actorPending ??= this.actors.actorFor(token).then((actor) => (req.actor = actor));
     return req.actorPending;

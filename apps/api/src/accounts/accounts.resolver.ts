@@ -2,7 +2,7 @@ import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '
 import { UUID } from '../graphql/uuid.scalar';
 import { Actor, DataScope, Permission } from '@cdtg/access';
 import { AccountStatus, AuthService, ClientInfo, GrantsService, RoleGrant, SignedIn, UserAccount, UsersService } from '@cdtg/accounts';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { AdminUnit } from '@cdtg/geography';
 import { VolunteerGroup } from '@cdtg/directory';
 import { Allow, CurrentActor, Public, RequestWithActor, Scope, SignedIn as SignedInOnly } from '../access/access.decorators';
@@ -174,7 +174,7 @@ export class UsersResolver {
     @Args('status', { type: () => AccountStatus }) status: AccountStatus,
     @CurrentActor() actor: Actor,
   ): Promise<UserAccount> {
-    if (status === AccountStatus.Invited) throw DomainError.invalid('status', 'must be ACTIVE or DISABLED');
+    if (status === AccountStatus.Invited) throw DomainError.invalid('status', Reason.NotInList, { allowed: ['ACTIVE', 'DISABLED'] });
     return this.users.setStatus(actor, id, status);
   }
 

@@ -139,7 +139,7 @@ export class GrantInputType {
 
   @Field(() => UUID, { nullable: true, description: 'GROUP_LEAD and VOLUNTEER: the group' })
   @IsOptional()
-  @IsUUID('all', { message: 'must be a group id' })
+  @IsUUID('all')
   groupId?: string | null;
 }
 
@@ -163,7 +163,7 @@ export class InviteUserInput {
 
   @Field(() => UUID, { nullable: true, description: 'The directory member this person is (volunteers and leads)' })
   @IsOptional()
-  @IsUUID('all', { message: 'must be a member id' })
+  @IsUUID('all')
   memberId?: string | null;
 
   @Field(() => [GrantInputType])

@@ -3,7 +3,11 @@ import { UUID } from '../graphql/uuid.scalar';
 import { Type } from 'class-transformer';
 import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import GraphQLJSON from 'graphql-type-json';
+import { Reason, reasonText } from '@cdtg/errors';
 import { Connection, PageArgs } from '../common/connection';
+
+/** The audit log's bounds take a date or a date-time (ISO 8601), refused with their own reason. */
+const DATE_OR_TIME = { message: reasonText(Reason.BadDateOrTime), context: { reason: Reason.BadDateOrTime } };
 
 @ObjectType('AuditEvent', { description: 'One recorded write: who, when, what, on which object, before and after' })
 export class AuditEventType {
@@ -70,12 +74,12 @@ export class AuditFilterInput {
 
   @Field(() => String, { nullable: true, description: 'ISO date-time, inclusive' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'must be an ISO date or date-time' })
+  @IsISO8601({ strict: true }, DATE_OR_TIME)
   from?: string | null;
 
   @Field(() => String, { nullable: true, description: 'ISO date-time, exclusive' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'must be an ISO date or date-time' })
+  @IsISO8601({ strict: true }, DATE_OR_TIME)
   to?: string | null;
 }
 

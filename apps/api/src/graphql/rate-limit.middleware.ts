@@ -4,6 +4,7 @@ import type IORedis from 'ioredis';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RateLimiterUnion, RLWrapperTimeouts } from 'rate-limiter-flexible';
 import { AuthService } from '@cdtg/accounts';
 import { AppConfig } from '@cdtg/config';
+import { Reason, reasonText } from '@cdtg/errors';
 import { createRedisConnection } from '@cdtg/queue';
 import { bearerToken } from '../access/access.guard';
 
@@ -135,24 +136,24 @@ export class RateLimitMiddleware implements NestMiddleware, OnModuleDestroy {
   }
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const checks: [string, RequestLimiter | null, string][] = [[req.ip ?? 'unknown', this.perAddress, 'from this address']];
+    const checks: [string, RequestLimiter | null, 'address' | 'account'][] = [[req.ip ?? 'unknown', this.perAddress, 'address']];
     const token = bearerToken(req as never);
     const claims = token && this.perUser ? this.auth.tokens.verify(token) : null;
-    if (claims) checks.push([claims.sub, this.perUser, 'for this account']);
-    for (const [key, limiter, who] of checks) {
+    if (claims) checks.push([claims.sub, this.perUser, 'account']);
+    for (const [key, limiter, per] of checks) {
       if (!limiter) continue;
       const verdict = await limiter.hit(key);
       if (!verdict.allowed) {
         const seconds = verdict.retryAfterSeconds;
-        const limits = `limit ${limiter.limit} a minute, ${limiter.sliceLimit} in ${limiter.sliceSeconds} seconds`;
+        const params = { per, limit: limiter.limit, sliceLimit: limiter.sliceLimit, sliceSeconds: limiter.sliceSeconds, seconds };
         res
           .status(429)
           .set('Retry-After', String(seconds))
           .json({
             errors: [
               {
-                message: `Too many requests ${who} (${limits}); retry in ${seconds} seconds`,
-                extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds },
+                message: capitalised(reasonText(Reason.TooManyRequests, params)),
+                extensions: { code: 'RATE_LIMITED', reason: Reason.TooManyRequests, params, retryAfterSeconds: seconds },
               },
             ],
           });
@@ -172,3 +173,6 @@ export class RateLimitMiddleware implements NestMiddleware, OnModuleDestroy {
     this.redis?.disconnect();
   }
 }
+
+/** A reason's text as the first words of a message. */
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

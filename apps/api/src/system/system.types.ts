@@ -22,7 +22,7 @@ export class Health {
 @InputType()
 export class SendTestEmailInput {
   @Field()
-  @IsEmail({}, { message: 'must be an e-mail address' })
+  @IsEmail()
   @MaxLength(254)
   to: string;
 

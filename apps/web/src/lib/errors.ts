@@ -13,6 +13,9 @@ function knownLabel(t: Translate, path: (string | number)[]): string | null {
   return null;
 }
 
+/** A reason's text standing alone, as a sentence: "liên kết không hợp lệ" → "Liên kết không hợp lệ." */
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+
 /** "Ghi chú: có vẻ chứa số căn cước…" for each problem: from its reason, never the server's English. */
 export function describeProblems(t: Translate, problems: FieldProblem[]): string[] {
   return problems.map((p) => {
@@ -39,7 +42,8 @@ export function describeError(t: Translate, error: unknown): string {
     case 'RATE_LIMITED':
       return t('err.RATE_LIMITED', { seconds: error.retryAfterSeconds ?? 60 });
     case 'UNAUTHENTICATED':
-      return error.reason === 'WRONG_CREDENTIALS' && why ? why : t('err.UNAUTHENTICATED');
+      // Why, when the API says more than "sign in" (a wrong password, a used or expired link, a session ended for safety).
+      return why && error.reason !== 'UNAUTHENTICATED' ? sentence(why) : t('err.UNAUTHENTICATED');
     case 'CONFLICT':
       // A conflict is about the state, said as a sentence ("Người này đã được phân công…"), without the field's label.
       return why && error.reason !== 'CONFLICT' ? why : t('err.CONFLICT');

@@ -155,6 +155,62 @@ const TEXTS: Record<string, [Text, Text]> = {
     (p) =>
       `${p.name ?? 'An assigned member'} has another session at the new time${p.title ? `: ${p.title}` : ''}${p.startsAt ? ` (${time(p.startsAt, p.endsAt)})` : ''}. Withdraw them before moving the session.`,
   ],
+  // accounts, geography and rollups: added for issue 20
+  ACCESS_TOKEN_EXPIRED: [() => 'Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại.', () => 'Your sign-in has expired. Sign in again.'],
+  SESSION_ENDED: [() => 'Phiên đăng nhập đã kết thúc. Hãy đăng nhập lại.', () => 'Your session has ended. Sign in again.'],
+  REFRESH_TOKEN_REUSED: [
+    () => 'Phiên đăng nhập đã được kết thúc để bảo đảm an toàn. Hãy đăng nhập lại.',
+    () => 'Your session was ended for safety. Sign in again.',
+  ],
+  UNKNOWN_REFRESH_TOKEN: [() => 'Phiên đăng nhập không còn hợp lệ. Hãy đăng nhập lại.', () => 'Your session is no longer valid. Sign in again.'],
+  TOO_MANY_SIGN_IN_FAILURES: [
+    (p, l) => `Đăng nhập sai quá nhiều lần với tài khoản này. Hãy thử lại sau ${n(p.seconds ?? 60, l)} giây.`,
+    (p, l) => `Too many failed sign-ins for this account. Try again in ${n(p.seconds ?? 60, l)} seconds.`,
+  ],
+  TOO_MANY_SIGN_IN_ATTEMPTS: [
+    (p, l) => `Có quá nhiều lần đăng nhập từ địa chỉ mạng này. Hãy thử lại sau ${n(p.seconds ?? 60, l)} giây.`,
+    (p, l) => `Too many sign-in attempts from this network address. Try again in ${n(p.seconds ?? 60, l)} seconds.`,
+  ],
+  TOO_MANY_REQUESTS: [
+    (p, l) => `Bạn gửi quá nhiều yêu cầu. Hãy thử lại sau ${n(p.seconds ?? 60, l)} giây.`,
+    (p, l) => `Too many requests. Try again in ${n(p.seconds ?? 60, l)} seconds.`,
+  ],
+  INVITED_BY_SOMEONE_ELSE: [
+    () => 'địa chỉ này đang có lời mời do người khác gửi, với vai trò bạn không quản lý: hãy nhờ người đã mời hoặc Sở gửi lại',
+    () => 'this address has a pending invitation from someone else, with roles you do not manage: ask them or the department to send it again',
+  ],
+  MEMBER_NOT_IN_SCOPE: [() => 'không có thành viên đang hoạt động nào thuộc địa bàn của bạn với mã này', () => 'no active member in your area has this id'],
+  BAD_DATE_OR_TIME: [
+    () => 'phải là ngày (NNNN-TT-NN) hoặc ngày giờ, ví dụ 2026-12-05T08:00:00+07:00',
+    () => 'must be a date (YYYY-MM-DD) or a date and time, e.g. 2026-12-05T08:00:00+07:00',
+  ],
+  BAD_UNIT_CODE: [
+    () => 'mã đơn vị gồm 1 đến 30 ký tự: chữ không dấu, số, dấu chấm, gạch ngang hoặc gạch dưới',
+    () => 'a unit code is 1 to 30 letters, digits, dots, dashes or underscores',
+  ],
+  CODE_USED_IN_FILE: [
+    (p) => `mã ${p.code ?? ''} đã dùng ở dòng ${p.line ?? '?'} trong khoảng thời gian trùng nhau`,
+    (p) => `code ${p.code ?? ''} is already used on line ${p.line ?? '?'} in an overlapping period`,
+  ],
+  CODE_USED_BY_UNIT: [
+    (p) => `mã ${p.code ?? ''} đã được dùng cho "${p.name ?? ''}" (${p.from ? day(p.from) : 'từ đầu'} – ${p.to ? day(p.to) : 'nay'})`,
+    (p) => `code ${p.code ?? ''} is already used by "${p.name ?? ''}" (${p.from ? day(p.from) : 'the start'} – ${p.to ? day(p.to) : 'now'})`,
+  ],
+  UNKNOWN_PARENT: [
+    (p) => `không có đơn vị cấp trên mã ${p.code ?? ''} còn hiệu lực suốt ${p.from ? day(p.from) : 'từ đầu'} – ${p.to ? day(p.to) : 'nay'}`,
+    (p) => `no parent unit ${p.code ?? ''} is in force throughout ${p.from ? day(p.from) : 'the start'} – ${p.to ? day(p.to) : 'now'}`,
+  ],
+  PARENT_CYCLE: [(p) => `vòng lặp: đơn vị ${p.code ?? ''} lại là cấp trên của chính nó`, (p) => `cycle: unit ${p.code ?? ''} is its own ancestor`],
+  PARENT_ROW_FAILED: [(p) => `đơn vị cấp trên (dòng ${p.line ?? '?'}) có lỗi`, (p) => `its parent (line ${p.line ?? '?'}) has errors`],
+  PARENT_CHANGED: [
+    (p) => `đơn vị ${p.code ?? ''} từ ${p.from ? day(p.from) : 'đầu'} đã có cấp trên khác: đổi cấp trên là một lần sắp xếp lại (phiên bản mới)`,
+    (p) => `unit ${p.code ?? ''} from ${p.from ? day(p.from) : 'the start'} has another parent: a change of parent is a reorganisation (a new version)`,
+  ],
+  UNIT_NAME_DIFFERS: [
+    (p) => `ngày ${day(p.day)}, đơn vị ${p.code ?? ''} có tên "${p.name ?? ''}"`,
+    (p) => `on ${day(p.day)}, unit ${p.code ?? ''} is named "${p.name ?? ''}"`,
+  ],
+  NOT_A_FRACTION: [() => 'phải là số lớn hơn 0 và không quá 1', () => 'must be a number greater than 0 and at most 1'],
 };
 
 /** The text of a reason in the language, or null when the console does not know the reason. */
