@@ -26,7 +26,8 @@ export enum Reason {
   TooFew = 'TOO_FEW',
   TooMany = 'TOO_MANY',
   Repeated = 'REPEATED',
-  NotAnId = 'NOT_AN_ID',
+  /** Not an id this API gives (the UUID scalar answers it too). */
+  InvalidId = 'INVALID_ID',
   BadFormat = 'BAD_FORMAT',
   BadDate = 'BAD_DATE',
   BadTime = 'BAD_TIME',
@@ -110,6 +111,12 @@ export enum Reason {
   Unauthenticated = 'UNAUTHENTICATED',
   /** A refusal not yet given its own reason: clients show a generic text for the error's code. */
   Invalid = 'INVALID',
+  // Requests refused before any resolver runs (the query's shape, the HTTP body)
+  TooManyAliases = 'TOO_MANY_ALIASES',
+  TooManySelections = 'TOO_MANY_SELECTIONS',
+  RequestTooLarge = 'REQUEST_TOO_LARGE',
+  MalformedJson = 'MALFORMED_JSON',
+  MalformedUri = 'MALFORMED_URI',
   // sessions: added for issue 20
   /** A new time of a session clashes with another session of a member assigned to it (params: name, title, startsAt, endsAt). */
   AssignedMemberBusy = 'ASSIGNED_MEMBER_BUSY',
@@ -159,7 +166,7 @@ export const REASON_TEXT: Record<Reason, (p: ReasonParams) => string> = {
   [Reason.TooFew]: (p) => `must hold at least ${p.min}`,
   [Reason.TooMany]: (p) => `must hold at most ${p.max}`,
   [Reason.Repeated]: () => 'is given twice',
-  [Reason.NotAnId]: () => 'is not an id',
+  [Reason.InvalidId]: () => 'is not an id',
   [Reason.BadFormat]: (p) => (p.example ? `is not in the expected form, e.g. ${p.example}` : 'is not in the expected form'),
   [Reason.BadDate]: () => 'must be a date written YYYY-MM-DD',
   [Reason.BadTime]: () => 'must be a time such as 2026-11-20T09:30 (Asia/Ho_Chi_Minh) or ISO 8601 with an offset',
@@ -234,6 +241,11 @@ export const REASON_TEXT: Record<Reason, (p: ReasonParams) => string> = {
   [Reason.Unavailable]: () => 'the service is temporarily unavailable; retry shortly',
   [Reason.Unauthenticated]: () => 'sign in first',
   [Reason.Invalid]: () => 'is not valid',
+  [Reason.TooManyAliases]: (p) => `the operation uses a field under more than ${p.max ?? 'the allowed number of'} aliases`,
+  [Reason.TooManySelections]: (p) => `the operation selects more than ${p.max ?? 'the allowed number of'} fields once its fragments are expanded`,
+  [Reason.RequestTooLarge]: () => 'the request body is larger than the limit',
+  [Reason.MalformedJson]: () => 'the request body is not valid JSON',
+  [Reason.MalformedUri]: () => 'the request URI is malformed',
   // sessions: added for issue 20
   [Reason.AssignedMemberBusy]: (p) =>
     `${p.name ?? 'an assigned member'} is assigned to another session at that time${p.title ? `: ${p.title}` : ''}; withdraw them first`,

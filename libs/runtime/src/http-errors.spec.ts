@@ -1,5 +1,5 @@
 import { BadRequestException, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@cdtg/errors';
+import { DomainError, Reason, ErrorCode } from '@cdtg/errors';
 import { httpErrorAnswer, httpErrorBody, transportErrorAnswer } from './http-errors';
 
 /** An error as body-parser / http-errors make them. */
@@ -37,8 +37,18 @@ describe('HTTP errors outside GraphQL', () => {
 
   it('answers a domain error reached through a REST route as GraphQL would, with its status', () => {
     expect(transportErrorAnswer(DomainError.forbidden())).toMatchObject({ status: 403, code: 'FORBIDDEN' });
-    expect(httpErrorBody(transportErrorAnswer(DomainError.invalid('input.note', 'is too long'))!)).toEqual({
-      errors: [{ message: 'input.note: is too long', extensions: { code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'note'], message: 'is too long' }] } }],
+    expect(httpErrorBody(transportErrorAnswer(DomainError.invalid('input.note', Reason.TooLong, { max: 1000 }))!)).toEqual({
+      errors: [
+        {
+          message: 'input.note: must be at most 1000 characters',
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            reason: 'TOO_LONG',
+            params: { max: 1000 },
+            fields: [{ path: ['input', 'note'], message: 'must be at most 1000 characters', reason: 'TOO_LONG', params: { max: 1000 } }],
+          },
+        },
+      ],
     });
     expect(transportErrorAnswer(new DomainError(ErrorCode.RateLimited, 'slow down', [], 30))).toMatchObject({
       status: 429,

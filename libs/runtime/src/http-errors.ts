@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { clientCode, DomainError, HTTP_STATUS } from '@cdtg/errors';
+import { clientCode, DomainError, HTTP_STATUS, Reason } from '@cdtg/errors';
 
 /**
  * Every error answered outside GraphQL execution (a body too large or not JSON, an unknown route, a REST controller's
@@ -63,10 +63,11 @@ export function transportErrorAnswer(error: unknown): HttpErrorAnswer | null {
     // A service's refusal reached through a REST route: the code it has in GraphQL, with its status.
     const code = clientCode(error.code);
     const extensions = {
+      ...(Object.keys(error.params).length ? { params: error.params } : {}),
       ...(error.fields.length ? { fields: error.fields } : {}),
       ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
     };
-    return { status: HTTP_STATUS[code], message: error.message, code, extensions };
+    return { status: HTTP_STATUS[code], message: error.message, code, reason: error.reason, extensions };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -81,14 +82,14 @@ export function transportErrorAnswer(error: unknown): HttpErrorAnswer | null {
   const e = error as StatusError;
   if (e.type === 'entity.too.large' || status === 413) {
     const limit = typeof e.limit === 'number' ? ` of ${e.limit} bytes` : '';
-    return { status: 413, message: `The request body is larger than the limit${limit}`, code: 'PAYLOAD_TOO_LARGE', reason: 'REQUEST_TOO_LARGE' };
+    return { status: 413, message: `The request body is larger than the limit${limit}`, code: 'PAYLOAD_TOO_LARGE', reason: Reason.RequestTooLarge };
   }
   if (e.type === 'entity.parse.failed' || (status === 400 && error instanceof SyntaxError)) {
     // The parser's own message quotes the body: not echoed.
-    return { status: 400, message: 'The request body is not valid JSON', code: 'BAD_USER_INPUT', reason: 'MALFORMED_JSON' };
+    return { status: 400, message: 'The request body is not valid JSON', code: 'BAD_USER_INPUT', reason: Reason.MalformedJson };
   }
   if (status === 400 && error instanceof URIError)
-    return { status: 400, message: 'The request URI is malformed', code: 'BAD_USER_INPUT', reason: 'MALFORMED_URI' };
+    return { status: 400, message: 'The request URI is malformed', code: 'BAD_USER_INPUT', reason: Reason.MalformedUri };
   if (status >= 500) return { ...INTERNAL, status: status === 503 ? 503 : 500 };
   // `expose` false: the message is not meant for clients (e.g. a file system error from `send`).
   const message = e.expose === true && typeof e.message === 'string' && e.message.length <= 200 ? e.message : (STATUS_CODES[status] ?? 'Bad request');

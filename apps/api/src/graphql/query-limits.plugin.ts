@@ -1,3 +1,4 @@
+import { Reason } from '@cdtg/errors';
 import { ApolloServerPlugin } from '@apollo/server';
 import {
   DocumentNode,
@@ -104,7 +105,7 @@ interface Selected {
 
 export interface QueryProblem {
   message: string;
-  reason: 'TOO_MANY_ALIASES' | 'TOO_MANY_SELECTIONS';
+  reason: Reason.TooManyAliases | Reason.TooManySelections;
 }
 
 /**
@@ -153,7 +154,7 @@ export function aliasProblem(schema: GraphQLSchema, document: DocumentNode, oper
     };
     for (const set of sets) collect(set, parent);
     if (visited > maxSelections)
-      return { message: `The operation selects more than ${maxSelections} fields once its fragments are expanded`, reason: 'TOO_MANY_SELECTIONS' };
+      return { message: `The operation selects more than ${maxSelections} fields once its fragments are expanded`, reason: Reason.TooManySelections };
 
     const counts = new Map<string, { count: number; expensive: boolean }>();
     for (const { name, parent: owner } of byKey.values()) {
@@ -167,7 +168,7 @@ export function aliasProblem(schema: GraphQLSchema, document: DocumentNode, oper
       if (count > limit) {
         const where = path ? `inside ${path}` : 'at the top level';
         const message = `The operation selects ${key} ${count} times ${where} (under different aliases); the limit is ${limit}${expensive ? ' for this expensive field' : ''}`;
-        return { message, reason: 'TOO_MANY_ALIASES' };
+        return { message, reason: Reason.TooManyAliases };
       }
     }
     for (const [key, { name, parent: owner, sets: children }] of byKey) {

@@ -1,3 +1,4 @@
+import { Reason } from '@cdtg/errors';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
 /**
@@ -18,7 +19,7 @@ export function canonicalUuid(value: unknown): string | null {
  * it as the originalError, whose extensions (the typed reason) reach the client.
  */
 class InvalidIdError extends Error {
-  readonly extensions = { code: 'BAD_USER_INPUT', reason: 'INVALID_ID' };
+  readonly extensions = { code: 'BAD_USER_INPUT', reason: Reason.InvalidId };
 }
 
 const invalid = (value: unknown) =>

@@ -42,7 +42,7 @@ const TEXTS: Record<string, [Text, Text]> = {
   TOO_FEW: [(p, l) => `cần ít nhất ${n(p.min, l)}`, (p, l) => `needs at least ${n(p.min, l)}`],
   TOO_MANY: [(p, l) => `nhiều nhất ${n(p.max, l)}`, (p, l) => `at most ${n(p.max, l)}`],
   REPEATED: [() => 'bị lặp lại', () => 'is given twice'],
-  NOT_AN_ID: [() => 'không phải mã hợp lệ', () => 'is not a valid id'],
+  INVALID_ID: [() => 'không phải mã hợp lệ', () => 'is not a valid id'],
   BAD_FORMAT: [(p) => `sai định dạng${p.example ? `, ví dụ ${p.example}` : ''}`, (p) => `is not in the expected form${p.example ? `, e.g. ${p.example}` : ''}`],
   BAD_DATE: [() => 'ngày phải viết dạng NNNN-TT-NN, ví dụ 2025-07-01', () => 'dates are written YYYY-MM-DD, e.g. 2025-07-01'],
   BAD_TIME: [() => 'thời gian phải viết dạng 2026-12-05T08:00', () => 'times are written 2026-12-05T08:00'],
@@ -148,6 +148,11 @@ const TEXTS: Record<string, [Text, Text]> = {
   UNAVAILABLE: [() => 'Hệ thống đang tạm gián đoạn. Hãy thử lại sau ít phút.', () => 'The service is briefly unavailable. Retry in a few minutes.'],
   UNAUTHENTICATED: [() => 'Phiên đăng nhập đã hết. Hãy đăng nhập lại.', () => 'Your session has ended. Sign in again.'],
   INVALID: [() => 'chưa hợp lệ', () => 'is not valid'],
+  TOO_MANY_ALIASES: [() => 'Yêu cầu quá lớn. Hãy thu hẹp bộ lọc.', () => 'The request is too large. Narrow the filters.'],
+  TOO_MANY_SELECTIONS: [() => 'Yêu cầu quá lớn. Hãy thu hẹp bộ lọc.', () => 'The request is too large. Narrow the filters.'],
+  REQUEST_TOO_LARGE: [() => 'Dữ liệu gửi lên quá lớn.', () => 'What was sent is too large.'],
+  MALFORMED_JSON: [() => 'Dữ liệu gửi lên bị hỏng. Hãy thử lại.', () => 'What was sent is damaged. Retry.'],
+  MALFORMED_URI: [() => 'Địa chỉ yêu cầu bị hỏng.', () => 'The address of the request is damaged.'],
   // sessions: added for issue 20
   ASSIGNED_MEMBER_BUSY: [
     (p) =>
