@@ -110,6 +110,27 @@ export enum Reason {
   Unauthenticated = 'UNAUTHENTICATED',
   /** A refusal not yet given its own reason: clients show a generic text for the error's code. */
   Invalid = 'INVALID',
+  // assists and directory: added for issue 20
+  CsvNotUtf8 = 'CSV_NOT_UTF_8',
+  CsvEmpty = 'CSV_EMPTY',
+  CsvTooManyRows = 'CSV_TOO_MANY_ROWS',
+  CsvBadDate = 'CSV_BAD_DATE',
+  CsvSameAsLine = 'CSV_SAME_AS_LINE',
+  CsvNotOneOf = 'CSV_NOT_ONE_OF',
+  CsvGroupStatus = 'CSV_GROUP_STATUS',
+  CsvScientificNotation = 'CSV_SCIENTIFIC_NOTATION',
+  OutsideYourArea = 'OUTSIDE_YOUR_AREA',
+  GroupNotInUnit = 'GROUP_NOT_IN_UNIT',
+  GroupNameTaken = 'GROUP_NAME_TAKEN',
+  PhoneUnavailable = 'PHONE_UNAVAILABLE',
+  UnknownSkills = 'UNKNOWN_SKILLS',
+  NotAUnit = 'NOT_A_UNIT',
+  NotAGroup = 'NOT_A_GROUP',
+  NotAGroupSession = 'NOT_A_GROUP_SESSION',
+  AfterGroupDissolved = 'AFTER_GROUP_DISSOLVED',
+  ClientIdTaken = 'CLIENT_ID_TAKEN',
+  HouseholdCodeAndAddress = 'HOUSEHOLD_CODE_AND_ADDRESS',
+  AddressIncomplete = 'ADDRESS_INCOMPLETE',
 }
 
 /** A reason's parameters: numbers, dates (YYYY-MM-DD), times (ISO), names, lists joined by clients. */
@@ -211,6 +232,27 @@ export const REASON_TEXT: Record<Reason, (p: ReasonParams) => string> = {
   [Reason.Unavailable]: () => 'the service is temporarily unavailable; retry shortly',
   [Reason.Unauthenticated]: () => 'sign in first',
   [Reason.Invalid]: () => 'is not valid',
+  // assists and directory: added for issue 20
+  [Reason.CsvNotUtf8]: () => 'the file is not UTF-8 text: save it as "CSV UTF-8"',
+  [Reason.CsvEmpty]: () => 'the file is empty',
+  [Reason.CsvTooManyRows]: (p) => `the file has ${p.rows} rows; at most ${p.max} are accepted per import`,
+  [Reason.CsvBadDate]: () => 'must be a date written day/month/year (15/03/2025) or 2025-03-15',
+  [Reason.CsvSameAsLine]: (p) => `is the same as on line ${p.line}`,
+  [Reason.CsvNotOneOf]: (p) => `must be one of ${list(p.allowed)}${p.words ? ` (${list(p.words)})` : ''}`,
+  [Reason.CsvGroupStatus]: () => 'must be active or suspended (dissolve a group in the app, with its date)',
+  [Reason.CsvScientificNotation]: () => 'was shortened by the spreadsheet (scientific notation); format the column as Text and enter the numbers again',
+  [Reason.OutsideYourArea]: () => 'is outside the area you manage',
+  [Reason.GroupNotInUnit]: (p) => `no group "${p.name}" serves unit ${p.unitCode}; import groups first`,
+  [Reason.GroupNameTaken]: () => 'a group with this name already serves this unit',
+  [Reason.PhoneUnavailable]: () => 'this phone number cannot be registered here; if the person moved from another area, ask the department to move them',
+  [Reason.UnknownSkills]: (p) => `unknown skill(s): ${list(p.skills)}; see the skills query`,
+  [Reason.NotAUnit]: () => 'is not an administrative unit',
+  [Reason.NotAGroup]: () => 'is not a group',
+  [Reason.NotAGroupSession]: () => 'is not a session of the group',
+  [Reason.AfterGroupDissolved]: (p) => `is after the group was dissolved (${p.date})`,
+  [Reason.ClientIdTaken]: () => 'is already used by an entry of another group',
+  [Reason.HouseholdCodeAndAddress]: () => 'give the household code or the address and head-of-household name, not both',
+  [Reason.AddressIncomplete]: (p) => `must hold the house number and street or hamlet (up to ${p.max} characters)`,
 };
 
 /** The English text of a reason with its parameters. */

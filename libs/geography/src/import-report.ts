@@ -1,8 +1,20 @@
-/** The outcome of a CSV import: good rows are applied, each bad row is reported with its line and reason. */
+import { Reason, ReasonParams, reasonText } from '@cdtg/errors';
+
+/**
+ * The outcome of a CSV import: good rows are applied, each bad row is reported with its line and reason (`reason` and
+ * `params` for clients to translate, `message` its English text).
+ */
 export interface RowProblem {
   line: number;
   field?: string;
   message: string;
+  reason?: Reason;
+  params?: ReasonParams;
+}
+
+/** A row problem with its English message made from the reason. */
+export function rowProblem(line: number, field: string | undefined, reason: Reason, params?: ReasonParams): RowProblem {
+  return { line, ...(field === undefined ? {} : { field }), message: reasonText(reason, params), reason, ...(params ? { params } : {}) };
 }
 
 export interface ImportReport {

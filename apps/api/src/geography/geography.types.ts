@@ -1,7 +1,10 @@
 import { IsDateText } from '../graphql/formats';
 import { ArgsType, Field, Float, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ShareKind, UnitKind } from '@cdtg/geography';
+import GraphQLJSON from 'graphql-type-json';
+import type { ReasonParams } from '@cdtg/errors';
+import { RowProblem, ShareKind, UnitKind } from '@cdtg/geography';
+import { Reason } from '../graphql/error-reason';
 
 registerEnumType(UnitKind, { name: 'UnitKind' });
 registerEnumType(ShareKind, { name: 'ShareKind', description: 'FULL: the whole old unit; PARTIAL: the old unit was split' });
@@ -55,7 +58,7 @@ export class UnitLinkType {
   effectiveDate: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'One problem of one row of an imported file: its line, its column and why (every problem of a row is listed)' })
 export class RowProblemType {
   @Field()
   line: number;
@@ -63,8 +66,14 @@ export class RowProblemType {
   @Field(() => String, { nullable: true })
   field?: string;
 
-  @Field()
+  @Field({ description: 'The reason in English (for logs and API users; clients translate `reason`)' })
   message: string;
+
+  @Field(() => Reason, { description: 'Why, for clients to translate', middleware: [({ source }) => (source as RowProblem).reason ?? Reason.Invalid] })
+  reason?: Reason; // imports stored before reasons existed have none: INVALID
+
+  @Field(() => GraphQLJSON, { nullable: true, description: "The reason's parameters (numbers, dates, names), e.g. { line: 4 }" })
+  params?: ReasonParams;
 }
 
 @ObjectType({ description: 'Outcome of a CSV import: good rows applied, each bad row reported' })
