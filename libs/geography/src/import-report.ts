@@ -1,8 +1,8 @@
 import { Reason, ReasonParams, reasonText } from '@cdtg/errors';
 
 /**
- * The outcome of a CSV import: good rows are applied, each bad row is reported with its line and reason (`reason` and
- * `params` for clients to translate, `message` its English text).
+ * The outcome of a CSV import: good rows are applied, each bad row is reported with its line and reason. `reason` and
+ * `params` say why for clients to translate; `message` is the reason's English text.
  */
 export interface RowProblem {
   line: number;
@@ -12,9 +12,9 @@ export interface RowProblem {
   params?: ReasonParams;
 }
 
-/** A row problem with its English message made from the reason. */
+/** A bad row: its line, the column at fault and why (the message made from the reason). */
 export function rowProblem(line: number, field: string | undefined, reason: Reason, params?: ReasonParams): RowProblem {
-  return { line, ...(field === undefined ? {} : { field }), message: reasonText(reason, params), reason, ...(params ? { params } : {}) };
+  return { line, ...(field ? { field } : {}), reason, ...(params ? { params } : {}), message: reasonText(reason, params) };
 }
 
 export interface ImportReport {

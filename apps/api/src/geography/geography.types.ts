@@ -58,7 +58,7 @@ export class UnitLinkType {
   effectiveDate: string;
 }
 
-@ObjectType({ description: 'One problem of one row of an imported file: its line, its column and why (every problem of a row is listed)' })
+@ObjectType({ description: 'One bad row of an import: its line, the column at fault and why' })
 export class RowProblemType {
   @Field()
   line: number;
@@ -69,10 +69,11 @@ export class RowProblemType {
   @Field({ description: 'The reason in English (for logs and API users; clients translate `reason`)' })
   message: string;
 
+  // A problem made before reasons (or by a check not yet given one) reads as INVALID.
   @Field(() => Reason, { description: 'Why, for clients to translate', middleware: [({ source }) => (source as RowProblem).reason ?? Reason.Invalid] })
-  reason?: Reason; // imports stored before reasons existed have none: INVALID
+  reason?: Reason;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: "The reason's parameters (numbers, dates, names), e.g. { line: 4 }" })
+  @Field(() => GraphQLJSON, { nullable: true, description: "The reason's parameters (codes, lines, dates, names), e.g. { code: '20194', line: 3 }" })
   params?: ReasonParams;
 }
 
