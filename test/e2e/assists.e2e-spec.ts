@@ -7,14 +7,19 @@ import { loadDemoCity } from '@cdtg/demo';
 import { startTestApp, TestApp } from '../support/app';
 import { createUser, TestUser } from '../support/users';
 
-const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created alreadyStored rejected entries { clientId outcome entryId problems { path message } } } }`;
+const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created alreadyStored rejected entries { clientId outcome entryId problems { path message reason params } } } }`;
 
 type LogResult = {
   logAssists: {
     created: number;
     alreadyStored: number;
     rejected: number;
-    entries: { clientId: string; outcome: string; entryId: string | null; problems: { path: string[]; message: string }[] }[];
+    entries: {
+      clientId: string;
+      outcome: string;
+      entryId: string | null;
+      problems: { path: string[]; message: string; reason: string; params: Record<string, unknown> | null }[];
+    }[];
   };
 };
 
@@ -218,24 +223,35 @@ describe('the household assistance log', () => {
     expect(res.errors).toBeUndefined();
     const out = res.data!.logAssists.entries;
     expect(out.map((e) => e.outcome)).toEqual(['CREATED', 'REJECTED', 'REJECTED', 'CREATED', 'REJECTED', 'REJECTED', 'REJECTED', 'REJECTED']);
-    expect(out[1].problems).toEqual([{ path: ['input', 'entries', '1', 'note'], message: expect.stringContaining('national ID number') }]);
-    expect(out[2].problems).toEqual([{ path: ['input', 'entries', '2', 'note'], message: expect.stringContaining('phone number') }]);
-    expect(out[4].problems[0]).toMatchObject({ path: ['input', 'entries', '4', 'occurredAt'], message: 'is in the future' });
-    expect(out[5].problems[0]).toMatchObject({ path: ['input', 'entries', '5', 'services', '0', 'reason'], message: 'is required for a follow-up' });
-    expect(out[6].problems[0]).toMatchObject({ path: ['input', 'entries', '6', 'volunteerIds', '0'], message: 'is not a member of the group' });
-    expect(out[7].problems[0]).toMatchObject({ path: ['input', 'entries', '7', 'unitId'], message: expect.stringContaining('was not in force on 2025-05-01') });
+    expect(out[1].problems).toEqual([
+      { path: ['input', 'entries', '1', 'note'], message: expect.stringContaining('national ID number'), reason: 'HOLDS_ID_NUMBER', params: null },
+    ]);
+    expect(out[2].problems).toEqual([
+      { path: ['input', 'entries', '2', 'note'], message: expect.stringContaining('phone number'), reason: 'HOLDS_PHONE_NUMBER', params: null },
+    ]);
+    expect(out[4].problems[0]).toMatchObject({ path: ['input', 'entries', '4', 'occurredAt'], message: 'is in the future', reason: 'IN_THE_FUTURE' });
+    expect(out[5].problems[0]).toMatchObject({ path: ['input', 'entries', '5', 'services', '0', 'reason'], reason: 'FOLLOW_UP_NEEDS_REASON' });
+    expect(out[6].problems[0]).toMatchObject({ path: ['input', 'entries', '6', 'volunteerIds', '0'], reason: 'NOT_A_GROUP_MEMBER', params: null });
+    expect(out[7].problems[0]).toMatchObject({ path: ['input', 'entries', '7', 'unitId'], reason: 'UNIT_NOT_IN_FORCE', params: { day: '2025-05-01' } });
+    expect(out[7].problems[0].params!.validFrom).toMatch(/^\d{4}-\d{2}-\d{2}$/); // the client can say which unit to use
     const stored = await t.db.query(`SELECT 1 FROM assist_entry WHERE client_id = ANY($1)`, [[idNumber.clientId, phone.clientId, future.clientId]]);
     expect(stored).toHaveLength(0);
     // Structural limits refuse the whole request, naming the field.
     const tooMany = await lead.gql(LOG, { input: { groupId: a.groupId, entries: Array.from({ length: 501 }, () => entry(a)) } });
-    expect(tooMany.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'entries'] }] });
+    expect(tooMany.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'TOO_MANY',
+      fields: [{ path: ['input', 'entries'], reason: 'TOO_MANY' }],
+    });
   });
 
   it("keeps a lead inside their group's area", async () => {
     const forOther = await lead.gql(LOG, { input: { groupId: b.groupId, entries: [entry(b)] } });
     expect(forOther.errors![0].extensions!.code).toBe('FORBIDDEN');
     const elsewhere = await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [entry(a, { unitId: otherUnitId })] } });
-    expect(elsewhere.data!.logAssists.entries[0].problems).toEqual([{ path: ['input', 'entries', '0', 'unitId'], message: "is outside the group's area" }]);
+    expect(elsewhere.data!.logAssists.entries[0].problems).toEqual([
+      { path: ['input', 'entries', '0', 'unitId'], message: "is outside the group's area", reason: 'OUTSIDE_GROUP_AREA', params: null },
+    ]);
     // Before the reform the same group logged under the old residential group: that is its area too.
     const [old] = await t.db.query<{ id: string }>(`SELECT unit_id AS id FROM volunteer_group WHERE id = $1`, [a.groupId]);
     const before = await lead.gql<LogResult>(LOG, { input: { groupId: a.groupId, entries: [entry(a, { unitId: old.id, occurredAt: '2025-05-01T08:00' })] } });
@@ -265,7 +281,11 @@ describe('the household assistance log', () => {
     expect(amended.errors).toBeUndefined();
     expect(amended.data!.amendAssistEntry).toEqual({ version: 2, verified: false, services: [{ service: 'PORTAL_ACCOUNT', outcome: 'DONE' }] });
     const badAmend = await lead.gql(`mutation($id: UUID!) { amendAssistEntry(id: $id, input: { note: "CMND 201234567", reason: "ghi chú" }) { id } }`, { id });
-    expect(badAmend.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'note'] }] });
+    expect(badAmend.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'HOLDS_ID_NUMBER',
+      fields: [{ path: ['input', 'note'], reason: 'HOLDS_ID_NUMBER' }],
+    });
 
     const voided = await lead.gql<{ voidAssistEntry: { status: string; voidReason: string; history: { operation: string; actorLabel: string }[] } }>(
       `mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "Ghi trùng với phiếu khác") { status voidReason history { operation actorLabel } } }`,
@@ -274,7 +294,7 @@ describe('the household assistance log', () => {
     expect(voided.data!.voidAssistEntry).toMatchObject({ status: 'VOIDED', voidReason: 'Ghi trùng với phiếu khác' });
     expect(voided.data!.voidAssistEntry.history.map((h) => h.operation)).toEqual(['assist.void', 'assist.amend', 'assist.verify']);
     const amendVoided = await lead.gql(`mutation($id: UUID!) { amendAssistEntry(id: $id, input: { note: "x", reason: "thử lại" }) { id } }`, { id });
-    expect(amendVoided.errors![0].extensions!.code).toBe('CONFLICT');
+    expect(amendVoided.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'ENTRY_VOIDED' });
     const listed = await officer.gql<{ assistEntries: { totalCount: number } }>(
       `{ assistEntries(first: 1, filter: { status: VOIDED, unitCode: "20209" }) { totalCount } }`,
     );
@@ -291,13 +311,15 @@ describe('the household assistance log', () => {
       '20209-04,2026-01-01,-5',
     ].join('\n');
     const res = await officer.gql<{
-      importHouseholdCounts: { created: number; updated: number; unchanged: number; errors: { line: number; field: string }[] };
-    }>(`mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { created updated unchanged errors { line field message } } }`, { csv });
+      importHouseholdCounts: { created: number; updated: number; unchanged: number; errors: { line: number; field: string; reason: string }[] };
+    }>(`mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { created updated unchanged errors { line field message reason params } } }`, {
+      csv,
+    });
     expect(res.data!.importHouseholdCounts).toMatchObject({ created: 2, updated: 0, unchanged: 0 });
-    expect(res.data!.importHouseholdCounts.errors.map((e) => [e.line, e.field])).toEqual([
-      [4, 'unit_code'],
-      [5, 'as_of'],
-      [6, 'households'],
+    expect(res.data!.importHouseholdCounts.errors.map((e) => [e.line, e.field, e.reason])).toEqual([
+      [4, 'unit_code', 'OUTSIDE_YOUR_AREA'],
+      [5, 'as_of', 'CSV_BAD_DATE'],
+      [6, 'households', 'OUT_OF_RANGE'],
     ]);
     const again = await officer.gql<{ importHouseholdCounts: { unchanged: number } }>(
       `mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { unchanged } }`,

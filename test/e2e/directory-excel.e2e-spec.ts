@@ -179,8 +179,16 @@ describe('directory: field data that stays true', () => {
       [5, 'joined_on'],
       [6, 'phone'],
     ]);
-    expect(m.errors[3].message).toContain('after today');
-    expect(m.errors[6].message).toContain('scientific notation');
+    expect(m.errors.map((e) => e.reason)).toEqual([
+      'CSV_NOT_ONE_OF',
+      'CSV_NOT_ONE_OF',
+      'NOT_A_PHONE',
+      'IN_THE_FUTURE',
+      'CSV_BAD_DATE',
+      'CSV_BAD_DATE',
+      'CSV_SCIENTIFIC_NOTATION',
+    ]);
+    expect(m.errors[3].params).toEqual({ today: t.clock.today() });
     const written = await t.db.query<{ full_name: string }>(
       `SELECT full_name FROM member WHERE phone LIKE '+8433930000%' OR full_name IN ('Ba Lỗi', 'Số Bị Cắt')`,
     );
@@ -190,27 +198,27 @@ describe('directory: field data that stays true', () => {
       '\n',
     );
     const g = await runImport('GROUPS', groups);
-    expect(g.errors.map((e) => [e.line, e.field])).toEqual([
-      [2, 'unit_code'],
-      [2, 'name'],
-      [2, 'decision_date'],
-      [2, 'status'],
-      [3, 'decision_date'],
+    expect(g.errors.map((e) => [e.line, e.field, e.reason])).toEqual([
+      [2, 'unit_code', 'UNIT_NOT_IN_FORCE'],
+      [2, 'name', 'LENGTH'],
+      [2, 'decision_date', 'IN_THE_FUTURE'],
+      [2, 'status', 'CSV_GROUP_STATUS'],
+      [3, 'decision_date', 'IN_THE_FUTURE'],
     ]);
     expect(g.created).toBe(0);
   });
 
   it('reads day/month/year in the household-count import, and reports both bad cells of a row', async () => {
-    const res = await t.gql<{ importHouseholdCounts: { created: number; errors: { line: number; field: string }[] } }>(
-      `mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { created errors { line field } } }`,
+    const res = await t.gql<{ importHouseholdCounts: { created: number; errors: { line: number; field: string; reason: string; params: unknown }[] } }>(
+      `mutation($csv: String!) { importHouseholdCounts(input: { csv: $csv }) { created errors { line field reason params } } }`,
       { csv: '\uFEFFunit_code;as_of;households\r\n20209-01;15/03/2026;412\r\n20209-02;31/02/2026;-5\r\n' },
     );
     expect(res.errors).toBeUndefined();
     expect(res.data!.importHouseholdCounts).toEqual({
       created: 1,
       errors: [
-        { line: 3, field: 'as_of' },
-        { line: 3, field: 'households' },
+        { line: 3, field: 'as_of', reason: 'CSV_BAD_DATE', params: null },
+        { line: 3, field: 'households', reason: 'OUT_OF_RANGE', params: { min: 0, max: 1_000_000 } },
       ],
     });
     const stored = await t.db.query(

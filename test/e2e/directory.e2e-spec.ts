@@ -132,11 +132,12 @@ describe('directory: groups and members over GraphQL', () => {
     ].join('\n');
     const g = await runImport('GROUPS', '\uFEFF' + groups);
     expect(g).toMatchObject({ status: 'COMPLETED', totalRows: 5, processedRows: 5, created: 2, updated: 0, unchanged: 0 });
-    expect(g.errors.map((e) => [e.line, e.field])).toEqual([
-      [4, 'unit_code'],
-      [5, 'decision_date'],
-      [6, 'name'],
+    expect(g.errors.map((e) => [e.line, e.field, e.reason])).toEqual([
+      [4, 'unit_code', 'UNIT_NOT_IN_FORCE'],
+      [5, 'decision_date', 'CSV_BAD_DATE'],
+      [6, 'name', 'CSV_SAME_AS_LINE'],
     ]);
+    expect(g.errors[2].params).toEqual({ line: 2 });
 
     const members = [
       'unit_code,group_name,full_name,phone,email,gender,birth_year,affiliation,skills,role,joined_on',
@@ -152,13 +153,16 @@ describe('directory: groups and members over GraphQL', () => {
     ].join('\n');
     const m = await runImport('MEMBERS', members);
     expect(m).toMatchObject({ status: 'COMPLETED', totalRows: 9, created: 4, updated: 0, unchanged: 0 });
-    expect(m.errors.map((e) => [e.line, e.field])).toEqual([
-      [5, 'phone'],
-      [6, 'group_name'],
-      [7, 'phone'],
-      [8, 'role'],
-      [9, 'birth_year'],
+    expect(m.errors.map((e) => [e.line, e.field, e.reason])).toEqual([
+      [5, 'phone', 'NOT_A_PHONE'],
+      [6, 'group_name', 'GROUP_NOT_IN_UNIT'],
+      [7, 'phone', 'CSV_SAME_AS_LINE'],
+      [8, 'role', 'CSV_NOT_ONE_OF'],
+      [9, 'birth_year', 'BAD_FORMAT'],
     ]);
+    expect(m.errors[1].params).toEqual({ name: 'Tổ không có', unitCode: '20209-02' });
+    expect(m.errors[2].params).toEqual({ line: 2 });
+    expect(m.errors[3].params).toEqual({ allowed: ['leader', 'deputy', 'member'], words: ['Tổ trưởng', 'Tổ phó', 'Thành viên'] });
     const stored = await t.db.query<{ full_name: string; phone: string; role: string }>(
       `SELECT m.full_name, m.phone, ms.role FROM member m JOIN membership ms ON ms.member_id = m.id AND ms.to_date IS NULL WHERE m.phone LIKE '+8490123400%' ORDER BY m.phone`,
     );
@@ -175,6 +179,11 @@ describe('directory: groups and members over GraphQL', () => {
     expect(await t.db.query(`SELECT count(*) FROM audit_event`)).toEqual(before);
 
     const broken = await runImport('MEMBERS', 'name,phone\nA,1\n');
-    expect(broken).toMatchObject({ status: 'FAILED', failure: expect.stringContaining('missing column(s): unit_code, group_name, full_name') });
+    expect(broken).toMatchObject({
+      status: 'FAILED',
+      failure: expect.stringContaining('missing column(s): unit_code, group_name, full_name'),
+      failureReason: 'CSV_MISSING_COLUMNS',
+      failureParams: { columns: ['unit_code', 'group_name', 'full_name'], expected: expect.arrayContaining(['unit_code', 'phone', 'joined_on']) },
+    });
   });
 });

@@ -32,6 +32,7 @@ const refusal = (res: GqlResponse<unknown>) => ({
   data: res.data,
   code: res.errors?.[0]?.extensions?.code,
   fields: res.errors?.[0]?.extensions?.fields?.map((f) => f.path),
+  reasons: res.errors?.[0]?.extensions?.fields?.map((f) => (f as { reason?: string }).reason),
 });
 
 describe("citizens' ID and phone numbers in free text", () => {
@@ -96,9 +97,24 @@ describe("citizens' ID and phone numbers in free text", () => {
   it("refuses a session's notes, place and title holding one, and stores no session", async () => {
     const count = async () => Number((await t.db.query<{ n: string }>(`SELECT count(*) AS n FROM training_session`))[0].n);
     const sessions = await count();
-    expect(refusal(await plan({ notes: `Liên hệ chủ nhà: ${PHONE}` }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['input', 'notes']] });
-    expect(refusal(await plan({ place: `Nhà ông Ba (${CMND})` }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['input', 'place']] });
-    expect(refusal(await plan({ title: `Hướng dẫn ${CCCD}` }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['input', 'title']] });
+    expect(refusal(await plan({ notes: `Liên hệ chủ nhà: ${PHONE}` }))).toEqual({
+      data: null,
+      code: 'BAD_USER_INPUT',
+      fields: [['input', 'notes']],
+      reasons: ['HOLDS_PHONE_NUMBER'],
+    });
+    expect(refusal(await plan({ place: `Nhà ông Ba (${CMND})` }))).toEqual({
+      data: null,
+      code: 'BAD_USER_INPUT',
+      fields: [['input', 'place']],
+      reasons: ['HOLDS_ID_NUMBER'],
+    });
+    expect(refusal(await plan({ title: `Hướng dẫn ${CCCD}` }))).toEqual({
+      data: null,
+      code: 'BAD_USER_INPUT',
+      fields: [['input', 'title']],
+      reasons: ['HOLDS_ID_NUMBER'],
+    });
     expect(await count()).toBe(sessions);
 
     // Notes about money, dates and counts are kept.
@@ -109,6 +125,7 @@ describe("citizens' ID and phone numbers in free text", () => {
       data: null,
       code: 'BAD_USER_INPUT',
       fields: [['input', 'notes']],
+      reasons: ['HOLDS_ID_NUMBER'],
     });
     const [row] = await t.db.query<{ notes: string }>(`SELECT notes FROM training_session WHERE id = $1`, [id]);
     expect(row.notes).toBe('Mang CCCD bản gốc. Hẹn 15/12/2025 lúc 8:00; 20 hộ, lệ phí 50.000 đ');
@@ -122,11 +139,13 @@ describe("citizens' ID and phone numbers in free text", () => {
       data: null,
       code: 'BAD_USER_INPUT',
       fields: [['input', 'note']],
+      reasons: ['HOLDS_PHONE_NUMBER'],
     });
     expect(refusal(await lead.gql(ATTENDANCE, { id: planned, input: { ...cells, note: `Ghi nhận ${CCCD}` } }))).toEqual({
       data: null,
       code: 'BAD_USER_INPUT',
       fields: [['input', 'note']],
+      reasons: ['HOLDS_ID_NUMBER'],
     });
     const [before] = await t.db.query<{ status: string; attendance_note: string | null; participants_total: number | null }>(
       `SELECT status, attendance_note, participants_total FROM training_session WHERE id = $1`,
@@ -145,6 +164,7 @@ describe("citizens' ID and phone numbers in free text", () => {
       data: null,
       code: 'BAD_USER_INPUT',
       fields: [['reason']],
+      reasons: ['HOLDS_PHONE_NUMBER'],
     });
     const [row] = await t.db.query<{ status: string; cancel_reason: string | null }>(`SELECT status, cancel_reason FROM training_session WHERE id = $1`, [
       toCancel,
@@ -177,13 +197,20 @@ describe("citizens' ID and phone numbers in free text", () => {
       data: null,
       code: 'BAD_USER_INPUT',
       fields: [['input', 'reason']],
+      reasons: ['HOLDS_ID_NUMBER'],
     });
     expect(refusal(await assistLead.gql(AMEND, { id, input: { note: `Đã hướng dẫn, ${PHONE}`, reason: 'Bổ sung ghi chú' } }))).toEqual({
       data: null,
       code: 'BAD_USER_INPUT',
       fields: [['input', 'note']],
+      reasons: ['HOLDS_PHONE_NUMBER'],
     });
-    expect(refusal(await assistLead.gql(VOID, { id, reason: `Ghi trùng, ${CMND}` }))).toEqual({ data: null, code: 'BAD_USER_INPUT', fields: [['reason']] });
+    expect(refusal(await assistLead.gql(VOID, { id, reason: `Ghi trùng, ${CMND}` }))).toEqual({
+      data: null,
+      code: 'BAD_USER_INPUT',
+      fields: [['reason']],
+      reasons: ['HOLDS_ID_NUMBER'],
+    });
     const [row] = await t.db.query<{ version: number; note: string; status: string; void_reason: string | null }>(
       `SELECT version, note, status, void_reason FROM assist_entry WHERE id = $1`,
       [id],

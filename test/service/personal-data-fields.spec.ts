@@ -2,7 +2,7 @@ import { Actor } from '@cdtg/access';
 import { UsersService } from '@cdtg/accounts';
 import { AssistCorrectionService, checkEntry, EntryContext } from '@cdtg/assists';
 import { DirectoryService } from '@cdtg/directory';
-import { DomainError, ErrorCode } from '@cdtg/errors';
+import { DomainError, ErrorCode, Reason } from '@cdtg/errors';
 import { AssignmentService, AttendanceService, SessionService } from '@cdtg/sessions';
 import { TestClock, vietnamDate } from '@cdtg/time';
 
@@ -58,12 +58,17 @@ const plan = (overrides: Record<string, unknown>) =>
   });
 
 /** The refusal `run` ends with: INVALID_INPUT, on `path` only, saying what was found. */
-async function refusal(run: () => unknown): Promise<{ code: ErrorCode; paths: (string | number)[][]; message: string }> {
+async function refusal(run: () => unknown): Promise<{ code: ErrorCode; paths: (string | number)[][]; message: string; reasons: (Reason | undefined)[] }> {
   try {
     await run();
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { code: error.code, paths: error.fields.map((f) => f.path), message: error.fields.map((f) => f.message).join('; ') };
+    return {
+      code: error.code,
+      paths: error.fields.map((f) => f.path),
+      message: error.fields.map((f) => f.message).join('; '),
+      reasons: error.fields.map((f) => f.reason),
+    };
   }
   throw new Error('not refused');
 }
@@ -208,6 +213,7 @@ describe("free-text fields refuse citizens' ID and phone numbers", () => {
     expect(refused.code).toBe(ErrorCode.InvalidInput);
     expect(refused.paths).toEqual([path]);
     expect(refused.message).toMatch(/national ID number|phone number/);
+    expect([[Reason.HoldsIdNumber], [Reason.HoldsPhoneNumber]]).toContainEqual(refused.reasons);
   });
 
   it('assistance entry notes (logged and amended entries go through checkEntry)', () => {
@@ -224,7 +230,7 @@ describe("free-text fields refuse citizens' ID and phone numbers", () => {
       4,
     ]);
     expect('problems' in checked && checked.problems.filter((p) => p.path.at(-1) === 'note')).toEqual([
-      { path: ['input', 'entries', 4, 'note'], message: expect.stringContaining('national ID number') },
+      { path: ['input', 'entries', 4, 'note'], message: expect.stringContaining('national ID number'), reason: Reason.HoldsIdNumber },
     ]);
   });
 

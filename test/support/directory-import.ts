@@ -1,7 +1,7 @@
 import { eventually, TestApp } from './app';
 
 const IMPORT = `mutation($kind: DirectoryImportKind!, $csv: String!) { importDirectoryCsv(input: { kind: $kind, csv: $csv }) { id status } }`;
-const PROGRESS = `query($id: UUID!) { directoryImport(id: $id) { status totalRows processedRows created updated unchanged failure errors { line field message } } }`;
+const PROGRESS = `query($id: UUID!) { directoryImport(id: $id) { status totalRows processedRows created updated unchanged failure failureReason failureParams errors { line field message reason params } } }`;
 
 export type ImportProgress = {
   status: string;
@@ -11,7 +11,9 @@ export type ImportProgress = {
   updated: number;
   unchanged: number;
   failure: string | null;
-  errors: { line: number; field: string; message: string }[];
+  failureReason: string | null;
+  failureParams: Record<string, unknown> | null;
+  errors: { line: number; field: string; message: string; reason: string; params: Record<string, unknown> | null }[];
 };
 
 /** Starts a directory CSV import as the test administrator and waits until it has completed or failed. */

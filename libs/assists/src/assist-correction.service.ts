@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { ChangeFeed } from '@cdtg/queue';
 import { assertNoPersonalNumbers, tidyName } from '@cdtg/text';
 import { formatVietnamTime } from '@cdtg/time';
@@ -51,7 +51,7 @@ export class AssistCorrectionService {
     const reason = this.reason(patch.reason, 'input.reason');
     return this.dataSource.transaction(async (manager) => {
       const entry = await this.entry(manager, id);
-      if (entry.status === EntryStatus.Voided) throw DomainError.conflict('the entry is voided; log a new one instead', 'id');
+      if (entry.status === EntryStatus.Voided) throw DomainError.conflict(Reason.EntryVoided, {}, 'id');
       const before = snapshot(entry);
       const merged: EntryInput = {
         clientId: entry.clientId,
@@ -70,7 +70,7 @@ export class AssistCorrectionService {
       const d = checked.draft;
       if (!d.household && d.unit.id !== entry.unitId && !(await this.keyring.samePlace(manager, entry.householdId, d.unit.id))) {
         // Its key holds its place: a household said to live elsewhere must be given again to be keyed there.
-        throw DomainError.invalid('input.household', 'give the household again (its code, or address and head of household): the new unit is another place');
+        throw DomainError.invalid('input.household', Reason.HouseholdAgain);
       }
       const householdId = d.household ? (await this.keyring.resolve(manager, [{ identity: d.household, unit: d.unit }]))[0] : entry.householdId;
       Object.assign(entry, {
@@ -130,7 +130,8 @@ export class AssistCorrectionService {
    */
   async verify(actor: AuditActor, access: DataScope, ids: string[], verified: boolean): Promise<AssistEntry[]> {
     const unique = [...new Set(ids)];
-    if (unique.length === 0 || unique.length > MAX_BATCH) throw DomainError.invalid('ids', `must hold 1-${MAX_BATCH} entry ids`);
+    if (unique.length === 0) throw DomainError.invalid('ids', Reason.TooFew, { min: 1 });
+    if (unique.length > MAX_BATCH) throw DomainError.invalid('ids', Reason.TooMany, { max: MAX_BATCH });
     await this.dataSource.transaction(async (manager) => {
       const changed = await this.repository.setVerified(manager, access, unique, actor.userId, verified);
       if (!changed.length) return;
@@ -155,7 +156,7 @@ export class AssistCorrectionService {
   /** Why an entry is corrected or voided: kept in its history, so no citizen's ID or phone number. */
   private reason(text: string | null | undefined, field: string): string {
     const reason = tidyName(text ?? '');
-    if (reason.length < 3 || reason.length > 500) throw DomainError.invalid(field, 'must say why, in 3-500 characters');
+    if (reason.length < 3 || reason.length > 500) throw DomainError.invalid(field, Reason.ReasonNeeded, { min: 3, max: 500 });
     assertNoPersonalNumbers(field, reason);
     return reason;
   }

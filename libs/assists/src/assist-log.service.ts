@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditActor, AuditService } from '@cdtg/audit';
-import { DomainError, FieldProblem } from '@cdtg/errors';
+import { DomainError, FieldProblem, problem, Reason } from '@cdtg/errors';
 import { ChangeFeed } from '@cdtg/queue';
 import { MAX_BATCH } from './assist.enums';
 import { AssistRepository } from './assist.repository';
@@ -49,8 +49,9 @@ export class AssistLogService {
   ) {}
 
   async log(actor: AuditActor, groupId: string, inputs: EntryInput[]): Promise<BatchResult> {
-    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_BATCH)
-      throw DomainError.invalid('input.entries', `must hold 1-${MAX_BATCH} entries`);
+    if (!Array.isArray(inputs)) throw DomainError.invalid('input.entries', Reason.NotAList);
+    if (inputs.length === 0) throw DomainError.invalid('input.entries', Reason.TooFew, { min: 1 });
+    if (inputs.length > MAX_BATCH) throw DomainError.invalid('input.entries', Reason.TooMany, { max: MAX_BATCH });
     const results = await this.dataSource.transaction(async (manager) => {
       const out: EntryResult[] = inputs.map((i) => ({
         clientId: typeof i?.clientId === 'string' ? i.clientId : '',
@@ -65,8 +66,7 @@ export class AssistLogService {
       inputs.forEach((input, index) => {
         const stored = known.get(out[index].clientId);
         if (!stored) return fresh.push({ index, input });
-        if (stored.groupId !== groupId)
-          out[index].problems = [{ path: ['input', 'entries', index, 'clientId'], message: 'is already used by an entry of another group' }];
+        if (stored.groupId !== groupId) out[index].problems = [problem(['input', 'entries', index, 'clientId'], Reason.ClientIdTaken)];
         else Object.assign(out[index], { outcome: EntryOutcome.AlreadyStored, entryId: stored.id });
       });
 
@@ -103,7 +103,7 @@ export class AssistLogService {
         if (id) Object.assign(out[index], { outcome: EntryOutcome.Created, entryId: id });
         else if (racedIds.get(draft.clientId)?.groupId === groupId)
           Object.assign(out[index], { outcome: EntryOutcome.AlreadyStored, entryId: racedIds.get(draft.clientId)!.id });
-        else out[index].problems = [{ path: ['input', 'entries', index, 'clientId'], message: 'is already used by an entry of another group' }];
+        else out[index].problems = [problem(['input', 'entries', index, 'clientId'], Reason.ClientIdTaken)];
       }
       for (const { index, of } of repeats) {
         const first = out[of];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataScope, EVERYTHING } from '@cdtg/access';
 import { AuditEvent, AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { GeographyService } from '@cdtg/geography';
 import { requireIsoDate } from '@cdtg/time';
 import { AssistOutcome, AssistService, EntryStatus, MAX_BATCH } from './assist.enums';
@@ -71,7 +71,7 @@ export class AssistQueryService {
 
   /** Which of these client ids are stored (among the entries the reader may see): what an offline phone asks. */
   storedClientIds(access: DataScope, clientIds: string[]): Promise<string[]> {
-    if (clientIds.length > MAX_BATCH) throw DomainError.invalid('clientIds', `must hold at most ${MAX_BATCH} ids`);
+    if (clientIds.length > MAX_BATCH) throw DomainError.invalid('clientIds', Reason.TooMany, { max: MAX_BATCH });
     return this.repository.storedClientIds(access, [...new Set(clientIds)]);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { Clock } from '@cdtg/time';
 import { AssistRepository } from './assist.repository';
 import { EntryContext, EntryInput } from './entry-rules';
@@ -20,8 +20,8 @@ export class EntryContextLoader {
     field = 'input.groupId',
   ): Promise<EntryContext & { groupUnitId: string }> {
     const group = await this.repository.group(manager, groupId);
-    if (!group) throw DomainError.invalid(field, 'is not a group');
-    if (group.status === 'dissolved' && !group.dissolved_on) throw DomainError.invalid(field, 'the group is dissolved');
+    if (!group) throw DomainError.invalid(field, Reason.NotAGroup);
+    if (group.status === 'dissolved' && !group.dissolved_on) throw DomainError.invalid(field, Reason.GroupDissolved);
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     const unitIds = [...new Set(inputs.map((i) => i.unitId).filter((id) => typeof id === 'string' && uuid.test(id)))];
     const memberIds = [

@@ -1,4 +1,4 @@
-import { FieldProblem } from '@cdtg/errors';
+import { FieldProblem, problem, Reason, ReasonParams } from '@cdtg/errors';
 import { personalNumberProblems, tidyName } from '@cdtg/text';
 import { isIsoDate, parseVietnamTime, vietnamDate } from '@cdtg/time';
 import { ASSIST_SERVICES, AssistOutcome, AssistService, FollowUpReason, ServiceOutcome } from './assist.enums';
@@ -60,6 +60,8 @@ export const EARLIEST_DAY = '2020-01-01';
 /** Phones' clocks drift: a visit may be stamped this far in the future. */
 export const CLOCK_SKEW_MS = 10 * 60_000;
 const UNIT_KINDS = ['residential_group', 'commune', 'special_zone'];
+const MAX_VOLUNTEERS = 20;
+const MAX_NOTE = 1000;
 const REASONS = Object.values(FollowUpReason);
 const OUTCOMES = Object.values(AssistOutcome);
 
@@ -74,64 +76,68 @@ export function checkEntry(
   options: { householdKnown?: boolean; keptSessionId?: string | null; keptNote?: string | null } = {},
 ): { draft: EntryDraft } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const bad = (field: (string | number)[], message: string) => problems.push({ path: [...path, ...field], message });
+  const bad = (field: (string | number)[], reason: Reason, params?: ReasonParams) => problems.push(problem([...path, ...field], reason, params));
 
-  if (typeof input.clientId !== 'string' || !CLIENT_ID.test(input.clientId)) bad(['clientId'], 'must be 8-64 letters, digits, - or _ (a UUID made by the app)');
+  if (typeof input.clientId !== 'string' || !CLIENT_ID.test(input.clientId))
+    bad(['clientId'], Reason.BadFormat, { example: '2f1c9a3e-5b7d-4c1e-9f0a-6d2b8e4c7a11' });
 
   // A correction that does not change the household keeps the one stored (its identity is not kept to re-check).
   const identity = input.household ?? {};
   const identityIssue = input.household === undefined && options.householdKnown ? null : identityProblem(identity);
-  if (identityIssue) bad(['household', identityIssue[0]], identityIssue[1]);
+  if (identityIssue) bad(['household', identityIssue[0]], identityIssue[1], identityIssue[2]);
 
   const occurredAt = typeof input.occurredAt === 'string' ? parseVietnamTime(input.occurredAt) : null;
   const occurredOn = occurredAt ? vietnamDate(occurredAt) : null;
-  if (!occurredAt || !occurredOn) bad(['occurredAt'], 'must be a time such as 2026-11-20T09:30 (Asia/Ho_Chi_Minh) or ISO 8601 with an offset');
-  else if (occurredAt.getTime() > ctx.now.getTime() + CLOCK_SKEW_MS) bad(['occurredAt'], 'is in the future');
-  else if (occurredOn < EARLIEST_DAY) bad(['occurredAt'], `is before ${EARLIEST_DAY}`);
-  else if (ctx.group.dissolvedOn && occurredOn > ctx.group.dissolvedOn) bad(['occurredAt'], `is after the group was dissolved (${ctx.group.dissolvedOn})`);
+  if (!occurredAt || !occurredOn) bad(['occurredAt'], Reason.BadTime);
+  else if (occurredAt.getTime() > ctx.now.getTime() + CLOCK_SKEW_MS) bad(['occurredAt'], Reason.InTheFuture);
+  else if (occurredOn < EARLIEST_DAY) bad(['occurredAt'], Reason.TooEarly, { date: EARLIEST_DAY });
+  else if (ctx.group.dissolvedOn && occurredOn > ctx.group.dissolvedOn) bad(['occurredAt'], Reason.AfterGroupDissolved, { date: ctx.group.dissolvedOn });
 
   const unit = typeof input.unitId === 'string' ? ctx.units.get(input.unitId) : undefined;
-  if (!unit) bad(['unitId'], 'is not an administrative unit');
-  else if (!UNIT_KINDS.includes(unit.kind)) bad(['unitId'], 'must be a residential group, commune or special zone (where the household lives)');
-  else if (!unit.inArea) bad(['unitId'], "is outside the group's area");
+  if (!unit) bad(['unitId'], Reason.NotAUnit);
+  else if (!UNIT_KINDS.includes(unit.kind)) bad(['unitId'], Reason.UnitWrongKind, { kinds: UNIT_KINDS });
+  else if (!unit.inArea) bad(['unitId'], Reason.OutsideGroupArea);
   else if (occurredOn && isIsoDate(occurredOn) && ((unit.validFrom && occurredOn < unit.validFrom) || (unit.validTo && occurredOn > unit.validTo))) {
-    bad(['unitId'], `${unit.name} was not in force on ${occurredOn} (valid ${unit.validFrom ?? '…'} to ${unit.validTo ?? '…'}); use the unit of that day`);
+    // The unit's name and validity let the client say which unit to use instead.
+    bad(['unitId'], Reason.UnitNotInForce, { day: occurredOn, name: unit.name, validFrom: unit.validFrom ?? '', validTo: unit.validTo ?? '' });
   }
 
   const services: ServiceOutcome[] = [];
   const list = Array.isArray(input.services) ? input.services : [];
-  if (list.length === 0 || list.length > ASSIST_SERVICES.length) bad(['services'], `must list 1-${ASSIST_SERVICES.length} services`);
+  if (list.length === 0) bad(['services'], Reason.TooFew, { min: 1 });
+  else if (list.length > ASSIST_SERVICES.length) bad(['services'], Reason.TooMany, { max: ASSIST_SERVICES.length });
   list.forEach((s, i) => {
-    if (!ASSIST_SERVICES.includes(s?.service)) return bad(['services', i, 'service'], 'is not a service of the catalogue');
-    if (services.some((x) => x.service === s.service)) return bad(['services', i, 'service'], 'is listed twice');
-    if (!OUTCOMES.includes(s.outcome)) return bad(['services', i, 'outcome'], 'must be done or follow_up');
+    if (!ASSIST_SERVICES.includes(s?.service)) return bad(['services', i, 'service'], Reason.NotInList);
+    if (services.some((x) => x.service === s.service)) return bad(['services', i, 'service'], Reason.Repeated);
+    if (!OUTCOMES.includes(s.outcome)) return bad(['services', i, 'outcome'], Reason.NotInList, { allowed: OUTCOMES });
     const reason = s.reason ?? null;
-    if (s.outcome === AssistOutcome.FollowUp && !reason) return bad(['services', i, 'reason'], 'is required for a follow-up');
-    if (reason && !REASONS.includes(reason)) return bad(['services', i, 'reason'], 'is not a follow-up reason of the list');
-    if (s.outcome === AssistOutcome.Done && reason) return bad(['services', i, 'reason'], 'is only for follow-ups');
+    if (s.outcome === AssistOutcome.FollowUp && !reason) return bad(['services', i, 'reason'], Reason.FollowUpNeedsReason);
+    if (reason && !REASONS.includes(reason)) return bad(['services', i, 'reason'], Reason.NotInList, { allowed: REASONS });
+    if (s.outcome === AssistOutcome.Done && reason) return bad(['services', i, 'reason'], Reason.ReasonOnlyForFollowUp);
     services.push({ service: s.service, outcome: s.outcome, reason });
   });
 
   const volunteers = Array.isArray(input.volunteerIds) ? [...new Set(input.volunteerIds)] : [];
-  if (volunteers.length === 0 || volunteers.length > 20) bad(['volunteerIds'], 'must name 1-20 members who helped');
+  if (volunteers.length === 0) bad(['volunteerIds'], Reason.TooFew, { min: 1 });
+  else if (volunteers.length > MAX_VOLUNTEERS) bad(['volunteerIds'], Reason.TooMany, { max: MAX_VOLUNTEERS });
   volunteers.forEach((id, i) => {
     const periods = UUID.test(id) ? ctx.memberships.get(id) : undefined;
-    if (!periods) bad(['volunteerIds', i], 'is not a member of the group');
+    if (!periods) bad(['volunteerIds', i], Reason.NotAGroupMember);
     else if (occurredOn && !periods.some((p) => p.from <= occurredOn && (p.to === null || p.to >= occurredOn)))
-      bad(['volunteerIds', i], `was not a member of the group on ${occurredOn}`);
+      bad(['volunteerIds', i], Reason.NotAGroupMember, { on: occurredOn });
   });
 
   const sessionId = input.sessionId ?? null;
   // A group records help given at its own sessions: one of another group (of any ward) is refused like one that does not exist.
   // A correction that keeps the entry's session does not judge it again (it may have been cancelled since).
   const session = sessionId !== null && sessionId !== options.keptSessionId ? ctx.sessions.get(sessionId) : undefined;
-  if (sessionId !== null && sessionId !== options.keptSessionId && !session) bad(['sessionId'], 'is not a session of the group');
-  else if (session?.status === 'cancelled') bad(['sessionId'], 'the session was cancelled');
+  if (sessionId !== null && sessionId !== options.keptSessionId && !session) bad(['sessionId'], Reason.NotAGroupSession);
+  else if (session?.status === 'cancelled') bad(['sessionId'], Reason.SessionCancelled);
 
   let note: string | null = null;
   if (input.note !== undefined && input.note !== null) {
     note = tidyName(String(input.note));
-    if (note.length > 1000) bad(['note'], 'must be at most 1000 characters');
+    if (note.length > MAX_NOTE) bad(['note'], Reason.TooLong, { max: MAX_NOTE });
     // A correction that keeps the note as stored does not judge it again.
     if (note !== options.keptNote) problems.push(...personalNumberProblems([...path, 'note'], note));
     if (!note) note = null;

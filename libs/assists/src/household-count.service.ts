@@ -2,14 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessService, DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
-import { DomainError } from '@cdtg/errors';
-import { GeographyService, ImportReport } from '@cdtg/geography';
+import { DomainError, Reason } from '@cdtg/errors';
+import { GeographyService, ImportReport, rowProblem } from '@cdtg/geography';
 import { CsvFormatError, readCsv } from '@cdtg/text';
 import { parseVietnameseDate, requireIsoDate } from '@cdtg/time';
 import { HouseholdCountRepository } from './household-count.repository';
 
 const UNIT_KINDS = ['residential_group', 'commune', 'special_zone'];
 const MAX_HOUSEHOLDS = 1_000_000;
+const COLUMNS = ['unit_code', 'as_of', 'households'];
 
 export interface HouseholdCountRow {
   unitId: string;
@@ -35,10 +36,10 @@ export class HouseholdCountService {
 
   async set(actor: AuditActor, unitId: string, asOf: string, households: number): Promise<HouseholdCountRow> {
     const unit = await this.geography.unitById(unitId);
-    if (!UNIT_KINDS.includes(unit.kind)) throw DomainError.invalid('input.unitId', 'must be a residential group, commune or special zone');
+    if (!UNIT_KINDS.includes(unit.kind)) throw DomainError.invalid('input.unitId', Reason.UnitWrongKind, { kinds: UNIT_KINDS });
     requireIsoDate(asOf, 'input.asOf');
-    if (!Number.isInteger(households) || households < 0 || households > MAX_HOUSEHOLDS)
-      throw DomainError.invalid('input.households', `must be a whole number from 0 to ${MAX_HOUSEHOLDS}`);
+    if (!Number.isInteger(households)) throw DomainError.invalid('input.households', Reason.NotWholeNumber);
+    if (households < 0 || households > MAX_HOUSEHOLDS) throw DomainError.invalid('input.households', Reason.OutOfRange, { min: 0, max: MAX_HOUSEHOLDS });
     await this.dataSource.transaction((manager) => this.write(manager, actor, 'household-count.set', [{ unitId, asOf, households }]));
     const row = (await this.counts.written(this.dataSource, unitId, asOf))!;
     return { unitId, asOf, households, updatedBy: row.updated_by, updatedAt: row.updated_at };
@@ -50,19 +51,19 @@ export class HouseholdCountService {
     try {
       table = readCsv(csv, { maxRows: 100_000 });
     } catch (error) {
-      if (error instanceof CsvFormatError) throw DomainError.invalid('input.csv', error.message);
+      if (error instanceof CsvFormatError) throw DomainError.invalid('input.csv', error.reason, error.params);
       throw error;
     }
-    const missing = ['unit_code', 'as_of', 'households'].filter((c) => !table.header.includes(c));
-    if (missing.length) throw DomainError.invalid('input.csv', `missing column(s): ${missing.join(', ')}; expected unit_code,as_of,households`);
+    const missing = COLUMNS.filter((c) => !table.header.includes(c));
+    if (missing.length) throw DomainError.invalid('input.csv', Reason.CsvMissingColumns, { columns: missing, expected: COLUMNS });
     const report: ImportReport = { created: 0, updated: 0, unchanged: 0, errors: [] };
     const wellFormed: { line: number; code: string; asOf: string; households: number }[] = [];
     for (const { line, values } of table.rows) {
       const households = /^\d{1,7}$/.test(values.households) ? Number(values.households) : NaN;
       // Dates as a Vietnamese spreadsheet saves them (15/03/2025 is day/month/year, or 2025-03-15); every problem of the row is reported.
       const asOf = parseVietnameseDate(values.as_of);
-      if (!asOf) report.errors.push({ line, field: 'as_of', message: 'must be a date written day/month/year (15/03/2025) or 2025-03-15' });
-      if (!(households <= MAX_HOUSEHOLDS)) report.errors.push({ line, field: 'households', message: `must be a whole number from 0 to ${MAX_HOUSEHOLDS}` });
+      if (!asOf) report.errors.push(rowProblem(line, 'as_of', Reason.CsvBadDate));
+      if (!(households <= MAX_HOUSEHOLDS)) report.errors.push(rowProblem(line, 'households', Reason.OutOfRange, { min: 0, max: MAX_HOUSEHOLDS }));
       if (asOf && households <= MAX_HOUSEHOLDS) wellFormed.push({ line, code: values.unit_code, asOf, households });
     }
     await this.dataSource.transaction(async (manager) => {
@@ -73,9 +74,8 @@ export class HouseholdCountService {
       const unitOf = new Map(units.map((u) => [u.i - 1, u]));
       const placed = wellFormed.flatMap((row, i) => {
         const unit = unitOf.get(i);
-        if (!unit) report.errors.push({ line: row.line, field: 'unit_code', message: `no unit ${row.code} is valid on ${row.asOf}` });
-        else if (!UNIT_KINDS.includes(unit.kind))
-          report.errors.push({ line: row.line, field: 'unit_code', message: 'must be a residential group, commune or special zone' });
+        if (!unit) report.errors.push(rowProblem(row.line, 'unit_code', Reason.UnitNotInForce, { day: row.asOf, code: row.code }));
+        else if (!UNIT_KINDS.includes(unit.kind)) report.errors.push(rowProblem(row.line, 'unit_code', Reason.UnitWrongKind, { kinds: UNIT_KINDS }));
         else return [{ ...row, unitId: unit.id }];
         return [];
       });
@@ -85,7 +85,7 @@ export class HouseholdCountService {
       );
       const latest = new Map<string, (typeof placed)[number]>();
       placed.forEach((row, i) => {
-        if (!inScope[i]) report.errors.push({ line: row.line, field: 'unit_code', message: 'is outside your scope' });
+        if (!inScope[i]) report.errors.push(rowProblem(row.line, 'unit_code', Reason.OutsideYourArea));
         else latest.set(`${row.unitId}:${row.asOf}`, row); // the same unit and day twice: the last line wins
       });
       const written = await this.write(manager, actor, 'household-count.import', [...latest.values()]);

@@ -1,3 +1,4 @@
+import { Reason } from '@cdtg/errors';
 import {
   householdHash,
   identityProblem,
@@ -27,10 +28,11 @@ describe('household keys', () => {
 
   it('keys a household by code or by address and name, never both', () => {
     expect(identityProblem({ code: '4800123456' })).toBeNull();
-    expect(identityProblem({ code: '4800123456', address: '12 Lê Lợi' })?.[0]).toBe('code');
-    expect(identityProblem({ address: 'Lê Lợi', headName: 'Nguyễn Văn An' })?.[0]).toBe('address');
-    expect(identityProblem({ address: '12 Lê Lợi', headName: '' })?.[0]).toBe('headName');
-    expect(identityProblem({})?.[0]).toBe('code');
+    expect(identityProblem({ code: '4800123456', address: '12 Lê Lợi' })).toEqual(['code', Reason.HouseholdCodeAndAddress]);
+    expect(identityProblem({ code: '48-01' })).toEqual(['code', Reason.Length, { min: 6, max: 20 }]);
+    expect(identityProblem({ address: 'Lê Lợi', headName: 'Nguyễn Văn An' })).toEqual(['address', Reason.AddressIncomplete, { max: 300 }]);
+    expect(identityProblem({ address: '12 Lê Lợi', headName: '' })).toEqual(['headName', Reason.Length, { min: 2, max: 100 }]);
+    expect(identityProblem({})).toEqual(['code', Reason.HouseholdIncomplete]);
     expect(keyMaterial({ address: '12 Lê Lợi, tổ 5', headName: 'Nguyễn Văn An' })).toEqual({
       kind: 'address',
       material: 'address|12 le loi to 5|nguyen van an',

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { Reason, ReasonParams } from '@cdtg/errors';
 import { foldVietnamese } from '@cdtg/text';
 import { HouseholdKeyKind } from './assist.enums';
 
@@ -58,22 +59,21 @@ export function normaliseHouseholdCode(code: string): string {
     .replace(/[^A-Z0-9]/g, '');
 }
 
-/** The problem with an identity, as [field, message], or null when it identifies a household. */
-export function identityProblem(identity: HouseholdIdentity): [string, string] | null {
+/** The problem with an identity, as [field, reason, params], or null when it identifies a household. */
+export function identityProblem(identity: HouseholdIdentity): [string, Reason, ReasonParams?] | null {
   const hasCode = !!identity.code?.trim();
   const hasAddress = !!identity.address?.trim() || !!identity.headName?.trim();
-  if (hasCode && hasAddress) return ['code', 'give the household code or the address and head-of-household name, not both'];
+  if (hasCode && hasAddress) return ['code', Reason.HouseholdCodeAndAddress];
   if (hasCode) {
     const code = normaliseHouseholdCode(identity.code!);
-    return code.length < 6 || code.length > 20 ? ['code', 'must be 6-20 letters and digits'] : null;
+    // Letters and digits only: the code is normalised before it is counted.
+    return code.length < 6 || code.length > 20 ? ['code', Reason.Length, { min: 6, max: 20 }] : null;
   }
-  if (!hasAddress) return ['code', 'give the household code, or the address and the head-of-household name'];
+  if (!hasAddress) return ['code', Reason.HouseholdIncomplete];
   const address = normaliseAddress(identity.address ?? '');
-  if (!/\d/.test(address) || address.length < 3 || (identity.address ?? '').length > 300) {
-    return ['address', 'must hold the house number and street or hamlet (up to 300 characters)'];
-  }
+  if (!/\d/.test(address) || address.length < 3 || (identity.address ?? '').length > 300) return ['address', Reason.AddressIncomplete, { max: 300 }];
   const name = normaliseHeadName(identity.headName ?? '');
-  if (name.length < 2 || (identity.headName ?? '').length > 100) return ['headName', "must be the head of household's full name (2-100 characters)"];
+  if (name.length < 2 || (identity.headName ?? '').length > 100) return ['headName', Reason.Length, { min: 2, max: 100 }];
   return null;
 }
 

@@ -120,6 +120,8 @@ export interface DirectoryImportTable {
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
   scope: Json | null;
+  failure_reason: string | null;
+  failure_params: Json | null;
 }
 
 export interface EmailMessageTable {

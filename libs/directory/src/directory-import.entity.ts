@@ -1,5 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { DataScope } from '@cdtg/access';
+import type { Reason, ReasonParams } from '@cdtg/errors';
+import type { RowProblem } from '@cdtg/geography';
 
 export enum DirectoryImportKind {
   Groups = 'groups',
@@ -54,12 +56,20 @@ export class DirectoryImport {
   @Column({ type: 'int', default: 0 })
   unchanged: number;
 
+  /** Every problem of every refused row, each with its reason and parameters. */
   @Column({ type: 'jsonb', default: () => `'[]'` })
-  errors: { line: number; field?: string; message: string }[];
+  errors: RowProblem[];
 
-  /** Why the whole file was refused (unreadable, missing columns). */
+  /** Why the whole file was refused (unreadable, missing columns), in English. */
   @Column({ type: 'text', nullable: true })
   failure: string | null;
+
+  /** The same, for clients to translate (`failure` alone is English). */
+  @Column({ type: 'text', nullable: true })
+  failureReason: Reason | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  failureParams: ReasonParams | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

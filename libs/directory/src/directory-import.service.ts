@@ -2,15 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessService, DataScope, EVERYTHING } from '@cdtg/access';
 import { AuditActor, AuditEntry, AuditService } from '@cdtg/audit';
-import { DomainError, ErrorCode } from '@cdtg/errors';
-import { unitIdsByCode } from '@cdtg/geography';
+import { DomainError, ErrorCode, Reason, ReasonParams } from '@cdtg/errors';
+import { RowProblem, rowProblem, unitIdsByCode } from '@cdtg/geography';
 import { JobName, OutboxService } from '@cdtg/queue';
 import { CsvFormatError, foldVietnamese, isScientificNotation, normaliseSpreadsheetPhone, readCsv } from '@cdtg/text';
 import { addDays, Clock, parseVietnameseDate } from '@cdtg/time';
-import { parseAffiliation, parseGender, parseGroupStatus, parseRole } from './csv-vocabulary';
+import { AFFILIATION_CHOICES, GENDER_CHOICES, parseAffiliation, parseGender, parseGroupStatus, parseRole, ROLE_CHOICES } from './csv-vocabulary';
 import { DirectoryImport, DirectoryImportKind, DirectoryImportStatus } from './directory-import.entity';
 import { DirectoryRepository } from './directory.repository';
-import { DirectoryService, PHONE_UNAVAILABLE } from './directory.service';
+import { DirectoryService } from './directory.service';
 import { GroupStatus, MemberRole } from './directory.enums';
 import { Member } from './member.entity';
 import { Membership } from './membership.entity';
@@ -22,8 +22,7 @@ const REQUIRED = { groups: ['unit_code', 'name'], members: ['unit_code', 'group_
 const CHUNK = 500;
 const MAX_BYTES = 20 * 1024 * 1024;
 
-type RowError = { line: number; field?: string; message: string };
-type Counts = { created: number; updated: number; unchanged: number; errors: RowError[] };
+type Counts = { created: number; updated: number; unchanged: number; errors: RowProblem[] };
 
 /**
  * Bulk import of groups or members from CSV, as a queued job. Rows are applied in chunks of 500, each chunk in one
@@ -52,7 +51,7 @@ export class DirectoryImportService {
 
   /** Queues an import. `scope` is where the actor may manage the directory; rows outside it are refused. */
   async start(actor: AuditActor, scope: DataScope, kind: DirectoryImportKind, csv: string): Promise<DirectoryImport> {
-    if (Buffer.byteLength(csv) > MAX_BYTES) throw DomainError.invalid('csv', 'is larger than 20 MB; split the file');
+    if (Buffer.byteLength(csv) > MAX_BYTES) throw DomainError.invalid('csv', Reason.CsvTooLarge, { max: '20 MB' });
     return this.dataSource.transaction(async (manager) => {
       const job = manager
         .getRepository(DirectoryImport)
@@ -86,11 +85,13 @@ export class DirectoryImportService {
       const table = readCsv(job.csv);
       const missing = REQUIRED[job.kind].filter((c) => !table.header.includes(c));
       if (missing.length)
-        throw new CsvFormatError(`missing column(s): ${missing.join(', ')}; expected ${(job.kind === 'groups' ? GROUP_COLUMNS : MEMBER_COLUMNS).join(',')}`);
+        throw new CsvFormatError(Reason.CsvMissingColumns, { columns: missing, expected: job.kind === 'groups' ? GROUP_COLUMNS : MEMBER_COLUMNS });
       rows = table.rows;
     } catch (error) {
       if (!(error instanceof CsvFormatError)) throw error;
-      await this.dataSource.getRepository(DirectoryImport).update(id, { status: DirectoryImportStatus.Failed, failure: error.message });
+      await this.dataSource
+        .getRepository(DirectoryImport)
+        .update(id, { status: DirectoryImportStatus.Failed, failure: error.message, failureReason: error.reason, failureParams: error.params });
       return;
     }
     await this.dataSource.getRepository(DirectoryImport).update(id, { status: DirectoryImportStatus.Running, totalRows: rows.length });
@@ -125,20 +126,20 @@ export class DirectoryImportService {
     const audit: AuditEntry[] = [];
     const seen = new Map<string, number>();
     for (const { line, values: v } of rows) {
-      const problems: RowError[] = [];
+      const problems: RowProblem[] = [];
+      const bad = (field: string, reason: Reason, params?: ReasonParams) => problems.push(rowProblem(line, field, reason, params));
       const unitId = units.get(v.unit_code);
-      if (!unitId) problems.push({ line, field: 'unit_code', message: `no administrative unit has code ${v.unit_code}` });
-      else if (!allowed.has(unitId)) problems.push({ line, field: 'unit_code', message: 'is outside the area you manage' });
+      if (!unitId) bad('unit_code', Reason.UnitNotInForce, { code: v.unit_code });
+      else if (!allowed.has(unitId)) bad('unit_code', Reason.OutsideYourArea);
       const decisionDate = v.decision_date ? parseVietnameseDate(v.decision_date) : null;
-      if (v.decision_date && !decisionDate) problems.push({ line, field: 'decision_date', message: DATE_MESSAGE });
+      if (v.decision_date && !decisionDate) bad('decision_date', Reason.CsvBadDate);
       const fields = await check(problems, line, () =>
         this.directory.groupFields({ name: v.name, decisionNumber: v.decision_number || null, decisionDate }, 'row'),
       );
       const status = v.status ? parseGroupStatus(v.status) : GroupStatus.Active;
-      if (!status || status === GroupStatus.Dissolved)
-        problems.push({ line, field: 'status', message: 'must be active or suspended (dissolve a group in the app, with its date)' });
+      if (!status || status === GroupStatus.Dissolved) bad('status', Reason.CsvGroupStatus);
       const key = `${v.unit_code}|${fields?.nameSearch}`;
-      if (fields && seen.has(key)) problems.push({ line, field: 'name', message: `the same group is already on line ${seen.get(key)}` });
+      if (fields && seen.has(key)) bad('name', Reason.CsvSameAsLine, { line: seen.get(key)! });
       if (problems.length || !unitId || !fields || !status) {
         counts.errors.push(...firstPerColumn(problems));
         continue;
@@ -159,7 +160,7 @@ export class DirectoryImportService {
         ) {
           counts.unchanged++;
         } else if (group.status === GroupStatus.Dissolved) {
-          throw DomainError.invalid('name', 'this group is dissolved');
+          throw DomainError.invalid('name', Reason.GroupDissolved);
         } else {
           const before = { ...group };
           Object.assign(group, fields, { status });
@@ -191,25 +192,24 @@ export class DirectoryImportService {
     const seenPhones = new Map<string, number>();
     const knownSkills = await this.directory.skillCodes();
     for (const { line, values: v } of rows) {
-      const problems: RowError[] = [];
-      const problem = (field: string, message: string) => problems.push({ line, field, message });
+      const problems: RowProblem[] = [];
+      const problem = (field: string, reason: Reason, params?: ReasonParams) => problems.push(rowProblem(line, field, reason, params));
       const group = groups.get(`${v.unit_code}|${foldVietnamese(v.group_name ?? '')}`);
-      if (!group) problem('group_name', `no group "${v.group_name}" serves unit ${v.unit_code}; import groups first`);
-      else if (!allowed.has(group.id)) problem('group_name', 'is outside the area you manage');
-      else if (group.status === GroupStatus.Dissolved) problem('group_name', 'the group is dissolved');
+      if (!group) problem('group_name', Reason.GroupNotInUnit, { name: v.group_name ?? '', unitCode: v.unit_code ?? '' });
+      else if (!allowed.has(group.id)) problem('group_name', Reason.OutsideYourArea);
+      else if (group.status === GroupStatus.Dissolved) problem('group_name', Reason.GroupDissolved);
       const role = v.role ? parseRole(v.role) : MemberRole.Member;
-      if (!role) problem('role', 'must be leader, deputy or member (Tổ trưởng, Tổ phó, Thành viên)');
+      if (!role) problem('role', Reason.CsvNotOneOf, ROLE_CHOICES);
       const gender = v.gender ? parseGender(v.gender) : null;
-      if (gender === undefined) problem('gender', 'must be female, male or other (Nữ, Nam, Khác)');
+      if (gender === undefined) problem('gender', Reason.CsvNotOneOf, GENDER_CHOICES);
       const affiliation = v.affiliation ? parseAffiliation(v.affiliation) : undefined;
-      if (v.affiliation && !affiliation) problem('affiliation', 'must be one of youth_union, police, womens_union, veterans, enterprise, school, other');
+      if (v.affiliation && !affiliation) problem('affiliation', Reason.CsvNotOneOf, AFFILIATION_CHOICES);
       const birthYear = /^\d{4}$/.test(v.birth_year ?? '') ? Number(v.birth_year) : null;
-      if (v.birth_year && birthYear === null) problem('birth_year', 'must be a year, e.g. 1998');
+      if (v.birth_year && birthYear === null) problem('birth_year', Reason.BadFormat, { example: '1998' });
       const joinedOn = v.joined_on ? parseVietnameseDate(v.joined_on) : null;
-      if (v.joined_on && !joinedOn) problem('joined_on', DATE_MESSAGE);
+      if (v.joined_on && !joinedOn) problem('joined_on', Reason.CsvBadDate);
       const phone = v.phone ? normaliseSpreadsheetPhone(v.phone) : null;
-      if (!phone && isScientificNotation(v.phone ?? ''))
-        problem('phone', 'was shortened by the spreadsheet (scientific notation); format the column as Text and enter the numbers again');
+      if (!phone && isScientificNotation(v.phone ?? '')) problem('phone', Reason.CsvScientificNotation);
       const skills = v.skills
         ? v.skills
             .split(/[|;,]/)
@@ -232,7 +232,7 @@ export class DirectoryImportService {
           knownSkills,
         ),
       );
-      if (fields && seenPhones.has(fields.phone)) problem('phone', `the same phone number is already on line ${seenPhones.get(fields.phone)}`);
+      if (fields && seenPhones.has(fields.phone)) problem('phone', Reason.CsvSameAsLine, { line: seenPhones.get(fields.phone)! });
       if (problems.length || !group || !role || !fields) {
         counts.errors.push(...firstPerColumn(problems));
         continue;
@@ -282,7 +282,7 @@ export class DirectoryImportService {
         continue;
       }
       if (found.group_id && !reachable.has(found.group_id)) {
-        counts.errors.push({ line: row.line, field: 'phone', message: PHONE_UNAVAILABLE });
+        counts.errors.push(rowProblem(row.line, 'phone', Reason.PhoneUnavailable));
         continue;
       }
       const member = byId.get(found.id)!;
@@ -355,22 +355,20 @@ export class DirectoryImportService {
   }
 }
 
-const DATE_MESSAGE = 'must be a date written day/month/year (15/03/2025) or 2025-03-15';
-
 /** A domain refusal of a row as row errors, one per field it names. Anything else is not the row's fault: rethrown. */
-function rowErrors(line: number, error: unknown): RowError[] {
+function rowErrors(line: number, error: unknown): RowProblem[] {
   if (error instanceof DomainError && (error.code === ErrorCode.InvalidInput || error.code === ErrorCode.Forbidden)) {
-    if (!error.fields.length) return [{ line, message: error.message }];
+    if (!error.fields.length) return [rowProblem(line, undefined, error.reason, error.params)];
     return error.fields.map((f) => {
       const field = f.path.at(-1);
-      return { line, field: field === undefined ? undefined : toColumn(String(field)), message: f.message };
+      return rowProblem(line, field === undefined ? undefined : toColumn(String(field)), f.reason ?? Reason.Invalid, f.params);
     });
   }
   throw error;
 }
 
 /** Runs one validation of a row; what it refuses (every field of it) joins the row's problems. */
-async function check<T>(problems: RowError[], line: number, validate: () => T | Promise<T>): Promise<T | undefined> {
+async function check<T>(problems: RowProblem[], line: number, validate: () => T | Promise<T>): Promise<T | undefined> {
   try {
     return await validate();
   } catch (error) {
@@ -380,7 +378,7 @@ async function check<T>(problems: RowError[], line: number, validate: () => T | 
 }
 
 /** One problem per column (the first found): a cell refused by the import's own reading is not refused again. */
-const firstPerColumn = (problems: RowError[]) => problems.filter((p, i) => p.field === undefined || problems.findIndex((q) => q.field === p.field) === i);
+const firstPerColumn = (problems: RowProblem[]) => problems.filter((p, i) => p.field === undefined || problems.findIndex((q) => q.field === p.field) === i);
 
 const COLUMN_OF: Record<string, string> = {
   fullName: 'full_name',

@@ -3,10 +3,10 @@ import { DataSource, EntityManager, IsNull, QueryFailedError } from 'typeorm';
 import { AccessService, DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { Page, PageRequest } from '@cdtg/database';
-import { DomainError, FieldProblem } from '@cdtg/errors';
+import { DomainError, FieldProblem, problem, Reason, ReasonParams, reasonText } from '@cdtg/errors';
 import { GeographyService } from '@cdtg/geography';
 import { foldVietnamese, normaliseVietnamesePhone, personalNumberProblems, tidyName } from '@cdtg/text';
-import { addDays, Clock, ISO_DATE_HINT, isIsoDate } from '@cdtg/time';
+import { addDays, Clock, isIsoDate } from '@cdtg/time';
 import { Affiliation, Gender, GroupStatus, MIN_GROUP_MEMBERS, MemberRole } from './directory.enums';
 import { DirectoryRepository, MemberRow, UnitScope } from './directory.repository';
 import { Member } from './member.entity';
@@ -47,10 +47,8 @@ export interface ListFilter {
   search?: string | null;
 }
 
-/** A phone number held by an active member the actor may see. */
-export const PHONE_IN_YOUR_AREA = 'an active member in your area already has this phone number';
-/** A phone number held elsewhere: nothing more is said (who, where, or whether active). */
-export const PHONE_UNAVAILABLE = 'this phone number cannot be registered here; if the person moved from another area, ask the department to move them';
+/** A phone number held elsewhere: nothing more is said (who, where, or whether active). The English message of Reason.PhoneUnavailable. */
+export const PHONE_UNAVAILABLE = reasonText(Reason.PhoneUnavailable);
 
 /** Rules about groups and members; SQL lives in DirectoryRepository. Every write is audited in its transaction. */
 @Injectable()
@@ -170,7 +168,7 @@ export class DirectoryService {
         return group;
       },
       'input.name',
-      'a group with this name already serves this unit',
+      Reason.GroupNameTaken,
     );
   }
 
@@ -200,7 +198,7 @@ export class DirectoryService {
         return group;
       },
       'input.name',
-      'a group with this name already serves this unit',
+      Reason.GroupNameTaken,
     );
   }
 
@@ -208,7 +206,7 @@ export class DirectoryService {
   async setGroupStatus(actor: AuditActor, id: string, status: GroupStatus, on?: string | null): Promise<VolunteerGroup> {
     return this.write(async (manager) => {
       const group = await this.lockedGroup(manager, id);
-      if (group.status === GroupStatus.Dissolved) throw DomainError.conflict('the group is dissolved; its status can no longer change', 'status');
+      if (group.status === GroupStatus.Dissolved) throw DomainError.conflict(Reason.GroupDissolved, {}, 'status');
       const before = { ...group };
       group.status = status;
       if (status === GroupStatus.Dissolved) {
@@ -236,7 +234,7 @@ export class DirectoryService {
     return this.write(
       async (manager) => {
         const group = await this.lockedGroup(manager, groupId);
-        if (group.status === GroupStatus.Dissolved) throw DomainError.invalid('input.groupId', 'the group is dissolved');
+        if (group.status === GroupStatus.Dissolved) throw DomainError.invalid('input.groupId', Reason.GroupDissolved);
         const member = manager.getRepository(Member).create({ ...fields, joinedOn: fields.joinedOn ?? this.clock.today(), leftOn: null });
         await manager.getRepository(Member).insert(member);
         const membership = { groupId, memberId: member.id, role, fromDate: member.joinedOn, toDate: null };
@@ -295,13 +293,13 @@ export class DirectoryService {
     return this.write(async (manager) => {
       const member = await manager.getRepository(Member).findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
       if (!member) throw DomainError.notFound('Member');
-      if (member.leftOn) throw DomainError.invalid('memberId', 'the member has left; re-activate them first');
+      if (member.leftOn) throw DomainError.invalid('memberId', Reason.MemberLeft, { on: member.leftOn });
       const target = await this.lockedGroup(manager, groupId);
-      if (target.status === GroupStatus.Dissolved) throw DomainError.invalid('groupId', 'the group is dissolved');
+      if (target.status === GroupStatus.Dissolved) throw DomainError.invalid('groupId', Reason.GroupDissolved);
       const current = await manager.getRepository(Membership).findOne({ where: { memberId, toDate: IsNull() } });
       if (current?.groupId === groupId && current.role === role) return member;
       if (current) {
-        if (current.fromDate > day) throw DomainError.invalid('input.on', `is before the current membership began (${current.fromDate})`);
+        if (current.fromDate > day) throw DomainError.invalid('input.on', Reason.BeforeMembership, { date: current.fromDate });
         const toDate = current.fromDate === day ? day : addDays(day, -1);
         await manager.update(Membership, current.id, { toDate });
       }
@@ -327,7 +325,7 @@ export class DirectoryService {
       const member = await manager.getRepository(Member).findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
       if (!member) throw DomainError.notFound('Member');
       if (member.leftOn) return member;
-      if (day < member.joinedOn) throw DomainError.invalid('on', `is before the member joined (${member.joinedOn})`);
+      if (day < member.joinedOn) throw DomainError.invalid('on', Reason.BeforeJoined, { date: member.joinedOn });
       const before = { ...member };
       member.leftOn = day;
       await manager.getRepository(Member).save(member);
@@ -356,14 +354,14 @@ export class DirectoryService {
     stored?: { joinedOn: string | null; fullName?: string },
   ): Promise<Omit<Member, 'id' | 'createdAt' | 'updatedAt' | 'leftOn' | 'joinedOn'> & { joinedOn: string | null }> {
     const problems: FieldProblem[] = [];
-    const problem = (field: string, message: string) => problems.push({ path: [...prefix.split('.'), field], message });
+    const bad = (field: string, reason: Reason, params?: ReasonParams) => problems.push(problem([...prefix.split('.'), field], reason, params));
     const fullName = tidyName(input.fullName ?? '');
-    if (fullName.length < 2 || fullName.length > 100) problem('fullName', 'must be 2-100 characters');
+    if (fullName.length < 2 || fullName.length > 100) bad('fullName', Reason.Length, { min: 2, max: 100 });
     if (fullName !== stored?.fullName) problems.push(...personalNumberProblems([...prefix.split('.'), 'fullName'], fullName));
     const phone = normaliseVietnamesePhone(input.phone ?? '');
-    if (!phone) problem('phone', 'must be a Vietnamese phone number, e.g. 0912 345 678 or +84 912 345 678');
+    if (!phone) bad('phone', Reason.NotAPhone);
     const email = input.email ? input.email.trim().toLowerCase() : null;
-    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problem('email', 'must be an e-mail address');
+    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) bad('email', Reason.NotAnEmail);
     const today = this.clock.today();
     const thisYear = Number(today.slice(0, 4));
     if (
@@ -371,18 +369,19 @@ export class DirectoryService {
       input.birthYear !== null &&
       (!Number.isInteger(input.birthYear) || input.birthYear < thisYear - 100 || input.birthYear > thisYear - 10)
     ) {
-      problem('birthYear', `must be a year between ${thisYear - 100} and ${thisYear - 10}`);
+      bad('birthYear', Reason.OutOfRange, { min: thisYear - 100, max: thisYear - 10 });
     }
     const skills = [...new Set(input.skills ?? [])];
     if (skills.length) {
       const known = knownSkills ?? (await this.skillCodes());
       const unknown = skills.filter((s) => !known.has(s));
-      if (unknown.length) problem('skills', `unknown skill(s): ${unknown.join(', ')}; see the skills query`);
+      if (unknown.length) bad('skills', Reason.UnknownSkills, { skills: unknown });
     }
     // Joining is a past event: a member who "joins" next month would count as active today.
     const joinedProblem = dateProblem(input.joinedOn, today, { past: true, stored: stored?.joinedOn });
-    if (joinedProblem) problem('joinedOn', joinedProblem);
-    if (problems.length) throw problems.length === 1 ? DomainError.invalid(problems[0].path, problems[0].message) : DomainError.invalidFields(problems);
+    if (joinedProblem) bad('joinedOn', ...joinedProblem);
+    if (problems.length)
+      throw problems.length === 1 ? DomainError.invalid(problems[0].path, problems[0].reason!, problems[0].params) : DomainError.invalidFields(problems);
     return {
       fullName,
       nameSearch: foldVietnamese(fullName),
@@ -400,12 +399,13 @@ export class DirectoryService {
   groupFields(input: Pick<GroupInput, 'name' | 'decisionNumber' | 'decisionDate'>, prefix = 'input', stored?: { decisionDate: string | null; name?: string }) {
     const problems: FieldProblem[] = [];
     const name = tidyName(input.name ?? '');
-    if (name.length < 2 || name.length > 200) problems.push({ path: [...prefix.split('.'), 'name'], message: 'must be 2-200 characters' });
+    if (name.length < 2 || name.length > 200) problems.push(problem([...prefix.split('.'), 'name'], Reason.Length, { min: 2, max: 200 }));
     if (name !== stored?.name) problems.push(...personalNumberProblems([...prefix.split('.'), 'name'], name));
     // The founding decision is one already taken: not after today.
     const decisionProblem = dateProblem(input.decisionDate, this.clock.today(), { past: true, stored: stored?.decisionDate });
-    if (decisionProblem) problems.push({ path: [...prefix.split('.'), 'decisionDate'], message: decisionProblem });
-    if (problems.length) throw problems.length === 1 ? DomainError.invalid(problems[0].path, problems[0].message) : DomainError.invalidFields(problems);
+    if (decisionProblem) problems.push(problem([...prefix.split('.'), 'decisionDate'], ...decisionProblem));
+    if (problems.length)
+      throw problems.length === 1 ? DomainError.invalid(problems[0].path, problems[0].reason!, problems[0].params) : DomainError.invalidFields(problems);
     return {
       name,
       nameSearch: foldVietnamese(name),
@@ -416,8 +416,8 @@ export class DirectoryService {
 
   /** A day written YYYY-MM-DD, or null; with `past`, not after today in Vietnam unless it is the value already `stored`. */
   private date(value: string | null | undefined, field: string, options: { past?: boolean; stored?: string | null } = {}): string | null {
-    const problem = dateProblem(value, this.clock.today(), options);
-    if (problem) throw DomainError.invalid(field, problem);
+    const wrong = dateProblem(value, this.clock.today(), options);
+    if (wrong) throw DomainError.invalid(field, ...wrong);
     return value || null;
   }
 
@@ -439,17 +439,17 @@ export class DirectoryService {
   async phoneTaken(scope: DataScope, phone: string, field: string | (string | number)[]): Promise<DomainError> {
     const holder = await this.repository.activeMemberPlaceByPhone(this.dataSource.manager, phone);
     const path = Array.isArray(field) ? field : field.split('.');
-    if (holder && (await this.access.covers(scope, [holder]))) return DomainError.conflict(PHONE_IN_YOUR_AREA, path.join('.'));
-    return DomainError.conflict(PHONE_UNAVAILABLE, path.join('.'));
+    if (holder && (await this.access.covers(scope, [holder]))) return DomainError.conflict(Reason.PhoneInYourArea, {}, path.join('.'));
+    return DomainError.conflict(Reason.PhoneUnavailable, {}, path.join('.'));
   }
 
   /** A transaction whose unique-constraint violation becomes a CONFLICT naming `field`. */
-  private async write<T>(work: (manager: EntityManager) => Promise<T>, field?: string, conflict?: string | (() => Promise<DomainError>)): Promise<T> {
+  private async write<T>(work: (manager: EntityManager) => Promise<T>, field?: string, conflict?: Reason | (() => Promise<DomainError>)): Promise<T> {
     try {
       return await this.dataSource.transaction(work);
     } catch (error) {
       if (field && error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505') {
-        throw typeof conflict === 'function' ? await conflict() : DomainError.conflict(conflict!, field);
+        throw typeof conflict === 'function' ? await conflict() : DomainError.conflict(conflict!, {}, field);
       }
       throw error;
     }
@@ -462,9 +462,13 @@ export class DirectoryService {
  * directory acts on them at once, so a future one would make the record untrue until then. A value already stored
  * (written before this rule) is left as it is, so editing another field of such a record still works.
  */
-function dateProblem(value: string | null | undefined, today: string, { past = false, stored }: { past?: boolean; stored?: string | null }): string | null {
+function dateProblem(
+  value: string | null | undefined,
+  today: string,
+  { past = false, stored }: { past?: boolean; stored?: string | null },
+): [Reason, ReasonParams?] | null {
   if (value === null || value === undefined || value === '') return null;
-  if (!isIsoDate(value)) return ISO_DATE_HINT;
-  if (past && value !== stored && value > today) return `cannot be after today (${today} in Vietnam)`;
+  if (!isIsoDate(value)) return [Reason.BadDate];
+  if (past && value !== stored && value > today) return [Reason.InTheFuture, { today }];
   return null;
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DomainError, ErrorCode } from '@cdtg/errors';
+import { DomainError, ErrorCode, Reason } from '@cdtg/errors';
 import { assertNoPersonalNumbers, findPersonalNumbers, personalNumberProblems } from './personal-data';
 
 /**
@@ -344,7 +344,7 @@ describe('the detector leaves what field users write about money, dates and coun
 describe('refusing a field', () => {
   it('names the field and says why, and lets clean text through', () => {
     expect(personalNumberProblems(['input', 'note'], 'Gọi 0905 123 456')).toEqual([
-      { path: ['input', 'note'], message: expect.stringContaining('phone number') },
+      { path: ['input', 'note'], message: expect.stringContaining('phone number'), reason: Reason.HoldsPhoneNumber },
     ]);
     expect(personalNumberProblems(['input', 'note'], null)).toEqual([]);
     expect(() => assertNoPersonalNumbers('input.note', 'Đã hướng dẫn 12 hộ')).not.toThrow();
@@ -357,7 +357,8 @@ describe('refusing a field', () => {
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({
       code: ErrorCode.InvalidInput,
-      fields: [{ path: ['input', 'reason'], message: expect.stringContaining('national ID number') }],
+      reason: Reason.HoldsIdNumber,
+      fields: [{ path: ['input', 'reason'], message: expect.stringContaining('national ID number'), reason: Reason.HoldsIdNumber }],
     });
     expect(() => assertNoPersonalNumbers(['input', 'note'], 'CCCD 079095012345, SĐT 0905123456')).toThrow(
       expect.objectContaining({ fields: [expect.objectContaining({ path: ['input', 'note'] }), expect.objectContaining({ path: ['input', 'note'] })] }),

@@ -1,4 +1,4 @@
-import { DomainError, FieldProblem } from '@cdtg/errors';
+import { DomainError, FieldProblem, problem, Reason } from '@cdtg/errors';
 
 /** Numbers that identify a citizen and must never be stored in free text. */
 export type PersonalNumberKind = 'national-id' | 'phone';
@@ -66,23 +66,23 @@ export function findPersonalNumbers(text: string): PersonalNumberKind[] {
   return (['national-id', 'phone'] as const).filter((k) => kinds.has(k));
 }
 
-/** What a refused field is told (the existing wording, which clients and docs/households.md show). */
-export const PERSONAL_NUMBER_MESSAGES: Record<PersonalNumberKind, string> = {
-  'national-id': "looks like it holds a national ID number; citizens' ID numbers must not be recorded",
-  phone: "looks like it holds a phone number; citizens' phone numbers must not be recorded",
+/** Why a refused field is refused: clients translate the reason (docs/households.md). */
+export const PERSONAL_NUMBER_REASONS: Record<PersonalNumberKind, Reason> = {
+  'national-id': Reason.HoldsIdNumber,
+  phone: Reason.HoldsPhoneNumber,
 };
 
 /** One problem per kind of identifier found in `text` (none for empty text), each with the field's path. */
 export function personalNumberProblems(path: (string | number)[], text: string | null | undefined): FieldProblem[] {
   if (!text) return [];
-  return findPersonalNumbers(text).map((kind) => ({ path, message: PERSONAL_NUMBER_MESSAGES[kind] }));
+  return findPersonalNumbers(text).map((kind) => problem(path, PERSONAL_NUMBER_REASONS[kind]));
 }
 
 /** Refuses (INVALID_INPUT naming the field) free text that holds a national ID or phone number. */
 export function assertNoPersonalNumbers(field: string | (string | number)[], text: string | null | undefined): void {
   const path = Array.isArray(field) ? field : field.split('.');
   const problems = personalNumberProblems(path, text);
-  if (problems.length === 1) throw DomainError.invalid(path, problems[0].message);
+  if (problems.length === 1) throw DomainError.invalid(path, problems[0].reason!);
   if (problems.length > 1) throw DomainError.invalidFields(problems);
 }
 

@@ -2,7 +2,10 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType, OmitType, PartialType,
 import { IsDateText } from '../graphql/formats';
 import { UUID } from '../graphql/uuid.scalar';
 import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, MaxLength, Min, Max, IsInt, IsBoolean } from 'class-validator';
-import { Affiliation, DirectoryImportKind, DirectoryImportStatus, Gender, GroupStatus, MemberRole } from '@cdtg/directory';
+import GraphQLJSON from 'graphql-type-json';
+import type { ReasonParams } from '@cdtg/errors';
+import { Affiliation, DirectoryImport, DirectoryImportKind, DirectoryImportStatus, Gender, GroupStatus, MemberRole } from '@cdtg/directory';
+import { Reason } from '../graphql/error-reason';
 import { AdminUnitType, RowProblemType } from '../geography/geography.types';
 import { Connection, PageArgs } from '../common/connection';
 
@@ -154,8 +157,19 @@ export class DirectoryImportType {
   @Field(() => [RowProblemType])
   errors: RowProblemType[];
 
-  @Field(() => String, { nullable: true, description: 'Why the whole file was refused' })
+  @Field(() => String, { nullable: true, description: 'Why the whole file was refused, in English (clients translate failureReason)' })
   failure: string | null;
+
+  @Field(() => Reason, {
+    nullable: true,
+    description: 'Why the whole file was refused, for clients to translate (with failureParams)',
+    // Imports refused before reasons were kept have only the English text.
+    middleware: [({ source }) => (source as DirectoryImport).failureReason ?? ((source as DirectoryImport).failure ? Reason.Invalid : null)],
+  })
+  failureReason: Reason | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The failure reason\'s parameters, e.g. { columns: ["phone"] }' })
+  failureParams: ReasonParams | null;
 }
 
 export const GroupConnection = Connection(GroupType, 'Group');

@@ -216,6 +216,51 @@ const TEXTS: Record<string, [Text, Text]> = {
     (p) => `on ${day(p.day)}, unit ${p.code ?? ''} is named "${p.name ?? ''}"`,
   ],
   NOT_A_FRACTION: [() => 'phải là số lớn hơn 0 và không quá 1', () => 'must be a number greater than 0 and at most 1'],
+  // assists and directory: added for issue 20
+  CSV_NOT_UTF_8: [() => 'tệp không phải văn bản UTF-8: hãy lưu lại dạng "CSV UTF-8"', () => 'the file is not UTF-8 text: save it as "CSV UTF-8"'],
+  CSV_EMPTY: [() => 'tệp trống', () => 'the file is empty'],
+  CSV_TOO_MANY_ROWS: [
+    (p, l) => `tệp có ${n(p.rows, l)} dòng, mỗi lần chỉ nhập được tối đa ${n(p.max, l)} dòng`,
+    (p, l) => `the file has ${n(p.rows, l)} rows; at most ${n(p.max, l)} are accepted per import`,
+  ],
+  CSV_BAD_DATE: [() => 'ngày phải viết dạng ngày/tháng/năm (15/03/2025) hoặc 2025-03-15', () => 'dates are written day/month/year (15/03/2025) or 2025-03-15'],
+  CSV_SAME_AS_LINE: [(p, l) => `trùng với dòng ${n(p.line, l)}`, (p, l) => `is the same as on line ${n(p.line, l)}`],
+  CSV_NOT_ONE_OF: [
+    (p) => `phải là một trong: ${list(p.words ?? p.allowed)}`,
+    (p) => `must be one of ${list(p.allowed)}${p.words ? ` (${list(p.words)})` : ''}`,
+  ],
+  CSV_GROUP_STATUS: [
+    () => 'phải là Hoạt động hoặc Tạm dừng (giải thể tổ thì làm trong ứng dụng, kèm ngày giải thể)',
+    () => 'must be active or suspended (dissolve a group in the app, with its date)',
+  ],
+  CSV_SCIENTIFIC_NOTATION: [
+    () => 'bảng tính đã rút gọn số (dạng 9,05E+08): định dạng cột là Văn bản (Text) rồi nhập lại số',
+    () => 'the spreadsheet shortened the number (scientific notation): format the column as Text and enter the numbers again',
+  ],
+  OUTSIDE_YOUR_AREA: [() => 'ngoài địa bàn bạn quản lý', () => 'is outside the area you manage'],
+  GROUP_NOT_IN_UNIT: [
+    (p) => `đơn vị ${p.unitCode} không có tổ "${p.name}": hãy nhập danh sách tổ trước`,
+    (p) => `no group "${p.name}" serves unit ${p.unitCode}: import the groups first`,
+  ],
+  GROUP_NAME_TAKEN: [() => 'đơn vị này đã có tổ cùng tên', () => 'a group with this name already serves this unit'],
+  PHONE_UNAVAILABLE: [
+    () => 'không đăng ký được số điện thoại này ở đây; nếu người này chuyển đến từ địa bàn khác, hãy đề nghị Sở chuyển sang',
+    () => 'this phone number cannot be registered here; if the person moved from another area, ask the department to move them',
+  ],
+  UNKNOWN_SKILLS: [(p) => `kỹ năng không có trong danh mục: ${list(p.skills)}`, (p) => `unknown skill(s): ${list(p.skills)}`],
+  NOT_A_UNIT: [() => 'không phải đơn vị hành chính', () => 'is not an administrative unit'],
+  NOT_A_GROUP: [() => 'không tìm thấy tổ', () => 'is not a group'],
+  NOT_A_GROUP_SESSION: [() => 'không phải buổi học của tổ', () => 'is not a session of the group'],
+  AFTER_GROUP_DISSOLVED: [(p) => `sau ngày tổ giải thể (${day(p.date)})`, (p) => `is after the group was dissolved (${day(p.date)})`],
+  CLIENT_ID_TAKEN: [() => 'mã phiếu đã được dùng cho phiếu của tổ khác', () => 'is already used by an entry of another group'],
+  HOUSEHOLD_CODE_AND_ADDRESS: [
+    () => 'chỉ nhập mã hộ, hoặc địa chỉ và tên chủ hộ, không nhập cả hai',
+    () => 'give the household code, or the address and head of household, not both',
+  ],
+  ADDRESS_INCOMPLETE: [
+    (p, l) => `cần có số nhà và tên đường hoặc thôn, tổ (tối đa ${n(p.max, l)} ký tự)`,
+    (p, l) => `must hold the house number and street or hamlet (up to ${n(p.max, l)} characters)`,
+  ],
 };
 
 /** The text of a reason in the language, or null when the console does not know the reason. */

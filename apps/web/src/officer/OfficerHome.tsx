@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { gql } from '../lib/api';
+import { gql, type FieldProblem } from '../lib/api';
+import { describeProblems } from '../lib/errors';
 import { useQuery } from '../lib/hooks';
-import { useI18n } from '../lib/i18n';
+import { useI18n, type Translate } from '../lib/i18n';
+import type { ReasonParams } from '../lib/reasons';
 import type { Me } from '../lib/me';
 import { ErrorBox, Notice, Tabs } from '../lib/ui';
 import { Calendar } from './Calendar';
@@ -243,10 +245,15 @@ interface ImportState {
   created: number;
   updated: number;
   unchanged: number;
-  failure: string | null;
-  errors: { line: number; field: string | null; message: string }[];
+  failureReason: string | null;
+  failureParams: ReasonParams | null;
+  errors: { line: number; field: string | null; reason: string; params: ReasonParams | null }[];
 }
-const IMPORT_FIELDS = 'id status processedRows totalRows created updated unchanged failure errors { line field message }';
+const IMPORT_FIELDS = 'id status processedRows totalRows created updated unchanged failureReason failureParams errors { line field reason params }';
+
+/** The text of a reason in the user's language (the server's English message is never shown). */
+const why = (t: Translate, reason: string, params: ReasonParams | null): string =>
+  describeProblems(t, [{ path: [], message: '', reason, params: params ?? undefined } satisfies FieldProblem])[0];
 
 /** CSV import of groups or members: a queued job, polled until done, with every bad row shown. */
 function ImportCsv() {
@@ -283,6 +290,7 @@ function ImportCsv() {
       setError(e);
     }
   };
+  const allRefused = !!state && state.totalRows > 0 && state.created + state.updated + state.unchanged === 0 && state.errors.length > 0;
   return (
     <form className="stack card" onSubmit={submit}>
       <label>
@@ -320,8 +328,16 @@ function ImportCsv() {
               unchanged: state.unchanged,
             })}
           </p>
-          {state.status === 'COMPLETED' && <Notice>{t('officer.importDone')}</Notice>}
-          {state.failure && <div className="error">{t('officer.importFailed', { reason: state.failure })}</div>}
+          {state.status === 'COMPLETED' &&
+            // Every row refused: nothing was imported, which is no success to report.
+            (allRefused ? (
+              <div className="warning" role="status">
+                {t('officer.importAllFailed')}
+              </div>
+            ) : (
+              <Notice>{t('officer.importDone')}</Notice>
+            ))}
+          {state.failureReason && <div className="error">{t('officer.importFailed', { reason: why(t, state.failureReason, state.failureParams) })}</div>}
           {state.errors.length > 0 && (
             <>
               <h4>{t('officer.importErrors', { n: state.errors.length })}</h4>
@@ -338,7 +354,7 @@ function ImportCsv() {
                     <tr key={i}>
                       <td className="num">{e.line}</td>
                       <td>{e.field ?? ''}</td>
-                      <td>{e.message}</td>
+                      <td>{why(t, e.reason, e.params)}</td>
                     </tr>
                   ))}
                 </tbody>
