@@ -135,7 +135,8 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(await bad({ startsAt: '05/12/2026 08:00' })).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'startsAt'] }] });
     expect(await bad({ startsAt: `${day(5)}T25:00` })).toMatchObject({
       code: 'BAD_USER_INPUT',
-      fields: [{ path: ['input', 'startsAt'], message: 'is not a real date and time' }],
+      reason: 'NOT_A_REAL_TIME',
+      fields: [{ path: ['input', 'startsAt'], reason: 'NOT_A_REAL_TIME', message: 'is not a real date and time' }],
     });
     expect(await bad({ topics: ['juggling'] })).toMatchObject({
       code: 'BAD_USER_INPUT',

@@ -57,7 +57,7 @@ export class UsersService {
     return this.dataSource.transaction(async (manager) => {
       await lockAddress(manager, email);
       let user = await manager.getRepository(UserAccount).findOneBy({ email });
-      if (user && user.status !== AccountStatus.Invited) throw DomainError.conflict(Reason.EmailTaken, 'input.email');
+      if (user && user.status !== AccountStatus.Invited) throw DomainError.conflict(Reason.EmailTaken, undefined, 'input.email');
       if (user) await this.mayInviteAgain(actor, user);
       const fields = {
         displayName,
@@ -201,7 +201,7 @@ export class UsersService {
     const held = await this.grants.activeOf([user.id]);
     const manages =
       held.every((g) => actor.mayGrant(g.role)) && (await this.access.covers(actor.scope(Permission.ManageAccounts), await this.grants.anchorsOf(held)));
-    if (!manages) throw DomainError.conflict(Reason.InvitedBySomeoneElse, 'input.email');
+    if (!manages) throw DomainError.conflict(Reason.InvitedBySomeoneElse, undefined, 'input.email');
   }
 
   private async memberId(manager: EntityManager, actor: Actor, memberId: string | null | undefined, userId: string | undefined): Promise<string | null> {
@@ -212,7 +212,7 @@ export class UsersService {
       throw DomainError.invalid('input.memberId', Reason.MemberNotInScope);
     }
     const taken = await accountOfMember(manager, memberId, userId ?? null);
-    if (taken) throw DomainError.conflict(Reason.MemberHasAccount, 'input.memberId');
+    if (taken) throw DomainError.conflict(Reason.MemberHasAccount, undefined, 'input.memberId');
     return memberId;
   }
 }

@@ -18,7 +18,7 @@ export enum ErrorCode {
 export interface FieldProblem {
   path: (string | number)[];
   message: string;
-  reason?: Reason;
+  reason: Reason;
   params?: ReasonParams;
 }
 
@@ -26,9 +26,6 @@ export interface FieldProblem {
 export function problem(path: string | (string | number)[], reason: Reason, params?: ReasonParams): FieldProblem {
   return { path: Array.isArray(path) ? path : path.split('.'), reason, ...(params ? { params } : {}), message: reasonText(reason, params) };
 }
-
-const REASONS = new Set<string>(Object.values(Reason));
-const isReason = (value: string): value is Reason => REASONS.has(value);
 
 /** The reason an error of this kind has when none is given. */
 const DEFAULT_REASON: Record<ErrorCode, Reason> = {
@@ -70,10 +67,10 @@ export class DomainError extends Error {
     return new DomainError(code, reasonText(reason, params), fields, extra.retryAfterSeconds, { reason, params });
   }
 
-  /** One bad field and why. (A plain message instead of a reason is the older form, shown by clients as a generic text.) */
-  static invalid(field: string | (string | number)[], reason: Reason | string, params?: ReasonParams): DomainError {
+  /** One bad field and why. */
+  static invalid(field: string | (string | number)[], reason: Reason, params?: ReasonParams): DomainError {
     const path = Array.isArray(field) ? field : field.split('.');
-    const found = isReason(reason) ? problem(path, reason, params) : { path, message: reason };
+    const found = problem(path, reason, params);
     return new DomainError(ErrorCode.InvalidInput, `${path.join('.')}: ${found.message}`, [found]);
   }
 
@@ -92,13 +89,7 @@ export class DomainError extends Error {
   }
 
   /** A change the current state refuses, and why (on a field when one is named). */
-  static conflict(reason: Reason | string, params?: ReasonParams | string, field?: string): DomainError {
-    if (!isReason(reason)) {
-      // The older form: a message and maybe a field.
-      const on = typeof params === 'string' ? params : field;
-      return new DomainError(ErrorCode.Conflict, reason, on ? [{ path: on.split('.'), message: reason }] : []);
-    }
-    const values = typeof params === 'string' ? undefined : params;
-    return DomainError.of(ErrorCode.Conflict, reason, values, { field: typeof params === 'string' ? params : field });
+  static conflict(reason: Reason, params?: ReasonParams, field?: string): DomainError {
+    return DomainError.of(ErrorCode.Conflict, reason, params, { field });
   }
 }

@@ -2,7 +2,7 @@
  * Calendar days, written YYYY-MM-DD. A day is a day in Vietnam (Asia/Ho_Chi_Minh) wherever the product names one;
  * these functions only count and compare days, so they hold for any calendar day.
  */
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isIsoDate(value: string): boolean {
@@ -11,11 +11,9 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
-export const ISO_DATE_HINT = 'must be a date written YYYY-MM-DD';
-
 /** The date itself when it is a real date written YYYY-MM-DD; otherwise a clear error naming `field`. */
 export function requireIsoDate(value: string, field: string | (string | number)[]): string {
-  if (!isIsoDate(value)) throw DomainError.invalid(field, ISO_DATE_HINT);
+  if (!isIsoDate(value)) throw DomainError.invalid(field, Reason.BadDate);
   return value;
 }
 

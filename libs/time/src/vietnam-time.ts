@@ -1,4 +1,4 @@
-import { DomainError } from '@cdtg/errors';
+import { DomainError, Reason } from '@cdtg/errors';
 import { isIsoDate, weekStart } from './dates';
 
 export const VIETNAM_TZ = 'Asia/Ho_Chi_Minh';
@@ -12,9 +12,6 @@ const VIETNAM_OFFSET_MS = 7 * 3600_000;
  * time is Vietnam time, Asia/Ho_Chi_Minh) or `Z` or an offset written `+07:00` or `+0700` (taken as written).
  */
 const TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
-
-export const TIME_FORMAT_HINT = 'must be a time written 2026-12-05T08:00 (Vietnam time) or in full ISO 8601 with an offset, e.g. 2026-12-05T08:00:00+07:00';
-const NOT_REAL = 'is not a real date and time';
 
 /** The moment, or why not: not written as TIME says, or written so but no such day, hour or offset. */
 function readVietnamTime(value: string): Date | 'format' | 'impossible' {
@@ -39,8 +36,8 @@ export function parseVietnamTime(value: string): Date | null {
 /** The same, for an argument: anything else is a clear error naming `field` and what is expected. */
 export function requireVietnamTime(value: string, field: string): Date {
   const at = readVietnamTime(value);
-  if (at === 'format') throw DomainError.invalid(field, TIME_FORMAT_HINT);
-  if (at === 'impossible') throw DomainError.invalid(field, NOT_REAL);
+  if (at === 'format') throw DomainError.invalid(field, Reason.BadTime);
+  if (at === 'impossible') throw DomainError.invalid(field, Reason.NotARealTime);
   return at;
 }
 

@@ -46,6 +46,7 @@ const TEXTS: Record<string, [Text, Text]> = {
   BAD_FORMAT: [(p) => `sai định dạng${p.example ? `, ví dụ ${p.example}` : ''}`, (p) => `is not in the expected form${p.example ? `, e.g. ${p.example}` : ''}`],
   BAD_DATE: [() => 'ngày phải viết dạng NNNN-TT-NN, ví dụ 2025-07-01', () => 'dates are written YYYY-MM-DD, e.g. 2025-07-01'],
   BAD_TIME: [() => 'thời gian phải viết dạng 2026-12-05T08:00', () => 'times are written 2026-12-05T08:00'],
+  NOT_A_REAL_TIME: [() => 'không có ngày giờ này (ví dụ 31/02 hay 25:00)', () => 'no such date and time (e.g. 31 February or 25:00)'],
   NOT_AN_EMAIL: [() => 'không phải địa chỉ e-mail (ví dụ ten@example.vn)', () => 'is not an e-mail address (e.g. ten@example.vn)'],
   NOT_A_PHONE: [() => 'không phải số điện thoại Việt Nam (ví dụ 0905 123 456)', () => 'is not a Vietnamese phone number (e.g. 0905 123 456)'],
   NOT_A_CURSOR: [() => 'trang không hợp lệ: tải lại danh sách', () => 'invalid page: reload the list'],
