@@ -5,6 +5,9 @@ import { useOnline, vietnamNowLocal } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import type { Me, Unit } from '../lib/me';
 import { PlacePicker, type Place } from './PlacePicker';
+// The server's detector itself (a pure module shared with the console): a note is checked as it is typed, offline too.
+import { findPersonalNumbers } from '../../../../libs/text/src/personal-numbers';
+import { reasonText } from '../lib/reasons';
 import { placesOf, type ChildUnit } from './places';
 import { ErrorBox, Notice, Tabs } from '../lib/ui';
 import { Attendance } from './Attendance';
@@ -216,7 +219,7 @@ function AssistForm({
   initial: AssistInput | null;
   onSaved(input: Omit<AssistInput, 'clientId'>, label: string): Promise<void>;
 }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const stickyKey = `cdtg.lead.volunteers.${setup.groupId}`;
   const [code, setCode] = useState(initial?.household.code ?? '');
   const [address, setAddress] = useState(initial?.household.address ?? '');
@@ -242,6 +245,11 @@ function AssistForm({
   );
   const [occurredAt, setOccurredAt] = useState(initial?.occurredAt ?? vietnamNowLocal());
   const [note, setNote] = useState(initial?.note ?? '');
+  // "Ghi chú: có vẻ chứa số căn cước…" while the note holds a citizen's ID or phone number (the server refuses it too).
+  const found = findPersonalNumbers(note);
+  const noteProblem = found.length
+    ? `${t('field.note')}: ${reasonText(found[0] === 'national-id' ? 'HOLDS_ID_NUMBER' : 'HOLDS_PHONE_NUMBER', {}, language)}`
+    : null;
   const [problem, setProblem] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const online = useOnline();
@@ -251,8 +259,9 @@ function AssistForm({
     setSaved(false);
     const chosen = SERVICES.filter((s) => services[s].on);
     const household = code.trim() ? { code: code.trim() } : { address: address.trim(), headName: headName.trim() };
-    const missing =
-      !code.trim() && !(address.trim() && headName.trim())
+    const missing = noteProblem
+      ? noteProblem
+      : !code.trim() && !(address.trim() && headName.trim())
         ? t('lead.needHousehold')
         : chosen.length === 0
           ? t('lead.needService')
@@ -378,8 +387,13 @@ function AssistForm({
       </label>
       <label>
         {t('lead.note')}
-        <textarea name="note" value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={1000} />
+        <textarea name="note" value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={1000} aria-invalid={noteProblem !== null} />
       </label>
+      {noteProblem && (
+        <div className="error" role="alert" data-testid="note-problem">
+          {noteProblem}
+        </div>
+      )}
       {problem && (
         <div className="error" role="alert">
           {problem}

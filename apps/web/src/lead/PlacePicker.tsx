@@ -1,5 +1,6 @@
 import { useId, useMemo, useState, type KeyboardEvent } from 'react';
-import { fold } from '../lib/fold';
+// The server's own folding (a pure module shared with the console): one rule for search everywhere.
+import { foldVietnamese as fold } from '../../../../libs/text/src/vietnamese';
 import { useI18n } from '../lib/i18n';
 
 export interface Place {
