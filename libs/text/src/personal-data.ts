@@ -4,7 +4,6 @@ import { findPersonalNumbers, PersonalNumberKind } from './personal-numbers';
 export { findPersonalNumbers } from './personal-numbers';
 export type { PersonalNumberKind } from './personal-numbers';
 
-
 /** Why a refused field is refused: clients translate the reason (docs/households.md). */
 export const PERSONAL_NUMBER_REASONS: Record<PersonalNumberKind, Reason> = {
   'national-id': Reason.HoldsIdNumber,
