@@ -149,6 +149,23 @@ function TopicsAndAudience({
   );
 }
 
+/** How many seats and trainers a session has. */
+function SizeFields(p: { capacity: number; trainerSlots: number; onCapacity(n: number): void; onTrainerSlots(n: number): void }) {
+  const { t } = useI18n();
+  return (
+    <div className="row wrap">
+      <label>
+        {t('session.capacity')}
+        <input type="number" name="capacity" min={1} max={10000} value={p.capacity} onChange={(e) => p.onCapacity(Number(e.target.value))} />
+      </label>
+      <label>
+        {t('session.trainerSlots')}
+        <input type="number" name="trainerSlots" min={1} max={20} value={p.trainerSlots} onChange={(e) => p.onTrainerSlots(Number(e.target.value))} />
+      </label>
+    </div>
+  );
+}
+
 /** Plan a session in the ward: which group, where, when, what and for whom. */
 export function PlanSessionForm({ unitCode, onDone, onCancel }: { unitCode: string; onDone(): void; onCancel(): void }) {
   const { t } = useI18n();
@@ -230,16 +247,7 @@ export function PlanSessionForm({ unitCode, onDone, onCancel }: { unitCode: stri
         {t('session.place')}
         <input name="place" value={place} onChange={(e) => setPlace(e.target.value)} required maxLength={300} placeholder={t('session.placeHint')} />
       </label>
-      <div className="row wrap">
-        <label>
-          {t('session.capacity')}
-          <input type="number" name="capacity" min={1} max={10000} value={capacity} onChange={(e) => setCapacity(Number(e.target.value))} />
-        </label>
-        <label>
-          {t('session.trainerSlots')}
-          <input type="number" name="trainerSlots" min={1} max={20} value={trainerSlots} onChange={(e) => setTrainerSlots(Number(e.target.value))} />
-        </label>
-      </div>
+      <SizeFields capacity={capacity} trainerSlots={trainerSlots} onCapacity={setCapacity} onTrainerSlots={setTrainerSlots} />
       <TopicsAndAudience topics={data.trainingTopics} chosen={topics} onTopics={setTopics} audience={audience} onAudience={setAudience} />
       <label>
         {t('session.notes')}
@@ -271,16 +279,7 @@ export function EditSessionForm({ session, onDone, onCancel }: { session: Sessio
         {t('session.title')}
         <input name="title" value={title} onChange={(e) => setTitle(e.target.value)} required minLength={3} maxLength={200} />
       </label>
-      <div className="row wrap">
-        <label>
-          {t('session.capacity')}
-          <input type="number" name="capacity" min={1} max={10000} value={capacity} onChange={(e) => setCapacity(Number(e.target.value))} />
-        </label>
-        <label>
-          {t('session.trainerSlots')}
-          <input type="number" name="trainerSlots" min={1} max={20} value={trainerSlots} onChange={(e) => setTrainerSlots(Number(e.target.value))} />
-        </label>
-      </div>
+      <SizeFields capacity={capacity} trainerSlots={trainerSlots} onCapacity={setCapacity} onTrainerSlots={setTrainerSlots} />
       {setup.data && <TopicsAndAudience topics={setup.data.trainingTopics} chosen={topics} onTopics={setTopics} audience={audience} onAudience={setAudience} />}
       <label>
         {t('session.notes')}
