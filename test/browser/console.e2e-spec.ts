@@ -319,6 +319,16 @@ describe('web console in Chromium', () => {
     await curve.waitFor({ state: 'attached', timeout: 45_000 });
     expect(await curve.getAttribute('d')).toMatch(/^M[\d.,]+[LC][\d.,]+/); // a line (straight or curved) through at least two points
 
+    // Drill down: from the city to one of its communes (the picker lists the units below), and back by the breadcrumb.
+    await page.locator('select[name=child]').selectOption({ label: 'Phường Hải Châu' });
+    await page.getByTestId('picked-unit').filter({ hasText: 'Phường Hải Châu' }).waitFor();
+    await page.getByTestId('report-unit').filter({ hasText: 'Phường Hải Châu' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Đơn vị đang xem' })
+      .getByRole('button', { name: /Thành phố Đà Nẵng/ })
+      .click();
+    await page.getByTestId('report-unit').filter({ hasText: 'Thành phố Đà Nẵng' }).waitFor();
+
     await page.locator('select[name=level]').selectOption('DISTRICT');
     await page.getByText('Sau sắp xếp 2025 không còn cấp quận/huyện').waitFor();
     await page.locator('input[name=geography][value=before]').check();

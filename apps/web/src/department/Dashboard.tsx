@@ -6,6 +6,7 @@ import { useQuery, vietnamToday } from '../lib/hooks';
 import { API_LANGUAGE, useI18n, type MessageKey, type Translate } from '../lib/i18n';
 import type { Me } from '../lib/me';
 import { ErrorBox, Notice } from '../lib/ui';
+import { UnitPicker } from './UnitPicker';
 
 interface Row {
   unit: { code: string; name: string };
@@ -83,6 +84,11 @@ export function Dashboard({ me }: { me: Me }) {
   const [from, setFrom] = useState(() => monthsBack(vietnamToday(), 5));
   const [to, setTo] = useState(vietnamToday());
   const [geography, setGeography] = useState<'after' | 'before'>('after');
+  // The other tree has other units below the province: back to the user's own unit.
+  const switchGeography = (g: 'after' | 'before') => {
+    setGeography(g);
+    if (home) setUnitCode(home.code);
+  };
   const [basis, setBasis] = useState<'ALL' | 'VERIFIED'>('ALL');
   const [shown, setShown] = useState<string>('');
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'coveragePercent', desc: false });
@@ -151,10 +157,14 @@ export function Dashboard({ me }: { me: Me }) {
     <section className="dashboard stack">
       <h2>{t('dash.title')}</h2>
       <div className="controls card">
-        <label>
-          {t('dash.unitCode')}
-          <input value={unitCode} onChange={(e) => setUnitCode(e.target.value.trim())} size={8} />
-        </label>
+        {!home && (
+          // An administrator has no unit of their own: they start from a code.
+          <label>
+            {t('dash.unitCode')}
+            <input value={unitCode} onChange={(e) => setUnitCode(e.target.value.trim())} size={8} />
+          </label>
+        )}
+        {unitCode && <UnitPicker code={unitCode} home={home?.code ?? unitCode} asOf={args.geographyAsOf} onChange={setUnitCode} />}
         <label>
           {t('dash.level')}
           <select name="level" value={level} onChange={(e) => setLevel(e.target.value as Level)}>
@@ -183,11 +193,11 @@ export function Dashboard({ me }: { me: Me }) {
         <fieldset className="radios">
           <legend>{t('dash.geography')}</legend>
           <label className="check">
-            <input type="radio" name="geography" value="after" checked={geography === 'after'} onChange={() => setGeography('after')} />
+            <input type="radio" name="geography" value="after" checked={geography === 'after'} onChange={() => switchGeography('after')} />
             {t('dash.geoAfter')}
           </label>
           <label className="check">
-            <input type="radio" name="geography" value="before" checked={geography === 'before'} onChange={() => setGeography('before')} />
+            <input type="radio" name="geography" value="before" checked={geography === 'before'} onChange={() => switchGeography('before')} />
             {t('dash.geoBefore')}
           </label>
         </fieldset>

@@ -184,6 +184,9 @@ const vi = {
 
   'dash.title': 'Độ bao phủ hỗ trợ hộ dân',
   'dash.unitCode': 'Mã đơn vị',
+  'dash.unitPath': 'Đơn vị đang xem',
+  'dash.drillDown': 'Xem đơn vị cấp dưới',
+  'dash.chooseChild': 'Chọn trong {n} đơn vị…',
   'dash.level': 'Cấp',
   'dash.levelDistrict': 'Quận/huyện',
   'dash.levelCommune': 'Xã/phường',
@@ -528,6 +531,9 @@ const en: Record<MessageKey, string> = {
 
   'dash.title': 'Household coverage',
   'dash.unitCode': 'Unit code',
+  'dash.unitPath': 'Unit shown',
+  'dash.drillDown': 'Open a unit below',
+  'dash.chooseChild': 'Choose among {n} units…',
   'dash.level': 'Level',
   'dash.levelDistrict': 'District',
   'dash.levelCommune': 'Commune/ward',
