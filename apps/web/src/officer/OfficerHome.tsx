@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { gql, type FieldProblem } from '../lib/api';
 import { describeProblems } from '../lib/errors';
 import { useQuery } from '../lib/hooks';
+import { localPhone } from '../lib/phone';
 import { useI18n, type Translate } from '../lib/i18n';
 import type { ReasonParams } from '../lib/reasons';
 import type { Me } from '../lib/me';
@@ -104,7 +105,13 @@ function usePaged<T>(query: string, field: string, filter: Record<string, unknow
 }
 
 function Directory({ unitCode }: { unitCode: string }) {
-  const { t, tx } = useI18n();
+  const { t, tx, language } = useI18n();
+  // Skills by their names in the user's language, not their codes.
+  const catalogue = useQuery<{ skills: { code: string; nameVi: string; nameEn: string }[] }>(`query { skills { code nameVi nameEn } }`, {});
+  const skillName = (code: string) => {
+    const skill = catalogue.data?.skills.find((s) => s.code === code);
+    return skill ? (language === 'vi' ? skill.nameVi : skill.nameEn) : code;
+  };
   const [groupSearch, setGroupSearch] = useState('');
   const [groupStatus, setGroupStatus] = useState('');
   const [memberSearch, setMemberSearch] = useState('');
@@ -221,8 +228,8 @@ function Directory({ unitCode }: { unitCode: string }) {
                 <td>
                   {m.current?.group?.name ?? '–'} {m.current && <span className="muted">({tx(`role.${m.current.role}`)})</span>}
                 </td>
-                <td>{m.phone}</td>
-                <td>{m.skills.join(', ')}</td>
+                <td className="nowrap">{localPhone(m.phone)}</td>
+                <td>{m.skills.map(skillName).join(', ')}</td>
               </tr>
             ))}
           </tbody>
