@@ -64,7 +64,7 @@ function monthsBack(day: string, n: number): string {
 
 const fmt = (n: number | null, digits = 0) => (n === null ? '–' : n.toLocaleString('vi-VN', { maximumFractionDigits: digits }));
 
-/** "Tháng 3/2025", "Quý 2/2025", "Năm 2025", "Luỹ kế đến 05/12/2026" (or the short form for a chart axis). */
+/** "Tháng 3/2025", "Quý 2/2025", "Năm 2025", "Lũy kế đến 05/12/2026" (or the short form for a chart axis). */
 function periodLabel(t: Translate, language: string, period: Period, start: string, end: string, short = false): string {
   const [y, m] = start.split('-').map(Number);
   const q = Math.floor((m - 1) / 3) + 1;
