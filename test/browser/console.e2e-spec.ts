@@ -495,4 +495,49 @@ describe('web console in Chromium', () => {
     });
     await closeChecked(context);
   }, 90_000);
+
+  it('an officer founds a group, adds its first member and invites them as its lead', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'vi-VN' });
+    const page = await signIn(context, officer, '/officer');
+    await page.getByRole('button', { name: 'Thêm tổ' }).click();
+    const group = page.getByRole('form', { name: 'Thêm tổ' });
+    await group.getByLabel('Tên tổ').fill('Tổ công nghệ số Chợ Hàn');
+    await group.getByLabel('Số quyết định thành lập').fill('125/QĐ-UBND');
+    await group.getByLabel('Ngày quyết định').fill(day(-10));
+    await group.getByRole('button', { name: 'Thêm tổ' }).click();
+    await page.getByText('Đã lưu.').waitFor();
+    const [founded] = await t.db.query<{ id: string; decision_number: string }>(`SELECT id, decision_number FROM volunteer_group WHERE name = $1`, [
+      'Tổ công nghệ số Chợ Hàn',
+    ]);
+    expect(founded.decision_number).toBe('125/QĐ-UBND');
+
+    await page.getByRole('button', { name: 'Thêm thành viên' }).click();
+    const member = page.getByRole('form', { name: 'Thêm thành viên' });
+    await member.locator('select[name=groupId]').selectOption({ label: 'Tổ công nghệ số Chợ Hàn' });
+    await member.getByLabel('Họ và tên').fill('Lê Thị Chợ');
+    await member.getByLabel('Điện thoại').fill('0905 700 123');
+    await member.getByLabel('Vai trò').selectOption('LEADER');
+    await member.locator('input[name=skill]').first().check();
+    await member.getByRole('button', { name: 'Thêm thành viên' }).click();
+    await page.getByText('Đã lưu.').waitFor();
+    const [added] = await t.db.query<{ phone: string }>(`SELECT m.phone FROM member m JOIN membership ms ON ms.member_id = m.id WHERE ms.group_id = $1`, [
+      founded.id,
+    ]);
+    expect(added.phone).toBe('+84905700123');
+
+    await page.getByRole('button', { name: 'Mời dùng hệ thống' }).click();
+    const invite = page.getByRole('form', { name: 'Mời dùng hệ thống' });
+    await invite.getByLabel('E-mail').fill('cho.web@cdtg.test');
+    await invite.getByLabel('Tên hiển thị').fill('Lê Thị Chợ');
+    await invite.getByLabel('Vai trò').selectOption('GROUP_LEAD');
+    await invite.locator('select[name=groupId]').selectOption({ label: 'Tổ công nghệ số Chợ Hàn' });
+    await invite.getByRole('button', { name: 'Gửi lời mời qua e-mail' }).click();
+    await page.getByText('Đã gửi lời mời.').waitFor();
+    const grants = await t.db.query<{ status: string; role: string; group_id: string }>(
+      `SELECT u.status, g.role, g.group_id FROM user_account u JOIN role_grant g ON g.user_id = u.id WHERE u.email = $1`,
+      ['cho.web@cdtg.test'],
+    );
+    expect(grants).toEqual([{ status: 'invited', role: 'GROUP_LEAD', group_id: founded.id }]);
+    await closeChecked(context);
+  }, 90_000);
 });

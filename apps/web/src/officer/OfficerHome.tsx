@@ -8,6 +8,7 @@ import type { ReasonParams } from '../lib/reasons';
 import type { Me } from '../lib/me';
 import { ErrorBox, Notice, Tabs } from '../lib/ui';
 import { Calendar } from './Calendar';
+import { AddGroupForm, AddMemberForm, InviteForm } from './DirectoryForms';
 import { Verify } from './Verify';
 
 type Tab = 'directory' | 'import' | 'calendar' | 'verify';
@@ -99,6 +100,7 @@ function usePaged<T>(query: string, field: string, filter: Record<string, unknow
     total: first.data?.[field]?.totalCount ?? null,
     hasMore: !!page?.pageInfo.hasNextPage,
     loadMore,
+    reload: first.reload,
     error: first.error ?? more.error,
     loading: first.loading,
   };
@@ -130,116 +132,141 @@ function Directory({ unitCode }: { unitCode: string }) {
     ...(memberActive ? { active: memberActive === 'true' } : {}),
     ...(groupId ? { groupId } : {}),
   });
+  const [form, setForm] = useState<'group' | 'member' | 'invite' | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const done = (message: string) => () => {
+    setForm(null);
+    setSaved(message);
+    groups.reload();
+    members.reload();
+  };
   return (
-    <div className="two-columns">
-      <section className="stack">
-        <h3>
-          {t('officer.groups')} {groups.total !== null && <span className="muted">({t('common.total', { n: groups.total })})</span>}
-        </h3>
-        <div className="row wrap filters">
-          <input
-            type="search"
-            placeholder={t('common.search')}
-            aria-label={`${t('officer.groups')}: ${t('common.search')}`}
-            value={groupSearch}
-            onChange={(e) => setGroupSearch(e.target.value)}
-          />
-          <select aria-label={t('common.status')} value={groupStatus} onChange={(e) => setGroupStatus(e.target.value)}>
-            <option value="">{t('common.all')}</option>
-            {['ACTIVE', 'SUSPENDED', 'DISSOLVED'].map((s) => (
-              <option key={s} value={s}>
-                {tx(`status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <ErrorBox error={groups.error} />
-        <table className="data">
-          <thead>
-            <tr>
-              <th>{t('common.name')}</th>
-              <th>{t('common.unit')}</th>
-              <th>{t('officer.memberCount')}</th>
-              <th>{t('officer.warnings')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.rows.map((g) => (
-              <tr key={g.id} className={g.id === groupId ? 'selected' : ''} onClick={() => setGroupId(g.id === groupId ? '' : g.id)}>
-                <td>
-                  <button type="button" className="link">
-                    {g.name}
-                  </button>
-                  {g.status !== 'ACTIVE' && <span className="badge">{tx(`status.${g.status}`)}</span>}
-                </td>
-                <td>{g.unit.name}</td>
-                <td className="num">{g.memberCount}</td>
-                <td>{g.warnings.map((w) => tx(`warning.${w}`)).join(', ')}</td>
+    <div className="stack">
+      <div className="row wrap">
+        <button type="button" onClick={() => (setForm('group'), setSaved(null))}>
+          {t('dir.addGroup')}
+        </button>
+        <button type="button" onClick={() => (setForm('member'), setSaved(null))}>
+          {t('dir.addMember')}
+        </button>
+        <button type="button" onClick={() => (setForm('invite'), setSaved(null))}>
+          {t('dir.invite')}
+        </button>
+      </div>
+      {saved && <Notice>{saved}</Notice>}
+      {form === 'group' && <AddGroupForm unitCode={unitCode} onDone={done(t('dir.added'))} onCancel={() => setForm(null)} />}
+      {form === 'member' && <AddMemberForm unitCode={unitCode} onDone={done(t('dir.added'))} onCancel={() => setForm(null)} />}
+      {form === 'invite' && <InviteForm unitCode={unitCode} onDone={done(t('dir.invited'))} onCancel={() => setForm(null)} />}
+      <div className="two-columns">
+        <section className="stack">
+          <h3>
+            {t('officer.groups')} {groups.total !== null && <span className="muted">({t('common.total', { n: groups.total })})</span>}
+          </h3>
+          <div className="row wrap filters">
+            <input
+              type="search"
+              placeholder={t('common.search')}
+              aria-label={`${t('officer.groups')}: ${t('common.search')}`}
+              value={groupSearch}
+              onChange={(e) => setGroupSearch(e.target.value)}
+            />
+            <select aria-label={t('common.status')} value={groupStatus} onChange={(e) => setGroupStatus(e.target.value)}>
+              <option value="">{t('common.all')}</option>
+              {['ACTIVE', 'SUSPENDED', 'DISSOLVED'].map((s) => (
+                <option key={s} value={s}>
+                  {tx(`status.${s}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <ErrorBox error={groups.error} />
+          <table className="data">
+            <thead>
+              <tr>
+                <th>{t('common.name')}</th>
+                <th>{t('common.unit')}</th>
+                <th>{t('officer.memberCount')}</th>
+                <th>{t('officer.warnings')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        {groups.hasMore && (
-          <button type="button" onClick={() => void groups.loadMore()}>
-            {t('common.loadMore')}
-          </button>
-        )}
-      </section>
-      <section className="stack">
-        <h3>
-          {t('officer.members')} {members.total !== null && <span className="muted">({t('common.total', { n: members.total })})</span>}
-        </h3>
-        <div className="row wrap filters">
-          <input
-            type="search"
-            placeholder={t('common.search')}
-            aria-label={`${t('officer.members')}: ${t('common.search')}`}
-            value={memberSearch}
-            onChange={(e) => setMemberSearch(e.target.value)}
-          />
-          <select aria-label={t('common.role')} value={memberRole} onChange={(e) => setMemberRole(e.target.value)}>
-            <option value="">{t('common.all')}</option>
-            {['LEADER', 'DEPUTY', 'MEMBER'].map((r) => (
-              <option key={r} value={r}>
-                {tx(`role.${r}`)}
-              </option>
-            ))}
-          </select>
-          <select aria-label={t('common.status')} value={memberActive} onChange={(e) => setMemberActive(e.target.value)}>
-            <option value="">{t('common.all')}</option>
-            <option value="true">{t('officer.onlyActive')}</option>
-            <option value="false">{t('officer.left')}</option>
-          </select>
-        </div>
-        <ErrorBox error={members.error} />
-        <table className="data">
-          <thead>
-            <tr>
-              <th>{t('common.name')}</th>
-              <th>{t('common.group')}</th>
-              <th>{t('officer.phone')}</th>
-              <th>{t('officer.skills')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.rows.map((m) => (
-              <tr key={m.id}>
-                <td>{m.fullName}</td>
-                <td>
-                  {m.current?.group?.name ?? '–'} {m.current && <span className="muted">({tx(`role.${m.current.role}`)})</span>}
-                </td>
-                <td className="nowrap">{localPhone(m.phone)}</td>
-                <td>{m.skills.map(skillName).join(', ')}</td>
+            </thead>
+            <tbody>
+              {groups.rows.map((g) => (
+                <tr key={g.id} className={g.id === groupId ? 'selected' : ''} onClick={() => setGroupId(g.id === groupId ? '' : g.id)}>
+                  <td>
+                    <button type="button" className="link">
+                      {g.name}
+                    </button>
+                    {g.status !== 'ACTIVE' && <span className="badge">{tx(`status.${g.status}`)}</span>}
+                  </td>
+                  <td>{g.unit.name}</td>
+                  <td className="num">{g.memberCount}</td>
+                  <td>{g.warnings.map((w) => tx(`warning.${w}`)).join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {groups.hasMore && (
+            <button type="button" onClick={() => void groups.loadMore()}>
+              {t('common.loadMore')}
+            </button>
+          )}
+        </section>
+        <section className="stack">
+          <h3>
+            {t('officer.members')} {members.total !== null && <span className="muted">({t('common.total', { n: members.total })})</span>}
+          </h3>
+          <div className="row wrap filters">
+            <input
+              type="search"
+              placeholder={t('common.search')}
+              aria-label={`${t('officer.members')}: ${t('common.search')}`}
+              value={memberSearch}
+              onChange={(e) => setMemberSearch(e.target.value)}
+            />
+            <select aria-label={t('common.role')} value={memberRole} onChange={(e) => setMemberRole(e.target.value)}>
+              <option value="">{t('common.all')}</option>
+              {['LEADER', 'DEPUTY', 'MEMBER'].map((r) => (
+                <option key={r} value={r}>
+                  {tx(`role.${r}`)}
+                </option>
+              ))}
+            </select>
+            <select aria-label={t('common.status')} value={memberActive} onChange={(e) => setMemberActive(e.target.value)}>
+              <option value="">{t('common.all')}</option>
+              <option value="true">{t('officer.onlyActive')}</option>
+              <option value="false">{t('officer.left')}</option>
+            </select>
+          </div>
+          <ErrorBox error={members.error} />
+          <table className="data">
+            <thead>
+              <tr>
+                <th>{t('common.name')}</th>
+                <th>{t('common.group')}</th>
+                <th>{t('officer.phone')}</th>
+                <th>{t('officer.skills')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        {members.hasMore && (
-          <button type="button" onClick={() => void members.loadMore()}>
-            {t('common.loadMore')}
-          </button>
-        )}
-      </section>
+            </thead>
+            <tbody>
+              {members.rows.map((m) => (
+                <tr key={m.id}>
+                  <td>{m.fullName}</td>
+                  <td>
+                    {m.current?.group?.name ?? '–'} {m.current && <span className="muted">({tx(`role.${m.current.role}`)})</span>}
+                  </td>
+                  <td className="nowrap">{localPhone(m.phone)}</td>
+                  <td>{m.skills.map(skillName).join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {members.hasMore && (
+            <button type="button" onClick={() => void members.loadMore()}>
+              {t('common.loadMore')}
+            </button>
+          )}
+        </section>
+      </div>
     </div>
   );
 }

@@ -1,5 +1,5 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { gql } from '../lib/api';
+import { useState } from 'react';
+import { FormShell, useSubmit } from '../lib/forms';
 import { useQuery } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import { ErrorBox } from '../lib/ui';
@@ -38,65 +38,6 @@ type Setup = {
 
 /** "2026-12-05T01:00:00.000Z" → "2026-12-05T08:00" (Vietnam time, for a datetime-local field). */
 export const vietnamLocal = (iso: string) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 16);
-
-/** A form shell: fields, the error of the last attempt, and the submit and cancel buttons. */
-function FormShell({
-  label,
-  submit,
-  busy,
-  error,
-  onSubmit,
-  onCancel,
-  children,
-}: {
-  label: string;
-  submit: string;
-  busy: boolean;
-  error: unknown;
-  onSubmit(): Promise<void>;
-  onCancel(): void;
-  children: ReactNode;
-}) {
-  const { t } = useI18n();
-  const send = (event: FormEvent) => {
-    event.preventDefault();
-    void onSubmit();
-  };
-  return (
-    <form className="card stack session-form" aria-label={label} onSubmit={send}>
-      <h4>{label}</h4>
-      {children}
-      <ErrorBox error={error} />
-      <div className="row wrap">
-        <button type="submit" className="primary" disabled={busy}>
-          {submit}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-/** Runs a mutation for a form: busy while it runs, the error kept, `done` after success. */
-function useSubmit(done: () => void) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = async (query: string, variables: Record<string, unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await gql(query, variables);
-      done();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, run };
-}
 
 function TopicsAndAudience({
   topics,
