@@ -61,3 +61,31 @@ export function useSubmit(done: () => void) {
   };
   return { busy, error, run };
 }
+
+/** A labelled choice among named items (groups, units), the first chosen until another is. */
+export function Choice({
+  label,
+  name,
+  items,
+  value,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  items: { id: string; name: string }[];
+  value: string;
+  onChange(id: string): void;
+}) {
+  return (
+    <label>
+      {label}
+      <select name={name} value={value || items[0]?.id || ''} onChange={(e) => onChange(e.target.value)}>
+        {items.map((item) => (
+          <option key={item.id} value={item.id}>
+            {item.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { FormShell, useSubmit } from '../lib/forms';
+import { Choice, FormShell, useSubmit } from '../lib/forms';
 import { useQuery } from '../lib/hooks';
 import { API_LANGUAGE, useI18n } from '../lib/i18n';
 import { ErrorBox } from '../lib/ui';
@@ -39,16 +39,7 @@ export function AddGroupForm({ unitCode, onDone, onCancel }: { unitCode: string;
         {t('dir.groupName')}
         <input name="name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} placeholder={t('dir.groupNameHint')} />
       </label>
-      <label>
-        {t('dir.worksIn')}
-        <select name="unitId" value={unitId || units[0].id} onChange={(e) => setUnitId(e.target.value)}>
-          {units.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice label={t('dir.worksIn')} name="unitId" items={units} value={unitId} onChange={setUnitId} />
       <div className="row wrap">
         <label>
           {t('dir.decisionNumber')}
@@ -92,16 +83,7 @@ export function AddMemberForm({ unitCode, onDone, onCancel }: { unitCode: string
     });
   return (
     <FormShell label={t('dir.addMember')} submit={t('dir.addMember')} busy={busy} error={error} onSubmit={submit} onCancel={onCancel}>
-      <label>
-        {t('common.group')}
-        <select name="groupId" value={groupId || groups[0]?.id || ''} onChange={(e) => setGroupId(e.target.value)}>
-          {groups.map((g) => (
-            <option key={g.id} value={g.id}>
-              {g.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice label={t('common.group')} name="groupId" items={groups} value={groupId} onChange={setGroupId} />
       <label>
         {t('dir.fullName')}
         <input name="fullName" value={fullName} onChange={(e) => setFullName(e.target.value)} required maxLength={120} />
@@ -185,18 +167,7 @@ export function InviteForm({ unitCode, onDone, onCancel }: { unitCode: string; o
           ))}
         </select>
       </label>
-      {role !== 'WARD_OFFICER' && (
-        <label>
-          {t('common.group')}
-          <select name="groupId" value={groupId || groups[0]?.id || ''} onChange={(e) => setGroupId(e.target.value)}>
-            {groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
+      {role !== 'WARD_OFFICER' && <Choice label={t('common.group')} name="groupId" items={groups} value={groupId} onChange={setGroupId} />}
     </FormShell>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { FormShell, useSubmit } from '../lib/forms';
+import { Choice, FormShell, useSubmit } from '../lib/forms';
 import { useQuery } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import { ErrorBox } from '../lib/ui';
@@ -146,16 +146,7 @@ export function PlanSessionForm({ unitCode, onDone, onCancel }: { unitCode: stri
     });
   return (
     <FormShell label={t('session.plan')} submit={t('session.planSubmit')} busy={busy} error={error} onSubmit={submit} onCancel={onCancel}>
-      <label>
-        {t('session.group')}
-        <select name="groupId" value={groupId || groups[0]?.id || ''} onChange={(e) => setGroupId(e.target.value)}>
-          {groups.map((g) => (
-            <option key={g.id} value={g.id}>
-              {g.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice label={t('session.group')} name="groupId" items={groups} value={groupId} onChange={setGroupId} />
       <label>
         {t('session.title')}
         <input name="title" value={title} onChange={(e) => setTitle(e.target.value)} required minLength={3} maxLength={200} />
@@ -174,16 +165,7 @@ export function PlanSessionForm({ unitCode, onDone, onCancel }: { unitCode: stri
           <input type="time" name="to" value={to} onChange={(e) => setTo(e.target.value)} required />
         </label>
       </div>
-      <label>
-        {t('session.unit')}
-        <select name="unitId" value={unitId || places[0].id} onChange={(e) => setUnitId(e.target.value)}>
-          {places.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice label={t('session.unit')} name="unitId" items={places} value={unitId} onChange={setUnitId} />
       <label>
         {t('session.place')}
         <input name="place" value={place} onChange={(e) => setPlace(e.target.value)} required maxLength={300} placeholder={t('session.placeHint')} />
