@@ -31,6 +31,10 @@ describe('the console’s texts of error reasons', () => {
     expect(reasonText('DOUBLE_BOOKED', { title: 'An toàn trên mạng', startsAt: '2026-12-08T02:00:00.000Z', endsAt: '2026-12-08T04:00:00.000Z' }, 'vi')).toBe(
       'Người này đã được phân công vào một buổi khác trùng giờ: An toàn trên mạng (08/12/2026 09:00–11:00).',
     );
+    expect(reasonText('UNIT_NOT_IN_FORCE', { name: 'Phường Thạch Thang', day: '2025-08-01', validTo: '2025-06-30' }, 'vi')).toBe(
+      'Phường Thạch Thang không có hiệu lực ngày 01/08/2025 (hiệu lực … – 30/06/2025): chọn đơn vị của ngày đó',
+    );
+    expect(reasonText('UNIT_NOT_IN_FORCE', { code: '20242' }, 'vi')).toBe('đơn vị mã 20242 không còn hiệu lực');
     expect(reasonText('UNKNOWN_REASON', {}, 'vi')).toBeNull();
   });
 });

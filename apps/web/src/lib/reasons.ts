@@ -21,6 +21,13 @@ const time = (v: unknown, end?: unknown) => {
   const until = vietnamTime(end);
   return `${start[0]} ${start[1]}${until ? `–${until[0] === start[0] ? until[1] : until.join(' ')}` : ''}`;
 };
+/** " (hiệu lực 01/01/2020 – 30/06/2025): chọn đơn vị của ngày đó" when the unit's validity is known. */
+const validity = (p: ReasonParams, lang: 'vi' | 'en') =>
+  p.validFrom || p.validTo
+    ? lang === 'vi'
+      ? ` (hiệu lực ${p.validFrom ? day(p.validFrom) : '…'} – ${p.validTo ? day(p.validTo) : 'nay'}): chọn đơn vị của ngày đó`
+      : ` (in force ${p.validFrom ? day(p.validFrom) : '…'} – ${p.validTo ? day(p.validTo) : 'now'}): choose the unit of that day`
+    : '';
 const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : String(v ?? ''));
 
 /** [Vietnamese, English] for each reason. */
@@ -79,8 +86,9 @@ const TEXTS: Record<string, [Text, Text]> = {
   GRANT_NEEDS_GROUP: [() => 'vai trò này cần chọn tổ', () => 'this role needs a group'],
   ADMIN_GRANT_EVERYWHERE: [() => 'quản trị áp dụng mọi nơi: không chọn đơn vị hay tổ', () => 'administrators apply everywhere: choose no unit or group'],
   UNIT_NOT_IN_FORCE: [
-    (p) => (p.day ? `đơn vị không còn hiệu lực ngày ${day(p.day)}` : 'không có đơn vị hành chính hiện hành với mã này'),
-    (p) => (p.day ? `the unit is not in force on ${day(p.day)}` : 'no administrative unit in force has this code'),
+    (p) =>
+      `${p.name ?? (p.code ? `đơn vị mã ${p.code}` : 'đơn vị')} ${p.day ? `không có hiệu lực ngày ${day(p.day)}` : 'không còn hiệu lực'}${validity(p, 'vi')}`,
+    (p) => `${p.name ?? (p.code ? `unit ${p.code}` : 'the unit')} ${p.day ? `is not in force on ${day(p.day)}` : 'is not in force'}${validity(p, 'en')}`,
   ],
   UNIT_WRONG_KIND: [() => 'không đúng loại đơn vị', () => 'is not the right kind of unit'],
   OUTSIDE_GROUP_AREA: [() => 'ngoài địa bàn của tổ', () => "is outside the group's area"],
