@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { DataSource, EntityManager } from 'typeorm';
 import { ActorGrant, Role } from '@cdtg/access';
 import { grantFollowEvents } from '@cdtg/audit';
-import { all, Executor, first, hydrate } from '@cdtg/database';
+import { all, anyOf, Executor, first, hydrate } from '@cdtg/database';
 import { reorganisationLinks, successorLinksInForce, unitPaths } from '@cdtg/geography';
 import { db } from './db';
 import { RoleGrant } from './role-grant.entity';
@@ -83,7 +83,7 @@ export async function activeGrantsOf(dataSource: DataSource, userIds: readonly s
     db
       .selectFrom('role_grant as g')
       .selectAll('g')
-      .where('g.user_id', '=', sql<string>`ANY(${[...userIds]}::uuid[])`)
+      .where('g.user_id', '=', anyOf([...userIds], 'uuid'))
       .where('g.revoked_at', 'is', null)
       .orderBy('g.created_at'),
   );

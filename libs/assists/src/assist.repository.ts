@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SelectQueryBuilder, sql, SqlBool } from 'kysely';
 import { DataScope, scopeFilter } from '@cdtg/access';
-import { all, hydrate, keysetPageOf, Page, PageRequest } from '@cdtg/database';
+import { all, anyOf, hydrate, keysetPageOf, Page, PageRequest } from '@cdtg/database';
 import { groupForEntries, membershipPeriods, unitOfGroup } from '@cdtg/directory';
 import { unitFilter, unitsInGroupArea } from '@cdtg/geography';
 import { sessionsOfGroup } from '@cdtg/sessions';
@@ -70,10 +70,7 @@ export class AssistRepository {
   byClientIds(manager: EntityManager, clientIds: string[]): Promise<StoredClientId[]> {
     return all(
       manager,
-      db
-        .selectFrom('assist_entry')
-        .select(['id', 'client_id as clientId', 'group_id as groupId'])
-        .where(sql<SqlBool>`client_id = ANY(${clientIds}::text[])`),
+      db.selectFrom('assist_entry').select(['id', 'client_id as clientId', 'group_id as groupId']).where('client_id', '=', anyOf(clientIds, 'text')),
     );
   }
 
@@ -154,39 +151,18 @@ export class AssistRepository {
   }
 
   async entriesByIds(ids: readonly string[]): Promise<AssistEntry[]> {
-    const rows = await all(
-      this.dataSource,
-      db
-        .selectFrom('assist_entry as e')
-        .selectAll('e')
-        .where(sql<SqlBool>`${sql.ref('e.id')} = ANY(${ids}::uuid[])`),
-    );
+    const rows = await all(this.dataSource, db.selectFrom('assist_entry as e').selectAll('e').where('e.id', '=', anyOf(ids, 'uuid')));
     return rows.map((r) => hydrate(this.dataSource, AssistEntry, r));
   }
 
   /** The entries among `ids` that lie in `access` (the others are left out, whether or not they exist). */
   async entriesInScope(access: DataScope, ids: readonly string[]): Promise<AssistEntry[]> {
-    const rows = await all(
-      this.dataSource,
-      inScope(
-        db
-          .selectFrom('assist_entry as e')
-          .select('e.id')
-          .where(sql<SqlBool>`${sql.ref('e.id')} = ANY(${ids}::uuid[])`),
-        access,
-      ),
-    );
+    const rows = await all(this.dataSource, inScope(db.selectFrom('assist_entry as e').select('e.id').where('e.id', '=', anyOf(ids, 'uuid')), access));
     return rows.length ? this.entriesByIds(rows.map((r) => r.id)) : [];
   }
 
   async householdsByIds(ids: readonly string[]): Promise<Household[]> {
-    const rows = await all(
-      this.dataSource,
-      db
-        .selectFrom('household as h')
-        .selectAll('h')
-        .where(sql<SqlBool>`${sql.ref('h.id')} = ANY(${ids}::uuid[])`),
-    );
+    const rows = await all(this.dataSource, db.selectFrom('household as h').selectAll('h').where('h.id', '=', anyOf(ids, 'uuid')));
     return rows.map((r) => hydrate(this.dataSource, Household, r));
   }
 
@@ -202,7 +178,7 @@ export class AssistRepository {
       .updateTable('assist_entry as e')
       .set(verified ? { verified_at: sql<Date>`now()`, verified_by: verifiedBy } : { verified_at: null, verified_by: null })
       .set({ updated_at: sql<Date>`now()` })
-      .where(sql<SqlBool>`${sql.ref('e.id')} = ANY(${ids}::uuid[])`)
+      .where('e.id', '=', anyOf(ids, 'uuid'))
       .where('e.status', '=', 'valid')
       .where('e.verified_at', verified ? 'is' : 'is not', null)
       .returning(['e.id', 'e.household_id', 'e.unit_id', 'e.group_id']);
@@ -238,13 +214,7 @@ export class AssistRepository {
   async storedClientIds(access: DataScope, clientIds: string[]): Promise<string[]> {
     const rows = await all(
       this.dataSource,
-      inScope(
-        db
-          .selectFrom('assist_entry as e')
-          .select('e.client_id')
-          .where(sql<SqlBool>`${sql.ref('e.client_id')} = ANY(${clientIds}::text[])`),
-        access,
-      ).orderBy('e.client_id'),
+      inScope(db.selectFrom('assist_entry as e').select('e.client_id').where('e.client_id', '=', anyOf(clientIds, 'text')), access).orderBy('e.client_id'),
     );
     return rows.map((r) => r.client_id);
   }

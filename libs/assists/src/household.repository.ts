@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { sql, SqlBool } from 'kysely';
-import { affected, all, Executor, first } from '@cdtg/database';
+import { sql } from 'kysely';
+import { affected, all, anyOf, Executor, first } from '@cdtg/database';
 import { unitLabels } from '@cdtg/geography';
 import { db } from './db';
 
@@ -23,13 +23,7 @@ export interface NewHousehold {
 export class HouseholdRepository {
   /** Household id by key hash, for the hashes that are stored. */
   keys(on: Executor, hashes: string[]): Promise<{ hash: string; household_id: string }[]> {
-    return all(
-      on,
-      db
-        .selectFrom('household_key')
-        .select(['hash', 'household_id'])
-        .where(sql<SqlBool>`hash = ANY(${hashes}::text[])`),
-    );
+    return all(on, db.selectFrom('household_key').select(['hash', 'household_id']).where('hash', '=', anyOf(hashes, 'text')));
   }
 
   /**
@@ -124,7 +118,7 @@ export class HouseholdRepository {
         .selectFrom('assist_entry as e')
         .innerJoin(unitLabels().as('u'), 'u.id', 'e.unit_id')
         .select((eb) => ['e.household_id', 'e.unit_id', eb.fn.min('e.occurred_at').as('first'), 'u.name', 'u.type_word'])
-        .where(sql<SqlBool>`${sql.ref('e.household_id')} = ANY(${householdIds}::uuid[])`)
+        .where('e.household_id', '=', anyOf(householdIds, 'uuid'))
         .groupBy(['e.household_id', 'e.unit_id', 'u.name', 'u.type_word'])
         .orderBy('first'),
     );
@@ -132,13 +126,7 @@ export class HouseholdRepository {
 
   /** Every key of the households. */
   keysOf(on: Executor, householdIds: string[]): Promise<{ hash: string; household_id: string }[]> {
-    return all(
-      on,
-      db
-        .selectFrom('household_key')
-        .select(['hash', 'household_id'])
-        .where(sql<SqlBool>`household_id = ANY(${householdIds}::uuid[])`),
-    );
+    return all(on, db.selectFrom('household_key').select(['hash', 'household_id']).where('household_id', '=', anyOf(householdIds, 'uuid')));
   }
 
   /** A household identified by address, split off another one for a place. */
@@ -153,18 +141,11 @@ export class HouseholdRepository {
 
   /** Moves the household's entries in `unitIds` to another household. */
   async moveEntries(on: Executor, from: string, to: string, unitIds: string[]): Promise<void> {
-    await affected(
-      on,
-      db
-        .updateTable('assist_entry')
-        .set({ household_id: to })
-        .where('household_id', '=', from)
-        .where(sql<SqlBool>`unit_id = ANY(${unitIds}::uuid[])`),
-    );
+    await affected(on, db.updateTable('assist_entry').set({ household_id: to }).where('household_id', '=', from).where('unit_id', '=', anyOf(unitIds, 'uuid')));
   }
 
   async deleteKeys(on: Executor, hashes: string[]): Promise<void> {
-    await affected(on, db.deleteFrom('household_key').where(sql<SqlBool>`hash = ANY(${hashes}::text[])`));
+    await affected(on, db.deleteFrom('household_key').where('hash', '=', anyOf(hashes, 'text')));
   }
 
   /** Sets each household's place. */

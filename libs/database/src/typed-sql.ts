@@ -128,3 +128,37 @@ export async function keysetPageOf<O, T extends { id: string }>(
   const result = toPage(keyed, page.first, count, (x) => encodeCursor(x.key, x.node.id));
   return { ...result, items: result.items.map((i) => ({ node: i.node.node, cursor: i.cursor })) };
 }
+
+/** `column = ANY(values)`: a list as one array parameter of a PostgreSQL type (`.where('m.id', '=', anyOf(ids, 'uuid'))`). */
+export const anyOf = (values: readonly unknown[], type: 'uuid' | 'text' | 'date' | 'bigint') => sql<string>`ANY(${[...values]}::${sql.raw(type)}[])`;
+
+/** The PostgreSQL type of each column of rows written in bulk (`unnestRows`), e.g. { id: 'uuid', skills: 'text[]' }. */
+export type PgTypes<R> = { [K in keyof R]-?: string };
+
+/** The columns of `types`, in their order (the column list of an INSERT … SELECT from `unnestRows`). */
+export function columnsOf<R>(types: PgTypes<R>): (keyof R & string)[] {
+  return Object.keys(types) as (keyof R & string)[];
+}
+
+/** The rows in pieces of `size` (a statement's worth). */
+export function chunked<T>(rows: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < rows.length; start += size) out.push(rows.slice(start, start + size));
+  return out;
+}
+
+/**
+ * Rows written in bulk, close to COPY in speed: `(SELECT … FROM unnest($1::uuid[], $2::text[], …) AS u(col, …)) AS t`,
+ * one array parameter per column, in the order of `types`. unnest flattens a text[][] into text, so an array column
+ * travels as one literal per row ('{a,b}': plain codes, no quotes, commas or braces inside) and is cast back.
+ */
+export function unnestRows<R>(rows: R[], types: PgTypes<R>) {
+  const columns = columnsOf(types);
+  const arrays = columns.map((column) => {
+    const type = types[column];
+    if (!type.endsWith('[]')) return sql`${rows.map((row) => row[column])}::${sql.raw(type)}[]`;
+    return sql`${rows.map((row) => `{${(row[column] as string[]).join(',')}}`)}::text[]`;
+  });
+  const selects = columns.map((column) => (types[column].endsWith('[]') ? sql`${sql.ref(`u.${column}`)}::${sql.raw(types[column])}` : sql.ref(`u.${column}`)));
+  return sql<R>`(SELECT ${sql.join(selects)} FROM unnest(${sql.join(arrays)}) AS u(${sql.join(columns.map((column) => sql.id(column)))}))`.as('t');
+}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { sql, SqlBool } from 'kysely';
 import { DataScope, scopeFilter } from '@cdtg/access';
-import { affected, all, Executor, first, hydrate, keysetPageOf, Page, PageRequest } from '@cdtg/database';
+import { affected, all, anyOf, Executor, first, hydrate, keysetPageOf, Page, PageRequest } from '@cdtg/database';
 import { unitFilter, UnitScope, unitsWithCodes } from '@cdtg/geography';
 
 export type { UnitScope };
@@ -110,7 +110,7 @@ export class DirectoryRepository {
         .innerJoin('volunteer_group as g', 'g.id', 'ms.group_id')
         .distinctOn('ms.member_id')
         .select(['ms.member_id', 'g.id as group_id', 'g.unit_id'])
-        .where(sql<SqlBool>`${sql.ref('ms.member_id')} = ANY(${memberIds}::uuid[])`)
+        .where('ms.member_id', '=', anyOf(memberIds, 'uuid'))
         .orderBy('ms.member_id')
         .orderBy('ms.to_date', (ob) => ob.desc().nullsFirst())
         .orderBy('ms.from_date', 'desc'),
@@ -125,24 +125,12 @@ export class DirectoryRepository {
   }
 
   async groupsByIds(ids: readonly string[]): Promise<VolunteerGroup[]> {
-    const rows = await all(
-      this.dataSource,
-      db
-        .selectFrom('volunteer_group as g')
-        .selectAll('g')
-        .where(sql<SqlBool>`${sql.ref('g.id')} = ANY(${ids}::uuid[])`),
-    );
+    const rows = await all(this.dataSource, db.selectFrom('volunteer_group as g').selectAll('g').where('g.id', '=', anyOf(ids, 'uuid')));
     return rows.map((r) => hydrate(this.dataSource, VolunteerGroup, r));
   }
 
   async membersByIds(ids: readonly string[], on: Executor = this.dataSource): Promise<Member[]> {
-    const rows = await all(
-      on,
-      db
-        .selectFrom('member as m')
-        .selectAll('m')
-        .where(sql<SqlBool>`${sql.ref('m.id')} = ANY(${ids}::uuid[])`),
-    );
+    const rows = await all(on, db.selectFrom('member as m').selectAll('m').where('m.id', '=', anyOf(ids, 'uuid')));
     return rows.map((r) => hydrate(this.dataSource, Member, r));
   }
 
@@ -153,7 +141,7 @@ export class DirectoryRepository {
       db
         .selectFrom('membership as ms')
         .selectAll('ms')
-        .where(sql<SqlBool>`${sql.ref('ms.group_id')} = ANY(${groupIds}::uuid[])`)
+        .where('ms.group_id', '=', anyOf(groupIds, 'uuid'))
         .where(currentMembership('ms', this.clock.today()))
         .orderBy(sql`CASE ms.role WHEN 'leader' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END`)
         .orderBy('ms.from_date'),
@@ -165,11 +153,7 @@ export class DirectoryRepository {
   async membershipsOfMembers(memberIds: readonly string[]): Promise<Membership[]> {
     const rows = await all(
       this.dataSource,
-      db
-        .selectFrom('membership as ms')
-        .selectAll('ms')
-        .where(sql<SqlBool>`${sql.ref('ms.member_id')} = ANY(${memberIds}::uuid[])`)
-        .orderBy('ms.from_date', 'desc'),
+      db.selectFrom('membership as ms').selectAll('ms').where('ms.member_id', '=', anyOf(memberIds, 'uuid')).orderBy('ms.from_date', 'desc'),
     );
     return rows.map((r) => hydrate(this.dataSource, Membership, r));
   }
@@ -207,7 +191,7 @@ export class DirectoryRepository {
         .leftJoin('volunteer_group as g', 'g.id', 'ms.group_id')
         .select(['m.id', 'm.phone', 'ms.id as membership_id', 'ms.group_id', 'g.unit_id as group_unit_id', 'ms.role', 'ms.from_date'])
         .where('m.left_on', 'is', null)
-        .where(sql<SqlBool>`${sql.ref('m.phone')} = ANY(${phones})`),
+        .where('m.phone', '=', anyOf(phones, 'text')),
     );
   }
 
@@ -220,7 +204,7 @@ export class DirectoryRepository {
         .innerJoin(unitsWithCodes(codes).as('u'), 'u.id', 'g.unit_id')
         .selectAll('g')
         .select('u.code as unit_code')
-        .where(sql<SqlBool>`${sql.ref('g.name_search')} = ANY(${names})`),
+        .where('g.name_search', '=', anyOf(names, 'text')),
     );
     return rows.map((r) => Object.assign(hydrate(this.dataSource, VolunteerGroup, r), { unitCode: r.unit_code }));
   }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { RawBuilder, sql, SqlBool } from 'kysely';
-import { all, Executor, hydrate } from '@cdtg/database';
+import { all, anyOf, Executor, hydrate } from '@cdtg/database';
 import { AdminUnit, UnitKind } from './admin-unit.entity';
 import { db } from './db';
-import { anyUuid, validOn } from './unit-sql';
+import { validOn } from './unit-sql';
 
 export interface UnitLink {
   unit: AdminUnit;
@@ -27,7 +27,7 @@ export class AdminUnitRepository {
   }
 
   byIds(ids: readonly string[]): Promise<AdminUnit[]> {
-    return ids.length ? this.units(this.dataSource, unitRows().where('u.id', '=', anyUuid(ids))) : Promise.resolve([]);
+    return ids.length ? this.units(this.dataSource, unitRows().where('u.id', '=', anyOf(ids, 'uuid'))) : Promise.resolve([]);
   }
 
   async byCode(code: string, asOf: string): Promise<AdminUnit | null> {
@@ -52,7 +52,7 @@ export class AdminUnitRepository {
   /** Descendants valid on `asOf` (not the unit itself), optionally of some kinds; one index range scan on path. */
   subtree(unit: AdminUnit, asOf: string, kinds?: UnitKind[]): Promise<AdminUnit[]> {
     let query = unitRows().where('u.path', 'like', `${unit.path}%`).where('u.id', '<>', unit.id).where(validOn('u', asOf));
-    if (kinds?.length) query = query.where('u.kind', '=', sql<string>`ANY(${kinds}::text[])`);
+    if (kinds?.length) query = query.where('u.kind', '=', anyOf(kinds, 'text'));
     return this.units(this.dataSource, query.orderBy('u.depth').orderBy('u.code'));
   }
 
@@ -145,7 +145,7 @@ export function unitsInScope(scope: UnitScope) {
         .selectFrom('admin_unit as d')
         .select('d.id')
         .where('d.path', 'like', scope.pathPrefix)
-        .where(sql<SqlBool>`COALESCE(d.valid_from, '-infinity'::date) <= ${scope.asOf}::date AND COALESCE(d.valid_to, 'infinity'::date) >= ${scope.asOf}::date`)
+        .where(validOn('d', scope.asOf))
         .union(qb.selectFrom('reorganisation_link as l').innerJoin('unit_scope as scoped', 'scoped.id', 'l.to_unit_id').select('l.from_unit_id as id')),
     )
     .selectFrom('unit_scope')

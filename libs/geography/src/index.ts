@@ -13,3 +13,4 @@ export * from './ports/rollups';
 export * from './ports/demo';
 export * from './ports/assists';
 export * from './ports/directory';
+export { validOn } from './unit-sql';

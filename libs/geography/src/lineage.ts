@@ -1,7 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Expression, sql } from 'kysely';
-import { affected, all } from '@cdtg/database';
-import { anyUuid } from './unit-sql';
+import { affected, all, anyOf } from '@cdtg/database';
 import { db } from './db';
 
 /** The root kept for a unit, if any (a scalar subquery). */
@@ -91,7 +90,14 @@ export async function lineageRoots(manager: EntityManager, unitIds: readonly str
       db
         .selectFrom('unit_lineage')
         .select(['unit_id', 'root_id'])
-        .where('unit_id', '=', anyUuid(fresh.map((r) => r.origin))),
+        .where(
+          'unit_id',
+          '=',
+          anyOf(
+            fresh.map((r) => r.origin),
+            'uuid',
+          ),
+        ),
     );
     for (const k of kept) {
       const row = rows.find((r) => r.origin === k.unit_id);

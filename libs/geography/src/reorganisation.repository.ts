@@ -1,8 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { sql } from 'kysely';
-import { affected, all, Executor, first, hydrate } from '@cdtg/database';
+import { affected, all, anyOf, Executor, first, hydrate } from '@cdtg/database';
 import { AdminUnit } from './admin-unit.entity';
-import { anyUuid, validOn } from './unit-sql';
+import { validOn } from './unit-sql';
 import { db } from './db';
 import { ReorganisationKind, ShareKind } from './reorganisation.entity';
 
@@ -31,7 +31,7 @@ export function linksFrom(on: Executor, unitIds: string[]) {
         'l.fraction_estimated',
         sql<string>`r.effective_date::text`.as('date'),
       ])
-      .where('l.from_unit_id', '=', anyUuid(unitIds))
+      .where('l.from_unit_id', '=', anyOf(unitIds, 'uuid'))
       .where('l.to_unit_id', 'is not', null)
       .$narrowType<{ to_unit_id: string; share: ShareKind }>(),
   );
@@ -122,7 +122,7 @@ export function linksOfEvents(on: Executor, reorganisationIds: string[]) {
       .selectFrom('reorganisation_link as l')
       .innerJoin('reorganisation as r', 'r.id', 'l.reorganisation_id')
       .select(['l.id', 'l.reorganisation_id', 'l.from_unit_id', 'l.to_unit_id', 'l.share', sql<string>`r.effective_date::text`.as('date'), 'r.kind'])
-      .where('l.reorganisation_id', '=', anyUuid(reorganisationIds))
+      .where('l.reorganisation_id', '=', anyOf(reorganisationIds, 'uuid'))
       .$narrowType<{ share: ShareKind; kind: ReorganisationKind }>(),
   );
 }
@@ -172,7 +172,7 @@ export function deleteEmptyEvents(on: Executor, reorganisationIds: string[]): Pr
     on,
     db
       .deleteFrom('reorganisation as r')
-      .where('r.id', '=', anyUuid(reorganisationIds))
+      .where('r.id', '=', anyOf(reorganisationIds, 'uuid'))
       .where((eb) =>
         eb.not(
           eb.exists(
@@ -198,7 +198,7 @@ export function reclassifyEvents(on: Executor, reorganisationIds: string[]): Pro
           .innerJoin('admin_unit as f', 'f.id', 'l.from_unit_id')
           .innerJoin('admin_unit as t', 't.id', 'l.to_unit_id')
           .select(['l.reorganisation_id', sql<string>`count(*)`.as('n'), sql<boolean>`bool_or(f.name <> t.name)`.as('renamed')])
-          .where('l.reorganisation_id', '=', anyUuid(reorganisationIds))
+          .where('l.reorganisation_id', '=', anyOf(reorganisationIds, 'uuid'))
           .groupBy('l.reorganisation_id')
           .as('x'),
       )

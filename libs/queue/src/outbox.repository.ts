@@ -1,12 +1,11 @@
 import { sql } from 'kysely';
-import { all, affected, Executor, first } from '@cdtg/database';
+import { affected, all, anyOf, Executor, first } from '@cdtg/database';
 import { db } from './db';
 
 /** A status constant written into the statement, as the partial indexes on status are (not a parameter). */
 const literal = (status: string) => sql.lit(status);
 
 /** `= ANY(ids)` over bigint ids, one parameter however many ids (an empty list matches nothing). */
-const anyId = (ids: readonly string[]) => sql<string>`ANY(${ids}::bigint[])`;
 
 /** Every SQL statement about outbox rows (the relay, the workers, the schedules, the operators' commands). */
 
@@ -116,7 +115,7 @@ export async function markHandedOver(on: Executor, ids: readonly string[], done:
         dispatched_at: sql<Date>`now()`,
         attempts: eb('attempts', '+', 1),
       }))
-      .where('id', '=', anyId(ids)),
+      .where('id', '=', anyOf(ids, 'bigint')),
   );
 }
 
@@ -175,7 +174,10 @@ export function staleDispatched(on: Executor, cancelJob: string, lockMs: number,
 
 /** Dispatched rows whose job completed: done. */
 export async function markDispatchedDone(on: Executor, ids: readonly string[]): Promise<void> {
-  await affected(on, db.updateTable('outbox_message').set({ status: 'done' }).where('id', '=', anyId(ids)).where('status', '=', literal('dispatched')));
+  await affected(
+    on,
+    db.updateTable('outbox_message').set({ status: 'done' }).where('id', '=', anyOf(ids, 'bigint')).where('status', '=', literal('dispatched')),
+  );
 }
 
 /** Dispatched rows whose job the queue no longer holds: pending again, to be sent again. */
@@ -185,7 +187,7 @@ export async function resendMissing(on: Executor, ids: readonly string[]): Promi
     db
       .updateTable('outbox_message')
       .set({ status: 'pending', available_at: sql<Date>`now()` })
-      .where('id', '=', anyId(ids))
+      .where('id', '=', anyOf(ids, 'bigint'))
       .where('status', '=', literal('dispatched')),
   );
 }

@@ -2,7 +2,7 @@ import { RawBuilder, sql } from 'kysely';
 import { EntityManager } from 'typeorm';
 import { ASSIST_SERVICES, assistEntriesForRollups } from '@cdtg/assists';
 import { affected, all, first } from '@cdtg/database';
-import { adminUnitsForRollups } from '@cdtg/geography';
+import { adminUnitsForRollups, validOn } from '@cdtg/geography';
 import { changeEventsForRollups } from '@cdtg/queue';
 import { sessionAssignmentsForRollups, trainingSessionsForRollups } from '@cdtg/sessions';
 import { CELL_KINDS_SQL } from './cell-kinds';
@@ -286,7 +286,7 @@ export async function buildTreeCells(manager: EntityManager, day: string, cells:
                FROM ${sql.table(`${cells}rollup_cell`)} WHERE grain = 'A'
              UNION ALL
              SELECT unit_id, basis, split, ${refs(MEASURES)} FROM rb_rollup_mapped_cell WHERE grain = 'A') x
-       JOIN ${units()} AS u ON u.id = x.unit_id AND COALESCE(u.valid_from, '-infinity') <= ${day}::date AND COALESCE(u.valid_to, 'infinity') >= ${day}::date
+       JOIN ${units()} AS u ON u.id = x.unit_id AND ${validOn('u', day)}
       GROUP BY 1, 2, 3, 4
      HAVING ${sql.join(
        MEASURES.map((m) => sql`sum(${sql.ref(`x.${m}`)}) <> 0`),

@@ -5,8 +5,8 @@ import type { PoolClient } from 'pg';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { departmentGrantsForRollups } from '@cdtg/accounts';
 import { assistEntriesForRollups, lockHouseholdsForRollups, ServiceOutcome } from '@cdtg/assists';
-import { affected, all, compile, Executor, first } from '@cdtg/database';
-import { adminUnitsForRollups, geographyVersionForRollups } from '@cdtg/geography';
+import { affected, all, anyOf, compile, Executor, first } from '@cdtg/database';
+import { adminUnitsForRollups, geographyVersionForRollups, validOn } from '@cdtg/geography';
 import { changeEventsForRollups } from '@cdtg/queue';
 import { CellKey } from './cell-deltas';
 import { db, RollupsTables } from './db';
@@ -64,7 +64,6 @@ const unpack = (text: string): Vector => text.split(',').map(Number);
 type KeyType = 'uuid' | 'char(1)' | 'date' | 'smallint' | 'boolean';
 
 /** `= ANY` of a list of ids, as one parameter. */
-const ANY_UUID = (ids: readonly string[]) => sql<string>`ANY(${ids}::uuid[])`;
 
 /**
  * The connection of one coverage answer, in one `REPEATABLE READ READ ONLY` transaction: every read of the answer (its
@@ -147,7 +146,7 @@ export class RollupRepository {
           sql<boolean>`${eb.ref('e.verified_at')} IS NOT NULL`.as('verified'),
           sql<ServiceOutcome[]>`${eb.ref('e.services')}`.as('services'),
         ])
-        .where('e.household_id', '=', ANY_UUID(ids)),
+        .where('e.household_id', '=', anyOf(ids, 'uuid')),
     );
     return rows.map((r) => ({
       id: r.id,
@@ -179,7 +178,7 @@ export class RollupRepository {
           'a_net',
           'v_net',
         ])
-        .where((eb) => eb.or([eb('household_id', '=', ANY_UUID(householdIds)), eb('entry_id', '=', ANY_UUID(entryIds))])),
+        .where((eb) => eb.or([eb('household_id', '=', anyOf(householdIds, 'uuid')), eb('entry_id', '=', anyOf(entryIds, 'uuid'))])),
     );
     return rows.map((r) => ({
       entryId: r.entry_id,
@@ -196,7 +195,7 @@ export class RollupRepository {
   }
 
   async writeEntryFacts(manager: EntityManager, upsert: EntryFact[], remove: string[]): Promise<void> {
-    if (remove.length) await affected(manager, db.deleteFrom('rollup_entry_fact').where('entry_id', '=', ANY_UUID(remove)));
+    if (remove.length) await affected(manager, db.deleteFrom('rollup_entry_fact').where('entry_id', '=', anyOf(remove, 'uuid')));
     if (!upsert.length) return;
     // One JSON parameter for the whole batch (a batch can hold more rows than a statement takes parameters).
     const x = sql<EntryFact>`jsonb_to_recordset(${JSON.stringify(upsert)}::jsonb)`.as<'x'>(
@@ -242,7 +241,7 @@ export class RollupRepository {
         .select((eb) => ['v.member_id', 'e.id as source_id', 'e.unit_id', sql<string>`${eb.ref('e.occurred_on')}::text`.as('day'), 'e.occurred_at as at'])
         .where((eb) => sql<SqlBool>`${eb.ref('e.volunteer_ids')} && ${ids}::uuid[]`)
         .where('e.status', '=', 'valid')
-        .where('v.member_id', '=', ANY_UUID(ids))
+        .where('v.member_id', '=', anyOf(ids, 'uuid'))
         .orderBy('v.member_id')
         .orderBy('e.occurred_on')
         .orderBy('e.occurred_at')
@@ -257,7 +256,7 @@ export class RollupRepository {
       db
         .selectFrom('rollup_volunteer_fact')
         .select((eb) => ['member_id', sql<string>`${eb.ref('day')}::text`.as('day'), 'unit_id', 'flags'])
-        .where('member_id', '=', ANY_UUID(memberIds)),
+        .where('member_id', '=', anyOf(memberIds, 'uuid')),
     );
     return rows.map((r) => ({ memberId: r.member_id, day: r.day, unitId: r.unit_id, flags: r.flags }));
   }
@@ -293,13 +292,13 @@ export class RollupRepository {
           // The recorded measures, a column each (the registry's list).
           ...SESSION_RECORDS.map((r) => sql<number>`${sql.ref(r.column)}`.as(r.column)),
         ])
-        .where('session_id', '=', ANY_UUID(ids)),
+        .where('session_id', '=', anyOf(ids, 'uuid')),
     );
     return rows.map(sessionFactOf);
   }
 
   async writeSessionFacts(manager: EntityManager, upsert: SessionFact[], remove: string[]): Promise<void> {
-    if (remove.length) await affected(manager, db.deleteFrom('rollup_session_fact').where('session_id', '=', ANY_UUID(remove)));
+    if (remove.length) await affected(manager, db.deleteFrom('rollup_session_fact').where('session_id', '=', anyOf(remove, 'uuid')));
     if (!upsert.length) return;
     // The recorded columns come from the measure registry.
     const columns = SESSION_RECORDS.map((r) => sql.ref(r.column));
@@ -410,7 +409,7 @@ export class RollupRepository {
 
   /** Paths and kinds of units (to find the commune-or-higher ancestors that hold cells). */
   async unitPaths(manager: EntityManager, ids: string[]): Promise<{ id: string; path: string; kind: string }[]> {
-    return all(manager, db.selectFrom(adminUnitsForRollups().as('u')).select(['u.id', 'u.path', 'u.kind']).where('u.id', '=', ANY_UUID(ids)));
+    return all(manager, db.selectFrom(adminUnitsForRollups().as('u')).select(['u.id', 'u.path', 'u.kind']).where('u.id', '=', anyOf(ids, 'uuid')));
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -454,9 +453,9 @@ export class RollupRepository {
       db
         .selectFrom('rollup_cell')
         .select((eb) => ['unit_id', sql<string>`${eb.ref('bucket')}::text`.as('bucket'), 'basis', ...MEASURES])
-        .where('unit_id', '=', ANY_UUID(sourceIds))
+        .where('unit_id', '=', anyOf(sourceIds, 'uuid'))
         .where('grain', '=', grain)
-        .where('bucket', '=', sql<string>`ANY(${buckets}::date[])`)
+        .where('bucket', '=', anyOf(buckets, 'date'))
         .where('basis', 'in', [0, basis]),
     );
     return this.mergeBases(rows, basis, (r) => r.bucket as string);
@@ -470,7 +469,7 @@ export class RollupRepository {
       db
         .selectFrom('rollup_cell')
         .select((eb) => ['unit_id', sql<string>`''`.as('bucket'), 'basis', ...MEASURES.map((m) => sql<number>`sum(${eb.ref(m)})::int`.as(m))])
-        .where('unit_id', '=', ANY_UUID(sourceIds))
+        .where('unit_id', '=', anyOf(sourceIds, 'uuid'))
         .where('grain', '=', grain)
         .where('bucket', '>', sql<string>`${after}::date`)
         .where('bucket', '<', sql<string>`${before}::date`)
@@ -614,14 +613,7 @@ export class RollupRepository {
       this.dataSource,
       db
         .selectFrom(departmentGrantsForRollups().as('g'))
-        .innerJoin(adminUnitsForRollups().as('a'), (join) =>
-          join
-            .onRef('a.id', '=', 'g.unit_id')
-            .on(
-              (eb) =>
-                sql<SqlBool>`COALESCE(${eb.ref('a.valid_from')}, '-infinity') <= ${day}::date AND COALESCE(${eb.ref('a.valid_to')}, 'infinity') >= ${day}::date`,
-            ),
-        )
+        .innerJoin(adminUnitsForRollups().as('a'), (join) => join.onRef('a.id', '=', 'g.unit_id').on(validOn('a', day)))
         .select(['g.user_id as userId', 'g.email', 'g.display_name as displayName', 'g.language', 'a.id as unitId', 'a.code as unitCode', 'a.path as unitPath'])
         .orderBy('g.email')
         .orderBy('a.code'),

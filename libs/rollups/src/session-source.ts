@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { EntityManager } from 'typeorm';
-import { all } from '@cdtg/database';
+import { all, anyOf } from '@cdtg/database';
 import { sessionAssignmentsForRollups, trainingSessionsForRollups } from '@cdtg/sessions';
 import { db } from './db';
 import { ActivityState, SessionFact, sessionFactOf } from './facts';
@@ -28,7 +28,7 @@ export class SessionSource {
           // The registry's SQL for each recorded measure, over the session's columns.
           ...SESSION_RECORDS.map((r) => sql<number>`${sql.raw(r.record)}`.as(r.column)),
         ])
-        .where('s.id', '=', sql<string>`ANY(${ids}::uuid[])`),
+        .where('s.id', '=', anyOf(ids, 'uuid')),
     );
     return rows.map(sessionFactOf);
   }
@@ -45,7 +45,7 @@ export class SessionSource {
           sql<string>`(${eb.ref('s.starts_at')} AT TIME ZONE 'Asia/Ho_Chi_Minh')::date::text`.as('day'),
           's.starts_at as at',
         ])
-        .where('a.member_id', '=', sql<string>`ANY(${ids}::uuid[])`)
+        .where('a.member_id', '=', anyOf(ids, 'uuid'))
         .where('a.status', '=', 'accepted'),
     );
     return rows.map((r) => ({ memberId: r.member_id, sourceId: r.source_id, unitId: r.unit_id, day: r.day, at: new Date(r.at).getTime() }));

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { sql, SqlBool } from 'kysely';
 import { DataScope, scopeFilter } from '@cdtg/access';
 import { memberAccountsForSessions, memberOfAccountForSessions } from '@cdtg/accounts';
-import { affected, all, first, hydrate, keysetPageOf, Page, PageRequest } from '@cdtg/database';
+import { affected, all, anyOf, first, hydrate, keysetPageOf, Page, PageRequest } from '@cdtg/database';
 import {
   availableMembersForSessions,
   currentGroupForSessions,
@@ -76,7 +76,6 @@ export interface CandidateRow {
 /** Pending and accepted, written into the statement as the original SQL did. */
 const ACTIVE = [sql.lit('pending'), sql.lit('accepted')];
 /** `= ANY(ids)` over uuids: one parameter however many ids (an empty list matches nothing). */
-const anyUuid = (ids: readonly string[]) => sql<string>`ANY(${ids}::uuid[])`;
 
 /** Every SQL statement about sessions and assignments. Other libs' rows come through their ports (ports/sessions.ts). */
 @Injectable()
@@ -109,7 +108,7 @@ export class SessionRepository {
   }
 
   async sessionsByIds(ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<TrainingSession[]> {
-    const rows = await all(manager, db.selectFrom('training_session as s').selectAll('s').where('s.id', '=', anyUuid(ids)));
+    const rows = await all(manager, db.selectFrom('training_session as s').selectAll('s').where('s.id', '=', anyOf(ids, 'uuid')));
     return rows.map((r) => hydrate(this.dataSource, TrainingSession, r));
   }
 
@@ -118,7 +117,7 @@ export class SessionRepository {
   }
 
   async assignmentsByIds(ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<SessionAssignment[]> {
-    const rows = await all(manager, db.selectFrom('session_assignment as a').selectAll('a').where('a.id', '=', anyUuid(ids)));
+    const rows = await all(manager, db.selectFrom('session_assignment as a').selectAll('a').where('a.id', '=', anyOf(ids, 'uuid')));
     return rows.map((r) => hydrate(this.dataSource, SessionAssignment, r));
   }
 
@@ -129,7 +128,7 @@ export class SessionRepository {
       db
         .selectFrom('session_assignment as a')
         .selectAll('a')
-        .where('a.session_id', '=', anyUuid(sessionIds))
+        .where('a.session_id', '=', anyOf(sessionIds, 'uuid'))
         .orderBy(sql`CASE ${sql.ref('a.role')} WHEN 'trainer' THEN 0 WHEN 'assistant' THEN 1 ELSE 2 END`)
         .orderBy('a.assigned_at'),
     );
@@ -148,7 +147,7 @@ export class SessionRepository {
   async schedulesOfSessions(sessionIds: readonly string[]): Promise<SessionSchedule[]> {
     const rows = await all(
       this.dataSource,
-      db.selectFrom('training_session_schedule as h').selectAll('h').where('h.session_id', '=', anyUuid(sessionIds)).orderBy('h.version', 'desc'),
+      db.selectFrom('training_session_schedule as h').selectAll('h').where('h.session_id', '=', anyOf(sessionIds, 'uuid')).orderBy('h.version', 'desc'),
     );
     return rows.map((r) => hydrate(this.dataSource, SessionSchedule, r));
   }
@@ -167,7 +166,7 @@ export class SessionRepository {
     if (inScope) query = query.where(inScope);
     query = query
       .where('a.member_id', '=', sql<string>`${q.memberId}::uuid`)
-      .where('a.status', '=', sql<string>`ANY(${q.statuses ?? ACTIVE_ASSIGNMENT_STATUSES}::text[])`)
+      .where('a.status', '=', anyOf(q.statuses ?? ACTIVE_ASSIGNMENT_STATUSES, 'text'))
       .where('s.starts_at', '>=', q.from)
       .where('s.starts_at', '<', q.to);
     const rows = await all(this.dataSource, query.orderBy('s.starts_at').orderBy('a.id').limit(500));
@@ -183,7 +182,7 @@ export class SessionRepository {
         .innerJoin('training_session as s', 's.id', 'a.session_id')
         .innerJoin(membersForSessions().as('m'), 'm.id', 'a.member_id')
         .select(['a.member_id as memberId', 'm.full_name as fullName', 's.id as sessionId', 's.title', 's.starts_at as startsAt', 's.ends_at as endsAt'])
-        .where('a.member_id', '=', anyUuid(memberIds))
+        .where('a.member_id', '=', anyOf(memberIds, 'uuid'))
         .where('a.status', 'in', ACTIVE)
         .where('s.status', '<>', sql.lit('cancelled'))
         .where('s.id', 'is distinct from', sql<string | null>`${exceptSessionId}::uuid`)
@@ -236,7 +235,7 @@ export class SessionRepository {
           eb.fn.coalesce('m.email', 'u.email').as('email'),
           sql<'vi' | 'en'>`COALESCE(${eb.ref('u.language')}, 'vi')`.as('language'),
         ])
-        .where('a.id', '=', anyUuid(assignmentIds))
+        .where('a.id', '=', anyOf(assignmentIds, 'uuid'))
         .orderBy('a.assigned_at'),
     );
   }

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { all, Executor } from '@cdtg/database';
+import { all, anyOf, Executor } from '@cdtg/database';
 import { db } from '../db';
 
 /**
@@ -23,13 +22,5 @@ export function householdCountsForRollups() {
  * FOR KEY SHARE on the household, in batch order) is not blocked, so the two never deadlock.
  */
 export async function lockHouseholdsForRollups(on: Executor, ids: string[]): Promise<void> {
-  await all(
-    on,
-    db
-      .selectFrom('household')
-      .select('id')
-      .where('id', '=', sql<string>`ANY(${ids}::uuid[])`)
-      .orderBy('id')
-      .forNoKeyUpdate(),
-  );
+  await all(on, db.selectFrom('household').select('id').where('id', '=', anyOf(ids, 'uuid')).orderBy('id').forNoKeyUpdate());
 }

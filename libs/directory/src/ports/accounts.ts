@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { all, Executor, first } from '@cdtg/database';
+import { all, anyOf, Executor, first } from '@cdtg/database';
 import { activeMember, currentMembership } from '../directory-current';
 import { db } from '../db';
 
@@ -12,7 +11,7 @@ export function groupsByIds(on: Executor, ids: readonly string[]) {
     db
       .selectFrom('volunteer_group as g')
       .select(['g.id', 'g.name', 'g.unit_id'])
-      .where('g.id', '=', sql<string>`ANY(${[...ids]}::uuid[])`),
+      .where('g.id', '=', anyOf([...ids], 'uuid')),
   );
 }
 

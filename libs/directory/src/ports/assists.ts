@@ -1,5 +1,4 @@
-import { sql, SqlBool } from 'kysely';
-import { all, Executor, first } from '@cdtg/database';
+import { all, anyOf, Executor, first } from '@cdtg/database';
 import { db } from '../db';
 
 /*
@@ -24,6 +23,6 @@ export function membershipPeriods(on: Executor, groupId: string, memberIds: stri
       .selectFrom('membership')
       .select(['member_id', 'from_date as from', 'to_date as to'])
       .where('group_id', '=', groupId)
-      .where(sql<SqlBool>`member_id = ANY(${memberIds}::uuid[])`),
+      .where('member_id', '=', anyOf(memberIds, 'uuid')),
   );
 }

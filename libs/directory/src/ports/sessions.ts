@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { all, Executor, first } from '@cdtg/database';
+import { all, anyOf, Executor, first } from '@cdtg/database';
 import { db } from '../db';
 import { activeMember, currentMembership } from '../directory-current';
 
@@ -54,7 +54,7 @@ export function lockMembersForSessions(on: Executor, memberIds: readonly string[
     db
       .selectFrom('member')
       .select(['id', sql<string | null>`to_char(${sql.ref('left_on')}, 'YYYY-MM-DD')`.as('leftOn')])
-      .where('id', '=', sql<string>`ANY(${memberIds}::uuid[])`)
+      .where('id', '=', anyOf(memberIds, 'uuid'))
       .orderBy('id')
       .forUpdate(),
   );
@@ -76,11 +76,5 @@ export async function currentGroupForSessions(on: Executor, memberId: string, to
 
 /** Group names by id. */
 export function groupNamesForSessions(on: Executor, groupIds: readonly string[]): Promise<{ id: string; name: string }[]> {
-  return all(
-    on,
-    db
-      .selectFrom('volunteer_group')
-      .select(['id', 'name'])
-      .where('id', '=', sql<string>`ANY(${groupIds}::uuid[])`),
-  );
+  return all(on, db.selectFrom('volunteer_group').select(['id', 'name']).where('id', '=', anyOf(groupIds, 'uuid')));
 }

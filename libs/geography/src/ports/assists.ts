@@ -1,6 +1,7 @@
 import { SelectQueryBuilder, sql, SqlBool } from 'kysely';
-import { all, Executor } from '@cdtg/database';
+import { all, anyOf, Executor } from '@cdtg/database';
 import { db } from '../db';
+import { validOn } from '../unit-sql';
 
 /*
  * What assists reads of the administrative tree (docs/boundaries.md: geography owns admin_unit and reorganisation_link).
@@ -91,7 +92,7 @@ export function unitsInGroupArea(
       'u.valid_to',
       eb('u.id', 'in', eb.selectFrom('inside').select('inside.id')).$castTo<boolean>().as('in_area'),
     ])
-    .where(sql<SqlBool>`${sql.ref('u.id')} = ANY(${unitIds}::uuid[])`);
+    .where('u.id', '=', anyOf(unitIds, 'uuid'));
   return all(on, query);
 }
 
@@ -106,13 +107,7 @@ export function unitsValidOnDays(on: Executor, pairs: { code: string; day: strin
     on,
     db
       .selectFrom(asked.as<'x'>(sql`x(code, day, i)`))
-      .innerJoin('admin_unit as u', (join) =>
-        join
-          .onRef('u.code', '=', 'x.code')
-          .on(
-            sql<SqlBool>`COALESCE(${sql.ref('u.valid_from')}, '-infinity') <= ${sql.ref('x.day')} AND COALESCE(${sql.ref('u.valid_to')}, 'infinity') >= ${sql.ref('x.day')}`,
-          ),
-      )
+      .innerJoin('admin_unit as u', (join) => join.onRef('u.code', '=', 'x.code').on(validOn('u', sql.ref<string>('x.day'))))
       .select([sql<number>`${sql.ref('x.i')}::int`.as('i'), 'u.id', 'u.kind']),
   );
 }

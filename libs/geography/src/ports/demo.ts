@@ -1,5 +1,5 @@
-import { Insertable, sql, SqlBool } from 'kysely';
-import { all, Executor, first } from '@cdtg/database';
+import { Insertable, sql } from 'kysely';
+import { all, anyOf, chunked, columnsOf, Executor, first, PgTypes, unnestRows } from '@cdtg/database';
 import { db, GeographyTables } from '../db';
 
 /*
@@ -54,7 +54,7 @@ export async function demoSuccessorsOf(on: Executor, effectiveDate: string, from
       .innerJoin('admin_unit as t', 't.id', 'l.to_unit_id')
       .select(['l.from_unit_id as fromId', 't.id', 't.code', 't.name', 't.type_word as typeWord', 't.path', 't.depth'])
       .where('r.effective_date', '=', sql<string>`${effectiveDate}::date`)
-      .where(sql<SqlBool>`${sql.ref('l.from_unit_id')} = ANY(${fromIds}::uuid[])`)
+      .where('l.from_unit_id', '=', anyOf(fromIds, 'uuid'))
       .orderBy('t.code'),
   );
 }
@@ -113,13 +113,13 @@ const UNIT_TYPES: PgTypes<DemoUnitRow> = {
 
 /** Units, parents before children (in order), in statements of up to 5,000 rows. */
 export async function insertDemoUnits(on: Executor, rows: DemoUnitRow[]): Promise<void> {
-  for (const chunk of chunks(rows, UNNEST_CHUNK)) {
+  for (const chunk of chunked(rows, UNNEST_CHUNK)) {
     await all(
       on,
       db
         .insertInto('admin_unit')
         .columns(columnsOf(UNIT_TYPES))
-        .expression(db.selectFrom(unnest(chunk, UNIT_TYPES)).selectAll('t')),
+        .expression(db.selectFrom(unnestRows(chunk, UNIT_TYPES)).selectAll('t')),
     );
   }
 }
@@ -129,7 +129,7 @@ export async function insertDemoReorganisation(on: Executor, row: { id: string; 
 }
 
 export async function insertDemoReorganisationLinks(on: Executor, rows: DemoReorganisationLinkRow[]): Promise<void> {
-  for (const chunk of chunks(rows, VALUES_CHUNK)) await all(on, db.insertInto('reorganisation_link').values(chunk));
+  for (const chunk of chunked(rows, VALUES_CHUNK)) await all(on, db.insertInto('reorganisation_link').values(chunk));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -137,24 +137,6 @@ export async function insertDemoReorganisationLinks(on: Executor, rows: DemoReor
 
 /** Multi-row VALUES: one parameter per value, so a statement stays well under PostgreSQL's 65,535 parameters. */
 const VALUES_CHUNK = 1_000;
-/** unnest: one array parameter per column, close to COPY in speed. */
+
+/** Rows a statement: unnest sends one array parameter per column. */
 const UNNEST_CHUNK = 5_000;
-
-type PgTypes<R> = { [K in keyof R]-?: string };
-
-function chunks<T>(rows: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < rows.length; start += size) out.push(rows.slice(start, start + size));
-  return out;
-}
-
-function columnsOf<R>(types: PgTypes<R>): (keyof R & string)[] {
-  return Object.keys(types) as (keyof R & string)[];
-}
-
-/** The rows as `unnest($1::uuid[], $2::text[], …) AS t(col, …)`, columns in the order of `types`. */
-function unnest<R>(rows: R[], types: PgTypes<R>) {
-  const columns = columnsOf(types);
-  const arrays = columns.map((column) => sql`${rows.map((row) => row[column])}::${sql.raw(types[column])}[]`);
-  return sql<R>`unnest(${sql.join(arrays)})`.as<'t'>(sql`t(${sql.join(columns.map((column) => sql.id(column)))})`);
-}

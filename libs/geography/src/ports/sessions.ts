@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { all, Executor, first } from '@cdtg/database';
+import { all, anyOf, Executor, first } from '@cdtg/database';
 import { db } from '../db';
 import { UnitScope, unitFilter } from '../admin-unit.repository';
 
@@ -7,13 +7,7 @@ import { UnitScope, unitFilter } from '../admin-unit.repository';
 
 /** Unit names by id. */
 export function unitNamesForSessions(on: Executor, unitIds: readonly string[]): Promise<{ id: string; name: string }[]> {
-  return all(
-    on,
-    db
-      .selectFrom('admin_unit')
-      .select(['id', 'name'])
-      .where('id', '=', sql<string>`ANY(${unitIds}::uuid[])`),
-  );
+  return all(on, db.selectFrom('admin_unit').select(['id', 'name']).where('id', '=', anyOf(unitIds, 'uuid')));
 }
 
 /**

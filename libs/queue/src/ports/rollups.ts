@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { affected, all, Executor, first } from '@cdtg/database';
+import { affected, all, anyOf, Executor, first } from '@cdtg/database';
 import { db } from '../db';
 
 /** What the rollups read of a change event: the keys it names, and when it was written and applied. */
@@ -49,6 +49,6 @@ export async function markChangeEventsApplied(on: Executor, ids: string[]): Prom
     db
       .updateTable('change_event')
       .set({ processed_at: sql<Date>`clock_timestamp()` })
-      .where('id', '=', sql<string>`ANY(${ids}::bigint[])`),
+      .where('id', '=', anyOf(ids, 'bigint')),
   );
 }

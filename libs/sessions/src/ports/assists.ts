@@ -1,5 +1,4 @@
-import { sql, SqlBool } from 'kysely';
-import { all, Executor } from '@cdtg/database';
+import { all, anyOf, Executor } from '@cdtg/database';
 import { db } from '../db';
 
 /*
@@ -8,12 +7,5 @@ import { db } from '../db';
 
 /** The sessions among `sessionIds` that the group runs, with their status. */
 export function sessionsOfGroup(on: Executor, groupId: string, sessionIds: string[]): Promise<{ id: string; status: string }[]> {
-  return all(
-    on,
-    db
-      .selectFrom('training_session')
-      .select(['id', 'status'])
-      .where('group_id', '=', groupId)
-      .where(sql<SqlBool>`id = ANY(${sessionIds}::uuid[])`),
-  );
+  return all(on, db.selectFrom('training_session').select(['id', 'status']).where('group_id', '=', groupId).where('id', '=', anyOf(sessionIds, 'uuid')));
 }
