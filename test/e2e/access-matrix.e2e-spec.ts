@@ -223,6 +223,11 @@ const CASES: Record<string, Case> = {
     vars: (_, p) => ({ c: [p.clientId] }),
     listed: (d, p) => (d.assistClientIds as string[]).includes(p.clientId),
   },
+  followUps: {
+    rule: logAssists,
+    doc: `query($g: UUID!) { followUps(groupId: $g) { totalCount edges { node { id household { maskedLabel } unit { id } services { service } } } } }`,
+    vars: (_, p) => ({ g: p.groupId }),
+  },
   logAssists: { rule: logAssists, doc: LOG_ASSISTS, vars: (_, p) => ({ input: { groupId: p.groupId, entries: [assistEntry(p)] } }) },
   amendAssistEntry: {
     rule: logAssists,

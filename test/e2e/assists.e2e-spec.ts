@@ -334,4 +334,104 @@ describe('the household assistance log', () => {
       ['20209-02', 388],
     ]);
   });
+  it("keeps a household on the group's follow-up worklist until a later entry by any group settles it", async () => {
+    const FOLLOW_UPS = `query($g: UUID!, $first: Int, $after: String) { followUps(groupId: $g, first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor }
+      edges { node { id waitingSince lastVisitOn household { kind maskedLabel } unit { id } services { service reason markedOn byOtherGroup } } } } }`;
+    type FollowUps = {
+      followUps: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        edges: {
+          node: {
+            id: string;
+            waitingSince: string;
+            lastVisitOn: string;
+            household: { kind: string; maskedLabel: string };
+            unit: { id: string };
+            services: { service: string; reason: string; markedOn: string; byOtherGroup: boolean }[];
+          };
+        }[];
+      };
+    };
+    const logged = async (caller: TestUser, p: Place, entries: Record<string, unknown>[]) => {
+      const res = await caller.gql<LogResult>(LOG, { input: { groupId: p.groupId, entries: entries.map((e) => entry(p, e)) } });
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.logAssists.rejected).toBe(0);
+      const ids = res.data!.logAssists.entries.map((e) => e.entryId!);
+      const rows = await t.db.query<{ id: string; household_id: string }>(`SELECT id, household_id FROM assist_entry WHERE id = ANY($1)`, [ids]);
+      return ids.map((id) => rows.find((r) => r.id === id)!.household_id);
+    };
+    const worklist = async (caller: TestUser, p: Place) => {
+      const res = await caller.gql<FollowUps>(FOLLOW_UPS, { g: p.groupId, first: 100 });
+      expect(res.errors).toBeUndefined();
+      return res.data!.followUps;
+    };
+    const code = () => `4820${Math.floor(Math.random() * 1e9)}`;
+    const [c1, c2, c3] = [code(), code(), code()];
+    const followUp = (service: string, reason: string) => ({ service, outcome: 'FOLLOW_UP', reason });
+    const done = (service: string) => ({ service, outcome: 'DONE' });
+    // Group A marks three households; B had already helped the third one with that service, before A's visit.
+    await logged(officer, b, [{ household: { code: c3 }, services: [done('VNEID_ACCOUNT')], occurredAt: '2026-10-01T08:00' }]);
+    const [h1, h2, h3] = await logged(lead, a, [
+      { household: { code: c1 }, services: [followUp('VNEID_ACCOUNT', 'NO_SMARTPHONE'), done('PORTAL_ACCOUNT')], occurredAt: '2026-10-05T09:00' },
+      { household: { code: c2 }, services: [followUp('CASHLESS_PAYMENT', 'MISSING_DOCUMENTS')], occurredAt: '2026-10-03T09:00' },
+      { household: { code: c3 }, services: [followUp('VNEID_ACCOUNT', 'NO_SIGNAL')], occurredAt: '2026-10-07T09:00' },
+    ]);
+    const [h4] = await logged(lead, a, [{ household: { code: code() }, services: [followUp('EHEALTH_RECORD', 'DECLINED')], occurredAt: '2026-10-02T09:00' }]);
+    // A wrong entry, voided: it leaves nothing open.
+    const [wrong] = await lead
+      .gql<LogResult>(LOG, {
+        input: { groupId: a.groupId, entries: [entry(a, { household: { code: code() }, services: [followUp('OTHER', 'OTHER')] })] },
+      })
+      .then((r) => r.data!.logAssists.entries);
+    expect((await lead.gql(`mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "ghi nhầm hộ") { id } }`, { id: wrong.entryId })).errors).toBeUndefined();
+
+    let list = await worklist(lead, a);
+    const mine = (l: FollowUps['followUps']) => l.edges.map((e) => e.node).filter((n) => [h1, h2, h3, h4].includes(n.id));
+    // Longest waiting first; each with its open services and reasons; the done service is not listed.
+    expect(mine(list).map((n) => [n.id, n.waitingSince, n.services.map((s) => `${s.service}:${s.reason}`).join()])).toEqual([
+      [h4, '2026-10-02', 'EHEALTH_RECORD:DECLINED'],
+      [h2, '2026-10-03', 'CASHLESS_PAYMENT:MISSING_DOCUMENTS'],
+      [h1, '2026-10-05', 'VNEID_ACCOUNT:NO_SMARTPHONE'],
+      [h3, '2026-10-07', 'VNEID_ACCOUNT:NO_SIGNAL'],
+    ]);
+    expect(mine(list).find((n) => n.id === h1)!.household).toEqual({ kind: 'CODE', maskedLabel: expect.stringMatching(/^Mã hộ …\d{3}\b/) });
+    expect(list.edges.some((e) => e.node.services.length === 0)).toBe(false);
+
+    // B visits the first household later and gets it done: it leaves A's list. B's visit to the second one leaves it
+    // open with B's reason. A re-visit of the fourth that is dated before A's visit settles nothing.
+    await logged(officer, b, [
+      { household: { code: c1 }, services: [done('VNEID_ACCOUNT')], occurredAt: '2026-10-20T10:00' },
+      { household: { code: c2 }, services: [followUp('CASHLESS_PAYMENT', 'NO_SIGNAL')], occurredAt: '2026-10-21T10:00' },
+    ]);
+    list = await worklist(lead, a);
+    expect(mine(list).map((n) => n.id)).toEqual([h4, h3, h2]); // the re-marked one now waits from its latest visit
+    expect(mine(list).find((n) => n.id === h2)).toMatchObject({
+      waitingSince: '2026-10-21',
+      lastVisitOn: '2026-10-21',
+      services: [{ service: 'CASHLESS_PAYMENT', reason: 'NO_SIGNAL', markedOn: '2026-10-21', byOtherGroup: true }],
+    });
+    // B's own worklist holds only what B marked itself.
+    const theirs = await worklist(officer, b);
+    expect(theirs.edges.map((e) => e.node.id).filter((id) => [h1, h3, h4].includes(id))).toEqual([]);
+    expect(theirs.edges.map((e) => e.node.id)).toContain(h2);
+
+    // Voiding the settling entry reopens the household.
+    const [settling] = await t.db.query<{ id: string }>(`SELECT id FROM assist_entry WHERE household_id = $1 AND group_id = $2`, [h1, b.groupId]);
+    expect((await officer.gql(`mutation($id: UUID!) { voidAssistEntry(id: $id, reason: "nhầm hộ") { id } }`, { id: settling.id })).errors).toBeUndefined();
+    expect(mine(await worklist(lead, a)).map((n) => n.id)).toEqual([h4, h1, h3, h2]);
+
+    // Paging: one at a time, in the same order.
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const res: { data?: FollowUps } = await lead.gql<FollowUps>(FOLLOW_UPS, { g: a.groupId, first: 1, after });
+      seen.push(res.data!.followUps.edges[0].node.id);
+      after = res.data!.followUps.pageInfo.hasNextPage ? res.data!.followUps.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen.filter((id) => [h1, h2, h3, h4].includes(id))).toEqual([h4, h1, h3, h2]);
+    // A lead reads only their own group's worklist.
+    expect((await lead.gql(FOLLOW_UPS, { g: b.groupId })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
 });

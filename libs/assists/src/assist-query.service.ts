@@ -8,6 +8,7 @@ import { requireIsoDate } from '@cdtg/time';
 import { AssistOutcome, AssistService, EntryStatus, MAX_BATCH } from './assist.enums';
 import { AssistEntry } from './assist-entry.entity';
 import { AssistRepository } from './assist.repository';
+import { FollowUpHousehold, FollowUpRepository } from './follow-up.repository';
 import { Household } from './household.entity';
 
 export interface EntryFilter {
@@ -28,6 +29,7 @@ export interface EntryFilter {
 export class AssistQueryService {
   constructor(
     private readonly repository: AssistRepository,
+    private readonly followUps: FollowUpRepository,
     private readonly geography: GeographyService,
     private readonly audit: AuditService,
   ) {}
@@ -53,6 +55,14 @@ export class AssistQueryService {
       },
       page,
     );
+  }
+
+  /**
+   * The group's follow-up worklist: households it marked "needs a follow-up" for a service, until a later entry by any
+   * group settles that service; longest waiting first. The caller has been allowed to log for the group.
+   */
+  followUpsOf(groupId: string, page: PageRequest): Promise<Page<FollowUpHousehold>> {
+    return this.followUps.openForGroup(groupId, page);
   }
 
   async entry(id: string): Promise<AssistEntry> {

@@ -5,6 +5,7 @@ import { AssistLogService } from './assist-log.service';
 import { AssistQueryService } from './assist-query.service';
 import { AssistRepository } from './assist.repository';
 import { EntryContextLoader } from './entry-context.loader';
+import { FollowUpRepository } from './follow-up.repository';
 import { HouseholdCountRepository } from './household-count.repository';
 import { HouseholdCountService } from './household-count.service';
 import { HouseholdKeyring } from './household-keyring.service';
@@ -16,6 +17,7 @@ import { HouseholdRepository } from './household.repository';
   providers: [
     AssistRepository,
     EntryContextLoader,
+    FollowUpRepository,
     HouseholdRepository,
     HouseholdCountRepository,
     HouseholdKeyring,

@@ -7,6 +7,7 @@ export * from './entry-rules';
 export * from './assist-log.service';
 export * from './assist-correction.service';
 export * from './assist-query.service';
+export type { FollowUpHousehold, OpenFollowUp } from './follow-up.repository';
 export * from './household-count.service';
 export * from './household-rekey.service';
 export * from './assists.module';

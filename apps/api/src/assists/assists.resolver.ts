@@ -1,7 +1,16 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { UUID } from '../graphql/uuid.scalar';
 import { Actor, DataScope, Permission } from '@cdtg/access';
-import { AssistCorrectionService, AssistEntry, AssistLogService, AssistQueryService, BatchResult, Household, HouseholdCountService } from '@cdtg/assists';
+import {
+  AssistCorrectionService,
+  AssistEntry,
+  AssistLogService,
+  AssistQueryService,
+  BatchResult,
+  FollowUpHousehold,
+  Household,
+  HouseholdCountService,
+} from '@cdtg/assists';
 import { AuditEvent } from '@cdtg/audit';
 import { Member, VolunteerGroup } from '@cdtg/directory';
 import { AdminUnit } from '@cdtg/geography';
@@ -17,6 +26,9 @@ import {
   AssistEntriesArgs,
   AssistEntryConnection,
   AssistEntryType,
+  FollowUpConnection,
+  FollowUpsArgs,
+  FollowUpType,
   HouseholdCountType,
   HouseholdType,
   ImportHouseholdCountsInput,
@@ -119,6 +131,33 @@ export class AssistEntryResolver {
   }
 }
 
+@Resolver(() => FollowUpType)
+export class FollowUpResolver {
+  constructor(
+    private readonly queries: AssistQueryService,
+    private readonly loaders: LoaderFactory,
+  ) {}
+
+  @Query(() => FollowUpConnection, {
+    description:
+      'The follow-up worklist of a group: households it marked FOLLOW_UP for a service until a later entry by any group (same household key) settles it; longest waiting first',
+  })
+  @Allow(Permission.LogAssists, on.group('groupId'))
+  async followUps(@Args() args: FollowUpsArgs) {
+    return toConnection(await this.queries.followUpsOf(args.groupId, { first: args.first, after: args.after }));
+  }
+
+  @ResolveField(() => HouseholdType)
+  household(@Parent() row: FollowUpHousehold, @Context() ctx: GraphqlContext): Promise<Household | null> {
+    return this.loaders.of(ctx).household.load(row.householdId);
+  }
+
+  @ResolveField(() => AdminUnitType, { description: 'Where the household lives (the unit of its latest open entry)' })
+  unit(@Parent() row: FollowUpHousehold, @Context() ctx: GraphqlContext): Promise<AdminUnit | null> {
+    return this.loaders.of(ctx).unit.load(row.unitId);
+  }
+}
+
 @Resolver(() => HouseholdCountType)
 export class HouseholdCountResolver {
   constructor(
@@ -150,4 +189,4 @@ export class HouseholdCountResolver {
   }
 }
 
-export const AssistResolvers = [AssistEntryResolver, HouseholdCountResolver];
+export const AssistResolvers = [AssistEntryResolver, FollowUpResolver, HouseholdCountResolver];

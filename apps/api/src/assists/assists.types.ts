@@ -87,6 +87,48 @@ export class AssistEntryType {
 
 export const AssistEntryConnection = Connection(AssistEntryType, 'AssistEntry');
 
+@ObjectType('OpenFollowUp', { description: 'A service of a household still waiting for a follow-up visit' })
+export class OpenFollowUpType {
+  @Field(() => AssistService)
+  service: AssistService;
+
+  @Field(() => FollowUpReason, { description: 'Why, as the latest entry for this service gave it' })
+  reason: FollowUpReason;
+
+  @Field({ description: 'The day (Asia/Ho_Chi_Minh) of the entry that left it open' })
+  markedOn: string;
+
+  @Field({ description: 'True when that entry was logged by another group' })
+  byOtherGroup: boolean;
+}
+
+@ObjectType('FollowUp', { description: "A household on a group's follow-up worklist" })
+export class FollowUpType {
+  @Field(() => ID, { description: "The household's id" })
+  id: string;
+
+  @Field(() => [OpenFollowUpType], { description: 'The services still open' })
+  services: OpenFollowUpType[];
+
+  @Field({ description: 'The day of the oldest entry that left a service open (untouched longest first: the worklist is ordered by it)' })
+  waitingSince: string;
+
+  @Field({ description: 'The day of the latest visit by any group' })
+  lastVisitOn: string;
+
+  householdId: string;
+  unitId: string;
+}
+
+export const FollowUpConnection = Connection(FollowUpType, 'FollowUp');
+
+@ArgsType()
+export class FollowUpsArgs extends PageArgs {
+  @Field(() => UUID)
+  @IsUUID()
+  groupId: string;
+}
+
 @ObjectType('FieldProblem', { description: 'One bad field: its path in the input and why' })
 export class FieldProblemType {
   @Field(() => [String], { description: 'e.g. ["input", "entries", "3", "note"]' })
