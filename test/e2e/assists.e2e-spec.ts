@@ -4,7 +4,7 @@ import { Role } from '@cdtg/access';
 import { HouseholdRekeyService, householdHash, keyMaterial } from '@cdtg/assists';
 import { AppConfig } from '@cdtg/config';
 import { loadDemoCity } from '@cdtg/demo';
-import { startTestApp, TestApp } from '../support/app';
+import { GqlResponse, startTestApp, TestApp } from '../support/app';
 import { createUser, TestUser } from '../support/users';
 
 const LOG = `mutation($input: LogAssistsInput!) { logAssists(input: $input) { created alreadyStored rejected entries { clientId outcome entryId problems { path message reason params } } } }`;
@@ -426,7 +426,7 @@ describe('the household assistance log', () => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const res: { data?: FollowUps } = await lead.gql<FollowUps>(FOLLOW_UPS, { g: a.groupId, first: 1, after });
+      const res: GqlResponse<FollowUps> = await lead.gql<FollowUps>(FOLLOW_UPS, { g: a.groupId, first: 1, after });
       seen.push(res.data!.followUps.edges[0].node.id);
       after = res.data!.followUps.pageInfo.hasNextPage ? res.data!.followUps.pageInfo.endCursor : null;
     } while (after);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -489,6 +490,18 @@ describe('training sessions: planning, assignment, notices, reminders, agenda', 
     expect(audit[1].before).toMatchObject({ female60Plus: 12, total: 36 });
     expect(audit[1].after).toMatchObject({ female60Plus: 13, total: 35 });
     expect(await t.db.query(`SELECT 1 FROM change_event WHERE $1 = ANY(sessions)`, [session.id])).toHaveLength(3); // planned, logged, corrected
+
+    // A phone logged offline: its attendance carries a client id. Sent again (the answer was lost), it changes nothing,
+    // even after an officer's correction in between; another id is a new correction.
+    const clientId = randomUUID();
+    const phone = { ...input, male60Plus: 10, clientId };
+    expect((await lead.gql(LOG, { id: session.id, input: phone })).errors).toBeUndefined();
+    await officer.gql(LOG, { id: session.id, input: { ...input, male60Plus: 11 } });
+    const again = await lead.gql<{ logAttendance: { attendance: { male: { age60Plus: number } } } }>(LOG, { id: session.id, input: phone });
+    expect(again.data!.logAttendance.attendance.male.age60Plus).toBe(11);
+    const operations = await t.db.query(`SELECT 1 FROM audit_event WHERE object_id = $1 AND operation LIKE 'session.attendance%'`, [session.id]);
+    expect(operations).toHaveLength(4); // logged, corrected, the phone's, the officer's: the phone's second send is not one
+    expect(await t.db.query(`SELECT 1 FROM change_event WHERE $1 = ANY(sessions)`, [session.id])).toHaveLength(5);
   });
 
   it('suggests free members of the commune, ranked by skills, nearness and fairness, and explains each score', async () => {

@@ -490,6 +490,7 @@ export interface TrainingSessionTable {
   created_by: string | null;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
+  attendance_client_ids: Generated<string[]>;
 }
 
 export interface TrainingSessionScheduleTable {

@@ -22,6 +22,8 @@ export interface AttendanceInput {
   total?: number | null;
   practicalSteps?: { topic: string; completed: number }[] | null;
   note?: string | null;
+  /** The phone's id for this attendance (offline sync): the same id again is already stored, and changes nothing. */
+  clientId?: string | null;
 }
 
 const CELLS = ['femaleUnder35', 'female35To59', 'female60Plus', 'maleUnder35', 'male35To59', 'male60Plus'] as const;
@@ -37,7 +39,8 @@ const attendanceView = (s: TrainingSession) => ({
 
 /**
  * Attendance, logged by the lead after the session: the first log turns a planned session into a held one; later
- * logs correct it. Every log and correction is audited (before and after) and told to the rollups.
+ * logs correct it. Every log and correction is audited (before and after) and told to the rollups. A phone that
+ * logged offline sends its attendance with a client id: sent again (a lost answer, a second tab), it changes nothing.
  */
 @Injectable()
 export class AttendanceService {
@@ -60,6 +63,7 @@ export class AttendanceService {
     return this.dataSource.transaction(async (manager) => {
       const session = await this.repository.lockedSession(manager, sessionId);
       if (!session) throw DomainError.notFound('Session');
+      if (input.clientId && session.attendanceClientIds.includes(input.clientId)) return session;
       if (session.status === SessionStatus.Cancelled) throw DomainError.conflict(Reason.SessionCancelled, undefined, 'sessionId');
       if (session.startsAt.getTime() > this.clock.now().getTime())
         throw DomainError.invalid('sessionId', Reason.SessionNotStarted, { startsAt: session.startsAt.toISOString() });
@@ -80,6 +84,7 @@ export class AttendanceService {
         practicalCompletions: practical,
         attendanceNote: note,
         attendanceLoggedAt: this.clock.now(),
+        attendanceClientIds: input.clientId ? [...session.attendanceClientIds, input.clientId] : session.attendanceClientIds,
         status: SessionStatus.Held,
       });
       await manager.getRepository(TrainingSession).save(session);

@@ -123,6 +123,10 @@ export class TrainingSession {
   @Column({ type: 'timestamptz', nullable: true })
   attendanceLoggedAt: Date | null;
 
+  /** The ids phones gave the attendances they logged (offline sync): one of them sent again changes nothing. */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  attendanceClientIds: string[];
+
   @Column({ type: 'uuid', nullable: true })
   createdBy: string | null;
 

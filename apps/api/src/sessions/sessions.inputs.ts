@@ -132,6 +132,14 @@ export class AttendanceInput {
   practicalSteps?: PracticalStepInput[] | null;
 
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
+
+  @Field(() => UUID, {
+    nullable: true,
+    description: 'Made by the phone when the attendance is written (offline sync): sending the same attendance again changes nothing',
+  })
+  @IsOptional()
+  @IsUUID()
+  clientId?: string | null;
 }
 
 @InputType()

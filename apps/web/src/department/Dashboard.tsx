@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { gql, sameOrigin } from '../lib/api';
 import { describeError } from '../lib/errors';
-import { useQuery, vietnamToday } from '../lib/hooks';
+import { dayText, useQuery, vietnamToday } from '../lib/hooks';
 import { API_LANGUAGE, useI18n, type MessageKey, type Translate } from '../lib/i18n';
 import type { Me } from '../lib/me';
 import { ErrorBox, Notice } from '../lib/ui';
@@ -69,7 +69,7 @@ function periodLabel(t: Translate, language: string, period: Period, start: stri
   const [y, m] = start.split('-').map(Number);
   const q = Math.floor((m - 1) / 3) + 1;
   const month = new Date(Date.UTC(y, m - 1, 1)).toLocaleString(language === 'vi' ? 'vi-VN' : 'en-GB', { month: 'long', timeZone: 'UTC' });
-  const date = end.split('-').reverse().join('/');
+  const date = dayText(end);
   if (short && (period === 'MONTH' || period === 'QUARTER')) return t(`dash.short.${period}`, { m, q, y });
   return t(`dash.label.${period}`, { m, q, y, month, date });
 }
@@ -216,7 +216,7 @@ export function Dashboard({ me }: { me: Me }) {
         <>
           <div className="row wrap">
             <strong data-testid="report-unit">
-              {report.unit.name} · {report.geographyAsOf.split('-').reverse().join('/')}
+              {report.unit.name} · {dayText(report.geographyAsOf)}
             </strong>
             {periods.length > 1 && (
               <label className="inline">

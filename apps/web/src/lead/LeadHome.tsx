@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { gql } from '../lib/api';
 import { describeProblems } from '../lib/errors';
-import { useOnline, vietnamNowLocal } from '../lib/hooks';
+import { useOnline, useSyncLoop, vietnamNowLocal } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import type { Me, Unit } from '../lib/me';
 import { PlacePicker, type Place } from './PlacePicker';
@@ -11,6 +11,8 @@ import { reasonText } from '../lib/reasons';
 import { placesOf, type ChildUnit } from './places';
 import { ErrorBox, Notice, Tabs } from '../lib/ui';
 import { Attendance } from './Attendance';
+import { syncAttendance } from './attendance-queue';
+import { FollowUps, type Revisit } from './FollowUps';
 import { enqueue, listEntries, onQueueChange, removeEntries, syncPending, type AssistInput, type QueuedEntry } from './queue';
 
 export const SERVICES = ['VNEID_ACCOUNT', 'VNEID_LEVEL_2', 'PORTAL_ACCOUNT', 'ONLINE_APPLICATION', 'CASHLESS_PAYMENT', 'EHEALTH_RECORD', 'OTHER'] as const;
@@ -64,7 +66,15 @@ export function LeadHome({ me }: { me: Me }) {
   const { t } = useI18n();
   const groups = me.grants.filter((g) => g.role === 'GROUP_LEAD' && g.groupId).map((g) => ({ id: g.groupId!, name: g.group?.name ?? g.groupId! }));
   const [groupId, setGroupId] = useState(groups[0]?.id ?? '');
-  const [tab, setTab] = useState<'assist' | 'attendance'>('assist');
+  const [tab, setTab] = useState<'assist' | 'followUps' | 'attendance'>('assist');
+  const [revisit, setRevisit] = useState<Revisit | null>(null);
+  // Whatever tab shows, what waits on the phone (entries, attendance) goes when it can.
+  const sendWaiting = useCallback(() => {
+    if (!navigator.onLine) return;
+    void syncPending();
+    void syncAttendance();
+  }, []);
+  useSyncLoop(sendWaiting);
   return (
     <section className="lead">
       {groups.length > 1 && (
@@ -79,21 +89,35 @@ export function LeadHome({ me }: { me: Me }) {
           </select>
         </label>
       )}
-      <Tabs<'assist' | 'attendance'>
+      <Tabs<'assist' | 'followUps' | 'attendance'>
         current={tab}
-        onChange={setTab}
+        onChange={(key) => {
+          setRevisit(null); // a return visit is offered once, from the worklist
+          setTab(key);
+        }}
         tabs={[
           { key: 'assist', label: t('lead.tabAssist') },
+          { key: 'followUps', label: t('lead.tabFollowUps') },
           { key: 'attendance', label: t('lead.tabAttendance') },
         ]}
       />
-      {groupId && tab === 'assist' && <AssistLog key={groupId} groupId={groupId} />}
+      {groupId && tab === 'assist' && <AssistLog key={groupId} groupId={groupId} revisit={revisit} />}
+      {groupId && tab === 'followUps' && (
+        <FollowUps
+          groupId={groupId}
+          onRevisit={(r) => {
+            setRevisit(r);
+            setTab('assist');
+            window.scrollTo({ top: 0 });
+          }}
+        />
+      )}
       {groupId && tab === 'attendance' && <Attendance groupId={groupId} />}
     </section>
   );
 }
 
-function AssistLog({ groupId }: { groupId: string }) {
+function AssistLog({ groupId, revisit }: { groupId: string; revisit: Revisit | null }) {
   const { t } = useI18n();
   const online = useOnline();
   const [setup, setSetup] = useState<Setup | null>(() => cachedSetup(groupId));
@@ -121,16 +145,8 @@ function AssistLog({ groupId }: { groupId: string }) {
     setSyncError(report.error);
     if (!report.error) setLastSync(new Date().toLocaleTimeString());
   }, []);
-  // Send when the connection returns, when the screen opens, and every 20 seconds while something waits.
-  useEffect(() => {
-    void sync();
-    window.addEventListener('online', sync);
-    const timer = setInterval(() => void sync(), 20_000);
-    return () => {
-      window.removeEventListener('online', sync);
-      clearInterval(timer);
-    };
-  }, [sync]);
+  // Send when the screen opens, when the connection returns, and every 20 seconds while something waits.
+  useSyncLoop(sync);
 
   const counts = { pending: 0, synced: 0, rejected: 0 };
   for (const e of entries) counts[e.status]++;
@@ -141,9 +157,10 @@ function AssistLog({ groupId }: { groupId: string }) {
       {!setup && !online && <Notice>{t('lead.setupOffline')}</Notice>}
       {setup && (
         <AssistForm
-          key={editing?.clientId ?? 'new'}
+          key={editing?.clientId ?? (revisit ? `revisit-${revisit.label}` : 'new')}
           setup={setup}
           initial={editing}
+          revisit={editing ? null : revisit}
           onSaved={async (input, label) => {
             if (editing) await removeEntries([editing.clientId]);
             setEditing(null);
@@ -213,10 +230,13 @@ type ServiceState = Record<string, { on: boolean; outcome: 'DONE' | 'FOLLOW_UP';
 function AssistForm({
   setup,
   initial,
+  revisit,
   onSaved,
 }: {
   setup: Setup;
   initial: AssistInput | null;
+  /** A return visit from the follow-up worklist: its place and its open services are chosen (given as done). */
+  revisit: Revisit | null;
   onSaved(input: Omit<AssistInput, 'clientId'>, label: string): Promise<void>;
 }) {
   const { t, language } = useI18n();
@@ -227,7 +247,8 @@ function AssistForm({
   // The last place chosen on this phone for this group, while it is still one of the group's places.
   const placeKey = `cdtg.lead.place.${setup.groupId}`;
   const remembered = localStorage.getItem(placeKey);
-  const [unitId, setUnitIdState] = useState(initial?.unitId ?? (setup.units.some((u) => u.id === remembered) ? remembered! : (setup.units[0]?.id ?? '')));
+  const known = (id: string | null | undefined) => (id && setup.units.some((u) => u.id === id) ? id : null);
+  const [unitId, setUnitIdState] = useState(initial?.unitId ?? known(revisit?.unitId) ?? known(remembered) ?? setup.units[0]?.id ?? '');
   const setUnitId = (id: string) => {
     setUnitIdState(id);
     localStorage.setItem(placeKey, id);
@@ -236,7 +257,7 @@ function AssistForm({
     Object.fromEntries(
       SERVICES.map((s) => {
         const given = initial?.services.find((x) => x.service === s);
-        return [s, { on: !!given, outcome: given?.outcome ?? 'DONE', reason: given?.reason ?? '' }];
+        return [s, { on: !!given || !!revisit?.services.includes(s), outcome: given?.outcome ?? 'DONE', reason: given?.reason ?? '' }];
       }),
     ),
   );
@@ -304,6 +325,7 @@ function AssistForm({
     <form className="card stack assist-form" onSubmit={submit} aria-label={t('lead.tabAssist')}>
       <h2>{setup.groupName}</h2>
       {saved && <Notice>{t(online ? 'lead.savedSending' : 'lead.saved')}</Notice>}
+      {revisit && !saved && <Notice>{t('lead.revisiting', { label: revisit.label })}</Notice>}
       <fieldset>
         <legend>{t('lead.household')}</legend>
         <p className="muted">{t('lead.householdHint')}</p>

@@ -1,5 +1,6 @@
 import { ApiError, gql, type FieldProblem } from '../lib/api';
 import { currentServiceNames } from '../lib/enum-names';
+import { changeSignal, tx } from './offline-store';
 
 /**
  * The phone's queue of assistance entries (IndexedDB). Each entry gets its client id when it is written; sync sends
@@ -38,37 +39,9 @@ export interface QueuedEntry {
   syncedAt: string | null;
 }
 
-const DB_NAME = 'cdtg-offline';
-const STORE = 'assists';
-let opening: Promise<IDBDatabase> | null = null;
-
-function open(): Promise<IDBDatabase> {
-  opening ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'clientId' });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  return opening;
-}
-
-async function tx<T>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
-  const db = await open();
-  return new Promise((resolve, reject) => {
-    const transaction = db.transaction(STORE, mode);
-    const request = work(transaction.objectStore(STORE));
-    transaction.oncomplete = () => resolve(request ? request.result : undefined);
-    transaction.onerror = () => reject(transaction.error);
-    transaction.onabort = () => reject(transaction.error);
-  });
-}
-
-const listeners = new Set<() => void>();
-export function onQueueChange(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-const changed = () => listeners.forEach((l) => l());
+const signal = changeSignal();
+export const onQueueChange = signal.on;
+const changed = signal.emit;
 
 /** A household's label with nothing that identifies it: its code, or the initials of its head ("Nguyễn Văn An" → "N.V.A."). */
 export function shortLabel(household: AssistInput['household']): string {
@@ -89,7 +62,7 @@ const initials = (name: string) =>
  * entries written before labels were shortened ("head, address") keep only the head's initials.
  */
 async function readAll(): Promise<QueuedEntry[]> {
-  const all = ((await tx('readonly', (s) => s.getAll() as IDBRequest<QueuedEntry[]>)) ?? []) as QueuedEntry[];
+  const all = ((await tx('assists', 'readonly', (s) => s.getAll() as IDBRequest<QueuedEntry[]>)) ?? []) as QueuedEntry[];
   const stale = all.filter((e) => e.status === 'synced' && e.syncedLabel === undefined && e.label.includes(','));
   if (stale.length) await putAll(stale.map((e) => ({ ...e, label: initials(e.label.split(',')[0]), syncedLabel: '' })));
   const fixed = new Map(stale.map((e) => [e.clientId, initials(e.label.split(',')[0])]));
@@ -105,7 +78,7 @@ export async function listEntries(groupId: string): Promise<QueuedEntry[]> {
 }
 
 async function putAll(entries: QueuedEntry[]): Promise<void> {
-  await tx('readwrite', (s) => void entries.forEach((e) => s.put(e)));
+  await tx('assists', 'readwrite', (s) => void entries.forEach((e) => s.put(e)));
 }
 
 /** Stores an entry on the phone (a fresh client id) and returns it. */
@@ -130,7 +103,7 @@ export async function enqueue(groupId: string, input: Omit<AssistInput, 'clientI
 }
 
 export async function removeEntries(clientIds: string[]): Promise<void> {
-  await tx('readwrite', (s) => void clientIds.forEach((id) => s.delete(id)));
+  await tx('assists', 'readwrite', (s) => void clientIds.forEach((id) => s.delete(id)));
   changed();
 }
 

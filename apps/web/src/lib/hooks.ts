@@ -63,3 +63,21 @@ export function shortTime(iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
   return m ? `${m[3]}/${m[2]} ${m[4]}:${m[5]}` : iso;
 }
+
+/** "2026-12-05" → "05/12/2026", the way days are written in Vietnam (and on every screen of the console). */
+export function dayText(isoDay: string): string {
+  return isoDay.slice(0, 10).split('-').reverse().join('/');
+}
+
+/** Runs `sync` when the screen opens, when the connection returns, and every 20 seconds (it does nothing offline). */
+export function useSyncLoop(sync: () => void): void {
+  useEffect(() => {
+    sync();
+    window.addEventListener('online', sync);
+    const timer = setInterval(sync, 20_000);
+    return () => {
+      window.removeEventListener('online', sync);
+      clearInterval(timer);
+    };
+  }, [sync]);
+}

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { gql } from '../lib/api';
 import { describeError } from '../lib/errors';
-import { useQuery, vietnamToday } from '../lib/hooks';
+import { dayText, useQuery, vietnamToday } from '../lib/hooks';
 import { API_LANGUAGE, useI18n } from '../lib/i18n';
 import { ErrorBox } from '../lib/ui';
 import { AnswerForm, CancelSessionForm, EditSessionForm, PlanSessionForm, RescheduleForm, type SessionDetails } from './SessionForms';
@@ -63,7 +63,7 @@ export function Calendar({ unitCode }: { unitCode: string }) {
           {t('officer.prev')}
         </button>
         <strong className="spacer center">
-          {t('officer.week', { from: from.split('-').reverse().join('/') })} – {to.split('-').reverse().join('/')}
+          {t('officer.week', { from: dayText(from) })} – {dayText(to)}
         </strong>
         <button type="button" onClick={() => setWeek(week + 1)}>
           {t('officer.next')}
@@ -73,7 +73,7 @@ export function Calendar({ unitCode }: { unitCode: string }) {
       {list.data && sessions.length === 0 && <p>{t('officer.noSessions')}</p>}
       {days.map((day) => (
         <div key={day} className="day">
-          <h3>{day.split('-').reverse().join('/')}</h3>
+          <h3>{dayText(day)}</h3>
           {sessions
             .filter((s) => s.startsAt.startsWith(day))
             .map((s) => (

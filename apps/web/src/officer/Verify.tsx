@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { gql } from '../lib/api';
-import { useQuery } from '../lib/hooks';
+import { dayText, useQuery } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import { ErrorBox, Notice } from '../lib/ui';
 import { SERVICES } from '../lead/LeadHome';
@@ -152,7 +152,7 @@ export function Verify({ unitCode }: { unitCode: string }) {
                     onChange={(e) => setSelected(e.target.checked ? [...selected, r.id] : selected.filter((s) => s !== r.id))}
                   />
                 </td>
-                <td>{r.occurredOn.split('-').reverse().join('/')}</td>
+                <td>{dayText(r.occurredOn)}</td>
                 <td>
                   {r.household.maskedLabel}
                   <div className="muted small">{r.unit.name}</div>
