@@ -13,7 +13,7 @@ import { fmt, prng, summarise } from './stats';
  * 12: sync of a lead's phone over a slow link. The phone holds entries queued offline and sends them the way the web
  * console's offline queue does (apps/web/src/lead/queue.ts: its mutation document and batch size, read from the
  * source below; one pass sends every pending entry batch after batch and stops at the first batch that does not reach
- * the server, which goes again at the next sync: LeadHome.tsx's 20-second timer), through a ShapedLink in front of
+ * the server, which goes again at the next sync: useSyncLoop's 20-second timer), through a ShapedLink in front of
  * the API. What is measured is the time until every entry is synced, the requests and the bytes on the link; the
  * database must then hold each entry exactly once.
  */
@@ -24,7 +24,7 @@ export interface ConsoleQueue {
   document: string;
   /** Entries per request (queue.ts `BATCH`). */
   batch: number;
-  /** How often the lead's screen syncs while it is open (LeadHome.tsx's setInterval). */
+  /** How often the lead's screen syncs while it is open (useSyncLoop's setInterval in lib/hooks.ts). */
   syncEveryMs: number;
 }
 
@@ -35,11 +35,11 @@ export function consoleQueue(): ConsoleQueue {
     root = dirname(root);
   }
   const queue = readFileSync(join(root, 'apps/web/src/lead/queue.ts'), 'utf8');
-  const home = readFileSync(join(root, 'apps/web/src/lead/LeadHome.tsx'), 'utf8');
+  const hooks = readFileSync(join(root, 'apps/web/src/lib/hooks.ts'), 'utf8');
   const document = /const LOG = `([^`]+)`;/.exec(queue)?.[1];
   const batch = /const BATCH = ([\d_]+);/.exec(queue)?.[1];
-  const every = /setInterval\(\(\) => void sync\(\), ([\d_]+)\)/.exec(home)?.[1];
-  if (!document || !batch || !every) throw new Error('the offline queue changed shape: update consoleQueue() in test/bench/phone-sync.ts (LOG and BATCH in queue.ts, the sync timer in LeadHome.tsx)');
+  const every = /setInterval\(sync, ([\d_]+)\)/.exec(hooks)?.[1];
+  if (!document || !batch || !every) throw new Error('the offline queue changed shape: update consoleQueue() in test/bench/phone-sync.ts (LOG and BATCH in queue.ts, the sync timer of useSyncLoop in lib/hooks.ts)');
   return { document, batch: Number(batch.replace(/_/g, '')), syncEveryMs: Number(every.replace(/_/g, '')) };
 }
 
