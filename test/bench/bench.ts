@@ -4,7 +4,7 @@ import { Scale } from './generate';
 import { soakTable } from './soak';
 
 /**
- * npm run bench -- [--scale national|city|tiny] [--runs N] [--only coverage,statements,overhead,ingest,import,sync,freshness,check,load,soak,coldstart] [--database NAME] [--soak-minutes N]
+ * npm run bench -- [--scale national|city|tiny] [--runs N] [--only coverage,statements,overhead,ingest,import,sync,console,freshness,check,load,soak,coldstart] [--database NAME] [--soak-minutes N]
  * Uses BENCH_DATABASE_URL (a server; default postgres://postgres@127.0.0.1:5432/postgres) and REDIS_URL (default
  * 127.0.0.1:6379). The database cdtg_bench_<scale> is created and filled once, then reused. --soak-minutes sets the
  * memory soak's length (30 min at national scale); BENCH_SOAK_NODE_ARGS adds node flags to its API and worker and

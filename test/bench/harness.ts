@@ -15,6 +15,7 @@ import { explainWhile } from './explain';
 import { generate, GenerationReport, Scale } from './generate';
 import { loadScenario } from './load';
 import { phoneSyncScenario, PhoneSyncLoad } from './phone-sync';
+import { consoleVisitScenario } from './console-visit';
 import { soakScenario, SoakReport } from './soak';
 import { caughtUp, coverageScenarios, freshnessScenario, importScenario, ingestScenario, nightlyCheckScenario, overheadScenario, Places, Result, statementsScenario } from './scenarios';
 import { fmt } from './stats';
@@ -32,7 +33,7 @@ export interface BenchOptions {
   database?: string;
   /** The soak's measured minutes instead of the scale's (30 at national scale). */
   soakMinutes?: number;
-  /** Only these parts (coverage, statements, overhead, ingest, import, sync, freshness, check, load, soak, coldstart); all when absent. */
+  /** Only these parts (coverage, statements, overhead, ingest, import, sync, console, freshness, check, load, soak, coldstart); all when absent. */
   only?: string[];
   log: (line: string) => void;
 }
@@ -136,6 +137,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     if (wanted('import')) {
       options.log('6. CSV import');
       results.push(await importScenario(ds, api.app.get(DirectoryImportService), load.importRows));
+    }
+    if (wanted('console')) {
+      options.log('13. the web console on a weak phone (first and repeat visit)');
+      results.push(...(await consoleVisitScenario(api, Math.min(options.runs, 7), options.log)));
     }
     if (wanted('sync')) {
       options.log("12. sync of a lead's phone over a slow link");

@@ -12,7 +12,7 @@ import { adminUrl, REDIS_URL } from '../support/test-env';
  * The benchmark harness at its smallest scale, so that it cannot rot: every scenario runs end to end (data generation,
  * rollups, coverage vs a nightly summary table and vs GROUP BY, ingest, freshness with the worker, the nightly check
  * while ingesting, statement counts, CSV import, GraphQL overhead, dashboard load on the API and worker processes, a
- * lead's phone syncing over a shaped link, the memory soak of the API and worker as processes, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
+ * lead's phone syncing over a shaped link, the console opened in Chromium on a weak phone, the memory soak of the API and worker as processes, cold start of npm start) and reports. The figures are not checked here (this is no benchmark); `npm run bench` is.
  */
 describe('benchmark harness (tiny scale)', () => {
   const database = `cdtg_bench_smoke_${Date.now().toString(36)}`;

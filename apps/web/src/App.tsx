@@ -1,8 +1,5 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { ForgotPassword, SetPassword, SignIn, SignInWithLink } from './auth/AuthScreens';
-import { LeadHome } from './lead/LeadHome';
-import { Agenda } from './lead/Agenda';
-import { OfficerHome } from './officer/OfficerHome';
 import { ApiError, currentSession, gql, onSessionChange, setSession } from './lib/api';
 import { useOnline } from './lib/hooks';
 import { useI18n } from './lib/i18n';
@@ -18,7 +15,12 @@ const PUBLIC: Record<string, () => React.ReactElement> = {
   '/sign-in/link': () => <SignInWithLink />,
 };
 const ME_CACHE = 'cdtg.me';
-// The dashboard carries the chart library: loaded only when opened (the lead's phone never needs it).
+// Each role's screens are their own chunk: the first visit downloads only the shell and the sign-in. The service worker
+// precaches the lead's and the volunteer's (used in the field, offline); the officer's and the dashboard (with its chart
+// library) are cached the first time they are opened, so a lead's phone never downloads them (vite.config.mts).
+const LeadHome = lazy(() => import('./lead/LeadHome').then((m) => ({ default: m.LeadHome })));
+const Agenda = lazy(() => import('./lead/Agenda').then((m) => ({ default: m.Agenda })));
+const OfficerHome = lazy(() => import('./officer/OfficerHome').then((m) => ({ default: m.OfficerHome })));
 const Dashboard = lazy(() => import('./department/Dashboard').then((m) => ({ default: m.Dashboard })));
 
 export function App() {
@@ -103,14 +105,12 @@ function Home({ path }: { path: string }) {
       )}
       {/* One title per screen, for screen readers and the browser's outline. */}
       <h1 className="screen-title">{t(`screen.${screen}`)}</h1>
-      {screen === 'lead' && <LeadHome me={me} />}
-      {screen === 'officer' && <OfficerHome me={me} />}
-      {screen === 'department' && (
-        <Suspense fallback={<p>{t('app.loading')}</p>}>
-          <Dashboard me={me} />
-        </Suspense>
-      )}
-      {screen === 'agenda' && <Agenda />}
+      <Suspense fallback={<p>{t('app.loading')}</p>}>
+        {screen === 'lead' && <LeadHome me={me} />}
+        {screen === 'officer' && <OfficerHome me={me} />}
+        {screen === 'department' && <Dashboard me={me} />}
+        {screen === 'agenda' && <Agenda />}
+      </Suspense>
     </>
   );
 }

@@ -8,15 +8,13 @@ import { PlacePicker, type Place } from './PlacePicker';
 // The server's detector itself (a pure module shared with the console): a note is checked as it is typed, offline too.
 import { findPersonalNumbers } from '../../../../libs/text/src/personal-numbers';
 import { reasonText } from '../lib/reasons';
+import { REASONS, SERVICES } from '../lib/enum-names';
 import { placesOf, type ChildUnit } from './places';
 import { ErrorBox, Notice, Tabs } from '../lib/ui';
 import { Attendance } from './Attendance';
 import { syncAttendance } from './attendance-queue';
 import { FollowUps, type Revisit } from './FollowUps';
 import { enqueue, listEntries, onQueueChange, removeEntries, syncPending, type AssistInput, type QueuedEntry } from './queue';
-
-export const SERVICES = ['VNEID_ACCOUNT', 'VNEID_LEVEL_2', 'PORTAL_ACCOUNT', 'ONLINE_APPLICATION', 'CASHLESS_PAYMENT', 'EHEALTH_RECORD', 'OTHER'] as const;
-export const REASONS = ['MISSING_DOCUMENTS', 'NO_SMARTPHONE', 'NO_SIGNAL', 'DECLINED', 'OTHER'] as const;
 
 interface Setup {
   groupId: string;

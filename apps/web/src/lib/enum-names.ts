@@ -21,3 +21,7 @@ export function currentServiceNames<S extends { service: string; outcome: string
     ...(s.reason ? { reason: currentEnumName(s.reason) } : {}),
   }));
 }
+
+/** The assistance services and follow-up reasons, as the API names them now (AssistService, FollowUpReason). */
+export const SERVICES = ['VNEID_ACCOUNT', 'VNEID_LEVEL_2', 'PORTAL_ACCOUNT', 'ONLINE_APPLICATION', 'CASHLESS_PAYMENT', 'EHEALTH_RECORD', 'OTHER'] as const;
+export const REASONS = ['MISSING_DOCUMENTS', 'NO_SMARTPHONE', 'NO_SIGNAL', 'DECLINED', 'OTHER'] as const;

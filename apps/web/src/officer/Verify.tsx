@@ -3,7 +3,7 @@ import { gql } from '../lib/api';
 import { dayText, useQuery } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
 import { ErrorBox, Notice } from '../lib/ui';
-import { SERVICES } from '../lead/LeadHome';
+import { SERVICES } from '../lib/enum-names';
 
 interface EntryRow {
   id: string;
