@@ -405,6 +405,20 @@ describe('web console in Chromium', () => {
     const curve = page.locator('.recharts-line-curve').first();
     await curve.waitFor({ state: 'attached', timeout: 45_000 });
     expect(await curve.getAttribute('d')).toMatch(/^M[\d.,]+[LC][\d.,]+/); // a line (straight or curved) through at least two points
+    // No axis label is cut off: every tick's text lies inside its chart (a long unit name once ran off the left edge).
+    const clipped = await page.locator('.recharts-wrapper').evaluateAll((charts) =>
+      charts.flatMap((chart) => {
+        const box = chart.getBoundingClientRect();
+        return [...chart.querySelectorAll('.recharts-cartesian-axis-tick-value')]
+          .filter((tick) => {
+            const b = tick.getBoundingClientRect();
+            return b.left < box.left - 0.5 || b.right > box.right + 0.5 || b.top < box.top - 0.5 || b.bottom > box.bottom + 0.5;
+          })
+          .map((tick) => tick.textContent);
+      }),
+    );
+    expect(await page.locator('.recharts-cartesian-axis-tick-value').count()).toBeGreaterThan(4);
+    expect(clipped).toEqual([]);
 
     // Drill down: from the city to one of its communes (the picker lists the units below), and back by the breadcrumb.
     await page.locator('select[name=child]').selectOption({ label: 'Phường Hải Châu' });
