@@ -281,11 +281,16 @@ describe('web console in Chromium', () => {
     await page.locator('input[name=volunteer]').first().check();
     await followUp('48202990001', 'VNEID_LEVEL_2', 'NO_SMARTPHONE');
     await followUp('48202990002', 'CASHLESS_PAYMENT', 'MISSING_DOCUMENTS');
+    // The three tabs fit a 360-px screen side by side.
+    const tabs = await page.getByRole('tab').evaluateAll((list) => list.map((tab) => tab.getBoundingClientRect()).map((b) => [b.left, b.right]));
+    expect(tabs).toHaveLength(3);
+    expect(tabs.every(([left, right]) => left >= 0 && right <= 360)).toBe(true);
     await page.getByRole('tab', { name: 'Cần quay lại' }).click();
     const item = page.locator('ul.follow-ups > li', { hasText: '…002' });
     await item.waitFor();
     expect(await item.locator('.open-services').textContent()).toMatch(/^Thanh toán không dùng tiền mặt: Thiếu giấy tờ \(\d\d\/\d\d\/\d{4}\)$/);
     expect(await page.locator('ul.follow-ups > li', { hasText: '…001' }).locator('.open-services').textContent()).toContain('Không có điện thoại thông minh');
+    await shot(page, 'lead-follow-ups-360.png');
     // The return visit: the form opens on the household's place with its open service chosen; the household is typed again.
     await item.getByRole('button', { name: 'Ghi lần quay lại' }).click();
     await page.locator('input[name=code]').waitFor();
