@@ -338,7 +338,10 @@ const CASES: Record<string, Case> = {
     doc: `mutation($c: String!) { exportCoverage(unitCode: $c, level: COMMUNE, period: MONTH, format: CSV) { id } }`,
     vars: (_, p) => ({ c: p.unitCode }),
   },
-  targetMeasures: { rule: { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin, Role.Department, Role.WardOfficer] }, doc: `{ targetMeasures { key } }` },
+  targetMeasures: {
+    rule: { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin, Role.Department, Role.WardOfficer] },
+    doc: `{ targetMeasures { key } }`,
+  },
   targets: {
     rule: readCoverage,
     doc: `query($c: String!) { targets(unitCode: $c, period: MONTH, periodStart: "2026-10-01") { targets { value } } }`,

@@ -212,7 +212,7 @@ describe('targets (chỉ tiêu): set, imported, carried across the reform, on co
     const again = await department.gql<{ importTargets: { created: number; unchanged: number } }>(IMPORT, { csv: csv.split('\n').slice(0, 3).join('\n') });
     expect(again.data!.importTargets).toMatchObject({ created: 0, unchanged: 2 });
     const missing = await department.gql(IMPORT, { csv: 'unit_code,target\n20209,1\n' });
-    expect(missing.errors![0].extensions!.reason).toBe('CSV_MISSING_COLUMNS');
+    expect(reasonOf(missing)).toBe('CSV_MISSING_COLUMNS');
     const listed = await department.gql<{ targets: { targets: { measure: string; value: number; periodStart: string }[] } }>(LIST, {
       code: '20209',
       period: 'YEAR',
