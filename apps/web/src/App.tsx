@@ -19,7 +19,7 @@ const PUBLIC: Record<string, () => React.ReactElement> = {
 };
 const ME_CACHE = 'cdtg.me';
 // The dashboard carries the chart library: loaded only when opened (the lead's phone never needs it).
-const Dashboard = lazy(() => import('./department/Dashboard').then((m) => ({ default: m.Dashboard })));
+const DepartmentHome = lazy(() => import('./department/DepartmentHome').then((m) => ({ default: m.DepartmentHome })));
 
 export function App() {
   const { path } = useLocation();
@@ -107,7 +107,7 @@ function Home({ path }: { path: string }) {
       {screen === 'officer' && <OfficerHome me={me} />}
       {screen === 'department' && (
         <Suspense fallback={<p>{t('app.loading')}</p>}>
-          <Dashboard me={me} />
+          <DepartmentHome me={me} />
         </Suspense>
       )}
       {screen === 'agenda' && <Agenda />}
