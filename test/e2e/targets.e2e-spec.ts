@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Role } from '@cdtg/access';
 import { loadDemoCity } from '@cdtg/demo';
@@ -141,6 +142,36 @@ describe('targets (chỉ tiêu): set, imported, carried across the reform, on co
     expect(rows.filter((r) => r.unit.code !== '20209').every((r) => r.targets.length === 0)).toBe(true);
     const weeks = await coverage({ code: '20209', level: 'COMMUNE', period: 'WEEK', from: '2026-10-01', to: '2026-10-07', geo: '2026-10-16' });
     expect(weeks.every((r) => r.targets.length === 0)).toBe(true);
+    // The export of the same table carries them: target, actual, still to do, behind plan, per measure with a target.
+    const started = await department.gql<{ exportCoverage: { id: string } }>(
+      `mutation { exportCoverage(unitCode: "48", level: COMMUNE, period: MONTH, from: "2026-10-01", to: "2026-10-31", geographyAsOf: "2026-10-16", format: CSV) { id } }`,
+    );
+    const ready = await eventually(async () => {
+      const polled = (
+        await department.gql<{ coverageExport: { status: string; downloadUrl: string | null } }>(
+          `query($id: UUID!) { coverageExport(id: $id) { status downloadUrl } }`,
+          {
+            id: started.data!.exportCoverage.id,
+          },
+        )
+      ).data!.coverageExport;
+      return polled.status === 'READY' && polled.downloadUrl;
+    });
+    const csv = (await request(ready.replace(/^https?:\/\/[^/]+/, t.url)).get('')).text.replace(/^\uFEFF/, '');
+    const [header, ...lines] = csv.trim().split(/\r?\n/);
+    const columns = header.split(',');
+    expect(columns.slice(-8)).toEqual([
+      'Chỉ tiêu – Kích hoạt VNeID mức 2: tỷ lệ hộ (%)',
+      'Đạt – Kích hoạt VNeID mức 2: tỷ lệ hộ (%)',
+      'Còn thiếu – Kích hoạt VNeID mức 2: tỷ lệ hộ (%)',
+      'Chậm tiến độ – Kích hoạt VNeID mức 2: tỷ lệ hộ (%)',
+      'Chỉ tiêu – Hộ được hỗ trợ trong kỳ',
+      'Đạt – Hộ được hỗ trợ trong kỳ',
+      'Còn thiếu – Hộ được hỗ trợ trong kỳ',
+      'Chậm tiến độ – Hộ được hỗ trợ trong kỳ',
+    ]);
+    const line = lines.find((l) => l.startsWith('20209,'))!.split(',');
+    expect(line.slice(-8)).toEqual(['10', '3', '7', 'Có', '4', '3', '1', '']);
     // Changing a target is audited; a null value removes it.
     expect((await set({ unitId: ids.thanhKhe, measure: 'households', period: 'MONTH', periodStart: '2026-10-01', value: 6 })).errors).toBeUndefined();
     const [audit] = await t.db.query<{ before: unknown; after: unknown }>(

@@ -36,7 +36,7 @@ export const TARGET_MEASURES: readonly TargetMeasure[] = [
   {
     key: 'coverage',
     kind: TargetKind.Percent,
-    header: { vi: 'Tỷ lệ hộ được hỗ trợ (%)', en: 'Coverage (%)' },
+    header: { vi: 'Tỷ lệ bao phủ (%)', en: 'Coverage (%)' },
     actual: (row) => row.coveragePercent,
   },
   ...ASSIST_SERVICES.map((service) => ({
