@@ -13,7 +13,7 @@ import { ALL_TIME, Bucket, bucketsBetween, monthStart, nextBucket, Period, store
 import { CELL_KINDS } from './cell-kinds';
 import { CoverageLevel, CoverageQuery } from './coverage-query';
 import { NO_PARENT } from './rollup.entities';
-import { carryTargets, elapsedShare, progressOf, TARGET_GRAINS, TARGET_MEASURES, targetMeasure, TargetProgress, UnitTarget } from './targets';
+import { carryTargets, elapsedShare, progressOf, TARGET_GRAINS, TARGET_UNIT_KINDS, targetMeasure, TargetProgress, UnitTarget } from './targets';
 import { MappedGeography, RollupRepository, Snapshot } from './rollup.repository';
 
 const LEVEL_KINDS: Record<CoverageLevel, UnitKind[]> = {
@@ -182,7 +182,13 @@ export class CoverageService {
     // The targets of the rows' units and of every unit that maps into them (set in another tree), for the buckets.
     const grain = TARGET_GRAINS[query.period];
     const targetQuestion = grain && {
-      unitIds: [...new Set([...targets.map((t) => t.id), ...[...sourced.values()].flatMap((cs) => cs.map((c) => c.sourceId))])],
+      // (residential groups hold no targets: their ids, most of the sources, are left out of the statement)
+      unitIds: [
+        ...new Set([
+          ...targets.map((t) => t.id),
+          ...[...sourced.values()].flatMap((cs) => cs.flatMap((c) => (TARGET_UNIT_KINDS.includes(map.kindOf(c.sourceId) ?? '') ? [c.sourceId] : []))),
+        ]),
+      ],
       grain,
       starts: buckets.map((b) => b.start),
     };
@@ -291,10 +297,14 @@ export class CoverageService {
   /** A row's progress against its unit's targets for its bucket (targets.ts: the measures and the behind-plan rule). */
   private progress(row: CoverageRow, stock: Vector, set: Map<string, UnitTarget>, bucket: Bucket, today: string): TargetProgress[] {
     const share = elapsedShare(bucket, today);
-    return TARGET_MEASURES.flatMap((m) => {
-      const target = set.get(`${m.key}|${bucket.start}`);
-      return target ? [progressOf(m, target, m.actual(row, stock), share)] : [];
-    });
+    const out: { order: number; progress: TargetProgress }[] = [];
+    const suffix = `|${bucket.start}`;
+    for (const [key, target] of set) {
+      if (!key.endsWith(suffix)) continue;
+      const measure = targetMeasure(key.slice(0, -suffix.length));
+      if (measure) out.push({ order: measure.order, progress: progressOf(measure, target, measure.actual(row, stock), share) });
+    }
+    return out.sort((a, b) => a.order - b.order).map((p) => p.progress);
   }
 
   private row(

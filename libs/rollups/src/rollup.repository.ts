@@ -652,12 +652,19 @@ export class RollupRepository {
   ): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null; treeVersion: string; targets: StoredTarget[] }> {
     // The targets of the answer ride on this statement (a scalar subquery): no round trip more, the same snapshot.
     const targetsColumn = targets
-      ? sql`, (SELECT coalesce(json_agg(json_build_object('unitId', t.unit_id, 'measure', t.measure, 'periodStart', t.period_start, 'value', t.value)), '[]')
+      ? sql`, (SELECT coalesce(json_agg(json_build_array(t.unit_id, t.measure, t.period_start, t.value)), '[]')
                  FROM coverage_target t WHERE t.grain = ${targets.grain} AND t.period_start = ANY(${targets.starts}::date[]) AND t.unit_id = ANY(${targets.unitIds}::uuid[])) AS targets`
       : sql``;
     const [row] = await this.prepared(
       snapshot,
-      sql<{ event_id: string | null; at: Date | null; pending: number; oldest: Date | null; tree_version: string; targets?: StoredTarget[] }>`
+      sql<{
+        event_id: string | null;
+        at: Date | null;
+        pending: number;
+        oldest: Date | null;
+        tree_version: string;
+        targets?: [string, string, string, number][];
+      }>`
        WITH pending AS (SELECT min(e.id) AS first, count(*)::int AS n, min(e.created_at) AS oldest FROM ${changeEventsForRollups()} AS e WHERE e.processed_at IS NULL)
        SELECT last.id::text AS event_id, last.created_at AS at, pending.n AS pending, pending.oldest, ${geographyVersionForRollups()} AS tree_version${targetsColumn}
          FROM pending LEFT JOIN LATERAL (
@@ -670,7 +677,7 @@ export class RollupRepository {
       pending: row.pending,
       oldestPendingAt: row.oldest,
       treeVersion: row.tree_version,
-      targets: (row.targets ?? []).map((t) => ({ ...t, value: Number(t.value) })),
+      targets: (row.targets ?? []).map(([unitId, measure, periodStart, value]) => ({ unitId, measure, periodStart, value: Number(value) })),
     };
   }
 

@@ -3,15 +3,23 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessService, DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { DomainError, Reason } from '@cdtg/errors';
-import { AdminUnit, GeographyService, ImportReport, rowProblem, UnitKind } from '@cdtg/geography';
+import { AdminUnit, GeographyService, ImportReport, rowProblem } from '@cdtg/geography';
 import { CsvFormatError, foldVietnamese, readCsv } from '@cdtg/text';
 import { Clock, parseVietnameseDate, requireIsoDate } from '@cdtg/time';
 import { bucketStart, Period } from './periods';
 import { TargetRepository } from './target.repository';
-import { GRAIN_PERIOD, MAX_COUNT_TARGET, TARGET_GRAINS, TARGET_MEASURE_KEYS, targetBucket, TargetGrain, TargetKind, targetMeasure } from './targets';
+import {
+  GRAIN_PERIOD,
+  MAX_COUNT_TARGET,
+  TARGET_GRAINS,
+  TARGET_MEASURE_KEYS,
+  TARGET_UNIT_KINDS,
+  targetBucket,
+  TargetGrain,
+  TargetKind,
+  targetMeasure,
+} from './targets';
 
-/** Units a target is set for: provinces, districts (before the reform), communes and special zones. */
-export const TARGET_UNIT_KINDS: readonly string[] = [UnitKind.Province, UnitKind.District, UnitKind.Commune, UnitKind.SpecialZone];
 const TARGET_PERIODS = Object.keys(TARGET_GRAINS) as Period[];
 const COLUMNS = ['unit_code', 'measure', 'period', 'period_start', 'target'];
 

@@ -19,6 +19,8 @@ type Actual = (row: MeasureFigures & { coveragePercent: number | null; household
 
 export interface TargetMeasure {
   key: string;
+  /** Its position in TARGET_MEASURES (the order of a row's targets). */
+  order: number;
   kind: TargetKind;
   header: Header;
   actual: Actual;
@@ -32,25 +34,30 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
  * row shows (households reached, sessions held, participants, people trained by gender and age band, …), read as the
  * row shows it for the period.
  */
-export const TARGET_MEASURES: readonly TargetMeasure[] = [
-  {
-    key: 'coverage',
-    kind: TargetKind.Percent,
-    header: { vi: 'Tỷ lệ bao phủ (%)', en: 'Coverage (%)' },
-    actual: (row) => row.coveragePercent,
-  },
-  ...ASSIST_SERVICES.map((service) => ({
-    key: `coverage_${service}`,
-    kind: TargetKind.Percent,
-    header: { vi: `${ASSIST_SERVICE_NAMES[service].vi}: tỷ lệ hộ (%)`, en: `${ASSIST_SERVICE_NAMES[service].en}: coverage (%)` },
-    actual: ((row, stock) =>
-      row.households ? round1((stock[MEASURE_INDEX[`done_${service}` as keyof typeof MEASURE_INDEX]] / row.households) * 100) : null) as Actual,
-  })),
-  ...SHOWN.map((m) => ({ key: m.name as string, kind: TargetKind.Count, header: m.row.header, actual: ((row) => figureOf(row, m)) as Actual })),
-];
+export const TARGET_MEASURES: readonly TargetMeasure[] = (
+  [
+    {
+      key: 'coverage',
+      kind: TargetKind.Percent,
+      header: { vi: 'Tỷ lệ bao phủ (%)', en: 'Coverage (%)' },
+      actual: (row) => row.coveragePercent,
+    },
+    ...ASSIST_SERVICES.map((service) => ({
+      key: `coverage_${service}`,
+      kind: TargetKind.Percent,
+      header: { vi: `${ASSIST_SERVICE_NAMES[service].vi}: tỷ lệ hộ (%)`, en: `${ASSIST_SERVICE_NAMES[service].en}: coverage (%)` },
+      actual: ((row, stock) =>
+        row.households ? round1((stock[MEASURE_INDEX[`done_${service}` as keyof typeof MEASURE_INDEX]] / row.households) * 100) : null) as Actual,
+    })),
+    ...SHOWN.map((m) => ({ key: m.name as string, kind: TargetKind.Count, header: m.row.header, actual: ((row) => figureOf(row, m)) as Actual })),
+  ] as Omit<TargetMeasure, 'order'>[]
+).map((m, order) => ({ ...m, order }));
 export const TARGET_MEASURE_KEYS = TARGET_MEASURES.map((m) => m.key);
 const BY_KEY = new Map(TARGET_MEASURES.map((m) => [m.key, m]));
 export const targetMeasure = (key: string): TargetMeasure | undefined => BY_KEY.get(key);
+
+/** Units a target is set for: provinces, districts (before the reform), communes and special zones (not residential groups). */
+export const TARGET_UNIT_KINDS: readonly string[] = ['province', 'district', 'commune', 'special_zone'];
 
 /** The periods targets are set for, with their stored grain; other periods' rows carry no target. */
 export const TARGET_GRAINS: Partial<Record<Period, 'M' | 'Q' | 'Y'>> = { [Period.Month]: 'M', [Period.Quarter]: 'Q', [Period.Year]: 'Y' };
