@@ -16,8 +16,8 @@ export interface BehindPlan extends BehindPlanItem {
 }
 
 /**
- * Units behind plan (chậm tiến độ, targets.ts) and the notice to their ward officers: the communes (or the unit
- * itself) under a unit, for the month, quarter and year holding a day, each measure whose actual is below its
+ * Units behind plan (chậm tiến độ, targets.ts) and the notice to their ward officers: a unit and the communes under
+ * it, for the month, quarter and year holding a day, each measure whose actual is below its
  * pro-rated target. The notice is queued once per officer, unit, period and measure (dedupe key), so asking again
  * (a digest run twice, the next week in the same period) sends nothing more.
  */
@@ -30,16 +30,20 @@ export class BehindPlanService {
     private readonly notifications: NotificationService,
   ) {}
 
-  /** The communes under `unitCode` (in the tree of `day`) behind plan on `day`, within `scope`. */
+  /** The unit `unitCode` itself and the communes under it (in the tree of `day`) behind plan on `day`, within `scope`. */
   async find(scope: DataScope, unitCode: string, day: string): Promise<BehindPlan[]> {
-    const out: BehindPlan[] = [];
+    const out = new Map<string, BehindPlan>();
     for (const period of Object.keys(TARGET_GRAINS) as Period[]) {
-      const report = await this.coverage.coverage(scope, { unitCode, level: CoverageLevel.Commune, period, from: day, to: day, geographyAsOf: day });
-      for (const row of report.rows)
+      const question = { unitCode, period, from: day, to: day, geographyAsOf: day };
+      const [communes, own] = await Promise.all([
+        this.coverage.coverage(scope, { ...question, level: CoverageLevel.Commune }),
+        this.coverage.trend(scope, question),
+      ]);
+      for (const row of [...own.rows, ...communes.rows])
         for (const p of row.targets) {
           if (!p.behindPlan) continue;
           const measure = targetMeasure(p.measure)!;
-          out.push({
+          out.set(`${row.unit.id}:${p.measure}:${period}`, {
             unitId: row.unit.id,
             unitName: row.unit.name,
             measureKey: p.measure,
@@ -54,7 +58,7 @@ export class BehindPlanService {
           });
         }
     }
-    return out;
+    return [...out.values()];
   }
 
   /** Queues the notice of each unit behind plan to its ward officers (once per officer, unit, period and measure); returns how many were queued. */
