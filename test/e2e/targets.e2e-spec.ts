@@ -191,6 +191,12 @@ describe('targets (chỉ tiêu): set, imported, carried across the reform, on co
     const [group] = await t.db.query<{ id: string }>(`SELECT id FROM admin_unit WHERE code LIKE '20209-%' AND valid_from = '2025-07-01' LIMIT 1`);
     expect(reasonOf(await set({ ...base, unitId: group.id }))).toBe('UNIT_WRONG_KIND');
     expect(reasonOf(await set({ ...base, unitId: 'not-a-uuid' }))).toBe('INVALID_ID');
+    // An old ward (until 30 June 2025) has no target of 2026: the new commune's carries to it.
+    expect(reasonOf(await set({ ...base, unitId: ids.oldChinhGian }))).toBe('UNIT_NOT_IN_FORCE');
+    const csv = await department.gql<{ importTargets: { created: number; errors: { line: number; field: string; reason: string }[] } }>(IMPORT, {
+      csv: 'unit_code,measure,period,period_start,target,valid_on\n20207,coverage,quarter,2026-10-01,50,2025-01-01\n',
+    });
+    expect(csv.data!.importTargets).toMatchObject({ created: 0, errors: [{ line: 2, field: 'valid_on', reason: 'OUT_OF_RANGE' }] });
     const [{ n }] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM coverage_target WHERE grain = 'Q'`);
     expect(n).toBe(0);
   });

@@ -5,7 +5,7 @@ import { AuditActor, AuditService } from '@cdtg/audit';
 import { DomainError, Reason } from '@cdtg/errors';
 import { AdminUnit, GeographyService, ImportReport, rowProblem } from '@cdtg/geography';
 import { CsvFormatError, foldVietnamese, readCsv } from '@cdtg/text';
-import { Clock, parseVietnameseDate, requireIsoDate } from '@cdtg/time';
+import { Clock, parseVietnameseDate, periodsOverlap, requireIsoDate } from '@cdtg/time';
 import { bucketStart, Period } from './periods';
 import { TargetRepository } from './target.repository';
 import {
@@ -100,6 +100,10 @@ export class TargetsService {
     const measure = targetMeasure(input.measure);
     if (!measure) throw DomainError.invalid('input.measure', Reason.NotInList, { allowed: TARGET_MEASURE_KEYS });
     const periodStart = bucketStart(input.period, requireIsoDate(input.day, 'input.periodStart'));
+    // A unit's target is for a period it was in force in (some day of it): the other tree's periods get it carried.
+    const bucket = targetBucket(grain, periodStart);
+    if (!periodsOverlap({ from: unit.validFrom, to: unit.validTo }, { from: bucket.start, to: bucket.end }))
+      throw DomainError.invalid('input.unitId', Reason.UnitNotInForce, { day: bucket.start, code: unit.code });
     const key = { unitId: unit.id, measure: measure.key, grain, periodStart };
     if (input.value === null) {
       await this.dataSource.transaction(async (manager) => {
@@ -118,8 +122,8 @@ export class TargetsService {
   /**
    * Imports targets from CSV (unit_code, measure, period, period_start, target; optional valid_on; Vietnamese headers
    * and period words accepted). Each bad row is reported with its line and reason and skipped; the good rows are
-   * written in one transaction. A unit is the one with the code in force on valid_on, else on the period's last day,
-   * else on its first day.
+   * written in one transaction. A unit is the one with the code in force on valid_on (a day of the period), else on the
+   * period's last day, else on its first day.
    */
   async import(actor: AuditActor, scope: DataScope, csv: string): Promise<ImportReport> {
     let table;
@@ -155,6 +159,11 @@ export class TargetsService {
       if (report.errors.length > before || !period || !measure || !day) continue;
       const grain = TARGET_GRAINS[period]!;
       const bucket = targetBucket(grain, bucketStart(period, day));
+      // The unit named on valid_on must be one in force during the period (a day of it names it).
+      if (validOn && (validOn < bucket.start || validOn > bucket.end)) {
+        report.errors.push(rowProblem(line, 'valid_on', Reason.OutOfRange, { min: bucket.start, max: bucket.end }));
+        continue;
+      }
       wellFormed.push({
         line,
         code: v.unit_code,
