@@ -21,3 +21,4 @@ export * from './targets';
 export * from './targets.service';
 export * from './behind-plan.service';
 export * from './coverage-target.entity';
+export * from './ports/demo';
