@@ -17,6 +17,7 @@ import { loadScenario } from './load';
 import { phoneSyncScenario, PhoneSyncLoad } from './phone-sync';
 import { consoleVisitScenario } from './console-visit';
 import { soakScenario, SoakReport } from './soak';
+import { targetsScenario } from './targets';
 import { caughtUp, coverageScenarios, freshnessScenario, importScenario, ingestScenario, nightlyCheckScenario, overheadScenario, Places, Result, statementsScenario } from './scenarios';
 import { fmt } from './stats';
 
@@ -120,6 +121,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       await explainWhile(ds, explainDir, 'coverage-commune-residential-groups', () =>
         coverage.coverage(EVERYTHING, { unitCode: places.commune, level: CoverageLevel.ResidentialGroup, period: Period.Month, from: '2026-10-01', to: '2026-10-31', geographyAsOf: places.today }),
       );
+    }
+    if (wanted('coverage') || wanted('targets')) {
+      options.log('1t. coverage with targets vs without');
+      results.push(await targetsScenario(ds, coverage, places, options.runs, load.warmupMs));
     }
     if (wanted('statements')) {
       options.log('5. statements per list request');

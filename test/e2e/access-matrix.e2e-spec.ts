@@ -33,6 +33,7 @@ const logAssists: Expect = { in: [Role.Admin, Role.WardOfficer, Role.GroupLead],
 const verifyAssists: Expect = { in: [Role.Admin, Role.WardOfficer], out: [Role.Admin] };
 const readCoverage: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin] };
 const manageCounts: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin] };
+const manageTargets: Expect = { in: [Role.Admin, Role.Department], out: [Role.Admin] };
 // Sessions: department, officers and leads read; officers and leads plan and log; officers assign.
 const readSessions: Expect = { in: [Role.Admin, Role.Department, Role.WardOfficer, Role.GroupLead], out: [Role.Admin] };
 const manageSessions: Expect = { in: [Role.Admin, Role.WardOfficer, Role.GroupLead], out: [Role.Admin] };
@@ -341,6 +342,24 @@ const CASES: Record<string, Case> = {
     rule: readCoverage,
     doc: `mutation($c: String!) { exportCoverage(unitCode: $c, level: COMMUNE, period: MONTH, format: CSV) { id } }`,
     vars: (_, p) => ({ c: p.unitCode }),
+  },
+  targetMeasures: {
+    rule: { in: [Role.Admin, Role.Department, Role.WardOfficer], out: [Role.Admin, Role.Department, Role.WardOfficer] },
+    doc: `{ targetMeasures { key } }`,
+  },
+  targets: {
+    rule: readCoverage,
+    doc: `query($c: String!) { targets(unitCode: $c, period: MONTH, periodStart: "2026-10-01") { targets { value } } }`,
+    vars: (_, p) => ({ c: p.unitCode }),
+  },
+  setTarget: {
+    rule: manageTargets,
+    doc: `mutation($u: UUID!) { setTarget(input: { unitId: $u, measure: "coverage", period: MONTH, periodStart: "2026-10-01", value: 60 }) { value } }`,
+    vars: (_, p) => ({ u: p.unitId }),
+  },
+  importTargets: {
+    rule: { in: [Role.Admin, Role.Department], out: [Role.Admin, Role.Department] }, // rows outside are refused row by row
+    doc: `mutation { importTargets(input: { csv: "unit_code,measure,period,period_start,target\\n" }) { created } }`,
   },
   coverageExport: { rule: adminOnly, doc: `query($id: UUID!) { coverageExport(id: $id) { id status } }`, vars: (_, p) => ({ id: p.exportId }) }, // others: only their own exports
   coverageTrend: {

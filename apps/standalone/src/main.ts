@@ -3,7 +3,17 @@ import { Module } from '@nestjs/common';
 import { ApiModule } from '../../api/src/api.module';
 import { WorkerModule } from '../../worker/src/worker.module';
 import { createDataSource } from '@cdtg/database';
-import { DEMO_PASSWORD, DemoAccount, DemoActivityReport, DemoCityReport, loadDemoActivity, loadDemoCity, seedDemoAccounts, seedDemoSessions } from '@cdtg/demo';
+import {
+  DEMO_PASSWORD,
+  DemoAccount,
+  DemoActivityReport,
+  DemoCityReport,
+  loadDemoActivity,
+  loadDemoCity,
+  seedDemoAccounts,
+  seedDemoSessions,
+  seedDemoTargets,
+} from '@cdtg/demo';
 import {
   configOrExit,
   DATA_MODEL,
@@ -49,6 +59,7 @@ async function main(): Promise<void> {
     demo && !demo.activity.skipped
       ? `  demo assistance: SYNTHETIC ${demo.activity.entries} entries for ${demo.activity.households} households since March 2025, with household counts (rollups built)`
       : '',
+    demo?.targets ? `  demo targets: SYNTHETIC ${demo.targets} targets (chỉ tiêu) of the communes of Đà Nẵng for this year, quarter and month` : '',
     demo?.sessions ? `  demo sessions: SYNTHETIC ${demo.sessions} training sessions in Phường Hải Châu (held last week, planned this week)` : '',
     ...(demo?.accounts?.length
       ? [`  demo sign-in (password ${DEMO_PASSWORD}, development only):`, ...demo.accounts.map((a) => `    ${a.email.padEnd(22)} ${a.role} – ${a.scope}`)]
@@ -65,14 +76,15 @@ async function main(): Promise<void> {
 async function loadDemo(
   url: string,
   passwordMemoryKiB: number | null,
-): Promise<DemoCityReport & { sessions: number; activity: DemoActivityReport; accounts: DemoAccount[] | null }> {
+): Promise<DemoCityReport & { sessions: number; activity: DemoActivityReport; targets: number; accounts: DemoAccount[] | null }> {
   const dataSource = await createDataSource(url, DATA_MODEL, 2).initialize();
   try {
     const city = await loadDemoCity(dataSource);
     const sessions = await seedDemoSessions(dataSource);
     const activity = await loadDemoActivity(dataSource);
+    const targets = await seedDemoTargets(dataSource);
     const accounts = passwordMemoryKiB ? await seedDemoAccounts(dataSource, passwordMemoryKiB) : null;
-    return { ...city, sessions, activity, accounts };
+    return { ...city, sessions, activity, targets, accounts };
   } finally {
     await dataSource.destroy();
   }

@@ -16,12 +16,12 @@ const PUBLIC: Record<string, () => React.ReactElement> = {
 };
 const ME_CACHE = 'cdtg.me';
 // Each role's screens are their own chunk: the first visit downloads only the shell and the sign-in. The service worker
-// precaches the lead's and the volunteer's (used in the field, offline); the officer's and the dashboard (with its chart
+// precaches the lead's and the volunteer's (used in the field, offline); the officer's and the department's (with the chart
 // library) are cached the first time they are opened, so a lead's phone never downloads them (vite.config.mts).
 const LeadHome = lazy(() => import('./lead/LeadHome').then((m) => ({ default: m.LeadHome })));
 const Agenda = lazy(() => import('./lead/Agenda').then((m) => ({ default: m.Agenda })));
 const OfficerHome = lazy(() => import('./officer/OfficerHome').then((m) => ({ default: m.OfficerHome })));
-const Dashboard = lazy(() => import('./department/Dashboard').then((m) => ({ default: m.Dashboard })));
+const DepartmentHome = lazy(() => import('./department/DepartmentHome').then((m) => ({ default: m.DepartmentHome })));
 
 export function App() {
   const { path } = useLocation();
@@ -108,7 +108,7 @@ function Home({ path }: { path: string }) {
       <Suspense fallback={<p>{t('app.loading')}</p>}>
         {screen === 'lead' && <LeadHome me={me} />}
         {screen === 'officer' && <OfficerHome me={me} />}
-        {screen === 'department' && <Dashboard me={me} />}
+        {screen === 'department' && <DepartmentHome me={me} />}
         {screen === 'agenda' && <Agenda />}
       </Suspense>
     </>

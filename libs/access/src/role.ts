@@ -31,6 +31,8 @@ export enum Permission {
   ManageHouseholdCounts = 'households.manage',
   /** Coverage rollups, their exports and the weekly digest, for units in scope. */
   ReadCoverage = 'coverage.read',
+  /** Set and import targets (chỉ tiêu) of units in scope. */
+  ManageTargets = 'targets.manage',
   /** Operator tools: test e-mails. */
   OperateSystem = 'system.operate',
   /** Training sessions in scope (held in a unit in scope, or of a group in scope): their assignments, attendance, history; members' agendas. */
@@ -64,6 +66,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ManageHouseholdCounts,
     Permission.ReadSessions,
     Permission.ReadCoverage,
+    Permission.ManageTargets,
   ],
   [Role.WardOfficer]: [
     Permission.ReadReference,

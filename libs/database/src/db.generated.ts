@@ -103,6 +103,17 @@ export interface CoverageExportTable {
   ready_at: Timestamp | null;
 }
 
+export interface CoverageTargetTable {
+  unit_id: string;
+  measure: string;
+  grain: string;
+  period_start: DateText;
+  kind: string;
+  value: Numeric;
+  updated_by: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface DirectoryImportTable {
   id: Generated<string>;
   kind: string;
@@ -560,6 +571,7 @@ export interface DB {
   auth_session: AuthSessionTable;
   change_event: ChangeEventTable;
   coverage_export: CoverageExportTable;
+  coverage_target: CoverageTargetTable;
   directory_import: DirectoryImportTable;
   email_message: EmailMessageTable;
   geography_version: GeographyVersionTable;

@@ -3,3 +3,4 @@ export * from './national';
 export * from './demo-accounts';
 export * from './demo-sessions';
 export * from './demo-activity';
+export * from './demo-targets';

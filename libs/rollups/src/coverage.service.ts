@@ -13,6 +13,7 @@ import { ALL_TIME, Bucket, bucketsBetween, monthStart, nextBucket, Period, store
 import { CELL_KINDS } from './cell-kinds';
 import { CoverageLevel, CoverageQuery } from './coverage-query';
 import { NO_PARENT } from './rollup.entities';
+import { carryTargets, elapsedShare, progressOf, TARGET_GRAINS, TARGET_UNIT_KINDS, targetMeasure, TargetProgress, UnitTarget } from './targets';
 import { MappedGeography, RollupRepository, Snapshot } from './rollup.repository';
 
 const LEVEL_KINDS: Record<CoverageLevel, UnitKind[]> = {
@@ -46,6 +47,8 @@ export interface CoverageRow extends MeasureFigures {
   /** Households of the unit (the denominator), as of the end of the period; null when not known. */
   households: number | null;
   coveragePercent: number | null;
+  /** Progress against the targets set for the unit and period (or carried to it), in TARGET_MEASURES order; empty without one. */
+  targets: TargetProgress[];
 }
 
 export interface Freshness {
@@ -176,6 +179,19 @@ export class CoverageService {
       targets,
       buckets.map((b) => b.end),
     );
+    // The targets of the rows' units and of every unit that maps into them (set in another tree), for the buckets.
+    const grain = TARGET_GRAINS[query.period];
+    const targetQuestion = grain && {
+      // (residential groups hold no targets: their ids, most of the sources, are left out of the statement)
+      unitIds: [
+        ...new Set([
+          ...targets.map((t) => t.id),
+          ...[...sourced.values()].flatMap((cs) => cs.flatMap((c) => (TARGET_UNIT_KINDS.includes(map.kindOf(c.sourceId) ?? '') ? [c.sourceId] : []))),
+        ]),
+      ],
+      grain,
+      starts: buckets.map((b) => b.start),
+    };
     // Every read of the answer in one snapshot (one connection, one REPEATABLE READ READ ONLY transaction): its figures,
     // its asOf and the tree's version agree whatever projections commit meanwhile. Today's tree (or any day whose
     // targets map alike) is answered from cells plus mapped cells, one row per unit and bucket; any other question from
@@ -183,12 +199,22 @@ export class CoverageService {
     const { mapped, values, freshness } = await this.repository.snapshot(async (snapshot) => {
       const [mapped, freshness] = await Promise.all([
         this.mappedValues(snapshot, tree, map, targets, query.period, buckets, basis),
-        this.repository.freshness(snapshot),
+        this.repository.freshness(snapshot, targetQuestion),
       ]);
       const sourceIds = [...new Set([...sourced.values()].flatMap((cs) => cs.map((c) => c.sourceId)))];
       return { mapped: !!mapped, values: mapped ?? (await this.values(snapshot, map, sourceIds, query.period, buckets, basis)), freshness };
     });
     const { flows, stocks } = values;
+    const carried = targetQuestion
+      ? carryTargets(
+          map,
+          targets.map((t) => t.id),
+          freshness.targets,
+          (measure) => targetMeasure(measure)?.kind,
+          (id) => tree.households.total(id, to),
+        )
+      : null;
+    const today = this.clock.today();
 
     const rows: CoverageRow[] = [];
     for (const target of [...targets].sort((a, b) => a.code.localeCompare(b.code))) {
@@ -203,7 +229,10 @@ export class CoverageService {
           : splitCoefficients && { flow: combine(zero(), splitCoefficients, flows, k), stock: combine(zero(), splitCoefficients, stocks, k) };
         const { households, split: splitHouseholds } = denominators.get(target.id)![k];
         const apportioned = this.apportioned(target, bucket, query.period, split?.flow, split?.stock, splitHouseholds);
-        rows.push(this.row(target, bucket, query.period, flow, stock, households, apportioned));
+        const row = this.row(target, bucket, query.period, flow, stock, households, apportioned);
+        const set = carried?.get(target.id);
+        if (set?.size) row.targets = this.progress(row, stock, set, bucket, today);
+        rows.push(row);
       });
     }
     const report: CoverageReport = {
@@ -265,6 +294,19 @@ export class CoverageService {
     return [split.households ?? 0, ...SHOWN.map((m) => figureOf(split, m))].some((n) => Math.abs(n) > SHARE_NOISE);
   }
 
+  /** A row's progress against its unit's targets for its bucket (targets.ts: the measures and the behind-plan rule). */
+  private progress(row: CoverageRow, stock: Vector, set: Map<string, UnitTarget>, bucket: Bucket, today: string): TargetProgress[] {
+    const share = elapsedShare(bucket, today);
+    const out: { order: number; progress: TargetProgress }[] = [];
+    const suffix = `|${bucket.start}`;
+    for (const [key, target] of set) {
+      if (!key.endsWith(suffix)) continue;
+      const measure = targetMeasure(key.slice(0, -suffix.length));
+      if (measure) out.push({ order: measure.order, progress: progressOf(measure, target, measure.actual(row, stock), share) });
+    }
+    return out.sort((a, b) => a.order - b.order).map((p) => p.progress);
+  }
+
   private row(
     unit: AdminUnit,
     bucket: Bucket,
@@ -285,6 +327,7 @@ export class CoverageService {
       households: households === null ? null : precision(households),
       coveragePercent: households ? Math.round((figures.householdsReachedToDate / households) * 1000) / 10 : null,
       ...figures,
+      targets: [],
     };
   }
 

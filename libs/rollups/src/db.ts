@@ -4,6 +4,7 @@ import { DB, queryBuilder } from '@cdtg/database';
 export type RollupsTables = Pick<
   DB,
   | 'coverage_export'
+  | 'coverage_target'
   | 'rollup_cell'
   | 'rollup_check'
   | 'rollup_entry_fact'

@@ -17,3 +17,8 @@ export * from './coverage-export.entity';
 export * from './coverage-export.service';
 export * from './report-file';
 export * from './weekly-digest.service';
+export * from './targets';
+export * from './targets.service';
+export * from './behind-plan.service';
+export * from './coverage-target.entity';
+export * from './ports/demo';

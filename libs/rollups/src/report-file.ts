@@ -5,6 +5,7 @@ import { ExportFormat } from './coverage-query';
 import { CoverageReport, CoverageRow } from './coverage.service';
 import { figureOf, SHOWN } from './measures';
 import { Period } from './periods';
+import { TARGET_MEASURES, TargetKind } from './targets';
 
 export interface ReportFile {
   filename: string;
@@ -38,6 +39,25 @@ export const COVERAGE_COLUMNS: ColumnSpec[] = [
   { header: h('Số liệu ước tính theo tỷ lệ', 'Apportioned'), kind: 'flag', value: (r) => r.apportioned },
 ];
 
+/**
+ * The target columns of a table: for each measure with a target on some row (TARGET_MEASURES order), its target, the
+ * actual, the gap (still to do) and "behind plan"; none when no row has a target, so tables without targets keep
+ * their columns.
+ */
+export function targetColumns(rows: readonly CoverageRow[]): ColumnSpec[] {
+  const present = new Set(rows.flatMap((r) => r.targets.map((p) => p.measure)));
+  return TARGET_MEASURES.filter((m) => present.has(m.key)).flatMap((m): ColumnSpec[] => {
+    const kind: Kind = m.kind === TargetKind.Percent ? 'percent' : 'count';
+    const of = (r: CoverageRow) => r.targets.find((p) => p.measure === m.key);
+    return [
+      { header: h(`Chỉ tiêu – ${m.header.vi}`, `Target – ${m.header.en}`), kind, value: (r) => of(r)?.target ?? null },
+      { header: h(`Đạt – ${m.header.vi}`, `Actual – ${m.header.en}`), kind, value: (r) => (of(r) ? of(r)!.actual : null) },
+      { header: h(`Còn thiếu – ${m.header.vi}`, `To go – ${m.header.en}`), kind, value: (r) => of(r)?.gap ?? null },
+      { header: h(`Chậm tiến độ – ${m.header.vi}`, `Behind plan – ${m.header.en}`), kind: 'flag', value: (r) => of(r)?.behindPlan ?? false },
+    ];
+  });
+}
+
 const PERIOD_NAMES: Record<Period, Record<Language, string>> = {
   [Period.Day]: h('ngày', 'day'),
   [Period.Week]: h('tuần', 'week'),
@@ -51,14 +71,15 @@ const PERIOD_NAMES: Record<Period, Record<Language, string>> = {
 export async function coverageFile(report: CoverageReport, format: ExportFormat, language: Language): Promise<ReportFile> {
   const base = `bao-phu-${foldVietnamese(report.unit.name).replace(/[^a-z0-9]+/g, '-')}-${report.period}-${report.to}`;
   const flag = (v: boolean) => (v ? (language === Language.vi ? 'Có' : 'Yes') : '');
+  const columns = [...COVERAGE_COLUMNS, ...targetColumns(report.rows)];
   if (format === ExportFormat.Csv) {
-    const rows = report.rows.map((r) => COVERAGE_COLUMNS.map((c) => (c.kind === 'flag' ? flag(c.value(r) as boolean) : c.value(r))));
+    const rows = report.rows.map((r) => columns.map((c) => (c.kind === 'flag' ? flag(c.value(r) as boolean) : c.value(r))));
     return {
       filename: `${base}.csv`,
       contentType: 'text/csv; charset=utf-8',
       content: Buffer.from(
         writeCsv(
-          COVERAGE_COLUMNS.map((c) => c.header[language]),
+          columns.map((c) => c.header[language]),
           rows,
         ),
       ),
@@ -67,7 +88,7 @@ export async function coverageFile(report: CoverageReport, format: ExportFormat,
   const book = new ExcelJS.Workbook();
   book.creator = 'cdtg';
   const sheet = book.addWorksheet(language === Language.vi ? 'Bao phủ' : 'Coverage', { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
-  sheet.columns = COVERAGE_COLUMNS.map((c) => ({
+  sheet.columns = columns.map((c) => ({
     header: c.header[language],
     width: c.kind === 'text' ? 28 : c.kind === 'date' ? 12 : 14,
     style: { numFmt: c.kind === 'percent' ? '0.0' : c.kind === 'count' ? '#,##0.###' : c.kind === 'date' ? 'dd/mm/yyyy' : '@' },
@@ -76,7 +97,7 @@ export async function coverageFile(report: CoverageReport, format: ExportFormat,
   sheet.getRow(1).alignment = { wrapText: true, vertical: 'top' };
   for (const r of report.rows) {
     sheet.addRow(
-      COVERAGE_COLUMNS.map((c) => {
+      columns.map((c) => {
         const v = c.value(r);
         if (c.kind === 'date') return new Date(`${v}T00:00:00Z`);
         if (c.kind === 'flag') return flag(v as boolean);

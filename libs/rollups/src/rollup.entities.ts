@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CoverageExport } from './coverage-export.entity';
 import { RollupCheck } from './rollup-check.entity';
+import { CoverageTarget } from './coverage-target.entity';
 import { MEASURES, SESSION_RECORDS } from './measures';
 
 /**
@@ -182,4 +183,5 @@ export const ROLLUP_ENTITIES = [
   RollupGeography,
   CoverageExport,
   RollupCheck,
+  CoverageTarget,
 ];

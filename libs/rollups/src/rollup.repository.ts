@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { RawBuilder, sql, SqlBool } from 'kysely';
 import type { PoolClient } from 'pg';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { departmentGrantsForRollups } from '@cdtg/accounts';
+import { departmentGrantsForRollups, wardOfficerGrantsForRollups } from '@cdtg/accounts';
 import { assistEntriesForRollups, lockHouseholdsForRollups, ServiceOutcome } from '@cdtg/assists';
 import { affected, all, anyOf, compile, Executor, first } from '@cdtg/database';
 import { adminUnitsForRollups, geographyVersionForRollups, validOn } from '@cdtg/geography';
@@ -13,6 +13,14 @@ import { db, RollupsTables } from './db';
 import { ActivityState, EntryFact, EntryState, SessionFact, sessionFactOf, VolunteerFact } from './facts';
 import { add, Basis, countsIn, followsBasis, MEASURES, MEASURE_SOURCES, measuresSql, SESSION_RECORDS, SOURCES, Vector, zero } from './measures';
 import { StoredGrain } from './periods';
+import { StoredTarget, TargetGrain } from './targets';
+
+/** The targets an answer needs: of these units, for the periods of this grain starting on these days. */
+export interface TargetQuestion {
+  unitIds: string[];
+  grain: TargetGrain;
+  starts: string[];
+}
 
 /** Shared by every projector, taken exclusively by a full rebuild: a rebuild sees no projection half-applied. */
 export const ROLLUP_LOCK = 7_214_002;
@@ -620,6 +628,19 @@ export class RollupRepository {
     );
   }
 
+  /** The active ward officers with a grant on one of these units (who get a unit's "behind plan" notice). */
+  async officersOf(unitIds: string[]): Promise<{ userId: string; email: string; displayName: string; language: string; unitId: string | null }[]> {
+    if (!unitIds.length) return [];
+    return all(
+      this.dataSource,
+      db
+        .selectFrom(wardOfficerGrantsForRollups().as('g'))
+        .select(['g.user_id as userId', 'g.email', 'g.display_name as displayName', 'g.language', 'g.unit_id as unitId'])
+        .where('g.unit_id', '=', anyOf(unitIds, 'uuid'))
+        .orderBy('g.email'),
+    );
+  }
+
   /**
    * How fresh the rollups are: the last change event whose every predecessor has been applied, and the backlog; and
    * the version of the administrative tree (the tree in memory must be that one). In the answer's snapshot: the events
@@ -627,17 +648,37 @@ export class RollupRepository {
    */
   async freshness(
     snapshot: Snapshot,
-  ): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null; treeVersion: string }> {
+    targets?: TargetQuestion,
+  ): Promise<{ eventId: string | null; at: Date | null; pending: number; oldestPendingAt: Date | null; treeVersion: string; targets: StoredTarget[] }> {
+    // The targets of the answer ride on this statement (a scalar subquery): no round trip more, the same snapshot.
+    const targetsColumn = targets
+      ? sql`, (SELECT coalesce(json_agg(json_build_array(t.unit_id, t.measure, t.period_start, t.value)), '[]')
+                 FROM coverage_target t WHERE t.grain = ${targets.grain} AND t.period_start = ANY(${targets.starts}::date[]) AND t.unit_id = ANY(${targets.unitIds}::uuid[])) AS targets`
+      : sql``;
     const [row] = await this.prepared(
       snapshot,
-      sql<{ event_id: string | null; at: Date | null; pending: number; oldest: Date | null; tree_version: string }>`
+      sql<{
+        event_id: string | null;
+        at: Date | null;
+        pending: number;
+        oldest: Date | null;
+        tree_version: string;
+        targets?: [string, string, string, number][];
+      }>`
        WITH pending AS (SELECT min(e.id) AS first, count(*)::int AS n, min(e.created_at) AS oldest FROM ${changeEventsForRollups()} AS e WHERE e.processed_at IS NULL)
-       SELECT last.id::text AS event_id, last.created_at AS at, pending.n AS pending, pending.oldest, ${geographyVersionForRollups()} AS tree_version
+       SELECT last.id::text AS event_id, last.created_at AS at, pending.n AS pending, pending.oldest, ${geographyVersionForRollups()} AS tree_version${targetsColumn}
          FROM pending LEFT JOIN LATERAL (
            SELECT e.id, e.created_at FROM ${changeEventsForRollups()} AS e WHERE pending.first IS NULL OR e.id < pending.first ORDER BY e.id DESC LIMIT 1
          ) last ON true`,
     );
-    return { eventId: row.event_id, at: row.at, pending: row.pending, oldestPendingAt: row.oldest, treeVersion: row.tree_version };
+    return {
+      eventId: row.event_id,
+      at: row.at,
+      pending: row.pending,
+      oldestPendingAt: row.oldest,
+      treeVersion: row.tree_version,
+      targets: (row.targets ?? []).map(([unitId, measure, periodStart, value]) => ({ unitId, measure, periodStart, value: Number(value) })),
+    };
   }
 
   /**

@@ -10,6 +10,9 @@ import { RollupRepository } from './rollup.repository';
 import { RollupCheckRepository } from './rollup-check.repository';
 import { RollupCheckService } from './rollup-check.service';
 import { SessionSource } from './session-source';
+import { BehindPlanService } from './behind-plan.service';
+import { TargetRepository } from './target.repository';
+import { TargetsService } from './targets.service';
 import { WeeklyDigestService } from './weekly-digest.service';
 
 @Module({
@@ -25,7 +28,20 @@ import { WeeklyDigestService } from './weekly-digest.service';
     RollupCheckService,
     CoverageExportService,
     WeeklyDigestService,
+    TargetRepository,
+    TargetsService,
+    BehindPlanService,
   ],
-  exports: [ProjectorService, CoverageService, RebuildService, RollupCheckRepository, RollupCheckService, CoverageExportService, WeeklyDigestService],
+  exports: [
+    ProjectorService,
+    CoverageService,
+    RebuildService,
+    RollupCheckRepository,
+    RollupCheckService,
+    CoverageExportService,
+    WeeklyDigestService,
+    TargetsService,
+    BehindPlanService,
+  ],
 })
 export class RollupsModule {}

@@ -4,6 +4,7 @@ import { DataScope } from '@cdtg/access';
 import { addDays, Clock, vietnamDate } from '@cdtg/time';
 import { Language, NotificationService } from '@cdtg/notifications';
 import { CoverageLevel, ExportFormat } from './coverage-query';
+import { BehindPlanService } from './behind-plan.service';
 import { CoverageService } from './coverage.service';
 import { Period, weekStart } from './periods';
 import { coverageFile } from './report-file';
@@ -29,6 +30,7 @@ export class WeeklyDigestService {
     private readonly coverage: CoverageService,
     private readonly notifications: NotificationService,
     private readonly checks: RollupCheckRepository,
+    private readonly behindPlan: BehindPlanService,
     private readonly clock: Clock,
   ) {}
 
@@ -37,6 +39,7 @@ export class WeeklyDigestService {
     const start = addDays(thisWeek, -7);
     const end = addDays(thisWeek, -1);
     let queued = 0;
+    let notices = 0;
     // The nightly checks up to now: whether the figures below equal a recount from the records.
     const checks = await this.checks.digest(asOf);
     const check = checks && {
@@ -52,11 +55,14 @@ export class WeeklyDigestService {
       const scope: DataScope = { all: false, unitPaths: [r.unitPath], groupIds: [] };
       const language = r.language === Language.en ? Language.en : Language.vi;
       const query = { unitCode: r.unitCode, geographyAsOf: end, basis: undefined };
-      const [whole, weeks, communes] = await Promise.all([
+      const [whole, weeks, communes, behind] = await Promise.all([
         this.coverage.trend(scope, { ...query, period: Period.Week, from: addDays(start, -7), to: end }),
         this.coverage.coverage(scope, { ...query, level: CoverageLevel.Commune, period: Period.Week, from: start, to: end }),
         this.coverage.lowest(scope, { ...query, level: CoverageLevel.Commune, to: end }, 5),
+        this.behindPlan.find(scope, r.unitCode, end),
       ]);
+      // The units behind plan: in the digest, and a notice to their ward officers (once per unit, period and measure).
+      notices += await this.behindPlan.notify(behind);
       const [before, week] = whole.rows;
       const change = week.coveragePercent !== null && before.coveragePercent !== null ? round1(week.coveragePercent - before.coveragePercent) : null;
       const file = await coverageFile(weeks, ExportFormat.Xlsx, language);
@@ -80,13 +86,14 @@ export class WeeklyDigestService {
             activeVolunteers: week.activeVolunteers,
             lowest: communes.rows.map((c) => ({ name: c.unit.name, coveragePercent: c.coveragePercent, householdsReachedToDate: c.householdsReachedToDate })),
             check,
+            behind: behind.map(({ unitId: _u, measureKey: _m, period: _p, ...item }) => item),
             attachment: { filename: file.filename, base64: file.content.toString('base64') },
           },
         }),
       );
       if (id) queued++;
     }
-    this.logger.log(`Weekly digest of ${start}–${end}: ${queued} e-mail(s) queued`);
+    this.logger.log(`Weekly digest of ${start}–${end}: ${queued} e-mail(s) queued, ${notices} behind-plan notice(s)`);
     return queued;
   }
 }

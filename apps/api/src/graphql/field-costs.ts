@@ -43,6 +43,11 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Query.householdCounts': 1_000,
   'Mutation.importHouseholdCounts': 1_000,
 
+  // Targets: priced like household counts (one upsert statement for the import, one indexed read for the list; an
+  // 8-row import took ≈ 30 ms in test/e2e/targets.e2e-spec.ts; not measured at city scale).
+  'Query.targets': 1_000,
+  'Mutation.importTargets': 1_000,
+
   // Directory import: the request stores the CSV and queues a job that writes the rows (not timed; priced as
   // importUnits, the other row-by-row CSV import).
   'Mutation.importDirectoryCsv': 5_000,

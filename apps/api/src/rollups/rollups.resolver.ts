@@ -4,6 +4,7 @@ import { Actor, DataScope, Permission } from '@cdtg/access';
 import { CoverageExport, CoverageExportService, CoverageReport, CoverageService } from '@cdtg/rollups';
 import { Allow, CurrentActor, Scope } from '../access/access.decorators';
 import { on } from '../access/targets';
+import { TargetsResolver } from './targets.resolver';
 import { CoverageArgs, CoverageExportType, CoverageReportType, CoverageTrendArgs, ExportCoverageArgs, LowestCoverageArgs } from './rollups.types';
 
 @Resolver(() => CoverageReportType)
@@ -61,4 +62,4 @@ export class CoverageExportResolver {
   }
 }
 
-export const RollupResolvers = [CoverageResolver, CoverageExportResolver];
+export const RollupResolvers = [CoverageResolver, CoverageExportResolver, TargetsResolver];

@@ -5,6 +5,7 @@ import { AssistService } from '@cdtg/assists';
 import { Language } from '@cdtg/notifications';
 import { Basis, CoverageLevel, CoverageSource, ExportFormat, ExportStatus, MeasureGroup, Period, SHOWN } from '@cdtg/rollups';
 import { AdminUnitType } from '../geography/geography.types';
+import { TargetProgressType } from './targets.types';
 
 registerEnumType(Period, {
   name: 'Period',
@@ -72,6 +73,12 @@ export class CoverageRowType {
 
   @Field(() => Float, { nullable: true, description: 'householdsReachedToDate / households × 100' })
   coveragePercent: number | null;
+
+  @Field(() => [TargetProgressType], {
+    description:
+      'Target, actual and gap of each measure with a target for the unit and period (months, quarters, years; carried across the reform); empty without one',
+  })
+  targets: TargetProgressType[];
 }
 
 /** The item type of each group of figures of a row (a new group of measures needs one). */

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { gql, sameOrigin } from '../lib/api';
 import { describeError } from '../lib/errors';
@@ -6,6 +6,7 @@ import { dayText, useQuery, vietnamToday } from '../lib/hooks';
 import { API_LANGUAGE, useI18n, type MessageKey, type Translate } from '../lib/i18n';
 import type { Me } from '../lib/me';
 import { ErrorBox, Notice } from '../lib/ui';
+import { fmtTarget, measureName, MEASURES, type TargetMeasure } from './Targets';
 import { UnitPicker } from './UnitPicker';
 
 interface Row {
@@ -21,6 +22,16 @@ interface Row {
   activeVolunteers: number;
   followUpsOpen: number;
   apportioned: boolean;
+  targets: Progress[];
+}
+interface Progress {
+  measure: string;
+  kind: 'PERCENT' | 'COUNT';
+  target: number;
+  actual: number | null;
+  gap: number | null;
+  behindPlan: boolean;
+  carried: boolean;
 }
 interface Report {
   unit: { code: string; name: string };
@@ -30,7 +41,7 @@ interface Report {
 }
 
 const ROW =
-  'unit { code name } periodStart periodEnd households householdsReached householdsReachedToDate coveragePercent entries sessionsHeld activeVolunteers followUpsOpen apportioned';
+  'unit { code name } periodStart periodEnd households householdsReached householdsReachedToDate coveragePercent entries sessionsHeld activeVolunteers followUpsOpen apportioned targets { measure kind target actual gap behindPlan carried }';
 const REPORT = `unit { code name } geographyAsOf asOf { at pendingEvents } rows { ${ROW} }`;
 const ARGS = '$unitCode: String!, $from: String, $to: String, $geographyAsOf: String, $basis: CountBasis!';
 // Three requests, so the table shows as soon as it is ready (a monthly series of a whole province takes longer).
@@ -95,6 +106,7 @@ export function Dashboard({ me }: { me: Me }) {
 
   const args = { unitCode, from, to, geographyAsOf: geography === 'before' ? BEFORE_REFORM : to, basis };
   const data = useQuery<{ coverage: Report }>(COVERAGE, { ...args, level, period }, !unitCode);
+  const measures = useQuery<{ targetMeasures: TargetMeasure[] }>(MEASURES, {}).data?.targetMeasures;
   const report = data.data?.coverage;
   const periods = useMemo(() => [...new Set(report?.rows.map((r) => r.periodStart) ?? [])].sort(), [report]);
   const current = periods.includes(shown) ? shown : periods[periods.length - 1];
@@ -302,25 +314,52 @@ export function Dashboard({ me }: { me: Me }) {
                 </thead>
                 <tbody>
                   {rows.map((r) => (
-                    <tr key={r.unit.code}>
-                      <td>
-                        {r.unit.name}
-                        {r.apportioned && (
-                          <span className="muted small" title={t('dash.apportioned')}>
-                            {' '}
-                            *
-                          </span>
-                        )}
-                      </td>
-                      <td className="num">{fmt(r.households)}</td>
-                      <td className="num">{fmt(r.householdsReached, 1)}</td>
-                      <td className="num">{fmt(r.householdsReachedToDate, 1)}</td>
-                      <td className="num">{r.coveragePercent === null ? <span className="muted">{t('dash.unknown')}</span> : fmt(r.coveragePercent, 1)}</td>
-                      <td className="num">{fmt(r.entries, 1)}</td>
-                      <td className="num">{fmt(r.sessionsHeld, 1)}</td>
-                      <td className="num">{fmt(r.activeVolunteers, 1)}</td>
-                      <td className="num">{fmt(r.followUpsOpen, 1)}</td>
-                    </tr>
+                    <Fragment key={r.unit.code}>
+                      <tr>
+                        <td>
+                          {r.unit.name}
+                          {r.apportioned && (
+                            <span className="muted small" title={t('dash.apportioned')}>
+                              {' '}
+                              *
+                            </span>
+                          )}
+                        </td>
+                        <td className="num">{fmt(r.households)}</td>
+                        <td className="num">{fmt(r.householdsReached, 1)}</td>
+                        <td className="num">{fmt(r.householdsReachedToDate, 1)}</td>
+                        <td className="num">{r.coveragePercent === null ? <span className="muted">{t('dash.unknown')}</span> : fmt(r.coveragePercent, 1)}</td>
+                        <td className="num">{fmt(r.entries, 1)}</td>
+                        <td className="num">{fmt(r.sessionsHeld, 1)}</td>
+                        <td className="num">{fmt(r.activeVolunteers, 1)}</td>
+                        <td className="num">{fmt(r.followUpsOpen, 1)}</td>
+                      </tr>
+                      {r.targets.length > 0 && (
+                        // Progress against the unit's targets, under its figures: target, actual, what is still to do, behind plan flagged.
+                        <tr className="progress-row">
+                          <td colSpan={columns.length} className="progress">
+                            <span className="muted small">{t('targets.progress')}: </span>
+                            {r.targets.map((p) => (
+                              <span key={p.measure} className={p.behindPlan ? 'target behind' : 'target'} data-testid="target-progress">
+                                {measureName(measures, p.measure, language)}{' '}
+                                {t('targets.progressLine', {
+                                  actual: fmtTarget(p.actual, p.kind),
+                                  target: fmtTarget(p.target, p.kind),
+                                  gap: fmtTarget(p.gap, p.kind),
+                                })}
+                                {p.carried && (
+                                  <span className="muted" title={t('targets.carried')}>
+                                    {' '}
+                                    †
+                                  </span>
+                                )}
+                                {p.behindPlan && <strong className="badge behind">{t('targets.behind')}</strong>}
+                              </span>
+                            ))}
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
                   ))}
                 </tbody>
               </table>

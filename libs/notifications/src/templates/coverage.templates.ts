@@ -24,6 +24,26 @@ export interface WeeklyDigestParams {
    * before the digest carried it.
    */
   check?: DigestCheckParams | null;
+  /** Units behind plan (chậm tiến độ) against their targets as of the week's end; absent in e-mails queued before targets. */
+  behind?: BehindPlanItem[];
+}
+
+/** One measure of a unit behind plan: the target of its period, what should be reached by now, and the actual. */
+export interface BehindPlanItem {
+  unitName: string;
+  /** The measure's header in both languages (the measure registry's). */
+  measure: { vi: string; en: string };
+  percent: boolean;
+  periodStart: string;
+  periodEnd: string;
+  target: number;
+  expected: number;
+  actual: number | null;
+}
+
+export interface BehindPlanParams {
+  displayName: string;
+  item: BehindPlanItem;
 }
 
 export interface DigestCheckParams {
@@ -73,6 +93,31 @@ const number = (n: number | null, language: Language, digits = 0) =>
 /** dd/mm/yyyy, as dates are written in Vietnam (and in British English). */
 const date = (d: string) => d.split('-').reverse().join('/');
 
+/** One line of a unit behind plan: measure, period, actual against what should be reached by now and the target. */
+function behindLine(vi: boolean, b: BehindPlanItem, n: (x: number | null, digits?: number) => string): string {
+  const unit = b.percent ? '%' : '';
+  const digits = b.percent ? 1 : 0;
+  const figure = (x: number | null) => `${n(x, digits)}${x === null ? '' : unit}`;
+  return vi
+    ? `${b.unitName} – ${b.measure.vi}, kỳ ${date(b.periodStart)}–${date(b.periodEnd)}: đạt ${figure(b.actual)}, cần đạt đến nay ${figure(b.expected)} (chỉ tiêu ${figure(b.target)})`
+    : `${b.unitName} – ${b.measure.en}, period ${date(b.periodStart)}–${date(b.periodEnd)}: ${figure(b.actual)} reached, ${figure(b.expected)} due by now (target ${figure(b.target)})`;
+}
+
+/** To a unit's ward officers: the unit is behind plan on one measure of a period (once per unit, period and measure). */
+export function behindPlanEmail(language: Language, p: BehindPlanParams): RenderedEmail {
+  const vi = language === Language.vi;
+  const n = (x: number | null, digits = 0) => number(x, language, digits);
+  return layout(language, vi ? `Chậm tiến độ: ${p.item.unitName} – ${p.item.measure.vi}` : `Behind plan: ${p.item.unitName} – ${p.item.measure.en}`, [
+    { text: vi ? `Xin chào ${p.displayName},` : `Hello ${p.displayName},` },
+    {
+      text: vi
+        ? 'Đơn vị của bạn đang chậm tiến độ so với chỉ tiêu được giao (chỉ tiêu tính theo phần thời gian đã qua của kỳ):'
+        : 'Your unit is behind plan against its target (the target pro-rated to the part of the period elapsed):',
+    },
+    { text: behindLine(vi, p.item, n) },
+  ]);
+}
+
 /** The department's Monday e-mail: the week's headline figures, the five lowest-coverage units, the table attached. */
 export function weeklyDigestEmail(language: Language, p: WeeklyDigestParams): RenderedEmail {
   const vi = language === Language.vi;
@@ -118,6 +163,9 @@ export function weeklyDigestEmail(language: Language, p: WeeklyDigestParams): Re
       {
         text: vi ? `Bảng số liệu chi tiết theo đơn vị được đính kèm (${p.attachment.filename}).` : `The table by unit is attached (${p.attachment.filename}).`,
       },
+      ...(p.behind?.length
+        ? [{ text: vi ? 'Đơn vị chậm tiến độ so với chỉ tiêu:' : 'Units behind plan against their targets:' }, list(p.behind.map((b) => behindLine(vi, b, n)))]
+        : []),
       ...(p.check === undefined ? [] : [{ text: checkLine(vi, p.check, (x) => n(x)) }]),
     ],
   );

@@ -16,7 +16,7 @@ import {
   weeklyAgendaEmail,
   WithdrawalNoticeParams,
 } from './session.templates';
-import { weeklyDigestEmail, WeeklyDigestParams } from './coverage.templates';
+import { behindPlanEmail, BehindPlanParams, weeklyDigestEmail, WeeklyDigestParams } from './coverage.templates';
 
 /** Every e-mail cdtg sends, with the parameters it needs. */
 export interface EmailTemplates {
@@ -31,6 +31,7 @@ export interface EmailTemplates {
   'assignment-withdrawn': WithdrawalNoticeParams;
   'weekly-agenda': WeeklyAgendaParams;
   'weekly-digest': WeeklyDigestParams;
+  'behind-plan': BehindPlanParams;
 }
 
 export type EmailTemplateName = keyof EmailTemplates;
@@ -47,6 +48,7 @@ const RENDERERS: { [T in EmailTemplateName]: (language: Language, params: EmailT
   'assignment-withdrawn': assignmentWithdrawnEmail,
   'weekly-agenda': weeklyAgendaEmail,
   'weekly-digest': weeklyDigestEmail,
+  'behind-plan': behindPlanEmail,
 };
 
 /** Parameters that carry a secret (sign-in links): cleared from the stored message once it has been sent. */
@@ -72,5 +74,5 @@ export function renderEmail<T extends EmailTemplateName>(template: T, language: 
 export { button, escapeHtml, layout } from './layout';
 export type { RenderedEmail } from './layout';
 export type { SessionFacts, SessionNoticeParams, WeeklyAgendaParams } from './session.templates';
-export type { WeeklyDigestParams } from './coverage.templates';
+export type { BehindPlanItem, BehindPlanParams, WeeklyDigestParams } from './coverage.templates';
 export { sessionWhen } from './session.templates';
