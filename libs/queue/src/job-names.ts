@@ -3,6 +3,7 @@ import { VIETNAM_TZ } from '@cdtg/time';
 /** Every BullMQ queue. One queue per kind of work, so a slow kind cannot starve another. */
 export enum QueueName {
   Mail = 'mail',
+  Notices = 'notices',
   Imports = 'imports',
   Projections = 'projections',
   Sessions = 'sessions',
@@ -13,6 +14,7 @@ export enum QueueName {
 /** Every job. A job name belongs to exactly one queue and has exactly one handler in apps/worker. */
 export enum JobName {
   SendEmail = 'mail.send',
+  SendNotice = 'notices.send',
   DirectoryImport = 'directory.import',
   ProjectChanges = 'changes.project',
   SessionReminder = 'sessions.remind',
@@ -25,6 +27,8 @@ export enum JobName {
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SendEmail]: QueueName.Mail,
+  // Its own queue: a slow or absent provider holds up notices, never e-mail.
+  [JobName.SendNotice]: QueueName.Notices,
   [JobName.DirectoryImport]: QueueName.Imports,
   [JobName.ProjectChanges]: QueueName.Projections,
   [JobName.SessionReminder]: QueueName.Sessions,

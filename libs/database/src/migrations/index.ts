@@ -27,6 +27,7 @@ import * as m24 from './1796501788162-session-fact-columns';
 import * as m25 from './1796502204875-practical-steps';
 import * as m26 from './1796600000000-geography-read-functions';
 import * as m27 from './1796700000000-directory-import-failure-reason';
+import * as m28 from './1796900000000-notice-channels';
 
 /** A migration class, as TypeORM's DataSource takes it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -61,4 +62,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   ...Object.values(m25),
   ...Object.values(m26),
   ...Object.values(m27),
+  ...Object.values(m28),
 ] as MigrationClass[];
