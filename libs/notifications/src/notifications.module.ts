@@ -14,7 +14,7 @@ import { createMailTransport, MAIL_TRANSPORT, MailTransport } from './mail-trans
 import { NotificationService } from './notification.service';
 
 /** A configured provider; else files under DATA_DIR (development, tests) or the channel off (production). */
-function unconfigured(channel: NoticeChannel.Zns | NoticeChannel.Sms, config: AppConfig): PhoneProvider {
+function unconfigured(channel: NoticeChannel.ZaloZns | NoticeChannel.Sms, config: AppConfig): PhoneProvider {
   return config.isProduction ? new OffPhoneProvider(channel) : new FilePhoneProvider(channel, config);
 }
 
@@ -29,7 +29,7 @@ function unconfigured(channel: NoticeChannel.Zns | NoticeChannel.Sms, config: Ap
     {
       provide: ZNS_PROVIDER,
       useFactory: (config: AppConfig, dataSource: DataSource, clock: Clock): PhoneProvider =>
-        config.ZNS_API_URL ? new ZnsProvider(config, dataSource, clock) : unconfigured(NoticeChannel.Zns, config),
+        config.ZNS_API_URL ? new ZnsProvider(config, dataSource, clock) : unconfigured(NoticeChannel.ZaloZns, config),
       inject: [AppConfig, DataSource, Clock],
     },
     {

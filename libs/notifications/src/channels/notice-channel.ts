@@ -1,14 +1,14 @@
 /** The ways a notice reaches a member. */
 export enum NoticeChannel {
   Email = 'email',
-  Zns = 'zns',
+  ZaloZns = 'zns',
   Sms = 'sms',
 }
 
 export const ALL_NOTICE_CHANNELS = Object.values(NoticeChannel);
 
 /** The order tried when the member has no preference, and after their preferred channel: ZNS refused → SMS → e-mail. */
-export const FALLBACK_ORDER: readonly NoticeChannel[] = [NoticeChannel.Zns, NoticeChannel.Sms, NoticeChannel.Email];
+export const FALLBACK_ORDER: readonly NoticeChannel[] = [NoticeChannel.ZaloZns, NoticeChannel.Sms, NoticeChannel.Email];
 
 /** How a consent was given or withdrawn (Decree 13/2023 art. 11: the way must be recorded and provable). */
 export enum ConsentSource {

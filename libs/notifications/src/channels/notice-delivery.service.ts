@@ -16,7 +16,7 @@ import { PhoneProvider, ProviderOutcome, SMS_PROVIDER, ZNS_PROVIDER } from './pr
 export const BUSY_LIMIT = 3;
 
 type Step =
-  { done: 'missing' | 'already-sent' | 'undeliverable' | 'sent' } | { call: NoticeChannel.Zns | NoticeChannel.Sms; attemptId: string; notice: Notice };
+  { done: 'missing' | 'already-sent' | 'undeliverable' | 'sent' } | { call: NoticeChannel.ZaloZns | NoticeChannel.Sms; attemptId: string; notice: Notice };
 
 /** A retry of the job: the attempt waits on its channel (busy or unknown answer). */
 export class NoticeRetryLater extends Error {
@@ -61,7 +61,7 @@ export class NoticeDeliveryService {
     for (let hop = 0; hop < 10; hop++) {
       const step = await this.dataSource.transaction((manager) => this.decide(manager, noticeId));
       if ('done' in step) return step.done;
-      const provider = step.call === NoticeChannel.Zns ? this.zns : this.sms;
+      const provider = step.call === NoticeChannel.ZaloZns ? this.zns : this.sms;
       const n = step.notice;
       const params = this.seal.openParams(n.template as EmailTemplateName, n.params) as unknown as PhoneParams;
       const message = renderPhoneMessage(n.template as never, n.language, params);
@@ -99,7 +99,7 @@ export class NoticeDeliveryService {
       }
     }
     await manager.increment(NoticeAttempt, { id: attempt.id }, 'calls', 1);
-    return { call: attempt.channel as NoticeChannel.Zns | NoticeChannel.Sms, attemptId: attempt.id, notice };
+    return { call: attempt.channel as NoticeChannel.ZaloZns | NoticeChannel.Sms, attemptId: attempt.id, notice };
   }
 
   private async record(
@@ -134,7 +134,7 @@ export class NoticeDeliveryService {
 
   private reachable(notice: Notice, channel: NoticeChannel): boolean {
     if (channel === NoticeChannel.Email) return !!notice.email;
-    const provider = channel === NoticeChannel.Zns ? this.zns : this.sms;
+    const provider = channel === NoticeChannel.ZaloZns ? this.zns : this.sms;
     return !!notice.phone && isPhoneTemplate(notice.template) && provider.available;
   }
 

@@ -59,7 +59,7 @@ export class NoticeReceipts {
     if (event.event_name !== 'user_received_message') return 'ignored';
     const at = Number(event.timestamp);
     return this.delivered(
-      NoticeChannel.Zns,
+      NoticeChannel.ZaloZns,
       event.message?.tracking_id,
       event.message?.msg_id,
       Number.isFinite(at) && at > 0 ? new Date(at) : this.clock.now(),

@@ -24,7 +24,7 @@ export interface PhoneMessageOut {
 }
 
 export interface PhoneProvider {
-  readonly channel: NoticeChannel.Zns | NoticeChannel.Sms;
+  readonly channel: NoticeChannel.ZaloZns | NoticeChannel.Sms;
   /** False in production without configuration: the channel is off. */
   readonly available: boolean;
   send(message: PhoneMessageOut): Promise<ProviderOutcome>;

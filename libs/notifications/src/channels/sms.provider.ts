@@ -35,7 +35,7 @@ export class FilePhoneProvider implements PhoneProvider {
   private readonly dir: string;
 
   constructor(
-    readonly channel: NoticeChannel.Zns | NoticeChannel.Sms,
+    readonly channel: NoticeChannel.ZaloZns | NoticeChannel.Sms,
     config: AppConfig,
   ) {
     this.dir = resolve(config.DATA_DIR, channel);
@@ -53,7 +53,7 @@ export class FilePhoneProvider implements PhoneProvider {
 export class OffPhoneProvider implements PhoneProvider {
   readonly available = false;
 
-  constructor(readonly channel: NoticeChannel.Zns | NoticeChannel.Sms) {}
+  constructor(readonly channel: NoticeChannel.ZaloZns | NoticeChannel.Sms) {}
 
   send(): Promise<ProviderOutcome> {
     return Promise.resolve({ kind: 'refused', code: 'channel-off' });

@@ -35,7 +35,7 @@ const TOKEN_MARGIN_MS = 60_000;
  * token, so both are kept (sealed) in notice_provider_token, refreshed under an advisory lock by one worker at a time.
  */
 export class ZnsProvider implements PhoneProvider {
-  readonly channel = NoticeChannel.Zns as const;
+  readonly channel = NoticeChannel.ZaloZns as const;
   readonly available = true;
   private readonly seal: ParamSeal;
 
