@@ -33,6 +33,10 @@ abstract class FakeProvider {
     this.faults.push(...faults);
   }
 
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   protected nextFault(): Fault | undefined {
     return this.faults.shift();
   }
@@ -107,7 +111,13 @@ export class FakeZns extends FakeProvider {
   refreshes = 0;
   /** Phone numbers (84…) that have no Zalo account: -118. */
   readonly notOnZalo = new Set<string>();
-  readonly templateIds = { 'session-assigned': '1001', 'session-changed': '1002', 'session-cancelled': '1003', 'session-reminder': '1004', 'assignment-withdrawn': '1005' };
+  readonly templateIds = {
+    'session-assigned': '1001',
+    'session-changed': '1002',
+    'session-cancelled': '1003',
+    'session-reminder': '1004',
+    'assignment-withdrawn': '1005',
+  };
 
   env(): Record<string, string> {
     return {
@@ -162,7 +172,11 @@ export class FakeZns extends FakeProvider {
     if (this.notOnZalo.has(m.phone)) return this.json(res, 200, { error: -118, message: 'Zalo account not existed' });
     const answer = () => {
       const { id, first } = this.accept(String(m.tracking_id), m.phone!, m as Record<string, unknown>);
-      this.json(res, 200, { error: 0, message: 'Success', data: { msg_id: id, sent_time: String(Date.now()), quota: { dailyQuota: '500', remainingQuota: '499' } } });
+      this.json(res, 200, {
+        error: 0,
+        message: 'Success',
+        data: { msg_id: id, sent_time: String(Date.now()), quota: { dailyQuota: '500', remainingQuota: '499' } },
+      });
       if (first) this.callback(id, String(m.tracking_id));
     };
     if (fault === 'slow') void this.slow(answer);
@@ -172,9 +186,11 @@ export class FakeZns extends FakeProvider {
   private callback(msgId: string, trackingId: string): void {
     if (!this.callbackBase) return;
     const { body, signature } = this.receipt(msgId, trackingId);
-    void fetch(`${this.callbackBase}/callbacks/zns`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-zevent-signature': signature }, body }).catch(
-      () => undefined,
-    );
+    void fetch(`${this.callbackBase}/callbacks/zns`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-zevent-signature': signature },
+      body,
+    }).catch(() => undefined);
   }
 }
 

@@ -57,7 +57,9 @@ export class MemberNoticesService {
       db
         .insertInto('member_notice_preference')
         .values({ member_id: memberId, preferred_channel: channel })
-        .onConflict((oc) => oc.column('member_id').doUpdateSet((eb) => ({ preferred_channel: eb.ref('excluded.preferred_channel'), updated_at: sql<Date>`now()` }))),
+        .onConflict((oc) =>
+          oc.column('member_id').doUpdateSet((eb) => ({ preferred_channel: eb.ref('excluded.preferred_channel'), updated_at: sql<Date>`now()` })),
+        ),
     );
     return this.view(memberId);
   }

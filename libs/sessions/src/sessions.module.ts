@@ -14,7 +14,26 @@ import { TrainingTopicService } from './training-topic.service';
 
 @Module({
   imports: [NotificationsModule, AuditModule, DirectoryModule],
-  providers: [SessionRepository, TrainingTopicService, SessionNotices, SessionService, AttendanceService, AssignmentService, AssignmentLinkService, MemberNoticesService, AgendaService],
-  exports: [TrainingTopicService, SessionNotices, SessionService, AttendanceService, AssignmentService, AssignmentLinkService, MemberNoticesService, AgendaService],
+  providers: [
+    SessionRepository,
+    TrainingTopicService,
+    SessionNotices,
+    SessionService,
+    AttendanceService,
+    AssignmentService,
+    AssignmentLinkService,
+    MemberNoticesService,
+    AgendaService,
+  ],
+  exports: [
+    TrainingTopicService,
+    SessionNotices,
+    SessionService,
+    AttendanceService,
+    AssignmentService,
+    AssignmentLinkService,
+    MemberNoticesService,
+    AgendaService,
+  ],
 })
 export class SessionsModule {}

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Float, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { IsBoolean, IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { ConsentSource, NoticeChannel } from '@cdtg/notifications';
 import { UUID } from '../graphql/uuid.scalar';
 
@@ -54,6 +54,7 @@ export class MemberNoticesType {
 @InputType()
 export class RecordNoticeConsentInput {
   @Field(() => UUID)
+  @IsUUID()
   memberId: string;
 
   @Field(() => NoticeChannel)

@@ -11,7 +11,10 @@ const REFUSALS: Record<string, Record<'vi' | 'en', string>> = {
   HOLDS_ID_NUMBER: { vi: 'Lý do không được chứa số định danh cá nhân.', en: 'The reason must not contain an ID number.' },
   HOLDS_PHONE_NUMBER: { vi: 'Lý do không được chứa số điện thoại.', en: 'The reason must not contain a phone number.' },
 };
-const OTHER: Record<'vi' | 'en', string> = { vi: 'Không ghi nhận được câu trả lời. Vui lòng báo cán bộ phường/xã.', en: 'Your answer could not be recorded. Please tell your ward officer.' };
+const OTHER: Record<'vi' | 'en', string> = {
+  vi: 'Không ghi nhận được câu trả lời. Vui lòng báo cán bộ phường/xã.',
+  en: 'Your answer could not be recorded. Please tell your ward officer.',
+};
 
 const STATUS: Record<string, Record<'vi' | 'en', string>> = {
   pending: { vi: 'Chưa trả lời', en: 'Not answered yet' },

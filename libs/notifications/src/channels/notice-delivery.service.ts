@@ -9,7 +9,7 @@ import { EmailTemplateName, isPhoneTemplate, PhoneParams, renderPhoneMessage, SE
 import { consentAllows, standingConsents } from './consent';
 import { FALLBACK_ORDER, NoticeChannel } from './notice-channel';
 import { Notice, NoticeAttempt } from './notice.entity';
-import { replaceNoticeParams } from './notice.repository';
+import { markSent, replaceNoticeParams } from './notice.repository';
 import { PhoneProvider, ProviderOutcome, SMS_PROVIDER, ZNS_PROVIDER } from './provider';
 
 /** Answers "busy" (rate limited, refused connection) on one channel before the next channel is tried. */
@@ -109,6 +109,8 @@ export class NoticeDeliveryService {
     channel: NoticeChannel,
     outcome: ProviderOutcome,
   ): Promise<'sent' | 'next-channel' | { code: string }> {
+    // The notice first, then its attempt: the order every writer (receipts too) takes.
+    await manager.getRepository(Notice).findOne({ where: { id: noticeId }, lock: { mode: 'pessimistic_write' } });
     const attempt = await manager.getRepository(NoticeAttempt).findOne({ where: { id: attemptId }, lock: { mode: 'pessimistic_write' } });
     if (!attempt) return 'sent';
     if (attempt.status === 'accepted') return 'sent';
@@ -161,8 +163,7 @@ export class NoticeDeliveryService {
       const cleared = { ...notice.params, ...Object.fromEntries(secrets.filter((k) => k in notice.params).map((k) => [k, '[sent]'])) };
       await replaceNoticeParams(manager, noticeId, JSON.stringify(cleared));
     }
-    // A receipt may have come before the provider's answer was recorded.
-    await manager.update(Notice, noticeId, { status: notice.deliveredAt ? 'delivered' : 'sent', channel, sentAt: now, lastError: null });
+    await markSent(manager, noticeId, channel, now);
   }
 
   private async undeliverable(manager: EntityManager, notice: Notice, why: string): Promise<Step> {

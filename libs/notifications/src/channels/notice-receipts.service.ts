@@ -84,7 +84,7 @@ export class NoticeReceipts {
     if (!key) return 'unknown-message';
     const known = await this.dataSource.getRepository(NoticeAttempt).existsBy(key);
     if (!known) return 'unknown-message';
-    await markDelivered(this.dataSource, key, at);
+    await this.dataSource.transaction((manager) => markDelivered(manager, key, at));
     return 'recorded';
   }
 

@@ -36,24 +36,56 @@ export async function insertNotice(
   return rows[0]?.id ?? null;
 }
 
-/** A notice's e-mail (or a receipt) marks the attempt and the notice delivered, once; a notice not yet marked sent keeps its status. */
+/**
+ * A receipt (or the SMTP server taking a notice's e-mail) marks the attempt and the notice delivered, once. Run in a
+ * transaction: the notice's row is locked first, as delivery locks it, so a receipt that overtakes the provider's
+ * answer is never lost (a notice not yet marked sent keeps its status; markSent then makes it delivered).
+ */
 export async function markDelivered(on: Executor, attempt: { channel: NoticeChannel; providerRef?: string; noticeId?: string }, at: Date): Promise<boolean> {
-  let q = db.updateTable('notice_attempt').set({ delivered_at: at }).where('channel', '=', attempt.channel).where('delivered_at', 'is', null);
-  if (attempt.noticeId) q = q.where('notice_id', '=', attempt.noticeId);
-  else if (attempt.providerRef) q = q.where('provider_ref', '=', attempt.providerRef);
+  let find = db.selectFrom('notice_attempt').select('notice_id').where('channel', '=', attempt.channel);
+  if (attempt.noticeId) find = find.where('notice_id', '=', attempt.noticeId);
+  else if (attempt.providerRef) find = find.where('provider_ref', '=', attempt.providerRef);
   else return false;
-  const rows = await all(on, q.returning('notice_id'));
-  if (!rows.length) return false;
+  const [found] = await all(on, find);
+  if (!found) return false;
+  await all(on, db.selectFrom('notice').select('id').where('id', '=', found.notice_id).forUpdate());
+  await all(
+    on,
+    db
+      .updateTable('notice_attempt')
+      .set({ delivered_at: at })
+      .where('notice_id', '=', found.notice_id)
+      .where('channel', '=', attempt.channel)
+      .where('delivered_at', 'is', null)
+      .returning('id'),
+  );
   await all(
     on,
     db
       .updateTable('notice')
       .set((eb) => ({ delivered_at: at, status: eb.case().when('status', '=', 'sent').then('delivered').else(eb.ref('status')).end() }))
-      .where('id', '=', rows[0].notice_id)
+      .where('id', '=', found.notice_id)
       .where('delivered_at', 'is', null)
       .returning('id'),
   );
   return true;
+}
+
+/** Sent on `channel`; delivered already when a receipt came before the provider's answer was recorded. */
+export async function markSent(on: Executor, id: string, channel: NoticeChannel, at: Date): Promise<void> {
+  await all(
+    on,
+    db
+      .updateTable('notice')
+      .set((eb) => ({
+        status: eb.case().when('delivered_at', 'is not', null).then('delivered').else('sent').end(),
+        channel,
+        sent_at: at,
+        last_error: null,
+      }))
+      .where('id', '=', id)
+      .returning('id'),
+  );
 }
 
 /** Replaces a sent notice's parameters (`params`: JSON text). */
