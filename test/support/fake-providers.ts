@@ -26,6 +26,8 @@ abstract class FakeProvider {
   /** Delay before a "slow" answer (longer than the app's PROVIDER_TIMEOUT_MS). */
   slowMs = 1500;
   private faults: Fault[] = [];
+  /** A fault on every call until cleared (after the queued ones). */
+  always: Fault | null = null;
   private server: Server | null = null;
   port = 0;
 
@@ -35,10 +37,11 @@ abstract class FakeProvider {
 
   clearFaults(): void {
     this.faults = [];
+    this.always = null;
   }
 
   protected nextFault(): Fault | undefined {
-    return this.faults.shift();
+    return this.faults.shift() ?? this.always ?? undefined;
   }
 
   get url(): string {

@@ -42,10 +42,14 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
 /**
  * Jobs whose attempts differ from JOB_ATTEMPTS (BullMQ's `attempts` of the job, and of the job scheduler's template;
  * the in-process driver's attempts of the outbox row). The nightly rollup check is never retried: a second run after
- * a failure recounts for 20 minutes and learns nothing new; the next night (or an operator) runs it again.
+ * a failure recounts for 20 minutes and learns nothing new; the next night (or an operator) runs it again. A notice
+ * gets more (below).
  */
 export const JOB_ATTEMPTS_OVERRIDE: Partial<Record<JobName, number>> = {
   [JobName.RollupCheck]: 1,
+  // A notice waits out a provider's outage on its channel (retries double from JOB_BACKOFF_MS: 12 attempts ≈ 2 h at
+  // 2 s) and may walk ZNS → SMS → e-mail, each channel taking up to three attempts before the next.
+  [JobName.SendNotice]: 12,
 };
 
 /** The attempts of a job: its override, or the configured default. */
