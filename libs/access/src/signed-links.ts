@@ -62,8 +62,10 @@ export class SignedLinks {
   assignmentOfResponseToken(token: string): string | null {
     const match = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{22})$/.exec(String(token ?? ''));
     if (!match) return null;
-    const hex = Buffer.from(match[1], 'base64url').toString('hex');
-    if (hex.length !== 32) return null;
+    const raw = Buffer.from(match[1], 'base64url');
+    // Only the canonical spelling: base64url's last character carries unused bits.
+    if (raw.length !== 16 || raw.toString('base64url') !== match[1]) return null;
+    const hex = raw.toString('hex');
     const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
     const expected = Buffer.from(this.shortSignature(id));
     const given = Buffer.from(match[2]);
