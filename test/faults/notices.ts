@@ -34,10 +34,10 @@ interface NoticeResult {
   seconds: number;
 }
 
-type NoticeFault = (zns: FakeZns, sms: FakeSms, size: NoticeFaultSize) => Promise<void>;
+type NoticeFault = (zns: FakeZns, sms: FakeSms, size: NoticeFaultSize, cluster: Cluster) => Promise<void>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The faults: ZNS down (then SMS), slow past the app's timeout, and answering 5xx; and the worker killed meanwhile. */
+/** The faults: ZNS down (then SMS), slow past the app's timeout, answering 5xx, both down, and the worker killed mid-call. */
 export const NOTICE_FAULTS: Record<string, NoticeFault> = {
   'ZNS down (connection refused)': async (zns, _sms, size) => {
     await zns.down();
@@ -60,6 +60,16 @@ export const NOTICE_FAULTS: Record<string, NoticeFault> = {
     await Promise.all([zns.down(), sms.down()]);
     await sleep(size.faultMs);
     await Promise.all([zns.up(), sms.up()]);
+  },
+  /** kill -9 of the worker while its calls to a slow ZNS are in flight (taken by Zalo, not yet recorded), then started again. */
+  'worker killed (SIGKILL) mid-call': async (zns, _sms, size, cluster) => {
+    zns.always = 'slow';
+    await sleep(Math.min(1500, size.faultMs / 2));
+    await cluster.stopWorker('SIGKILL');
+    await sleep(500);
+    await cluster.startWorker();
+    await sleep(size.faultMs / 2);
+    zns.always = null;
   },
 };
 
@@ -130,7 +140,7 @@ export function noticeFaultSuite(label: string, size: NoticeFaultSize, timeoutMs
           }
           const callsBefore = zns.requests.length + sms.requests.length;
           // The fault starts, and the assignments (each queuing its notice) are made while it lasts.
-          const fault = NOTICE_FAULTS[name](zns, sms, size);
+          const fault = NOTICE_FAULTS[name](zns, sms, size, cluster);
           const assignments: string[] = [];
           for (const m of members) {
             const res = await client.gql<{ assignMember: { id: string } }>(
