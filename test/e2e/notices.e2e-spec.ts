@@ -160,6 +160,13 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
       { channel: 'ZALO_ZNS', granted: false, source: 'PHONE_CALL' },
       { channel: 'ZALO_ZNS', granted: true, source: 'PAPER_FORM' },
     ]);
+    // Each change is in the audit log under the member, by the officer.
+    const audit = await t.db.query<{ operation: string; actor_label: string }>(
+      `SELECT operation, actor_label FROM audit_event WHERE object_type = 'member' AND object_id = $1 AND operation LIKE 'notice.%'`,
+      [m.id],
+    );
+    expect(audit.map((a) => a.operation).sort()).toEqual(['notice.consent', 'notice.consent-withdrawn']);
+    expect(audit.map((a) => a.actor_label)).toEqual([officer.email, officer.email]);
     expect(
       (await officer.gql<{ setPreferredNoticeChannel: { preferredChannel: string } }>(PREFER, { m: m.id, c: 'SMS' })).data!.setPreferredNoticeChannel,
     ).toEqual({

@@ -25,7 +25,7 @@ export class NoticesResolver {
   @Mutation(() => MemberNoticesType, { description: 'Record a consent to a channel, or its withdrawal, with how it was given (history kept)' })
   @Allow(Permission.ManageDirectory, on.member('input.memberId'))
   recordNoticeConsent(@Args('input') input: RecordNoticeConsentInput, @CurrentActor() actor: Actor): Promise<MemberNotices> {
-    return this.notices.recordConsent({ userId: actor.userId, label: actor.label }, input);
+    return this.notices.recordConsent(actor, input);
   }
 
   @Mutation(() => MemberNoticesType, { description: 'The channel tried first for a member (null: ZALO_ZNS → SMS → EMAIL)' })
@@ -33,8 +33,9 @@ export class NoticesResolver {
   setPreferredNoticeChannel(
     @Args('memberId', { type: () => UUID }) memberId: string,
     @Args('channel', { type: () => NoticeChannel, nullable: true }) channel: NoticeChannel | null,
+    @CurrentActor() actor: Actor,
   ): Promise<MemberNotices> {
-    return this.notices.setPreferredChannel(memberId, channel ?? null);
+    return this.notices.setPreferredChannel(actor, memberId, channel ?? null);
   }
 
   @Query(() => [ChannelDeliveryType], { description: 'Per channel: notices sent in the last days, delivered, and delivered within 60 s' })

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@cdtg/time';
 import { standingConsents } from './consent';
 import { ConsentSource, NoticeChannel } from './notice-channel';
@@ -23,8 +23,8 @@ export class ConsentService {
     private readonly clock: Clock,
   ) {}
 
-  async record(by: { userId: string | null; label: string }, change: ConsentChange): Promise<NoticeConsent> {
-    const row = this.dataSource.getRepository(NoticeConsent).create({
+  async record(by: { userId: string | null; label: string }, change: ConsentChange, manager: EntityManager = this.dataSource.manager): Promise<NoticeConsent> {
+    const row = manager.getRepository(NoticeConsent).create({
       memberId: change.memberId,
       channel: change.channel,
       granted: change.granted,
@@ -33,7 +33,7 @@ export class ConsentService {
       recordedByLabel: by.label.slice(0, 200),
       recordedAt: this.clock.now(),
     });
-    await this.dataSource.getRepository(NoticeConsent).insert(row);
+    await manager.getRepository(NoticeConsent).insert(row);
     return row;
   }
 
