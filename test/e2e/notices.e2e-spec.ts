@@ -379,6 +379,16 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
       a.assignmentId,
     ]);
     expect(audit.map((r) => r.actor_label)).toEqual(['signed link']);
+    // The member stops messages by phone from the same link: their own withdrawal, e-mail unchanged.
+    expect(declined.text).toContain('Ngừng nhận tin nhắn qua Zalo và SMS');
+    const stopped = await request(t.url).post(link.pathname).type('form').send('answer=stop-phone');
+    expect(stopped.text).toContain('Bạn sẽ không nhận tin nhắn Zalo và SMS nữa');
+    expect(stopped.text).not.toContain('Ngừng nhận tin nhắn qua Zalo và SMS');
+    const [withdrawal] = await t.db.query<{ channel: string; granted: boolean; source: string; recorded_by: string | null; recorded_by_label: string }>(
+      `SELECT channel, granted, source, recorded_by, recorded_by_label FROM notice_consent WHERE member_id = $1 ORDER BY created_at DESC LIMIT 1`,
+      [m.id],
+    );
+    expect(withdrawal).toEqual({ channel: 'sms', granted: false, source: 'member', recorded_by: null, recorded_by_label: 'signed link' });
     // A forged or altered link: 404, nothing changes.
     const [id, sig] = link.pathname.slice(3).split('.');
     expect((await request(t.url).get(`/r/${id}.${sig.slice(0, -1)}A`)).status).toBe(404);

@@ -22,7 +22,7 @@ async function formBody(req: Request): Promise<URLSearchParams> {
 /**
  * The signed link of an assignment notice (/r/<token>, short enough for an SMS): GET shows the session and the
  * answer so far; POST (answer=accept, or answer=decline with a reason) records the member's answer, with or without
- * an account. A link this server did not sign gets 404; a refusal (session started, reason missing…) is said on
+ * an account; answer=stop-phone withdraws their consent to ZNS and SMS. A link this server did not sign gets 404; a refusal (session started, reason missing…) is said on
  * the page in the member's language.
  */
 @Controller('r')
@@ -39,6 +39,10 @@ export class AssignmentResponseController {
   async answer(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     if (!(await this.links.signedAssignment(token))) throw new NotFoundException('No such link');
     const form = await formBody(req);
+    if (form.get('answer') === 'stop-phone') {
+      await this.links.stopPhoneMessages(token);
+      return this.page(res, token, { stopped: true });
+    }
     const accept = form.get('answer') === 'accept';
     try {
       await this.links.respond(token, { accept, reason: accept ? null : (form.get('reason') ?? '') });
@@ -49,7 +53,7 @@ export class AssignmentResponseController {
     }
   }
 
-  private async page(res: Response, token: string, note: { saved?: boolean; refusal?: string }, status = 200): Promise<void> {
+  private async page(res: Response, token: string, note: { saved?: boolean; stopped?: boolean; refusal?: string }, status = 200): Promise<void> {
     const found = await this.links.signedAssignment(token);
     if (!found) throw new NotFoundException('No such link');
     res

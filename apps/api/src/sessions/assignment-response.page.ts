@@ -29,7 +29,7 @@ export const refusalText = (reason: string, language: 'vi' | 'en') => REFUSALS[r
  * The page behind an assignment notice's signed link: the session, the answer so far, and the two forms (accept;
  * decline with a reason). Forms POST: opening the link, as message scanners do, changes nothing.
  */
-export function assignmentResponsePage(a: SignedAssignment, actionUrl: string, note: { saved?: boolean; refusal?: string }): string {
+export function assignmentResponsePage(a: SignedAssignment, actionUrl: string, note: { saved?: boolean; stopped?: boolean; refusal?: string }): string {
   const lang = a.language;
   const vi = lang === 'vi';
   const language = vi ? Language.vi : Language.en;
@@ -40,7 +40,9 @@ export function assignmentResponsePage(a: SignedAssignment, actionUrl: string, n
     ? `<p role="alert" style="color:#b91c1c"><strong>${escapeHtml(refusalText(note.refusal, lang))}</strong></p>`
     : note.saved
       ? `<p role="status"><strong>${escapeHtml(vi ? 'Đã ghi nhận câu trả lời của bạn. Cảm ơn!' : 'Your answer is recorded. Thank you!')}</strong></p>`
-      : '';
+      : note.stopped
+        ? `<p role="status"><strong>${escapeHtml(vi ? 'Bạn sẽ không nhận tin nhắn Zalo và SMS nữa; thông báo sẽ gửi qua e-mail nếu có.' : 'You will get no more Zalo or SMS messages; notices go by e-mail if you have an address.')}</strong></p>`
+        : '';
   const button = 'border:0;padding:12px 20px;border-radius:6px;font-size:16px;color:#fff';
   const accept =
     open && a.assignment.status === 'pending'
@@ -52,6 +54,9 @@ export function assignmentResponsePage(a: SignedAssignment, actionUrl: string, n
 <textarea id="reason" name="reason" rows="3" maxlength="500" required minlength="3" style="width:100%;font-size:16px"></textarea><br>
 <button type="submit" style="${button};background:#b91c1c">${escapeHtml(vi ? 'Từ chối' : 'Decline')}</button></form>`
     : '';
+  const stop = a.phoneChannels.length
+    ? `<form method="post" action="${escapeHtml(actionUrl)}" style="margin-top:32px"><input type="hidden" name="answer" value="stop-phone"><button type="submit" style="background:none;border:0;padding:0;color:#374151;text-decoration:underline;font-size:14px">${escapeHtml(vi ? 'Ngừng nhận tin nhắn qua Zalo và SMS' : 'Stop Zalo and SMS messages')}</button></form>`
+    : '';
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>cdtg</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1f2937;max-width:560px;margin:0 auto;padding:24px">
@@ -60,6 +65,6 @@ ${message}
 <h1 style="font-size:20px">${escapeHtml(a.session.title)}</h1>
 <p>${escapeHtml(`${when} (${vi ? 'giờ Việt Nam' : 'Vietnam time'})`)}<br>${escapeHtml(a.session.place)}</p>
 <p>${escapeHtml(vi ? 'Trả lời của bạn' : 'Your answer')}: <strong data-status="${escapeHtml(a.assignment.status)}">${escapeHtml(status)}</strong></p>
-${accept}${decline}
+${accept}${decline}${stop}
 </body></html>`;
 }
