@@ -235,6 +235,20 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     expect(params.params).toMatchObject({ respondUrl: '[sent]', calendarUrl: '[sent]' });
   });
 
+  it('an access token Zalo no longer takes (-124) is refreshed once and the message sent; the rotated refresh token is kept', async () => {
+    const m = await member(null);
+    await consent(m.id, 'ZALO_ZNS');
+    const before = zns.refreshes;
+    const [stored] = await t.db.query<{ refresh_token: string }>(`SELECT refresh_token FROM notice_provider_token`);
+    zns.failNext('bad-token');
+    const a = await assign(m.id);
+    expect(await settled(a.noticeId)).toMatchObject({ channel: 'zns', status: 'delivered' });
+    expect(zns.refreshes).toBe(before + 1);
+    expect(carried(a.noticeId, a.assignmentId)).toEqual({ zns: 1, sms: 0, email: 0 });
+    const [after] = await t.db.query<{ refresh_token: string }>(`SELECT refresh_token FROM notice_provider_token`);
+    expect(after.refresh_token).not.toBe(stored.refresh_token);
+  });
+
   it('falls back ZNS refused (not on Zalo) → SMS, and ZNS out of quota → SMS; never a second channel after the first took it', async () => {
     const m = await member('fallback@example.vn');
     await consent(m.id, 'ZALO_ZNS');
