@@ -286,6 +286,17 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     expect((await attempts(a.noticeId))[0]).toMatchObject({ channel: 'zns', status: 'accepted', uncertain: true, calls: 4 });
   });
 
+  it('out of quota after a timeout that Zalo took: retried on ZNS (never SMS), one message', async () => {
+    const m = await member(null);
+    await consent(m.id, 'ZALO_ZNS');
+    await consent(m.id, 'SMS', true, 'IN_PERSON');
+    zns.failNext('slow', 'quota');
+    const a = await assign(m.id);
+    expect(await settled(a.noticeId)).toMatchObject({ channel: 'zns' });
+    expect(carried(a.noticeId, a.assignmentId)).toEqual({ zns: 1, sms: 0, email: 0 });
+    expect((await attempts(a.noticeId)).map((x) => [x.channel, x.status, x.uncertain])).toEqual([['zns', 'accepted', true]]);
+  });
+
   it('rate limited (429) or down (connection refused) three times: nothing was sent, so the next channel is tried', async () => {
     const m = await member('busy@example.vn');
     await consent(m.id, 'ZALO_ZNS');

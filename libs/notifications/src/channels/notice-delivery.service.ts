@@ -37,7 +37,8 @@ export class NoticeRetryLater extends Error {
  *    (email_message, same dedupe key) in this same transaction: nothing is called.
  * 2. The provider is called with the notice's id as its reference (ZNS tracking_id, the gateway's ref).
  * 3. The answer is recorded: accepted → sent; refused, or busy BUSY_LIMIT times without any unknown answer → the
- *    next channel at once; busy or unknown → the job fails and is retried on the same channel.
+ *    next channel at once (after an unknown answer, a refusal of the moment such as quota is retried instead); busy
+ *    or unknown → the job fails and is retried on the same channel.
  * A consent withdrawn while an attempt waits closes the attempt; the notice falls back only if no answer on that
  * channel was unknown, and is otherwise left undeliverable rather than risk a second copy.
  */
@@ -122,7 +123,9 @@ export class NoticeDeliveryService {
       return 'sent';
     }
     const uncertain = attempt.uncertain || outcome.kind === 'unknown';
-    const giveUp = outcome.kind === 'refused' || (outcome.kind === 'busy' && !uncertain && attempt.calls >= BUSY_LIMIT);
+    // After an unknown answer only a refusal about the message itself (not on Zalo, invalid number…) leaves the channel:
+    // a refusal of the moment (quota) or a busy provider may hide an earlier call that was taken.
+    const giveUp = (outcome.kind === 'refused' && !(uncertain && outcome.passing)) || (outcome.kind === 'busy' && !uncertain && attempt.calls >= BUSY_LIMIT);
     await manager.update(NoticeAttempt, attemptId, { uncertain, error: outcome.code, ...(giveUp ? { status: 'refused' as const } : {}) });
     await manager.update(Notice, noticeId, { lastError: `${channel}:${outcome.code}` });
     return giveUp ? 'next-channel' : { code: outcome.code };

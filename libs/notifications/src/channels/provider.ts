@@ -5,13 +5,15 @@ import type { NoticeChannel } from './notice-channel';
  * What a provider said about one message:
  * - accepted: it took the message (ref: its id for the message);
  * - refused: it will not carry this message (not on Zalo, invalid number, out of quota): the next channel is tried;
+ *   a `passing` refusal (out of quota) says nothing of an earlier call, so after an unknown answer it is retried
+ *   on the same channel instead;
  * - busy: it certainly did not take it now (rate limit, connection refused): retried later on the same channel, and
  *   after a few such answers the next channel is tried;
  * - unknown: it may have taken it (timeout, 5xx, reset connection): retried on the same channel with the same
  *   reference, which the provider recognises, never the next channel (that could send the notice twice).
  */
 export type ProviderOutcome =
-  { kind: 'accepted'; ref: string } | { kind: 'refused'; code: string } | { kind: 'busy'; code: string } | { kind: 'unknown'; code: string };
+  { kind: 'accepted'; ref: string } | { kind: 'refused'; code: string; passing?: boolean } | { kind: 'busy'; code: string } | { kind: 'unknown'; code: string };
 
 /** One message to a phone. `ref` is the notice's id: ZNS tracking_id, the gateway's ref. */
 export interface PhoneMessageOut {

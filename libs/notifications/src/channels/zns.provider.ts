@@ -22,6 +22,8 @@ const REFUSALS: Record<number, string> = {
   [-131]: 'template-not-allowed',
   [-144]: 'daily-quota-exceeded',
 };
+/** Refusals of the moment (quota): an earlier call of the same message, unanswered, may still have been taken. */
+const PASSING = new Set([-115, -144]);
 const INVALID_TOKEN = -124;
 /** A token is refreshed this long before Zalo says it expires. */
 const TOKEN_MARGIN_MS = 60_000;
@@ -78,7 +80,7 @@ export class ZnsProvider implements PhoneProvider {
         continue;
       }
       if (code === INVALID_TOKEN) return { kind: 'busy', code: 'zns-124' };
-      if (REFUSALS[code]) return { kind: 'refused', code: `zns${code}-${REFUSALS[code]}` };
+      if (REFUSALS[code]) return { kind: 'refused', code: `zns${code}-${REFUSALS[code]}`, passing: PASSING.has(code) };
       // -100 (unknown error) and anything unlisted: it may have been taken; retried with the same tracking_id.
       return { kind: 'unknown', code: `zns${Number.isFinite(code) ? code : '-?'}` };
     }
