@@ -68,9 +68,11 @@ export async function postJson(
   }
 }
 
-/** The outcome of an HTTP status that is not a success: 429 → busy, 5xx → unknown, other 4xx → refused. */
+/** The outcome of an HTTP status that is not a success: 429 → busy, 5xx and 408 → unknown, other 4xx → refused. */
 export function statusOutcome(status: number): ProviderOutcome {
   if (status === 429) return { kind: 'busy', code: 'http-429' };
-  if (status >= 500) return { kind: 'unknown', code: `http-${status}` };
+  if (status >= 500 || status === 408) return { kind: 'unknown', code: `http-${status}` };
+  // A conflict may be the provider recognising a reference it already took: never a reason to try another channel then.
+  if (status === 409) return { kind: 'refused', code: 'http-409', passing: true };
   return { kind: 'refused', code: `http-${status}` };
 }

@@ -35,5 +35,7 @@ describe('phone providers without configuration', () => {
     expect(statusOutcome(429)).toEqual({ kind: 'busy', code: 'http-429' });
     expect(statusOutcome(503)).toEqual({ kind: 'unknown', code: 'http-503' });
     expect(statusOutcome(400)).toEqual({ kind: 'refused', code: 'http-400' });
+    expect(statusOutcome(408)).toEqual({ kind: 'unknown', code: 'http-408' });
+    expect(statusOutcome(409)).toEqual({ kind: 'refused', code: 'http-409', passing: true });
   });
 });
