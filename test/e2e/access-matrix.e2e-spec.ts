@@ -187,6 +187,20 @@ const CASES: Record<string, Case> = {
   },
   directoryImport: { rule: adminOnly, doc: `query($id: UUID!) { directoryImport(id: $id) { id } }`, vars: (_, p) => ({ id: p.importId }) }, // others: only their own imports
 
+  // Notices: a member's preferences and consent (as the member's directory record); the delivery figures (operators)
+  memberNotices: { rule: readDirectory, doc: `query($m: UUID!) { memberNotices(memberId: $m) { memberId } }`, vars: (_, p) => ({ m: p.memberId }) },
+  recordNoticeConsent: {
+    rule: manageDirectory,
+    doc: `mutation($m: UUID!) { recordNoticeConsent(input: { memberId: $m, channel: SMS, granted: true, source: PAPER_FORM }) { memberId } }`,
+    vars: (_, p) => ({ m: p.memberId }),
+  },
+  setPreferredNoticeChannel: {
+    rule: manageDirectory,
+    doc: `mutation($m: UUID!) { setPreferredNoticeChannel(memberId: $m, channel: SMS) { memberId } }`,
+    vars: (_, p) => ({ m: p.memberId }),
+  },
+  noticeDelivery: { rule: adminOnly, doc: `{ noticeDelivery(days: 1) { channel sent } }` },
+
   // Accounts
   users: {
     rule: manageAccounts,

@@ -101,8 +101,8 @@ describe('sessions: a worker killed mid-send', () => {
       );
       keys.push(`assignment:${assigned.data!.assignMember.id}`);
     }
-    // Written, not sent: no worker runs yet.
-    expect(await t.db.query(`SELECT 1 FROM email_message WHERE status = 'queued'`)).toHaveLength(3);
+    // Written, not sent: no worker runs yet (the worker's notice job hands each to the mail queue: no phone consent).
+    expect(await t.db.query(`SELECT 1 FROM notice WHERE status = 'queued'`)).toHaveLength(3);
 
     worker = await startWorker();
     await eventually(() => worker!.child.exitCode !== null || worker!.child.signalCode !== null, 30_000); // killed mid-send

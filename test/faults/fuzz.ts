@@ -139,6 +139,9 @@ const TABLES = [
   'audit_event',
   'coverage_export',
   'member_notice_preference',
+  'notice',
+  'notice_attempt',
+  'notice_consent',
 ];
 
 async function countRows(t: TestApp): Promise<Record<string, number>> {

@@ -21,6 +21,8 @@ import { RateLimitMiddleware } from './graphql/rate-limit.middleware';
 import { API_RESOLVERS } from './resolvers';
 import { ExportDownloadController } from './rollups/export-download.controller';
 import { AgendaPreferenceController } from './sessions/agenda-preference.controller';
+import { AssignmentResponseController } from './sessions/assignment-response.controller';
+import { NoticeCallbacksController } from './notices/notice-callbacks.controller';
 import { CalendarController } from './sessions/calendar.controller';
 import { WebConsoleMiddleware } from './web/web-console.middleware';
 
@@ -37,7 +39,7 @@ import { WebConsoleMiddleware } from './web/web-console.middleware';
     RollupsModule,
     SessionsModule,
   ],
-  controllers: [CalendarController, AgendaPreferenceController, ExportDownloadController],
+  controllers: [CalendarController, AgendaPreferenceController, ExportDownloadController, AssignmentResponseController, NoticeCallbacksController],
   providers: [
     ...API_RESOLVERS,
     LoaderFactory,

@@ -6,6 +6,7 @@ import { DirectoryResolvers } from './directory/directory.resolver';
 import { GeographyResolver } from './geography/geography.resolver';
 import { SessionResolvers } from './sessions/sessions.resolver';
 import { SystemResolver } from './system/system.resolver';
+import { NoticesResolver } from './notices/notices.resolver';
 
 /** Every resolver of the public API: provided by ApiModule and used to print schema.graphql. */
 export const API_RESOLVERS = [
@@ -16,5 +17,6 @@ export const API_RESOLVERS = [
   AuditResolver,
   ...AssistResolvers,
   ...SessionResolvers,
+  NoticesResolver,
   ...RollupResolvers,
 ];

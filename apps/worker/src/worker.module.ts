@@ -11,6 +11,7 @@ import { ProjectChangesHandler } from './handlers/project-changes.handler';
 import { PurgeProcessedHandler } from './handlers/purge-processed.handler';
 import { RollupCheckHandler } from './handlers/rollup-check.handler';
 import { SendEmailHandler } from './handlers/send-email.handler';
+import { SendNoticeHandler } from './handlers/send-notice.handler';
 import { SessionReminderHandler } from './handlers/session-reminder.handler';
 import { WeeklyAgendaHandler } from './handlers/weekly-agenda.handler';
 import { WeeklyDigestHandler } from './handlers/weekly-digest.handler';
@@ -20,6 +21,7 @@ import { WeeklyDigestHandler } from './handlers/weekly-digest.handler';
   imports: [QueueConsumerModule.forRoot(), NotificationsModule, AuditModule, DirectoryModule, RollupsModule, SessionsModule],
   providers: [
     SendEmailHandler,
+    SendNoticeHandler,
     DirectoryImportHandler,
     ProjectChangesHandler,
     SessionReminderHandler,

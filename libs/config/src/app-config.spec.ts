@@ -37,6 +37,32 @@ describe('loadConfig', () => {
     expect(message).toContain('PORT must be a port number');
   });
 
+  it('takes a notice provider whole or not at all, and never echoes its secrets', () => {
+    let error: unknown;
+    try {
+      loadConfig({ ZNS_API_URL: 'https://business.openapi.zalo.me', ZNS_SECRET_KEY: 'x', SMS_API_URL: 'https://sms.example.vn/send', SMS_API_KEY: 'short' });
+    } catch (e) {
+      error = e;
+    }
+    const message = (error as Error).message;
+    for (const variable of ['ZNS_APP_ID', 'ZNS_REFRESH_TOKEN', 'ZNS_TEMPLATE_IDS', 'ZNS_WEBHOOK_SECRET', 'SMS_WEBHOOK_SECRET'])
+      expect(message).toContain(`${variable} is required when`);
+    expect(message).toContain('ZNS_SECRET_KEY must be the Zalo application secret key (value not shown)');
+    expect(message).toContain('SMS_API_KEY must be the gateway key (at least 8 characters) (value not shown)');
+    expect(() => loadConfig({ ZNS_TEMPLATE_IDS: 'session-assigned=abc' })).toThrow('ZNS_TEMPLATE_IDS must be template=id pairs');
+    const config = loadConfig({
+      ZNS_API_URL: 'https://business.openapi.zalo.me',
+      ZNS_APP_ID: '4321098765',
+      ZNS_SECRET_KEY: 'zalo-app-secret',
+      ZNS_REFRESH_TOKEN: 'first-refresh-token',
+      ZNS_TEMPLATE_IDS: 'session-assigned=1001,session-changed=1002',
+      ZNS_WEBHOOK_SECRET: 'zns-webhook-secret-16',
+    });
+    expect(config.znsTemplateIds).toEqual({ 'session-assigned': '1001', 'session-changed': '1002' });
+    expect(config.ZNS_OAUTH_URL).toBe('https://oauth.zaloapp.com');
+    expect(loadConfig({}).SMS_API_URL).toBeUndefined();
+  });
+
   it('refuses every fallback in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /DATABASE_URL is required when NODE_ENV=production.*REDIS_URL is required.*AUTH_SECRET is required.*HOUSEHOLD_KEYS is required.*SMTP_URL is required/,

@@ -265,6 +265,88 @@ export class AppConfig {
   @Max(1_048_576, { message: 'must be KiB between 8192 and 1048576' })
   PASSWORD_HASH_MEMORY_KIB = 19_456;
 
+  /**
+   * Zalo ZNS (template messages by phone number). Set ZNS_API_URL (https://business.openapi.zalo.me) and the rest of
+   * ZNS_* to send; without it ZNS messages are written to files under DATA_DIR/zns outside production, and the
+   * channel is off in production.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must be an http(s) URL, e.g. https://business.openapi.zalo.me' })
+  ZNS_API_URL?: string;
+
+  /** Zalo's OAuth server, where the access token is refreshed. */
+  @Transform(emptyToUndefined)
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must be an http(s) URL, e.g. https://oauth.zaloapp.com' })
+  ZNS_OAUTH_URL = 'https://oauth.zaloapp.com';
+
+  /** The Zalo application's id (digits). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\d{1,30}$/, { message: 'must be the Zalo application id (digits)' })
+  ZNS_APP_ID?: string;
+
+  /** The Zalo application's secret key (sent as the secret_key header when refreshing the token). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(8, { message: 'must be the Zalo application secret key' })
+  ZNS_SECRET_KEY?: string;
+
+  /** The first refresh token (from the OA's authorisation); later ones are kept, sealed, in the database. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(8, { message: 'must be a Zalo OA refresh token' })
+  ZNS_REFRESH_TOKEN?: string;
+
+  /** Each phone notice's approved ZNS template id: "session-assigned=123456,session-changed=123457,…". */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[a-z-]+=\d{1,20}(,[a-z-]+=\d{1,20})*$/, { message: 'must be template=id pairs separated by commas, e.g. session-assigned=123456' })
+  ZNS_TEMPLATE_IDS?: string;
+
+  /** Checks the X-ZEvent-Signature (HMAC-SHA256 of the body, hex) of Zalo's delivery callbacks. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  ZNS_WEBHOOK_SECRET?: string;
+
+  /**
+   * An HTTP SMS gateway: POST {to, text, ref} with a bearer key, answering {id}. Without it SMS are written to files
+   * under DATA_DIR/sms outside production, and the channel is off in production.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must be an http(s) URL, e.g. https://sms.example.vn/api/send' })
+  SMS_API_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(8, { message: 'must be the gateway key (at least 8 characters)' })
+  SMS_API_KEY?: string;
+
+  /** The shared secret the gateway sends (Authorization: Bearer …) with each delivery receipt. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  SMS_WEBHOOK_SECRET?: string;
+
+  /** How long a provider (ZNS, SMS gateway) may take to answer one request before it counts as unanswered. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be milliseconds between 100 and 120000' })
+  @Min(100, { message: 'must be milliseconds between 100 and 120000' })
+  @Max(120_000, { message: 'must be milliseconds between 100 and 120000' })
+  PROVIDER_TIMEOUT_MS = 10_000;
+
+  /** ZNS template ids by notice template (ZNS_TEMPLATE_IDS). */
+  get znsTemplateIds(): Record<string, string> {
+    return Object.fromEntries(
+      (this.ZNS_TEMPLATE_IDS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => pair.split('=') as [string, string]),
+    );
+  }
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }
@@ -323,6 +405,15 @@ const KEYS = Object.keys(new AppConfig()).concat([
   'AUTH_SECRET',
   'HOUSEHOLD_KEYS',
   'ROLLUP_AUTO_REPAIR',
+  'ZNS_API_URL',
+  'ZNS_APP_ID',
+  'ZNS_SECRET_KEY',
+  'ZNS_REFRESH_TOKEN',
+  'ZNS_TEMPLATE_IDS',
+  'ZNS_WEBHOOK_SECRET',
+  'SMS_API_URL',
+  'SMS_API_KEY',
+  'SMS_WEBHOOK_SECRET',
 ]);
 
 /** Reads, converts and validates the environment. Throws ConfigError naming every bad variable. */
@@ -337,6 +428,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     variable: error.property,
     problem: `${Object.values(error.constraints ?? { invalid: 'is invalid' })[0]}${printedValue(error.property, raw[error.property] ?? '')}`,
   }));
+  // A provider is configured whole or not at all.
+  if (config.ZNS_API_URL) {
+    for (const variable of ['ZNS_APP_ID', 'ZNS_SECRET_KEY', 'ZNS_REFRESH_TOKEN', 'ZNS_TEMPLATE_IDS', 'ZNS_WEBHOOK_SECRET'] as const) {
+      if (!config[variable]) problems.push({ variable, problem: 'is required when ZNS_API_URL is set' });
+    }
+  }
+  if (config.SMS_API_URL) {
+    for (const variable of ['SMS_API_KEY', 'SMS_WEBHOOK_SECRET'] as const) {
+      if (!config[variable]) problems.push({ variable, problem: 'is required when SMS_API_URL is set' });
+    }
+  }
   if (config.isProduction) {
     // In production every fallback (embedded database, in-process queue, mail written to files) is refused.
     if (!config.DATABASE_URL) problems.push({ variable: 'DATABASE_URL', problem: 'is required when NODE_ENV=production (no embedded database)' });
@@ -384,7 +486,15 @@ function productionSecretProblem(secret: string): string | null {
 }
 
 /** Variables whose value never appears in an error message, not even in part. */
-const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'HOUSEHOLD_KEYS']);
+const SECRET_VARIABLES = new Set([
+  'AUTH_SECRET',
+  'HOUSEHOLD_KEYS',
+  'ZNS_SECRET_KEY',
+  'ZNS_REFRESH_TOKEN',
+  'ZNS_WEBHOOK_SECRET',
+  'SMS_API_KEY',
+  'SMS_WEBHOOK_SECRET',
+]);
 
 /** What a start-up error shows of a bad value: nothing of a secret; a value with a URL's password hidden otherwise. */
 function printedValue(variable: string, value: string): string {

@@ -198,6 +198,7 @@ export interface MemberNoticePreferenceTable {
   member_id: string;
   weekly_agenda: Generated<boolean>;
   updated_at: Generated<Timestamp>;
+  preferred_channel: string | null;
 }
 
 export interface MembershipTable {
@@ -207,6 +208,57 @@ export interface MembershipTable {
   role: string;
   from_date: DateText;
   to_date: DateText | null;
+}
+
+export interface NoticeTable {
+  id: Generated<string>;
+  dedupe_key: string;
+  member_id: string;
+  phone: string | null;
+  email: string | null;
+  preferred_channel: string | null;
+  language: string;
+  template: string;
+  params: Json;
+  status: Generated<string>;
+  channel: string | null;
+  last_error: string | null;
+  created_at: Generated<Timestamp>;
+  sent_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+}
+
+export interface NoticeAttemptTable {
+  id: Generated<string>;
+  notice_id: string;
+  channel: string;
+  status: Generated<string>;
+  calls: Generated<number>;
+  uncertain: Generated<boolean>;
+  provider_ref: string | null;
+  error: string | null;
+  started_at: Generated<Timestamp>;
+  accepted_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+}
+
+export interface NoticeConsentTable {
+  id: Generated<string>;
+  member_id: string;
+  channel: string;
+  granted: boolean;
+  source: string;
+  recorded_by: string | null;
+  recorded_by_label: string;
+  recorded_at: Timestamp;
+  created_at: Generated<Timestamp>;
+}
+
+export interface NoticeProviderTokenTable {
+  provider: string;
+  access_token: string;
+  refresh_token: string;
+  expires_at: Timestamp;
 }
 
 export interface OneTimeTokenTable {
@@ -581,6 +633,10 @@ export interface DB {
   member: MemberTable;
   member_notice_preference: MemberNoticePreferenceTable;
   membership: MembershipTable;
+  notice: NoticeTable;
+  notice_attempt: NoticeAttemptTable;
+  notice_consent: NoticeConsentTable;
+  notice_provider_token: NoticeProviderTokenTable;
   one_time_token: OneTimeTokenTable;
   outbox_message: OutboxMessageTable;
   refresh_token: RefreshTokenTable;

@@ -6,6 +6,8 @@ import { EmailMessage } from './email-message.entity';
 import { recordFailedAttempt, replaceParams } from './email-message.repository';
 import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
 import { ParamSeal } from './sealed-params';
+import { NoticeChannel } from './channels/notice-channel';
+import { markDelivered } from './channels/notice.repository';
 import { renderEmail, SECRET_PARAMS } from './templates';
 
 /**
@@ -47,7 +49,10 @@ export class MailDeliveryService {
           attachments: rendered.attachments,
         });
         // A sent link must not stay readable in the database: its secret parameters are cleared.
-        await manager.update(EmailMessage, email.id, { status: 'sent', sentAt: this.clock.now(), messageId, attempts: email.attempts + 1, lastError: null });
+        const now = this.clock.now();
+        await manager.update(EmailMessage, email.id, { status: 'sent', sentAt: now, messageId, attempts: email.attempts + 1, lastError: null });
+        // A notice that went by e-mail is delivered, as far as e-mail can tell, when the SMTP server takes it.
+        await markDelivered(manager, { channel: NoticeChannel.Email, providerRef: email.id }, now);
         const secrets = (SECRET_PARAMS[email.template] ?? []) as string[];
         if (secrets.length) {
           const cleared = { ...email.params, ...Object.fromEntries(secrets.map((k) => [k, '[sent]'])) };

@@ -9,6 +9,8 @@ import { EmailTemplates, EmailTemplateName } from './templates';
 import { Language } from './language';
 import { EmailMessage } from './email-message.entity';
 import { insertEmail } from './email-message.repository';
+import { NoticeChannel } from './channels/notice-channel';
+import { insertNotice } from './channels/notice.repository';
 
 export interface QueueEmail<T extends EmailTemplateName> {
   to: string;
@@ -19,6 +21,20 @@ export interface QueueEmail<T extends EmailTemplateName> {
    * Why this e-mail exists, e.g. "assignment:<id>"; queuing the same key twice sends one e-mail. Stored and sent in a
    * header: never put a secret (a link's token) in it; name the token's row instead.
    */
+  dedupeKey: string;
+}
+
+/** A notice to a member, on whichever channel reaches them (notice-delivery.service.ts). */
+export interface QueueNotice<T extends EmailTemplateName> {
+  memberId: string;
+  /** E.164 (+84…), or null. */
+  phone: string | null;
+  email: string | null;
+  preferredChannel: NoticeChannel | null;
+  language: Language;
+  template: T;
+  params: EmailTemplates[T];
+  /** Why this notice exists; the same key twice queues one notice, on one channel. No secret in it. */
   dedupeKey: string;
 }
 
@@ -52,6 +68,17 @@ export class NotificationService {
 
   async findEmail(id: string): Promise<EmailMessage | null> {
     return this.dataSource.getRepository(EmailMessage).findOneBy({ id });
+  }
+
+  /** Returns the notice's id, or null when a notice with the same dedupe key was already queued. */
+  async queueNotice<T extends EmailTemplateName>(manager: EntityManager, notice: QueueNotice<T>): Promise<string | null> {
+    const noticeId = await insertNotice(manager, {
+      ...notice,
+      params: JSON.stringify(this.seal.sealParams(notice.template, notice.params as unknown as Record<string, unknown>)),
+    });
+    if (noticeId === null) return null;
+    await this.outbox.enqueue(manager, JobName.SendNotice, { noticeId }, { aggregate: `notice:${noticeId}`, jobKey: noticeId });
+    return noticeId;
   }
 
   /** Returns the e-mail's id, or null when an e-mail with the same dedupe key was already queued. */

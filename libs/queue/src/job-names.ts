@@ -3,6 +3,7 @@ import { VIETNAM_TZ } from '@cdtg/time';
 /** Every BullMQ queue. One queue per kind of work, so a slow kind cannot starve another. */
 export enum QueueName {
   Mail = 'mail',
+  Notices = 'notices',
   Imports = 'imports',
   Projections = 'projections',
   Sessions = 'sessions',
@@ -13,6 +14,7 @@ export enum QueueName {
 /** Every job. A job name belongs to exactly one queue and has exactly one handler in apps/worker. */
 export enum JobName {
   SendEmail = 'mail.send',
+  SendNotice = 'notices.send',
   DirectoryImport = 'directory.import',
   ProjectChanges = 'changes.project',
   SessionReminder = 'sessions.remind',
@@ -25,6 +27,8 @@ export enum JobName {
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SendEmail]: QueueName.Mail,
+  // Its own queue: a slow or absent provider holds up notices, never e-mail.
+  [JobName.SendNotice]: QueueName.Notices,
   [JobName.DirectoryImport]: QueueName.Imports,
   [JobName.ProjectChanges]: QueueName.Projections,
   [JobName.SessionReminder]: QueueName.Sessions,
@@ -38,10 +42,14 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
 /**
  * Jobs whose attempts differ from JOB_ATTEMPTS (BullMQ's `attempts` of the job, and of the job scheduler's template;
  * the in-process driver's attempts of the outbox row). The nightly rollup check is never retried: a second run after
- * a failure recounts for 20 minutes and learns nothing new; the next night (or an operator) runs it again.
+ * a failure recounts for 20 minutes and learns nothing new; the next night (or an operator) runs it again. A notice
+ * gets more (below).
  */
 export const JOB_ATTEMPTS_OVERRIDE: Partial<Record<JobName, number>> = {
   [JobName.RollupCheck]: 1,
+  // A notice waits out a provider's outage on its channel (retries double from JOB_BACKOFF_MS: 12 attempts ≈ 2 h at
+  // 2 s) and may walk ZNS → SMS → e-mail, each channel taking up to three attempts before the next.
+  [JobName.SendNotice]: 12,
 };
 
 /** The attempts of a job: its override, or the configured default. */

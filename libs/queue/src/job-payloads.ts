@@ -7,6 +7,11 @@ export class SendEmailPayload {
   emailId: string;
 }
 
+export class SendNoticePayload {
+  @IsUUID()
+  noticeId: string;
+}
+
 export class DirectoryImportPayload {
   @IsUUID()
   importId: string;
@@ -67,6 +72,7 @@ export class PurgeProcessedPayload {
 /** The payload type of each job. Adding a JobName without a payload here is a compile error. */
 export interface JobPayloads {
   [JobName.SendEmail]: SendEmailPayload;
+  [JobName.SendNotice]: SendNoticePayload;
   [JobName.DirectoryImport]: DirectoryImportPayload;
   [JobName.ProjectChanges]: ProjectChangesPayload;
   [JobName.SessionReminder]: SessionReminderPayload;
@@ -79,6 +85,7 @@ export interface JobPayloads {
 
 const PAYLOAD_CLASSES: { [N in JobName]: new () => JobPayloads[N] } = {
   [JobName.SendEmail]: SendEmailPayload,
+  [JobName.SendNotice]: SendNoticePayload,
   [JobName.DirectoryImport]: DirectoryImportPayload,
   [JobName.ProjectChanges]: ProjectChangesPayload,
   [JobName.SessionReminder]: SessionReminderPayload,

@@ -19,9 +19,10 @@ describe('job schedules', () => {
     expect(JOB_SCHEDULES.find((s) => s.id === 'purge-processed')!.job).toBe(JobName.PurgeProcessed);
   });
 
-  it('never retries the rollup check; every other job has the configured attempts', () => {
+  it('never retries the rollup check; a notice waits out an outage (12); every other job has the configured attempts', () => {
     expect(attemptsOf(JobName.RollupCheck, 6)).toBe(1);
-    for (const job of Object.values(JobName).filter((j) => j !== JobName.RollupCheck)) expect(attemptsOf(job, 6)).toBe(6);
+    expect(attemptsOf(JobName.SendNotice, 6)).toBe(12);
+    for (const job of Object.values(JobName).filter((j) => j !== JobName.RollupCheck && j !== JobName.SendNotice)) expect(attemptsOf(job, 6)).toBe(6);
     const settings = { prefix: 'p', attempts: 6, backoffMs: 100 };
     expect(jobOptions(settings, JobName.RollupCheck)).toMatchObject({ attempts: 1, removeOnFail: false });
     expect(jobOptions(settings, JobName.PurgeProcessed)).toMatchObject({ attempts: 6, backoff: { type: 'exponential', delay: 100 } });

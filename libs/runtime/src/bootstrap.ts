@@ -77,7 +77,13 @@ export async function createApp(module: DynamicModule): Promise<INestApplication
   const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, abortOnError: false, bodyParser: false });
   app.useLogger(app.get(PinoLogger));
   const config = app.get(AppConfig);
-  app.useBodyParser('json', { limit: config.MAX_REQUEST_BYTES });
+  app.useBodyParser('json', {
+    limit: config.MAX_REQUEST_BYTES,
+    // Providers' delivery callbacks are signed over the bytes sent: only these keep them.
+    verify: (req: { url?: string; rawBody?: Buffer }, _res: unknown, buf: Buffer) => {
+      if (req.url?.startsWith('/callbacks/')) req.rawBody = buf;
+    },
+  });
   app.use(httpErrorMiddleware);
   app.useGlobalFilters(new HttpErrorFilter());
   app.set('trust proxy', config.TRUST_PROXY_HOPS);

@@ -4,7 +4,7 @@ import { AuditEvent } from '@cdtg/audit';
 import { ALL_MIGRATIONS, DataModel } from '@cdtg/database';
 import { DirectoryImport, Member, Membership, Skill, VolunteerGroup } from '@cdtg/directory';
 import { AdminUnit, Reorganisation, ReorganisationLink, UnitLineage } from '@cdtg/geography';
-import { EmailMessage } from '@cdtg/notifications';
+import { EmailMessage, Notice, NoticeAttempt, NoticeConsent, NoticeProviderToken } from '@cdtg/notifications';
 import { ChangeEvent, OutboxMessage } from '@cdtg/queue';
 import { ROLLUP_ENTITIES } from '@cdtg/rollups';
 import { NoticePreference, SessionAssignment, SessionSchedule, TrainingSession, TrainingTopic } from '@cdtg/sessions';
@@ -18,6 +18,10 @@ export const DATA_MODEL: DataModel = {
     OutboxMessage,
     ChangeEvent,
     EmailMessage,
+    Notice,
+    NoticeAttempt,
+    NoticeConsent,
+    NoticeProviderToken,
     AuditEvent,
     AdminUnit,
     Reorganisation,

@@ -20,7 +20,7 @@ export const REMINDER_LEAD_MS = 24 * 3600_000;
 const reminderKey = (sessionId: string, startsAt: Date) => `${sessionId}:${startsAt.toISOString()}`;
 
 /**
- * E-mails to assigned members about their sessions, queued in the transaction of the change (never sent in a
+ * Notices (e-mail, ZNS or SMS) to assigned members about their sessions, queued in the transaction of the change (never sent in a
  * request), one per assignment with a dedupe key that makes a repeated change, a retried job or a replayed request
  * harmless:
  *   assignment:<assignmentId>                    on assignment (with the .ics)
@@ -142,7 +142,11 @@ export class SessionNotices {
     });
   }
 
-  /** Queues one e-mail per assignment whose member has an address. */
+  /**
+   * Queues one notice per assignment whose member has a phone or an address; the worker sends it on the member's
+   * channel (preferred, then ZNS → SMS → e-mail, as consent and reachability allow), once. An assignment notice
+   * carries a signed link to accept or decline.
+   */
   private async notify<T extends NoticeTemplate>(
     manager: EntityManager,
     session: TrainingSession,
@@ -152,7 +156,7 @@ export class SessionNotices {
     extra: (r: Recipient) => Omit<EmailTemplates[T], keyof SessionFacts | 'memberName' | 'role' | 'calendarUrl' | 'ics'>,
     cancelledForReader = false,
   ): Promise<void> {
-    const recipients = (await this.repository.recipients(manager, assignmentIds)).filter((r) => r.email);
+    const recipients = (await this.repository.recipients(manager, assignmentIds)).filter((r) => r.email || r.phone);
     if (!recipients.length) return;
     const names = await this.repository.namesOf(manager, [session.groupId], [session.unitId]);
     const catalogue = await this.topics.byCode();
@@ -167,9 +171,19 @@ export class SessionNotices {
         role: r.role,
         calendarUrl: this.links.calendarFeedUrl(r.memberId),
         ics,
+        ...(template === 'session-assigned' ? { respondUrl: this.links.assignmentResponseUrl(r.assignmentId) } : {}),
         ...extra(r),
       } as unknown as EmailTemplates[T];
-      await this.notifications.queueEmail(manager, { to: r.email!, language, template, params, dedupeKey: dedupeKey(r) });
+      await this.notifications.queueNotice(manager, {
+        memberId: r.memberId,
+        phone: r.phone,
+        email: r.email,
+        preferredChannel: r.preferredChannel,
+        language,
+        template,
+        params,
+        dedupeKey: dedupeKey(r),
+      });
     }
   }
 }

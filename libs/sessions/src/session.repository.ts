@@ -14,6 +14,7 @@ import {
 } from '@cdtg/directory';
 import { placeOfUnitForSessions, unitFilter, unitInAreaForSessions, unitNamesForSessions, UnitScope } from '@cdtg/geography';
 import { escapeLike } from '@cdtg/text';
+import type { NoticeChannel } from '@cdtg/notifications';
 import { Clock } from '@cdtg/time';
 import { db } from './db';
 import { SessionAssignment } from './session-assignment.entity';
@@ -62,6 +63,10 @@ export interface Recipient {
   email: string | null;
   /** The member's account language, Vietnamese without an account. */
   language: 'vi' | 'en';
+  /** E.164 (+84…): for ZNS and SMS. */
+  phone: string | null;
+  /** The member's preferred channel (member_notice_preference), or null. */
+  preferredChannel: NoticeChannel | null;
 }
 
 export interface CandidateRow {
@@ -226,6 +231,7 @@ export class SessionRepository {
         .selectFrom('session_assignment as a')
         .innerJoin(membersForSessions().as('m'), 'm.id', 'a.member_id')
         .leftJoin(memberAccountsForSessions().as('u'), 'u.member_id', 'm.id')
+        .leftJoin('member_notice_preference as p', 'p.member_id', 'm.id')
         .select((eb) => [
           'a.id as assignmentId',
           'a.member_id as memberId',
@@ -234,6 +240,8 @@ export class SessionRepository {
           'm.full_name as fullName',
           eb.fn.coalesce('m.email', 'u.email').as('email'),
           sql<'vi' | 'en'>`COALESCE(${eb.ref('u.language')}, 'vi')`.as('language'),
+          'm.phone',
+          sql<NoticeChannel | null>`${eb.ref('p.preferred_channel')}`.as('preferredChannel'),
         ])
         .where('a.id', '=', anyOf(assignmentIds, 'uuid'))
         .orderBy('a.assigned_at'),

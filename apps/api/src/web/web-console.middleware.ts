@@ -4,7 +4,7 @@ import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Paths that belong to the API itself: never answered with the console, whatever is built. */
-const API_PATHS = /^\/(graphql|health|exports|calendar|agenda)(\/|$|\?)/;
+const API_PATHS = /^\/(graphql|health|exports|calendar|agenda|r|callbacks)(\/|$|\?)/;
 
 /** Where `vite build` writes the console: dist/web, seen from dist/apps/api/src/web (built) or apps/api/src/web (tests). */
 export function findWebRoot(from = __dirname): string | null {

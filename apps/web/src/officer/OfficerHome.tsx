@@ -9,6 +9,7 @@ import type { Me } from '../lib/me';
 import { ErrorBox, Notice, Tabs } from '../lib/ui';
 import { Calendar } from './Calendar';
 import { AddGroupForm, AddMemberForm, InviteForm } from './DirectoryForms';
+import { MemberNotices } from './MemberNotices';
 import { Verify } from './Verify';
 
 type Tab = 'directory' | 'import' | 'calendar' | 'verify';
@@ -133,6 +134,7 @@ function Directory({ unitCode }: { unitCode: string }) {
     ...(groupId ? { groupId } : {}),
   });
   const [form, setForm] = useState<'group' | 'member' | 'invite' | null>(null);
+  const [noticesOf, setNoticesOf] = useState<{ id: string; name: string } | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const done = (message: string) => () => {
     setForm(null);
@@ -245,6 +247,7 @@ function Directory({ unitCode }: { unitCode: string }) {
                 <th>{t('common.group')}</th>
                 <th>{t('officer.phone')}</th>
                 <th>{t('officer.skills')}</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -256,6 +259,11 @@ function Directory({ unitCode }: { unitCode: string }) {
                   </td>
                   <td className="nowrap">{localPhone(m.phone)}</td>
                   <td>{m.skills.map(skillName).join(', ')}</td>
+                  <td>
+                    <button type="button" aria-label={`${t('notices.open')}: ${m.fullName}`} onClick={() => setNoticesOf({ id: m.id, name: m.fullName })}>
+                      {t('notices.open')}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -265,6 +273,7 @@ function Directory({ unitCode }: { unitCode: string }) {
               {t('common.loadMore')}
             </button>
           )}
+          {noticesOf && <MemberNotices key={noticesOf.id} memberId={noticesOf.id} name={noticesOf.name} onClose={() => setNoticesOf(null)} />}
         </section>
       </div>
     </div>

@@ -10,7 +10,7 @@ import { activeMember, currentMembership } from '../directory-current';
 
 /** Every member with what notices and overlaps show: a subquery to join on `id`. */
 export function membersForSessions() {
-  return db.selectFrom('member').select(['id', 'full_name', 'email', 'left_on']);
+  return db.selectFrom('member').select(['id', 'full_name', 'email', 'phone', 'left_on']);
 }
 
 /**

@@ -57,7 +57,7 @@ export const SECRET_PARAMS: { [T in EmailTemplateName]?: (keyof EmailTemplates[T
   'sign-in-link': ['link'],
   'password-reset': ['link'],
   // Signed links that work without signing in: not kept readable once sent.
-  'session-assigned': ['calendarUrl'],
+  'session-assigned': ['calendarUrl', 'respondUrl'],
   'session-changed': ['calendarUrl'],
   'session-cancelled': ['calendarUrl'],
   'session-reminder': ['calendarUrl'],
@@ -76,3 +76,5 @@ export type { RenderedEmail } from './layout';
 export type { SessionFacts, SessionNoticeParams, WeeklyAgendaParams } from './session.templates';
 export type { BehindPlanItem, BehindPlanParams, WeeklyDigestParams } from './coverage.templates';
 export { sessionWhen } from './session.templates';
+export { isPhoneTemplate, PHONE_TEMPLATES, renderPhoneMessage, shortWhen } from './phone.templates';
+export type { PhoneMessage, PhoneParams, PhoneTemplateName } from './phone.templates';

@@ -28,6 +28,8 @@ export interface SessionNoticeParams extends SessionFacts {
 
 export interface AssignmentNoticeParams extends SessionNoticeParams {
   assignedBy: string;
+  /** A signed link to accept or decline without signing in (also sent by ZNS and SMS). */
+  respondUrl?: string;
 }
 
 export interface ChangeNoticeParams extends SessionNoticeParams {
@@ -115,6 +117,14 @@ function calendarParagraph(url: string, language: Language) {
       };
 }
 
+/** The signed link that accepts or declines without signing in. */
+function respondParagraph(url: string | undefined, language: Language): { text: string; html?: string }[] {
+  if (!url) return [];
+  return language === Language.vi
+    ? [{ text: `Nhận lời hoặc từ chối ngay (không cần đăng nhập): ${url}`, html: `${button(url, 'Nhận lời hoặc từ chối')}` }]
+    : [{ text: `Accept or decline now (no sign-in needed): ${url}`, html: `${button(url, 'Accept or decline')}` }];
+}
+
 /** A notice about one assignment: greeting, message, the session, the calendar, and the .ics attached. */
 function notice(language: Language, subject: string, p: SessionNoticeParams, message: { text: string; html?: string }[], withRole = true): RenderedEmail {
   const block = sessionBlock({ ...p, role: withRole ? p.role : undefined }, language);
@@ -133,11 +143,13 @@ export function sessionAssignedEmail(language: Language, p: AssignmentNoticePara
         {
           text: `${p.assignedBy} đã phân công bạn làm ${roleLabel(p.role, language).toLowerCase()} cho buổi tập huấn dưới đây. Vui lòng xác nhận nhận lời hoặc từ chối trong ứng dụng cdtg, hoặc báo lại cho cán bộ phường/xã.`,
         },
+        ...respondParagraph(p.respondUrl, language),
       ])
     : notice(language, `Assignment: ${p.title} – ${sessionWhen(p.startsAt, p.endsAt, language)}`, p, [
         {
           text: `${p.assignedBy} has assigned you as ${roleLabel(p.role, language).toLowerCase()} for the training session below. Please accept or decline in the cdtg app, or tell your ward officer.`,
         },
+        ...respondParagraph(p.respondUrl, language),
       ]);
 }
 

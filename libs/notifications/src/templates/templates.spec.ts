@@ -1,5 +1,5 @@
 import { Language } from '../language';
-import { escapeHtml, layout, renderEmail } from '.';
+import { escapeHtml, isPhoneTemplate, layout, renderEmail, renderPhoneMessage } from '.';
 
 describe('e-mail templates', () => {
   it('renders Vietnamese and English with plain text and HTML', () => {
@@ -106,5 +106,46 @@ describe('e-mail templates', () => {
     expect(renderEmail('weekly-digest', Language.en, { ...digest, check: { ...differs, repaired: true } }).text).toContain('repaired by the recount');
     expect(renderEmail('weekly-digest', Language.en, { ...digest, check: null }).text).toContain('Nightly check: no result yet.');
     expect(renderEmail('weekly-digest', Language.en, digest).text).not.toContain('Nightly check'); // queued before digests carried it
+  });
+});
+
+describe('phone notices (ZNS, SMS)', () => {
+  const params = {
+    title: 'Hướng dẫn VNeID',
+    groupName: 'Tổ 5',
+    startsAt: '2026-12-05T01:00:00.000Z',
+    endsAt: '2026-12-05T03:00:00.000Z',
+    place: 'Nhà văn hóa tổ 5',
+    unitName: 'Phường Hải Châu',
+    topics: [],
+    memberName: 'Nguyễn Văn An',
+    role: 'trainer',
+    calendarUrl: 'https://cdtg.test/calendar/x.ics',
+    ics: '',
+    respondUrl: 'https://cdtg.test/r/AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB',
+  };
+
+  it('writes a short SMS in Vietnam time with the signed link, and the ZNS template data', () => {
+    const vi = renderPhoneMessage('session-assigned', Language.vi, params);
+    expect(vi.text).toBe(
+      'cdtg: Bạn được phân công làm giảng viên buổi "Hướng dẫn VNeID" 08:00 05/12/2026, Nhà văn hóa tổ 5. Nhận lời/từ chối: https://cdtg.test/r/AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB',
+    );
+    expect(vi.data).toEqual({
+      member_name: 'Nguyễn Văn An',
+      session_title: 'Hướng dẫn VNeID',
+      session_time: '08:00 05/12/2026',
+      place: 'Nhà văn hóa tổ 5, Phường Hải Châu',
+      role: 'giảng viên',
+      respond_url: params.respondUrl,
+    });
+    expect(renderPhoneMessage('session-cancelled', Language.en, { ...params, reason: 'Storm' }).text).toBe(
+      'cdtg: "Hướng dẫn VNeID" 08:00 05/12/2026 is cancelled. Reason: Storm.',
+    );
+  });
+
+  it('cuts long ZNS parameters and knows which templates go by phone', () => {
+    expect(renderPhoneMessage('session-reminder', Language.vi, { ...params, title: 'x'.repeat(300) }).data.session_title).toHaveLength(100);
+    expect(isPhoneTemplate('session-assigned')).toBe(true);
+    expect(isPhoneTemplate('weekly-agenda')).toBe(false);
   });
 });

@@ -1,0 +1,99 @@
+import { ArgsType, Field, Float, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ConsentSource, NoticeChannel } from '@cdtg/notifications';
+import { UUID } from '../graphql/uuid.scalar';
+
+registerEnumType(NoticeChannel, { name: 'NoticeChannel', description: 'EMAIL, ZALO_ZNS (template message by phone number) or SMS' });
+registerEnumType(ConsentSource, { name: 'ConsentSource', description: 'How a consent was given or withdrawn' });
+
+@ObjectType('NoticeConsent', { description: 'A consent to a channel, or its withdrawal, as recorded' })
+export class NoticeConsentType {
+  @Field(() => NoticeChannel)
+  channel: NoticeChannel;
+
+  @Field()
+  granted: boolean;
+
+  @Field(() => ConsentSource)
+  source: ConsentSource;
+
+  @Field({ description: 'Who recorded it (an account\'s name, or "signed link")' })
+  recordedByLabel: string;
+
+  @Field()
+  recordedAt: Date;
+}
+
+@ObjectType('ChannelConsent', { description: "A channel's standing consent" })
+export class ChannelConsentType {
+  @Field(() => NoticeChannel)
+  channel: NoticeChannel;
+
+  @Field({ description: 'Messages may go on this channel (e-mail: unless withdrawn; ZALO_ZNS and SMS: only once given)' })
+  granted: boolean;
+
+  @Field(() => NoticeConsentType, { nullable: true, description: 'The record it stands on (none: the default)' })
+  since: NoticeConsentType | null;
+}
+
+@ObjectType('MemberNotices', { description: "A member's notice preferences and consent per channel, with the history" })
+export class MemberNoticesType {
+  @Field(() => UUID)
+  memberId: string;
+
+  @Field(() => NoticeChannel, { nullable: true, description: 'Tried first; then ZALO_ZNS → SMS → EMAIL' })
+  preferredChannel: NoticeChannel | null;
+
+  @Field(() => [ChannelConsentType])
+  channels: ChannelConsentType[];
+
+  @Field(() => [NoticeConsentType], { description: 'Every consent and withdrawal, newest first' })
+  history: NoticeConsentType[];
+}
+
+@InputType()
+export class RecordNoticeConsentInput {
+  @Field(() => UUID)
+  @IsUUID()
+  memberId: string;
+
+  @Field(() => NoticeChannel)
+  @IsEnum(NoticeChannel)
+  channel: NoticeChannel;
+
+  @Field({ description: 'true: consent given; false: withdrawn' })
+  @IsBoolean()
+  granted: boolean;
+
+  @Field(() => ConsentSource)
+  @IsEnum(ConsentSource)
+  source: ConsentSource;
+}
+
+@ArgsType()
+export class NoticeDeliveryArgs {
+  @Field(() => Int, { defaultValue: 7, description: 'Notices sent in the last so many days (1–90)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  days: number;
+}
+
+@ObjectType('ChannelDelivery', { description: 'Notices sent on a channel, and how many were delivered within 60 s of being queued' })
+export class ChannelDeliveryType {
+  @Field(() => NoticeChannel)
+  channel: NoticeChannel;
+
+  @Field(() => Int)
+  sent: number;
+
+  @Field(() => Int, { description: 'With a delivery receipt (e-mail: taken by the SMTP server)' })
+  delivered: number;
+
+  @Field(() => Int)
+  deliveredWithinTarget: number;
+
+  @Field(() => Float, { nullable: true, description: 'Seconds from queued to delivered, 95th percentile' })
+  p95Seconds: number | null;
+}
