@@ -1,11 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { gql, type FieldProblem } from '../lib/api';
-import { describeProblems } from '../lib/errors';
+import { gql } from '../lib/api';
 import { useQuery, vietnamToday } from '../lib/hooks';
-import { useI18n, type Translate } from '../lib/i18n';
+import { useI18n } from '../lib/i18n';
 import type { Me } from '../lib/me';
 import type { ReasonParams } from '../lib/reasons';
-import { ErrorBox, Notice } from '../lib/ui';
+import { ErrorBox, Notice, RowProblems } from '../lib/ui';
 import { UnitPicker } from './UnitPicker';
 
 export interface TargetMeasure {
@@ -46,9 +45,6 @@ export const measureName = (measures: TargetMeasure[] | undefined, key: string, 
 };
 export const fmtTarget = (n: number | null, kind: 'PERCENT' | 'COUNT') =>
   n === null ? '–' : `${n.toLocaleString('vi-VN', { maximumFractionDigits: kind === 'PERCENT' ? 1 : 0 })}${kind === 'PERCENT' ? ' %' : ''}`;
-const why = (t: Translate, reason: string, params: ReasonParams | null): string =>
-  describeProblems(t, [{ path: [], message: '', reason, params: params ?? undefined } satisfies FieldProblem])[0];
-
 /** The department's targets (chỉ tiêu): the targets of a unit and the units under it for a period, set one, import CSV. */
 export function Targets({ me }: { me: Me }) {
   const { t, language } = useI18n();
@@ -204,26 +200,7 @@ export function Targets({ me }: { me: Me }) {
           {report.result && (
             <div className="stack" data-testid="targets-import-report">
               <p>{t('targets.imported', { created: report.result.created, updated: report.result.updated, unchanged: report.result.unchanged })}</p>
-              {report.result.errors.length > 0 && (
-                <table className="data">
-                  <thead>
-                    <tr>
-                      <th>{t('officer.importLine')}</th>
-                      <th>{t('officer.importField')}</th>
-                      <th>{t('officer.importMessage')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.result.errors.map((e, i) => (
-                      <tr key={i}>
-                        <td className="num">{e.line}</td>
-                        <td>{e.field ?? ''}</td>
-                        <td>{why(t, e.reason, e.params)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
+              {report.result.errors.length > 0 && <RowProblems rows={report.result.errors} />}
             </div>
           )}
         </form>

@@ -1,6 +1,6 @@
 import { ApiError, type FieldProblem } from './api';
 import { isKey, type Translate } from './i18n';
-import { reasonText } from './reasons';
+import { reasonText, type ReasonParams } from './reasons';
 
 const languageOf = (t: Translate) => (t('meta.language') === 'en' ? 'en' : 'vi');
 
@@ -23,6 +23,11 @@ export function describeProblems(t: Translate, problems: FieldProblem[]): string
     const label = knownLabel(t, p.path);
     return label ? `${label}: ${why}` : why;
   });
+}
+
+/** A reason standing alone (an import row's problem, a job's failure) in the user's language. */
+export function reasonOf(t: Translate, reason: string | null | undefined, params: ReasonParams | null | undefined): string {
+  return reasonText(reason ?? undefined, params ?? undefined, languageOf(t)) ?? t('err.invalidField');
 }
 
 /** An API error in plain words in the user's language, from its code and reason (the server's English is never shown). */

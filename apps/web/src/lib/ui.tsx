@@ -1,5 +1,6 @@
 import type { KeyboardEvent, ReactNode } from 'react';
-import { describeError } from './errors';
+import { describeError, reasonOf } from './errors';
+import type { ReasonParams } from './reasons';
 import { useI18n } from './i18n';
 
 /** An API error in plain words, announced to screen readers. */
@@ -56,5 +57,30 @@ export function Tabs<K extends string>({ tabs, current, onChange }: { tabs: { ke
         </button>
       ))}
     </div>
+  );
+}
+
+/** The problems of an import's rows (line, column, reason), in the user's language. */
+export function RowProblems({ rows }: { rows: { line: number; field?: string | null; reason: string; params: ReasonParams | null }[] }) {
+  const { t } = useI18n();
+  return (
+    <table className="data">
+      <thead>
+        <tr>
+          <th>{t('officer.importLine')}</th>
+          <th>{t('officer.importField')}</th>
+          <th>{t('officer.importMessage')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((e, i) => (
+          <tr key={i}>
+            <td className="num">{e.line}</td>
+            <td>{e.field ?? ''}</td>
+            <td>{reasonOf(t, e.reason, e.params)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

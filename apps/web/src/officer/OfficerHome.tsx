@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { gql, type FieldProblem } from '../lib/api';
-import { describeProblems } from '../lib/errors';
+import { gql } from '../lib/api';
+import { reasonOf } from '../lib/errors';
 import { useQuery } from '../lib/hooks';
 import { localPhone } from '../lib/phone';
-import { useI18n, type Translate } from '../lib/i18n';
+import { useI18n } from '../lib/i18n';
 import type { ReasonParams } from '../lib/reasons';
 import type { Me } from '../lib/me';
-import { ErrorBox, Notice, Tabs } from '../lib/ui';
+import { ErrorBox, Notice, RowProblems, Tabs } from '../lib/ui';
 import { Calendar } from './Calendar';
 import { AddGroupForm, AddMemberForm, InviteForm } from './DirectoryForms';
 import { MemberNotices } from './MemberNotices';
@@ -295,9 +295,6 @@ interface ImportState {
 const IMPORT_FIELDS = 'id status processedRows totalRows created updated unchanged failureReason failureParams errors { line field reason params }';
 
 /** The text of a reason in the user's language (the server's English message is never shown). */
-const why = (t: Translate, reason: string, params: ReasonParams | null): string =>
-  describeProblems(t, [{ path: [], message: '', reason, params: params ?? undefined } satisfies FieldProblem])[0];
-
 /** CSV import of groups or members: a queued job, polled until done, with every bad row shown. */
 function ImportCsv() {
   const { t } = useI18n();
@@ -380,28 +377,11 @@ function ImportCsv() {
             ) : (
               <Notice>{t('officer.importDone')}</Notice>
             ))}
-          {state.failureReason && <div className="error">{t('officer.importFailed', { reason: why(t, state.failureReason, state.failureParams) })}</div>}
+          {state.failureReason && <div className="error">{t('officer.importFailed', { reason: reasonOf(t, state.failureReason, state.failureParams) })}</div>}
           {state.errors.length > 0 && (
             <>
               <h4>{t('officer.importErrors', { n: state.errors.length })}</h4>
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th>{t('officer.importLine')}</th>
-                    <th>{t('officer.importField')}</th>
-                    <th>{t('officer.importMessage')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {state.errors.map((e, i) => (
-                    <tr key={i}>
-                      <td className="num">{e.line}</td>
-                      <td>{e.field ?? ''}</td>
-                      <td>{why(t, e.reason, e.params)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <RowProblems rows={state.errors} />
             </>
           )}
         </div>
