@@ -148,6 +148,25 @@ describe('targets', () => {
     expect(['W1', 'W2', 'W3'].map((w) => both.get(w)!.get(KEY('coverage'))!.value)).toEqual([60, 60, 60]);
   });
 
+  it('carries nothing into a unit holding part of a ward split by its residential groups (no share of the ward’s target lies there)', () => {
+    // W4 has no link of its own: its groups went one to C1, one to C2, so W4 has no share in either commune.
+    const split = new TreeIndex(
+      [
+        ...units,
+        { id: 'W4', parentId: 'D', kind: 'commune', ...OLD },
+        { id: 'G4a', parentId: 'W4', kind: 'residential_group', ...OLD },
+        { id: 'G4b', parentId: 'W4', kind: 'residential_group', ...OLD },
+      ],
+      [...links, { fromId: 'G4a', toId: 'C1', fraction: 1 }, { fromId: 'G4b', toId: 'C2', fraction: 1 }],
+    );
+    const map = new GeographyMap(split, '2026-01-01');
+    const stored = ['W1', 'W2', 'W3', 'W4'].map((w, i) => t(w, 'households', [100, 60, 40, 30][i]));
+    const carried = carry(map, ['C1', 'Q'], stored);
+    expect(carried.get('C1')!.has(KEY('households'))).toBe(false);
+    // The new province holds all of W4: every old ward is covered.
+    expect(carried.get('Q')!.get(KEY('households'))).toEqual({ value: 230, carried: true, apportioned: false });
+  });
+
   it('leaves out units of other periods than the target’s', () => {
     // A ward abolished in 2020 lay in W1: it does not have to be covered for a target of 2026 … (W1's own is used).
     const older: MapUnit = { id: 'W0', parentId: 'D', kind: 'commune', validFrom: null, validTo: '2020-12-31' };

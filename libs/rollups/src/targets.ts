@@ -148,7 +148,7 @@ export interface UnitTarget {
  *
  * A target carries only when it speaks for ALL of T: every unit of the other tree that lies (partly) in T must be
  * covered, by its own target or by targets covering all of its part in T, or by a unit above it whose target can be
- * shared into T (F > 0). The row's actual counts all of T, so a target of two of its five predecessors would
+ * shared into T (F > 0); a residential group lying in T apart from its ward (a split ward's group) never is. The row's actual counts all of T, so a target of two of its five predecessors would
  * understate the gap; such a T gets no carried target. Of a unit and the units under it, the more detailed are used
  * when they cover all of its part in T, else the unit's own (an old district's target is not dropped for one of its
  * wards).
@@ -174,18 +174,7 @@ export function carryTargets(
     foreign.set(key(t), byUnit);
   }
   if (!foreign.size) return out;
-  // The units of other periods that may hold targets, lying (partly) in each unit asked for, with F(X, T).
-  const kinds = new Set(TARGET_UNIT_KINDS);
-  const lying = new Map<string, { unit: MapUnit; fraction: number }[]>();
-  for (const unit of map.unitList) {
-    if (!kinds.has(unit.kind ?? '') || map.isValid(unit.id)) continue;
-    for (const [unitId, fraction] of map.fractionsOf(unit.id)) {
-      if (!out.has(unitId) || fraction <= 1e-9) continue;
-      const list = lying.get(unitId);
-      if (list) list.push({ unit, fraction });
-      else lying.set(unitId, [{ unit, fraction }]);
-    }
-  }
+  const lying = lyingIn(map);
   for (const [k, holders] of foreign) {
     const [measure, periodStart] = k.split('|');
     const kind = kindOf(measure);
@@ -204,6 +193,34 @@ export function carryTargets(
   return out;
 }
 
+type Piece = { unit: MapUnit; fraction: number };
+const LYING = new WeakMap<GeographyMap, Map<string, Piece[]>>();
+
+/**
+ * For each unit of the map's day, the units of other periods lying (partly) in it, with F(X, T): those that may hold
+ * targets, and any other (a residential group) whose parent has no share in it (a split ward's group placed by its
+ * own link), as nothing can cover that part. Once per map (maps are shared and never change).
+ */
+function lyingIn(map: GeographyMap): Map<string, Piece[]> {
+  let lying = LYING.get(map);
+  if (lying) return lying;
+  lying = new Map();
+  const kinds = new Set(TARGET_UNIT_KINDS);
+  const none = new Map<string, number>();
+  for (const unit of map.unitList) {
+    if (map.isValid(unit.id)) continue;
+    const parent = kinds.has(unit.kind ?? '') ? none : unit.parentId ? map.fractionsOf(unit.parentId) : none;
+    for (const [unitId, fraction] of map.fractionsOf(unit.id)) {
+      if (fraction <= 1e-9 || (parent.get(unitId) ?? 0) > 1e-9) continue;
+      const list = lying.get(unitId);
+      if (list) list.push({ unit, fraction });
+      else lying.set(unitId, [{ unit, fraction }]);
+    }
+  }
+  LYING.set(map, lying);
+  return lying;
+}
+
 interface Part {
   value: number;
   weight: number;
@@ -216,7 +233,7 @@ interface Part {
  * its children lying in the unit are (the more detailed first), else by its own target.
  */
 function coveredTarget(
-  pieces: readonly { unit: MapUnit; fraction: number }[],
+  pieces: readonly Piece[],
   holders: ReadonlyMap<string, number>,
   kind: TargetKind,
   householdsOf: (unitId: string) => number,
