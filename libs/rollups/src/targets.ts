@@ -148,10 +148,10 @@ export interface UnitTarget {
  *
  * A target carries only when it speaks for ALL of T: every unit of the other tree that lies (partly) in T must be
  * covered, by its own target or by targets covering all of its part in T, or by a unit above it whose target can be
- * shared into T (F > 0); a residential group lying in T apart from its ward (a split ward's group) never is. The row's actual counts all of T, so a target of two of its five predecessors would
- * understate the gap; such a T gets no carried target. Of a unit and the units under it, the more detailed are used
- * when they cover all of its part in T, else the unit's own (an old district's target is not dropped for one of its
- * wards).
+ * shared into T (F > 0); a residential group lying in T apart from its ward (a split ward's group) never is. The
+ * row's actual counts all of T, so a target of two of its five predecessors would understate the gap; such a T gets
+ * no carried target. Of a unit and the units under it, the more detailed are used when they cover all of its part in
+ * T, else the unit's own (an old district's target is not dropped for one of its wards).
  */
 export function carryTargets(
   map: GeographyMap,
