@@ -261,7 +261,8 @@ describe('targets (chỉ tiêu): set, imported, carried across the reform, on co
   });
 
   it('carries targets across the 2025 reform: old wards to the new commune, and the new commune back to the old wards', async () => {
-    // Targets of 2025 set on three old wards (before the reform) of Phường Thanh Khê.
+    // Targets of 2025 set on some of the five old wards (before the reform) of Phường Thanh Khê: they do not speak for
+    // all of it (its figures count all five wards), so none carries.
     const csv = [
       'unit_code,measure,period,period_start,target,valid_on',
       '20209,households,year,2025-01-01,400,2025-01-01',
@@ -270,12 +271,26 @@ describe('targets (chỉ tiêu): set, imported, carried across the reform, on co
       '20206,coverage,year,2025-01-01,80,2025-01-01',
     ].join('\n');
     expect((await department.gql<{ importTargets: { created: number } }>(IMPORT, { csv })).data!.importTargets.created).toBe(4);
-    const after = await coverage({ code: '48', level: 'COMMUNE', period: 'YEAR', from: '2025-01-01', to: '2025-12-31', geo: '2026-10-16' });
-    const thanhKhe = after.find((r) => r.unit.code === '20209' && r.unit.validFrom === '2025-07-01')!;
-    // Counts add up (the wards merged whole); the percentage is the households-weighted mean (4000 × 40 % and 3000 × 80 %).
+    const thanhKheOf = (rows: Row[]) => rows.find((r) => r.unit.code === '20209' && r.unit.validFrom === '2025-07-01')!;
+    const year2025 = { code: '48', level: 'COMMUNE', period: 'YEAR', from: '2025-01-01', to: '2025-12-31', geo: '2026-10-16' };
+    expect(thanhKheOf(await coverage(year2025)).targets).toEqual([]);
+    // The other wards' targets too: all five carry.
+    const rest = [
+      'unit_code,measure,period,period_start,target,valid_on',
+      '20206,households,year,2025-01-01,50,2025-01-01',
+      '20215,households,year,2025-01-01,30,2025-01-01',
+      '20218,households,year,2025-01-01,20,2025-01-01',
+      '20207,coverage,year,2025-01-01,60,2025-01-01',
+      '20215,coverage,year,2025-01-01,60,2025-01-01',
+      '20218,coverage,year,2025-01-01,60,2025-01-01',
+    ].join('\n');
+    expect((await department.gql<{ importTargets: { created: number } }>(IMPORT, { csv: rest })).data!.importTargets.created).toBe(6);
+    const thanhKhe = thanhKheOf(await coverage(year2025));
+    // Counts add up (the wards merged whole); the percentage is the households-weighted mean (4000 × 40 %, 1000 × 60 %,
+    // 3000 × 80 %, and the two wards without households by their share alone: 1 × 60 % each).
     expect(thanhKhe.targets.map(({ measure, target, carried, apportioned }) => ({ measure, target, carried, apportioned }))).toEqual([
-      { measure: 'coverage', target: 57.143, carried: true, apportioned: false },
-      { measure: 'households', target: 500, carried: true, apportioned: false },
+      { measure: 'coverage', target: Math.round(((4000 * 40 + 1000 * 60 + 3000 * 80 + 60 + 60) / 8002) * 1000) / 1000, carried: true, apportioned: false },
+      { measure: 'households', target: 600, carried: true, apportioned: false },
     ]);
     // The 2026 target set on the new commune (sessions held: 24), asked in the tree before the reform: shared among
     // the old wards by the households' weights, and the shares add up to the whole.

@@ -212,6 +212,7 @@ export class CoverageService {
           freshness.targets,
           (measure) => targetMeasure(measure)?.kind,
           (id) => tree.households.total(id, to),
+          targetQuestion.grain,
         )
       : null;
     const today = this.clock.today();

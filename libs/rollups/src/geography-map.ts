@@ -193,6 +193,11 @@ export class GeographyMap {
     return this.units.has(id);
   }
 
+  /** Every unit of every period (the index's list). */
+  get unitList(): readonly MapUnit[] {
+    return this.index.unitList;
+  }
+
   /**
    * A digest of the coefficients of every target of these kinds: two maps with one signature give the same figures
    * for those targets from the same facts, so cells mapped with one serve the other.

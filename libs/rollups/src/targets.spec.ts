@@ -6,14 +6,16 @@ import { carryTargets, elapsedShare, progressOf, TARGET_GRAINS, targetBucket, ta
 const OLD = { validFrom: null, validTo: '2025-06-30' };
 const NEW = { validFrom: '2025-07-01', validTo: null };
 const units: MapUnit[] = [
-  { id: 'P', parentId: null, ...OLD },
-  { id: 'D', parentId: 'P', ...OLD },
-  { id: 'W1', parentId: 'D', ...OLD },
-  { id: 'W2', parentId: 'D', ...OLD },
-  { id: 'W3', parentId: 'D', ...OLD },
-  { id: 'Q', parentId: null, ...NEW },
-  { id: 'C1', parentId: 'Q', ...NEW },
-  { id: 'C2', parentId: 'Q', ...NEW },
+  { id: 'P', parentId: null, kind: 'province', ...OLD },
+  { id: 'D', parentId: 'P', kind: 'district', ...OLD },
+  { id: 'W1', parentId: 'D', kind: 'commune', ...OLD },
+  { id: 'W2', parentId: 'D', kind: 'commune', ...OLD },
+  { id: 'W3', parentId: 'D', kind: 'commune', ...OLD },
+  // A residential group of W1 (holds no targets: it never has to be covered).
+  { id: 'G1', parentId: 'W1', kind: 'residential_group', ...OLD },
+  { id: 'Q', parentId: null, kind: 'province', ...NEW },
+  { id: 'C1', parentId: 'Q', kind: 'commune', ...NEW },
+  { id: 'C2', parentId: 'Q', kind: 'commune', ...NEW },
 ];
 const links: MapLink[] = [
   { fromId: 'P', toId: 'Q', fraction: 1 },
@@ -25,7 +27,10 @@ const links: MapLink[] = [
 const index = new TreeIndex(units, links);
 const households: Record<string, number> = { W1: 1000, W2: 3000, W3: 2000, C1: 5000, C2: 1000 };
 const kindOf = (m: string) => targetMeasure(m)?.kind;
-const t = (unitId: string, measure: string, value: number) => ({ unitId, measure, periodStart: '2026-01-01', value });
+const t = (unitId: string, measure: string, value: number) => ({ unitId, measure, periodStart: '2025-01-01', value });
+const KEY = (measure: string) => `${measure}|2025-01-01`;
+const carry = (map: GeographyMap, unitIds: string[], stored: ReturnType<typeof t>[]) =>
+  carryTargets(map, unitIds, stored, kindOf, (id) => households[id] ?? 0, 'Y');
 
 describe('targets', () => {
   it('pro-rates a target by the elapsed share of its period (Vietnam days, both ends counted)', () => {
@@ -69,38 +74,106 @@ describe('targets', () => {
     expect(targetMeasure('volunteers_ever')).toBeUndefined(); // not shown on its own
   });
 
-  it('carries old units’ targets to the new tree: counts apportioned, percentages kept (households-weighted)', () => {
+  it('carries old units’ targets to the new tree when they cover it all: counts apportioned, percentages kept (households-weighted)', () => {
     const map = new GeographyMap(index, '2026-01-01');
-    const carried = carryTargets(
+    const carried = carry(
       map,
       ['C1', 'C2'],
-      [t('W1', 'households', 100), t('W3', 'households', 40), t('W1', 'coverage', 40), t('W2', 'coverage', 80), t('C2', 'sessions_held', 6)],
-      kindOf,
-      (id) => households[id] ?? 0,
+      [
+        ...['W1', 'W2', 'W3'].map((w, i) => t(w, 'households', [100, 60, 40][i])),
+        ...['W1', 'W2', 'W3'].map((w, i) => t(w, 'coverage', [40, 80, 70][i])),
+        t('C2', 'sessions_held', 6),
+      ],
     );
-    expect(carried.get('C1')!.get('households|2026-01-01')).toEqual({ value: 120, carried: true, apportioned: true });
-    expect(carried.get('C2')!.get('households|2026-01-01')).toEqual({ value: 20, carried: true, apportioned: true });
-    // 1,000 households at 40 % and 3,000 at 80 %: 70 %.
-    expect(carried.get('C1')!.get('coverage|2026-01-01')).toEqual({ value: 70, carried: true, apportioned: false });
+    // C1 = W1 + W2 + half of W3: 100 + 60 + 20; C2 = the other half of W3.
+    expect(carried.get('C1')!.get(KEY('households'))).toEqual({ value: 180, carried: true, apportioned: true });
+    expect(carried.get('C2')!.get(KEY('households'))).toEqual({ value: 20, carried: true, apportioned: true });
+    // 1,000 households at 40 %, 3,000 at 80 % and half of 2,000 at 70 %: 70 %.
+    expect(carried.get('C1')!.get(KEY('coverage'))).toEqual({ value: 70, carried: true, apportioned: true });
+    expect(carried.get('C2')!.get(KEY('coverage'))).toEqual({ value: 70, carried: true, apportioned: true });
     // Its own target stays its own.
-    expect(carried.get('C2')!.get('sessions_held|2026-01-01')).toEqual({ value: 6, carried: false, apportioned: false });
+    expect(carried.get('C2')!.get(KEY('sessions_held'))).toEqual({ value: 6, carried: false, apportioned: false });
   });
 
-  it('uses a unit’s own target before carried ones, and the more detailed of an old unit and one under it', () => {
+  it('carries nothing from only some of a unit’s predecessors (its actual counts them all)', () => {
     const map = new GeographyMap(index, '2026-01-01');
-    const carried = carryTargets(map, ['C1'], [t('C1', 'households', 7), t('W1', 'households', 100)], kindOf, () => 0);
-    expect(carried.get('C1')!.get('households|2026-01-01')).toEqual({ value: 7, carried: false, apportioned: false });
-    const detailed = carryTargets(map, ['C1'], [t('D', 'sessions_held', 50), t('W2', 'sessions_held', 4)], kindOf, () => 0);
-    expect(detailed.get('C1')!.get('sessions_held|2026-01-01')!.value).toBe(4);
+    // Two of C1's three predecessors have a target: C1 gets none, counts or percentages; C2 (all of it from W3) does.
+    const carried = carry(map, ['C1', 'C2', 'Q'], [t('W1', 'households', 100), t('W3', 'households', 40), t('W1', 'coverage', 40), t('W3', 'coverage', 80)]);
+    expect(carried.get('C1')!.has(KEY('households'))).toBe(false);
+    expect(carried.get('C1')!.has(KEY('coverage'))).toBe(false);
+    expect(carried.get('C2')!.get(KEY('households'))).toEqual({ value: 20, carried: true, apportioned: true });
+    expect(carried.get('C2')!.get(KEY('coverage'))).toEqual({ value: 80, carried: true, apportioned: true });
+    // Nor the new province: W2 lies in it without a target.
+    expect(carried.get('Q')!.size).toBe(0);
+  });
+
+  it('uses a unit’s own target before carried ones', () => {
+    const map = new GeographyMap(index, '2026-01-01');
+    const carried = carry(map, ['C1'], [t('C1', 'households', 7), t('W1', 'households', 100), t('W2', 'households', 1), t('W3', 'households', 1)]);
+    expect(carried.get('C1')!.get(KEY('households'))).toEqual({ value: 7, carried: false, apportioned: false });
+  });
+
+  it('uses the wards’ targets over their district’s only where they cover all of it, else the district’s', () => {
+    const map = new GeographyMap(index, '2026-01-01');
+    // One ward with a target does not hide its district's: the new province (all of P, D and its wards) carries D's 50.
+    const partial = carry(map, ['Q', 'C1'], [t('D', 'sessions_held', 50), t('W2', 'sessions_held', 4)]);
+    expect(partial.get('Q')!.get(KEY('sessions_held'))).toEqual({ value: 50, carried: true, apportioned: false });
+    // C1 gets nothing: D went to two communes (no share of it can be placed in C1), and W1, W3 have no target.
+    expect(partial.get('C1')!.has(KEY('sessions_held'))).toBe(false);
+    // All of D's wards with a target: the more detailed are used, in the province and in each commune.
+    const full = carry(
+      map,
+      ['Q', 'C1', 'C2'],
+      [t('P', 'sessions_held', 90), t('D', 'sessions_held', 50), t('W1', 'sessions_held', 4), t('W2', 'sessions_held', 6), t('W3', 'sessions_held', 10)],
+    );
+    expect(full.get('Q')!.get(KEY('sessions_held'))).toEqual({ value: 20, carried: true, apportioned: false });
+    expect(full.get('C1')!.get(KEY('sessions_held'))).toEqual({ value: 15, carried: true, apportioned: true });
+    expect(full.get('C2')!.get(KEY('sessions_held'))).toEqual({ value: 5, carried: true, apportioned: true });
+    // The same for percentages: the province's 60 % stands when one ward alone has 90 %.
+    const percent = carry(map, ['Q'], [t('P', 'coverage', 60), t('W1', 'coverage', 90)]);
+    expect(percent.get('Q')!.get(KEY('coverage'))!.value).toBe(60);
   });
 
   it('carries a new unit’s target back to its predecessors: counts shared by households, percentages as they are', () => {
     const weights = new Map(Object.entries(households));
     const map = new GeographyMap(index, '2025-06-30', weights);
-    const carried = carryTargets(map, ['W1', 'W2', 'W3'], [t('C1', 'households', 500), t('C1', 'coverage', 60)], kindOf, (id) => households[id] ?? 0);
-    const shares = ['W1', 'W2', 'W3'].map((w) => carried.get(w)!.get('households|2026-01-01')!);
-    expect(shares.reduce((s, x) => s + x.value, 0)).toBeCloseTo(500);
+    // W3 went half to C1, half to C2: without C2's target it gets none.
+    const one = carry(map, ['W1', 'W2', 'W3'], [t('C1', 'households', 500), t('C1', 'coverage', 60)]);
+    expect(one.get('W3')!.size).toBe(0);
+    expect(['W1', 'W2'].map((w) => one.get(w)!.get(KEY('coverage'))!.value)).toEqual([60, 60]);
+    const both = carry(map, ['W1', 'W2', 'W3'], [t('C1', 'households', 500), t('C2', 'households', 100), t('C1', 'coverage', 60), t('C2', 'coverage', 60)]);
+    const shares = ['W1', 'W2', 'W3'].map((w) => both.get(w)!.get(KEY('households'))!);
+    expect(shares.reduce((s, x) => s + x.value, 0)).toBeCloseTo(600);
     expect(shares.every((x) => x.carried)).toBe(true);
-    expect(['W1', 'W2', 'W3'].map((w) => carried.get(w)!.get('coverage|2026-01-01')!.value)).toEqual([60, 60, 60]);
+    expect(['W1', 'W2', 'W3'].map((w) => both.get(w)!.get(KEY('coverage'))!.value)).toEqual([60, 60, 60]);
+  });
+
+  it('carries nothing into a unit holding part of a ward split by its residential groups (no share of the ward’s target lies there)', () => {
+    // W4 has no link of its own: its groups went one to C1, one to C2, so W4 has no share in either commune.
+    const split = new TreeIndex(
+      [
+        ...units,
+        { id: 'W4', parentId: 'D', kind: 'commune', ...OLD },
+        { id: 'G4a', parentId: 'W4', kind: 'residential_group', ...OLD },
+        { id: 'G4b', parentId: 'W4', kind: 'residential_group', ...OLD },
+      ],
+      [...links, { fromId: 'G4a', toId: 'C1', fraction: 1 }, { fromId: 'G4b', toId: 'C2', fraction: 1 }],
+    );
+    const map = new GeographyMap(split, '2026-01-01');
+    const stored = ['W1', 'W2', 'W3', 'W4'].map((w, i) => t(w, 'households', [100, 60, 40, 30][i]));
+    const carried = carry(map, ['C1', 'Q'], stored);
+    expect(carried.get('C1')!.has(KEY('households'))).toBe(false);
+    // The new province holds all of W4: every old ward is covered.
+    expect(carried.get('Q')!.get(KEY('households'))).toEqual({ value: 230, carried: true, apportioned: false });
+  });
+
+  it('leaves out units of other periods than the target’s', () => {
+    // A ward abolished in 2020 lay in W1: it does not have to be covered for a target of 2026 … (W1's own is used).
+    const older: MapUnit = { id: 'W0', parentId: 'D', kind: 'commune', validFrom: null, validTo: '2020-12-31' };
+    const map = new GeographyMap(new TreeIndex([...units, older], [...links, { fromId: 'W0', toId: 'W1', fraction: 1 }]), '2026-01-01');
+    const carried = carry(map, ['C2'], [t('W3', 'households', 40)]);
+    expect(carried.get('C2')!.get(KEY('households'))!.value).toBe(20);
+    const withOld = carry(map, ['C1'], [t('W1', 'households', 1), t('W2', 'households', 1), t('W3', 'households', 2)]);
+    expect(withOld.get('C1')!.get(KEY('households'))!.value).toBe(3);
   });
 });

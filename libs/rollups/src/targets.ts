@@ -1,6 +1,6 @@
 import { ASSIST_SERVICE_NAMES, ASSIST_SERVICES } from '@cdtg/assists';
 import { addDays } from '@cdtg/time';
-import { GeographyMap, isFractionalShare } from './geography-map';
+import { GeographyMap, isFractionalShare, MapUnit } from './geography-map';
 import { figureOf, Header, MEASURE_INDEX, MeasureFigures, SHOWN, Vector } from './measures';
 import { Bucket, Period } from './periods';
 
@@ -140,11 +140,18 @@ export interface UnitTarget {
 
 /**
  * The target of each unit of the map's day, per `measure|periodStart`: its own when it has one; otherwise the
- * targets of the units of other periods whose territory lies (partly) in it, through the reorganisation links, with
- * the share F(X, T) of each that lies in it (the same fractions as the figures: geography-map.ts). Counts are
- * apportioned: Σ target(X) × F(X, T). Percentages carry as a percentage: the mean of the carried ones weighted by
- * F(X, T) × households of X (by F alone when a household count is missing), so one predecessor's 60 % is the
- * successor's 60 %. When both a unit and a unit under it carry a target in, the more detailed (lower) one is used.
+ * targets of the units of the other tree (in force in the target's period) whose territory lies (partly) in it,
+ * through the reorganisation links, with the share F(X, T) of each that lies in it (the same fractions as the
+ * figures: geography-map.ts). Counts are apportioned: Σ target(X) × F(X, T). Percentages carry as a percentage: the
+ * mean of the carried ones weighted by F(X, T) × households of X (by F alone when a household count is missing), so
+ * one predecessor's 60 % is the successor's 60 %.
+ *
+ * A target carries only when it speaks for ALL of T: every unit of the other tree that lies (partly) in T must be
+ * covered, by its own target or by targets covering all of its part in T, or by a unit above it whose target can be
+ * shared into T (F > 0); a residential group lying in T apart from its ward (a split ward's group) never is. The
+ * row's actual counts all of T, so a target of two of its five predecessors would understate the gap; such a T gets
+ * no carried target. Of a unit and the units under it, the more detailed are used when they cover all of its part in
+ * T, else the unit's own (an old district's target is not dropped for one of its wards).
  */
 export function carryTargets(
   map: GeographyMap,
@@ -152,49 +159,116 @@ export function carryTargets(
   stored: readonly StoredTarget[],
   kindOf: (measure: string) => TargetKind | undefined,
   householdsOf: (unitId: string) => number,
+  grain: TargetGrain,
 ): Map<string, Map<string, UnitTarget>> {
   const out = new Map<string, Map<string, UnitTarget>>(unitIds.map((id) => [id, new Map()]));
   const key = (t: StoredTarget) => `${t.measure}|${t.periodStart}`;
   // Own targets first.
   for (const t of stored) out.get(t.unitId)?.set(key(t), { value: t.value, carried: false, apportioned: false });
-  // Targets of units not in force on the day, by key, with where they lie.
-  const foreign = new Map<string, StoredTarget[]>();
+  // Targets of units not in force on the day, by key.
+  const foreign = new Map<string, Map<string, number>>();
   for (const t of stored) {
     if (map.isValid(t.unitId) || !map.knows(t.unitId)) continue;
-    const list = foreign.get(key(t));
-    if (list) list.push(t);
-    else foreign.set(key(t), [t]);
+    const byUnit = foreign.get(key(t)) ?? new Map<string, number>();
+    byUnit.set(t.unitId, t.value);
+    foreign.set(key(t), byUnit);
   }
-  for (const [k, targets] of foreign) {
-    const kind = kindOf(k.split('|')[0]);
+  if (!foreign.size) return out;
+  const lying = lyingIn(map);
+  for (const [k, holders] of foreign) {
+    const [measure, periodStart] = k.split('|');
+    const kind = kindOf(measure);
     if (!kind) continue;
-    // The more detailed wins: drop a unit when a unit under it carries the same key.
-    const ids = new Set(targets.map((t) => t.unitId));
-    const dominated = new Set<string>();
-    for (const t of targets) for (let p = map.parentOf(t.unitId); p; p = map.parentOf(p)) if (ids.has(p)) dominated.add(p);
-    const sums = new Map<string, { value: number; weight: number; apportioned: boolean }>();
-    for (const t of targets) {
-      if (dominated.has(t.unitId)) continue;
-      for (const [unitId, fraction] of map.fractionsOf(t.unitId)) {
-        const own = out.get(unitId);
-        if (!own || own.get(k)?.carried === false || fraction <= 1e-9) continue;
-        const s = sums.get(unitId) ?? { value: 0, weight: 0, apportioned: false };
-        const households = householdsOf(t.unitId);
-        const weight = fraction * (households > 0 ? households : 1);
-        if (kind === TargetKind.Count) s.value += t.value * fraction;
-        else {
-          s.value += t.value * weight;
-          s.weight += weight;
-        }
-        s.apportioned ||= isFractionalShare(fraction);
-        sums.set(unitId, s);
-      }
-    }
-    for (const [unitId, s] of sums) {
-      out.get(unitId)!.set(k, { value: kind === TargetKind.Count ? s.value : s.value / s.weight, carried: true, apportioned: s.apportioned });
+    const bucket = targetBucket(grain, periodStart);
+    for (const [unitId, own] of out) {
+      if (own.get(k)?.carried === false) continue;
+      const pieces = (lying.get(unitId) ?? []).filter(
+        ({ unit }) => (unit.validFrom ?? '0000-01-01') <= bucket.end && (unit.validTo ?? '9999-12-31') >= bucket.start,
+      );
+      if (!pieces.some(({ unit }) => holders.has(unit.id))) continue;
+      const carried = coveredTarget(pieces, holders, kind, householdsOf);
+      if (carried) own.set(k, carried);
     }
   }
   return out;
+}
+
+type Piece = { unit: MapUnit; fraction: number };
+const LYING = new WeakMap<GeographyMap, Map<string, Piece[]>>();
+
+/**
+ * For each unit of the map's day, the units of other periods lying (partly) in it, with F(X, T): those that may hold
+ * targets, and any other (a residential group) whose parent has no share in it (a split ward's group placed by its
+ * own link), as nothing can cover that part. Once per map (maps are shared and never change).
+ */
+function lyingIn(map: GeographyMap): Map<string, Piece[]> {
+  let lying = LYING.get(map);
+  if (lying) return lying;
+  lying = new Map();
+  const kinds = new Set(TARGET_UNIT_KINDS);
+  const none = new Map<string, number>();
+  for (const unit of map.unitList) {
+    if (map.isValid(unit.id)) continue;
+    const parent = kinds.has(unit.kind ?? '') ? none : unit.parentId ? map.fractionsOf(unit.parentId) : none;
+    for (const [unitId, fraction] of map.fractionsOf(unit.id)) {
+      if (fraction <= 1e-9 || (parent.get(unitId) ?? 0) > 1e-9) continue;
+      const list = lying.get(unitId);
+      if (list) list.push({ unit, fraction });
+      else lying.set(unitId, [{ unit, fraction }]);
+    }
+  }
+  LYING.set(map, lying);
+  return lying;
+}
+
+interface Part {
+  value: number;
+  weight: number;
+  apportioned: boolean;
+}
+
+/**
+ * The target carried into one unit from the units of the other tree lying in it (`pieces`, with their F), or null
+ * when their targets do not cover it all. Walks the pieces' own tree: a piece is covered by its children when all of
+ * its children lying in the unit are (the more detailed first), else by its own target.
+ */
+function coveredTarget(
+  pieces: readonly Piece[],
+  holders: ReadonlyMap<string, number>,
+  kind: TargetKind,
+  householdsOf: (unitId: string) => number,
+): UnitTarget | null {
+  const fractions = new Map(pieces.map(({ unit, fraction }) => [unit.id, fraction]));
+  const children = new Map<string, string[]>();
+  const roots: string[] = [];
+  for (const { unit } of pieces) {
+    if (unit.parentId && fractions.has(unit.parentId)) children.set(unit.parentId, [...(children.get(unit.parentId) ?? []), unit.id]);
+    else roots.push(unit.id);
+  }
+  const sum = (parts: (Part | null)[]): Part | null =>
+    parts.every((p) => p)
+      ? parts.reduce<Part>((s, p) => ({ value: s.value + p!.value, weight: s.weight + p!.weight, apportioned: s.apportioned || p!.apportioned }), {
+          value: 0,
+          weight: 0,
+          apportioned: false,
+        })
+      : null;
+  const part = (id: string): Part | null => {
+    const kids = children.get(id);
+    const detailed = kids ? sum(kids.map(part)) : null;
+    if (detailed) return detailed;
+    const target = holders.get(id);
+    if (target === undefined) return null;
+    const fraction = fractions.get(id)!;
+    const households = householdsOf(id);
+    const weight = fraction * (households > 0 ? households : 1);
+    return kind === TargetKind.Count
+      ? { value: target * fraction, weight: fraction, apportioned: isFractionalShare(fraction) }
+      : { value: target * weight, weight, apportioned: isFractionalShare(fraction) };
+  };
+  const whole = sum(roots.map(part));
+  if (!whole) return null;
+  return { value: kind === TargetKind.Count ? whole.value : whole.value / whole.weight, carried: true, apportioned: whole.apportioned };
 }
 
 /** The first and last day of the period of `grain` starting on `start`. */
