@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { sql } from 'kysely';
@@ -10,7 +10,15 @@ import { NoticeChannel } from './notice-channel';
 import { NoticeAttempt } from './notice.entity';
 import { markDelivered } from './notice.repository';
 
-export type ReceiptOutcome = 'recorded' | 'unknown-message' | 'ignored' | 'bad-signature';
+export type ReceiptOutcome = 'recorded' | 'unknown-message' | 'ignored' | 'bad-signature' | 'stale';
+
+/** A signed ZNS event older (or further in the future) than this is refused: a replay. */
+export const ZNS_EVENT_MAX_AGE_MS = 15 * 60_000;
+
+/** Zalo's webhook MAC: hex sha256 of app id + raw body + the event's `timestamp` + the OA secret key (no HMAC). */
+export function znsEventMac(appId: string, rawBody: string, timestamp: string, oaSecretKey: string): string {
+  return createHash('sha256').update(`${appId}${rawBody}${timestamp}${oaSecretKey}`, 'utf8').digest('hex');
+}
 
 /** Delivered within this long after the notice was queued: the figure per channel. */
 export const DELIVERY_TARGET_MS = 60_000;
@@ -32,8 +40,9 @@ const equalSecret = (expected: string, given: string) => {
 
 /**
  * Delivery receipts from the providers, and the delivery figures per channel.
- * - ZNS: Zalo's webhook event "user_received_message" {message: {msg_id, tracking_id}, timestamp (ms)}, signed with
- *   X-ZEvent-Signature = hex HMAC-SHA256 of the raw body under ZNS_WEBHOOK_SECRET.
+ * - ZNS: Zalo's webhook event "user_received_message" {app_id, message: {msg_id, tracking_id}, timestamp (ms)},
+ *   signed with `X-ZEvent-Signature: mac=<hex sha256(ZNS_APP_ID + raw body + timestamp + ZNS_WEBHOOK_SECRET)>` (the
+ *   OA secret key); an event whose timestamp is more than 15 minutes from now is refused (replay).
  * - SMS: the gateway's receipt {id, status, ref} with Authorization: Bearer SMS_WEBHOOK_SECRET.
  * The notice is found by its own id (tracking_id, ref) and the channel; a receipt counts once (the first).
  * E-mail counts as delivered when the SMTP server accepts it (mail-delivery.service.ts marks it).
@@ -48,22 +57,21 @@ export class NoticeReceipts {
 
   async znsEvent(rawBody: string, signature: string | undefined): Promise<ReceiptOutcome> {
     const secret = this.config.ZNS_WEBHOOK_SECRET;
-    if (!secret || !signature) return 'bad-signature';
-    if (!equalSecret(createHmac('sha256', secret).update(rawBody).digest('hex'), signature.toLowerCase())) return 'bad-signature';
+    const appId = this.config.ZNS_APP_ID;
+    const mac = /^mac=([0-9a-f]{64})$/i.exec(signature?.trim() ?? '')?.[1];
+    if (!secret || !appId || !mac) return 'bad-signature';
     let event: { event_name?: string; timestamp?: string | number; message?: { msg_id?: string; tracking_id?: string } };
     try {
       event = JSON.parse(rawBody) as typeof event;
     } catch {
-      return 'ignored';
+      return 'bad-signature';
     }
+    const timestamp = event?.timestamp == null ? '' : String(event.timestamp);
+    if (!timestamp || !equalSecret(znsEventMac(appId, rawBody, timestamp, secret), mac.toLowerCase())) return 'bad-signature';
+    const at = Number(timestamp);
+    if (!Number.isFinite(at) || Math.abs(this.clock.now().getTime() - at) > ZNS_EVENT_MAX_AGE_MS) return 'stale';
     if (event.event_name !== 'user_received_message') return 'ignored';
-    const at = Number(event.timestamp);
-    return this.delivered(
-      NoticeChannel.ZaloZns,
-      event.message?.tracking_id,
-      event.message?.msg_id,
-      Number.isFinite(at) && at > 0 ? new Date(at) : this.clock.now(),
-    );
+    return this.delivered(NoticeChannel.ZaloZns, event.message?.tracking_id, event.message?.msg_id, new Date(at));
   }
 
   async smsReceipt(body: { id?: unknown; status?: unknown; ref?: unknown }, authorization: string | undefined): Promise<ReceiptOutcome> {
