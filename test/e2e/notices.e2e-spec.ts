@@ -241,6 +241,16 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
       errorOf(await t.gql(CONSENT, { input: { memberId: '00000000-0000-4000-8000-000000000000', channel: 'SMS', granted: true, source: 'IN_PERSON' } })),
     ).toMatchObject({ code: 'NOT_FOUND' });
     expect(await t.db.query(`SELECT 1 FROM notice_consent WHERE member_id = '00000000-0000-4000-8000-000000000000'`)).toHaveLength(0);
+    // MEMBER is the member's own act: an officer records how the member told them, never as the member.
+    const asMember = await officer.gql(CONSENT, { input: { memberId: m.id, channel: 'SMS', granted: true, source: 'MEMBER' } });
+    expect(errorOf(asMember)).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'source'], reason: 'CONSENT_BY_MEMBER_ONLY' }] });
+    expect(await t.db.query(`SELECT 1 FROM notice_consent WHERE member_id = $1 AND channel = 'sms'`, [m.id])).toHaveLength(0);
+    // Who recorded each row, as a value the console translates.
+    const via = await officer.gql<{ memberNotices: { history: { recordedVia: string }[] } }>(
+      `query($m: UUID!) { memberNotices(memberId: $m) { history { recordedVia } } }`,
+      { m: m.id },
+    );
+    expect(via.data!.memberNotices.history.map((h) => h.recordedVia)).toEqual(['OFFICER', 'OFFICER']);
   });
 
   it('without consent to a phone channel, the notice goes by e-mail only; without an address and consent, nowhere', async () => {
@@ -469,6 +479,8 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
   it('the signed link accepts or declines without an account, says refusals in Vietnamese, and refuses a forged link', async () => {
     const m = await member(null);
     await consent(m.id, 'SMS', true, 'IN_PERSON');
+    await consent(m.id, 'ZALO_ZNS', true, 'IN_PERSON');
+    await officer.gql(PREFER, { m: m.id, c: 'SMS' });
     const a = await assign(m.id);
     await settled(a.noticeId);
     const text = String((sms.messages.find((x) => x.ref === a.noticeId)!.body as { text: string }).text);
@@ -505,11 +517,29 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     const stopped = await request(t.url).post(link.pathname).type('form').send('answer=stop-phone');
     expect(stopped.text).toContain('Bạn sẽ không nhận tin nhắn Zalo và SMS nữa');
     expect(stopped.text).not.toContain('Ngừng nhận tin nhắn qua Zalo và SMS');
-    const [withdrawal] = await t.db.query<{ channel: string; granted: boolean; source: string; recorded_by: string | null; recorded_by_label: string }>(
-      `SELECT channel, granted, source, recorded_by, recorded_by_label FROM notice_consent WHERE member_id = $1 ORDER BY created_at DESC LIMIT 1`,
+    // Both withdrawals in one transaction (one now()): never ZNS stopped and SMS still on.
+    const withdrawals = await t.db.query<{
+      channel: string;
+      granted: boolean;
+      source: string;
+      recorded_by: string | null;
+      recorded_by_label: string;
+      created_at: Date;
+    }>(
+      `SELECT channel, granted, source, recorded_by, recorded_by_label, created_at FROM notice_consent WHERE member_id = $1 AND NOT granted ORDER BY channel`,
       [m.id],
     );
-    expect(withdrawal).toEqual({ channel: 'sms', granted: false, source: 'member', recorded_by: null, recorded_by_label: 'signed link' });
+    expect(withdrawals.map(({ created_at: _, ...w }) => w)).toEqual(
+      ['sms', 'zns'].map((channel) => ({ channel, granted: false, source: 'member', recorded_by: null, recorded_by_label: 'signed link' })),
+    );
+    expect(new Set(withdrawals.map((w) => w.created_at.getTime())).size).toBe(1);
+    const shown = await officer.gql<{ memberNotices: { history: { channel: string; source: string; recordedVia: string }[] } }>(
+      `query($m: UUID!) { memberNotices(memberId: $m) { history { channel source recordedVia } } }`,
+      { m: m.id },
+    );
+    expect(shown.data!.memberNotices.history.filter((h) => h.source === 'MEMBER')).toEqual(
+      expect.arrayContaining(['SMS', 'ZALO_ZNS'].map((channel) => ({ channel, source: 'MEMBER', recordedVia: 'SIGNED_LINK' }))),
+    );
     // A forged or altered link: 404, nothing changes.
     const [id, sig] = link.pathname.slice(3).split('.');
     expect((await request(t.url).get(`/r/${id}.${sig.slice(0, -1)}A`)).status).toBe(404);
