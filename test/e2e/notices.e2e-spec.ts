@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Role } from '@cdtg/access';
 import { loadDemoCity } from '@cdtg/demo';
-import { NoticeDeliveryService, NoticeRetryLater } from '@cdtg/notifications';
+import { MailDeliveryService, NoticeDeliveryService, NoticeRetryLater } from '@cdtg/notifications';
 import { vietnamDate } from '@cdtg/time';
 import { eventually, GqlResponse, startTestApp, TestApp } from '../support/app';
 import { FakeSms, FakeZns } from '../support/fake-providers';
@@ -464,6 +464,31 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     expect(await deliverAsJob(id)).toBe('sent');
     expect(mailsFor('test:sms-4xx')).toHaveLength(0);
     expect(await attempts(id)).toMatchObject([{ channel: 'sms', status: 'accepted', uncertain: true, calls: 3 }]);
+  });
+
+  it('an e-mail notice waiting out an SMTP outage is cancelled when the member withdraws e-mail consent meanwhile', async () => {
+    const m = await member('rut.email@example.vn');
+    const id = await manualNotice(m, 'test:email-withdrawn', 'rut.email@example.vn');
+    // As the worker left it: handed to e-mail (the notice sent by e-mail), the e-mail still queued (SMTP down, no job here).
+    const [mail] = await t.db.query<{ id: string }>(
+      `INSERT INTO email_message (dedupe_key, to_address, language, template, params) VALUES ('test:email-withdrawn', 'rut.email@example.vn', 'vi', 'session-reminder', '{}') RETURNING id`,
+    );
+    await t.db.query(
+      `INSERT INTO notice_attempt (notice_id, channel, status, calls, answered, provider_ref, accepted_at) VALUES ($1, 'email', 'accepted', 0, 0, $2, now())`,
+      [id, mail.id],
+    );
+    await t.db.query(`UPDATE notice SET status = 'sent', channel = 'email', sent_at = now() WHERE id = $1`, [id]);
+    await consent(m.id, 'EMAIL', false, 'PHONE_CALL');
+    expect(await t.app.get(MailDeliveryService).deliver(mail.id)).toBe('cancelled');
+    expect(await t.app.get(MailDeliveryService).deliver(mail.id)).toBe('cancelled');
+    expect(mailsFor('test:email-withdrawn')).toHaveLength(0);
+    expect(await t.db.query(`SELECT status, last_error FROM email_message WHERE id = $1`, [mail.id])).toEqual([
+      { status: 'cancelled', last_error: 'consent-withdrawn' },
+    ]);
+    expect(await t.db.query(`SELECT status, channel, last_error FROM notice WHERE id = $1`, [id])).toEqual([
+      { status: 'undeliverable', channel: null, last_error: 'email:consent-withdrawn' },
+    ]);
+    expect(await attempts(id)).toMatchObject([{ channel: 'email', status: 'refused', error: 'consent-withdrawn' }]);
   });
 
   it('the preferred channel goes first: SMS before ZNS', async () => {
