@@ -357,7 +357,7 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     }
   });
 
-  it('out of quota after a timeout that Zalo took: retried on ZNS (never SMS), one message', async () => {
+  it('a timeout that Zalo took, with quota refusals queued behind it: ZNS is not asked again, its receipt confirms it, never SMS', async () => {
     const m = await member(null);
     await consent(m.id, 'ZALO_ZNS');
     await consent(m.id, 'SMS', true, 'IN_PERSON');
@@ -366,6 +366,7 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     expect(await settled(a.noticeId)).toMatchObject({ channel: 'zns' });
     expect(carried(a.noticeId, a.assignmentId)).toEqual({ zns: 1, sms: 0, email: 0 });
     expect((await attempts(a.noticeId)).map((x) => [x.channel, x.status, x.uncertain])).toEqual([['zns', 'accepted', true]]);
+    expect(zns.requests.filter((r) => r.ref === a.noticeId)).toHaveLength(1);
   });
 
   it('rate limited (429) or down (connection refused) three times: nothing was sent, so the next channel is tried', async () => {
@@ -576,7 +577,17 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
           .send('answer=accept')
       ).status,
     ).toBe(404);
-    expect((await request(t.url).get('/r/nonsense')).status).toBe(404);
+    const nonsense = await request(t.url).get('/r/nonsense');
+    expect(nonsense.status).toBe(404);
+    // A small page, Vietnamese first and English below, never JSON.
+    expect(nonsense.headers['content-type']).toMatch(/^text\/html/);
+    expect(nonsense.text).toContain('Đường dẫn không hợp lệ');
+    expect(nonsense.text).toContain('This link does not work');
+    const forgedPost = await request(t.url)
+      .post(`/r/${id}.${'B'.repeat(22)}`)
+      .type('form')
+      .send('answer=stop-phone');
+    expect([forgedPost.status, forgedPost.headers['content-type']]).toEqual([404, expect.stringMatching(/^text\/html/)]);
   });
 
   it('delivery callbacks need the signature; the per-channel figures count deliveries within 60 s (operators only)', async () => {
