@@ -355,6 +355,16 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
       expect(carried(b.noticeId, b.assignmentId)).toEqual({ zns: 0, sms: 0, email: 0 });
       expect(await attempts(b.noticeId)).toMatchObject([{ channel: 'zns', status: 'refused', uncertain: true, calls: 1, error: 'no-receipt' }]);
     }
+    // Reported, for the member's officer and in the operators' figures.
+    const shown = await officer.gql<{ memberNotices: { unconfirmedNotices: number } }>(
+      `query($m: UUID!) { memberNotices(memberId: $m) { unconfirmedNotices } }`,
+      {
+        m: m.id,
+      },
+    );
+    expect(shown.data!.memberNotices.unconfirmedNotices).toBe(2);
+    const figures = await t.gql<{ noticeDelivery: { channel: string; unconfirmed: number }[] }>(`{ noticeDelivery(days: 1) { channel unconfirmed } }`);
+    expect(figures.data!.noticeDelivery.find((f) => f.channel === 'ZALO_ZNS')!.unconfirmed).toBeGreaterThanOrEqual(2);
   });
 
   it('a timeout that Zalo took, with quota refusals queued behind it: ZNS is not asked again, its receipt confirms it, never SMS', async () => {
@@ -568,7 +578,7 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     );
     // A forged or altered link: 404, nothing changes.
     const [id, sig] = link.pathname.slice(3).split('.');
-    expect((await request(t.url).get(`/r/${id}.${sig.slice(0, -1)}A`)).status).toBe(404);
+    expect((await request(t.url).get(`/r/${id}.${sig.startsWith('A') ? 'B' : 'A'}${sig.slice(1)}`)).status).toBe(404);
     expect(
       (
         await request(t.url)

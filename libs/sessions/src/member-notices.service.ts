@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { affected, first } from '@cdtg/database';
 import { DomainError, Reason } from '@cdtg/errors';
-import { ConsentService, ConsentSource, NoticeChannel, RecordedConsent } from '@cdtg/notifications';
+import { ConsentService, ConsentSource, NoticeChannel, NoticeReceipts, RecordedConsent } from '@cdtg/notifications';
 import { db } from './db';
 import { SessionRepository } from './session.repository';
 
@@ -14,6 +14,8 @@ export interface MemberNotices {
   preferredChannel: NoticeChannel | null;
   channels: { channel: NoticeChannel; granted: boolean; since: RecordedConsent | null }[];
   history: RecordedConsent[];
+  /** Notices to the member whose delivery stayed unconfirmed (not re-sent). */
+  unconfirmedNotices: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export class MemberNoticesService {
     private readonly dataSource: DataSource,
     private readonly repository: SessionRepository,
     private readonly consents: ConsentService,
+    private readonly receipts: NoticeReceipts,
     private readonly audit: AuditService,
   ) {}
 
@@ -39,6 +42,7 @@ export class MemberNoticesService {
       preferredChannel: (row?.preferred_channel as NoticeChannel | null | undefined) ?? null,
       channels: await this.consents.standing(memberId),
       history: await this.consents.history(memberId),
+      unconfirmedNotices: await this.receipts.unconfirmedFor(memberId),
     };
   }
 

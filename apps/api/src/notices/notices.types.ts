@@ -56,6 +56,9 @@ export class MemberNoticesType {
 
   @Field(() => [NoticeConsentType], { description: 'Every consent and withdrawal, newest first' })
   history: NoticeConsentType[];
+
+  @Field(() => Int, { description: 'Notices to this member that may or may not have arrived (a ZNS call without answer nor receipt); not re-sent' })
+  unconfirmedNotices: number;
 }
 
 @InputType()
@@ -103,4 +106,7 @@ export class ChannelDeliveryType {
 
   @Field(() => Float, { nullable: true, description: 'Seconds from queued to delivered, 95th percentile' })
   p95Seconds: number | null;
+
+  @Field(() => Int, { description: 'Notices whose call had an unknown outcome and no receipt came: reported as unconfirmed, never re-sent' })
+  unconfirmed: number;
 }

@@ -342,6 +342,7 @@ const vi = {
   'dir.invited': 'Đã gửi lời mời.',
   'notices.open': 'Thông báo',
   'notices.title': 'Thông báo và sự đồng ý của {name}',
+  'notices.unconfirmed': '{count} thông báo chưa xác nhận được thành viên đã nhận (Zalo không phản hồi); hệ thống không gửi lại, vui lòng liên hệ trực tiếp.',
   'notices.preferred': 'Kênh ưu tiên',
   'notices.defaultOrder': 'Mặc định: Zalo → SMS → E-mail',
   'notices.source': 'Cách ghi nhận',
@@ -770,6 +771,8 @@ const en: Record<MessageKey, string> = {
   'dir.invited': 'Invitation sent.',
   'notices.open': 'Notices',
   'notices.title': 'Notices and consent of {name}',
+  'notices.unconfirmed':
+    '{count} notice(s) could not be confirmed as received (Zalo did not answer); they are not sent again, please contact the member directly.',
   'notices.preferred': 'Preferred channel',
   'notices.defaultOrder': 'Default: Zalo → SMS → e-mail',
   'notices.source': 'How it was given',

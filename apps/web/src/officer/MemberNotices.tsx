@@ -22,11 +22,12 @@ interface MemberNoticesData {
     preferredChannel: Channel | null;
     channels: { channel: Channel; granted: boolean; since: Consent | null }[];
     history: Consent[];
+    unconfirmedNotices: number;
   };
 }
 
 const FIELDS =
-  'preferredChannel channels { channel granted since { channel granted source recordedByLabel recordedVia recordedAt } } history { channel granted source recordedByLabel recordedVia recordedAt }';
+  'preferredChannel unconfirmedNotices channels { channel granted since { channel granted source recordedByLabel recordedVia recordedAt } } history { channel granted source recordedByLabel recordedVia recordedAt }';
 const QUERY = `query($m: UUID!) { memberNotices(memberId: $m) { ${FIELDS} } }`;
 const RECORD = `mutation($input: RecordNoticeConsentInput!) { recordNoticeConsent(input: $input) { preferredChannel } }`;
 const PREFER = `mutation($m: UUID!, $c: NoticeChannel) { setPreferredNoticeChannel(memberId: $m, channel: $c) { preferredChannel } }`;
@@ -76,6 +77,7 @@ export function MemberNotices({ memberId, name, onClose }: { memberId: string; n
       <ErrorBox error={error} />
       {data && (
         <>
+          {data.unconfirmedNotices > 0 && <Notice>{t('notices.unconfirmed', { count: String(data.unconfirmedNotices) })}</Notice>}
           <label>
             {t('notices.preferred')}
             <select

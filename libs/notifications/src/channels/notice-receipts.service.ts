@@ -30,6 +30,8 @@ export interface ChannelDelivery {
   deliveredWithinTarget: number;
   /** Seconds from queued to delivered, 95th percentile (null without deliveries). */
   p95Seconds: number | null;
+  /** Notices whose call on this channel had an unknown outcome and no receipt came: unconfirmed, not re-sent. */
+  unconfirmed: number;
 }
 
 const equalSecret = (expected: string, given: string) => {
@@ -96,6 +98,19 @@ export class NoticeReceipts {
     return 'recorded';
   }
 
+  /** How many of a member's notices are unconfirmed (a ZNS outcome unknown, no receipt): reported, never re-sent. */
+  async unconfirmedFor(memberId: string): Promise<number> {
+    const [row] = await all(
+      this.dataSource,
+      db
+        .selectFrom('notice')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .where('member_id', '=', memberId)
+        .where('status', '=', 'unconfirmed'),
+    );
+    return Number(row?.count ?? 0);
+  }
+
   /** Per channel, notices sent since `since`: how many were delivered, how many within 60 s of being queued. */
   async deliveryFigures(since: Date): Promise<ChannelDelivery[]> {
     const rows = await all(
@@ -118,6 +133,18 @@ export class NoticeReceipts {
         .where('a.accepted_at', '>=', since)
         .groupBy('a.channel'),
     );
+    const unconfirmed = await all(
+      this.dataSource,
+      db
+        .selectFrom('notice_attempt as a')
+        .innerJoin('notice as n', 'n.id', 'a.notice_id')
+        .select((eb) => ['a.channel', eb.fn.countAll<string>().as('count')])
+        .where('n.status', '=', 'unconfirmed')
+        .where('a.error', '=', 'no-receipt')
+        .where('a.started_at', '>=', since)
+        .groupBy('a.channel'),
+    );
+    const unconfirmedBy = new Map(unconfirmed.map((r) => [r.channel, Number(r.count)]));
     const byChannel = new Map(rows.map((r) => [r.channel, r]));
     return Object.values(NoticeChannel).map((channel) => {
       const r = byChannel.get(channel);
@@ -127,6 +154,7 @@ export class NoticeReceipts {
         delivered: Number(r?.delivered ?? 0),
         deliveredWithinTarget: Number(r?.within ?? 0),
         p95Seconds: r?.p95 == null ? null : Math.round(Number(r.p95) * 10) / 10,
+        unconfirmed: unconfirmedBy.get(channel) ?? 0,
       };
     });
   }
