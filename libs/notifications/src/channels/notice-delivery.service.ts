@@ -94,7 +94,7 @@ export class NoticeDeliveryService {
       await manager.update(NoticeAttempt, attempt.id, { uncertain: true, error: 'no-answer' });
       attempt.uncertain = true;
     }
-    if (attempt && !consentAllows(consents, attempt.channel)) {
+    if (attempt && !attempt.deliveredAt && !consentAllows(consents, attempt.channel)) {
       // Withdrawn while the attempt waited: never call again without consent.
       await manager.update(NoticeAttempt, attempt.id, { status: 'refused', error: 'consent-withdrawn' });
       if (attempt.uncertain) return this.undeliverable(manager, notice, 'consent-withdrawn-after-unknown');
