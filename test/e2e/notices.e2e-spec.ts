@@ -462,6 +462,16 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     expect(await t.db.query(`SELECT status, last_error FROM notice WHERE id = $1`, [id])).toEqual([
       { status: 'undeliverable', last_error: 'consent-withdrawn-after-unknown' },
     ]);
+    // Had the killed call's receipt come, the notice was delivered: it is sent, without another call.
+    const received = await manualNotice(m, 'test:killed-received', 'rut.sau.khi.ngat@example.vn');
+    await killedMidCall(received, 'zns');
+    // As markDelivered leaves a receipt that came first: the attempt and the notice delivered, the notice still queued.
+    await t.db.query(`UPDATE notice_attempt SET delivered_at = now() WHERE notice_id = $1`, [received]);
+    await t.db.query(`UPDATE notice SET delivered_at = now() WHERE id = $1`, [received]);
+    expect(await deliverAsJob(received)).toBe('sent');
+    expect(await notice(received)).toMatchObject({ status: 'delivered', channel: 'zns' });
+    expect(zns.requests.filter((r) => r.ref === received)).toHaveLength(0);
+    expect(await attempts(received)).toMatchObject([{ channel: 'zns', status: 'accepted' }]);
   });
 
   it('a generic HTTP 4xx (401, 403…) after an unknown SMS answer is retried on SMS, never moved to e-mail', async () => {

@@ -94,7 +94,9 @@ export class NoticeDeliveryService {
       await manager.update(NoticeAttempt, attempt.id, { uncertain: true, error: 'no-answer' });
       attempt.uncertain = true;
     }
-    if (attempt && !attempt.deliveredAt && !consentAllows(consents, attempt.channel)) {
+    // Its receipt came before its answer was recorded (a killed worker, a slow answer): delivered, nothing to call.
+    if (attempt?.deliveredAt) return this.confirmedByReceipt(manager, notice, attempt);
+    if (attempt && !consentAllows(consents, attempt.channel)) {
       // Withdrawn while the attempt waited: never call again without consent.
       await manager.update(NoticeAttempt, attempt.id, { status: 'refused', error: 'consent-withdrawn' });
       if (attempt.uncertain) return this.undeliverable(manager, notice, 'consent-withdrawn-after-unknown');
@@ -163,17 +165,19 @@ export class NoticeDeliveryService {
    */
   private async awaitReceipt(manager: EntityManager, notice: Notice, attempt: NoticeAttempt): Promise<Step> {
     const now = this.clock.now();
-    if (attempt.deliveredAt) {
-      await manager.update(NoticeAttempt, attempt.id, { status: 'accepted', acceptedAt: attempt.deliveredAt, error: null });
-      await this.markSent(manager, notice.id, NoticeChannel.ZaloZns, now);
-      this.logger.log(`notice ${notice.id} sent by zns (confirmed by its receipt)`);
-      return { done: 'sent' };
-    }
     if (now.getTime() - attempt.startedAt.getTime() < this.receiptWaitMs) return { wait: 'zns-receipt' };
     await manager.update(NoticeAttempt, attempt.id, { status: 'refused', error: 'no-receipt' });
     await manager.update(Notice, notice.id, { status: 'unconfirmed', lastError: 'zns:no-receipt' });
     this.logger.warn(`notice ${notice.id} unconfirmed: a ZNS call with an unknown outcome and no receipt`);
     return { done: 'unconfirmed' };
+  }
+
+  /** A pending attempt whose delivery receipt came: accepted and sent, as its provider's answer would have made it. */
+  private async confirmedByReceipt(manager: EntityManager, notice: Notice, attempt: NoticeAttempt): Promise<Step> {
+    await manager.update(NoticeAttempt, attempt.id, { status: 'accepted', acceptedAt: attempt.deliveredAt, error: null });
+    await this.markSent(manager, notice.id, attempt.channel, this.clock.now());
+    this.logger.log(`notice ${notice.id} sent by ${attempt.channel} (confirmed by its receipt)`);
+    return { done: 'sent' };
   }
 
   /** The member's preferred channel first, then ZNS → SMS → e-mail. */
