@@ -1,8 +1,9 @@
+import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Role } from '@cdtg/access';
 import { loadDemoCity } from '@cdtg/demo';
-import { NoticeDeliveryService } from '@cdtg/notifications';
+import { MailDeliveryService, NoticeDeliveryService, NoticeRetryLater } from '@cdtg/notifications';
 import { vietnamDate } from '@cdtg/time';
 import { eventually, GqlResponse, startTestApp, TestApp } from '../support/app';
 import { FakeSms, FakeZns } from '../support/fake-providers';
@@ -34,6 +35,7 @@ interface AttemptRow {
   channel: string;
   status: string;
   calls: number;
+  answered: number;
   uncertain: boolean;
   error: string | null;
   delivered_at: Date | null;
@@ -57,7 +59,7 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     zns = await new FakeZns().start();
     sms = await new FakeSms().start();
     t = await startTestApp({
-      env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://cdtg.danang.test', PROVIDER_TIMEOUT_MS: '400', ...zns.env(), ...sms.env() },
+      env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://cdtg.danang.test', PROVIDER_TIMEOUT_MS: '400', ZNS_RECEIPT_WAIT_MS: '3000', ...zns.env(), ...sms.env() },
     });
     zns.callbackBase = t.url;
     sms.callbackBase = t.url;
@@ -127,10 +129,59 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     return { assignmentId, noticeId: row.id };
   }
 
+  /** A notice queued by hand (no job: delivered by calling the service), a reminder to the member's phone. */
+  async function manualNotice(m: { id: string; phone: string }, key: string, email: string | null): Promise<string> {
+    const [row] = await t.db.query<{ id: string }>(
+      `INSERT INTO notice (dedupe_key, member_id, phone, email, language, template, params)
+       VALUES ($1, $2, $3, $4, 'vi', 'session-reminder', $5) RETURNING id`,
+      [
+        key,
+        m.id,
+        `+${m.phone}`,
+        email,
+        JSON.stringify({
+          title: 'Buổi thử',
+          groupName: 'Tổ 5',
+          startsAt: new Date().toISOString(),
+          endsAt: new Date().toISOString(),
+          place: 'Nhà văn hóa',
+          unitName: 'Hải Châu',
+          topics: [],
+          memberName: 'Rút Lại',
+          role: 'supporter',
+          calendarUrl: 'https://cdtg.danang.test/calendar/x.ics',
+          ics: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n',
+        }),
+      ],
+    );
+    return row.id;
+  }
+
+  /** Runs the delivery as the job would, retried (after `pauseMs`) while it asks to be retried later. */
+  async function deliverAsJob(noticeId: string, pauseMs = 100): Promise<string> {
+    for (let run = 0; run < 60; run++) {
+      try {
+        return await t.app.get(NoticeDeliveryService).deliver(noticeId);
+      } catch (error) {
+        if (!(error instanceof NoticeRetryLater)) throw error;
+        await new Promise((r) => setTimeout(r, pauseMs));
+      }
+    }
+    throw new Error('still retried');
+  }
+
+  /** A worker killed after calling the provider and before recording its answer: a pending attempt, one call unanswered. */
+  const killedMidCall = (noticeId: string, channel: 'zns' | 'sms') =>
+    t.db.query(`INSERT INTO notice_attempt (notice_id, channel, status, calls, answered) VALUES ($1, $2, 'pending', 1, 0)`, [noticeId, channel]);
+
   const notice = async (id: string) => (await t.db.query<NoticeRow>(`SELECT id, status, channel, delivered_at FROM notice WHERE id = $1`, [id]))[0];
   const attempts = (id: string) =>
-    t.db.query<AttemptRow>(`SELECT channel, status, calls, uncertain, error, delivered_at FROM notice_attempt WHERE notice_id = $1 ORDER BY started_at`, [id]);
-  const settled = (id: string) => eventually(async () => ['delivered', 'undeliverable'].includes((await notice(id)).status) && notice(id), 20_000);
+    t.db.query<AttemptRow>(
+      `SELECT channel, status, calls, answered, uncertain, error, delivered_at FROM notice_attempt WHERE notice_id = $1 ORDER BY started_at`,
+      [id],
+    );
+  const settled = (id: string) =>
+    eventually(async () => ['delivered', 'undeliverable', 'unconfirmed'].includes((await notice(id)).status) && notice(id), 20_000);
   const mailsFor = (key: string) => smtp.messages.filter((m) => String(m.parsed.headers.get('x-cdtg-dedupe-key')) === key);
   /** What each channel carried for one notice. */
   const carried = (noticeId: string, assignmentId: string) => ({
@@ -190,6 +241,16 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
       errorOf(await t.gql(CONSENT, { input: { memberId: '00000000-0000-4000-8000-000000000000', channel: 'SMS', granted: true, source: 'IN_PERSON' } })),
     ).toMatchObject({ code: 'NOT_FOUND' });
     expect(await t.db.query(`SELECT 1 FROM notice_consent WHERE member_id = '00000000-0000-4000-8000-000000000000'`)).toHaveLength(0);
+    // MEMBER is the member's own act: an officer records how the member told them, never as the member.
+    const asMember = await officer.gql(CONSENT, { input: { memberId: m.id, channel: 'SMS', granted: true, source: 'MEMBER' } });
+    expect(errorOf(asMember)).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: ['input', 'source'], reason: 'CONSENT_BY_MEMBER_ONLY' }] });
+    expect(await t.db.query(`SELECT 1 FROM notice_consent WHERE member_id = $1 AND channel = 'sms'`, [m.id])).toHaveLength(0);
+    // Who recorded each row, as a value the console translates.
+    const via = await officer.gql<{ memberNotices: { history: { recordedVia: string }[] } }>(
+      `query($m: UUID!) { memberNotices(memberId: $m) { history { recordedVia } } }`,
+      { m: m.id },
+    );
+    expect(via.data!.memberNotices.history.map((h) => h.recordedVia)).toEqual(['OFFICER', 'OFFICER']);
   });
 
   it('without consent to a phone channel, the notice goes by e-mail only; without an address and consent, nowhere', async () => {
@@ -273,20 +334,40 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     expect((await attempts(b.noticeId))[0]).toMatchObject({ channel: 'zns', status: 'refused', error: 'zns-144-daily-quota-exceeded' });
   });
 
-  it('retries after 5xx, an unknown error and a timeout on the same channel with the same tracking id: one message, no fallback', async () => {
+  it('after an unknown ZNS answer (5xx, -100, a timeout) ZNS is never called again: its receipt confirms it, or the notice is unconfirmed', async () => {
     const m = await member('retry@example.vn');
     await consent(m.id, 'ZALO_ZNS');
     await consent(m.id, 'SMS', true, 'IN_PERSON');
-    // A slow answer: the app gives up after 400 ms, but Zalo took the message; the retry must not send it again.
-    zns.failNext('http500', 'slow', 'unknown-error');
+    // A slow answer: the app gives up after 400 ms, but Zalo took the message and its receipt comes: sent, once.
+    zns.failNext('slow');
     const a = await assign(m.id);
     expect(await settled(a.noticeId)).toMatchObject({ status: 'delivered', channel: 'zns' });
     expect(carried(a.noticeId, a.assignmentId)).toEqual({ zns: 1, sms: 0, email: 0 });
-    expect(zns.requests.filter((r) => r.ref === a.noticeId).length).toBeGreaterThanOrEqual(4);
-    expect((await attempts(a.noticeId))[0]).toMatchObject({ channel: 'zns', status: 'accepted', uncertain: true, calls: 4 });
+    expect(zns.requests.filter((r) => r.ref === a.noticeId)).toHaveLength(1);
+    expect((await attempts(a.noticeId))[0]).toMatchObject({ channel: 'zns', status: 'accepted', uncertain: true, calls: 1 });
+
+    // 5xx and -100: no receipt within ZNS_RECEIPT_WAIT_MS (3 s here): unconfirmed, reported, never sent again nor by SMS.
+    for (const fault of ['http500', 'unknown-error'] as const) {
+      zns.failNext(fault);
+      const b = await assign(m.id);
+      expect(await settled(b.noticeId)).toMatchObject({ status: 'unconfirmed', channel: null });
+      expect(zns.requests.filter((r) => r.ref === b.noticeId)).toHaveLength(1);
+      expect(carried(b.noticeId, b.assignmentId)).toEqual({ zns: 0, sms: 0, email: 0 });
+      expect(await attempts(b.noticeId)).toMatchObject([{ channel: 'zns', status: 'refused', uncertain: true, calls: 1, error: 'no-receipt' }]);
+    }
+    // Reported, for the member's officer and in the operators' figures.
+    const shown = await officer.gql<{ memberNotices: { unconfirmedNotices: number } }>(
+      `query($m: UUID!) { memberNotices(memberId: $m) { unconfirmedNotices } }`,
+      {
+        m: m.id,
+      },
+    );
+    expect(shown.data!.memberNotices.unconfirmedNotices).toBe(2);
+    const figures = await t.gql<{ noticeDelivery: { channel: string; unconfirmed: number }[] }>(`{ noticeDelivery(days: 1) { channel unconfirmed } }`);
+    expect(figures.data!.noticeDelivery.find((f) => f.channel === 'ZALO_ZNS')!.unconfirmed).toBeGreaterThanOrEqual(2);
   });
 
-  it('out of quota after a timeout that Zalo took: retried on ZNS (never SMS), one message', async () => {
+  it('a timeout that Zalo took, with quota refusals queued behind it: ZNS is not asked again, its receipt confirms it, never SMS', async () => {
     const m = await member(null);
     await consent(m.id, 'ZALO_ZNS');
     await consent(m.id, 'SMS', true, 'IN_PERSON');
@@ -295,6 +376,7 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     expect(await settled(a.noticeId)).toMatchObject({ channel: 'zns' });
     expect(carried(a.noticeId, a.assignmentId)).toEqual({ zns: 1, sms: 0, email: 0 });
     expect((await attempts(a.noticeId)).map((x) => [x.channel, x.status, x.uncertain])).toEqual([['zns', 'accepted', true]]);
+    expect(zns.requests.filter((r) => r.ref === a.noticeId)).toHaveLength(1);
   });
 
   it('rate limited (429) or down (connection refused) three times: nothing was sent, so the next channel is tried', async () => {
@@ -329,27 +411,7 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     const m = await member('rut.lai@example.vn');
     await consent(m.id, 'ZALO_ZNS');
     // A notice queued while ZNS was consented to (no job: delivered by hand below), then the consent is withdrawn.
-    const [row] = await t.db.query<{ id: string }>(
-      `INSERT INTO notice (dedupe_key, member_id, phone, email, language, template, params)
-       VALUES ('test:withdrawn', $1, $2, 'rut.lai@example.vn', 'vi', 'session-reminder', $3) RETURNING id`,
-      [
-        m.id,
-        `+${m.phone}`,
-        JSON.stringify({
-          title: 'Buổi thử',
-          groupName: 'Tổ 5',
-          startsAt: new Date().toISOString(),
-          endsAt: new Date().toISOString(),
-          place: 'Nhà văn hóa',
-          unitName: 'Hải Châu',
-          topics: [],
-          memberName: 'Rút Lại',
-          role: 'supporter',
-          calendarUrl: 'https://cdtg.danang.test/calendar/x.ics',
-          ics: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n',
-        }),
-      ],
-    );
+    const row = { id: await manualNotice(m, 'test:withdrawn', 'rut.lai@example.vn') };
     await consent(m.id, 'ZALO_ZNS', false, 'PHONE_CALL');
     expect(await t.app.get(NoticeDeliveryService).deliver(row.id)).toBe('sent');
     expect(zns.requests.filter((r) => r.ref === row.id)).toHaveLength(0);
@@ -358,6 +420,96 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     // Run again (a retried job): nothing more.
     expect(await t.app.get(NoticeDeliveryService).deliver(row.id)).toBe('already-sent');
     expect(mailsFor('test:withdrawn')).toHaveLength(1);
+  });
+
+  it('a worker killed mid-call leaves the call unknown: a quota refusal on re-run, or 429s, never fall back to another channel', async () => {
+    const m = await member('bi.ngat@example.vn');
+    await consent(m.id, 'ZALO_ZNS');
+    await consent(m.id, 'SMS', true, 'IN_PERSON');
+    // ZNS: the killed call may have been taken; the re-run never calls ZNS again (Zalo would answer quota, or send
+    // twice), never SMS; with no receipt it ends unconfirmed.
+    const z = await manualNotice(m, 'test:killed-zns', 'bi.ngat@example.vn');
+    await killedMidCall(z, 'zns');
+    zns.failNext('quota');
+    expect(await deliverAsJob(z, 500)).toBe('unconfirmed');
+    expect(zns.requests.filter((r) => r.ref === z)).toHaveLength(0);
+    expect(sms.requests.filter((r) => r.ref === z)).toHaveLength(0);
+    expect(mailsFor('test:killed-zns')).toHaveLength(0);
+    expect(await attempts(z)).toMatchObject([{ channel: 'zns', uncertain: true, status: 'refused', error: 'no-receipt' }]);
+
+    // SMS (the gateway recognises its ref): three 429s after the killed call are retried on SMS, not moved to e-mail.
+    await officer.gql(PREFER, { m: m.id, c: 'SMS' });
+    const s = await manualNotice(m, 'test:killed-sms', 'bi.ngat@example.vn');
+    await killedMidCall(s, 'sms');
+    sms.failNext('http429', 'http429', 'http429');
+    expect(await deliverAsJob(s)).toBe('sent');
+    expect(sms.requests.filter((r) => r.ref === s)).toHaveLength(4);
+    expect(mailsFor('test:killed-sms')).toHaveLength(0);
+    expect(await attempts(s)).toMatchObject([{ channel: 'sms', status: 'accepted', uncertain: true, calls: 5, answered: 4 }]);
+    await officer.gql(PREFER, { m: m.id, c: null });
+  });
+
+  it('consent withdrawn after a killed call: the notice stops there (no e-mail instead)', async () => {
+    const m = await member('rut.sau.khi.ngat@example.vn');
+    await consent(m.id, 'ZALO_ZNS');
+    const id = await manualNotice(m, 'test:killed-withdrawn', 'rut.sau.khi.ngat@example.vn');
+    await killedMidCall(id, 'zns');
+    await consent(m.id, 'ZALO_ZNS', false, 'PHONE_CALL');
+    expect(await deliverAsJob(id)).toBe('undeliverable');
+    expect(zns.requests.filter((r) => r.ref === id)).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mailsFor('test:killed-withdrawn')).toHaveLength(0);
+    expect(await t.db.query(`SELECT status, last_error FROM notice WHERE id = $1`, [id])).toEqual([
+      { status: 'undeliverable', last_error: 'consent-withdrawn-after-unknown' },
+    ]);
+    // Had the killed call's receipt come, the notice was delivered: it is sent, without another call.
+    const received = await manualNotice(m, 'test:killed-received', 'rut.sau.khi.ngat@example.vn');
+    await killedMidCall(received, 'zns');
+    // As markDelivered leaves a receipt that came first: the attempt and the notice delivered, the notice still queued.
+    await t.db.query(`UPDATE notice_attempt SET delivered_at = now() WHERE notice_id = $1`, [received]);
+    await t.db.query(`UPDATE notice SET delivered_at = now() WHERE id = $1`, [received]);
+    expect(await deliverAsJob(received)).toBe('sent');
+    expect(await notice(received)).toMatchObject({ status: 'delivered', channel: 'zns' });
+    expect(zns.requests.filter((r) => r.ref === received)).toHaveLength(0);
+    expect(await attempts(received)).toMatchObject([{ channel: 'zns', status: 'accepted' }]);
+  });
+
+  it('a generic HTTP 4xx (401, 403…) after an unknown SMS answer is retried on SMS, never moved to e-mail', async () => {
+    const m = await member('loi.4xx@example.vn');
+    await consent(m.id, 'SMS', true, 'IN_PERSON');
+    const id = await manualNotice(m, 'test:sms-4xx', 'loi.4xx@example.vn');
+    // The 5xx makes the first call unknown; then the gateway refuses the request (401) once.
+    sms.failNext('http500', 'http401');
+    await expect(t.app.get(NoticeDeliveryService).deliver(id)).rejects.toBeInstanceOf(NoticeRetryLater);
+    await expect(t.app.get(NoticeDeliveryService).deliver(id)).rejects.toBeInstanceOf(NoticeRetryLater);
+    expect(await deliverAsJob(id)).toBe('sent');
+    expect(mailsFor('test:sms-4xx')).toHaveLength(0);
+    expect(await attempts(id)).toMatchObject([{ channel: 'sms', status: 'accepted', uncertain: true, calls: 3 }]);
+  });
+
+  it('an e-mail notice waiting out an SMTP outage is cancelled when the member withdraws e-mail consent meanwhile', async () => {
+    const m = await member('rut.email@example.vn');
+    const id = await manualNotice(m, 'test:email-withdrawn', 'rut.email@example.vn');
+    // As the worker left it: handed to e-mail (the notice sent by e-mail), the e-mail still queued (SMTP down, no job here).
+    const [mail] = await t.db.query<{ id: string }>(
+      `INSERT INTO email_message (dedupe_key, to_address, language, template, params) VALUES ('test:email-withdrawn', 'rut.email@example.vn', 'vi', 'session-reminder', '{}') RETURNING id`,
+    );
+    await t.db.query(
+      `INSERT INTO notice_attempt (notice_id, channel, status, calls, answered, provider_ref, accepted_at) VALUES ($1, 'email', 'accepted', 0, 0, $2, now())`,
+      [id, mail.id],
+    );
+    await t.db.query(`UPDATE notice SET status = 'sent', channel = 'email', sent_at = now() WHERE id = $1`, [id]);
+    await consent(m.id, 'EMAIL', false, 'PHONE_CALL');
+    expect(await t.app.get(MailDeliveryService).deliver(mail.id)).toBe('cancelled');
+    expect(await t.app.get(MailDeliveryService).deliver(mail.id)).toBe('cancelled');
+    expect(mailsFor('test:email-withdrawn')).toHaveLength(0);
+    expect(await t.db.query(`SELECT status, last_error FROM email_message WHERE id = $1`, [mail.id])).toEqual([
+      { status: 'cancelled', last_error: 'consent-withdrawn' },
+    ]);
+    expect(await t.db.query(`SELECT status, channel, last_error FROM notice WHERE id = $1`, [id])).toEqual([
+      { status: 'undeliverable', channel: null, last_error: 'email:consent-withdrawn' },
+    ]);
+    expect(await attempts(id)).toMatchObject([{ channel: 'email', status: 'refused', error: 'consent-withdrawn' }]);
   });
 
   it('the preferred channel goes first: SMS before ZNS', async () => {
@@ -373,6 +525,8 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
   it('the signed link accepts or declines without an account, says refusals in Vietnamese, and refuses a forged link', async () => {
     const m = await member(null);
     await consent(m.id, 'SMS', true, 'IN_PERSON');
+    await consent(m.id, 'ZALO_ZNS', true, 'IN_PERSON');
+    await officer.gql(PREFER, { m: m.id, c: 'SMS' });
     const a = await assign(m.id);
     await settled(a.noticeId);
     const text = String((sms.messages.find((x) => x.ref === a.noticeId)!.body as { text: string }).text);
@@ -409,14 +563,32 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
     const stopped = await request(t.url).post(link.pathname).type('form').send('answer=stop-phone');
     expect(stopped.text).toContain('Bạn sẽ không nhận tin nhắn Zalo và SMS nữa');
     expect(stopped.text).not.toContain('Ngừng nhận tin nhắn qua Zalo và SMS');
-    const [withdrawal] = await t.db.query<{ channel: string; granted: boolean; source: string; recorded_by: string | null; recorded_by_label: string }>(
-      `SELECT channel, granted, source, recorded_by, recorded_by_label FROM notice_consent WHERE member_id = $1 ORDER BY created_at DESC LIMIT 1`,
+    // Both withdrawals in one transaction (one now()): never ZNS stopped and SMS still on.
+    const withdrawals = await t.db.query<{
+      channel: string;
+      granted: boolean;
+      source: string;
+      recorded_by: string | null;
+      recorded_by_label: string;
+      created_at: Date;
+    }>(
+      `SELECT channel, granted, source, recorded_by, recorded_by_label, created_at FROM notice_consent WHERE member_id = $1 AND NOT granted ORDER BY channel`,
       [m.id],
     );
-    expect(withdrawal).toEqual({ channel: 'sms', granted: false, source: 'member', recorded_by: null, recorded_by_label: 'signed link' });
+    expect(withdrawals.map(({ created_at: _, ...w }) => w)).toEqual(
+      ['sms', 'zns'].map((channel) => ({ channel, granted: false, source: 'member', recorded_by: null, recorded_by_label: 'signed link' })),
+    );
+    expect(new Set(withdrawals.map((w) => w.created_at.getTime())).size).toBe(1);
+    const shown = await officer.gql<{ memberNotices: { history: { channel: string; source: string; recordedVia: string }[] } }>(
+      `query($m: UUID!) { memberNotices(memberId: $m) { history { channel source recordedVia } } }`,
+      { m: m.id },
+    );
+    expect(shown.data!.memberNotices.history.filter((h) => h.source === 'MEMBER')).toEqual(
+      expect.arrayContaining(['SMS', 'ZALO_ZNS'].map((channel) => ({ channel, source: 'MEMBER', recordedVia: 'SIGNED_LINK' }))),
+    );
     // A forged or altered link: 404, nothing changes.
     const [id, sig] = link.pathname.slice(3).split('.');
-    expect((await request(t.url).get(`/r/${id}.${sig.slice(0, -1)}A`)).status).toBe(404);
+    expect((await request(t.url).get(`/r/${id}.${sig.startsWith('A') ? 'B' : 'A'}${sig.slice(1)}`)).status).toBe(404);
     expect(
       (
         await request(t.url)
@@ -425,13 +597,36 @@ describe('notices by phone: channels, consent, exactly once, receipts, signed li
           .send('answer=accept')
       ).status,
     ).toBe(404);
-    expect((await request(t.url).get('/r/nonsense')).status).toBe(404);
+    const nonsense = await request(t.url).get('/r/nonsense');
+    expect(nonsense.status).toBe(404);
+    // A small page, Vietnamese first and English below, never JSON.
+    expect(nonsense.headers['content-type']).toMatch(/^text\/html/);
+    expect(nonsense.text).toContain('Đường dẫn không hợp lệ');
+    expect(nonsense.text).toContain('This link does not work');
+    const forgedPost = await request(t.url)
+      .post(`/r/${id}.${'B'.repeat(22)}`)
+      .type('form')
+      .send('answer=stop-phone');
+    expect([forgedPost.status, forgedPost.headers['content-type']]).toEqual([404, expect.stringMatching(/^text\/html/)]);
   });
 
   it('delivery callbacks need the signature; the per-channel figures count deliveries within 60 s (operators only)', async () => {
     const forged = zns.receipt('nope', '00000000-0000-4000-8000-000000000000');
-    const bad = await request(t.url).post('/callbacks/zns').set('content-type', 'application/json').set('x-zevent-signature', 'f'.repeat(64)).send(forged.body);
-    expect(bad.status).toBe(401);
+    const zEvent = (body: string, signature?: string) => {
+      const req = request(t.url).post('/callbacks/zns').set('content-type', 'application/json');
+      return (signature ? req.set('x-zevent-signature', signature) : req).send(body);
+    };
+    expect((await zEvent(forged.body, `mac=${'f'.repeat(64)}`)).status).toBe(401);
+    // Zalo's scheme only: not an HMAC of the body, not under another OA secret key, not without "mac=".
+    expect((await zEvent(forged.body, createHmac('sha256', zns.webhookSecret).update(forged.body).digest('hex'))).status).toBe(401);
+    expect((await zEvent(forged.body, JSON.parse(JSON.stringify(forged)).signature.slice(4))).status).toBe(401);
+    const timestamp = String(JSON.parse(forged.body).timestamp);
+    expect((await zEvent(forged.body, zns.sign(forged.body, timestamp, 'another-oa-secret-key'))).status).toBe(401);
+    // A body altered after signing (another tracking id) fails.
+    expect((await zEvent(forged.body.replace('00000000-0000-4000', '11111111-1111-4111'), forged.signature)).status).toBe(401);
+    // A correctly signed event 16 minutes old is a replay: refused.
+    const old = zns.receipt('nope', '00000000-0000-4000-8000-000000000000', Date.now() - 16 * 60_000);
+    expect((await zEvent(old.body, old.signature)).status).toBe(401);
     const unsigned = await request(t.url).post('/callbacks/zns').set('content-type', 'application/json').send(forged.body);
     expect(unsigned.status).toBe(401);
     const signed = await request(t.url)

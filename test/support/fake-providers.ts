@@ -1,15 +1,16 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
 /**
  * Fake notice providers for tests: real HTTP servers on 127.0.0.1 with the providers' request, answer and callback
- * shapes (Zalo ZNS with its OAuth token refresh and webhook; a generic SMS gateway). Each recognises a request it
- * has seen (ZNS tracking_id, SMS ref) and answers with the first message's id instead of sending again, as the real
- * ones are asked to; `messages` holds what a phone would receive (one per reference), `requests` every call.
+ * shapes (Zalo ZNS with its OAuth token refresh and webhook; a generic SMS gateway). The SMS gateway recognises a
+ * ref it has seen and answers with the first message's id instead of sending again (the SMS adapter's contract); ZNS
+ * does not (Zalo documents no idempotency key): each call it takes is one more message on the phone. `messages` holds
+ * what a phone would receive, `requests` every call.
  * Faults are queued per call: `failNext('http500', 'slow', …)`, or `down()` closes the port.
  */
-export type Fault = 'http500' | 'http429' | 'slow' | 'quota' | 'unknown-error' | 'bad-token';
+export type Fault = 'http500' | 'http429' | 'http401' | 'slow' | 'quota' | 'unknown-error' | 'bad-token';
 
 interface Delivered {
   ref: string;
@@ -86,9 +87,12 @@ abstract class FakeProvider {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
 
-  /** Records a message once per reference; returns its id (the first one's for a repeated reference). */
+  /** Whether a repeated reference is recognised (one message) or sent again. */
+  protected readonly dedupes: boolean = true;
+
+  /** Records a message (once per reference when the provider dedupes); returns its id. */
   protected accept(ref: string, phone: string, body: Record<string, unknown>): { id: string; first: boolean } {
-    const seen = this.messages.find((m) => m.ref === ref);
+    const seen = this.dedupes ? this.messages.find((m) => m.ref === ref) : undefined;
     if (seen) return { id: seen.id, first: false };
     const id = randomBytes(8).toString('hex');
     this.messages.push({ ref, id, phone, body });
@@ -105,8 +109,11 @@ abstract class FakeProvider {
 }
 
 export class FakeZns extends FakeProvider {
+  /** Zalo does not document tracking_id as an idempotency key: a repeated call is a second message. */
+  protected override readonly dedupes = false;
   readonly appId = '4321098765';
   readonly secretKey = 'zalo-app-secret-key-for-tests';
+  /** The OA secret key that signs webhook events. */
   readonly webhookSecret = 'zns-webhook-secret-for-tests';
   /** The refresh token the app is configured with; rotated on each refresh, as Zalo does. */
   refreshToken = 'first-refresh-token-for-tests';
@@ -144,7 +151,12 @@ export class FakeZns extends FakeProvider {
       message: { msg_id: msgId, tracking_id: trackingId, delivery_time: String(at) },
       timestamp: String(at),
     });
-    return { body, signature: createHmac('sha256', this.webhookSecret).update(body).digest('hex') };
+    return { body, signature: this.sign(body, String(at)) };
+  }
+
+  /** Zalo's X-ZEvent-Signature: mac=hex sha256(app id + raw body + the event's timestamp + OA secret key). */
+  sign(body: string, timestamp: string, secret = this.webhookSecret): string {
+    return `mac=${createHash('sha256').update(`${this.appId}${body}${timestamp}${secret}`).digest('hex')}`;
   }
 
   protected handle(req: IncomingMessage, body: string, res: ServerResponse): void {
@@ -212,6 +224,7 @@ export class FakeSms extends FakeProvider {
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) return this.json(res, 401, { error: 'unauthorised' });
     const fault = this.nextFault();
     if (fault === 'http500') return this.json(res, 500, { error: 'internal' });
+    if (fault === 'http401') return this.json(res, 401, { error: 'unauthorised' });
     if (fault === 'http429') return this.json(res, 429, { error: 'rate limited' });
     if (!m.to || !/^\+84\d{9,10}$/.test(m.to) || !m.text || !m.ref) return this.json(res, 400, { error: 'bad request' });
     const answer = () => {

@@ -304,7 +304,7 @@ export class AppConfig {
   @Matches(/^[a-z-]+=\d{1,20}(,[a-z-]+=\d{1,20})*$/, { message: 'must be template=id pairs separated by commas, e.g. session-assigned=123456' })
   ZNS_TEMPLATE_IDS?: string;
 
-  /** Checks the X-ZEvent-Signature (HMAC-SHA256 of the body, hex) of Zalo's delivery callbacks. */
+  /** The OA secret key: checks X-ZEvent-Signature (mac = sha256(app id + body + timestamp + this key)) of Zalo's delivery callbacks. */
   @Transform(emptyToUndefined)
   @IsOptional()
   @MinLength(16, { message: 'must be at least 16 characters' })
@@ -336,6 +336,16 @@ export class AppConfig {
   @Min(100, { message: 'must be milliseconds between 100 and 120000' })
   @Max(120_000, { message: 'must be milliseconds between 100 and 120000' })
   PROVIDER_TIMEOUT_MS = 10_000;
+
+  /**
+   * After a ZNS call with an unknown outcome (Zalo has no idempotency key), how long to wait for its delivery receipt
+   * before the notice is marked unconfirmed; ZNS is never called again for it.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be milliseconds between 1000 and 86400000' })
+  @Min(1000, { message: 'must be milliseconds between 1000 and 86400000' })
+  @Max(86_400_000, { message: 'must be milliseconds between 1000 and 86400000' })
+  ZNS_RECEIPT_WAIT_MS = 600_000;
 
   /** ZNS template ids by notice template (ZNS_TEMPLATE_IDS). */
   get znsTemplateIds(): Record<string, string> {

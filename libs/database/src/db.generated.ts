@@ -240,6 +240,7 @@ export interface NoticeAttemptTable {
   started_at: Generated<Timestamp>;
   accepted_at: Timestamp | null;
   delivered_at: Timestamp | null;
+  answered: Generated<number>;
 }
 
 export interface NoticeConsentTable {

@@ -162,6 +162,7 @@ export enum Reason {
   ClientIdTaken = 'CLIENT_ID_TAKEN',
   HouseholdCodeAndAddress = 'HOUSEHOLD_CODE_AND_ADDRESS',
   AddressIncomplete = 'ADDRESS_INCOMPLETE',
+  ConsentByMemberOnly = 'CONSENT_BY_MEMBER_ONLY',
 }
 
 /** A reason's parameters: numbers, dates (YYYY-MM-DD), times (ISO), names, lists joined by clients. */
@@ -315,6 +316,7 @@ export const REASON_TEXT: Record<Reason, (p: ReasonParams) => string> = {
   [Reason.ClientIdTaken]: () => 'is already used by an entry of another group',
   [Reason.HouseholdCodeAndAddress]: () => 'give the household code or the address and head-of-household name, not both',
   [Reason.AddressIncomplete]: (p) => `must hold the house number and street or hamlet (up to ${p.max} characters)`,
+  [Reason.ConsentByMemberOnly]: () => 'only the member, signed in to their own account, records a consent as MEMBER; choose how they told you',
 };
 
 /** The English text of a reason with its parameters. */

@@ -2,7 +2,8 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 import type { EmailTemplateName } from './templates';
 import type { Language } from './language';
 
-export type EmailStatus = 'queued' | 'sent' | 'failed';
+/** `cancelled`: a notice's e-mail whose member withdrew e-mail consent before it could be sent; never sent. */
+export type EmailStatus = 'queued' | 'sent' | 'failed' | 'cancelled';
 
 /** One e-mail to one recipient: queued in the transaction of the change, delivered by the worker. */
 @Entity('email_message')

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '@cdtg/config';
 import { Clock } from '@cdtg/time';
 import { EmailMessage } from './email-message.entity';
@@ -8,6 +8,8 @@ import { MAIL_TRANSPORT, MailTransport } from './mail-transport';
 import { ParamSeal } from './sealed-params';
 import { NoticeChannel } from './channels/notice-channel';
 import { markDelivered } from './channels/notice.repository';
+import { consentAllows, standingConsents } from './channels/consent';
+import { Notice, NoticeAttempt } from './channels/notice.entity';
 import { renderEmail, SECRET_PARAMS } from './templates';
 
 /**
@@ -30,12 +32,14 @@ export class MailDeliveryService {
 
   private readonly seal: ParamSeal;
 
-  async deliver(emailId: string): Promise<'sent' | 'already-sent' | 'missing'> {
+  async deliver(emailId: string): Promise<'sent' | 'already-sent' | 'missing' | 'cancelled'> {
     try {
       return await this.dataSource.transaction(async (manager) => {
         const email = await manager.getRepository(EmailMessage).findOne({ where: { id: emailId }, lock: { mode: 'pessimistic_write' } });
         if (!email) return 'missing';
         if (email.status === 'sent') return 'already-sent';
+        if (email.status === 'cancelled') return 'cancelled';
+        if (await this.noticeConsentWithdrawn(manager, email)) return 'cancelled';
         const rendered = renderEmail(email.template, email.language, this.seal.openParams(email.template, email.params) as never);
         const messageId = `<${email.id}@cdtg>`;
         const response = await this.transport.send({
@@ -66,5 +70,22 @@ export class MailDeliveryService {
       await recordFailedAttempt(this.dataSource, emailId, (error as Error).message.slice(0, 2000)).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * A notice's e-mail (its attempt names this e-mail) is sent only while the member consents to e-mail: consent is
+   * checked when it is sent, also after an SMTP outage. Withdrawn: the e-mail is cancelled and the notice, which had
+   * been handed to e-mail, is undeliverable. Locks the notice's row first, as notice delivery does.
+   */
+  private async noticeConsentWithdrawn(manager: EntityManager, email: EmailMessage): Promise<boolean> {
+    const attempt = await manager.getRepository(NoticeAttempt).findOneBy({ channel: NoticeChannel.Email, providerRef: email.id });
+    if (!attempt) return false;
+    const notice = await manager.getRepository(Notice).findOne({ where: { id: attempt.noticeId }, lock: { mode: 'pessimistic_write' } });
+    if (!notice || consentAllows(await standingConsents(manager, notice.memberId), NoticeChannel.Email)) return false;
+    await manager.update(EmailMessage, email.id, { status: 'cancelled', lastError: 'consent-withdrawn' });
+    await manager.update(NoticeAttempt, attempt.id, { status: 'refused', error: 'consent-withdrawn' });
+    await manager.update(Notice, notice.id, { status: 'undeliverable', channel: null, lastError: 'email:consent-withdrawn' });
+    this.logger.log(`e-mail ${email.id} cancelled: the member withdrew e-mail consent`);
+    return true;
   }
 }

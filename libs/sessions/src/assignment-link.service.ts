@@ -67,9 +67,12 @@ export class AssignmentLinkService {
   async stopPhoneMessages(token: string): Promise<boolean> {
     const found = await this.signedAssignment(token);
     if (!found) return false;
-    for (const channel of found.phoneChannels) {
-      await this.notices.recordConsent(BY_LINK, { memberId: found.assignment.memberId, channel, granted: false, source: ConsentSource.Member });
-    }
+    // Both channels in one transaction: never ZNS stopped and SMS still on.
+    await this.notices.recordConsents(
+      BY_LINK,
+      found.assignment.memberId,
+      found.phoneChannels.map((channel) => ({ channel, granted: false, source: ConsentSource.Member })),
+    );
     return true;
   }
 }

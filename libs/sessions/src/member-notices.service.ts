@@ -3,8 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { sql } from 'kysely';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { affected, first } from '@cdtg/database';
-import { DomainError } from '@cdtg/errors';
-import { ConsentService, ConsentSource, NoticeChannel, NoticeConsent } from '@cdtg/notifications';
+import { DomainError, Reason } from '@cdtg/errors';
+import { ConsentService, ConsentSource, NoticeChannel, NoticeReceipts, RecordedConsent } from '@cdtg/notifications';
 import { db } from './db';
 import { SessionRepository } from './session.repository';
 
@@ -12,8 +12,10 @@ import { SessionRepository } from './session.repository';
 export interface MemberNotices {
   memberId: string;
   preferredChannel: NoticeChannel | null;
-  channels: { channel: NoticeChannel; granted: boolean; since: NoticeConsent | null }[];
-  history: NoticeConsent[];
+  channels: { channel: NoticeChannel; granted: boolean; since: RecordedConsent | null }[];
+  history: RecordedConsent[];
+  /** Notices to the member whose delivery stayed unconfirmed (not re-sent). */
+  unconfirmedNotices: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export class MemberNoticesService {
     private readonly dataSource: DataSource,
     private readonly repository: SessionRepository,
     private readonly consents: ConsentService,
+    private readonly receipts: NoticeReceipts,
     private readonly audit: AuditService,
   ) {}
 
@@ -39,21 +42,35 @@ export class MemberNoticesService {
       preferredChannel: (row?.preferred_channel as NoticeChannel | null | undefined) ?? null,
       channels: await this.consents.standing(memberId),
       history: await this.consents.history(memberId),
+      unconfirmedNotices: await this.receipts.unconfirmedFor(memberId),
     };
   }
 
-  /** Records consent to a channel, or its withdrawal, with how it was given and who recorded it. */
+  /**
+   * Records consent to a channel, or its withdrawal, with how it was given and who recorded it. The source MEMBER
+   * (the member's own act) only from the member's own account: an officer records how the member told them.
+   */
   async recordConsent(by: AuditActor, change: { memberId: string; channel: NoticeChannel; granted: boolean; source: ConsentSource }): Promise<MemberNotices> {
     await this.exists(change.memberId);
-    await this.dataSource.transaction(async (manager) => {
-      await this.consents.record(by, change, manager);
-      await this.audited(manager, by, change.memberId, change.granted ? 'notice.consent' : 'notice.consent-withdrawn', {
-        channel: change.channel,
-        granted: change.granted,
-        source: change.source,
-      });
-    });
+    if (change.source === ConsentSource.Member && (!by.userId || (await this.repository.memberOfUser(by.userId)) !== change.memberId)) {
+      throw DomainError.invalid('input.source', Reason.ConsentByMemberOnly);
+    }
+    await this.recordConsents(by, change.memberId, [change]);
     return this.view(change.memberId);
+  }
+
+  /** Several consent changes of one member (each audited), in one transaction: all recorded or none. */
+  async recordConsents(by: AuditActor, memberId: string, changes: { channel: NoticeChannel; granted: boolean; source: ConsentSource }[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      for (const change of changes) {
+        await this.consents.record(by, { memberId, ...change }, manager);
+        await this.audited(manager, by, memberId, change.granted ? 'notice.consent' : 'notice.consent-withdrawn', {
+          channel: change.channel,
+          granted: change.granted,
+          source: change.source,
+        });
+      }
+    });
   }
 
   /** Sets (or, with null, clears) the channel tried first. */

@@ -4,8 +4,8 @@ import { NoticeReceipts } from '@cdtg/notifications';
 
 /**
  * Delivery receipts from the providers (notice-receipts.service.ts): Zalo's ZNS webhook, signed with
- * X-ZEvent-Signature, and the SMS gateway's receipt, with its shared secret. A bad signature gets 401; anything
- * else 200 (an unknown message too, so a provider does not retry it forever).
+ * X-ZEvent-Signature (mac=…), and the SMS gateway's receipt, with its shared secret. A bad signature, or a ZNS event
+ * more than 15 minutes old (a replay), gets 401; anything else 200 (an unknown message too, so a provider does not retry it forever).
  */
 @Controller('callbacks')
 export class NoticeCallbacksController {
@@ -15,7 +15,7 @@ export class NoticeCallbacksController {
   @HttpCode(200)
   async zns(@Req() req: Request & { rawBody?: Buffer }, @Headers('x-zevent-signature') signature: string | undefined): Promise<{ outcome: string }> {
     const outcome = await this.receipts.znsEvent(req.rawBody?.toString('utf8') ?? '', signature);
-    if (outcome === 'bad-signature') throw new UnauthorizedException('Bad signature');
+    if (outcome === 'bad-signature' || outcome === 'stale') throw new UnauthorizedException('Bad signature');
     return { outcome };
   }
 

@@ -1,10 +1,14 @@
 import { ArgsType, Field, Float, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import { ConsentSource, NoticeChannel } from '@cdtg/notifications';
+import { ConsentRecordedVia, ConsentSource, NoticeChannel } from '@cdtg/notifications';
 import { UUID } from '../graphql/uuid.scalar';
 
 registerEnumType(NoticeChannel, { name: 'NoticeChannel', description: 'EMAIL, ZALO_ZNS (template message by phone number) or SMS' });
 registerEnumType(ConsentSource, { name: 'ConsentSource', description: 'How a consent was given or withdrawn' });
+registerEnumType(ConsentRecordedVia, {
+  name: 'ConsentRecordedVia',
+  description: "Through what a consent was recorded: OFFICER, MEMBER_ACCOUNT (the member's own account) or SIGNED_LINK (the link in a notice)",
+});
 
 @ObjectType('NoticeConsent', { description: 'A consent to a channel, or its withdrawal, as recorded' })
 export class NoticeConsentType {
@@ -17,8 +21,11 @@ export class NoticeConsentType {
   @Field(() => ConsentSource)
   source: ConsentSource;
 
-  @Field({ description: 'Who recorded it (an account\'s name, or "signed link")' })
+  @Field({ description: "The recording account's name (audit); for display use recordedVia" })
   recordedByLabel: string;
+
+  @Field(() => ConsentRecordedVia)
+  recordedVia: ConsentRecordedVia;
 
   @Field()
   recordedAt: Date;
@@ -49,6 +56,9 @@ export class MemberNoticesType {
 
   @Field(() => [NoticeConsentType], { description: 'Every consent and withdrawal, newest first' })
   history: NoticeConsentType[];
+
+  @Field(() => Int, { description: 'Notices to this member that may or may not have arrived (a ZNS call without answer nor receipt); not re-sent' })
+  unconfirmedNotices: number;
 }
 
 @InputType()
@@ -96,4 +106,7 @@ export class ChannelDeliveryType {
 
   @Field(() => Float, { nullable: true, description: 'Seconds from queued to delivered, 95th percentile' })
   p95Seconds: number | null;
+
+  @Field(() => Int, { description: 'Notices whose call had an unknown outcome and no receipt came: reported as unconfirmed, never re-sent' })
+  unconfirmed: number;
 }

@@ -68,3 +68,31 @@ ${message}
 ${accept}${decline}${stop}
 </body></html>`;
 }
+
+const PROBLEMS = {
+  'not-found': {
+    vi: [
+      'Đường dẫn không hợp lệ',
+      'Đường dẫn này không đúng, đã bị sửa hoặc không còn dùng được. Vui lòng mở lại đường dẫn trong tin nhắn, hoặc báo cán bộ phường/xã.',
+    ],
+    en: ['This link does not work', 'This link is wrong, was altered or is no longer valid. Open the link in your message again, or tell your ward officer.'],
+  },
+  error: {
+    vi: ['Có lỗi xảy ra', 'Không xử lý được yêu cầu lúc này. Vui lòng thử lại sau ít phút, hoặc báo cán bộ phường/xã.'],
+    en: ['Something went wrong', 'Your request could not be handled just now. Please try again in a few minutes, or tell your ward officer.'],
+  },
+} as const;
+
+/** A broken or unknown link (404), or an error (500): Vietnamese first, English below; the member's language is not known. */
+export function linkProblemPage(kind: keyof typeof PROBLEMS): string {
+  const p = PROBLEMS[kind];
+  return `<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>cdtg</title></head>
+<body style="font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#1f2937;max-width:560px;margin:0 auto;padding:24px" data-problem="${kind}">
+<h1 style="font-size:20px">${escapeHtml(p.vi[0])}</h1>
+<p>${escapeHtml(p.vi[1])}</p>
+<hr style="border:0;border-top:1px solid #e5e7eb;margin:24px 0">
+<div lang="en" style="color:#4b5563"><h2 style="font-size:17px">${escapeHtml(p.en[0])}</h2>
+<p>${escapeHtml(p.en[1])}</p></div>
+</body></html>`;
+}

@@ -270,6 +270,10 @@ const TEXTS: Record<string, [Text, Text]> = {
     (p, l) => `cần có số nhà và tên đường hoặc thôn, tổ (tối đa ${n(p.max, l)} ký tự)`,
     (p, l) => `must hold the house number and street or hamlet (up to ${n(p.max, l)} characters)`,
   ],
+  CONSENT_BY_MEMBER_ONLY: [
+    () => 'chỉ chính thành viên, đăng nhập bằng tài khoản của mình, mới ghi được nguồn "Thành viên tự thực hiện"; hãy chọn cách thành viên đã báo',
+    () => 'only the member, signed in to their own account, records a consent as "By the member"; choose how they told you',
+  ],
 };
 
 /** The text of a reason in the language, or null when the console does not know the reason. */

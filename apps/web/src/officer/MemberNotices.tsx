@@ -5,7 +5,8 @@ import { useI18n } from '../lib/i18n';
 import { ErrorBox, Notice } from '../lib/ui';
 
 const CHANNELS = ['ZALO_ZNS', 'SMS', 'EMAIL'] as const;
-const SOURCES = ['PAPER_FORM', 'IN_PERSON', 'PHONE_CALL', 'MEMBER'] as const;
+/** How the member told the officer; MEMBER (their own act) is only recorded from the member's own account or link. */
+const SOURCES = ['PAPER_FORM', 'IN_PERSON', 'PHONE_CALL'] as const;
 type Channel = (typeof CHANNELS)[number];
 
 interface Consent {
@@ -13,6 +14,7 @@ interface Consent {
   granted: boolean;
   source: string;
   recordedByLabel: string;
+  recordedVia: 'OFFICER' | 'MEMBER_ACCOUNT' | 'SIGNED_LINK';
   recordedAt: string;
 }
 interface MemberNoticesData {
@@ -20,11 +22,12 @@ interface MemberNoticesData {
     preferredChannel: Channel | null;
     channels: { channel: Channel; granted: boolean; since: Consent | null }[];
     history: Consent[];
+    unconfirmedNotices: number;
   };
 }
 
 const FIELDS =
-  'preferredChannel channels { channel granted since { channel granted source recordedByLabel recordedAt } } history { channel granted source recordedByLabel recordedAt }';
+  'preferredChannel unconfirmedNotices channels { channel granted since { channel granted source recordedByLabel recordedVia recordedAt } } history { channel granted source recordedByLabel recordedVia recordedAt }';
 const QUERY = `query($m: UUID!) { memberNotices(memberId: $m) { ${FIELDS} } }`;
 const RECORD = `mutation($input: RecordNoticeConsentInput!) { recordNoticeConsent(input: $input) { preferredChannel } }`;
 const PREFER = `mutation($m: UUID!, $c: NoticeChannel) { setPreferredNoticeChannel(memberId: $m, channel: $c) { preferredChannel } }`;
@@ -58,6 +61,8 @@ export function MemberNotices({ memberId, name, onClose }: { memberId: string; n
       setBusy(false);
     }
   };
+  /** Who recorded it: the officer's account, or (translated) the member themselves by account or signed link. */
+  const by = (c: Consent) => (c.recordedVia === 'OFFICER' ? c.recordedByLabel : tx(`recordedVia.${c.recordedVia}`));
   const data = notices.data?.memberNotices;
   return (
     <section className="card stack" aria-label={t('notices.title', { name })}>
@@ -72,6 +77,7 @@ export function MemberNotices({ memberId, name, onClose }: { memberId: string; n
       <ErrorBox error={error} />
       {data && (
         <>
+          {data.unconfirmedNotices > 0 && <Notice>{t('notices.unconfirmed', { count: String(data.unconfirmedNotices) })}</Notice>}
           <label>
             {t('notices.preferred')}
             <select
@@ -116,7 +122,7 @@ export function MemberNotices({ memberId, name, onClose }: { memberId: string; n
                     <td>{granted ? t('notices.granted') : c?.since ? t('notices.withdrawn') : t('notices.notGiven')}</td>
                     <td className="muted">
                       {c?.since
-                        ? `${when(c.since.recordedAt)} · ${tx(`consentSource.${c.since.source}`)} · ${c.since.recordedByLabel}`
+                        ? `${when(c.since.recordedAt)} · ${tx(`consentSource.${c.since.source}`)} · ${by(c.since)}`
                         : channel === 'EMAIL'
                           ? t('notices.emailDefault')
                           : '–'}
@@ -149,7 +155,7 @@ export function MemberNotices({ memberId, name, onClose }: { memberId: string; n
               {data.history.map((h, i) => (
                 <li key={i}>
                   {when(h.recordedAt)}: {tx(`channel.${h.channel}`)} – {h.granted ? t('notices.granted') : t('notices.withdrawn')} (
-                  {tx(`consentSource.${h.source}`)}, {h.recordedByLabel})
+                  {tx(`consentSource.${h.source}`)}, {by(h)})
                 </li>
               ))}
             </ul>

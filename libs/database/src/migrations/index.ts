@@ -30,6 +30,7 @@ import * as m27 from './1796700000000-directory-import-failure-reason';
 import * as m28 from './1796750000000-attendance-client-id';
 import * as m29 from './1796800000000-targets';
 import * as m30 from './1796900000000-notice-channels';
+import * as m31 from './1797000000000-notice-fixes';
 
 /** A migration class, as TypeORM's DataSource takes it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -67,4 +68,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   ...Object.values(m28),
   ...Object.values(m29),
   ...Object.values(m30),
+  ...Object.values(m31),
 ] as MigrationClass[];

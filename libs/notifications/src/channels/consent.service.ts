@@ -2,8 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@cdtg/time';
 import { standingConsents } from './consent';
-import { ConsentSource, NoticeChannel } from './notice-channel';
+import { ConsentRecordedVia, consentRecordedVia, ConsentSource, NoticeChannel } from './notice-channel';
 import { NoticeConsent } from './notice.entity';
+
+/** A recorded consent row with the way it was recorded. */
+export type RecordedConsent = NoticeConsent & { recordedVia: ConsentRecordedVia };
+
+const withVia = (row: NoticeConsent): RecordedConsent => Object.assign(row, { recordedVia: consentRecordedVia(row) });
 
 export interface ConsentChange {
   memberId: string;
@@ -38,15 +43,16 @@ export class ConsentService {
   }
 
   /** Every consent and withdrawal of a member, newest first. */
-  history(memberId: string): Promise<NoticeConsent[]> {
-    return this.dataSource.getRepository(NoticeConsent).find({ where: { memberId }, order: { createdAt: 'DESC' } });
+  async history(memberId: string): Promise<RecordedConsent[]> {
+    return (await this.dataSource.getRepository(NoticeConsent).find({ where: { memberId }, order: { createdAt: 'DESC' } })).map(withVia);
   }
 
   /** The standing consent of each channel (granted or not; e-mail without a row: implied by the address). */
-  async standing(memberId: string): Promise<{ channel: NoticeChannel; granted: boolean; since: NoticeConsent | null }[]> {
+  async standing(memberId: string): Promise<{ channel: NoticeChannel; granted: boolean; since: RecordedConsent | null }[]> {
     const rows = await standingConsents(this.dataSource.manager, memberId);
     return Object.values(NoticeChannel).map((channel) => {
-      const row = rows.get(channel) ?? null;
+      const found = rows.get(channel);
+      const row = found ? withVia(found) : null;
       return { channel, granted: row ? row.granted : channel === NoticeChannel.Email, since: row };
     });
   }

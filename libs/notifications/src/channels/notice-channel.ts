@@ -21,3 +21,19 @@ export enum ConsentSource {
   /** The member themselves, signed in (or from a signed link). */
   Member = 'member',
 }
+
+/** Through what a consent change was recorded: shown translated in the console, never as server text. */
+export enum ConsentRecordedVia {
+  /** An officer recorded how the member told them. */
+  Officer = 'officer',
+  /** The member, signed in to their own account. */
+  MemberAccount = 'member-account',
+  /** The member, from the signed link in a notice (no account). */
+  SignedLink = 'signed-link',
+}
+
+/** The way a recorded row came: no account → the signed link; the member's own act from an account → that account. */
+export function consentRecordedVia(row: { recordedBy: string | null; source: string }): ConsentRecordedVia {
+  if (!row.recordedBy) return ConsentRecordedVia.SignedLink;
+  return row.source === (ConsentSource.Member as string) ? ConsentRecordedVia.MemberAccount : ConsentRecordedVia.Officer;
+}

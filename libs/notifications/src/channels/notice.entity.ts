@@ -2,7 +2,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import type { Language } from '../language';
 import type { NoticeChannel } from './notice-channel';
 
-export type NoticeStatus = 'queued' | 'sent' | 'delivered' | 'undeliverable';
+/** `unconfirmed`: a ZNS call's outcome stayed unknown and no receipt came within the wait; reported, never re-sent. */
+export type NoticeStatus = 'queued' | 'sent' | 'delivered' | 'undeliverable' | 'unconfirmed';
 
 /**
  * One notice to one member, whatever channel carries it: queued in the transaction of the change, delivered by the
@@ -10,7 +11,7 @@ export type NoticeStatus = 'queued' | 'sent' | 'delivered' | 'undeliverable';
  * The dedupe key is the notice's identity across every channel: it is also the provider's tracking id.
  */
 @Entity('notice')
-@Check('notice_status_chk', `"status" IN ('queued', 'sent', 'delivered', 'undeliverable')`)
+@Check('notice_status_chk', `"status" IN ('queued', 'sent', 'delivered', 'undeliverable', 'unconfirmed')`)
 export class Notice {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -94,6 +95,10 @@ export class NoticeAttempt {
   /** Calls made to the provider (retries of the same request). */
   @Column({ type: 'int', default: 0 })
   calls: number;
+
+  /** Calls whose answer was recorded. On a re-run, calls > answered: a worker died mid-call, the outcome is unknown. */
+  @Column({ type: 'int', default: 0 })
+  answered: number;
 
   /** Some call's outcome was unknown (timeout, 5xx): the provider may hold the message, so this channel is never left for another. */
   @Column({ type: 'boolean', default: false })

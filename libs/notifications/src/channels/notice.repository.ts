@@ -63,7 +63,7 @@ export async function markDelivered(on: Executor, attempt: { channel: NoticeChan
     on,
     db
       .updateTable('notice')
-      .set((eb) => ({ delivered_at: at, status: eb.case().when('status', '=', 'sent').then('delivered').else(eb.ref('status')).end() }))
+      .set((eb) => ({ delivered_at: at, status: eb.case().when('status', 'in', ['sent', 'unconfirmed']).then('delivered').else(eb.ref('status')).end() }))
       .where('id', '=', found.notice_id)
       .where('delivered_at', 'is', null)
       .returning('id'),

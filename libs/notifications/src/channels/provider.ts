@@ -5,8 +5,8 @@ import type { NoticeChannel } from './notice-channel';
  * What a provider said about one message:
  * - accepted: it took the message (ref: its id for the message);
  * - refused: it will not carry this message (not on Zalo, invalid number, out of quota): the next channel is tried;
- *   a `passing` refusal (out of quota) says nothing of an earlier call, so after an unknown answer it is retried
- *   on the same channel instead;
+ *   a `passing` refusal (out of quota, any generic HTTP 4xx) says nothing of an earlier call, so after an unknown
+ *   answer it is retried on the same channel instead;
  * - busy: it certainly did not take it now (rate limit, connection refused): retried later on the same channel, and
  *   after a few such answers the next channel is tried;
  * - unknown: it may have taken it (timeout, 5xx, reset connection): retried on the same channel with the same
@@ -68,11 +68,14 @@ export async function postJson(
   }
 }
 
-/** The outcome of an HTTP status that is not a success: 429 → busy, 5xx and 408 → unknown, other 4xx → refused. */
+/**
+ * The outcome of an HTTP status that is not a success: 429 → busy, 5xx and 408 → unknown, any other 4xx → a passing
+ * refusal. A generic 4xx (401, 403, 400, 404, 409, 422…) is about the request or the account, not about this message
+ * reaching this member: before any unknown answer it moves on to the next channel, after one it never does (an
+ * earlier call may have been taken). Only the providers' documented message-level codes are definite refusals.
+ */
 export function statusOutcome(status: number): ProviderOutcome {
   if (status === 429) return { kind: 'busy', code: 'http-429' };
   if (status >= 500 || status === 408) return { kind: 'unknown', code: `http-${status}` };
-  // A conflict may be the provider recognising a reference it already took: never a reason to try another channel then.
-  if (status === 409) return { kind: 'refused', code: 'http-409', passing: true };
-  return { kind: 'refused', code: `http-${status}` };
+  return { kind: 'refused', code: `http-${status}`, passing: true };
 }

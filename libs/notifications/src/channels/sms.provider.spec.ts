@@ -31,10 +31,10 @@ describe('phone providers without configuration', () => {
     expect(await off.send()).toEqual({ kind: 'refused', code: 'channel-off' });
   });
 
-  it('reads HTTP answers: 429 busy, 5xx unknown, other 4xx refused', () => {
+  it('reads HTTP answers: 429 busy, 5xx unknown, other 4xx a passing refusal (never a fallback after an unknown answer)', () => {
     expect(statusOutcome(429)).toEqual({ kind: 'busy', code: 'http-429' });
     expect(statusOutcome(503)).toEqual({ kind: 'unknown', code: 'http-503' });
-    expect(statusOutcome(400)).toEqual({ kind: 'refused', code: 'http-400' });
+    for (const status of [400, 401, 403, 404, 422]) expect(statusOutcome(status)).toEqual({ kind: 'refused', code: `http-${status}`, passing: true });
     expect(statusOutcome(408)).toEqual({ kind: 'unknown', code: 'http-408' });
     expect(statusOutcome(409)).toEqual({ kind: 'refused', code: 'http-409', passing: true });
   });
