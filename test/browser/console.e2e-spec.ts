@@ -4,19 +4,16 @@
  * (which serves the built console at /) with the worker in process on real Redis and PostgreSQL.
  * CDTG_SCREENSHOTS=1 also writes the three main screens to docs/screenshots/.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { Role } from '@cdtg/access';
 import { loadDemoActivity, loadDemoCity } from '@cdtg/demo';
 import { eventually, startTestApp, TestApp } from '../support/app';
+import { ConsoleDriver, launchChromium, screenshot as shot } from '../support/browser';
 import { createUser, TestUser } from '../support/users';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ROOT = resolve(__dirname, '../..');
-const SHOTS = process.env.CDTG_SCREENSHOTS === '1' ? join(ROOT, 'docs/screenshots') : null;
 const day = (n: number) => new Date(Date.now() + 7 * 3600_000 + n * 86400_000).toISOString().slice(0, 10);
 
 describe('web console in Chromium', () => {
@@ -29,14 +26,13 @@ describe('web console in Chromium', () => {
   let groupId: string;
   let sessionId: string;
   const busy = { id: '', name: 'Trần Văn Bận' };
-  const pageErrors: string[] = [];
+  // Signs in, and checks that no screen shows the server's English (test/support/browser.ts).
+  const driver = new ConsoleDriver(() => t.url);
+  const signIn = driver.signIn.bind(driver);
+  const closeChecked = driver.closeChecked.bind(driver);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH`);
-    }
-    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('The web console is not built: run `npm run build` (npm test does it in pretest)');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+    browser = await launchChromium();
     t = await startTestApp({ env: { DATABASE_POOL_SIZE: '10' } }); // the production default: the dashboard's rollup queries are heavy
     const dataSource = t.app.get(DataSource);
     await loadDemoCity(dataSource);
@@ -98,64 +94,13 @@ describe('web console in Chromium', () => {
 
   afterEach(() => {
     // An uncaught error in the page fails the test that caused it.
-    expect(pageErrors.splice(0)).toEqual([]);
+    expect(driver.pageErrors.splice(0)).toEqual([]);
   });
 
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
-
-  /**
-   * Every text the server wrote in English for a person to read (error messages, the messages of field and row
-   * problems), as the browser received it: none of them may be on a screen. The console shows its own vi/en text of
-   * each reason instead.
-   */
-  const serverTexts = new Set<string>();
-  const watched = new WeakSet<BrowserContext>();
-  function collectMessages(value: unknown): void {
-    if (Array.isArray(value)) value.forEach(collectMessages);
-    else if (value && typeof value === 'object') {
-      for (const [key, v] of Object.entries(value)) {
-        if (key === 'message' && typeof v === 'string' && v.length > 3) serverTexts.add(v);
-        else collectMessages(v);
-      }
-    }
-  }
-  function watchServerText(context: BrowserContext): void {
-    if (watched.has(context)) return;
-    watched.add(context);
-    context.on('response', (response) => {
-      if (!response.url().endsWith('/graphql')) return;
-      response.json().then(collectMessages, () => undefined);
-    });
-  }
-  /** Closes the context after checking that no page shows English from the server. */
-  async function closeChecked(context: BrowserContext): Promise<void> {
-    for (const page of context.pages()) {
-      const shown = await page.evaluate(() => document.body.innerText);
-      expect([...serverTexts].filter((text) => shown.includes(text))).toEqual([]);
-    }
-    await context.close();
-  }
-
-  async function signIn(context: BrowserContext, user: TestUser, landing: string): Promise<Page> {
-    watchServerText(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${user.email}: ${error.message}`));
-    await page.goto(`${t.url}/`);
-    await page.getByLabel('E-mail').fill(user.email);
-    await page.getByLabel('Mật khẩu').fill(user.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${t.url}${landing}`);
-    return page;
-  }
-
-  const shot = async (page: Page, name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, name), fullPage: true });
-  };
 
   it('a lead logs three households with the network cut, reconnects, and sees them synced once', async () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, locale: 'vi-VN' });

@@ -5,18 +5,14 @@
  * them listed, and find the unit flagged "chậm tiến độ" in the dashboard table with target, actual and gap.
  * CDTG_SCREENSHOTS=1 also writes the two screens to docs/screenshots/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { Role } from '@cdtg/access';
 import { loadDemoActivity, loadDemoCity } from '@cdtg/demo';
 import { startTestApp, TestApp } from '../support/app';
+import { ConsoleDriver, launchChromium, screenshot as shot } from '../support/browser';
 import { createUser, TestUser } from '../support/users';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ROOT = resolve(__dirname, '../..');
-const SHOTS = process.env.CDTG_SCREENSHOTS === '1' ? join(ROOT, 'docs/screenshots') : null;
 /** Today in Vietnam (UTC+7). */
 const today = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 
@@ -24,13 +20,10 @@ describe('targets in the web console (Chromium)', () => {
   let t: TestApp;
   let browser: Browser;
   let department: TestUser;
-  const pageErrors: string[] = [];
-  const serverTexts = new Set<string>();
+  const driver = new ConsoleDriver(() => t.url);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it or set CHROMIUM_PATH`);
-    if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('The web console is not built: run `npm run build`');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+    browser = await launchChromium();
     t = await startTestApp({ env: { DATABASE_POOL_SIZE: '10' } });
     const dataSource = t.app.get(DataSource);
     await loadDemoCity(dataSource);
@@ -39,45 +32,16 @@ describe('targets in the web console (Chromium)', () => {
   }, 180_000);
 
   afterEach(() => {
-    expect(pageErrors.splice(0)).toEqual([]);
+    expect(driver.pageErrors.splice(0)).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
   });
 
-  /** Every English message the server sent (errors, row problems): none may be on a Vietnamese screen. */
-  function collectMessages(value: unknown): void {
-    if (Array.isArray(value)) value.forEach(collectMessages);
-    else if (value && typeof value === 'object') {
-      for (const [key, v] of Object.entries(value)) {
-        if (key === 'message' && typeof v === 'string' && v.length > 3) serverTexts.add(v);
-        else collectMessages(v);
-      }
-    }
-  }
-  async function signIn(context: BrowserContext, user: TestUser, landing: string): Promise<Page> {
-    context.on('response', (response) => {
-      if (response.url().endsWith('/graphql')) response.json().then(collectMessages, () => undefined);
-    });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${user.email}: ${error.message}`));
-    await page.goto(`${t.url}/`);
-    await page.getByLabel('E-mail').fill(user.email);
-    await page.getByLabel('Mật khẩu').fill(user.password);
-    await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await page.waitForURL(`${t.url}${landing}`);
-    return page;
-  }
-  const shot = async (page: Page, name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, name), fullPage: true });
-  };
-
   it('the department imports and sets targets, then sees target, actual, gap and "chậm tiến độ" on the dashboard', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN' });
-    const page = await signIn(context, department, '/department');
+    const page = await driver.signIn(context, department, '/department');
     await page.getByRole('tab', { name: 'Chỉ tiêu' }).click();
     await page.getByRole('heading', { name: 'Chỉ tiêu theo đơn vị và kỳ' }).waitFor();
 
@@ -134,19 +98,13 @@ describe('targets in the web console (Chromium)', () => {
     expect(progress).toContain('Chỉ tiêu (đạt / giao, còn thiếu)');
     expect(progress).toMatch(/Hộ được hỗ trợ trong kỳ [\d.,]+ \/ 100\.000, còn [\d.,]+/);
     expect(progress).toContain('chậm tiến độ');
-    if (SHOTS) {
-      await row.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(SHOTS, 'department-dashboard-targets.png') });
-    }
+    await row.scrollIntoViewIfNeeded();
+    await shot(page, 'department-dashboard-targets.png', false);
 
     // English: the same row, in English words.
     await page.getByRole('button', { name: 'English' }).click();
     await coverage.getByText('behind plan').first().waitFor();
 
-    for (const p of context.pages()) {
-      const shown = await p.evaluate(() => document.body.innerText);
-      expect([...serverTexts].filter((s) => shown.includes(s))).toEqual([]);
-    }
-    await context.close();
+    await driver.closeChecked(context);
   });
 });
