@@ -4,10 +4,9 @@ import { gql, sameOrigin } from '../lib/api';
 import { describeError } from '../lib/errors';
 import { dayText, useQuery, vietnamToday } from '../lib/hooks';
 import { API_LANGUAGE, useI18n, type MessageKey, type Translate } from '../lib/i18n';
-import type { Me } from '../lib/me';
 import { ErrorBox, Notice } from '../lib/ui';
 import { fmtTarget, measureName, MEASURES, type TargetMeasure } from './Targets';
-import { UnitPicker } from './UnitPicker';
+import { UnitChooser, type UnitChoice } from './UnitPicker';
 
 interface Row {
   unit: { code: string; name: string };
@@ -86,10 +85,8 @@ function periodLabel(t: Translate, language: string, period: Period, start: stri
 }
 
 /** The department's coverage dashboard: table, bar chart, trend, lowest units, exports. */
-export function Dashboard({ me }: { me: Me }) {
+export function Dashboard({ unit: { home, unitCode, setUnitCode } }: { unit: UnitChoice }) {
   const { t, language } = useI18n();
-  const home = me.grants.find((g) => g.role === 'DEPARTMENT' && g.unit)?.unit;
-  const [unitCode, setUnitCode] = useState(home?.code ?? '');
   const [level, setLevel] = useState<Level>('COMMUNE');
   const [period, setPeriod] = useState<Period>('CUMULATIVE');
   const [from, setFrom] = useState(() => monthsBack(vietnamToday(), 5));
@@ -98,7 +95,7 @@ export function Dashboard({ me }: { me: Me }) {
   // The other tree has other units below the province: back to the user's own unit.
   const switchGeography = (g: 'after' | 'before') => {
     setGeography(g);
-    if (home) setUnitCode(home.code);
+    if (home) setUnitCode(home);
   };
   const [basis, setBasis] = useState<'ALL' | 'VERIFIED'>('ALL');
   const [shown, setShown] = useState<string>('');
@@ -169,14 +166,7 @@ export function Dashboard({ me }: { me: Me }) {
     <section className="dashboard stack">
       <h2>{t('dash.title')}</h2>
       <div className="controls card">
-        {!home && (
-          // An administrator has no unit of their own: they start from a code.
-          <label>
-            {t('dash.unitCode')}
-            <input value={unitCode} onChange={(e) => setUnitCode(e.target.value.trim())} size={8} />
-          </label>
-        )}
-        {unitCode && <UnitPicker code={unitCode} home={home?.code ?? unitCode} asOf={args.geographyAsOf} onChange={setUnitCode} />}
+        <UnitChooser home={home} code={unitCode} asOf={args.geographyAsOf} onChange={setUnitCode} />
         <label>
           {t('dash.level')}
           <select name="level" value={level} onChange={(e) => setLevel(e.target.value as Level)}>

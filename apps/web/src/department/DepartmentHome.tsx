@@ -4,6 +4,7 @@ import type { Me } from '../lib/me';
 import { Tabs } from '../lib/ui';
 import { Dashboard } from './Dashboard';
 import { Targets } from './Targets';
+import type { UnitChoice } from './UnitPicker';
 
 type Tab = 'coverage' | 'targets';
 
@@ -11,6 +12,9 @@ type Tab = 'coverage' | 'targets';
 export function DepartmentHome({ me }: { me: Me }) {
   const { t } = useI18n();
   const [tab, setTab] = useState<Tab>('coverage');
+  const home = me.grants.find((g) => g.role === 'DEPARTMENT' && g.unit)?.unit?.code ?? null;
+  const [unitCode, setUnitCode] = useState(home ?? '');
+  const unit: UnitChoice = { home, unitCode, setUnitCode };
   return (
     <div className="stack">
       <Tabs<Tab>
@@ -21,7 +25,7 @@ export function DepartmentHome({ me }: { me: Me }) {
           { key: 'targets', label: t('targets.tabTargets') },
         ]}
       />
-      {tab === 'coverage' ? <Dashboard me={me} /> : <Targets me={me} />}
+      {tab === 'coverage' ? <Dashboard unit={unit} /> : <Targets unit={unit} />}
     </div>
   );
 }

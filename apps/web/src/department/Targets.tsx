@@ -2,10 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { gql } from '../lib/api';
 import { useQuery, vietnamToday } from '../lib/hooks';
 import { useI18n } from '../lib/i18n';
-import type { Me } from '../lib/me';
 import type { ReasonParams } from '../lib/reasons';
 import { ErrorBox, Notice, RowProblems } from '../lib/ui';
-import { UnitPicker } from './UnitPicker';
+import { UnitChooser, type UnitChoice } from './UnitPicker';
 
 export interface TargetMeasure {
   key: string;
@@ -46,10 +45,8 @@ export const measureName = (measures: TargetMeasure[] | undefined, key: string, 
 export const fmtTarget = (n: number | null, kind: 'PERCENT' | 'COUNT') =>
   n === null ? '–' : `${n.toLocaleString('vi-VN', { maximumFractionDigits: kind === 'PERCENT' ? 1 : 0 })}${kind === 'PERCENT' ? ' %' : ''}`;
 /** The department's targets (chỉ tiêu): the targets of a unit and the units under it for a period, set one, import CSV. */
-export function Targets({ me }: { me: Me }) {
+export function Targets({ unit: { home, unitCode, setUnitCode } }: { unit: UnitChoice }) {
   const { t, language } = useI18n();
-  const home = me.grants.find((g) => g.role === 'DEPARTMENT' && g.unit)?.unit;
-  const [unitCode, setUnitCode] = useState(home?.code ?? '');
   const [period, setPeriod] = useState<TargetPeriod>('MONTH');
   const [day, setDay] = useState(vietnamToday());
   const measures = useQuery<{ targetMeasures: TargetMeasure[] }>(MEASURES, {});
@@ -98,13 +95,7 @@ export function Targets({ me }: { me: Me }) {
     <section className="targets stack">
       <h2>{t('targets.title')}</h2>
       <div className="controls card">
-        {!home && (
-          <label>
-            {t('dash.unitCode')}
-            <input value={unitCode} onChange={(e) => setUnitCode(e.target.value.trim())} size={8} />
-          </label>
-        )}
-        {unitCode && <UnitPicker code={unitCode} home={home?.code ?? unitCode} asOf={day} onChange={setUnitCode} />}
+        <UnitChooser home={home} code={unitCode} asOf={day} onChange={setUnitCode} />
         <label>
           {t('dash.period')}
           <select name="target-period" value={period} onChange={(e) => setPeriod(e.target.value as TargetPeriod)}>

@@ -56,3 +56,29 @@ export function UnitPicker({ code, home, asOf, onChange }: { code: string; home:
     </div>
   );
 }
+
+/** What the department's tabs are about: the user's own unit (none for an administrator) and the unit chosen, kept across tabs. */
+export interface UnitChoice {
+  home: string | null;
+  unitCode: string;
+  setUnitCode(code: string): void;
+}
+
+/**
+ * The unit a department screen is about: the picker from the user's own unit, or, for an administrator, who has no unit
+ * of their own, a code to start from.
+ */
+export function UnitChooser({ home, code, asOf, onChange }: { home: string | null; code: string; asOf: string; onChange(code: string): void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {!home && (
+        <label>
+          {t('dash.unitCode')}
+          <input value={code} onChange={(e) => onChange(e.target.value.trim())} size={8} />
+        </label>
+      )}
+      {code && <UnitPicker code={code} home={home ?? code} asOf={asOf} onChange={onChange} />}
+    </>
+  );
+}
