@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessService, DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { DomainError, Reason } from '@cdtg/errors';
-import { GeographyService, ImportReport, rowProblem } from '@cdtg/geography';
+import { GeographyService, ImportReport, placeImportRows, rowProblem } from '@cdtg/geography';
 import { CsvFormatError, readCsv } from '@cdtg/text';
 import { parseVietnameseDate, requireIsoDate } from '@cdtg/time';
 import { HouseholdCountRepository } from './household-count.repository';
@@ -72,26 +72,21 @@ export class HouseholdCountService {
         wellFormed.map((r) => ({ code: r.code, day: r.asOf })),
       );
       const unitOf = new Map(units.map((u) => [u.i - 1, u]));
-      const placed = wellFormed.flatMap((row, i) => {
-        const unit = unitOf.get(i);
-        if (!unit) report.errors.push(rowProblem(row.line, 'unit_code', Reason.UnitNotInForce, { day: row.asOf, code: row.code }));
-        else if (!UNIT_KINDS.includes(unit.kind)) report.errors.push(rowProblem(row.line, 'unit_code', Reason.UnitWrongKind, { kinds: UNIT_KINDS }));
-        else return [{ ...row, unitId: unit.id }];
-        return [];
+      const latest = await placeImportRows(wellFormed, report.errors, {
+        unitOf: (i) => unitOf.get(i),
+        kinds: UNIT_KINDS,
+        dayOf: (row) => row.asOf,
+        inScope: (unitIds) =>
+          this.access.inScope(
+            scope,
+            unitIds.map((unitId) => ({ unitId })),
+          ),
+        keyOf: (row) => `${row.unitId}:${row.asOf}`, // the same unit and day twice: the last line wins
       });
-      const inScope = await this.access.inScope(
-        scope,
-        placed.map((r) => ({ unitId: r.unitId })),
-      );
-      const latest = new Map<string, (typeof placed)[number]>();
-      placed.forEach((row, i) => {
-        if (!inScope[i]) report.errors.push(rowProblem(row.line, 'unit_code', Reason.OutsideYourArea));
-        else latest.set(`${row.unitId}:${row.asOf}`, row); // the same unit and day twice: the last line wins
-      });
-      const written = await this.write(manager, actor, 'household-count.import', [...latest.values()]);
+      const written = await this.write(manager, actor, 'household-count.import', latest);
       report.created = written.filter((w) => w.before === null).length;
       report.updated = written.length - report.created;
-      report.unchanged = latest.size - written.length;
+      report.unchanged = latest.length - written.length;
     });
     report.errors.sort((a, b) => a.line - b.line);
     return report;

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessService, DataScope } from '@cdtg/access';
 import { AuditActor, AuditService } from '@cdtg/audit';
 import { DomainError, Reason } from '@cdtg/errors';
-import { AdminUnit, GeographyService, ImportReport, rowProblem } from '@cdtg/geography';
+import { AdminUnit, GeographyService, ImportReport, placeImportRows, rowProblem } from '@cdtg/geography';
 import { CsvFormatError, foldVietnamese, readCsv } from '@cdtg/text';
 import { Clock, parseVietnameseDate, periodsOverlap, requireIsoDate } from '@cdtg/time';
 import { bucketStart, Period } from './periods';
@@ -185,28 +185,22 @@ export class TargetsService {
         const known = unitOf.get(pair.row);
         if (!known || pair.order < known.order) unitOf.set(pair.row, { id: u.id, kind: u.kind, order: pair.order });
       }
-      const placed = wellFormed.flatMap((row, i) => {
-        const unit = unitOf.get(i);
-        if (!unit) report.errors.push(rowProblem(row.line, 'unit_code', Reason.UnitNotInForce, { day: row.days[0], code: row.code }));
-        else if (!TARGET_UNIT_KINDS.includes(unit.kind))
-          report.errors.push(rowProblem(row.line, 'unit_code', Reason.UnitWrongKind, { kinds: [...TARGET_UNIT_KINDS] }));
-        else return [{ ...row, unitId: unit.id }];
-        return [];
+      const latest = await placeImportRows(wellFormed, report.errors, {
+        unitOf: (i) => unitOf.get(i),
+        kinds: TARGET_UNIT_KINDS,
+        dayOf: (row) => row.days[0],
+        inScope: (unitIds) =>
+          this.access.inScope(
+            scope,
+            unitIds.map((unitId) => ({ unitId })),
+          ),
+        keyOf: (row) => `${row.unitId}|${row.measure}|${row.grain}|${row.periodStart}`, // the same target twice: the last line wins
       });
-      const inScope = await this.access.inScope(
-        scope,
-        placed.map((r) => ({ unitId: r.unitId })),
-      );
-      const latest = new Map<string, (typeof placed)[number]>();
-      placed.forEach((row, i) => {
-        if (!inScope[i]) report.errors.push(rowProblem(row.line, 'unit_code', Reason.OutsideYourArea));
-        else latest.set(`${row.unitId}|${row.measure}|${row.grain}|${row.periodStart}`, row); // the same target twice: the last line wins
-      });
-      const rows = [...latest.values()].map(({ unitId, measure, grain, periodStart, kind, value }) => ({ unitId, measure, grain, periodStart, kind, value }));
+      const rows = latest.map(({ unitId, measure, grain, periodStart, kind, value }) => ({ unitId, measure, grain, periodStart, kind, value }));
       const written = await this.write(manager, actor, 'target.import', rows);
       report.created = written.filter((w) => w.before === null).length;
       report.updated = written.length - report.created;
-      report.unchanged = latest.size - written.length;
+      report.unchanged = latest.length - written.length;
     });
     report.errors.sort((a, b) => a.line - b.line);
     return report;
